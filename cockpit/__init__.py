@@ -1,0 +1,1 @@
+"""City Brain management cockpit: settings, app factory, i18n, services and UI components."""

@@ -1,0 +1,52 @@
+"""Settings come from the environment so one image serves a laptop demo and a production cluster."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    cache_url: str | None
+    mqtt_url: str | None
+    tile_url: str | None
+    lang: str
+    secret_key: str
+    var_dir: Path
+
+
+def _secret_key(var_dir: Path) -> str:
+    """Keep one key per install so sessions survive restarts and every worker agrees."""
+    configured = os.environ.get("COCKPIT_SECRET_KEY")
+    if configured:
+        return configured
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings() -> Settings:
+    var_dir = Path(os.environ.get("COCKPIT_VAR_DIR", ROOT / "var"))
+    lang = os.environ.get("COCKPIT_LANG", "zh")
+    if lang not in ("zh", "en"):
+        raise ValueError(f"COCKPIT_LANG must be 'zh' or 'en', not {lang!r}")
+    return Settings(
+        database_url=os.environ.get("COCKPIT_DATABASE_URL", f"sqlite:///{var_dir / 'cockpit.db'}"),
+        cache_url=os.environ.get("COCKPIT_CACHE_URL") or None,
+        mqtt_url=os.environ.get("COCKPIT_MQTT_URL") or None,
+        tile_url=os.environ.get("COCKPIT_TILE_URL") or None,
+        lang=lang,
+        secret_key=_secret_key(var_dir),
+        var_dir=var_dir,
+    )

@@ -1,0 +1,18 @@
+"""Alembic environment: the URL comes from the caller's Config, never from a file."""
+
+from alembic import context
+
+from data_access.db import engine_for
+from data_access.models import Base
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+
+with engine_for(url).connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
