@@ -1,0 +1,11 @@
+"""Entry point: builds the cockpit and exposes `server` for gunicorn (`gunicorn app:server`)."""
+
+import callbacks
+from cockpit.factory import create_app
+from pages import PAGES
+
+app = create_app(PAGES, callbacks.register)
+server = app.server
+
+if __name__ == "__main__":
+    app.run(debug=False, port=8050)

@@ -1,0 +1,56 @@
+/* Map drawing functions that dash-leaflet resolves by name ({"variable": "cockpitMap.x"}).
+   Text from data is always set as textContent: no feature property is ever parsed as HTML. */
+window.cockpitMap = (function () {
+  var ROAD_WEIGHT = {motorway: 4, trunk: 4, primary: 3.5, secondary: 3, tertiary: 2.5,
+                     residential: 1.6, unclassified: 1.6, living_street: 1.2, service: 1};
+  var DEVICE_COLOR = {air_quality: "#36cfc9", water_level: "#1890ff", manhole_tilt: "#faad14",
+                      street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3"};
+
+  function textTooltip(layer, text) {
+    if (text === undefined || text === null || text === "") { return; }
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    layer.bindTooltip(span, {direction: "top", sticky: true, className: "cockpit-tooltip"});
+  }
+
+  return {
+    point: function (feature, latlng, context) {
+      var h = (context && context.hideout) || {};
+      var p = feature.properties || {};
+      return L.circleMarker(latlng, {
+        radius: h.radius || 4, weight: h.weight === undefined ? 1 : h.weight,
+        color: h.stroke || "#0a1628", fillColor: p.color || h.color || "#00d2ff",
+        fillOpacity: h.opacity || 0.9
+      });
+    },
+    device: function (feature, latlng) {
+      var p = feature.properties || {};
+      return L.circleMarker(latlng, {
+        radius: 5, weight: 1, color: p.online ? "#0a1628" : "#8c8c8c",
+        fillColor: p.online ? (DEVICE_COLOR[p.type] || "#00d2ff") : "#595959", fillOpacity: 0.95
+      });
+    },
+    cluster: function (feature, latlng, index, context) {
+      var count = feature.properties.point_count;
+      var size = count < 100 ? 30 : (count < 1000 ? 38 : 46);
+      var div = document.createElement("div");
+      div.className = "cockpit-cluster" + (count < 100 ? " small" : (count < 1000 ? " medium" : " large"));
+      var span = document.createElement("span");
+      span.textContent = feature.properties.point_count_abbreviated;
+      div.appendChild(span);
+      return L.marker(latlng, {icon: L.divIcon({html: div, className: "", iconSize: L.point(size, size)})});
+    },
+    road: function (feature) {
+      var kind = (feature.properties || {}).kind;
+      var major = ["motorway", "trunk", "primary", "secondary"].indexOf(kind) >= 0;
+      return {color: major ? "#7f93b0" : "#4a5a72", weight: ROAD_WEIGHT[kind] || 0.8, opacity: 0.9};
+    },
+    named: function (feature, layer) {
+      var p = feature.properties || {};
+      var label = p.name || p.code;
+      if (p.aqi !== undefined && p.aqi !== null) { label = label + "  AQI " + p.aqi; }
+      if (p.generated === true) { label = label + " · " + (document.documentElement.lang === "en" ? "generated" : "生成"); }
+      textTooltip(layer, label);
+    }
+  };
+})();

@@ -1,0 +1,22 @@
+/* Shell behaviour that must not cost a server round trip: the Beijing clock and the active nav link. */
+(function () {
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function tick() {
+    var el = document.getElementById("clock");
+    if (el) {
+      var now = new Date(Date.now() + 8 * 3600 * 1000);
+      el.textContent = now.getUTCFullYear() + "-" + pad(now.getUTCMonth() + 1) + "-" + pad(now.getUTCDate()) +
+        " " + pad(now.getUTCHours()) + ":" + pad(now.getUTCMinutes()) + ":" + pad(now.getUTCSeconds());
+    }
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    shell: {
+      activeNav: function (pathname, ids) {
+        return ids.map(function (id) { return id.path === pathname ? "nav-link active" : "nav-link"; });
+      }
+    }
+  });
+})();

@@ -1,0 +1,10 @@
+"""One module per page: thin wiring from inputs to services. Each exposes register(app)."""
+
+from callbacks import overview, shell
+
+MODULES = [shell, overview]
+
+
+def register(app) -> None:
+    for module in MODULES:
+        module.register(app)

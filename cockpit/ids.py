@@ -1,0 +1,10 @@
+"""Component ids shared by pages (which place them) and callbacks (which fill them)."""
+
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_AIR = "overview-air"
+OVERVIEW_KPIS = "overview-kpis"
+OVERVIEW_DISTRICTS = "overview-districts"
+OVERVIEW_REFRESH = "overview-refresh"
+OVERVIEW_VIEW_CITY = "overview-view-city"
+OVERVIEW_VIEW_DETAIL = "overview-view-detail"
+OVERVIEW_STATIONS = "overview-stations"

@@ -1,0 +1,1 @@
+"""Domain services: plain functions over data_access, tested without Dash."""

@@ -1,0 +1,48 @@
+"""Current air quality per real station at the cockpit clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from cockpit.services import aqi, clock
+from data_access import bigdata
+from data_access.db import transaction
+
+LOOKBACK_HOURS = 3  # a station that missed the hour shows its last value from up to 3 hours before
+
+
+def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
+    """Each station's latest reading at or before the historical hour, with its AQI."""
+    hour = clock.historical_hour(clock.beijing_now(now))
+    with transaction(url) as session:
+        stations = bigdata.stations(session)
+        window = bigdata.air_quality_window(session, hour - timedelta(hours=LOOKBACK_HOURS), hour)
+    latest: dict[str, dict[str, Any]] = {}
+    for row in window:
+        if row["pm25"] is not None or row["pm10"] is not None:
+            latest[row["station_code"]] = row
+    out = []
+    for s in stations:
+        row = latest.get(s["code"])
+        index = None
+        if row is not None:
+            co = row["co"] / 1000 if row["co"] is not None else None
+            index = aqi.aqi({p: row[p] for p in ("pm25", "pm10", "so2", "no2", "o3")} | {"co": co})
+        out.append(
+            s
+            | {
+                "reading": row,
+                "aqi": index.value if index else None,
+                "level": index.level if index else None,
+                "color": index.color if index else "#5b6b82",
+                "primary": index.primary if index else None,
+                "measured_at": row["ts"] if row else None,
+            }
+        )
+    values = [s["aqi"] for s in out if s["aqi"] is not None]
+    return {
+        "hour": hour,
+        "stations": out,
+        "city_aqi": round(sum(values) / len(values)) if values else None,
+    }

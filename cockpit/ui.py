@@ -1,0 +1,77 @@
+"""Building blocks every page shares: the shell (header, navigation), panels and KPI tiles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dash
+from dash import dcc, html
+
+from cockpit.i18n import t
+
+
+def header(lang: str, nav: Sequence[tuple[str, str]]) -> html.Header:
+    other = "en" if lang == "zh" else "zh"
+    return html.Header(
+        className="shell-header",
+        children=[
+            html.Div(
+                className="brand",
+                children=[
+                    html.Span(className="brand-mark", children="◆"),
+                    html.H1(t("app.name", lang)),
+                    html.Span(className="city", children=t("app.city", lang)),
+                ],
+            ),
+            html.Nav(
+                className="shell-nav",
+                children=[
+                    dcc.Link(t(key, lang), href=path, id={"type": "nav-link", "path": path}, className="nav-link")
+                    for path, key in nav
+                ],
+            ),
+            html.Div(
+                className="shell-right",
+                children=[
+                    html.Time(id="clock", title=t("app.clock_title", lang)),
+                    html.A(
+                        t("app.switch", lang),
+                        href=f"/lang/{other}",
+                        className="lang-switch",
+                        title=t("app.switch_title", lang),
+                        id="lang-switch",
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def shell(lang: str, nav: Sequence[tuple[str, str]]) -> html.Div:
+    return html.Div(
+        className=f"shell lang-{lang}",
+        lang="zh-CN" if lang == "zh" else "en",
+        children=[dcc.Location(id="url"), header(lang, nav), html.Main(dash.page_container, className="shell-main")],
+    )
+
+
+def panel(title: str, *children: Any, class_name: str = "") -> html.Section:
+    return html.Section(className=f"panel {class_name}".strip(), children=[html.H2(title), *children])
+
+
+def kpi(label: str, value: str, sub: str | None = None, kpi_id: str | None = None) -> html.Div:
+    attrs = {"id": kpi_id} if kpi_id else {}
+    return html.Div(
+        className="kpi",
+        children=[
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value"),
+            html.Div(sub or "", className="kpi-sub"),
+        ],
+        **attrs,
+    )
+
+
+def number(value: int | float | None) -> str:
+    return "—" if value is None else f"{value:,}"

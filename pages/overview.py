@@ -1,0 +1,110 @@
+"""城市总览 — the city overview: air quality, vital signs by district and the offline base map."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+from cockpit import context, ids
+from cockpit.i18n import t
+from cockpit.services import basemap
+from cockpit.ui import panel
+
+PATH = "/"
+NAV = "nav.overview"
+TITLE = "overview.title"
+
+# layer -> (visible at start, style or function, hideout)
+POLYGON = {"weight": 1, "fillOpacity": 0.6}
+LAYERS = [
+    ("districts", True, {"color": "#3fa9f5", "weight": 1.5, "fillColor": "#0e2a47", "fillOpacity": 0.35}),
+    ("coverage", True, {"color": "#f5a623", "weight": 1.5, "dashArray": "6 4", "fill": False}),
+    ("green", True, POLYGON | {"color": "#1f6b3f", "fillColor": "#17442b"}),
+    ("water", True, POLYGON | {"color": "#2c7fc9", "fillColor": "#174a78"}),
+    ("buildings", True, POLYGON | {"color": "#3d5577", "fillColor": "#22324a"}),
+    ("roads", True, {"variable": "cockpitMap.road"}),
+    ("grids", False, {"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.05, "dashArray": "2 3"}),
+    ("metro", True, {"radius": 3, "color": "#e6007e"}),
+    ("hospitals", True, {"radius": 5, "color": "#ff4d4f", "stroke": "#ffffff"}),
+    ("shelters", False, {"radius": 3, "color": "#52c41a"}),
+    ("stations", True, {"radius": 9, "stroke": "#ffffff", "weight": 2}),
+    ("devices", True, None),
+]
+POINT_LAYERS = {"metro", "hospitals", "shelters", "stations"}
+
+
+def _geojson(layer: str, style: dict | None) -> dl.GeoJSON:
+    props: dict = {"id": f"layer-{layer}", "url": f"/geo/{layer}.json",
+                   "onEachFeature": {"variable": "cockpitMap.named"}}
+    if layer in POINT_LAYERS:
+        props |= {"pointToLayer": {"variable": "cockpitMap.point"}, "hideout": style}
+    elif layer == "devices":
+        props |= {
+            "pointToLayer": {"variable": "cockpitMap.device"},
+            "clusterToLayer": {"variable": "cockpitMap.cluster"},
+            "cluster": True,
+            "zoomToBoundsOnClick": True,
+            "superClusterOptions": {"radius": 80, "maxZoom": 17},
+        }
+    else:
+        props["style"] = style
+    return dl.GeoJSON(**props)
+
+
+def _map(lang: str) -> dl.Map:
+    overlays = [
+        dl.Overlay(_geojson(layer, style), name=t(f"layer.{layer}", lang), checked=visible)
+        for layer, visible, style in LAYERS
+    ]
+    tile_url = context.settings().tile_url
+    base = [dl.BaseLayer(dl.TileLayer(url=tile_url), name=t("layer.tiles", lang), checked=True)] if tile_url else []
+    return dl.Map(
+        id=ids.OVERVIEW_MAP,
+        bounds=basemap.BEIJING_BOUNDS,
+        minZoom=8,
+        maxZoom=19,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=[dl.LayersControl([*base, *overlays], collapsed=False, id="overview-layers"), dl.ScaleControl()],
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    return html.Div(
+        className="page page-overview",
+        children=[
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(t("overview.air", lang), html.Div(id=ids.OVERVIEW_AIR, className="air-list")),
+                ],
+            ),
+            html.Div(
+                className="col col-center",
+                children=[
+                    html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
+                    html.Div(
+                        className="map-wrap",
+                        children=[
+                            _map(lang),
+                            html.Div(
+                                className="map-views",
+                                children=[
+                                    html.Button(t("overview.view_city", lang), id=ids.OVERVIEW_VIEW_CITY),
+                                    html.Button(t("overview.view_detail", lang), id=ids.OVERVIEW_VIEW_DETAIL),
+                                ],
+                            ),
+                        ],
+                    ),
+                    html.Div(t("attr.sources", lang), className="sources"),
+                ],
+            ),
+            html.Div(
+                className="col col-right",
+                children=[panel(t("overview.by_district", lang), html.Div(id=ids.OVERVIEW_DISTRICTS))],
+            ),
+            dcc.Interval(id=ids.OVERVIEW_REFRESH, interval=60_000),
+        ],
+    )

@@ -1,0 +1,203 @@
+"""Seeded generator for what no real source gives: streets and grids of the detail zone, generated devices
+and city components placed on the real roads. Same seed, same city; every row says it was generated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import orjson
+from shapely.geometry import LineString, box, mapping, shape
+
+SCALES = {"small": 1, "medium": 10, "large": 60}
+DEVICES_PER_TYPE = 40
+COMPONENTS_PER_UNIT = 2_000
+
+# Each coverage box of the OSM detail zone becomes one generated street (片区) of Haidian.
+STREETS = {
+    "zgc2017": ("中关村北片区", "Zhongguancun North area"),
+    "cau2026": ("学院路片区", "Xueyuan Road area"),
+    "bupt2025": ("北邮片区", "BUPT area"),
+}
+GRID_DEG = 0.004  # about 340 m x 445 m at Beijing's latitude
+
+# type -> (Chinese name, owner department)
+DEVICE_TYPES = {
+    "water_level": ("积水监测仪", "区水务局"),
+    "manhole_tilt": ("井盖倾斜传感器", "区市政市容委"),
+    "street_lamp": ("路灯控制器", "区城管委"),
+    "noise": ("噪声监测仪", "区生态环境局"),
+    "camera": ("视频监控摄像机", "区公安分局"),
+}
+
+# GB/T 30428-style component classes: (major, minor) -> name
+COMPONENT_CLASSES = {
+    ("01", "01"): "上水井盖",
+    ("01", "02"): "污水井盖",
+    ("01", "03"): "雨水箅子",
+    ("01", "04"): "电力井盖",
+    ("01", "05"): "通信井盖",
+    ("01", "06"): "消防栓",
+    ("01", "07"): "路灯",
+    ("02", "01"): "交通信号灯",
+    ("02", "02"): "交通标志牌",
+    ("02", "03"): "公交站亭",
+    ("02", "04"): "隔离护栏",
+    ("03", "01"): "垃圾箱",
+    ("03", "02"): "公共厕所",
+    ("04", "01"): "行道树",
+    ("04", "02"): "座椅",
+}
+DRIVABLE = {
+    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
+    "living_street", "service", "motorway_link", "trunk_link", "primary_link", "secondary_link",
+    "tertiary_link",
+}
+
+
+@dataclass(frozen=True)
+class GeneratedCity:
+    streets: list[dict[str, Any]]
+    grids: list[dict[str, Any]]
+    devices: list[dict[str, Any]]
+    components: list[dict[str, Any]]
+
+
+def _source(seed: int) -> str:
+    return f"generated (cockpit seeded generator, seed={seed})"
+
+
+def streets_and_grids(coverage: list[dict[str, Any]], adcode: str, seed: int) -> tuple[list, list]:
+    streets, grids = [], []
+    for s_index, feature in enumerate(sorted(coverage, key=lambda f: f["properties"]["src"]), start=1):
+        area = shape(feature["geometry"])
+        name, _ = STREETS[feature["properties"]["src"]]
+        street_code = f"{adcode}{s_index:03d}"
+        streets.append(
+            {
+                "id": s_index,
+                "code": street_code,
+                "name": name,
+                "district_adcode": adcode,
+                "geometry": orjson.dumps(mapping(area)).decode(),
+                "generated": True,
+                "source": _source(seed),
+            }
+        )
+        minx, miny, maxx, maxy = area.bounds
+        serial = 0
+        for y in np.arange(miny, maxy, GRID_DEG):
+            for x in np.arange(minx, maxx, GRID_DEG):
+                cell = box(x, y, min(x + GRID_DEG, maxx), min(y + GRID_DEG, maxy)).intersection(area)
+                if cell.is_empty or cell.area < (GRID_DEG**2) * 0.05:
+                    continue
+                serial += 1
+                grids.append(
+                    {
+                        "id": len(grids) + 1,
+                        "code": f"{street_code}{serial:03d}",
+                        "street_id": s_index,
+                        "geometry": orjson.dumps(mapping(cell), option=orjson.OPT_SERIALIZE_NUMPY).decode(),
+                        "generated": True,
+                        "source": _source(seed),
+                    }
+                )
+    return streets, grids
+
+
+def _points_on_roads(rng: np.random.Generator, roads: list[LineString], n: int) -> np.ndarray:
+    """n points spread over the roads in proportion to length, a few metres off the centre line."""
+    lengths = np.array([r.length for r in roads])
+    picks = rng.choice(len(roads), size=n, p=lengths / lengths.sum())
+    where = rng.random(n)
+    out = np.empty((n, 2))
+    for i, (road_index, fraction) in enumerate(zip(picks, where, strict=True)):
+        point = roads[road_index].interpolate(fraction, normalized=True)
+        out[i] = (point.x, point.y)
+    out += rng.normal(0.0, 0.00003, size=out.shape)
+    return np.round(out, 6)
+
+
+def _grid_of(points: np.ndarray, grids: list[dict[str, Any]]) -> list[int | None]:
+    frame = gpd.GeoDataFrame(
+        {"grid_id": [g["id"] for g in grids]},
+        geometry=[shape(orjson.loads(g["geometry"])) for g in grids],
+    )
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(points[:, 0], points[:, 1]))
+    joined = gpd.sjoin(pts, frame, how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return [None if np.isnan(g) else int(g) for g in joined["grid_id"].astype(float)]
+
+
+def generate(
+    roads: list[dict[str, Any]],
+    coverage: list[dict[str, Any]],
+    adcode: str,
+    scale: str,
+    seed: int,
+) -> GeneratedCity:
+    """Build the generated part of the sample city from the real roads and coverage boxes."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    rng = np.random.default_rng(seed)
+    areas = [shape(f["geometry"]) for f in coverage]
+    lines = []
+    for road in roads:
+        if road["properties"].get("highway") not in DRIVABLE:
+            continue
+        geom = shape(road["geometry"])
+        for area in areas:
+            part = geom.intersection(area)
+            lines.extend(g for g in getattr(part, "geoms", [part]) if isinstance(g, LineString) and g.length)
+    streets, grids = streets_and_grids(coverage, adcode, seed)
+    units = SCALES[scale]
+
+    devices = []
+    for d_type, (name, department) in DEVICE_TYPES.items():
+        points = _points_on_roads(rng, lines, DEVICES_PER_TYPE * units)
+        online = rng.random(len(points)) > 0.03
+        for serial, ((lon, lat), grid_id, is_online) in enumerate(
+            zip(points, _grid_of(points, grids), online, strict=True), start=1
+        ):
+            devices.append(
+                {
+                    "code": f"{adcode}-{d_type}-{serial:05d}",
+                    "name": f"{name} {serial:05d}",
+                    "type": d_type,
+                    "lon": float(lon),
+                    "lat": float(lat),
+                    "district_adcode": adcode,
+                    "grid_id": grid_id,
+                    "owner_department": department,
+                    "online": bool(is_online),
+                    "last_seen": None,
+                    "generated": True,
+                    "source": _source(seed),
+                }
+            )
+
+    classes = sorted(COMPONENT_CLASSES)
+    n_components = COMPONENTS_PER_UNIT * units
+    points = _points_on_roads(rng, lines, n_components)
+    class_picks = rng.choice(len(classes), size=n_components)
+    serials: dict[tuple[str, str], int] = {}
+    components = []
+    for (lon, lat), grid_id, pick in zip(points, _grid_of(points, grids), class_picks, strict=True):
+        major, minor = classes[pick]
+        serials[(major, minor)] = serials.get((major, minor), 0) + 1
+        components.append(
+            {
+                "code": f"{adcode}{major}{minor}{serials[(major, minor)]:06d}",
+                "major": major,
+                "minor": minor,
+                "lon": float(lon),
+                "lat": float(lat),
+                "district_adcode": adcode,
+                "grid_id": grid_id,
+                "generated": True,
+                "source": _source(seed),
+            }
+        )
+    return GeneratedCity(streets, grids, devices, components)
