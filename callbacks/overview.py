@@ -50,24 +50,44 @@ def render_vitals(lang: str) -> tuple[list, html.Table]:
     signs = overview.vital_signs(context.settings().database_url)
     totals = signs.totals
     kpis = [
-        kpi(t("overview.devices", lang), number(totals["devices"]),
-            f"{t('overview.online', lang)} {number(totals['devices_online'])}"),
+        kpi(
+            t("overview.devices", lang),
+            number(totals["devices"]),
+            f"{t('overview.online', lang)} {number(totals['devices_online'])}",
+        ),
         kpi(t("overview.components", lang), number(totals["components"]), t("overview.generated", lang)),
         kpi(t("overview.shelters", lang), number(totals["shelter"])),
         kpi(t("overview.hospitals", lang), number(totals["hospital"])),
         kpi(t("overview.metro", lang), number(totals["metro_station"])),
     ]
-    head = html.Tr([html.Th(t(k, lang)) for k in
-                    ("overview.district", "overview.devices", "overview.shelters", "overview.hospitals",
-                     "overview.metro")])
+    head = html.Tr(
+        [
+            html.Th(t(k, lang))
+            for k in (
+                "overview.district",
+                "overview.devices",
+                "overview.shelters",
+                "overview.hospitals",
+                "overview.metro",
+            )
+        ]
+    )
     body = [
-        html.Tr([html.Td(r["name"]), html.Td(number(r["devices"])), html.Td(number(r["shelters"])),
-                 html.Td(number(r["hospitals"])), html.Td(number(r["metro"]))])
+        html.Tr(
+            [
+                html.Td(r["name"]),
+                html.Td(number(r["devices"])),
+                html.Td(number(r["shelters"])),
+                html.Td(number(r["hospitals"])),
+                html.Td(number(r["metro"])),
+            ]
+        )
         for r in signs.by_district
     ]
     note = t("overview.scale", lang, scale=signs.meta.get("sample_scale", "—"), seed=signs.meta.get("sample_seed", "—"))
-    table = html.Div([html.Table([html.Thead(head), html.Tbody(body)], className="table"),
-                      html.Div(note, className="note")])
+    table = html.Div(
+        [html.Table([html.Thead(head), html.Tbody(body)], className="table"), html.Div(note, className="note")]
+    )
     return kpis, table
 
 

@@ -43,7 +43,11 @@ def create_app(
     server.config["SECRET_KEY"] = settings.secret_key
     server.config.update(_cache_config(settings))
     server.config["COMPRESS_MIMETYPES"] = [
-        "text/html", "text/css", "application/javascript", "application/json", "application/geo+json",
+        "text/html",
+        "text/css",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
     ]
     web.cache.init_app(server)
     Compress(server)

@@ -19,7 +19,10 @@ TABLE: dict[str, tuple[str, str]] = {
     # overview
     "overview.title": ("城市总览", "City overview"),
     "overview.air": ("空气质量（实时）", "Air quality (live)"),
-    "overview.air_hour": ("显示历史时刻 {hour}（UCI 北京多站点数据）", "Showing historical hour {hour} (UCI Beijing data)"),
+    "overview.air_hour": (
+        "显示历史时刻 {hour}（UCI 北京多站点数据）",
+        "Showing historical hour {hour} (UCI Beijing data)",
+    ),
     "overview.city_aqi": ("全市平均 AQI", "City mean AQI"),
     "overview.primary": ("首要污染物", "Primary pollutant"),
     "overview.no_reading": ("无数据", "no reading"),

@@ -29,8 +29,7 @@ def add_air_quality(session: Session, stations: list[dict[str, Any]], hours: pd.
 def stations(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(select(Station).order_by(Station.code)).scalars()
     return [
-        {"code": s.code, "name": s.name, "lon": s.lon, "lat": s.lat, "district_adcode": s.district_adcode}
-        for s in rows
+        {"code": s.code, "name": s.name, "lon": s.lon, "lat": s.lat, "district_adcode": s.district_adcode} for s in rows
     ]
 
 
@@ -41,7 +40,4 @@ def air_quality_window(session: Session, start: datetime, end: datetime) -> list
         .where(AirQualityHour.ts >= start, AirQualityHour.ts <= end)
         .order_by(AirQualityHour.station_code, AirQualityHour.ts)
     ).scalars()
-    return [
-        {"station_code": r.station_code, "ts": r.ts} | {c: getattr(r, c) for c in AIR_COLUMNS} for r in rows
-    ]
-
+    return [{"station_code": r.station_code, "ts": r.ts} | {c: getattr(r, c) for c in AIR_COLUMNS} for r in rows]

@@ -44,24 +44,18 @@ def _feature(geometry: str, properties: dict[str, Any]) -> dict[str, Any]:
 
 def districts(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(select(District).order_by(District.adcode)).scalars()
-    return [
-        {"adcode": d.adcode, "name": d.name, "lon": d.lon, "lat": d.lat, "geometry": d.geometry} for d in rows
-    ]
+    return [{"adcode": d.adcode, "name": d.name, "lon": d.lon, "lat": d.lat, "geometry": d.geometry} for d in rows]
 
 
 def district_features(session: Session) -> list[dict[str, Any]]:
-    return [
-        _feature(d["geometry"], {"adcode": d["adcode"], "name": d["name"]}) for d in districts(session)
-    ]
+    return [_feature(d["geometry"], {"adcode": d["adcode"], "name": d["name"]}) for d in districts(session)]
 
 
 def base_features(session: Session, layer: str) -> list[dict[str, Any]]:
     if layer not in BASE_LAYERS:
         raise ValueError(f"unknown base layer {layer!r}")
     rows = session.execute(select(BaseFeature).where(BaseFeature.layer == layer).order_by(BaseFeature.id))
-    return [
-        _feature(f.geometry, {"name": f.name, "kind": f.kind, "osm_id": f.osm_id}) for f in rows.scalars()
-    ]
+    return [_feature(f.geometry, {"name": f.name, "kind": f.kind, "osm_id": f.osm_id}) for f in rows.scalars()]
 
 
 def grid_features(session: Session) -> list[dict[str, Any]]:

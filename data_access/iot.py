@@ -21,9 +21,9 @@ def replace_devices(session: Session, devices: list[dict[str, Any]], components:
 
 def device_points(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(
-            Device.code, Device.name, Device.type, Device.lon, Device.lat, Device.online, Device.generated
-        ).order_by(Device.id)
+        select(Device.code, Device.name, Device.type, Device.lon, Device.lat, Device.online, Device.generated).order_by(
+            Device.id
+        )
     )
     return [dict(r._mapping) for r in rows]
 

@@ -34,8 +34,11 @@ POINT_LAYERS = {"metro", "hospitals", "shelters", "stations"}
 
 
 def _geojson(layer: str, style: dict | None) -> dl.GeoJSON:
-    props: dict = {"id": f"layer-{layer}", "url": f"/geo/{layer}.json",
-                   "onEachFeature": {"variable": "cockpitMap.named"}}
+    props: dict = {
+        "id": f"layer-{layer}",
+        "url": f"/geo/{layer}.json",
+        "onEachFeature": {"variable": "cockpitMap.named"},
+    }
     if layer in POINT_LAYERS:
         props |= {"pointToLayer": {"variable": "cockpitMap.point"}, "hideout": style}
     elif layer == "devices":

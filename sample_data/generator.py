@@ -51,8 +51,19 @@ COMPONENT_CLASSES = {
     ("04", "02"): "座椅",
 }
 DRIVABLE = {
-    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-    "living_street", "service", "motorway_link", "trunk_link", "primary_link", "secondary_link",
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
     "tertiary_link",
 }
 

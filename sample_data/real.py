@@ -114,7 +114,9 @@ def facilities(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     for f in read_geojson("metro_stations.geojson"):
         p = f["properties"]
         if p["category"] == "metro_station":
-            raw.append(("metro_station", p.get("osm_id") or p["name"], p["name"], p, f["geometry"]["coordinates"], OSM_SOURCE))
+            raw.append(
+                ("metro_station", p.get("osm_id") or p["name"], p["name"], p, f["geometry"]["coordinates"], OSM_SOURCE)
+            )
     for f in read_geojson("hospitals_reference.geojson"):
         p = f["properties"]
         raw.append(("hospital", p["ref_id"], p["name"], p, f["geometry"]["coordinates"], p["src"]))

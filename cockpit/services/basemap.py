@@ -25,8 +25,11 @@ def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
 def _points(rows: list[dict[str, Any]], props: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
     return _collection(
         [
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-             "properties": props(r)}
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                "properties": props(r),
+            }
             for r in rows
         ]
     )
@@ -67,8 +70,13 @@ def devices(url: str) -> dict[str, Any]:
         rows = iot.device_points(session)
     return _points(
         rows,
-        lambda r: {"name": r["name"], "code": r["code"], "type": r["type"], "online": r["online"],
-                   "generated": r["generated"]},
+        lambda r: {
+            "name": r["name"],
+            "code": r["code"],
+            "type": r["type"],
+            "online": r["online"],
+            "generated": r["generated"],
+        },
     )
 
 

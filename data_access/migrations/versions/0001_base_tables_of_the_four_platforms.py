@@ -195,7 +195,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_device_type"), ["type"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("device", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_device_type"))
