@@ -2,9 +2,9 @@
 
 import callbacks
 from cockpit.factory import create_app
-from pages import PAGES
+from pages import NOT_FOUND, PAGES
 
-app = create_app(PAGES, callbacks.register)
+app = create_app(PAGES, NOT_FOUND, callbacks.register)
 server = app.server
 
 if __name__ == "__main__":

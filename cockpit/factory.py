@@ -24,6 +24,7 @@ def _cache_config(settings: Settings) -> dict[str, object]:
 
 def create_app(
     pages: Sequence[ModuleType],
+    not_found: ModuleType,
     register_callbacks: Callable[[Dash], None],
     settings: Settings | None = None,
 ) -> Dash:
@@ -57,6 +58,9 @@ def create_app(
     for page in pages:
         dash.register_page(page.__name__, path=page.PATH, layout=page.layout, title=t(page.TITLE, settings.lang))
         nav.append((page.PATH, page.NAV))
+    dash.register_page(
+        "not_found_404", path=not_found.PATH, layout=not_found.layout, title=t(not_found.TITLE, settings.lang)
+    )
     app.layout = lambda: shell(context.lang(), nav)
     register_callbacks(app)
     _register_scripts(app)

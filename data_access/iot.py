@@ -34,7 +34,7 @@ def device_counts_by_district(session: Session) -> dict[str, int]:
         .where(Device.district_adcode.is_not(None))
         .group_by(Device.district_adcode)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def totals(session: Session) -> dict[str, int]:

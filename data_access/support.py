@@ -9,7 +9,7 @@ from data_access.models import Meta
 
 
 def read_meta(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Meta.key, Meta.value)).tuples().all())
+    return dict(session.execute(select(Meta.key, Meta.value)).all())
 
 
 def write_meta(session: Session, values: dict[str, str]) -> None:

@@ -1,5 +1,6 @@
 """One module per page, layout only. PAGES is the navigation order; only working pages are listed."""
 
-from pages import overview
+from pages import not_found, overview
 
 PAGES = [overview]
+NOT_FOUND = not_found

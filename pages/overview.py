@@ -64,6 +64,7 @@ def _map(lang: str) -> dl.Map:
     return dl.Map(
         id=ids.OVERVIEW_MAP,
         bounds=basemap.BEIJING_BOUNDS,
+        trackViewport=False,
         minZoom=8,
         maxZoom=19,
         zoomSnap=0.25,

@@ -1,0 +1,126 @@
+"""Shared fixtures: migrated databases, the sample city loaded once, a served cockpit and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data_access.schema import upgrade
+from sample_data.load import load_sample_city
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEED = 7
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cockpit.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var/ directory holding a migrated database with the small sample city, loaded once per run."""
+    var = tmp_path_factory.mktemp("var")
+    url = f"sqlite:///{var / 'cockpit.db'}"
+    upgrade(url)
+    load_sample_city(url, "small", SEED)
+    return var
+
+
+@pytest.fixture(scope="session")
+def city_url(city_dir: Path) -> str:
+    return f"sqlite:///{city_dir / 'cockpit.db'}"
+
+
+@pytest.fixture
+def app_client(city_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """A Flask test client of the whole cockpit on the sample city."""
+    monkeypatch.setenv("COCKPIT_VAR_DIR", str(city_dir))
+    import callbacks
+    from cockpit.factory import create_app
+    from pages import NOT_FOUND, PAGES
+
+    app = create_app(PAGES, NOT_FOUND, callbacks.register)
+    return app.server.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def served(city_dir: Path) -> Iterator[str]:
+    """`cockpit serve` with two gunicorn workers on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = os.environ | {"COCKPIT_VAR_DIR": str(city_dir)}
+    log = (city_dir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium and chromium-driver (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,127 @@
+"""Every route in real headless Chromium: no console error, no failed request, nothing from another origin."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from pages import NOT_FOUND, PAGES
+
+pytestmark = pytest.mark.browser
+
+ROUTES = {page.__name__.split(".")[-1]: page.PATH for page in PAGES} | {"not_found": "/no-such-page"}
+
+
+class Watch:
+    """Collects what a page did wrong while it loaded."""
+
+    def __init__(self, page, base: str) -> None:
+        self.problems: list[str] = []
+        self.origin = urlsplit(base).netloc
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("request", self._request)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if parts.netloc != self.origin:
+            self.problems.append(f"left the origin: {request.url}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def open_page(browser, base: str, path: str, width: int = 1600, height: int = 900, lang: str | None = None):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if lang:
+        context.add_cookies([{"name": "cockpit_lang", "value": lang, "url": base}])
+    page = context.new_page()
+    watch = Watch(page, base)
+    page.goto(base + path, wait_until="networkidle")
+    return context, page, watch
+
+
+def wait_for_overview(page) -> None:
+    page.wait_for_selector("#overview-kpis .kpi-value")
+    page.wait_for_selector("#overview-air .air-station")
+    page.wait_for_selector(".cockpit-cluster")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route_renders_clean(browser, served, screenshots, name):
+    context, page, watch = open_page(browser, served, ROUTES[name])
+    if name == "overview":
+        wait_for_overview(page)
+    else:
+        page.wait_for_selector(".not-found")
+    page.wait_for_timeout(500)
+    page.screenshot(path=screenshots / f"{name}.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_overview_draws_real_city_in_cockpit_font(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/")
+    wait_for_overview(page)
+    assert page.inner_text("h1") == "城市大脑管理驾驶舱"
+    assert page.locator("#overview-air .air-station").count() == 12
+    assert "显示历史时刻" in page.inner_text("#overview-air")
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert page.evaluate("document.fonts.check('16px \"Cockpit Sans\"', '城市大脑')")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.family.includes('Cockpit Sans') && f.status === 'loaded').length"
+    )
+    assert loaded >= 1
+    scale_city = page.inner_text(".leaflet-control-scale")
+    page.click("#overview-view-detail")
+    page.wait_for_function(
+        "s => document.querySelector('.leaflet-control-scale').innerText !== s", arg=scale_city, timeout=10_000
+    )
+    page.wait_for_timeout(3000)  # let flyToBounds finish before the picture
+    page.screenshot(path=screenshots / "overview_detail_zone.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_language_switch_to_english_and_back(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/")
+    wait_for_overview(page)
+    page.click("#lang-switch")
+    page.wait_for_selector("text=City Brain Cockpit")
+    wait_for_overview(page)
+    assert "Air quality" in page.inner_text("body")
+    page.screenshot(path=screenshots / "overview_en.png")
+    page.click("#lang-switch")
+    page.wait_for_selector("text=城市大脑管理驾驶舱")
+    context.close()
+    assert watch.problems == []
+
+
+def test_video_wall_4k_fits_without_scrolling(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/", width=3840, height=2160)
+    wait_for_overview(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=screenshots / "overview_wall_4k.png")
+    overflow = page.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+    context.close()
+    assert overflow <= 0
+    assert watch.problems == []
+
+
+def test_not_found_page_is_ours(browser, served):
+    context, page, _ = open_page(browser, served, "/no-such-page")
+    page.wait_for_selector(".not-found")
+    assert "页面不存在" in page.inner_text(".not-found")
+    assert NOT_FOUND.PATH == "/404"
+    context.close()

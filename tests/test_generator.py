@@ -1,0 +1,67 @@
+import re
+
+import pytest
+from shapely.geometry import Point, shape
+
+from sample_data import real
+from sample_data.generator import COMPONENT_CLASSES, DEVICE_TYPES, generate
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return real.read_geojson("roads.geojson"), real.read_geojson("coverage.geojson")
+
+
+def _city(inputs, scale="small", seed=1):
+    roads, coverage = inputs
+    return generate(roads, coverage, "110108", scale, seed)
+
+
+def test_same_seed_same_city(inputs):
+    assert _city(inputs, seed=3) == _city(inputs, seed=3)
+
+
+def test_other_seed_other_city(inputs):
+    assert _city(inputs, seed=3).devices != _city(inputs, seed=4).devices
+
+
+def test_every_generated_row_is_labelled(inputs):
+    city = _city(inputs, seed=5)
+    for rows in (city.streets, city.grids, city.devices, city.components):
+        assert rows
+        assert all(r["generated"] is True and "seed=5" in r["source"] for r in rows)
+
+
+def test_small_counts_and_device_types(inputs):
+    city = _city(inputs)
+    assert len(city.streets) == 3
+    assert len(city.grids) > 20
+    assert {d["type"] for d in city.devices} == set(DEVICE_TYPES)
+    assert len(city.devices) == 200
+    assert len(city.components) == 2000
+
+
+def test_large_scale_has_100k_components_with_unique_gbt_codes(inputs):
+    city = _city(inputs, scale="large")
+    assert len(city.components) >= 100_000
+    codes = [c["code"] for c in city.components]
+    assert len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"110108\d{10}", c) for c in codes[:1000])
+    assert {(c["major"], c["minor"]) for c in city.components} == set(COMPONENT_CLASSES)
+
+
+def test_everything_lies_on_the_real_detail_zone(inputs):
+    _, coverage = inputs
+    zone = shape(coverage[0]["geometry"])
+    for f in coverage[1:]:
+        zone = zone.union(shape(f["geometry"]))
+    zone = zone.buffer(0.0005)
+    city = _city(inputs)
+    assert all(zone.contains(Point(d["lon"], d["lat"])) for d in city.devices)
+    placed = sum(d["grid_id"] is not None for d in city.devices)
+    assert placed / len(city.devices) > 0.95
+
+
+def test_unknown_scale_is_refused(inputs):
+    with pytest.raises(ValueError, match="scale must be one of"):
+        _city(inputs, scale="huge")
