@@ -124,3 +124,54 @@ def browser():
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def require_or_skip(what: str) -> None:
+    """Skip loudly on a developer machine without the package; in CI a missing package is a failure."""
+    message = f"{what} is not installed here; .ci/run installs it"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must not skip: {message}")
+    pytest.skip(f"SKIPPED FOR A MISSING PACKAGE: {message}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server on 127.0.0.1 in a throw-away data directory."""
+    import glob
+    import shutil
+    import tempfile
+
+    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not initdb:
+        require_or_skip("PostgreSQL server (Debian package postgresql)")
+    bin_dir = Path(initdb[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="cockpit-pg-"))
+    data, sockets = base / "data", base / "run"
+    sockets.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "cockpit", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(base / "log"), "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(
+            [*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "cockpit", "cockpit"],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql+psycopg://cockpit@127.0.0.1:{port}/cockpit"
+    finally:
+        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

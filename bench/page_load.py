@@ -1,0 +1,103 @@
+"""Time until `/` has drawn its map and KPIs in headless Debian Chromium, per sample-city scale.
+
+Each scale gets its own database and `cockpit serve` (2 workers). Every run is a fresh browser context
+(cold cache, as a wall screen after a restart). The baseline, measured in the same run against the same
+server, is the cockpit's bare shell (the not-found page): the ratio shows what the overview adds.
+
+    .venv/bin/python bench/page_load.py [--scales small large] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DRAWN = """() => document.querySelector('#overview-kpis .kpi-value')
+  && document.querySelectorAll('#overview-air .air-station').length === 12
+  && document.querySelector('.cockpit-cluster')
+  && document.querySelector('.leaflet-overlay-pane canvas')"""
+SHELL = "() => document.querySelector('.not-found') && document.querySelector('h1')"
+
+
+def serve(var: Path, port: int) -> subprocess.Popen:
+    env = os.environ | {"COCKPIT_VAR_DIR": str(var)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("cockpit serve did not come up")
+
+
+def measure(browser, url: str, ready: str) -> float:
+    """Milliseconds from navigation start until `ready` holds."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(ready, timeout=60_000, polling="raf")
+    elapsed = page.evaluate("performance.now()")
+    context.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", nargs="+", default=["small", "large"])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    targets = {"small": 1500, "medium": 2000, "large": 3000}
+    print(f"{'scale':<7} {'overview median ms':>19} {'shell median ms':>16} {'ratio':>6} {'target ms':>10}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        for scale in args.scales:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = os.environ | {"COCKPIT_VAR_DIR": tmp}
+                cmd = [sys.executable, "-m", "cockpit.cli", "init", "--scale", scale]
+                subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+                proc = serve(Path(tmp), args.port)
+                try:
+                    base = f"http://127.0.0.1:{args.port}"
+                    measure(browser, base + "/", DRAWN)  # warm the server's layer cache, as after any first visit
+                    overview = [measure(browser, base + "/", DRAWN) for _ in range(args.runs)]
+                    shell = [measure(browser, base + "/no-such-page", SHELL) for _ in range(args.runs)]
+                finally:
+                    proc.terminate()
+                    proc.wait()
+            o, s = statistics.median(overview), statistics.median(shell)
+            print(f"{scale:<7} {o:>19.0f} {s:>16.0f} {o / s:>6.2f} {targets[scale]:>10}", flush=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
