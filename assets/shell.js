@@ -9,7 +9,7 @@
         " " + pad(now.getUTCHours()) + ":" + pad(now.getUTCMinutes()) + ":" + pad(now.getUTCSeconds());
     }
   }
-  setInterval(tick, 1000);
+  setInterval(tick, 250);  /* a quarter second: the clock appears as soon as Dash renders the header */
   document.addEventListener("DOMContentLoaded", tick);
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -1,8 +1,8 @@
 """One module per page: thin wiring from inputs to services. Each exposes register(app)."""
 
-from callbacks import overview, shell
+from callbacks import overview, shell, support
 
-MODULES = [shell, overview]
+MODULES = [shell, overview, support]
 
 
 def register(app) -> None:

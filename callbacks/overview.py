@@ -7,6 +7,7 @@ from datetime import datetime
 from dash import Dash, Input, Output, ctx, html
 
 from cockpit import context, ids
+from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.services import air, basemap, overview
 from cockpit.ui import kpi, number
@@ -98,6 +99,7 @@ def register(app: Dash) -> None:
         Output(ids.OVERVIEW_DISTRICTS, "children"),
         Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
+    @guard("view")
     def refresh(_n: int | None):
         lang = context.lang()
         kpis, table = render_vitals(lang)
@@ -109,5 +111,6 @@ def register(app: Dash) -> None:
         Input(ids.OVERVIEW_VIEW_DETAIL, "n_clicks"),
         prevent_initial_call=True,
     )
+    @guard("view")
     def view(_city: int | None, _detail: int | None) -> dict:
         return {"bounds": VIEWS[ctx.triggered_id], "transition": "flyToBounds"}

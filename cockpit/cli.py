@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from collections.abc import Sequence
@@ -10,6 +11,9 @@ from collections.abc import Sequence
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
+from cockpit.actor import Actor
+from cockpit.permissions import ROLES
+from cockpit.services import audit, users
 from cockpit.settings import load_settings
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
@@ -32,6 +36,20 @@ class _Gunicorn(BaseApplication):
         return util.import_app(WSGI_APP)
 
 
+def _cli_actor() -> Actor:
+    """Whoever runs the console script on the server acts as an administrator, and is logged as such."""
+    return Actor(f"cli:{getpass.getuser()}", "admin")
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("new password: ")
+    if first != getpass.getpass("again: "):
+        raise users.UserError("the two passwords differ")
+    return first
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from sample_data.load import load_sample_city
 
@@ -43,7 +61,40 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"schema at head; sample city scale={meta['sample_scale']} seed={meta['sample_seed']} "
         f"loaded {meta['loaded_at']} ({time.monotonic() - started:.1f} s)"
     )
+    if not args.no_demo_users:
+        for username, role, password in users.ensure_demo_users(settings.database_url, _cli_actor()):
+            print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
     return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    url = load_settings().database_url
+    actor = _cli_actor()
+    if args.action == "add":
+        if not args.role or not args.name:
+            raise users.UserError("user add needs --role and --name")
+        users.add_user(url, actor, args.username, args.name, args.role, _password(args), phone=args.phone)
+    elif args.action == "reset":
+        users.reset_password(url, actor, args.username, _password(args))
+    else:
+        users.set_active(url, actor, args.username, args.action == "enable")
+    print(f"user {args.username}: {args.action} done")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    token = users.create_token(load_settings().database_url, _cli_actor(), args.name, args.role)
+    print(token)
+    return 0
+
+
+def cmd_audit(_args: argparse.Namespace) -> int:
+    report = audit.verify(load_settings().database_url)
+    if report.intact:
+        print(f"audit chain intact: {report.rows} rows")
+        return 0
+    print(f"audit chain BROKEN at row id {report.broken_at}: {report.reason}", file=sys.stderr)
+    return 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -71,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--scale", choices=list(SCALES), default="small")
     init.add_argument("--seed", type=int, default=20261124)
     init.add_argument("--force", action="store_true", help="reload even if this scale and seed are loaded")
+    init.add_argument("--no-demo-users", action="store_true", help="do not create the demo accounts")
     init.set_defaults(run=cmd_init)
 
     serve = sub.add_parser("serve", help="serve with gunicorn")
@@ -79,12 +131,36 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=4)
     serve.set_defaults(run=cmd_serve)
+
+    user = sub.add_parser("user", help="manage people and their roles")
+    user.add_argument("action", choices=["add", "disable", "enable", "reset"])
+    user.add_argument("username")
+    user.add_argument("--role", choices=ROLES)
+    user.add_argument("--name", help="display name")
+    user.add_argument("--phone")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.set_defaults(run=cmd_user)
+
+    token = sub.add_parser("token", help="API bearer tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="print a new bearer token (shown once)")
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--name", required=True)
+    create.set_defaults(run=cmd_token)
+
+    audit_cmd = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain").set_defaults(run=cmd_audit)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except users.UserError as error:
+        print(f"cockpit: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ from types import ModuleType
 import dash
 from dash import Dash
 from flask_compress import Compress
+from flask_wtf.csrf import generate_csrf
 
-from cockpit import context, web
+from cockpit import api, auth, context, security, web
 from cockpit.i18n import t
+from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
-from cockpit.ui import shell
+from cockpit.ui import denied, shell
 
 
 def _cache_config(settings: Settings) -> dict[str, object]:
@@ -53,23 +55,53 @@ def create_app(
     web.cache.init_app(server)
     Compress(server)
     server.register_blueprint(web.blueprint)
+    security.install_sessions(app, settings)
 
-    nav = []
+    server.register_blueprint(api.blueprint)
+    security.csrf.exempt(api.blueprint)
+
     for page in pages:
-        dash.register_page(page.__name__, path=page.PATH, layout=page.layout, title=t(page.TITLE, settings.lang))
-        nav.append((page.PATH, page.NAV))
+        dash.register_page(page.__name__, path=page.PATH, layout=_guarded(page), title=t(page.TITLE, settings.lang))
     dash.register_page(
         "not_found_404", path=not_found.PATH, layout=not_found.layout, title=t(not_found.TITLE, settings.lang)
     )
-    app.layout = lambda: shell(context.lang(), nav)
+    app.layout = lambda: _shell(pages)
     register_callbacks(app)
     _register_scripts(app)
+    security.install_headers(app, settings)
     return app
 
 
+def _shell(pages: Sequence[ModuleType]):
+    """The frame around every page, with only the navigation this viewer's role may use."""
+    nav = [(p.PATH, p.NAV) for p in pages if auth.allowed(p.PERMISSION)]
+    actor = auth.current_actor()
+    who = None if actor.anonymous else (auth.display_name(), actor.role)
+    return shell(context.lang(), nav, who, generate_csrf() if who else "")
+
+
+def _guarded(page: ModuleType) -> Callable[..., object]:
+    """A page's layout only for roles with its permission; others get a notice and an audit row."""
+
+    def layout(**query: str) -> object:
+        if auth.allowed(page.PERMISSION):
+            return page.layout(**query)
+        audit.record_alone(
+            context.settings().database_url,
+            auth.current_actor(),
+            "access.denied",
+            f"page:{page.PATH}",
+            after={"permission": page.PERMISSION},
+        )
+        return denied(context.lang())
+
+    return layout
+
+
 def _register_scripts(app: Dash) -> None:
-    """Dash learns which component scripts it may serve while rendering its index page; render it once here
-    so every gunicorn worker can serve every script, not only the worker that served the page."""
+    """Dash finishes its setup (pages' inline title script among it) on the first request and learns which
+    component scripts it may serve while rendering its index page. Do both here, before the CSP hashes are
+    taken, so every gunicorn worker can serve every script, not only the worker that served the page."""
     with app.server.test_request_context("/"):
         app.server.preprocess_request()
         app.index()

@@ -19,6 +19,8 @@ class Settings:
     lang: str
     secret_key: str
     var_dir: Path
+    cookie_secure: bool
+    session_hours: float
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -49,4 +51,6 @@ def load_settings() -> Settings:
         lang=lang,
         secret_key=_secret_key(var_dir),
         var_dir=var_dir,
+        cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
+        session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),
     )

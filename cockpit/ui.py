@@ -11,7 +11,27 @@ from dash import dcc, html
 from cockpit.i18n import t
 
 
-def header(lang: str, nav: Sequence[tuple[str, str]]) -> html.Header:
+def _account(lang: str, who: tuple[str, str] | None, csrf_token: str) -> list:
+    if who is None:
+        return []
+    name, role = who
+    return [
+        html.Span(className="who", children=[name, html.Span(t(f"role.{role}", lang), className="role-tag")]),
+        html.Form(
+            method="POST",
+            action="/logout",
+            className="logout",
+            children=[
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+                html.Button(t("app.logout", lang), type="submit", id="logout"),
+            ],
+        ),
+    ]
+
+
+def header(
+    lang: str, nav: Sequence[tuple[str, str]], who: tuple[str, str] | None = None, csrf_token: str = ""
+) -> html.Header:
     other = "en" if lang == "zh" else "zh"
     return html.Header(
         className="shell-header",
@@ -42,18 +62,29 @@ def header(lang: str, nav: Sequence[tuple[str, str]]) -> html.Header:
                         title=t("app.switch_title", lang),
                         id="lang-switch",
                     ),
+                    *_account(lang, who, csrf_token),
                 ],
             ),
         ],
     )
 
 
-def shell(lang: str, nav: Sequence[tuple[str, str]]) -> html.Div:
+def shell(
+    lang: str, nav: Sequence[tuple[str, str]], who: tuple[str, str] | None = None, csrf_token: str = ""
+) -> html.Div:
     return html.Div(
         className=f"shell lang-{lang}",
         lang="zh-CN" if lang == "zh" else "en",
-        children=[dcc.Location(id="url"), header(lang, nav), html.Main(dash.page_container, className="shell-main")],
+        children=[
+            dcc.Location(id="url"),
+            header(lang, nav, who, csrf_token),
+            html.Main(dash.page_container, className="shell-main"),
+        ],
     )
+
+
+def denied(lang: str) -> html.Div:
+    return html.Div(className="page not-found denied", children=[html.H2(t("app.denied", lang))])
 
 
 def panel(title: str, *children: Any, class_name: str = "") -> html.Section:

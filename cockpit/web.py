@@ -1,23 +1,75 @@
-"""Plain Flask routes beside Dash: map layers by URL (cached, compressed) and the language switch."""
+"""Plain Flask routes beside Dash: sign-in and sign-out, map layers by URL (cached, compressed) and the
+language switch."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import flask
+import flask_login
 from flask_caching import Cache
 
-from cockpit import context
-from cockpit.i18n import COOKIE, LANGS
-from cockpit.services import basemap
+from cockpit import auth, context
+from cockpit.i18n import COOKIE, LANGS, t
+from cockpit.services import audit, basemap, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`, devices' state within minutes
 
-blueprint = flask.Blueprint("cockpit_web", __name__)
+blueprint = flask.Blueprint("cockpit_web", __name__, template_folder="templates")
 cache = Cache()
 
 
+def _local_path(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    parts = urlsplit(target or "/")
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return "/"
+    return parts.path
+
+
+def _login_page(error: str | None = None, username: str = "", status: int = 200) -> tuple[str, int]:
+    lang = context.lang()
+    page = flask.render_template(
+        "login.html",
+        t=lambda key: t(key, lang),
+        lang=lang,
+        other_lang="en" if lang == "zh" else "zh",
+        next=_local_path(flask.request.values.get("next")),
+        username=username,
+        error=error,
+    )
+    return page, status
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    if flask.request.method == "GET":
+        return _login_page()
+    url = context.settings().database_url
+    username = flask.request.form.get("username", "")[:64]
+    user = users.authenticate(url, username, flask.request.form.get("password", ""))
+    if user is None:
+        audit.record_alone(url, auth.current_actor(), "login.failed", f"user:{username}")
+        return _login_page(t("login.failed", context.lang()), username, 401)
+    flask.session.clear()
+    flask.session.permanent = True
+    flask_login.login_user(auth.SessionUser(user))
+    audit.record_alone(url, auth.current_actor(), "login", f"user:{username}")
+    return flask.redirect(_local_path(flask.request.form.get("next")))
+
+
+@blueprint.post("/logout")
+def logout():
+    actor = auth.current_actor()
+    if not actor.anonymous:
+        audit.record_alone(context.settings().database_url, actor, "logout", f"user:{actor.name}")
+    flask_login.logout_user()
+    flask.session.clear()
+    return flask.redirect(flask.url_for("cockpit_web.login"))
+
+
 @blueprint.get("/geo/<layer>.json")
+@auth.guard("view")
 def geo_layer(layer: str) -> flask.Response:
     if layer not in basemap.LAYERS:
         return flask.jsonify(error=f"unknown layer {layer!r}; known: {', '.join(basemap.LAYERS)}"), 404
@@ -38,8 +90,7 @@ def switch_language(code: str) -> flask.Response:
     if code not in LANGS:
         flask.abort(404)
     referrer = urlsplit(flask.request.referrer or "/")
-    same_origin = not referrer.netloc or referrer.netloc == flask.request.host
-    target = (referrer.path or "/") if same_origin else "/"
+    target = _local_path(referrer.path) if referrer.netloc in ("", flask.request.host) else "/"
     response = flask.redirect(target)
     response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

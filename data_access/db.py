@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin hook below decides how a transaction starts
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Writers BEGIN IMMEDIATE: they take the write lock up front, so read-then-write races cannot happen."""
+    immediate = connection.get_execution_options().get("immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @cache
@@ -29,6 +36,7 @@ def engine_for(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -37,5 +45,14 @@ def engine_for(url: str) -> Engine:
 def transaction(url: str) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     factory = sessionmaker(engine_for(url), expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def write_transaction(url: str) -> Iterator[Session]:
+    """A unit of work that must not interleave with other writers (audit chain, dispatch): on SQLite it
+    begins IMMEDIATE; on PostgreSQL the code inside takes the row or advisory locks it needs."""
+    factory = sessionmaker(engine_for(url).execution_options(immediate=True), expire_on_commit=False)
     with factory() as session, session.begin():
         yield session

@@ -12,6 +12,7 @@ from cockpit.ui import panel
 
 PATH = "/"
 NAV = "nav.overview"
+PERMISSION = "view"
 TITLE = "overview.title"
 
 # layer -> (visible at start, style or function, hideout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.actor import Actor
+from cockpit.permissions import ROLES
+from cockpit.services import users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -30,6 +34,10 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SEED = 7
+TEST_ACTOR = Actor("cli:test", "admin")
+# role -> (username, password) of the demo accounts `cockpit init` creates
+ACCOUNTS = {role: (username, f"{username}-demo-2026") for username, _name, role in users.DEMO_USERS}
+assert set(ACCOUNTS) == set(ROLES)
 
 
 @pytest.fixture
@@ -46,6 +54,7 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     url = f"sqlite:///{var / 'cockpit.db'}"
     upgrade(url)
     load_sample_city(url, "small", SEED)
+    users.ensure_demo_users(url, TEST_ACTOR)
     return var
 
 
@@ -54,16 +63,49 @@ def city_url(city_dir: Path) -> str:
     return f"sqlite:///{city_dir / 'cockpit.db'}"
 
 
-@pytest.fixture
-def app_client(city_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    """A Flask test client of the whole cockpit on the sample city."""
-    monkeypatch.setenv("COCKPIT_VAR_DIR", str(city_dir))
+@pytest.fixture(scope="session")
+def dash_app(city_dir: Path):
+    """The whole cockpit on the sample city, built once as gunicorn would build it."""
+    os.environ["COCKPIT_VAR_DIR"] = str(city_dir)
     import callbacks
     from cockpit.factory import create_app
     from pages import NOT_FOUND, PAGES
 
-    app = create_app(PAGES, NOT_FOUND, callbacks.register)
-    return app.server.test_client()
+    return create_app(PAGES, NOT_FOUND, callbacks.register)
+
+
+@pytest.fixture
+def app_client(dash_app):
+    """A fresh anonymous browser-like client (own cookie jar)."""
+    return dash_app.server.test_client()
+
+
+def csrf_token_of(client) -> str:
+    cookie = client.get_cookie("_csrf_token")
+    assert cookie is not None, "the cockpit sets the _csrf_token cookie on every page"
+    return cookie.value
+
+
+def sign_in(client, role: str) -> None:
+    """Sign in through the real form, CSRF token included."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    username, password = ACCOUNTS[role]
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    client.get("/")
+
+
+@pytest.fixture
+def client_as(dash_app):
+    """client_as(role) -> a test client signed in with that role's demo account."""
+
+    def make(role: str):
+        client = dash_app.server.test_client()
+        sign_in(client, role)
+        return client
+
+    return make
 
 
 def free_port() -> int:
@@ -106,6 +148,16 @@ def served(city_dir: Path) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def browser_sign_in(page, base: str, role: str, path: str = "/") -> None:
+    """Sign in through the form and land on `path`, as a person following a link would."""
+    username, password = ACCOUNTS[role]
+    page.goto(f"{base}/login?next={path}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".shell-header")
 
 
 @pytest.fixture(scope="session")

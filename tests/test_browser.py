@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import browser_sign_in
 
 from pages import NOT_FOUND, PAGES
 
 pytestmark = pytest.mark.browser
 
 ROUTES = {page.__name__.split(".")[-1]: page.PATH for page in PAGES} | {"not_found": "/no-such-page"}
+READY = {"overview": None, "support": "#audit-table", "not_found": ".not-found"}
 
 
 class Watch:
@@ -41,13 +44,15 @@ class Watch:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
-def open_page(browser, base: str, path: str, width: int = 1600, height: int = 900, lang: str | None = None):
+def open_page(browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin"):
     context = browser.new_context(viewport={"width": width, "height": height})
-    if lang:
-        context.add_cookies([{"name": "cockpit_lang", "value": lang, "url": base}])
     page = context.new_page()
     watch = Watch(page, base)
-    page.goto(base + path, wait_until="networkidle")
+    if role:
+        browser_sign_in(page, base, role, path)
+    else:
+        page.goto(base + path)
+    page.wait_for_load_state("networkidle")
     return context, page, watch
 
 
@@ -64,7 +69,7 @@ def test_route_renders_clean(browser, served, screenshots, name):
     if name == "overview":
         wait_for_overview(page)
     else:
-        page.wait_for_selector(".not-found")
+        page.wait_for_selector(READY[name])
     page.wait_for_timeout(500)
     page.screenshot(path=screenshots / f"{name}.png")
     context.close()
@@ -125,3 +130,67 @@ def test_not_found_page_is_ours(browser, served):
     assert "页面不存在" in page.inner_text(".not-found")
     assert NOT_FOUND.PATH == "/404"
     context.close()
+
+
+def test_sign_in_page_renders_clean(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/", role=None)
+    page.wait_for_selector("#username")
+    assert page.url.endswith("/login?next=/")
+    page.screenshot(path=screenshots / "login.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/", role="leader")
+    wait_for_overview(page)
+    assert page.locator(".nav-link").all_inner_texts() == ["城市总览"]
+    context.close()
+    context, page, watch = open_page(browser, served, "/platform/support", role="leader")
+    page.wait_for_selector(".denied")
+    page.screenshot(path=screenshots / "support_denied_for_leader.png")
+    context.close()
+    assert watch.problems == []
+
+
+XSS = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+
+
+def test_hostile_text_from_a_form_is_shown_as_text(browser, served, screenshots):
+    context, page, _ = open_page(browser, served, "/login", role=None)
+    page.fill("#username", XSS)
+    page.fill("#password", "wrong password")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".login-error")
+    assert page.input_value("#username") == XSS[:64]
+    context.close()
+    context, page, watch = open_page(browser, served, "/platform/support")
+    page.wait_for_selector("#audit-table")
+    page.fill("#support-action", "login.failed")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#audit-table td:has-text('onerror')")
+    assert XSS[:40] in page.inner_text("#audit-table")
+    assert page.locator("#audit-table img").count() == 0
+    assert page.title() != "pwned"
+    page.screenshot(path=screenshots / "support_audit_xss_as_text.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_admin_verifies_chain_and_exports_csv(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/platform/support")
+    page.wait_for_selector("#audit-table")
+    page.click("#support-verify")
+    page.wait_for_selector("#support-chain:has-text('哈希链完整')")
+    with page.expect_download() as download:
+        page.click("#support-export")
+    path = download.value.path()
+    content = Path(path).read_text(encoding="utf-8-sig")
+    assert content.startswith("id,ts,actor,role,action")
+    assert "login" in content
+    page.fill("#support-action", "audit.export")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#audit-table td:has-text('audit.export')")
+    page.screenshot(path=screenshots / "support.png")
+    context.close()
+    assert watch.problems == []

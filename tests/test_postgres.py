@@ -28,3 +28,33 @@ def test_sample_city_and_services_agree_with_sqlite(postgres_url, city_url):
         assert session.scalar(select(func.count()).select_from(Component)) == 2000
     assert overview.vital_signs(postgres_url).by_district == overview.vital_signs(city_url).by_district
     assert air.current_air(postgres_url)["city_aqi"] == air.current_air(city_url)["city_aqi"]
+
+
+def test_audit_log_is_append_only_and_chained_on_postgres(postgres_url):
+    import threading
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from cockpit.actor import Actor
+    from cockpit.services import audit
+
+    upgrade(postgres_url)
+    actor = Actor("tester", "admin")
+
+    def worker(n: int) -> None:
+        for i in range(10):
+            audit.record_alone(postgres_url, actor, "test.pg", f"w{n}:{i}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    report = audit.verify(postgres_url)
+    assert report.intact and report.rows >= 40
+    for statement in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"), engine_for(postgres_url).begin() as connection:
+            connection.execute(text(statement))
+    assert audit.verify(postgres_url).intact

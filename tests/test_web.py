@@ -1,7 +1,9 @@
 import orjson
+from conftest import sign_in
 
 
 def test_layer_route_serves_geojson_compressed(app_client):
+    sign_in(app_client, "leader")
     response = app_client.get("/geo/districts.json", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
@@ -9,6 +11,7 @@ def test_layer_route_serves_geojson_compressed(app_client):
 
 
 def test_unknown_layer_is_404_with_reason(app_client):
+    sign_in(app_client, "leader")
     response = app_client.get("/geo/nothing.json")
     assert response.status_code == 404
     assert "unknown layer" in orjson.loads(response.data)["error"]
@@ -19,6 +22,7 @@ def test_language_switch_sets_cookie_and_returns(app_client):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "cockpit_lang=en" in response.headers["Set-Cookie"]
+    sign_in(app_client, "leader")
     layout = app_client.get("/_dash-layout").get_data(as_text=True)
     assert "City Brain Cockpit" in layout
 
@@ -33,4 +37,5 @@ def test_unknown_language_is_404(app_client):
 
 
 def test_default_layout_is_chinese(app_client):
+    sign_in(app_client, "leader")
     assert "城市大脑管理驾驶舱" in app_client.get("/_dash-layout").get_data(as_text=True)

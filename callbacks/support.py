@@ -1,0 +1,91 @@
+"""Application-support wiring: audit log table, CSV export (itself audited), chain check, people list."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, dcc, html
+
+from cockpit import context, ids
+from cockpit.auth import current_actor, guard
+from cockpit.i18n import t
+from cockpit.services import audit, users
+from cockpit.services.export import to_csv
+
+SHOWN = 200
+COLUMNS = ("ts", "actor", "role", "action", "object", "after", "source_ip", "request_id")
+HEADINGS = ("col.ts", "col.actor", "col.role", "col.action", "col.object", "col.change", "col.ip", "col.request")
+
+
+def _cell(row: dict, column: str) -> str:
+    value = row[column]
+    if column == "ts":
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if value is None else str(value)
+
+
+def audit_table(rows: list[dict], lang: str) -> html.Table:
+    head = html.Tr([html.Th(t(h, lang)) for h in HEADINGS])
+    body = [html.Tr([html.Td(_cell(r, c)) for c in COLUMNS]) for r in rows]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="table table-left", id="audit-table")
+
+
+def people_table(people: list[dict], lang: str) -> html.Table:
+    head = html.Tr([html.Th(t(k, lang)) for k in ("col.username", "col.name", "col.role", "col.phone", "col.active")])
+    body = []
+    for p in people:
+        status = t("status.active" if p["active"] else "status.disabled", lang)
+        if p["demo"]:
+            status += f" · {t('status.demo', lang)}"
+        body.append(
+            html.Tr(
+                [
+                    html.Td(p["username"]),
+                    html.Td(p["display_name"]),
+                    html.Td(t(f"role.{p['role']}", lang)),
+                    html.Td(p["phone"] or "—"),
+                    html.Td(status),
+                ]
+            )
+        )
+    return html.Table([html.Thead(head), html.Tbody(body)], className="table table-left", id="people-table")
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.SUPPORT_AUDIT, "children"),
+        Input(ids.SUPPORT_ACTION, "value"),
+        Input(ids.SUPPORT_ACTOR, "value"),
+        Input(ids.SUPPORT_CHAIN, "children"),
+    )
+    @guard("audit.read")
+    def show_audit(action: str | None, actor: str | None, _chain: object):
+        rows = audit.rows(context.settings().database_url, action=action or None, actor=actor or None, limit=SHOWN)
+        return audit_table(rows, context.lang())
+
+    @app.callback(Output(ids.SUPPORT_USERS, "children"), Input(ids.SUPPORT_USERS, "id"))
+    @guard("users.read")
+    def show_people(_id: str):
+        return people_table(users.directory(context.settings().database_url), context.lang())
+
+    @app.callback(
+        Output(ids.SUPPORT_CHAIN, "children"), Input(ids.SUPPORT_VERIFY, "n_clicks"), prevent_initial_call=True
+    )
+    @guard("audit.read")
+    def verify(_n: int | None) -> str:
+        report = audit.verify(context.settings().database_url)
+        lang = context.lang()
+        if report.intact:
+            return t("support.chain_ok", lang, rows=report.rows)
+        return t("support.chain_broken", lang, row=report.broken_at, reason=report.reason)
+
+    @app.callback(
+        Output(ids.SUPPORT_DOWNLOAD, "data"),
+        Input(ids.SUPPORT_EXPORT, "n_clicks"),
+        State(ids.SUPPORT_ACTION, "value"),
+        State(ids.SUPPORT_ACTOR, "value"),
+        prevent_initial_call=True,
+    )
+    @guard("audit.export")
+    def export(_n: int | None, action: str | None, actor: str | None) -> dict:
+        url = context.settings().database_url
+        rows = audit.export(url, current_actor(), action=action or None, actor_name=actor or None)
+        return dcc.send_string(to_csv(rows), "audit_log.csv")

@@ -1,0 +1,18 @@
+"""Who may do what. One table: every guarded callback, page and API route names a permission from it."""
+
+from __future__ import annotations
+
+ROLES = ("leader", "duty_officer", "safety_officer", "analyst", "admin")
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": frozenset(ROLES),
+    "audit.read": frozenset({"admin"}),
+    "audit.export": frozenset({"admin"}),
+    "users.read": frozenset({"admin"}),
+    "personal.unmask": frozenset({"safety_officer"}),
+}
+
+
+def allows(role: str | None, permission: str) -> bool:
+    """False for an unknown permission too, so a typo locks the door rather than opening it."""
+    return role is not None and role in PERMISSIONS.get(permission, frozenset())

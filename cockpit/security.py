@@ -1,0 +1,95 @@
+"""Sessions, CSRF and security headers, wired onto the Flask server with kept libraries
+(flask-login, Flask-WTF, flask-talisman)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import flask
+from dash import Dash
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+
+from cockpit import auth, context
+from cockpit.services import audit
+from cockpit.settings import Settings
+
+CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads to send the X-CSRFToken header
+
+csrf = CSRFProtect()
+
+
+def content_security_policy(app: Dash, settings: Settings) -> dict[str, object]:
+    """Only this origin; Dash's own inline bootstrap script is allowed by its hash, nothing else inline.
+    Styles may be inline because Leaflet and React set them at run time."""
+    images = ["'self'", "data:", "blob:"]
+    if settings.tile_url:
+        tiles = urlsplit(settings.tile_url)
+        images.append(f"{tiles.scheme}://{tiles.netloc}")
+    return {
+        "default-src": "'self'",
+        "script-src": ["'self'", *app.csp_hashes()],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": images,
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
+
+def _set_csrf_cookie(response: flask.Response) -> flask.Response:
+    if flask.request.path.startswith(("/api/", "/assets/", "/_dash-component-suites/")):
+        return response
+    settings = context.settings()
+    response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict", secure=settings.cookie_secure, httponly=False)
+    return response
+
+
+def _csrf_refused(error: CSRFError) -> tuple[flask.Response, int]:
+    audit.record_alone(
+        context.settings().database_url,
+        auth.current_actor(),
+        "csrf.refused",
+        f"route:{flask.request.path}",
+        after={"reason": error.description},
+    )
+    return flask.jsonify(error=f"CSRF check failed: {error.description}"), 400
+
+
+def install_sessions(app: Dash, settings: Settings) -> None:
+    """Sign-in, the gate and CSRF: before anything else can serve a request."""
+    server = app.server
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        WTF_CSRF_TIME_LIMIT=None,  # bounded by the session instead: the wall keeps one page open for days
+        WTF_CSRF_SSL_STRICT=settings.cookie_secure,
+    )
+    auth.login_manager.init_app(server)
+    server.before_request(auth.gate)
+    csrf.init_app(server)
+    server.register_error_handler(CSRFError, _csrf_refused)
+    server.after_request(_set_csrf_cookie)
+    server.after_request(auth.stamp_request_id)
+
+
+def install_headers(app: Dash, settings: Settings) -> None:
+    """Security headers last, once Dash has every inline script whose hash the policy must allow."""
+    Talisman(
+        app.server,
+        force_https=False,
+        strict_transport_security=settings.cookie_secure,
+        session_cookie_secure=settings.cookie_secure,
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        content_security_policy=content_security_policy(app, settings),
+        referrer_policy="same-origin",
+    )

@@ -1,0 +1,84 @@
+"""The audit trail: rows written inside the caller's transaction, and verification of the hash chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from cockpit.actor import Actor
+from data_access import support
+from data_access.db import transaction, write_transaction
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return orjson.dumps(value, default=str).decode()
+
+
+def record(
+    session: Session, actor: Actor, action: str, obj: str | None = None, before: Any = None, after: Any = None
+) -> dict[str, Any]:
+    """Append one row in `session`'s transaction, so the change and its audit row commit or fail together."""
+    return support.append_audit(
+        session,
+        {
+            "ts": datetime.now(UTC).replace(tzinfo=None),
+            "actor": actor.name,
+            "role": actor.role,
+            "action": action,
+            "object": obj,
+            "before": _text(before),
+            "after": _text(after),
+            "source_ip": actor.source_ip,
+            "request_id": actor.request_id,
+        },
+    )
+
+
+def record_alone(url: str, actor: Actor, action: str, obj: str | None = None, after: Any = None) -> None:
+    """For events with no change of their own (a refusal, a login), in a transaction of their own."""
+    with write_transaction(url) as session:
+        record(session, actor, action, obj, after=after)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    broken_at: int | None
+    reason: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(url: str) -> ChainReport:
+    """Recompute every hash oldest first; the first row whose link or content does not match is named."""
+    prev = support.GENESIS
+    count = 0
+    with transaction(url) as session:
+        for row in support.audit_chain(session):
+            count += 1
+            if row["prev_hash"] != prev:
+                return ChainReport(count, row["id"], "prev_hash does not match the previous row's hash")
+            if support.audit_hash(prev, row) != row["hash"]:
+                return ChainReport(count, row["id"], "row content does not match its hash")
+            prev = row["hash"]
+    return ChainReport(count, None, None)
+
+
+def export(url: str, actor: Actor, action: str | None = None, actor_name: str | None = None) -> list[dict]:
+    """Every matching row; the export is itself audited, in the same transaction that reads the rows."""
+    with write_transaction(url) as session:
+        record(session, actor, "audit.export", "audit_log", after={"action": action, "actor": actor_name})
+        return support.audit_rows(session, action=action, actor=actor_name, limit=None)
+
+
+def rows(url: str, action: str | None = None, actor: str | None = None, limit: int | None = 500) -> list[dict]:
+    with transaction(url) as session:
+        return support.audit_rows(session, action=action, actor=actor, limit=limit)

@@ -1,0 +1,30 @@
+"""Exports for leaders and auditors. Spreadsheet programs run cells that start with = + - @ as formulas,
+so such cells are prefixed with an apostrophe (the OWASP advice for CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """UTF-8 CSV with a BOM so Excel opens Chinese text correctly."""
+    buffer = io.StringIO()
+    columns = list(rows[0]) if rows else []
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in columns])
+    return "\ufeff" + buffer.getvalue()

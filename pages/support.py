@@ -1,0 +1,45 @@
+"""应用支撑平台 — application support: the audit log (browse, filter, export, verify) and people's roles."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from cockpit import context, ids
+from cockpit.i18n import t
+from cockpit.ui import panel
+
+PATH = "/platform/support"
+NAV = "nav.support"
+PERMISSION = "audit.read"
+TITLE = "support.title"
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    return html.Div(
+        className="page page-support",
+        children=[
+            panel(
+                t("support.audit", lang),
+                html.Div(t("support.audit_note", lang), className="note"),
+                html.Div(
+                    className="toolbar",
+                    children=[
+                        dcc.Input(id=ids.SUPPORT_ACTION, placeholder=t("support.filter_action", lang), debounce=True),
+                        dcc.Input(id=ids.SUPPORT_ACTOR, placeholder=t("support.filter_actor", lang), debounce=True),
+                        html.Button(t("support.verify", lang), id=ids.SUPPORT_VERIFY),
+                        html.Button(t("support.export", lang), id=ids.SUPPORT_EXPORT),
+                        html.Span(id=ids.SUPPORT_CHAIN, className="chain"),
+                        dcc.Download(id=ids.SUPPORT_DOWNLOAD),
+                    ],
+                ),
+                html.Div(id=ids.SUPPORT_AUDIT, className="scroll"),
+                class_name="grow",
+            ),
+            panel(
+                t("support.users", lang),
+                html.Div(t("support.users_note", lang), className="note"),
+                html.Div(id=ids.SUPPORT_USERS),
+            ),
+        ],
+    )

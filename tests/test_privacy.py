@@ -1,0 +1,61 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cockpit.actor import Actor
+from cockpit.services import audit
+from cockpit.services.privacy import UnmaskRefused, mask_id_number, mask_phone, mask_plate, unmask
+
+digits = st.text("0123456789", min_size=1, max_size=1)
+
+
+@given(st.text("0123456789", min_size=17, max_size=17), st.sampled_from("0123456789X"))
+def test_id_number_hides_birth_date_and_sequence(body, check):
+    value = body + check
+    masked = mask_id_number(value)
+    assert len(masked) == 18
+    assert masked[:6] == value[:6] and masked[-4:] == value[-4:]
+    assert masked[6:14] == "*" * 8
+
+
+@given(st.sampled_from("3456789"), st.text("0123456789", min_size=9, max_size=9))
+def test_phone_keeps_prefix_and_last_four(second, rest):
+    value = "1" + second + rest
+    masked = mask_phone(value)
+    assert masked == value[:3] + "****" + value[-4:]
+    assert value[3:7] not in masked[3:7]
+
+
+@given(
+    st.sampled_from("京津沪渝冀晋"), st.sampled_from("ABCDEFG"), st.text("ABCDEFGHJK0123456789", min_size=5, max_size=6)
+)
+def test_plate_keeps_region_only(province, city, serial):
+    value = province + city + serial
+    masked = mask_plate(value)
+    assert masked.startswith(province + city)
+    assert masked.count("*") == len(serial) - 1
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_anything_unrecognised_is_still_mostly_hidden(value):
+    for mask in (mask_id_number, mask_phone, mask_plate):
+        masked = mask(value)
+        assert masked.count("*") >= len(masked) // 2
+
+
+def test_unmask_needs_the_permission_and_is_logged(db_url):
+    with pytest.raises(UnmaskRefused):
+        unmask(db_url, Actor("duty", "duty_officer"), "person:1", "phone", "13800138000", "checking a case")
+    assert len(audit.rows(db_url, action="personal.unmask.denied")) == 1
+
+
+def test_unmask_needs_a_reason(db_url):
+    with pytest.raises(UnmaskRefused, match="reason"):
+        unmask(db_url, Actor("safety", "safety_officer"), "person:1", "phone", "13800138000", " ")
+
+
+def test_unmask_with_reason_returns_value_and_logs_it(db_url):
+    value = unmask(db_url, Actor("safety", "safety_officer"), "person:1", "phone", "13800138000", "案件 42 核实身份")
+    assert value == "13800138000"
+    row = audit.rows(db_url, action="personal.unmask")[0]
+    assert "案件 42 核实身份" in row["after"] and row["actor"] == "safety"
