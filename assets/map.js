@@ -3,6 +3,7 @@
 window.cockpitMap = (function () {
   var ROAD_WEIGHT = {motorway: 4, trunk: 4, primary: 3.5, secondary: 3, tertiary: 2.5,
                      residential: 1.6, unclassified: 1.6, living_street: 1.2, service: 1};
+  var STATUS_COLOR = {online: "#52c41a", offline: "#8c8c8c", alarm: "#ff4d4f"};
   var DEVICE_COLOR = {air_quality: "#36cfc9", water_level: "#1890ff", manhole_tilt: "#faad14",
                       street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3"};
 
@@ -39,6 +40,29 @@ window.cockpitMap = (function () {
       span.textContent = feature.properties.point_count_abbreviated;
       div.appendChild(span);
       return L.marker(latlng, {icon: L.divIcon({html: div, className: "", iconSize: L.point(size, size)})});
+    },
+    status: function (feature, latlng) {
+      var p = feature.properties || {};
+      return L.circleMarker(latlng, {
+        radius: p.status === "alarm" ? 7 : 5, weight: p.status === "alarm" ? 2 : 1,
+        color: p.status === "alarm" ? "#ffffff" : "#0a1628",
+        fillColor: STATUS_COLOR[p.status] || "#00d2ff", fillOpacity: 0.95
+      });
+    },
+    statusCluster: function (feature, latlng, index) {
+      /* a cluster shows its count and turns red when any device in it is in alarm */
+      var count = feature.properties.point_count;
+      var leaves = index.getLeaves(feature.properties.cluster_id, 2000);
+      var alarms = 0;
+      for (var i = 0; i < leaves.length; i++) { if (leaves[i].properties.status === "alarm") { alarms++; } }
+      var size = count < 100 ? 30 : (count < 1000 ? 38 : 46);
+      var div = document.createElement("div");
+      div.className = "cockpit-cluster " + (alarms ? "alarm" : "ok");
+      var span = document.createElement("span");
+      span.textContent = alarms ? feature.properties.point_count_abbreviated + " · " + alarms + "!" :
+        feature.properties.point_count_abbreviated;
+      div.appendChild(span);
+      return L.marker(latlng, {icon: L.divIcon({html: div, className: "", iconSize: L.point(size + (alarms ? 16 : 0), size)})});
     },
     road: function (feature) {
       var kind = (feature.properties || {}).kind;

@@ -16,6 +16,18 @@
     shell: {
       activeNav: function (pathname, ids) {
         return ids.map(function (id) { return id.path === pathname ? "nav-link active" : "nav-link"; });
+      },
+      alarmCounter: function (feed) {
+        if (!feed || !feed.open) { return [{display: "none"}, "", "alarm-counter"]; }
+        var worst = 4;
+        Object.keys(feed.by_severity).forEach(function (s) {
+          if (feed.by_severity[s] > 0 && Number(s) < worst) { worst = Number(s); }
+        });
+        return [{}, String(feed.open), "alarm-counter sev-" + worst];
+      },
+      simClock: function (status) {
+        if (!status || !status.sim_clock) { return [{display: "none"}, ""]; }
+        return [{}, status.sim_clock.replace("T", " ") + " ×" + status.sim_rate];
       }
     }
   });

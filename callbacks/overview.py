@@ -9,8 +9,8 @@ from dash import Dash, Input, Output, ctx, html
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
-from cockpit.services import air, basemap, overview
-from cockpit.ui import kpi, number
+from cockpit.services import air, alarms, basemap, overview
+from cockpit.ui import alarm_items, kpi, number
 
 VIEWS = {ids.OVERVIEW_VIEW_CITY: basemap.BEIJING_BOUNDS, ids.OVERVIEW_VIEW_DETAIL: basemap.DETAIL_BOUNDS}
 
@@ -104,6 +104,11 @@ def register(app: Dash) -> None:
         lang = context.lang()
         kpis, table = render_vitals(lang)
         return render_air(lang), kpis, table
+
+    @app.callback(Output(ids.OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
+    @guard("view")
+    def open_alarms(_feed: dict | None):
+        return alarm_items(alarms.open_alarms(context.settings().database_url, limit=6), context.lang(), actions=False)
 
     @app.callback(
         Output(ids.OVERVIEW_MAP, "viewport"),

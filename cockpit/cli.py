@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 
@@ -13,7 +16,7 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import audit, users
+from cockpit.services import audit, rulebook, users
 from cockpit.settings import load_settings
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
@@ -61,6 +64,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"schema at head; sample city scale={meta['sample_scale']} seed={meta['sample_seed']} "
         f"loaded {meta['loaded_at']} ({time.monotonic() - started:.1f} s)"
     )
+    added = rulebook.ensure_defaults(settings.database_url, _cli_actor())
+    if added:
+        print(f"{added} default alarm rules added")
     if not args.no_demo_users:
         for username, role, password in users.ensure_demo_users(settings.database_url, _cli_actor()):
             print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
@@ -97,10 +103,62 @@ def cmd_audit(_args: argparse.Namespace) -> int:
     return 1
 
 
+def _start_simulator(args: argparse.Namespace) -> subprocess.Popen | None:
+    """With no broker configured, the live city runs beside the server and feeds ingestion in-process."""
+    if load_settings().mqtt_url or args.no_simulate:
+        return None
+    command = [sys.executable, "-m", "cockpit.cli", "simulate", "--rate", str(args.sim_rate)]
+    return subprocess.Popen(command)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
+    simulator = _start_simulator(args)
     print(f"cockpit on http://{args.host}:{args.port}/ ({args.workers} workers)", flush=True)
+    try:
+        _serve(args)
+    finally:
+        if simulator:
+            simulator.terminate()
+            simulator.wait(timeout=10)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from cockpit.services.live import simulate
+
+    settings = load_settings()
+    target = settings.mqtt_url or "in-process ingestion"
+    print(f"simulating the sample city at x{args.rate:g} into {target}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        simulate(settings.database_url, args.rate, args.duration, args.seed, settings.mqtt_url, stop=stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from cockpit.services.live import ingest_forever
+
+    settings = load_settings()
+    if not settings.mqtt_url:
+        print("cockpit ingest needs COCKPIT_MQTT_URL (mqtt://host:1883)", file=sys.stderr)
+        return 2
+    upgrade(settings.database_url)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"ingesting {settings.mqtt_url} as {args.client_id}", flush=True)
+    try:
+        ingest_forever(settings.database_url, settings.mqtt_url, stop, client_id=args.client_id)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> None:
     _Gunicorn(
         {
             "bind": f"{args.host}:{args.port}",
@@ -111,7 +169,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "accesslog": None,
         }
     ).run()
-    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -129,8 +186,20 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--threads", type=int, default=16, help="per worker; each open page holds one for push")
+    serve.add_argument("--no-simulate", action="store_true", help="do not run the in-process live city")
+    serve.add_argument("--sim-rate", type=float, default=60.0, help="simulated seconds per real second")
     serve.set_defaults(run=cmd_serve)
+
+    simulate = sub.add_parser("simulate", help="publish a live city (to MQTT if COCKPIT_MQTT_URL is set)")
+    simulate.add_argument("--rate", type=float, default=60.0, help="simulated seconds per real second")
+    simulate.add_argument("--duration", type=float, default=None, help="stop after this many real seconds")
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.set_defaults(run=cmd_simulate)
+
+    ingest = sub.add_parser("ingest", help="consume MQTT into storage (at-least-once in, exactly-once stored)")
+    ingest.add_argument("--client-id", default="cockpit-ingest", help="MQTT client id of the persistent session")
+    ingest.set_defaults(run=cmd_ingest)
 
     user = sub.add_parser("user", help="manage people and their roles")
     user.add_argument("action", choices=["add", "disable", "enable", "reset"])

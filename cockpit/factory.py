@@ -11,7 +11,7 @@ from dash import Dash
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
-from cockpit import api, auth, context, security, web
+from cockpit import api, auth, context, push, security, web
 from cockpit.i18n import t
 from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
@@ -58,6 +58,7 @@ def create_app(
     security.install_sessions(app, settings)
 
     server.register_blueprint(api.blueprint)
+    server.register_blueprint(push.blueprint)
     security.csrf.exempt(api.blueprint)
 
     for page in pages:

@@ -10,6 +10,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.export": frozenset({"admin"}),
     "users.read": frozenset({"admin"}),
     "personal.unmask": frozenset({"safety_officer"}),
+    "alarm.ack": frozenset({"duty_officer"}),
+    "device.command": frozenset({"duty_officer"}),
+    "rules.edit": frozenset({"admin"}),
+    "readings.write": frozenset({"analyst", "admin"}),
 }
 
 

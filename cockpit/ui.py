@@ -54,6 +54,19 @@ def header(
             html.Div(
                 className="shell-right",
                 children=[
+                    html.A(
+                        id="alarm-counter",
+                        href="/platform/iot",
+                        className="alarm-counter",
+                        style={"display": "none"},
+                        children=[html.Span(t("live.alarms", lang)), html.Span(id="alarm-count", className="count")],
+                    ),
+                    html.Span(
+                        id="sim-clock-box",
+                        className="sim-clock",
+                        style={"display": "none"},
+                        children=[html.Span(t("live.sim_clock", lang)), html.Span(id="sim-clock")],
+                    ),
                     html.Time(id="clock", title=t("app.clock_title", lang)),
                     html.A(
                         t("app.switch", lang),
@@ -77,6 +90,8 @@ def shell(
         lang="zh-CN" if lang == "zh" else "en",
         children=[
             dcc.Location(id="url"),
+            dcc.Store(id="alarm-feed"),
+            dcc.Store(id="live-status"),
             header(lang, nav, who, csrf_token),
             html.Main(dash.page_container, className="shell-main"),
         ],
@@ -104,5 +119,47 @@ def kpi(label: str, value: str, sub: str | None = None, kpi_id: str | None = Non
     )
 
 
+def severity_badge(severity: int, lang: str) -> html.Span:
+    return html.Span(t(f"severity.{severity}", lang), className=f"sev sev-{severity}")
+
+
 def number(value: int | float | None) -> str:
     return "—" if value is None else f"{value:,}"
+
+
+def alarm_items(alarms: list[dict], lang: str, actions: bool) -> html.Div | str:
+    """Open alarms, most severe first; with action buttons for a role that may handle them."""
+    if not alarms:
+        return t("live.no_alarms", lang)
+    items = []
+    for a in alarms:
+        rule = a["rule_name"] if lang == "zh" else a["rule_name_en"]
+        meta = [a["raised_at"].strftime("%m-%d %H:%M:%S") + " UTC", t(f"alarm.status.{a['status']}", lang)]
+        if a["value"] is not None:
+            meta.append(t("alarm.value", lang, value=f"{a['value']:g}"))
+        if a["escalation_level"]:
+            meta.append(t("alarm.escalated", lang, level=a["escalation_level"]))
+        buttons = []
+        if actions:
+            for action in ("acknowledge", "resolve", "close"):
+                if (
+                    a["status"]
+                    in {"acknowledge": ("new",), "resolve": ("new", "acknowledged"), "close": ("resolved",)}[action]
+                ):
+                    buttons.append(
+                        html.Button(
+                            t(f"alarm.{action}", lang), id={"type": "alarm-action", "alarm": a["id"], "action": action}
+                        )
+                    )
+        items.append(
+            html.Div(
+                className=f"alarm-item sev-{a['severity']}",
+                children=[
+                    severity_badge(a["severity"], lang),
+                    html.Span(f"{a['device_name']} · {rule}", className="what"),
+                    html.Span(buttons, className="actions"),
+                    html.Span(" · ".join(meta), className="meta"),
+                ],
+            )
+        )
+    return html.Div(items, className="alarm-list")

@@ -3,6 +3,7 @@ language switch."""
 
 from __future__ import annotations
 
+import gzip
 from urllib.parse import urlsplit
 
 import flask
@@ -13,7 +14,8 @@ from cockpit import auth, context
 from cockpit.i18n import COOKIE, LANGS, t
 from cockpit.services import audit, basemap, users
 
-LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`, devices' state within minutes
+LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
+LIVE_TTL = 3  # device status and station readings follow the live city
 
 blueprint = flask.Blueprint("cockpit_web", __name__, template_folder="templates")
 cache = Cache()
@@ -76,11 +78,16 @@ def geo_layer(layer: str) -> flask.Response:
     key = f"geo:{layer}"
     body = cache.get(key)
     if body is None:
-        body = basemap.layer_json(context.settings().database_url, layer)
-        cache.set(key, body, timeout=LAYER_TTL)
-    response = flask.Response(body, mimetype="application/geo+json")
+        body = gzip.compress(basemap.layer_json(context.settings().database_url, layer), compresslevel=6)
+        cache.set(key, body, timeout=LIVE_TTL if layer in basemap.LIVE_LAYERS else LAYER_TTL)
+    if "gzip" in flask.request.headers.get("Accept-Encoding", ""):
+        response = flask.Response(body, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = flask.Response(gzip.decompress(body), mimetype="application/geo+json")
+    response.headers["Vary"] = "Accept-Encoding"
     response.cache_control.private = True
-    response.cache_control.max_age = 60
+    response.cache_control.max_age = 5 if layer in basemap.LIVE_LAYERS else 60
     return response
 
 

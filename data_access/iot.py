@@ -1,13 +1,20 @@
-"""IoT sensing platform: devices and coded city components."""
+"""IoT sensing platform: devices, coded city components, readings, quarantine, rules, alarms, commands."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+import orjson
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from data_access.models import Component, Device
+from data_access.ingest import CommandAck, Rejected, Status, Telemetry
+from data_access.models import Alarm, AlarmEvent, Command, Component, Device, Quarantine, Reading, Rule, RuleState
 
 
 def replace_devices(session: Session, devices: list[dict[str, Any]], components: list[dict[str, Any]]) -> None:
@@ -43,3 +50,510 @@ def totals(session: Session) -> dict[str, int]:
         "devices_online": session.scalar(select(func.count()).where(Device.online.is_(True))) or 0,
         "components": session.scalar(select(func.count()).select_from(Component)) or 0,
     }
+
+
+# readings -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredReading:
+    device_id: int
+    device_type: str
+    device_code: str
+    seq: int
+    ts: datetime
+    values: dict[str, float]
+
+
+@dataclass
+class StoreResult:
+    stored: list[StoredReading] = field(default_factory=list)
+    duplicates: int = 0
+    unknown: list[Telemetry] = field(default_factory=list)
+
+
+def _insert(session: Session, table):
+    dialect = session.get_bind().dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def device_index(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
+    wanted = list(set(codes))
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Device.code, Device.id, Device.type).where(Device.code.in_(wanted[start : start + 500]))
+        )
+        found.update({code: (device_id, kind) for code, device_id, kind in rows})
+    return found
+
+
+def store_telemetry(session: Session, items: list[Telemetry], received_at: datetime) -> StoreResult:
+    """Insert what is new; (device, seq) already stored counts as a duplicate and changes nothing."""
+    result = StoreResult()
+    index = device_index(session, (i.device_code for i in items))
+    rows, seen = [], set()
+    by_key: dict[tuple[int, int], Telemetry] = {}
+    for item in items:
+        if item.device_code not in index:
+            result.unknown.append(item)
+            continue
+        device_id = index[item.device_code][0]
+        if (device_id, item.seq) in seen:
+            result.duplicates += 1
+            continue
+        seen.add((device_id, item.seq))
+        by_key[(device_id, item.seq)] = item
+        rows.append(
+            {
+                "device_id": device_id,
+                "seq": item.seq,
+                "ts": item.ts,
+                "values": orjson.dumps(item.values).decode(),
+                "received_at": received_at,
+            }
+        )
+    if not rows:
+        return result
+    statement = (
+        _insert(session, Reading)
+        .on_conflict_do_nothing(index_elements=["device_id", "seq"])
+        .returning(Reading.device_id, Reading.seq)
+    )
+    inserted = (
+        session.execute(statement, rows).all() if len(rows) > 1 else session.execute(statement.values(rows[0])).all()
+    )
+    result.duplicates += len(rows) - len(inserted)
+    latest: dict[int, StoredReading] = {}
+    for device_id, seq in inserted:
+        item = by_key[(device_id, seq)]
+        stored = StoredReading(device_id, index[item.device_code][1], item.device_code, seq, item.ts, item.values)
+        result.stored.append(stored)
+        if device_id not in latest or (stored.ts, stored.seq) >= (latest[device_id].ts, latest[device_id].seq):
+            latest[device_id] = stored
+    result.stored.sort(key=lambda r: (r.ts, r.device_id, r.seq))
+    if latest:
+        session.execute(
+            update(Device),
+            [
+                {
+                    "id": r.device_id,
+                    "last_seen": r.ts,
+                    "online": True,
+                    "last_seq": r.seq,
+                    "last_values": orjson.dumps(r.values).decode(),
+                }
+                for r in latest.values()
+            ],
+        )
+    return result
+
+
+def apply_status(session: Session, statuses: list[Status]) -> int:
+    index = device_index(session, (s.device_code for s in statuses))
+    known = [s for s in statuses if s.device_code in index]
+    greatest = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+    for s in known:
+        session.execute(
+            update(Device)
+            .where(Device.id == index[s.device_code][0])
+            .values(online=s.online, last_seen=greatest(func.coalesce(Device.last_seen, s.ts), s.ts))
+        )
+    return len(known)
+
+
+def quarantine(session: Session, rejects: list[Rejected], source: str, received_at: datetime) -> None:
+    if rejects:
+        session.execute(
+            insert(Quarantine),
+            [
+                {
+                    "received_at": received_at,
+                    "source": source,
+                    "topic": r.topic,
+                    "payload": r.payload,
+                    "reason": r.reason,
+                }
+                for r in rejects
+            ],
+        )
+
+
+def quarantine_summary(session: Session, recent: int = 20) -> dict[str, Any]:
+    total = session.scalar(select(func.count()).select_from(Quarantine)) or 0
+    rows = session.scalars(select(Quarantine).order_by(Quarantine.id.desc()).limit(recent))
+    return {
+        "total": total,
+        "recent": [
+            {
+                "received_at": q.received_at,
+                "source": q.source,
+                "topic": q.topic,
+                "reason": q.reason,
+                "payload": q.payload[:300],
+            }
+            for q in rows
+        ],
+    }
+
+
+def reading_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Reading)) or 0
+
+
+def device_history(session: Session, device_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Reading.ts, Reading.seq, Reading.values)
+        .where(Reading.device_id == device_id)
+        .order_by(Reading.ts.desc(), Reading.seq.desc())
+        .limit(limit)
+    )
+    return [{"ts": ts, "seq": seq, "values": orjson.loads(values)} for ts, seq, values in reversed(rows.all())]
+
+
+# devices ----------------------------------------------------------------------------------------------
+
+
+def device_detail(session: Session, code: str) -> dict[str, Any] | None:
+    device = session.scalar(select(Device).where(Device.code == code))
+    if device is None:
+        return None
+    return {
+        "id": device.id,
+        "code": device.code,
+        "name": device.name,
+        "type": device.type,
+        "lon": device.lon,
+        "lat": device.lat,
+        "district_adcode": device.district_adcode,
+        "grid_id": device.grid_id,
+        "owner_department": device.owner_department,
+        "online": device.online,
+        "last_seen": device.last_seen,
+        "generated": device.generated,
+        "last_values": orjson.loads(device.last_values) if device.last_values else {},
+    }
+
+
+def search_devices(session: Session, text: str, device_type: str | None, limit: int = 50) -> list[dict[str, Any]]:
+    query = select(Device.code, Device.name, Device.type, Device.online, Device.last_seen, Device.generated)
+    if text:
+        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Device.code.like(pattern), Device.name.like(pattern)))
+    if device_type:
+        query = query.where(Device.type == device_type)
+    return [dict(r._mapping) for r in session.execute(query.order_by(Device.code).limit(limit))]
+
+
+def silent_devices(session: Session, device_type: str | None, cutoff: datetime) -> list[dict[str, Any]]:
+    """Devices last heard before `cutoff` (never-heard devices are not silent: they were never installed)."""
+    query = select(Device.id, Device.type, Device.last_seen).where(Device.last_seen < cutoff)
+    if device_type:
+        query = query.where(Device.type == device_type)
+    return [dict(r._mapping) for r in session.execute(query)]
+
+
+def mark_offline(session: Session, device_ids: list[int]) -> None:
+    if device_ids:
+        session.execute(update(Device).where(Device.id.in_(device_ids)).values(online=False))
+
+
+def device_status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Device.online, func.count()).group_by(Device.online))
+    counts = {"online" if online else "offline": n for online, n in rows}
+    counts["alarm"] = (
+        session.scalar(select(func.count(func.distinct(Alarm.device_id))).where(Alarm.status.in_(OPEN))) or 0
+    )
+    return counts
+
+
+def devices_in_alarm(session: Session) -> set[int]:
+    return set(session.scalars(select(Alarm.device_id).where(Alarm.status.in_(OPEN))))
+
+
+def device_points_with_status(session: Session) -> list[dict[str, Any]]:
+    alarmed = devices_in_alarm(session)
+    rows = session.execute(
+        select(
+            Device.id, Device.code, Device.name, Device.type, Device.lon, Device.lat, Device.online, Device.generated
+        ).order_by(Device.id)
+    )
+    return [dict(r._mapping) | {"alarm": r.id in alarmed} for r in rows]
+
+
+def component_points(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(select(Component.code, Component.major, Component.minor, Component.lon, Component.lat))
+    return [dict(r._mapping) for r in rows]
+
+
+# rules ----------------------------------------------------------------------------------------------
+
+
+RULE_FIELDS = (
+    "name",
+    "name_en",
+    "device_type",
+    "kind",
+    "metric",
+    "op",
+    "threshold",
+    "duration_s",
+    "severity",
+    "escalate_after_s",
+    "enabled",
+)
+
+
+def rules(session: Session, enabled_only: bool = False) -> list[dict[str, Any]]:
+    query = select(Rule).order_by(Rule.id)
+    if enabled_only:
+        query = query.where(Rule.enabled.is_(True))
+    return [
+        {"id": r.id, **{f: getattr(r, f) for f in RULE_FIELDS}, "updated_by": r.updated_by, "updated_at": r.updated_at}
+        for r in session.scalars(query)
+    ]
+
+
+def add_rules(session: Session, values: list[dict[str, Any]]) -> None:
+    if values:
+        session.execute(insert(Rule), values)
+
+
+def update_rule(session: Session, rule_id: int, values: dict[str, Any]) -> dict[str, Any] | None:
+    rule = session.get(Rule, rule_id)
+    if rule is None:
+        return None
+    before = {f: getattr(rule, f) for f in RULE_FIELDS}
+    for key, value in values.items():
+        setattr(rule, key, value)
+    return before
+
+
+def rule_states(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    device_ids = {d for _, d in wanted}
+    rows = session.scalars(select(RuleState).where(RuleState.device_id.in_(device_ids)))
+    return {
+        (s.rule_id, s.device_id): {"breach_since": s.breach_since, "last_value": s.last_value, "last_ts": s.last_ts}
+        for s in rows
+        if (s.rule_id, s.device_id) in wanted
+    }
+
+
+def save_rule_states(session: Session, states: dict[tuple[int, int], dict[str, Any]]) -> None:
+    if not states:
+        return
+    rows = [{"rule_id": r, "device_id": d, **state} for (r, d), state in states.items()]
+    statement = _insert(session, RuleState)
+    statement = statement.on_conflict_do_update(
+        index_elements=["rule_id", "device_id"],
+        set_={
+            "breach_since": statement.excluded.breach_since,
+            "last_value": statement.excluded.last_value,
+            "last_ts": statement.excluded.last_ts,
+        },
+    )
+    session.execute(statement, rows)
+
+
+# alarms ---------------------------------------------------------------------------------------------
+
+OPEN = ("new", "acknowledged")
+ALARM_FIELDS = (
+    "id",
+    "rule_id",
+    "device_id",
+    "severity",
+    "status",
+    "value",
+    "raised_at",
+    "acknowledged_at",
+    "acknowledged_by",
+    "resolved_at",
+    "resolved_by",
+    "closed_at",
+    "closed_by",
+    "escalation_level",
+    "escalated_at",
+)
+
+
+def _alarm_row(alarm: Alarm) -> dict[str, Any]:
+    return {f: getattr(alarm, f) for f in ALARM_FIELDS}
+
+
+def open_alarms_for(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    device_ids = {d for _, d in wanted}
+    rows = session.scalars(select(Alarm).where(Alarm.status.in_(OPEN), Alarm.device_id.in_(device_ids)))
+    return {(a.rule_id, a.device_id): _alarm_row(a) for a in rows if (a.rule_id, a.device_id) in wanted}
+
+
+def open_alarms_of_rule(session: Session, rule_id: int) -> dict[int, dict[str, Any]]:
+    rows = session.scalars(select(Alarm).where(Alarm.rule_id == rule_id, Alarm.status.in_(OPEN)))
+    return {a.device_id: _alarm_row(a) for a in rows}
+
+
+def add_alarm(session: Session, values: dict[str, Any], at: datetime) -> int:
+    alarm = Alarm(**values)
+    session.add(alarm)
+    session.flush()
+    session.add(AlarmEvent(alarm_id=alarm.id, kind="raised", at=at))
+    return alarm.id
+
+
+def alarm(session: Session, alarm_id: int, for_update: bool = False) -> dict[str, Any] | None:
+    query = select(Alarm).where(Alarm.id == alarm_id)
+    if for_update:
+        query = query.with_for_update()
+    found = session.scalar(query)
+    return _alarm_row(found) if found else None
+
+
+def change_alarm(session: Session, alarm_id: int, kind: str, values: dict[str, Any], at: datetime) -> None:
+    session.execute(update(Alarm).where(Alarm.id == alarm_id).values(**values))
+    session.add(AlarmEvent(alarm_id=alarm_id, kind=kind, at=at))
+
+
+def alarms(
+    session: Session, statuses: Iterable[str] | None = None, limit: int = 200, device_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = (
+        select(Alarm, Device.code, Device.name, Device.type, Device.lon, Device.lat, Rule.name, Rule.name_en)
+        .join(Device, Alarm.device_id == Device.id)
+        .join(Rule, Alarm.rule_id == Rule.id)
+        .order_by(Alarm.severity, Alarm.raised_at.desc())
+        .limit(limit)
+    )
+    if statuses:
+        query = query.where(Alarm.status.in_(list(statuses)))
+    if device_id is not None:
+        query = query.where(Alarm.device_id == device_id)
+    return [
+        _alarm_row(a)
+        | {
+            "device_code": code,
+            "device_name": name,
+            "device_type": kind,
+            "lon": lon,
+            "lat": lat,
+            "rule_name": rule_name,
+            "rule_name_en": rule_name_en,
+        }
+        for a, code, name, kind, lon, lat, rule_name, rule_name_en in session.execute(query)
+    ]
+
+
+def unacknowledged_alarms(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Alarm, Rule.escalate_after_s).join(Rule, Alarm.rule_id == Rule.id).where(Alarm.status == "new")
+    )
+    return [_alarm_row(a) | {"escalate_after_s": after} for a, after in rows]
+
+
+def alarm_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(select(Alarm.severity, func.count()).where(Alarm.status.in_(OPEN)).group_by(Alarm.severity))
+    return dict(rows.all())
+
+
+def last_alarm_event(session: Session) -> int:
+    return session.scalar(select(func.max(AlarmEvent.id))) or 0
+
+
+# commands -------------------------------------------------------------------------------------------
+
+
+def add_command(session: Session, values: dict[str, Any]) -> int:
+    command = Command(**values)
+    session.add(command)
+    session.flush()
+    return command.id
+
+
+def commands_to_send(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Command.id, Command.name, Command.params, Device.code)
+        .join(Device, Command.device_id == Device.id)
+        .where(Command.status == "pending")
+        .order_by(Command.id)
+    )
+    return [{"id": i, "name": n, "params": orjson.loads(p), "device_code": c} for i, n, p, c in rows]
+
+
+def mark_sent(session: Session, command_ids: list[int], at: datetime) -> None:
+    if command_ids:
+        session.execute(
+            update(Command)
+            .where(Command.id.in_(command_ids), Command.status == "pending")
+            .values(status="sent", sent_at=at)
+        )
+
+
+def answer_command(session: Session, ack: CommandAck, at: datetime) -> bool:
+    """Record a device's answer; False if no such open command belongs to that device."""
+    device = device_index(session, [ack.device_code]).get(ack.device_code)
+    if device is None:
+        return False
+    changed = session.execute(
+        update(Command)
+        .where(Command.id == ack.command_id, Command.device_id == device[0], Command.status.in_(("pending", "sent")))
+        .values(status="acknowledged" if ack.ok else "failed", answered_at=at, result=ack.detail)
+    )
+    return changed.rowcount == 1
+
+
+def time_out_commands(session: Session, issued_before: datetime, at: datetime) -> int:
+    changed = session.execute(
+        update(Command)
+        .where(Command.status.in_(("pending", "sent")), Command.issued_at < issued_before)
+        .values(status="timed_out", answered_at=at)
+    )
+    return changed.rowcount
+
+
+def device_commands(session: Session, device_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Command).where(Command.device_id == device_id).order_by(Command.id.desc()).limit(limit)
+    )
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "status": c.status,
+            "issued_by": c.issued_by,
+            "issued_at": c.issued_at,
+            "answered_at": c.answered_at,
+            "result": c.result,
+        }
+        for c in rows
+    ]
+
+
+def simulation_devices(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(select(Device.id, Device.code, Device.type, Device.last_seq).order_by(Device.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def device_page(session: Session, limit: int, offset: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            Device.code,
+            Device.name,
+            Device.type,
+            Device.lon,
+            Device.lat,
+            Device.district_adcode,
+            Device.owner_department,
+            Device.online,
+            Device.last_seen,
+            Device.generated,
+        )
+        .order_by(Device.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [dict(r._mapping) for r in rows]

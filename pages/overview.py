@@ -108,7 +108,10 @@ def layout(**_query: str) -> html.Div:
             ),
             html.Div(
                 className="col col-right",
-                children=[panel(t("overview.by_district", lang), html.Div(id=ids.OVERVIEW_DISTRICTS))],
+                children=[
+                    panel(t("live.open_alarms", lang), html.Div(id=ids.OVERVIEW_ALARMS), class_name="alarms-panel"),
+                    panel(t("overview.by_district", lang), html.Div(id=ids.OVERVIEW_DISTRICTS)),
+                ],
             ),
             dcc.Interval(id=ids.OVERVIEW_REFRESH, interval=60_000),
         ],

@@ -80,6 +80,27 @@ def devices(url: str) -> dict[str, Any]:
     )
 
 
+def device_status(url: str) -> dict[str, Any]:
+    with transaction(url) as session:
+        rows = iot.device_points_with_status(session)
+    return _points(
+        rows,
+        lambda r: {
+            "name": r["name"],
+            "code": r["code"],
+            "type": r["type"],
+            "generated": r["generated"],
+            "status": "alarm" if r["alarm"] else ("online" if r["online"] else "offline"),
+        },
+    )
+
+
+def components(url: str) -> dict[str, Any]:
+    with transaction(url) as session:
+        rows = iot.component_points(session)
+    return _points(rows, lambda r: {"name": r["code"]})
+
+
 def stations(url: str) -> dict[str, Any]:
     current = air.current_air(url)
     return _points(
@@ -101,7 +122,10 @@ LAYERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "shelters": facilities("shelter"),
     "stations": stations,
     "devices": devices,
+    "device_status": device_status,
+    "components": components,
 }
+LIVE_LAYERS = {"device_status", "stations"}  # change with the live city: short cache
 
 
 def layer_json(url: str, layer: str) -> bytes:

@@ -1,0 +1,278 @@
+"""IoT page wiring: status tiles, search, device drawer and remote control, alarm actions, rules, quarantine."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from cockpit import context, ids
+from cockpit.auth import allowed, current_actor, guard
+from cockpit.i18n import t
+from cockpit.services import alarms, commands, devices, live_status, rulebook
+from cockpit.services.alarms import AlarmError
+from cockpit.services.commands import CATALOG, CommandError
+from cockpit.ui import alarm_items, kpi, number
+
+PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
+
+
+def _url() -> str:
+    return context.settings().database_url
+
+
+def _status_dot(online: bool, alarm: bool = False) -> html.Span:
+    return html.Span(className="dot " + ("alarm" if alarm else "online" if online else "offline"))
+
+
+def _history_figure(history: list[dict]) -> go.Figure:
+    figure = go.Figure()
+    names = sorted({name for row in history for name in row["values"]})
+    for color, name in zip(PLOT_COLORS * 3, names, strict=False):
+        points = [(row["ts"], row["values"][name]) for row in history if name in row["values"]]
+        figure.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                name=name,
+                mode="lines",
+                line={"color": color, "width": 1.6},
+            )
+        )
+    figure.update_layout(
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=210,
+        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        legend={"orientation": "h", "y": 1.15},
+        font={"family": "Cockpit Sans, sans-serif", "size": 11},
+    )
+    return figure
+
+
+def _drawer(device: dict, lang: str) -> list:
+    seen = device["last_seen"]
+    head = html.Div(
+        className="device-head",
+        children=[
+            _status_dot(device["online"], any(a["status"] in ("new", "acknowledged") for a in device["alarms"])),
+            html.Strong(device["name"]),
+            html.Span(device["code"]),
+            html.Span(t(f"device.{device['type']}", lang)),
+            html.Span(f"{t('iot.owner', lang)}: {device['owner_department']}"),
+            html.Span(
+                t("iot.last_seen", lang, ts=seen.strftime("%H:%M:%S") + " UTC") if seen else t("iot.never_seen", lang)
+            ),
+            html.Span(t("iot.generated", lang), className="tag-generated") if device["generated"] else None,
+        ],
+    )
+    values = html.Div(
+        className="values",
+        children=[
+            part
+            for name, value in sorted(device["last_values"].items())
+            for part in (html.Span(name), html.Span(f"{value:g}", className="v"))
+        ],
+    )
+    controls = []
+    if CATALOG.get(device["type"]) and allowed("device.command"):
+        controls = [
+            html.Button(t(f"command.{name}", lang), id={"type": ids.DEVICE_COMMAND, "name": name})
+            for name in CATALOG[device["type"]]
+        ]
+    command_log = [
+        html.Div(
+            f"#{c['id']} {t('command.' + c['name'], lang)} · {t('command.status.' + c['status'], lang)} · "
+            f"{c['issued_by']} {c['issued_at'].strftime('%H:%M:%S')}",
+            className="note",
+        )
+        for c in device["commands"][:4]
+    ]
+    side = [html.H3(t("iot.latest", lang)), values]
+    if controls or command_log:
+        side += [html.H3(t("iot.commands", lang)), html.Div(controls, className="device-commands"), *command_log]
+    return [
+        head,
+        html.Div(
+            className="device-grid",
+            children=[
+                html.Div(side),
+                html.Div(
+                    [
+                        dcc.Graph(
+                            figure=_history_figure(device["history"]),
+                            config={"displayModeBar": False},
+                            id="device-history",
+                        ),
+                        alarm_items([a for a in device["alarms"]], lang, actions=False),
+                    ]
+                ),
+            ],
+        ),
+    ]
+
+
+def register(app: Dash) -> None:
+    @app.callback(Output(ids.IOT_KPIS, "children"), Input("live-status", "data"))
+    @guard("view")
+    def status_tiles(_pushed: dict | None):
+        lang = context.lang()
+        live = live_status.status(_url())
+        d = live["devices"]
+        return [
+            html.Div(kpi(t("iot.online", lang), number(d.get("online", 0))), className="kpi-cell online"),
+            html.Div(kpi(t("iot.offline", lang), number(d.get("offline", 0))), className="kpi-cell offline"),
+            html.Div(kpi(t("iot.alarm", lang), number(d.get("alarm", 0))), className="kpi-cell alarm"),
+            html.Div(kpi(t("iot.quarantined", lang), number(live["quarantined"])), className="kpi-cell quarantine"),
+        ]
+
+    @app.callback(Output(ids.IOT_RESULTS, "children"), Input(ids.IOT_SEARCH, "value"), Input(ids.IOT_TYPE, "value"))
+    @guard("view")
+    def search(text: str | None, device_type: str | None):
+        lang = context.lang()
+        return [
+            html.Button(
+                id={"type": ids.DEVICE_PICK, "code": d["code"]},
+                children=[
+                    html.Span([_status_dot(d["online"]), d["name"]]),
+                    html.Span(t(f"device.{d['type']}", lang), className="note"),
+                ],
+            )
+            for d in devices.search(_url(), text, device_type)
+        ]
+
+    @app.callback(
+        Output(ids.IOT_SELECTED, "data"),
+        Output(ids.IOT_TABS, "value"),
+        Input({"type": ids.DEVICE_PICK, "code": ALL}, "n_clicks"),
+        Input(ids.IOT_DEVICE_LAYER, "clickData"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def select(_clicks: list, feature: dict | None):
+        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
+            return ctx.triggered_id["code"], "device"
+        if ctx.triggered_id == ids.IOT_DEVICE_LAYER and feature and "code" in (feature.get("properties") or {}):
+            return feature["properties"]["code"], "device"
+        return no_update, no_update
+
+    @app.callback(
+        Output(ids.IOT_DEVICE, "children"),
+        Input(ids.IOT_SELECTED, "data"),
+        Input("live-status", "data"),
+        Input("alarm-feed", "data"),
+    )
+    @guard("view")
+    def drawer(code: str | None, _status: dict | None, _feed: dict | None):
+        lang = context.lang()
+        if not code:
+            return t("iot.pick_device", lang)
+        device = devices.detail(_url(), code)
+        return _drawer(device, lang) if device else t("iot.pick_device", lang)
+
+    @app.callback(
+        Output(ids.IOT_COMMAND_MSG, "children"),
+        Input({"type": ids.DEVICE_COMMAND, "name": ALL}, "n_clicks"),
+        State(ids.IOT_SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("device.command")
+    def command(_clicks: list, code: str | None):
+        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"] and code):
+            return no_update
+        lang = context.lang()
+        try:
+            command_id = commands.issue(_url(), current_actor(), code, ctx.triggered_id["name"])
+        except CommandError as error:
+            return t("alarm.refused", lang, reason=str(error))
+        return t("iot.command_sent", lang, id=command_id)
+
+    @app.callback(Output(ids.IOT_ALARMS, "children"), Input("alarm-feed", "data"), Input(ids.IOT_ALARM_MSG, "children"))
+    @guard("view")
+    def alarm_list(_feed: dict | None, _msg: object):
+        return alarm_items(alarms.open_alarms(_url(), limit=60), context.lang(), actions=allowed("alarm.ack"))
+
+    @app.callback(
+        Output(ids.IOT_ALARM_MSG, "children"),
+        Input({"type": ids.ALARM_ACTION, "alarm": ALL, "action": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard("alarm.ack")
+    def alarm_action(_clicks: list):
+        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update
+        lang = context.lang()
+        target = ctx.triggered_id
+        try:
+            done = alarms.transition(_url(), current_actor(), int(target["alarm"]), target["action"])
+        except AlarmError as error:
+            return t("alarm.refused", lang, reason=str(error))
+        return f"#{done['id']} {t('alarm.status.' + done['status'], lang)}"
+
+    @app.callback(Output(ids.IOT_RULES, "data"), Input(ids.IOT_RULE_MSG, "children"))
+    @guard("view")
+    def rules_table(_msg: object):
+        lang = context.lang()
+        return [
+            r
+            | {
+                "name": r["name"] if lang == "zh" else r["name_en"],
+                "enabled": "true" if r["enabled"] else "false",
+                "metric": r["metric"] or "—",
+                "device_type": t(f"device.{r['device_type']}", lang),
+            }
+            for r in rulebook.all_rules(_url())
+        ]
+
+    @app.callback(
+        Output(ids.IOT_RULE_MSG, "children"),
+        Input(ids.IOT_RULES, "data_timestamp"),
+        State(ids.IOT_RULES, "data"),
+        State(ids.IOT_RULES, "data_previous"),
+        prevent_initial_call=True,
+    )
+    @guard("rules.edit")
+    def save_rules(_stamp: int | None, rows: list[dict] | None, previous: list[dict] | None):
+        if not rows or not previous:
+            return no_update
+        lang = context.lang()
+        messages = []
+        for row, old in zip(rows, previous, strict=False):
+            changes = {k: row[k] for k in rulebook.EDITABLE if row.get(k) != old.get(k)}
+            if not changes:
+                continue
+            if "enabled" in changes:
+                changes["enabled"] = changes["enabled"] in (True, "true")
+            for key in ("duration_s", "severity", "escalate_after_s"):
+                if key in changes and isinstance(changes[key], float) and changes[key].is_integer():
+                    changes[key] = int(changes[key])
+            problems = rulebook.update(_url(), current_actor(), int(row["id"]), changes)
+            messages.append(
+                t("alarm.refused", lang, reason="; ".join(problems))
+                if problems
+                else t("iot.rule_saved", lang, id=row["id"])
+            )
+        return " ".join(messages) or no_update
+
+    @app.callback(Output(ids.IOT_QUARANTINE, "children"), Input("live-status", "data"))
+    @guard("view")
+    def quarantine(_status: dict | None):
+        lang = context.lang()
+        summary = devices.quarantine(_url())
+        rows = [
+            html.Div(
+                className="quarantine-row",
+                children=[
+                    html.Div(f"{q['received_at'].strftime('%m-%d %H:%M:%S')} · {q['source']} · {q['topic'] or '—'}"),
+                    html.Div(f"{t('col.reason', lang)}: {q['reason']}"),
+                    html.Code(q["payload"]),
+                ],
+            )
+            for q in summary["recent"]
+        ]
+        return [html.Div(f"{t('iot.quarantined', lang)}: {number(summary['total'])}", className="note"), *rows]
+
+    @app.callback(Output(ids.IOT_DEVICE_LAYER, "url"), Input("alarm-feed", "data"), prevent_initial_call=True)
+    @guard("view")
+    def refresh_map(feed: dict | None):
+        return f"/geo/device_status.json?v={(feed or {}).get('cursor', 0)}"

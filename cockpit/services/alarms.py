@@ -1,0 +1,202 @@
+"""Alarm lifecycle (new → acknowledged → resolved → closed, with who and when), rule outcomes turned into
+alarms without storms (one open alarm per rule and device), escalation and the severity scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cockpit import bus
+from cockpit.actor import Actor
+from cockpit.services import audit, rules
+from data_access import iot
+from data_access.db import transaction, write_transaction
+from data_access.iot import StoredReading
+
+SYSTEM = "system"
+COMMAND_TIMEOUT_S = 30
+# severity -> (key, colour); the one scale every page, the map and the CSS use
+SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
+# action -> (statuses it may start from, status it leads to, permission)
+TRANSITIONS = {
+    "acknowledge": (("new",), "acknowledged"),
+    "resolve": (("new", "acknowledged"), "resolved"),
+    "close": (("resolved",), "closed"),
+}
+
+
+class AlarmError(ValueError):
+    pass
+
+
+@dataclass
+class Evaluation:
+    raised: list[int]
+    resolved: list[int]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def evaluate_readings(session: Session, stored: list[StoredReading], now: datetime) -> Evaluation:
+    """Run every enabled rule over the newly stored readings, oldest first, in the caller's transaction."""
+    result = Evaluation([], [])
+    if not stored:
+        return result
+    active = [r for r in iot.rules(session, enabled_only=True) if r["kind"] != "offline"]
+    work = [
+        (rule, reading)
+        for reading in stored
+        for rule in active
+        if rules.applies(rule, reading.device_type, reading.values)
+    ]
+    pairs = {(rule["id"], reading.device_id) for rule, reading in work}
+    raw_states = iot.rule_states(session, pairs)
+    states = {pair: rules.State(**raw_states[pair]) if pair in raw_states else rules.State() for pair in pairs}
+    open_alarms = iot.open_alarms_for(session, pairs)
+    changed: dict[tuple[int, int], rules.State] = {}
+    for rule, reading in work:
+        pair = (rule["id"], reading.device_id)
+        outcome = rules.evaluate(rule, states[pair], reading.values[rule["metric"]], reading.ts)
+        if outcome.state != states[pair]:
+            states[pair] = changed[pair] = outcome.state
+        if outcome.action == "raise" and pair not in open_alarms:
+            alarm_id = iot.add_alarm(session, _new_alarm(rule, reading.device_id, outcome.value, reading.ts), now)
+            open_alarms[pair] = {"id": alarm_id}
+            result.raised.append(alarm_id)
+        elif outcome.action == "clear" and pair in open_alarms:
+            alarm_id = open_alarms.pop(pair)["id"]
+            iot.change_alarm(
+                session, alarm_id, "resolved", {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM}, now
+            )
+            result.resolved.append(alarm_id)
+    iot.save_rule_states(session, {pair: vars(state) for pair, state in changed.items()})
+    return result
+
+
+def _new_alarm(rule: dict[str, Any], device_id: int, value: float | None, at: datetime) -> dict[str, Any]:
+    return {
+        "rule_id": rule["id"],
+        "device_id": device_id,
+        "severity": rule["severity"],
+        "status": "new",
+        "value": value,
+        "raised_at": at,
+        "escalation_level": 0,
+    }
+
+
+def transition(url: str, actor: Actor, alarm_id: int, action: str) -> dict[str, Any]:
+    """An operator's step in the lifecycle, audited in the same transaction; refuses a step out of order."""
+    if action not in TRANSITIONS:
+        raise AlarmError(f"unknown action {action!r}")
+    allowed_from, target = TRANSITIONS[action]
+    now = now_utc()
+    with write_transaction(url) as session:
+        current = iot.alarm(session, alarm_id, for_update=True)
+        if current is None:
+            raise AlarmError(f"no alarm {alarm_id}")
+        if current["status"] not in allowed_from:
+            raise AlarmError(f"alarm {alarm_id} is {current['status']}; cannot {action}")
+        values: dict[str, Any] = {"status": target}
+        stamp = {"acknowledge": "acknowledged", "resolve": "resolved", "close": "closed"}[action]
+        values[f"{stamp}_at"], values[f"{stamp}_by"] = now, actor.name
+        if action == "close" and current["acknowledged_at"] is None:
+            values["acknowledged_at"], values["acknowledged_by"] = now, actor.name
+        iot.change_alarm(session, alarm_id, target, values, now)
+        audit.record(
+            session,
+            actor,
+            f"alarm.{action}",
+            f"alarm:{alarm_id}",
+            before={"status": current["status"]},
+            after={"status": target},
+        )
+        return current | values
+
+
+def sweep(url: str, now: datetime | None = None) -> dict[str, int]:
+    """Time-driven checks: devices gone silent (offline rules), unacknowledged alarms to escalate."""
+    now = now or now_utc()
+    raised = resolved = escalated = 0
+    with write_transaction(url) as session:
+        offline_rules = [r for r in iot.rules(session, enabled_only=True) if r["kind"] == "offline"]
+        for rule in offline_rules:
+            device_type = None if rule["device_type"] == rules.ANY_TYPE else rule["device_type"]
+            cutoff = now - timedelta(seconds=rule["threshold"])
+            silent = iot.silent_devices(session, device_type, cutoff)
+            iot.mark_offline(session, [d["id"] for d in silent])
+            silent_ids = {d["id"] for d in silent}
+            open_alarms = iot.open_alarms_of_rule(session, rule["id"])
+            for device_id in silent_ids - set(open_alarms):
+                iot.add_alarm(session, _new_alarm(rule, device_id, None, now), now)
+                raised += 1
+            for device_id, alarm_row in open_alarms.items():
+                if device_id not in silent_ids:
+                    iot.change_alarm(
+                        session,
+                        alarm_row["id"],
+                        "resolved",
+                        {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM},
+                        now,
+                    )
+                    resolved += 1
+        for alarm_row in iot.unacknowledged_alarms(session):
+            due = alarm_row["raised_at"] + timedelta(
+                seconds=alarm_row["escalate_after_s"] * (alarm_row["escalation_level"] + 1)
+            )
+            if now >= due:
+                iot.change_alarm(
+                    session,
+                    alarm_row["id"],
+                    "escalated",
+                    {"escalation_level": alarm_row["escalation_level"] + 1, "escalated_at": now},
+                    now,
+                )
+                escalated += 1
+        timed_out = iot.time_out_commands(session, now - timedelta(seconds=COMMAND_TIMEOUT_S), now)
+    if raised or resolved or escalated:
+        bus.notify()
+    return {"raised": raised, "resolved": resolved, "escalated": escalated, "commands_timed_out": timed_out}
+
+
+def open_alarms(url: str, limit: int = 200) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return iot.alarms(session, iot.OPEN, limit)
+
+
+def recent_alarms(url: str, statuses: list[str] | None, limit: int = 200) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return iot.alarms(session, statuses, limit)
+
+
+def feed(url: str) -> dict[str, Any]:
+    """What every open page shows about alarms: counts by severity and the newest open ones."""
+    with transaction(url) as session:
+        counts = iot.alarm_counts(session)
+        latest = iot.alarms(session, iot.OPEN, limit=8)
+        cursor = iot.last_alarm_event(session)
+    return {
+        "cursor": cursor,
+        "open": sum(counts.values()),
+        "by_severity": {str(k): counts.get(k, 0) for k in SEVERITIES},
+        "latest": [
+            {
+                "id": a["id"],
+                "severity": a["severity"],
+                "status": a["status"],
+                "device": a["device_name"],
+                "code": a["device_code"],
+                "rule": a["rule_name"],
+                "rule_en": a["rule_name_en"],
+                "value": a["value"],
+                "raised_at": a["raised_at"].isoformat() + "Z",
+                "escalation": a["escalation_level"],
+            }
+            for a in latest
+        ],
+    }

@@ -1,0 +1,38 @@
+"""The device registry as the IoT page and the API see it: search, detail with latest values, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data_access import iot
+from data_access.db import transaction
+
+MAX_RESULTS = 50
+HISTORY = 240
+
+
+def search(url: str, text: str | None, device_type: str | None) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return iot.search_devices(session, (text or "").strip()[:64], device_type or None, MAX_RESULTS)
+
+
+def detail(url: str, code: str) -> dict[str, Any] | None:
+    """Everything the device drawer shows: registry row, latest values, history, alarms, commands."""
+    with transaction(url) as session:
+        device = iot.device_detail(session, code)
+        if device is None:
+            return None
+        history = iot.device_history(session, device["id"], HISTORY)
+        device_alarms = iot.alarms(session, None, limit=10, device_id=device["id"])
+        commands = iot.device_commands(session, device["id"])
+    return device | {"history": history, "alarms": device_alarms, "commands": commands}
+
+
+def quarantine(url: str, recent: int = 30) -> dict[str, Any]:
+    with transaction(url) as session:
+        return iot.quarantine_summary(session, recent)
+
+
+def listing(url: str, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return iot.device_page(session, limit, offset)

@@ -1,0 +1,57 @@
+"""The one ingestion path for MQTT, HTTP and the in-process simulator: validate, store new readings once,
+quarantine the rest with a reason, run the rules, all in one transaction per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cockpit import bus
+from cockpit.services.alarms import evaluate_readings, now_utc
+from data_access import iot
+from data_access.db import write_transaction
+from data_access.ingest import CommandAck, Parsed, Rejected, Status, Telemetry, parse_mqtt
+
+
+@dataclass
+class IngestReport:
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: list[dict[str, str | None]] = field(default_factory=list)
+    statuses: int = 0
+    acks: int = 0
+    alarms_raised: list[int] = field(default_factory=list)
+    alarms_resolved: list[int] = field(default_factory=list)
+
+
+def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
+    now = now_utc()
+    telemetry: list[Telemetry] = []
+    statuses: list[Status] = []
+    acks: list[CommandAck] = []
+    rejects: list[Rejected] = []
+    for item in items:
+        {Telemetry: telemetry, Status: statuses, CommandAck: acks, Rejected: rejects}[type(item)].append(item)
+    report = IngestReport()
+    with write_transaction(url) as session:
+        result = iot.store_telemetry(session, telemetry, now)
+        rejects += [Rejected(f"unknown device {t.device_code!r}", f"seq={t.seq}") for t in result.unknown]
+        report.statuses = iot.apply_status(session, statuses)
+        for ack in acks:
+            if iot.answer_command(session, ack, now):
+                report.acks += 1
+            else:
+                rejects.append(Rejected(f"no open command {ack.command_id} for {ack.device_code!r}", ack.detail))
+        iot.quarantine(session, rejects, source, now)
+        evaluation = evaluate_readings(session, result.stored, now)
+    report.stored = len(result.stored)
+    report.duplicates = result.duplicates
+    report.quarantined = [{"reason": r.reason, "topic": r.topic} for r in rejects]
+    report.alarms_raised, report.alarms_resolved = evaluation.raised, evaluation.resolved
+    if evaluation.raised or evaluation.resolved:
+        bus.notify()
+    return report
+
+
+def ingest_mqtt(url: str, messages: Iterable[tuple[str, bytes]], source: str = "mqtt") -> IngestReport:
+    return ingest(url, [parse_mqtt(topic, payload) for topic, payload in messages], source)

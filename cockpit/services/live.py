@@ -1,0 +1,97 @@
+"""Running the live city: the simulator loop (publishing to a broker, or feeding ingestion in-process) and
+the MQTT ingestion loop. Both also do the time-driven work: sweeps for silence and escalation, command relay."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from cockpit.services import alarms, commands, ingestion
+from cockpit.services.simulator import CitySimulator
+from data_access import mqtt, support
+from data_access.db import write_transaction
+
+SWEEP_EVERY_S = 2.0
+
+
+def _utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def publish_clock(url: str, sim: CitySimulator) -> None:
+    with write_transaction(url) as session:
+        support.write_meta(
+            session,
+            {
+                "sim_clock": sim.sim_time().isoformat(timespec="minutes"),
+                "sim_rate": f"{sim.rate:g}",
+                "sim_seen": _utc().isoformat(timespec="seconds"),
+            },
+        )
+
+
+def simulate(
+    url: str,
+    rate: float,
+    duration: float | None,
+    seed: int,
+    mqtt_url: str | None = None,
+    interval_s: float = 5.0,
+    stop: threading.Event | None = None,
+    report: Callable[[str], None] = print,
+) -> None:
+    """Run the simulator until `duration` seconds pass or `stop` is set."""
+    stop = stop or threading.Event()
+    sim = CitySimulator(url, rate, seed, interval_s)
+    received: list[tuple[str, bytes]] = []
+    publisher = None
+    if mqtt_url:
+        publisher = mqtt.Publisher(mqtt_url, f"cockpit-sim-{os.getpid()}")
+        publisher.subscribe("city/iot/+/command", lambda topic, payload: received.append((topic, payload)))
+    started = time.monotonic()
+    last_sweep = 0.0
+    sent = 0
+    while not stop.is_set():
+        elapsed = time.monotonic() - started
+        if duration is not None and elapsed >= duration:
+            break
+        now = _utc()
+        messages = sim.tick(elapsed, now)
+        if publisher:
+            inbox, received[:] = list(received), []
+            answers = [a for a in (sim.answer(t, p, now) for t, p in inbox) if a]
+            for topic, payload in messages + answers:
+                publisher.publish(topic, payload)
+            publisher.flush()
+        else:
+            outbox: list[tuple[str, bytes]] = []
+            commands.relay(url, lambda topic, payload, box=outbox: box.append((topic, payload)))
+            answers = [a for a in (sim.answer(t, p, now) for t, p in outbox) if a]
+            ingestion.ingest_mqtt(url, messages + answers, source="sim")
+            if elapsed - last_sweep >= SWEEP_EVERY_S:
+                alarms.sweep(url)
+                last_sweep = elapsed
+        publish_clock(url, sim)
+        sent += len(messages)
+        stop.wait(max(0.0, 1.0 - (time.monotonic() - started - elapsed)))
+    if publisher:
+        publisher.close()
+    report(f"simulation stopped after {time.monotonic() - started:.0f} s, {sent} messages")
+
+
+def ingest_forever(url: str, mqtt_url: str, stop: threading.Event, client_id: str = "cockpit-ingest") -> None:
+    """Consume the broker into storage; between batches, sweep and relay commands to the devices."""
+    relay = mqtt.Publisher(mqtt_url, f"{client_id}-relay")
+
+    def idle() -> None:
+        alarms.sweep(url)
+        commands.relay(url, relay.publish)
+        relay.flush(timeout=5)
+
+    try:
+        mqtt.consume(mqtt_url, lambda batch: ingestion.ingest_mqtt(url, batch), stop, client_id=client_id, idle=idle)
+    finally:
+        relay.close()

@@ -1,0 +1,168 @@
+"""The rules the city runs on: defaults for the sample city (air quality by the HJ 633 breakpoints,
+waterlogging, manhole covers, lamps, noise, silence) and editing them, audited, from the IoT page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cockpit.actor import Actor
+from cockpit.services import audit, rules
+from cockpit.services.alarms import now_utc
+from data_access import iot
+from data_access.db import transaction, write_transaction
+
+EDITABLE = ("threshold", "duration_s", "severity", "escalate_after_s", "enabled", "op")
+
+# (name, name_en, device_type, kind, metric, op, threshold, duration_s, severity, escalate_after_s)
+DEFAULTS = (
+    (
+        "PM2.5 中度污染（>115，HJ 633）",
+        "PM2.5 moderately polluted (>115, HJ 633)",
+        "air_quality",
+        "threshold",
+        "pm25",
+        ">",
+        115,
+        0,
+        3,
+        1800,
+    ),
+    (
+        "PM2.5 严重污染（>250，HJ 633）",
+        "PM2.5 severely polluted (>250, HJ 633)",
+        "air_quality",
+        "threshold",
+        "pm25",
+        ">",
+        250,
+        0,
+        1,
+        600,
+    ),
+    (
+        "PM10 中度污染（>250，HJ 633）",
+        "PM10 moderately polluted (>250, HJ 633)",
+        "air_quality",
+        "threshold",
+        "pm10",
+        ">",
+        250,
+        0,
+        3,
+        1800,
+    ),
+    (
+        "PM10 严重污染（>420，HJ 633）",
+        "PM10 severely polluted (>420, HJ 633)",
+        "air_quality",
+        "threshold",
+        "pm10",
+        ">",
+        420,
+        0,
+        1,
+        600,
+    ),
+    (
+        "道路积水超过 15 cm（持续 30 秒）",
+        "Waterlogging above 15 cm (for 30 s)",
+        "water_level",
+        "threshold",
+        "level_cm",
+        ">",
+        15,
+        30,
+        2,
+        300,
+    ),
+    (
+        "积水上涨过快（>5 cm/分钟）",
+        "Water rising fast (>5 cm/min)",
+        "water_level",
+        "rate",
+        "level_cm",
+        ">",
+        5,
+        0,
+        2,
+        300,
+    ),
+    (
+        "井盖倾斜超过 10°（持续 10 秒）",
+        "Manhole cover tilted over 10° (for 10 s)",
+        "manhole_tilt",
+        "threshold",
+        "tilt_deg",
+        ">",
+        10,
+        10,
+        2,
+        300,
+    ),
+    ("路灯故障", "Street-lamp fault", "street_lamp", "threshold", "lamp_fault", ">=", 1, 0, 3, 1800),
+    (
+        "噪声超过 75 dB（持续 60 秒）",
+        "Noise above 75 dB (for 60 s)",
+        "noise",
+        "threshold",
+        "noise_db",
+        ">",
+        75,
+        60,
+        4,
+        3600,
+    ),
+    ("设备离线超过 120 秒", "Device silent for 120 s", "*", "offline", None, ">=", 120, 0, 3, 1800),
+)
+FIELDS = (
+    "name",
+    "name_en",
+    "device_type",
+    "kind",
+    "metric",
+    "op",
+    "threshold",
+    "duration_s",
+    "severity",
+    "escalate_after_s",
+)
+
+
+def ensure_defaults(url: str, actor: Actor) -> int:
+    """Add the default rules to an install that has none; returns how many were added."""
+    with write_transaction(url) as session:
+        if iot.rules(session):
+            return 0
+        now = now_utc()
+        values = [
+            dict(zip(FIELDS, d, strict=True)) | {"enabled": True, "updated_by": actor.name, "updated_at": now}
+            for d in DEFAULTS
+        ]
+        iot.add_rules(session, values)
+        audit.record(session, actor, "rule.defaults", "rules", after={"count": len(values)})
+    return len(values)
+
+
+def all_rules(url: str) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return iot.rules(session)
+
+
+def update(url: str, actor: Actor, rule_id: int, changes: dict[str, Any]) -> list[str]:
+    """Apply an edit from the rules table; returns what is wrong (nothing saved) or [] when saved."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        return [f"{', '.join(sorted(unknown))} cannot be edited"]
+    with write_transaction(url) as session:
+        current = next((r for r in iot.rules(session) if r["id"] == rule_id), None)
+        if current is None:
+            return [f"no rule {rule_id}"]
+        merged = current | changes
+        problems = rules.validate(merged)
+        if problems:
+            return problems
+        before = iot.update_rule(session, rule_id, changes | {"updated_by": actor.name, "updated_at": now_utc()})
+        audit.record(
+            session, actor, "rule.update", f"rule:{rule_id}", before={k: before[k] for k in changes}, after=changes
+        )
+    return []

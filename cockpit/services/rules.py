@@ -1,0 +1,75 @@
+"""Alarm rules as plain functions: given a rule, its state for one device and a new value, what happens.
+Kinds: threshold (value op threshold), rate (change per minute op threshold), offline (silent for
+threshold seconds). A condition must hold for duration_s before it raises."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+KINDS = ("threshold", "rate", "offline")
+ANY_TYPE = "*"
+
+
+@dataclass(frozen=True)
+class State:
+    breach_since: datetime | None = None
+    last_value: float | None = None
+    last_ts: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    action: str | None  # "raise" | "clear" | None
+    value: float | None = None
+
+
+def validate(rule: dict[str, Any]) -> list[str]:
+    """What is wrong with a rule as a user entered it; empty when it can be saved."""
+    problems = []
+    if rule.get("kind") not in KINDS:
+        problems.append(f"kind must be one of {', '.join(KINDS)}")
+    if rule.get("op") not in OPS:
+        problems.append(f"op must be one of {' '.join(OPS)}")
+    if rule.get("kind") in ("threshold", "rate") and not rule.get("metric"):
+        problems.append("threshold and rate rules need a metric")
+    for name, low, high in (("duration_s", 0, 86400), ("escalate_after_s", 10, 86400 * 7), ("severity", 1, 4)):
+        value = rule.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems.append(f"{name} must be a whole number from {low} to {high}")
+    threshold = rule.get("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        problems.append("threshold must be a number")
+    return problems
+
+
+def applies(rule: dict[str, Any], device_type: str, values: dict[str, float]) -> bool:
+    if rule["device_type"] not in (device_type, ANY_TYPE) or rule["kind"] == "offline":
+        return False
+    return rule["metric"] in values
+
+
+def evaluate(rule: dict[str, Any], state: State, value: float, ts: datetime) -> Outcome:
+    """Feed one value at time ts. Values older than the last one seen are ignored (reordered input)."""
+    if state.last_ts is not None and ts < state.last_ts:
+        return Outcome(state, None)
+    if rule["kind"] == "rate":
+        if state.last_value is None or state.last_ts is None or ts == state.last_ts:
+            return Outcome(State(None, value, ts), None)
+        measured = (value - state.last_value) / ((ts - state.last_ts).total_seconds() / 60)
+    else:
+        measured = value
+    breach = OPS[rule["op"]](measured, rule["threshold"])
+    if not breach:
+        return Outcome(State(None, value, ts), "clear", measured)
+    since = state.breach_since or ts
+    held = (ts - since).total_seconds() >= rule["duration_s"]
+    return Outcome(State(since, value, ts), "raise" if held else None, measured)
+
+
+def offline_breach(rule: dict[str, Any], last_seen: datetime, now: datetime) -> bool:
+    return (now - last_seen).total_seconds() >= rule["threshold"]

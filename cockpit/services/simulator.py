@@ -1,0 +1,158 @@
+"""A live sample city: the real UCI air-quality series replayed for the 12 real stations on a compressed
+clock, and plausible telemetry for the generated devices (water level that follows the real rain, manhole
+tilt, lamp faults, noise), heartbeats, devices that fall silent, and answers to commands. It produces MQTT
+topic/payload pairs, so the same bytes go to a broker or straight into ingestion."""
+
+from __future__ import annotations
+
+import math
+import random
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+
+from cockpit.services import clock
+from cockpit.services.commands import CATALOG
+from data_access import bigdata, iot
+from data_access.db import transaction
+
+AIR_METRICS = ("pm25", "pm10", "so2", "no2", "co", "o3", "temp")
+RAIN_STATION = "wanliu_aq"  # the real station inside Haidian, nearest the detail zone
+HEARTBEAT_S = 30.0
+SILENT_SHARE = 0.01  # devices that go quiet for a while, to exercise offline rules
+
+
+@dataclass
+class DeviceState:
+    level_cm: float = 0.0
+    tilted_until: datetime | None = None
+    fault_until: datetime | None = None
+    silent_until: datetime | None = None
+    forced_lamp: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CitySimulator:
+    def __init__(self, url: str, rate: float, seed: int, interval_s: float = 5.0, start: datetime | None = None):
+        self.url = url
+        self.rate = rate
+        self.interval_s = interval_s
+        self.random = random.Random(seed)
+        self.real_start = start or clock.beijing_now().replace(tzinfo=None)
+        self.sim_start = clock.historical_hour(clock.beijing_now())
+        with transaction(url) as session:
+            self.devices = iot.simulation_devices(session)
+        self.kinds = {d["code"]: d["type"] for d in self.devices}
+        self.seq = {d["code"]: (d["last_seq"] or 0) + 1 for d in self.devices}
+        self.state = {d["code"]: DeviceState() for d in self.devices}
+        self.next_due = {d["code"]: self._offset(d["code"], interval_s) for d in self.devices}
+        self.next_beat = {d["code"]: self._offset(d["code"], HEARTBEAT_S) for d in self.devices}
+        self._hour: datetime | None = None
+        self._air: dict[str, dict[str, Any]] = {}
+        self.elapsed = 0.0
+
+    def _offset(self, code: str, period: float) -> float:
+        """Spread devices evenly over the period, the same way every run."""
+        return (zlib.crc32(code.encode()) % 1000) / 1000 * period
+
+    def sim_time(self) -> datetime:
+        return self.sim_start + timedelta(seconds=self.elapsed * self.rate)
+
+    def _air_at(self, hour: datetime) -> dict[str, dict[str, Any]]:
+        if hour != self._hour:
+            with transaction(self.url) as session:
+                rows = bigdata.air_quality_window(session, hour - timedelta(hours=2), hour)
+            self._air = {r["station_code"]: r for r in rows}
+            self._hour = hour
+        return self._air
+
+    def tick(self, elapsed: float, now: datetime) -> list[tuple[str, bytes]]:
+        """Messages due between the previous call and `elapsed` seconds after the start; `now` is the UTC
+        time stamped on them."""
+        self.elapsed = elapsed
+        sim = self.sim_time()
+        hour = sim.replace(minute=0, second=0, microsecond=0)
+        air = self._air_at(min(hour, clock.SERIES_END))
+        rain = (air.get(RAIN_STATION) or {}).get("rain") or 0.0
+        out: list[tuple[str, bytes]] = []
+        stamp = now.isoformat(timespec="milliseconds") + "Z"
+        for device in self.devices:
+            code, kind = device["code"], device["type"]
+            state = self.state[code]
+            if state.silent_until and now < state.silent_until:
+                continue
+            if self.random.random() < SILENT_SHARE / 2000:
+                state.silent_until = now + timedelta(minutes=self.random.uniform(3, 8))
+                continue
+            if elapsed >= self.next_beat[code]:
+                self.next_beat[code] += HEARTBEAT_S
+                out.append((f"city/iot/{code}/status", orjson.dumps({"ts": stamp, "online": True})))
+            if elapsed < self.next_due[code] or kind == "camera":
+                continue
+            self.next_due[code] += self.interval_s
+            values = self._values(kind, code, state, air, rain, sim, now)
+            if not values:
+                continue
+            payload = {"ts": stamp, "seq": self.seq[code], "values": values}
+            self.seq[code] += 1
+            out.append((f"city/iot/{code}/telemetry", orjson.dumps(payload)))
+        return out
+
+    def _values(
+        self, kind: str, code: str, state: DeviceState, air: dict, rain: float, sim: datetime, now: datetime
+    ) -> dict[str, float]:
+        r = self.random
+        if kind == "air_quality":
+            row = air.get(code) or {}
+            return {m: float(row[m]) for m in AIR_METRICS if row.get(m) is not None}
+        if kind == "water_level":
+            if r.random() < 0.0008:
+                state.level_cm += r.uniform(15, 30)  # a blocked drain after a downpour
+            state.level_cm = max(0.0, state.level_cm * 0.97 + rain * 1.5 + r.uniform(-0.2, 0.2))
+            return {"level_cm": round(state.level_cm, 1), "battery_pct": 80 + (zlib.crc32(code.encode()) % 20)}
+        if kind == "manhole_tilt":
+            if state.tilted_until is None and r.random() < 0.0004:
+                state.tilted_until = now + timedelta(minutes=r.uniform(2, 6))
+            tilted = state.tilted_until is not None and now < state.tilted_until
+            if state.tilted_until is not None and not tilted:
+                state.tilted_until = None
+            return {"tilt_deg": round(r.uniform(15, 35) if tilted else abs(r.gauss(0.6, 0.3)), 2)}
+        if kind == "street_lamp":
+            night = sim.hour >= 18 or sim.hour < 6
+            on = state.forced_lamp if state.forced_lamp is not None else night
+            if state.fault_until is None and on and r.random() < 0.0005:
+                state.fault_until = now + timedelta(minutes=r.uniform(3, 10))
+            fault = state.fault_until is not None and now < state.fault_until
+            if state.fault_until is not None and not fault:
+                state.fault_until = None
+            current = 0.0 if (fault or not on) else round(r.gauss(0.8, 0.03), 3)
+            return {"lamp_on": float(on), "current_a": current, "lamp_fault": float(fault)}
+        if kind == "noise":
+            day = 0.5 + 0.5 * math.sin((sim.hour - 8) / 24 * 2 * math.pi)
+            spike = r.uniform(15, 25) if r.random() < 0.003 else 0.0
+            return {"noise_db": round(min(140.0, 48 + 18 * day + r.gauss(0, 2.5) + spike), 1)}
+        return {}
+
+    def answer(self, topic: str, payload: bytes, now: datetime) -> tuple[str, bytes] | None:
+        """What the simulated device replies to a command it received on city/iot/{code}/command."""
+        code = topic.split("/")[2]
+        try:
+            command = orjson.loads(payload)
+            command_id, name = int(command["command_id"]), str(command["name"])
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+        kind = self.kinds.get(code)
+        ok = kind is not None and name in CATALOG.get(kind, ())
+        if ok and kind == "street_lamp":
+            self.state[code].forced_lamp = name == "switch_on"
+        detail = f"{name} done" if ok else f"{name} not supported by {kind}"
+        answer = {
+            "ts": now.isoformat(timespec="milliseconds") + "Z",
+            "command_id": command_id,
+            "ok": ok,
+            "detail": detail,
+        }
+        return f"city/iot/{code}/command/ack", orjson.dumps(answer)

@@ -1,0 +1,182 @@
+"""Ingestion adapter: turn raw MQTT or HTTP input into validated messages, or a rejection with its reason.
+Nothing here trusts the sender: sizes, types, ranges and names are all checked before anything is stored."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+MAX_PAYLOAD = 16 * 1024
+MAX_VALUES = 32
+MAX_SEQ = 2**53
+CODE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+TOPIC = re.compile(r"^city/iot/([^/]+)/(telemetry|status|command/ack)$")
+EARLIEST = datetime(2000, 1, 1)
+FUTURE_SLACK = timedelta(minutes=10)
+
+# metric -> (lowest, highest) physically plausible value; units in the comment
+METRICS: dict[str, tuple[float, float]] = {
+    "pm25": (0, 1500),  # µg/m³
+    "pm10": (0, 3000),  # µg/m³
+    "so2": (0, 3000),  # µg/m³
+    "no2": (0, 2000),  # µg/m³
+    "co": (0, 30000),  # µg/m³, as the UCI series reports it
+    "o3": (0, 2000),  # µg/m³
+    "temp": (-50, 60),  # °C
+    "level_cm": (-50, 500),  # water above the road surface, cm
+    "tilt_deg": (0, 90),  # manhole cover tilt
+    "lamp_on": (0, 1),
+    "current_a": (0, 50),
+    "lamp_fault": (0, 1),
+    "noise_db": (0, 140),  # dB(A)
+    "battery_pct": (0, 100),
+}
+
+
+@dataclass(frozen=True)
+class Telemetry:
+    device_code: str
+    seq: int
+    ts: datetime
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Status:
+    device_code: str
+    ts: datetime
+    online: bool
+
+
+@dataclass(frozen=True)
+class CommandAck:
+    device_code: str
+    command_id: int
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+    payload: str
+    topic: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Parsed = Telemetry | Status | CommandAck | Rejected
+
+
+class Invalid(ValueError):
+    pass
+
+
+def _text(payload: bytes | str) -> str:
+    raw = payload if isinstance(payload, str) else payload.decode("utf-8", errors="replace")
+    return raw[:4096]
+
+
+def _timestamp(value: Any, now: datetime) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise Invalid("ts must be an ISO-8601 string")
+    try:
+        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise Invalid(f"ts is not ISO-8601: {value!r}") from error
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
+    if not EARLIEST <= ts <= now + FUTURE_SLACK:
+        raise Invalid(f"ts {value!r} is outside {EARLIEST.date()} .. now")
+    return ts
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(f"value of {name!r} must be a number, not {type(value).__name__}")
+    number = float(value)
+    low, high = METRICS[name]
+    if not math.isfinite(number) or not low <= number <= high:
+        raise Invalid(f"value of {name!r} {value!r} is outside {low}..{high}")
+    return number
+
+
+def _values(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, dict) or not raw:
+        raise Invalid("values must be a non-empty object")
+    if len(raw) > MAX_VALUES:
+        raise Invalid(f"at most {MAX_VALUES} values per message")
+    out = {}
+    for name, value in raw.items():
+        if name not in METRICS:
+            raise Invalid(f"unknown metric {str(name)[:40]!r}")
+        out[name] = _number(name, value)
+    return out
+
+
+def _seq(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < MAX_SEQ:
+        raise Invalid("seq must be a whole number from 0 to 2^53")
+    return raw
+
+
+def telemetry(device_code: str, body: Any, now: datetime) -> Telemetry:
+    if not CODE.match(device_code):
+        raise Invalid("device code must be 1-64 letters, digits, '-' or '_'")
+    if not isinstance(body, dict):
+        raise Invalid("payload must be a JSON object")
+    return Telemetry(device_code, _seq(body.get("seq")), _timestamp(body.get("ts"), now), _values(body.get("values")))
+
+
+def _decode(payload: bytes | str) -> Any:
+    if len(payload) > MAX_PAYLOAD:
+        raise Invalid(f"payload larger than {MAX_PAYLOAD} bytes")
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise Invalid(f"not JSON: {error}") from error
+
+
+def parse_mqtt(topic: str, payload: bytes | str, now: datetime | None = None) -> Parsed:
+    """One MQTT message of the DESIGN topics; anything else comes back Rejected with the reason."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    match = TOPIC.match(topic or "")
+    try:
+        if not match:
+            raise Invalid(f"unknown topic {str(topic)[:100]!r}")
+        code, kind = match.groups()
+        body = _decode(payload)
+        if kind == "telemetry":
+            return telemetry(code, body, now)
+        if not CODE.match(code):
+            raise Invalid("device code must be 1-64 letters, digits, '-' or '_'")
+        if not isinstance(body, dict):
+            raise Invalid("payload must be a JSON object")
+        if kind == "status":
+            if not isinstance(body.get("online"), bool):
+                raise Invalid("online must be true or false")
+            return Status(code, _timestamp(body.get("ts"), now), body["online"])
+        command_id, ok = body.get("command_id"), body.get("ok")
+        if isinstance(command_id, bool) or not isinstance(command_id, int) or not isinstance(ok, bool):
+            raise Invalid("a command ack needs an integer command_id and a boolean ok")
+        return CommandAck(code, command_id, ok, str(body.get("detail", ""))[:200])
+    except Invalid as error:
+        return Rejected(str(error), _text(payload), topic[:256] if isinstance(topic, str) else None)
+
+
+def parse_api_item(item: Any, now: datetime | None = None) -> Telemetry | Rejected:
+    """One element of POST /api/v1/readings: {"device": code, "ts": …, "seq": …, "values": {…}}."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    try:
+        if not isinstance(item, dict):
+            raise Invalid("each reading must be a JSON object")
+        code = item.get("device")
+        if not isinstance(code, str):
+            raise Invalid("device must be a device code string")
+        return telemetry(code, item, now)
+    except Invalid as error:
+        return Rejected(str(error), _text(orjson.dumps(item, default=str)))

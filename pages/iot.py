@@ -1,0 +1,230 @@
+"""城域物联感知平台 — IoT sensing: devices by status on the map, search, device drawer with history and
+remote control, open alarms with their lifecycle, editable rules and the quarantine."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dash_table, dcc, html
+
+from cockpit import auth, context, ids
+from cockpit.i18n import t
+from cockpit.services import basemap
+from cockpit.ui import panel
+
+PATH = "/platform/iot"
+NAV = "nav.iot"
+PERMISSION = "view"
+TITLE = "iot.title"
+
+DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
+RULE_COLUMNS = (
+    "id",
+    "name",
+    "device_type",
+    "kind",
+    "metric",
+    "op",
+    "threshold",
+    "duration_s",
+    "severity",
+    "escalate_after_s",
+    "enabled",
+)
+EDITABLE = {"op", "threshold", "duration_s", "severity", "escalate_after_s", "enabled"}
+HEADINGS = {
+    "id": "#",
+    "name": "col.rule",
+    "device_type": "col.device_type",
+    "kind": "col.kind",
+    "metric": "col.metric",
+    "op": "col.op",
+    "threshold": "col.threshold",
+    "duration_s": "col.duration",
+    "severity": "col.severity",
+    "escalate_after_s": "col.escalate",
+    "enabled": "col.enabled",
+}
+
+
+def _map(lang: str) -> dl.Map:
+    layers = [
+        dl.Overlay(
+            dl.GeoJSON(
+                url="/geo/districts.json",
+                style={"color": "#3fa9f5", "weight": 1.5, "fillOpacity": 0.1, "fillColor": "#0e2a47"},
+            ),
+            name=t("layer.districts", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}),
+            name=t("layer.roads", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                url="/geo/buildings.json",
+                style={"color": "#3d5577", "weight": 1, "fillColor": "#22324a", "fillOpacity": 0.6},
+            ),
+            name=t("layer.buildings", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                id=ids.IOT_DEVICE_LAYER,
+                url="/geo/device_status.json",
+                cluster=True,
+                pointToLayer={"variable": "cockpitMap.status"},
+                clusterToLayer={"variable": "cockpitMap.statusCluster"},
+                onEachFeature={"variable": "cockpitMap.named"},
+                zoomToBoundsOnClick=True,
+                superClusterOptions={"radius": 70, "maxZoom": 18},
+            ),
+            name=t("layer.device_status", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                url="/geo/components.json",
+                cluster=True,
+                pointToLayer={"variable": "cockpitMap.point"},
+                clusterToLayer={"variable": "cockpitMap.cluster"},
+                hideout={"radius": 3, "color": "#8c9db5"},
+                superClusterOptions={"radius": 90, "maxZoom": 19},
+            ),
+            name=t("layer.components", lang),
+            checked=False,
+        ),
+    ]
+    return dl.Map(
+        id=ids.IOT_MAP,
+        bounds=basemap.DETAIL_BOUNDS,
+        trackViewport=False,
+        maxZoom=20,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=[dl.LayersControl(layers, collapsed=True), dl.ScaleControl()],
+    )
+
+
+def _rules_table(lang: str) -> dash_table.DataTable:
+    editable = auth.allowed("rules.edit")
+    return dash_table.DataTable(
+        id=ids.IOT_RULES,
+        columns=[
+            {
+                "id": c,
+                "name": t(HEADINGS[c], lang) if c != "id" else "#",
+                "editable": editable and c in EDITABLE,
+                "type": "numeric" if c in ("threshold", "duration_s", "severity", "escalate_after_s") else "text",
+                **({"presentation": "dropdown"} if c in ("op", "enabled") and editable else {}),
+            }
+            for c in RULE_COLUMNS
+        ],
+        dropdown={
+            "op": {"options": [{"label": o, "value": o} for o in (">", ">=", "<", "<=")]},
+            "enabled": {"options": [{"label": "✓", "value": "true"}, {"label": "✕", "value": "false"}]},
+        },
+        editable=editable,
+        style_as_list_view=True,
+        style_table={"overflowX": "auto"},
+        style_header={"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
+        style_cell={
+            "backgroundColor": "#07111f",
+            "color": "#d8e6f5",
+            "border": "1px solid #1b3658",
+            "fontFamily": "inherit",
+            "fontSize": "0.78rem",
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+        },
+        css=[{"selector": ".Select-menu-outer", "rule": "background: #0c1b2e; color: #d8e6f5;"}],
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    return html.Div(
+        className="page page-iot",
+        children=[
+            dcc.Store(id=ids.IOT_SELECTED),
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(t("iot.status", lang), html.Div(id=ids.IOT_KPIS, className="kpi-grid"), class_name="fixed"),
+                    panel(
+                        t("iot.search", lang),
+                        dcc.Input(
+                            id=ids.IOT_SEARCH, placeholder=t("iot.search", lang), debounce=True, className="search"
+                        ),
+                        dcc.Dropdown(
+                            id=ids.IOT_TYPE,
+                            options=[{"label": t(f"device.{k}", lang), "value": k} for k in DEVICE_TYPES],
+                            placeholder=t("iot.all_types", lang),
+                            className="type-filter",
+                        ),
+                        html.Div(id=ids.IOT_RESULTS, className="results"),
+                        class_name="grow",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="col col-center",
+                children=[
+                    html.Div(className="map-wrap", children=[_map(lang)]),
+                    dcc.Tabs(
+                        id=ids.IOT_TABS,
+                        value="device",
+                        className="tabs",
+                        content_className="tab-content",
+                        children=[
+                            dcc.Tab(
+                                label=t("iot.device", lang),
+                                value="device",
+                                className="tab",
+                                selected_className="tab-on",
+                                children=[
+                                    html.Div(id=ids.IOT_DEVICE, children=t("iot.pick_device", lang)),
+                                    html.Div(id=ids.IOT_COMMAND_MSG, className="note"),
+                                ],
+                            ),
+                            dcc.Tab(
+                                label=t("iot.rules", lang),
+                                value="rules",
+                                className="tab",
+                                selected_className="tab-on",
+                                children=[
+                                    html.Div(t("iot.rules_note", lang), className="note"),
+                                    _rules_table(lang),
+                                    html.Div(id=ids.IOT_RULE_MSG, className="note"),
+                                ],
+                            ),
+                            dcc.Tab(
+                                label=t("iot.quarantine", lang),
+                                value="quarantine",
+                                className="tab",
+                                selected_className="tab-on",
+                                children=[
+                                    html.Div(t("iot.quarantine_note", lang), className="note"),
+                                    html.Div(id=ids.IOT_QUARANTINE),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(
+                className="col col-right",
+                children=[
+                    panel(
+                        t("live.open_alarms", lang),
+                        html.Div(id=ids.IOT_ALARM_MSG, className="note"),
+                        html.Div(id=ids.IOT_ALARMS),
+                        class_name="grow",
+                    ),
+                ],
+            ),
+        ],
+    )
