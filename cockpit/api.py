@@ -7,14 +7,23 @@ import flask
 
 from cockpit import auth, context
 from cockpit.permissions import PERMISSIONS
-from cockpit.services import audit
+from cockpit.services import alarms, audit, devices, ingestion
+from cockpit.services.alarms import AlarmError
+from cockpit.services.idempotency import run_once
+from data_access.ingest import Rejected, parse_api_item
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 5000
+MAX_BATCH = 5000
+ALARM_STATUSES = ("new", "acknowledged", "resolved", "closed")
 
 
 def _error(status: int, message: str) -> tuple[flask.Response, int]:
     return flask.jsonify(error=message), status
+
+
+def _refuse(message: str) -> None:
+    flask.abort(flask.make_response(flask.jsonify(error=message), 400))
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -22,8 +31,50 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        flask.abort(_error(400, f"{name} must be a whole number from {low} to {high}, not {raw!r}"))
+        _refuse(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
+
+
+def _operation(
+    summary: str, permission: str, params: tuple[str, ...] = (), body: str | None = None, idempotent: bool = False
+) -> dict:
+    operation: dict = {
+        "summary": summary,
+        "x-permission": permission,
+        "x-roles": sorted(PERMISSIONS[permission]),
+        "parameters": [{"name": p, "in": "query", "schema": {"type": "string"}} for p in params],
+        "responses": {
+            "200": {"description": "done"},
+            "400": {"description": "bad input, with a message"},
+            "401": {"description": "no or unknown token"},
+            "403": {"description": "role lacks permission"},
+        },
+    }
+    if body:
+        operation["requestBody"] = {"content": {"application/json": {"schema": {"description": body}}}}
+    if idempotent:
+        operation["parameters"].append({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}})
+        operation["responses"] |= {
+            "409": {"description": "same key still running"},
+            "422": {"description": "same key, other body"},
+        }
+    return operation
+
+
+PATHS = {
+    "/api/v1/audit": {"get": _operation("Audit log rows, newest first", "audit.read", ("action", "actor", "limit"))},
+    "/api/v1/readings": {
+        "post": _operation(
+            "A batch of readings: stored, duplicates and quarantined (with reasons)",
+            "readings.write",
+            body='{"readings": [{"device": code, "ts": ISO-8601, "seq": int, "values": {name: number}}]}',
+            idempotent=True,
+        )
+    },
+    "/api/v1/devices": {"get": _operation("Devices with location, owner and state", "view", ("limit", "offset"))},
+    "/api/v1/alarms": {"get": _operation("Alarms, most severe first", "view", ("status", "limit"))},
+    "/api/v1/alarms/{id}/ack": {"post": _operation("Acknowledge an alarm", "alarm.ack", idempotent=True)},
+}
 
 
 @blueprint.get("/openapi.json")
@@ -34,30 +85,7 @@ def openapi() -> flask.Response:
             "info": {"title": "City Brain Cockpit API", "version": "1"},
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
-            "paths": {
-                "/api/v1/audit": {
-                    "get": {
-                        "summary": "Audit log rows, newest first (role admin)",
-                        "x-permission": "audit.read",
-                        "x-roles": sorted(PERMISSIONS["audit.read"]),
-                        "parameters": [
-                            {"name": "action", "in": "query", "schema": {"type": "string"}},
-                            {"name": "actor", "in": "query", "schema": {"type": "string"}},
-                            {
-                                "name": "limit",
-                                "in": "query",
-                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-                            },
-                        ],
-                        "responses": {
-                            "200": {"description": "rows"},
-                            "400": {"description": "bad query"},
-                            "401": {"description": "no or unknown token"},
-                            "403": {"description": "role lacks audit.read"},
-                        },
-                    }
-                }
-            },
+            "paths": PATHS,
         }
     )
 
@@ -73,6 +101,78 @@ def audit_log() -> flask.Response:
         limit=limit,
     )
     return flask.jsonify(rows=[r | {"ts": r["ts"].isoformat() + "Z"} for r in rows])
+
+
+def _iso(row: dict) -> dict:
+    return {k: (v.isoformat() + "Z" if hasattr(v, "isoformat") else v) for k, v in row.items()}
+
+
+def _idempotent(action) -> tuple[flask.Response, int]:
+    actor = auth.current_actor()
+    answer, status = run_once(
+        context.settings().database_url,
+        actor.name,
+        flask.request.headers.get("Idempotency-Key"),
+        flask.request.get_data(),
+        action,
+    )
+    return flask.jsonify(answer), status
+
+
+@blueprint.post("/readings")
+@auth.guard("readings.write")
+def post_readings() -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("readings"), list):
+        return _error(400, 'body must be {"readings": [...]} in JSON')
+    items = body["readings"]
+    if not 1 <= len(items) <= MAX_BATCH:
+        return _error(400, f"a batch holds 1 to {MAX_BATCH} readings, not {len(items)}")
+
+    def action() -> tuple[dict, int]:
+        parsed = [parse_api_item(item) for item in items]
+        invalid = [{"index": i, "reason": p.reason} for i, p in enumerate(parsed) if isinstance(p, Rejected)]
+        report = ingestion.ingest(context.settings().database_url, parsed, source="http")
+        unknown = [q for q in report.quarantined if q["reason"].startswith("unknown device")]
+        return {
+            "stored": report.stored,
+            "duplicates": report.duplicates,
+            "quarantined": invalid + [{"index": None, "reason": q["reason"]} for q in unknown],
+        }, 200
+
+    return _idempotent(action)
+
+
+@blueprint.get("/devices")
+@auth.guard("view")
+def list_devices() -> flask.Response:
+    limit, offset = _int_arg("limit", 1000, 1, MAX_LIMIT), _int_arg("offset", 0, 0, 10_000_000)
+    return flask.jsonify(devices=[_iso(d) for d in devices.listing(context.settings().database_url, limit, offset)])
+
+
+@blueprint.get("/alarms")
+@auth.guard("view")
+def list_alarms() -> flask.Response:
+    status = flask.request.args.get("status")
+    if status is not None and status not in ALARM_STATUSES:
+        _refuse(f"status must be one of {', '.join(ALARM_STATUSES)}")
+    rows = alarms.recent_alarms(
+        context.settings().database_url, [status] if status else None, _int_arg("limit", 200, 1, MAX_LIMIT)
+    )
+    return flask.jsonify(alarms=[_iso(a) for a in rows])
+
+
+@blueprint.post("/alarms/<int:alarm_id>/ack")
+@auth.guard("alarm.ack")
+def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
+    def action() -> tuple[dict, int]:
+        try:
+            done = alarms.transition(context.settings().database_url, auth.current_actor(), alarm_id, "acknowledge")
+        except AlarmError as error:
+            return {"error": str(error)}, 409 if "cannot" in str(error) else 404
+        return {"alarm": _iso(done)}, 200
+
+    return _idempotent(action)
 
 
 @blueprint.errorhandler(404)

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import ApiToken, AuditLog, Meta, User
+from data_access.models import ApiToken, AuditLog, IdempotencyKey, Meta, User
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_100_001  # any constant; all appenders lock the same key
@@ -129,3 +129,30 @@ def audit_chain(session: Session) -> Iterator[dict[str, Any]]:
     rows = session.execute(select(AuditLog).order_by(AuditLog.id).execution_options(yield_per=5000)).scalars()
     for r in rows:
         yield {c: getattr(r, c) for c in ("id", *AUDIT_FIELDS, "prev_hash", "hash")}
+
+
+# idempotency keys -----------------------------------------------------------------------------------
+
+
+def idempotency_get(session: Session, key: str, client: str) -> dict[str, Any] | None:
+    row = session.get(IdempotencyKey, (key, client))
+    if row is None:
+        return None
+    return {"body_hash": row.body_hash, "status": row.status, "response": row.response, "status_code": row.status_code}
+
+
+def idempotency_start(session: Session, key: str, client: str, body_hash: str, at: datetime) -> None:
+    session.add(IdempotencyKey(key=key, client=client, body_hash=body_hash, status="running", created_at=at))
+    session.flush()
+
+
+def idempotency_finish(session: Session, key: str, client: str, response: str, status_code: int) -> None:
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.key == key, IdempotencyKey.client == client)
+        .values(status="done", response=response, status_code=status_code)
+    )
+
+
+def idempotency_forget(session: Session, key: str, client: str) -> None:
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == key, IdempotencyKey.client == client))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import socket
@@ -16,7 +17,7 @@ import pytest
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import users
+from cockpit.services import rulebook, users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -48,6 +49,30 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
+def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A loaded small city with rules, copied by `city_db` so tests that change it stay independent."""
+    var = tmp_path_factory.mktemp("template")
+    url = f"sqlite:///{var / 'cockpit.db'}"
+    upgrade(url)
+    load_sample_city(url, "small", SEED)
+    rulebook.ensure_defaults(url, TEST_ACTOR)
+    return var / "cockpit.db"
+
+
+@pytest.fixture
+def city_db(city_template: Path, tmp_path: Path) -> str:
+    """A private copy of the loaded small city."""
+    import sqlite3
+
+    target = tmp_path / "cockpit.db"
+    source = sqlite3.connect(city_template)
+    with sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
 def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A var/ directory holding a migrated database with the small sample city, loaded once per run."""
     var = tmp_path_factory.mktemp("var")
@@ -55,6 +80,7 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     upgrade(url)
     load_sample_city(url, "small", SEED)
     users.ensure_demo_users(url, TEST_ACTOR)
+    rulebook.ensure_defaults(url, TEST_ACTOR)
     return var
 
 
@@ -134,7 +160,7 @@ def served(city_dir: Path) -> Iterator[str]:
     env = os.environ | {"COCKPIT_VAR_DIR": str(city_dir)}
     log = (city_dir / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), "--workers", "2", "--no-simulate"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -227,3 +253,85 @@ def postgres_url() -> Iterator[str]:
     finally:
         subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+class Mosquitto:
+    """A real Mosquitto broker on 127.0.0.1 with persistence, which tests may stop and start again."""
+
+    def __init__(self, base: Path) -> None:
+        self.port = free_port()
+        self.base = base
+        self.config = base / "mosquitto.conf"
+        self.config.write_text(
+            f"user {getpass.getuser()}\n"  # as root, Mosquitto would drop to a user who cannot write here
+            f"listener {self.port} 127.0.0.1\n"
+            "allow_anonymous true\n"
+            "persistence true\n"
+            f"persistence_location {base}/\n"
+            "autosave_interval 1\n"
+            "max_inflight_messages 1000\n"
+            "max_queued_messages 0\n"
+        )
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["/usr/sbin/mosquitto", "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.base / "broker.log").open("a"),
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("mosquitto did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
+    if not Path("/usr/sbin/mosquitto").exists():
+        require_or_skip("Mosquitto broker (Debian package mosquitto)")
+    broker = Mosquitto(tmp_path)
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    if not Path("/usr/bin/redis-server").exists():
+        require_or_skip("Redis server (Debian package redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        ["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

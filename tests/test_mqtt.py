@@ -1,0 +1,138 @@
+"""Against a real Mosquitto: `cockpit ingest` stores 10,000 numbered readings exactly once through a broker
+restart and a kill -9 of the consumer, and keeps going past hostile payloads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import paho.mqtt.client as mqtt
+from sqlalchemy import func, select
+
+from cockpit.services import devices
+from data_access.db import transaction
+from data_access.models import Reading
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVICES = [f"110108-noise-{n:05d}" for n in range(1, 11)]
+TOTAL = 10_000
+
+
+def start_consumer(db_url: str, broker_url: str, log: Path) -> subprocess.Popen:
+    env = os.environ | {"COCKPIT_DATABASE_URL": db_url, "COCKPIT_MQTT_URL": broker_url}
+    return subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "ingest", "--client-id", "test-ingest"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stored(url: str) -> tuple[int, int]:
+    with transaction(url) as session:
+        rows = session.scalar(select(func.count()).select_from(Reading))
+        distinct = session.scalar(
+            select(func.count()).select_from(select(Reading.device_id, Reading.seq).distinct().subquery())
+        )
+    return rows, distinct
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+class Sender:
+    """Publishes numbered readings with QoS 1, re-sending whatever the broker did not acknowledge."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-sender", clean_session=True)
+        self.client.reconnect_delay_set(0.1, 1)
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+
+    def send(self, numbers: range) -> None:
+        pending = list(numbers)
+        while pending:
+            infos = []
+            for n in pending:
+                device, seq = DEVICES[n % len(DEVICES)], n // len(DEVICES)
+                body = {"ts": datetime.now(UTC).isoformat(), "seq": seq, "values": {"noise_db": 40 + n % 20}}
+                infos.append((n, self.client.publish(f"city/iot/{device}/telemetry", orjson.dumps(body), qos=1)))
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not all(i.is_published() for _, i in infos):
+                time.sleep(0.05)
+            pending = [n for n, info in infos if not info.is_published()]
+            if pending:
+                time.sleep(0.5)
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+def test_ten_thousand_readings_exactly_once_through_restart_and_kill(mosquitto, city_db, tmp_path):
+    log = tmp_path / "ingest.log"
+    consumer = start_consumer(city_db, mosquitto.url, log)
+    sender = Sender(mosquitto.port)
+    try:
+        time.sleep(2)
+        sender.send(range(0, 3000))
+        assert wait_for(lambda: stored(city_db)[0] > 1000, 30)
+        consumer.send_signal(signal.SIGKILL)  # kill -9 mid-stream: unacknowledged messages come back
+        consumer.wait()
+        sender.send(range(3000, 6000))  # queued by the broker for the persistent session
+        sender.close()
+        mosquitto.stop()  # broker restart with the queue on disk
+        mosquitto.start()
+        sender = Sender(mosquitto.port)
+        consumer = start_consumer(city_db, mosquitto.url, log)
+        sender.send(range(6000, TOTAL))
+        assert wait_for(lambda: stored(city_db)[0] >= TOTAL, 120), (stored(city_db), log.read_text()[-2000:])
+        time.sleep(2)  # anything redelivered late must not add rows
+        assert stored(city_db) == (TOTAL, TOTAL)
+    finally:
+        sender.close()
+        consumer.terminate()
+        consumer.wait(timeout=20)
+
+
+def test_hostile_payloads_are_quarantined_and_the_consumer_goes_on(mosquitto, city_db, tmp_path):
+    consumer = start_consumer(city_db, mosquitto.url, tmp_path / "ingest.log")
+    sender = Sender(mosquitto.port)
+    try:
+        time.sleep(2)
+        hostile = [
+            b"\x00\xff",
+            b"{}",
+            b'{"ts": "now", "seq": "x", "values": "<script>alert(1)</script>"}',
+            b"[" * 5000,
+            orjson.dumps({"ts": datetime.now(UTC).isoformat(), "seq": 1, "values": {"noise_db": 10**12}}),
+        ]
+        for payload in hostile:
+            sender.client.publish(f"city/iot/{DEVICES[0]}/telemetry", payload, qos=1).wait_for_publish(5)
+        sender.client.publish(
+            "city/iot/ghost-device/telemetry",
+            orjson.dumps({"ts": datetime.now(UTC).isoformat(), "seq": 1, "values": {"noise_db": 50}}),
+            qos=1,
+        ).wait_for_publish(5)
+        sender.send(range(0, 10))
+        assert wait_for(lambda: stored(city_db)[0] == 10, 30)
+        assert wait_for(lambda: devices.quarantine(city_db)["total"] == 6, 10)
+        assert consumer.poll() is None
+    finally:
+        sender.close()
+        consumer.terminate()
+        consumer.wait(timeout=20)
