@@ -113,9 +113,9 @@ def _drawer(device: dict, lang: str) -> list:
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(ids.IOT_KPIS, "children"), Input("live-status", "data"))
+    @app.callback(Output(ids.IOT_KPIS, "children"), Input("live-status", "data"), Input("alarm-feed", "data"))
     @guard("view")
-    def status_tiles(_pushed: dict | None):
+    def status_tiles(_pushed: dict | None, _feed: dict | None):
         lang = context.lang()
         live = live_status.status(_url())
         d = live["devices"]

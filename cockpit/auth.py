@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Paths anyone may fetch: the login form, code and styles (no data), the language switch, and the API,
 # which authenticates every call itself by bearer token.
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", "/api/", "/_favicon.ico")
-DATA_PREFIXES = ("/_dash-update-component", "/geo/", "/_dash-layout", "/_dash-dependencies")
+DATA_PREFIXES = ("/_dash-update-component", "/geo/", "/_dash-layout", "/_dash-dependencies", "/events")
 
 login_manager = flask_login.LoginManager()
 

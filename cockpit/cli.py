@@ -166,6 +166,7 @@ def _serve(args: argparse.Namespace) -> None:
             "worker_class": "gthread",
             "threads": args.threads,
             "timeout": 60,
+            "graceful_timeout": 5,  # open event streams would otherwise hold a restart for the full 30 s
             "accesslog": None,
         }
     ).run()

@@ -13,7 +13,7 @@ from pages import NOT_FOUND, PAGES
 pytestmark = pytest.mark.browser
 
 ROUTES = {page.__name__.split(".")[-1]: page.PATH for page in PAGES} | {"not_found": "/no-such-page"}
-READY = {"overview": None, "support": "#audit-table", "not_found": ".not-found"}
+READY = {"overview": None, "support": "#audit-table", "not_found": ".not-found", "iot": "#iot-kpis .kpi"}
 
 
 class Watch:
@@ -24,9 +24,15 @@ class Watch:
         self.origin = urlsplit(base).netloc
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("request", self._request)
         page.on("response", self._response)
+
+    def _failed(self, request) -> None:
+        # leaving a page closes its event stream; that is the stream ending, not a failure
+        if urlsplit(request.url).path == "/events" and "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _console(self, message) -> None:
         if message.type == "error":
@@ -144,7 +150,7 @@ def test_sign_in_page_renders_clean(browser, served, screenshots):
 def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/", role="leader")
     wait_for_overview(page)
-    assert page.locator(".nav-link").all_inner_texts() == ["城市总览"]
+    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "物联感知平台"]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")
     page.wait_for_selector(".denied")
@@ -192,5 +198,48 @@ def test_admin_verifies_chain_and_exports_csv(browser, served, screenshots):
     page.keyboard.press("Enter")
     page.wait_for_selector("#audit-table td:has-text('audit.export')")
     page.screenshot(path=screenshots / "support.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_alarm_from_an_ingested_reading_reaches_an_open_page(browser, served, city_url, screenshots):
+    """No reload, no short polling interval: server push brings the alarm to the header and the list."""
+    from test_bus import raise_alarm
+
+    context, page, watch = open_page(browser, served, "/platform/iot", role="duty_officer")
+    page.wait_for_selector("#iot-alarms")
+    page.wait_for_timeout(1500)  # the page's event stream is open
+    before = page.evaluate("(window.cockpitLastAlarmFeed || {}).cursor || 0")
+    raise_alarm(city_url, "110108-manhole_tilt-00011")
+    page.wait_for_selector("#alarm-counter .count", state="visible", timeout=5000)
+    page.wait_for_selector("#iot-alarms .alarm-item:has-text('井盖倾斜传感器 00011')", timeout=5000)
+    assert page.evaluate("window.cockpitLastAlarmFeed.cursor") > before
+    page.click("#iot-alarms .alarm-item:has-text('井盖倾斜传感器 00011') button:has-text('确认')")
+    page.wait_for_selector("#iot-alarms .alarm-item:has-text('井盖倾斜传感器 00011'):has-text('已确认')", timeout=5000)
+    page.screenshot(path=screenshots / "iot.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_iot_device_drawer_and_remote_control(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/platform/iot", role="duty_officer")
+    page.fill("#iot-search", "路灯控制器 00003")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#iot-results button:has-text('路灯控制器 00003')")
+    page.click("#iot-results button:has-text('路灯控制器 00003')")
+    page.wait_for_selector("#iot-device .device-head:has-text('110108-street_lamp-00003')")
+    page.click("#iot-device button:has-text('开灯')")
+    page.wait_for_selector("#iot-command-msg:has-text('已下发')")
+    page.wait_for_selector("#iot-device .note:has-text('待下发')", timeout=10_000)
+    page.screenshot(path=screenshots / "iot_device.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_leader_sees_alarms_but_cannot_act(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/platform/iot", role="leader")
+    page.wait_for_selector("#iot-alarms")
+    page.wait_for_timeout(1000)
+    assert page.locator("#iot-alarms button").count() == 0
     context.close()
     assert watch.problems == []
