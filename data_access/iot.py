@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -115,14 +115,7 @@ def store_telemetry(session: Session, items: list[Telemetry], received_at: datet
         )
     if not rows:
         return result
-    statement = (
-        _insert(session, Reading)
-        .on_conflict_do_nothing(index_elements=["device_id", "seq"])
-        .returning(Reading.device_id, Reading.seq)
-    )
-    inserted = (
-        session.execute(statement, rows).all() if len(rows) > 1 else session.execute(statement.values(rows[0])).all()
-    )
+    inserted = _insert_new_readings(session, rows)
     result.duplicates += len(rows) - len(inserted)
     latest: dict[int, StoredReading] = {}
     for device_id, seq in inserted:
@@ -133,20 +126,54 @@ def store_telemetry(session: Session, items: list[Telemetry], received_at: datet
             latest[device_id] = stored
     result.stored.sort(key=lambda r: (r.ts, r.device_id, r.seq))
     if latest:
-        session.execute(
-            update(Device),
+        session.connection().execute(
+            update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id")),
             [
-                {
-                    "id": r.device_id,
-                    "last_seen": r.ts,
-                    "online": True,
-                    "last_seq": r.seq,
-                    "last_values": orjson.dumps(r.values).decode(),
-                }
+                {"device_id": r.device_id, "last_seen": r.ts, "online": True, "last_seq": r.seq,
+                 "last_values": orjson.dumps(r.values).decode()}
                 for r in latest.values()
             ],
         )
     return result
+
+
+def _insert_new_readings(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Insert the rows whose (device, seq) is not stored yet; returns those keys. PostgreSQL decides per row
+    with ON CONFLICT DO NOTHING RETURNING; SQLite writers hold the database lock (BEGIN IMMEDIATE), so one
+    indexed look-up of the keys followed by a plain executemany is both safe and several times faster."""
+    table = Reading.__table__
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq"])
+        return [tuple(r) for r in connection.execute(statement.returning(table.c.device_id, table.c.seq), rows)]
+    stored: set[tuple[int, int]] = set()
+    for device_ids in _chunks(sorted({r["device_id"] for r in rows}), 500):
+        seqs = [r["seq"] for r in rows if r["device_id"] in device_ids]
+        stored.update(
+            connection.execute(
+                select(table.c.device_id, table.c.seq).where(
+                    table.c.device_id.in_(device_ids), table.c.seq.between(min(seqs), max(seqs))
+                )
+            ).tuples()
+        )
+    new = [r for r in rows if (r["device_id"], r["seq"]) not in stored]
+    if new:
+        connection.exec_driver_sql(
+            'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?)',
+            [(r["device_id"], r["seq"], _sqlite_time(r["ts"]), r["values"], _sqlite_time(r["received_at"]))
+             for r in new],
+        )
+    return [(r["device_id"], r["seq"]) for r in new]
+
+
+def _sqlite_time(value: datetime) -> str:
+    """The text form SQLAlchemy's DateTime uses on SQLite, so rows written either way read back alike."""
+    return value.isoformat(" ", "microseconds")
+
+
+def _chunks(values: list, size: int) -> Iterable[set]:
+    for start in range(0, len(values), size):
+        yield set(values[start : start + size])
 
 
 def apply_status(session: Session, statuses: list[Status]) -> int:
@@ -334,11 +361,12 @@ def rule_states(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tupl
     if not wanted:
         return {}
     device_ids = {d for _, d in wanted}
-    rows = session.scalars(select(RuleState).where(RuleState.device_id.in_(device_ids)))
+    table = RuleState.__table__
+    rows = session.connection().execute(select(table).where(table.c.device_id.in_(device_ids)))
     return {
-        (s.rule_id, s.device_id): {"breach_since": s.breach_since, "last_value": s.last_value, "last_ts": s.last_ts}
-        for s in rows
-        if (s.rule_id, s.device_id) in wanted
+        (rule_id, device_id): {"breach_since": since, "last_value": value, "last_ts": ts}
+        for rule_id, device_id, since, value, ts in rows
+        if (rule_id, device_id) in wanted
     }
 
 
@@ -346,7 +374,7 @@ def save_rule_states(session: Session, states: dict[tuple[int, int], dict[str, A
     if not states:
         return
     rows = [{"rule_id": r, "device_id": d, **state} for (r, d), state in states.items()]
-    statement = _insert(session, RuleState)
+    statement = _insert(session, RuleState.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["rule_id", "device_id"],
         set_={
@@ -355,7 +383,7 @@ def save_rule_states(session: Session, states: dict[tuple[int, int], dict[str, A
             "last_ts": statement.excluded.last_ts,
         },
     )
-    session.execute(statement, rows)
+    session.connection().execute(statement, rows)
 
 
 # alarms ---------------------------------------------------------------------------------------------

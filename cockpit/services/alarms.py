@@ -47,12 +47,16 @@ def evaluate_readings(session: Session, stored: list[StoredReading], now: dateti
     result = Evaluation([], [])
     if not stored:
         return result
-    active = [r for r in iot.rules(session, enabled_only=True) if r["kind"] != "offline"]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for rule in iot.rules(session, enabled_only=True):
+        if rule["kind"] != "offline":
+            by_type.setdefault(rule["device_type"], []).append(rule)
+    generic = by_type.get(rules.ANY_TYPE, [])
     work = [
         (rule, reading)
         for reading in stored
-        for rule in active
-        if rules.applies(rule, reading.device_type, reading.values)
+        for rule in by_type.get(reading.device_type, []) + generic
+        if rule["metric"] in reading.values
     ]
     pairs = {(rule["id"], reading.device_id) for rule, reading in work}
     raw_states = iot.rule_states(session, pairs)

@@ -47,12 +47,6 @@ def validate(rule: dict[str, Any]) -> list[str]:
     return problems
 
 
-def applies(rule: dict[str, Any], device_type: str, values: dict[str, float]) -> bool:
-    if rule["device_type"] not in (device_type, ANY_TYPE) or rule["kind"] == "offline":
-        return False
-    return rule["metric"] in values
-
-
 def evaluate(rule: dict[str, Any], state: State, value: float, ts: datetime) -> Outcome:
     """Feed one value at time ts. Values older than the last one seen are ignored (reordered input)."""
     if state.last_ts is not None and ts < state.last_ts:
