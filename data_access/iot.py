@@ -154,7 +154,7 @@ def _insert_new_readings(session: Session, rows: list[dict[str, Any]]) -> list[t
                 select(table.c.device_id, table.c.seq).where(
                     table.c.device_id.in_(device_ids), table.c.seq.between(min(seqs), max(seqs))
                 )
-            ).tuples()
+            ).all()
         )
     new = [r for r in rows if (r["device_id"], r["seq"]) not in stored]
     if new:

@@ -108,15 +108,17 @@ def test_devices_and_alarms_for_any_role(app_client, duty_token):
 
 def test_acknowledge_through_the_api(app_client, analyst_token, duty_token):
     device = "110108-manhole_tilt-00007"
-    earlier = (datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=20)).isoformat() + "Z"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stamps = ((1, now - timedelta(seconds=20)), (2, now))
     body = {
         "readings": [
-            {"device": device, "ts": ts, "seq": seq, "values": {"tilt_deg": 30}} for seq, ts in ((1, earlier), (2, NOW))
+            {"device": device, "ts": ts.isoformat() + "Z", "seq": seq, "values": {"tilt_deg": 30}} for seq, ts in stamps
         ]
     }
     assert app_client.post("/api/v1/readings", json=body, headers=auth(analyst_token)).get_json()["stored"] == 2
     listed = app_client.get("/api/v1/alarms?status=new", headers=auth(duty_token)).get_json()["alarms"]
-    alarm = next(a for a in listed if a["device_code"] == device)
+    alarm = next((a for a in listed if a["device_code"] == device), None)
+    assert alarm, [(a["device_code"], a["status"]) for a in listed]
     path = f"/api/v1/alarms/{alarm['id']}/ack"
     first = app_client.post(path, headers=auth(duty_token, "ack-1"))
     replay = app_client.post(path, headers=auth(duty_token, "ack-1"))
