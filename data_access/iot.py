@@ -129,8 +129,13 @@ def store_telemetry(session: Session, items: list[Telemetry], received_at: datet
         session.connection().execute(
             update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id")),
             [
-                {"device_id": r.device_id, "last_seen": r.ts, "online": True, "last_seq": r.seq,
-                 "last_values": orjson.dumps(r.values).decode()}
+                {
+                    "device_id": r.device_id,
+                    "last_seen": r.ts,
+                    "online": True,
+                    "last_seq": r.seq,
+                    "last_values": orjson.dumps(r.values).decode(),
+                }
                 for r in latest.values()
             ],
         )
@@ -160,8 +165,10 @@ def _insert_new_readings(session: Session, rows: list[dict[str, Any]]) -> list[t
     if new:
         connection.exec_driver_sql(
             'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?)',
-            [(r["device_id"], r["seq"], _sqlite_time(r["ts"]), r["values"], _sqlite_time(r["received_at"]))
-             for r in new],
+            [
+                (r["device_id"], r["seq"], _sqlite_time(r["ts"]), r["values"], _sqlite_time(r["received_at"]))
+                for r in new
+            ],
         )
     return [(r["device_id"], r["seq"]) for r in new]
 

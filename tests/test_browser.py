@@ -243,3 +243,19 @@ def test_leader_sees_alarms_but_cannot_act(browser, served, screenshots):
     assert page.locator("#iot-alarms button").count() == 0
     context.close()
     assert watch.problems == []
+
+
+def test_hostile_text_from_ingestion_is_shown_as_text(browser, served, city_url, screenshots):
+    from cockpit.services import ingestion
+
+    payload = b'{"ts": "<img src=x onerror=document.title=1>", "seq": 1, "values": {"<script>x</script>": 1}}'
+    ingestion.ingest_mqtt(city_url, [("city/iot/110108-noise-00001/telemetry", payload)])
+    context, page, watch = open_page(browser, served, "/platform/iot", role="duty_officer")
+    page.click("text=隔离区")
+    page.wait_for_selector("#iot-quarantine code:has-text('onerror')")
+    assert page.locator("#iot-quarantine img").count() == 0
+    assert page.locator("#iot-quarantine script").count() == 0
+    assert "<img src=x" in page.inner_text("#iot-quarantine")
+    page.screenshot(path=screenshots / "iot_quarantine.png")
+    context.close()
+    assert watch.problems == []

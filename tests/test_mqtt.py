@@ -136,3 +136,36 @@ def test_hostile_payloads_are_quarantined_and_the_consumer_goes_on(mosquitto, ci
         sender.close()
         consumer.terminate()
         consumer.wait(timeout=20)
+
+
+def test_live_city_over_the_broker_with_remote_control(mosquitto, city_db, tmp_path):
+    """`cockpit simulate` publishes, `cockpit ingest` stores, and a command goes out over
+    city/iot/{code}/command and comes back acknowledged from the simulated lamp."""
+    from cockpit.actor import Actor
+    from cockpit.services import commands, live_status
+
+    env = os.environ | {"COCKPIT_DATABASE_URL": city_db, "COCKPIT_MQTT_URL": mosquitto.url}
+    log = (tmp_path / "live.log").open("a")
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "ingest"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    simulator = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "simulate", "--duration", "40"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert wait_for(lambda: stored(city_db)[0] > 100, 30), (tmp_path / "live.log").read_text()[-2000:]
+        assert live_status.status(city_db)["sim_clock"]
+        lamp = "110108-street_lamp-00005"
+        commands.issue(city_db, Actor("duty", "duty_officer"), lamp, "switch_on")
+        assert wait_for(lambda: commands.recent(city_db, lamp)[0]["status"] == "acknowledged", 20), commands.recent(
+            city_db, lamp
+        )
+    finally:
+        for process in (simulator, consumer):
+            process.terminate()
+            process.wait(timeout=20)
+        log.close()
