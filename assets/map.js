@@ -78,3 +78,20 @@ window.cockpitMap = (function () {
     }
   };
 })();
+/* Emergency layers: incidents by level, units by status (the same colours as the lists). */
+(function () {
+  var LEVEL = {1: "#ff4d4f", 2: "#fa8c16", 3: "#fadb14", 4: "#40a9ff"};
+  var UNIT = {available: "#52c41a", dispatched: "#f5a623", en_route: "#00d2ff", on_scene: "#ff4d4f",
+              returning: "#b37feb", out_of_service: "#595959", hospital: "#ffffff", supply_depot: "#d4b106"};
+  window.cockpitMap.incident = function (feature, latlng) {
+    var p = feature.properties || {};
+    return L.circleMarker(latlng, {radius: p.selected ? 13 : 9, weight: p.selected ? 4 : 2, color: "#ffffff",
+      fillColor: LEVEL[p.level] || "#ff4d4f", fillOpacity: p.status === "closed" ? 0.35 : 0.95});
+  };
+  window.cockpitMap.unit = function (feature, latlng) {
+    var p = feature.properties || {};
+    var color = p.kind === "hospital" ? UNIT.hospital : (UNIT[p.status] || "#8c8c8c");
+    return L.circleMarker(latlng, {radius: p.match ? 6 : 4, weight: p.match ? 2 : 1,
+      color: p.match ? "#f5a623" : "#0a1628", fillColor: color, fillOpacity: 0.95});
+  };
+})();

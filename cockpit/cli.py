@@ -16,7 +16,7 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import audit, rulebook, users
+from cockpit.services import audit, emergency, rulebook, users
 from cockpit.settings import load_settings
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
@@ -67,6 +67,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     added = rulebook.ensure_defaults(settings.database_url, _cli_actor())
     if added:
         print(f"{added} default alarm rules added")
+    plans = emergency.ensure_default_plans(settings.database_url, _cli_actor())
+    if plans:
+        print(f"{plans} default run-card lines added")
     if not args.no_demo_users:
         for username, role, password in users.ensure_demo_users(settings.database_url, _cli_actor()):
             print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")

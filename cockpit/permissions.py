@@ -14,6 +14,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "device.command": frozenset({"duty_officer"}),
     "rules.edit": frozenset({"admin"}),
     "readings.write": frozenset({"analyst", "admin"}),
+    "dispatch": frozenset({"duty_officer"}),
+    "incident.report": frozenset({"duty_officer"}),
+    "plans.edit": frozenset({"duty_officer", "admin"}),
 }
 
 

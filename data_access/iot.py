@@ -18,8 +18,9 @@ from data_access.models import Alarm, AlarmEvent, Command, Component, Device, Qu
 
 
 def replace_devices(session: Session, devices: list[dict[str, Any]], components: list[dict[str, Any]]) -> None:
-    session.execute(delete(Component))
-    session.execute(delete(Device))
+    """A new device population: what belonged to the old devices (readings, alarms, commands) goes too."""
+    for table in (AlarmEvent, Alarm, RuleState, Command, Reading, Component, Device):
+        session.execute(delete(table))
     if devices:
         session.execute(insert(Device), devices)
     for start in range(0, len(components), 20_000):

@@ -1,6 +1,6 @@
 """One module per page, layout only. PAGES is the navigation order; only working pages are listed."""
 
-from pages import iot, not_found, overview, support
+from pages import emergency, iot, not_found, overview, support
 
-PAGES = [overview, iot, support]
+PAGES = [overview, emergency, iot, support]
 NOT_FOUND = not_found

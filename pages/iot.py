@@ -8,7 +8,7 @@ from dash import dash_table, dcc, html
 
 from cockpit import auth, context, ids
 from cockpit.i18n import t
-from cockpit.services import basemap
+from cockpit.services import basemap, rulebook
 from cockpit.ui import panel
 
 PATH = "/platform/iot"
@@ -17,20 +17,8 @@ PERMISSION = "view"
 TITLE = "iot.title"
 
 DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
-RULE_COLUMNS = (
-    "id",
-    "name",
-    "device_type",
-    "kind",
-    "metric",
-    "op",
-    "threshold",
-    "duration_s",
-    "severity",
-    "escalate_after_s",
-    "enabled",
-)
-EDITABLE = {"op", "threshold", "duration_s", "severity", "escalate_after_s", "enabled"}
+RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
+NUMERIC = ("threshold", "duration_s", "severity", "escalate_after_s")
 HEADINGS = {
     "id": "#",
     "name": "col.rule",
@@ -116,8 +104,8 @@ def _rules_table(lang: str) -> dash_table.DataTable:
             {
                 "id": c,
                 "name": t(HEADINGS[c], lang) if c != "id" else "#",
-                "editable": editable and c in EDITABLE,
-                "type": "numeric" if c in ("threshold", "duration_s", "severity", "escalate_after_s") else "text",
+                "editable": editable and c in rulebook.EDITABLE,
+                "type": "numeric" if c in NUMERIC else "text",
                 **({"presentation": "dropdown"} if c in ("op", "enabled") and editable else {}),
             }
             for c in RULE_COLUMNS

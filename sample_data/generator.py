@@ -212,3 +212,122 @@ def generate(
             }
         )
     return GeneratedCity(streets, grids, devices, components)
+
+
+RESOURCE_SCALES = {"small": 1, "medium": 5, "large": 17}
+# kind -> (units per scale step, Chinese name, base name pattern)
+UNIT_KINDS = {
+    "fire_engine": (24, "消防车", "消防救援站（生成）"),
+    "ambulance": (40, "救护车", "急救站（生成）"),
+    "police_car": (40, "警车", "派出所（生成）"),
+    "rescue_team": (10, "救援队", "救援队驻地（生成）"),
+    "supply_depot": (6, "物资储备库", "物资储备库（生成）"),
+}
+
+
+def resources(
+    roads: list[dict[str, Any]],
+    coverage: list[dict[str, Any]],
+    anchors: list[tuple[float, float, str | None]],
+    hospitals: list[dict[str, Any]],
+    shelters: list[dict[str, Any]],
+    scale: str,
+    seed: int,
+) -> list[dict[str, Any]]:
+    """Units at generated bases: half on the detail zone's real roads (where routing works), half beside real
+    metro stations across the city; plus the real hospitals and shelters with generated capacities."""
+    rng = np.random.default_rng(seed + 1)
+    areas = [shape(f["geometry"]) for f in coverage]
+    lines = []
+    for road in roads:
+        if road["properties"].get("highway") in DRIVABLE:
+            geom = shape(road["geometry"])
+            for area in areas:
+                part = geom.intersection(area)
+                lines.extend(g for g in getattr(part, "geoms", [part]) if isinstance(g, LineString) and g.length)
+    out = []
+    step = RESOURCE_SCALES[scale]
+    for kind, (per_step, name, base) in UNIT_KINDS.items():
+        n = per_step * step
+        local = _points_on_roads(rng, lines, n // 2)
+        far = [anchors[i] for i in rng.choice(len(anchors), size=n - n // 2)]
+        places = [(float(x), float(y), "110108") for x, y in local] + [
+            (round(lon + float(rng.normal(0, 0.002)), 6), round(lat + float(rng.normal(0, 0.002)), 6), adcode)
+            for lon, lat, adcode in far
+        ]
+        for serial, (lon, lat, adcode) in enumerate(places, start=1):
+            out.append(
+                _resource(
+                    f"{kind}-{serial:04d}",
+                    kind,
+                    f"{name} {serial:04d}",
+                    base,
+                    lon,
+                    lat,
+                    1 if kind != "supply_depot" else int(rng.integers(200, 2000)),
+                    adcode,
+                    True,
+                    _source(seed),
+                )
+            )
+    for h in hospitals:
+        out.append(
+            _resource(
+                f"hospital-{h['ref']}",
+                "hospital",
+                h["name"],
+                h["name"],
+                h["lon"],
+                h["lat"],
+                int(rng.integers(20, 200)),
+                h["district_adcode"],
+                False,
+                f"{h['source']}; free beds generated (seed={seed})",
+            )
+        )
+    for s in shelters:
+        out.append(
+            _resource(
+                f"shelter-{s['ref']}",
+                "shelter",
+                f"应急避难场所 {s['ref']}",
+                f"避难场所 {s['ref']}",
+                s["lon"],
+                s["lat"],
+                int(rng.integers(200, 5000)),
+                s["district_adcode"],
+                False,
+                f"{s['source']}; capacity generated (seed={seed})",
+            )
+        )
+    return out
+
+
+def _resource(
+    code: str,
+    kind: str,
+    name: str,
+    base: str,
+    lon: float,
+    lat: float,
+    capacity: int,
+    adcode: str | None,
+    generated: bool,
+    source: str,
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "kind": kind,
+        "name": name,
+        "base_name": base,
+        "home_lon": lon,
+        "home_lat": lat,
+        "lon": lon,
+        "lat": lat,
+        "capacity": capacity,
+        "occupancy": 0,
+        "status": "available",
+        "district_adcode": adcode,
+        "generated": generated,
+        "source": source,
+    }

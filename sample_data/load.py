@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data_access import bigdata, cim, iot, support
+from data_access import bigdata, cim, emergency, iot, support
 from data_access.db import transaction
 from sample_data import generator, real
 
@@ -27,6 +27,7 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         district_rows = real.districts()
         frame = real.district_frame(district_rows)
         with transaction(url) as session:
+            emergency.replace_resources(session, [], [])
             iot.replace_devices(session, [], [])
             cim.replace_streets(session, [], [])
             bigdata.clear_air_quality(session)
@@ -42,9 +43,22 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         seed,
     )
     with transaction(url) as session:
+        facilities = {kind: cim.facility_points(session, kind) for kind in ("metro_station", "hospital", "shelter")}
+    units = generator.resources(
+        real.read_geojson(real.BASE_FILES["road"]),
+        real.read_geojson(real.BASE_FILES["coverage"]),
+        [(f["lon"], f["lat"], f["district_adcode"]) for f in facilities["metro_station"] if f["district_adcode"]],
+        [f | {"source": real.HOSPITAL_SOURCE} for f in facilities["hospital"]],
+        [f | {"source": real.SHELTER_SOURCE} for f in facilities["shelter"]],
+        scale,
+        seed,
+    )
+    with transaction(url) as session:
+        emergency.replace_resources(session, [], [])
         iot.replace_devices(session, [], [])
         cim.replace_streets(session, city.streets, city.grids)
         iot.replace_devices(session, city.devices + _station_devices(session), city.components)
+        emergency.add_resources(session, units)
         support.write_meta(session, wanted | {"loaded_at": datetime.now(UTC).isoformat(timespec="seconds")})
         return support.read_meta(session)
 

@@ -40,6 +40,8 @@ AIR_STATIONS = {
     "Wanshouxigong": ("wanshouxigong_aq", "万寿西宫"),
 }
 AIR_SOURCE = "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0)"
+HOSPITAL_SOURCE = "real hospital (nwjf/hospital reference list, GCJ-02 -> WGS-84)"
+SHELTER_SOURCE = "real shelter (Beijing open data via ohnowho/MyShleter_1.0, GCJ-02 -> WGS-84)"
 
 
 def read_geojson(name: str) -> list[dict[str, Any]]:

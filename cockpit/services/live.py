@@ -9,12 +9,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from cockpit.services import alarms, commands, ingestion
+from cockpit.actor import Actor
+from cockpit.services import alarms, commands, emergency, ingestion
 from cockpit.services.simulator import CitySimulator
 from data_access import mqtt, support
 from data_access.db import write_transaction
 
 SWEEP_EVERY_S = 2.0
+SIMULATION = Actor("simulation", None)
 
 
 def _utc() -> datetime:
@@ -74,6 +76,10 @@ def simulate(
             if elapsed - last_sweep >= SWEEP_EVERY_S:
                 alarms.sweep(url)
                 last_sweep = elapsed
+        emergency.advance(url, rate)
+        incident = sim.maybe_incident(elapsed)
+        if incident:
+            emergency.report_incident(url, SIMULATION, *incident, generated=True)
         publish_clock(url, sim)
         sent += len(messages)
         stop.wait(max(0.0, 1.0 - (time.monotonic() - started - elapsed)))

@@ -114,18 +114,7 @@ DEFAULTS = (
     ),
     ("设备离线超过 120 秒", "Device silent for 120 s", "*", "offline", None, ">=", 120, 0, 3, 1800),
 )
-FIELDS = (
-    "name",
-    "name_en",
-    "device_type",
-    "kind",
-    "metric",
-    "op",
-    "threshold",
-    "duration_s",
-    "severity",
-    "escalate_after_s",
-)
+FIELDS = tuple(f for f in iot.RULE_FIELDS if f != "enabled")
 
 
 def ensure_defaults(url: str, actor: Actor) -> int:

@@ -25,6 +25,15 @@ HEARTBEAT_S = 30.0
 SILENT_SHARE = 0.01  # devices that go quiet for a while, to exercise offline rules
 
 
+INCIDENTS = (
+    ("accident", "两车相撞，有人员受伤（模拟生成）"),
+    ("accident", "电动自行车与行人碰撞（模拟生成）"),
+    ("natural_disaster", "强降雨致道路积水、车辆被困（模拟生成）"),
+    ("public_health", "商场内多人身体不适（模拟生成）"),
+    ("social_security", "人员聚集、秩序混乱（模拟生成）"),
+)
+
+
 @dataclass
 class DeviceState:
     level_cm: float = 0.0
@@ -51,6 +60,7 @@ class CitySimulator:
         self.next_due = {d["code"]: self._offset(d["code"], interval_s) for d in self.devices}
         self.next_beat = {d["code"]: self._offset(d["code"], HEARTBEAT_S) for d in self.devices}
         self._hour: datetime | None = None
+        self.next_incident = 30.0
         self._air: dict[str, dict[str, Any]] = {}
         self.elapsed = 0.0
 
@@ -135,6 +145,17 @@ class CitySimulator:
             spike = r.uniform(15, 25) if r.random() < 0.003 else 0.0
             return {"noise_db": round(min(140.0, 48 + 18 * day + r.gauss(0, 2.5) + spike), 1)}
         return {}
+
+    def maybe_incident(self, elapsed: float) -> tuple[str, int, float, float, str] | None:
+        """Now and then (about every five real minutes) an incident somewhere in the detail zone."""
+        if elapsed < self.next_incident:
+            return None
+        self.next_incident = elapsed + self.random.uniform(180, 420)
+        kind, text = self.random.choice(INCIDENTS)
+        level = self.random.choices((4, 3, 2), weights=(6, 3, 1))[0]
+        lon = self.random.uniform(116.310, 116.330)
+        lat = self.random.uniform(39.992, 40.010)
+        return kind, level, round(lon, 6), round(lat, 6), text
 
     def answer(self, topic: str, payload: bytes, now: datetime) -> tuple[str, bytes] | None:
         """What the simulated device replies to a command it received on city/iot/{code}/command."""

@@ -1,0 +1,327 @@
+"""Emergency page wiring: incidents, map click to place a report, the resource query, the selected
+incident's run card, recommendations and timeline, and dispatch (idempotent per click)."""
+
+from __future__ import annotations
+
+import orjson
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+
+from cockpit import context, ids
+from cockpit.auth import current_actor, guard
+from cockpit.i18n import t
+from cockpit.services import emergency
+from cockpit.services.emergency import DispatchConflict, DispatchError
+from cockpit.services.idempotency import run_once
+
+
+def _url() -> str:
+    return context.settings().database_url
+
+
+def _points(rows: list[dict], props) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                "properties": props(r),
+            }
+            for r in rows
+        ],
+    }
+
+
+def _minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
+    return html.Button(
+        id={"type": ids.INCIDENT_PICK, "id": i["id"]},
+        className="incident-item" + (" selected" if i["id"] == selected else ""),
+        children=[
+            html.Span(t(f"level.{i['level']}", lang), className=f"lvl lvl-{i['level']}"),
+            html.Span(f"{t('incident.' + i['type'], lang)} · {t('incident.status.' + i['status'], lang)}"),
+            html.Span(i["reported_at"].strftime("%H:%M:%S"), className="note"),
+            html.Span(i["description"], className="note"),
+        ],
+    )
+
+
+def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
+    url = _url()
+    plan = emergency.plan_for(url, incident_id)
+    line = emergency.timeline(url, incident_id)
+    card = [
+        html.Div(
+            className="card-line",
+            children=[
+                html.Span(f"{t('unit.' + row['kind'], lang)} × {row['count']}"),
+                html.Span(", ".join(r.name for r in plan["chosen"] if r.kind == row["kind"]) or "—"),
+            ],
+        )
+        for row in plan["card"]
+    ]
+    if plan["target_minutes"]:
+        card.append(html.Div(t("em.plan_target", lang, minutes=plan["target_minutes"]), className="note"))
+    if plan["missing"]:
+        what = ", ".join(f"{t('unit.' + k, lang)} {n}" for k, n in plan["missing"].items())
+        card.append(html.Div(t("em.plan_missing", lang, what=what), className="late"))
+    steps = [
+        html.Li(className=s["what"], children=f"{s['at']:%H:%M:%S} · {t('stage.' + s['what'], lang)} · {s['who']}")
+        for s in line["steps"]
+    ]
+    response = []
+    if line["response_s"] is not None and line["target_minutes"]:
+        minutes = line["response_s"] / 60
+        response = [
+            html.Div(
+                t("em.response", lang, minutes=f"{minutes:.1f}", target=line["target_minutes"]),
+                className="ontime" if minutes <= line["target_minutes"] else "late",
+            )
+        ]
+    shelters = [
+        html.Div(
+            className="card-line",
+            children=[
+                html.Span(s["name"]),
+                html.Span(
+                    t("em.km", lang, km=round(s["distance_m"] / 1000, 1)) + " · " + t("em.free", lang, n=s["free"])
+                ),
+            ],
+        )
+        for s in emergency.shelters(url, incident_id, limit=4)
+    ]
+    detail = [
+        *card,
+        *response,
+        html.H3(t("em.timeline", lang)),
+        html.Ul(steps, className="timeline"),
+        html.H3(t("em.shelters", lang)),
+        *shelters,
+    ]
+    recommendations = [
+        {
+            "id": r.resource_id,
+            "name": r.name,
+            "kind_label": t("unit." + r.kind, lang),
+            "eta_min": _minutes(r.eta_s),
+            "method_label": t("em.method." + r.method, lang),
+        }
+        for r in emergency.recommend(url, incident_id)
+    ]
+    routes = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": orjson.loads(d["route"])},
+                "properties": {},
+            }
+            for d in line["dispatches"]
+            if d["status"] == "active"
+        ],
+    }
+    return detail, recommendations, routes
+
+
+def _dispatch(
+    incident_id: int | None, nonce: str, clicks: int | None, resource_ids: list[int] | None, use_plan: bool
+) -> str:
+    """One key per click on this page load, so a double or replayed click dispatches once."""
+    lang = context.lang()
+    if not incident_id:
+        return t("em.pick", lang)
+    actor = current_actor()
+    key = f"ui:{nonce}:{incident_id}:{'plan' if use_plan else 'pick'}:{clicks}"
+    body = repr(sorted(resource_ids or [])).encode()
+
+    def action() -> tuple[dict, int]:
+        try:
+            made = emergency.dispatch(_url(), actor, incident_id, resource_ids, use_plan=use_plan)
+        except DispatchConflict as error:
+            return {"error": t("em.conflict", lang, unit=error.unit, incident=error.incident, by=error.by)}, 409
+        except DispatchError as error:
+            return {"error": str(error)}, 409
+        return {"dispatched": len(made)}, 200
+
+    answer, status = run_once(_url(), actor.name, key, body, action)
+    if status != 200:
+        return t("em.refused", lang, reason=answer["error"])
+    return t("em.dispatched", lang, n=answer["dispatched"])
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.EM_INCIDENTS, "children"),
+        Input("live-status", "data"),
+        Input(ids.EM_REPORT_MSG, "children"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_SELECTED, "data"),
+    )
+    @guard("view")
+    def incident_list(_status, _report, _dispatch_msg, selected):
+        lang = context.lang()
+        rows = emergency.incidents(_url())[:60]
+        return [_incident_button(i, selected, lang) for i in rows] or t("em.no_incidents", lang)
+
+    @app.callback(
+        Output(ids.EM_SELECTED, "data"),
+        Input({"type": ids.INCIDENT_PICK, "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def pick(_clicks):
+        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
+            return ctx.triggered_id["id"]
+        return no_update
+
+    @app.callback(
+        Output("em-click", "data"),
+        Output(ids.EM_PLACE, "children"),
+        Input(ids.EM_MAP, "clickData"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def place(click):
+        if not click or "latlng" not in click:
+            return no_update, no_update
+        lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
+        return {"lon": round(lon, 6), "lat": round(lat, 6)}, f"{lon:.5f}, {lat:.5f}"
+
+    @app.callback(
+        Output(ids.EM_REPORT_MSG, "children"),
+        Output(ids.EM_SELECTED, "data", allow_duplicate=True),
+        Input(ids.EM_REPORT, "n_clicks"),
+        State(ids.EM_TYPE, "value"),
+        State(ids.EM_LEVEL, "value"),
+        State(ids.EM_DESCRIPTION, "value"),
+        State("em-click", "data"),
+        prevent_initial_call=True,
+    )
+    @guard("incident.report")
+    def report(_n, incident_type, level, description, click):
+        lang = context.lang()
+        if not click:
+            return t("em.place_first", lang), no_update
+        try:
+            row = emergency.report_incident(
+                _url(), current_actor(), incident_type, int(level), click["lon"], click["lat"], description or ""
+            )
+        except DispatchError as error:
+            return t("em.refused", lang, reason=str(error)), no_update
+        return t("em.reported", lang, code=row["code"]), row["id"]
+
+    @app.callback(
+        Output(ids.EM_DETAIL, "children"),
+        Output(ids.EM_RECOMMEND, "data"),
+        Output(ids.EM_ROUTES, "data"),
+        Input(ids.EM_SELECTED, "data"),
+        Input("live-status", "data"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+    )
+    @guard("view")
+    def detail(selected, _status, _msg):
+        if not selected:
+            return t("em.pick", context.lang()), [], None
+        return _detail(int(selected), context.lang())
+
+    @app.callback(
+        Output(ids.EM_DISPATCH_MSG, "children"),
+        Output(ids.EM_RECOMMEND, "selected_rows"),
+        Input(ids.EM_DISPATCH_PLAN, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        State(ids.EM_NONCE, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("dispatch")
+    def dispatch_plan(clicks, selected, nonce):
+        return _dispatch(selected, nonce or "", clicks, None, use_plan=True), []
+
+    @app.callback(
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Output(ids.EM_RECOMMEND, "selected_rows", allow_duplicate=True),
+        Input(ids.EM_DISPATCH_SELECTED, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        State(ids.EM_RECOMMEND, "selected_rows"),
+        State(ids.EM_RECOMMEND, "data"),
+        State(ids.EM_NONCE, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("dispatch")
+    def dispatch_selected(clicks, selected, rows, data, nonce):
+        picked = [int(data[i]["id"]) for i in (rows or []) if data and i < len(data)]
+        if not picked:
+            return t("em.refused", context.lang(), reason="—"), no_update
+        return _dispatch(selected, nonce or "", clicks, picked, use_plan=False), []
+
+    @app.callback(
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(ids.EM_CLOSE, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("dispatch")
+    def close(_n, selected):
+        lang = context.lang()
+        if not selected:
+            return t("em.pick", lang)
+        try:
+            emergency.close_incident(_url(), current_actor(), int(selected))
+        except DispatchError as error:
+            return t("em.refused", lang, reason=str(error))
+        return t("incident.status.closed", lang)
+
+    @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
+    @guard("view")
+    def districts(_id):
+        return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(_url())]
+
+    @app.callback(
+        Output(ids.EM_RESOURCE_LAYER, "data"),
+        Output(ids.EM_INCIDENT_LAYER, "data"),
+        Output(ids.EM_QUERY_LAYER, "data"),
+        Output(ids.EM_MATCHES, "children"),
+        Input(ids.EM_SELECTED, "data"),
+        Input(ids.EM_RADIUS, "value"),
+        Input(ids.EM_DISTRICT, "value"),
+        Input(ids.EM_DRAW, "geojson"),
+        Input("live-status", "data"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_REPORT_MSG, "children"),
+    )
+    @guard("view")
+    def layers(selected, radius, district, drawn, _status, _msg, _report):
+        lang = context.lang()
+        url = _url()
+        matches, area = emergency.query_resources(url, selected, float(radius) if radius else None, district, drawn)
+        matched = {r["id"] for r in matches}
+        units = _points(
+            emergency.resource_points(url),
+            lambda r: {
+                "name": f"{r['name']} · {t('unit.status.' + r['status'], lang)}",
+                "kind": r["kind"],
+                "status": r["status"],
+                "match": r["id"] in matched,
+                "generated": r["generated"],
+            },
+        )
+        incidents = _points(
+            [i for i in emergency.incidents(url) if i["status"] != "closed" or i["id"] == selected],
+            lambda i: {
+                "name": f"{t('level.' + str(i['level']), lang)} {i['description']}",
+                "level": i["level"],
+                "status": i["status"],
+                "selected": i["id"] == selected,
+            },
+        )
+        query = (
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": area, "properties": {}}]}
+            if area
+            else None
+        )
+        listing = [html.Div(t("em.matches", lang, n=len(matches)))] + [
+            html.Span(f"{r['name']} ({t('unit.status.' + r['status'], lang)})") for r in matches[:80]
+        ]
+        return units, incidents, query, listing

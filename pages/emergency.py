@@ -1,0 +1,204 @@
+"""应急指挥一键调度 — the duty officer's screen: incidents, the resource map with radius, district and polygon
+queries, units ranked by ETA, the run card dispatched in one click, and the timeline of every unit."""
+
+from __future__ import annotations
+
+import uuid
+
+import dash_leaflet as dl
+from dash import dash_table, dcc, html
+
+from cockpit import auth, context, ids
+from cockpit.i18n import t
+from cockpit.services import basemap
+from cockpit.ui import panel
+
+PATH = "/emergency"
+NAV = "nav.emergency"
+PERMISSION = "view"
+TITLE = "em.title"
+
+INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
+
+
+def _map(lang: str) -> dl.Map:
+    return dl.Map(
+        id=ids.EM_MAP,
+        bounds=basemap.DETAIL_BOUNDS,
+        trackViewport=False,
+        maxZoom=19,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=[
+            dl.GeoJSON(
+                url="/geo/districts.json",
+                style={"color": "#3fa9f5", "weight": 1.2, "fillOpacity": 0.08, "fillColor": "#0e2a47"},
+                interactive=False,
+            ),
+            dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
+            dl.GeoJSON(
+                id=ids.EM_QUERY_LAYER,
+                style={"color": "#f5a623", "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
+                interactive=False,
+            ),
+            dl.GeoJSON(id=ids.EM_ROUTES, style={"color": "#00d2ff", "weight": 3, "opacity": 0.8}, interactive=False),
+            dl.GeoJSON(
+                id=ids.EM_RESOURCE_LAYER,
+                pointToLayer={"variable": "cockpitMap.unit"},
+                onEachFeature={"variable": "cockpitMap.named"},
+            ),
+            dl.GeoJSON(
+                id=ids.EM_INCIDENT_LAYER,
+                pointToLayer={"variable": "cockpitMap.incident"},
+                onEachFeature={"variable": "cockpitMap.named"},
+            ),
+            dl.FeatureGroup(
+                [
+                    dl.EditControl(
+                        id=ids.EM_DRAW,
+                        draw={
+                            "polygon": True,
+                            "rectangle": True,
+                            "polyline": False,
+                            "circle": False,
+                            "marker": False,
+                            "circlemarker": False,
+                        },
+                        edit={"edit": False, "remove": True},
+                    )
+                ]
+            ),
+            dl.ScaleControl(),
+        ],
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    can_report = auth.allowed("incident.report")
+    can_dispatch = auth.allowed("dispatch")
+    report = (
+        panel(
+            t("em.new", lang),
+            dcc.Dropdown(
+                id=ids.EM_TYPE,
+                options=[{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES],
+                value="accident",
+                clearable=False,
+                className="type-filter",
+            ),
+            dcc.Dropdown(
+                id=ids.EM_LEVEL,
+                options=[{"label": t(f"level.{n}", lang), "value": n} for n in (4, 3, 2, 1)],
+                value=4,
+                clearable=False,
+                className="type-filter",
+            ),
+            dcc.Input(id=ids.EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
+            html.Div(id=ids.EM_PLACE, className="note"),
+            html.Button(t("em.report", lang), id=ids.EM_REPORT, className="primary"),
+            html.Div(id=ids.EM_REPORT_MSG, className="note"),
+            class_name="fixed",
+        )
+        if can_report
+        else html.Div()
+    )
+    actions = (
+        html.Div(
+            className="dispatch-actions",
+            children=[
+                html.Button(t("em.dispatch_plan", lang), id=ids.EM_DISPATCH_PLAN, className="primary big"),
+                html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
+                html.Button(t("em.close", lang), id=ids.EM_CLOSE),
+            ],
+        )
+        if can_dispatch
+        else html.Div()
+    )
+    return html.Div(
+        className="page page-emergency",
+        children=[
+            dcc.Store(id=ids.EM_SELECTED),
+            dcc.Store(id=ids.EM_NONCE, data=uuid.uuid4().hex),
+            dcc.Store(id="em-click"),
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(
+                        t("em.incidents", lang), html.Div(id=ids.EM_INCIDENTS, className="results"), class_name="grow"
+                    ),
+                    report,
+                ],
+            ),
+            html.Div(
+                className="col col-center",
+                children=[
+                    html.Div(className="map-wrap", children=[_map(lang)]),
+                    panel(
+                        t("em.query", lang),
+                        html.Div(
+                            className="toolbar",
+                            children=[
+                                html.Span(t("em.radius", lang)),
+                                dcc.Input(
+                                    id=ids.EM_RADIUS,
+                                    type="number",
+                                    min=0.1,
+                                    max=50,
+                                    step=0.1,
+                                    value=2,
+                                    className="search narrow",
+                                    debounce=True,
+                                ),
+                                dcc.Dropdown(
+                                    id=ids.EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
+                                ),
+                                html.Span(t("em.polygon", lang), className="note"),
+                            ],
+                        ),
+                        html.Div(id=ids.EM_MATCHES, className="matches"),
+                        class_name="fixed query",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="col col-right",
+                children=[
+                    panel(
+                        t("em.plan", lang),
+                        html.Div(id=ids.EM_DETAIL),
+                        actions,
+                        html.Div(id=ids.EM_DISPATCH_MSG, className="note msg"),
+                        class_name="grow",
+                    ),
+                    panel(
+                        t("em.recommend", lang),
+                        dash_table.DataTable(
+                            id=ids.EM_RECOMMEND,
+                            columns=[
+                                {"id": "name", "name": t("col.device", lang)},
+                                {"id": "kind_label", "name": t("col.kind", lang)},
+                                {"id": "eta_min", "name": t("em.eta", lang)},
+                                {"id": "method_label", "name": t("em.method", lang)},
+                            ],
+                            row_selectable="multi" if can_dispatch else False,
+                            selected_rows=[],
+                            style_as_list_view=True,
+                            style_header={"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
+                            style_cell={
+                                "backgroundColor": "#07111f",
+                                "color": "#d8e6f5",
+                                "border": "1px solid #1b3658",
+                                "fontFamily": "inherit",
+                                "fontSize": "0.78rem",
+                                "textAlign": "left",
+                            },
+                            page_size=12,
+                        ),
+                        class_name="grow",
+                    ),
+                ],
+            ),
+        ],
+    )
