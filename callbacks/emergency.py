@@ -58,7 +58,15 @@ def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
             className="card-line",
             children=[
                 html.Span(f"{t('unit.' + row['kind'], lang)} × {row['count']}"),
-                html.Span(", ".join(r.name for r in plan["chosen"] if r.kind == row["kind"]) or "—"),
+                html.Span(
+                    ", ".join(
+                        [
+                            *plan["assigned"][row["kind"]],
+                            *(f"→ {r.name}" for r in plan["chosen"] if r.kind == row["kind"]),
+                        ]
+                    )
+                    or "—"
+                ),
             ],
         )
         for row in plan["card"]

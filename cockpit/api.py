@@ -7,8 +7,9 @@ import flask
 
 from cockpit import auth, context
 from cockpit.permissions import PERMISSIONS
-from cockpit.services import alarms, audit, devices, ingestion
+from cockpit.services import alarms, audit, devices, emergency, ingestion
 from cockpit.services.alarms import AlarmError
+from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
 from data_access.ingest import Rejected, parse_api_item
 
@@ -74,6 +75,18 @@ PATHS = {
     "/api/v1/devices": {"get": _operation("Devices with location, owner and state", "view", ("limit", "offset"))},
     "/api/v1/alarms": {"get": _operation("Alarms, most severe first", "view", ("status", "limit"))},
     "/api/v1/alarms/{id}/ack": {"post": _operation("Acknowledge an alarm", "alarm.ack", idempotent=True)},
+    "/api/v1/incidents": {"get": _operation("Incidents, gravest and newest first", "view", ("status",))},
+    "/api/v1/incidents/{id}/recommendations": {
+        "get": _operation("Available units ranked by ETA, with the method of each ETA", "view", ("limit",))
+    },
+    "/api/v1/incidents/{id}/dispatch": {
+        "post": _operation(
+            "Dispatch units; 409 naming the holder when a unit is taken",
+            "dispatch",
+            body='{"resource_ids": [int, ...]} or {"plan": true}',
+            idempotent=True,
+        )
+    },
 }
 
 
@@ -171,6 +184,64 @@ def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
         except AlarmError as error:
             return {"error": str(error)}, 409 if "cannot" in str(error) else 404
         return {"alarm": _iso(done)}, 200
+
+    return _idempotent(action)
+
+
+@blueprint.get("/incidents")
+@auth.guard("view")
+def list_incidents() -> flask.Response:
+    status = flask.request.args.get("status")
+    rows = emergency.incidents(context.settings().database_url)
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    return flask.jsonify(incidents=[_iso(r) for r in rows])
+
+
+@blueprint.get("/incidents/<int:incident_id>/recommendations")
+@auth.guard("view")
+def recommendations(incident_id: int) -> tuple[flask.Response, int]:
+    try:
+        ranked = emergency.recommend(context.settings().database_url, incident_id, limit=_int_arg("limit", 30, 1, 5000))
+    except DispatchError as error:
+        return _error(404, str(error))
+    return flask.jsonify(
+        recommendations=[
+            {
+                "resource_id": r.resource_id,
+                "code": r.code,
+                "name": r.name,
+                "kind": r.kind,
+                "eta_s": round(r.eta_s, 1),
+                "method": r.method,
+                "distance_m": round(r.distance_m),
+            }
+            for r in ranked
+        ]
+    ), 200
+
+
+@blueprint.post("/incidents/<int:incident_id>/dispatch")
+@auth.guard("dispatch")
+def dispatch(incident_id: int) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    plan = isinstance(body, dict) and body.get("plan") is True
+    ids = body.get("resource_ids") if isinstance(body, dict) else None
+    if not plan and not (
+        isinstance(ids, list) and ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        return _error(400, 'body must be {"resource_ids": [int, ...]} or {"plan": true}')
+
+    def action() -> tuple[dict, int]:
+        try:
+            made = emergency.dispatch(
+                context.settings().database_url, auth.current_actor(), incident_id, None if plan else ids, use_plan=plan
+            )
+        except DispatchConflict as error:
+            return {"error": str(error), "unit": error.unit, "held_by": error.by, "incident": error.incident}, 409
+        except DispatchError as error:
+            return {"error": str(error)}, 400
+        return {"dispatch_ids": made}, 200
 
     return _idempotent(action)
 

@@ -76,45 +76,38 @@ def _map(lang: str) -> dl.Map:
 
 def layout(**_query: str) -> html.Div:
     lang = context.lang()
+    # controls a role may not use stay in the page hidden, so every callback finds its inputs
     can_report = auth.allowed("incident.report")
     can_dispatch = auth.allowed("dispatch")
-    report = (
-        panel(
-            t("em.new", lang),
-            dcc.Dropdown(
-                id=ids.EM_TYPE,
-                options=[{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES],
-                value="accident",
-                clearable=False,
-                className="type-filter",
-            ),
-            dcc.Dropdown(
-                id=ids.EM_LEVEL,
-                options=[{"label": t(f"level.{n}", lang), "value": n} for n in (4, 3, 2, 1)],
-                value=4,
-                clearable=False,
-                className="type-filter",
-            ),
-            dcc.Input(id=ids.EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
-            html.Div(id=ids.EM_PLACE, className="note"),
-            html.Button(t("em.report", lang), id=ids.EM_REPORT, className="primary"),
-            html.Div(id=ids.EM_REPORT_MSG, className="note"),
-            class_name="fixed",
-        )
-        if can_report
-        else html.Div()
+    report = panel(
+        t("em.new", lang),
+        dcc.Dropdown(
+            id=ids.EM_TYPE,
+            options=[{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES],
+            value="accident",
+            clearable=False,
+            className="type-filter",
+        ),
+        dcc.Dropdown(
+            id=ids.EM_LEVEL,
+            options=[{"label": t(f"level.{n}", lang), "value": n} for n in (4, 3, 2, 1)],
+            value=4,
+            clearable=False,
+            className="type-filter",
+        ),
+        dcc.Input(id=ids.EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
+        html.Div(id=ids.EM_PLACE, className="note"),
+        html.Button(t("em.report", lang), id=ids.EM_REPORT, className="primary"),
+        html.Div(id=ids.EM_REPORT_MSG, className="note"),
+        class_name="fixed" if can_report else "fixed hidden",
     )
-    actions = (
-        html.Div(
-            className="dispatch-actions",
-            children=[
-                html.Button(t("em.dispatch_plan", lang), id=ids.EM_DISPATCH_PLAN, className="primary big"),
-                html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
-                html.Button(t("em.close", lang), id=ids.EM_CLOSE),
-            ],
-        )
-        if can_dispatch
-        else html.Div()
+    actions = html.Div(
+        className="dispatch-actions" if can_dispatch else "dispatch-actions hidden",
+        children=[
+            html.Button(t("em.dispatch_plan", lang), id=ids.EM_DISPATCH_PLAN, className="primary big"),
+            html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
+            html.Button(t("em.close", lang), id=ids.EM_CLOSE),
+        ],
     )
     return html.Div(
         className="page page-emergency",

@@ -17,7 +17,7 @@ import pytest
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import rulebook, users
+from cockpit.services import emergency, rulebook, users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -56,6 +56,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     upgrade(url)
     load_sample_city(url, "small", SEED)
     rulebook.ensure_defaults(url, TEST_ACTOR)
+    emergency.ensure_default_plans(url, TEST_ACTOR)
     return var / "cockpit.db"
 
 
@@ -81,6 +82,7 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_sample_city(url, "small", SEED)
     users.ensure_demo_users(url, TEST_ACTOR)
     rulebook.ensure_defaults(url, TEST_ACTOR)
+    emergency.ensure_default_plans(url, TEST_ACTOR)
     return var
 
 

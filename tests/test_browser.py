@@ -13,7 +13,13 @@ from pages import NOT_FOUND, PAGES
 pytestmark = pytest.mark.browser
 
 ROUTES = {page.__name__.split(".")[-1]: page.PATH for page in PAGES} | {"not_found": "/no-such-page"}
-READY = {"overview": None, "support": "#audit-table", "not_found": ".not-found", "iot": "#iot-kpis .kpi"}
+READY = {
+    "overview": None,
+    "support": "#audit-table",
+    "not_found": ".not-found",
+    "iot": "#iot-kpis .kpi",
+    "emergency": "#em-detail:not(:empty)",
+}
 
 
 class Watch:
@@ -150,7 +156,7 @@ def test_sign_in_page_renders_clean(browser, served, screenshots):
 def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/", role="leader")
     wait_for_overview(page)
-    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "物联感知平台"]
+    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "应急指挥", "物联感知平台"]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")
     page.wait_for_selector(".denied")
@@ -257,5 +263,36 @@ def test_hostile_text_from_ingestion_is_shown_as_text(browser, served, city_url,
     assert page.locator("#iot-quarantine script").count() == 0
     assert "<img src=x" in page.inner_text("#iot-quarantine")
     page.screenshot(path=screenshots / "iot_quarantine.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_one_click_dispatch_moves_units(browser, served, city_url, screenshots):
+    from cockpit.actor import Actor
+    from cockpit.services import emergency
+
+    emergency.report_incident(
+        city_url, Actor("duty", "duty_officer"), "accident", 3, 116.3180, 40.0040, "浏览器测试：路口两车相撞"
+    )
+    context, page, watch = open_page(browser, served, "/emergency", role="duty_officer")
+    page.click(".incident-item:has-text('浏览器测试')")
+    page.wait_for_selector("#em-detail .card-line")
+    page.wait_for_selector("#em-recommend td:has-text('路网')")
+    page.click("#em-dispatch-plan")
+    page.wait_for_selector("#em-dispatch-msg:has-text('已调度 5 个单位')")
+    page.wait_for_selector("#em-detail .timeline li:has-text('派出')")
+    page.wait_for_selector(".incident-item.selected:has-text('处置中')")
+    page.wait_for_selector("#em-matches:has-text('已派出')")
+    page.screenshot(path=screenshots / "emergency.png")
+    page.click("#em-dispatch-plan")
+    page.wait_for_selector("#em-dispatch-msg:has-text('调度未执行')")
+    context.close()
+    assert watch.problems == []
+
+
+def test_leader_sees_the_emergency_screen_without_dispatch(browser, served):
+    context, page, watch = open_page(browser, served, "/emergency", role="leader")
+    page.wait_for_selector("#em-detail:not(:empty)")
+    assert not page.locator("#em-dispatch-plan").is_visible()
     context.close()
     assert watch.problems == []

@@ -187,22 +187,27 @@ def shelters(url: str, incident_id: int, limit: int = 8) -> list[dict[str, Any]]
 
 
 def plan_for(url: str, incident_id: int) -> dict[str, Any]:
-    """The run card of the incident's type and level, filled with the nearest available units."""
+    """The run card of the incident's type and level, topped up with the nearest available units: units
+    already on their way to this incident count, so dispatching the card twice sends nobody twice."""
     with transaction(url) as session:
         incident = emergency.incident(session, incident_id)
         if incident is None:
             raise DispatchError(f"no incident {incident_id}")
         card = emergency.plans(session, incident["type"], incident["level"])
+        active = emergency.dispatches(session, incident_id, active_only=True)
     kinds = tuple(p["kind"] for p in card)
     ranked = recommend(url, incident_id, kinds, limit=10_000) if kinds else []
-    chosen, missing = [], {}
+    chosen, missing, assigned = [], {}, {}
     for row in card:
-        picks = [r for r in ranked if r.kind == row["kind"]][: row["count"]]
+        out = [d for d in active if d["resource_kind"] == row["kind"]]
+        assigned[row["kind"]] = [d["resource_name"] for d in out]
+        needed = max(0, row["count"] - len(out))
+        picks = [r for r in ranked if r.kind == row["kind"]][:needed]
         chosen += picks
-        if len(picks) < row["count"]:
-            missing[row["kind"]] = row["count"] - len(picks)
+        if len(picks) < needed:
+            missing[row["kind"]] = needed - len(picks)
     target = min((p["target_minutes"] for p in card), default=None)
-    return {"card": card, "chosen": chosen, "missing": missing, "target_minutes": target}
+    return {"card": card, "chosen": chosen, "assigned": assigned, "missing": missing, "target_minutes": target}
 
 
 def dispatch(
@@ -216,6 +221,7 @@ def dispatch(
     if not resource_ids:
         raise DispatchError("no units to dispatch")
     resource_ids = sorted(set(resource_ids))
+    legs = _legs(url, incident_id, resource_ids)
     now = now_utc()
     try:
         with write_transaction(url) as session:
@@ -229,16 +235,13 @@ def dispatch(
             if held:
                 rid, holder = next(iter(held.items()))
                 code = next(u["code"] for u in units if u["id"] == rid)
-                raise DispatchConflict(
-                    f"{code} is already dispatched to {holder['incident_code']} by {holder['dispatched_by']}"
-                )
+                raise DispatchConflict(code, holder["incident_code"], holder["dispatched_by"])
             busy = [u for u in units if u["status"] != "available"]
             if busy:
                 raise DispatchConflict(busy[0]["code"], f"({busy[0]['status']})", "—")
-            etas = routing.etas_to(url, incident["lon"], incident["lat"], [(u["lon"], u["lat"]) for u in units])
             ids = []
-            for unit, eta in zip(units, etas, strict=True):
-                path = routing.route(url, (unit["lon"], unit["lat"]), (incident["lon"], incident["lat"]), eta.method)
+            for unit in units:
+                eta, path = legs[unit["id"]]
                 ids.append(
                     emergency.add_dispatch(
                         session,
@@ -273,6 +276,24 @@ def dispatch(
     except IntegrityError as error:  # the partial unique index caught a race the locks did not
         raise DispatchConflict("?", "another incident", "another dispatcher at the same moment") from error
     return ids
+
+
+def _legs(url: str, incident_id: int, resource_ids: list[int]) -> dict[int, tuple[routing.Eta, list]]:
+    """ETA and route of each unit, worked out before the dispatch takes the write lock, so concurrent
+    dispatchers wait only for the checks and the inserts."""
+    with transaction(url) as session:
+        incident = emergency.incident(session, incident_id)
+        units = [r for r in emergency.resources(session) if r["id"] in set(resource_ids)]
+    if incident is None:
+        raise DispatchError(f"no incident {incident_id}")
+    if len(units) != len(resource_ids):
+        raise DispatchError("unknown unit in the request")
+    target = (incident["lon"], incident["lat"])
+    etas = routing.etas_to(url, *target, [(u["lon"], u["lat"]) for u in units])
+    return {
+        u["id"]: (eta, routing.route(url, (u["lon"], u["lat"]), target, eta.method))
+        for u, eta in zip(units, etas, strict=True)
+    }
 
 
 def close_incident(url: str, actor: Actor, incident_id: int) -> None:
