@@ -116,6 +116,10 @@ def resources(session: Session, kinds: tuple[str, ...] | None = None, status: st
     return [_row(r, RESOURCE_FIELDS) for r in session.scalars(query)]
 
 
+def resources_by_id(session: Session, resource_ids: list[int]) -> list[dict[str, Any]]:
+    return [_row(r, RESOURCE_FIELDS) for r in session.scalars(select(Resource).where(Resource.id.in_(resource_ids)))]
+
+
 def lock_resources(session: Session, resource_ids: list[int]) -> list[dict[str, Any]]:
     """Rows locked for this transaction (PostgreSQL FOR UPDATE, in id order so two dispatchers never deadlock;
     SQLite writers already hold the database lock)."""

@@ -160,9 +160,9 @@ def layout(**_query: str) -> html.Div:
                 children=[
                     panel(
                         t("em.plan", lang),
-                        html.Div(id=ids.EM_DETAIL),
                         actions,
                         html.Div(id=ids.EM_DISPATCH_MSG, className="note msg"),
+                        html.Div(id=ids.EM_DETAIL),
                         class_name="grow",
                     ),
                     panel(
