@@ -95,3 +95,10 @@ window.cockpitMap = (function () {
       color: p.match ? "#f5a623" : "#0a1628", fillColor: color, fillOpacity: 0.95});
   };
 })();
+window.cockpitMap.coverage = function (feature) {
+  var colours = {5: "#52c41a", 10: "#fadb14", 15: "#fa8c16"};
+  var p = feature.properties || {};
+  var c = colours[p.minutes] || "#fa8c16";
+  return p.area ? {color: c, weight: 1, fillColor: c, fillOpacity: 0.08, opacity: 0.5}
+                : {color: c, weight: 3, opacity: 0.85};
+};

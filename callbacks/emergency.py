@@ -4,14 +4,15 @@ incident's run card, recommendations and timeline, and dispatch (idempotent per 
 from __future__ import annotations
 
 import orjson
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
-from cockpit.services import emergency
+from cockpit.services import emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
+from cockpit.services.reports import ReportError
 
 
 def _url() -> str:
@@ -280,6 +281,36 @@ def register(app: Dash) -> None:
         except DispatchError as error:
             return t("em.refused", lang, reason=str(error))
         return t("incident.status.closed", lang)
+
+    @app.callback(
+        Output(ids.EM_COVERAGE, "data"),
+        Input(ids.EM_COVERAGE_TOGGLE, "value"),
+        Input("live-status", "data"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+    )
+    @guard("view")
+    def coverage(toggle, _status, _msg):
+        return emergency.coverage(_url()) if toggle else None
+
+    @app.callback(
+        Output(ids.EM_DOWNLOAD, "data"),
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(ids.EM_REPORT_CSV, "n_clicks"),
+        Input(ids.EM_REPORT_PDF, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("export")
+    def after_action(_csv, _pdf, selected):
+        lang = context.lang()
+        if not selected or ctx.triggered_id not in (ids.EM_REPORT_CSV, ids.EM_REPORT_PDF):
+            return no_update, t("em.pick", lang)
+        fmt = "csv" if ctx.triggered_id == ids.EM_REPORT_CSV else "pdf"
+        try:
+            name, body = reports.export(_url(), current_actor(), int(selected), fmt, lang, context.settings().var_dir)
+        except ReportError:
+            return no_update, t("em.report_not_closed", lang)
+        return dcc.send_bytes(body, name), no_update
 
     @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
     @guard("view")

@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dispatch": frozenset({"duty_officer"}),
     "incident.report": frozenset({"duty_officer"}),
     "plans.edit": frozenset({"duty_officer", "admin"}),
+    "export": frozenset({"leader", "duty_officer", "admin"}),
 }
 
 

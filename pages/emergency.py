@@ -162,6 +162,14 @@ def layout(**_query: str) -> html.Div:
                         t("em.plan", lang),
                         actions,
                         html.Div(id=ids.EM_DISPATCH_MSG, className="note msg"),
+                        html.Div(
+                            className="dispatch-actions" if auth.allowed("export") else "dispatch-actions hidden",
+                            children=[
+                                html.Button(t("em.report_csv", lang), id=ids.EM_REPORT_CSV),
+                                html.Button(t("em.report_pdf", lang), id=ids.EM_REPORT_PDF),
+                                dcc.Download(id=ids.EM_DOWNLOAD),
+                            ],
+                        ),
                         html.Div(id=ids.EM_DETAIL),
                         class_name="grow",
                     ),

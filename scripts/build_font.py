@@ -21,7 +21,7 @@ SC_INDEX = 2  # Noto Sans CJK SC inside the collection
 
 def gb2312() -> str:
     chars = []
-    for high in range(0xB0, 0xF8):
+    for high in (*range(0xA1, 0xAA), *range(0xB0, 0xF8)):
         for low in range(0xA1, 0xFF):
             try:
                 chars.append(bytes([high, low]).decode("gb2312"))

@@ -180,3 +180,41 @@ def test_dispatching_the_run_card_twice_sends_nobody_twice(city_db):
         emergency.dispatch(city_db, DUTY, case, use_plan=True)
     plan = emergency.plan_for(city_db, case)
     assert plan["chosen"] == [] and sum(len(v) for v in plan["assigned"].values()) == 5
+
+
+def test_after_action_report_csv_and_pdf(city_db, tmp_path):
+    from cockpit.services import reports
+
+    case = incident(city_db)
+    emergency.dispatch(city_db, DUTY, case, use_plan=True)
+    with pytest.raises(reports.ReportError):
+        reports.after_action(city_db, case)
+    start = now_utc()
+    emergency.advance(city_db, 1.0, start + timedelta(seconds=3600))
+    emergency.close_incident(city_db, DUTY, case)
+    report = reports.after_action(city_db, case)
+    assert len(report["units"]) == 5 and all(u["actual_min"] is not None for u in report["units"])
+    text = reports.as_csv(report)
+    assert text.startswith("\ufeffsection,time,what,who") and text.count("\nunit,") == 5
+    name, pdf = reports.export(city_db, DUTY, case, "pdf", "zh", tmp_path)
+    assert name.endswith(".pdf") and pdf.startswith(b"%PDF") and len(pdf) > 3000
+    (tmp_path / name).write_bytes(pdf)
+    assert audit.rows(city_db, action="report.export")
+
+
+def test_coverage_shrinks_when_units_are_dispatched(city_db):
+    before = emergency.coverage(city_db)
+    fast = [f for f in before["features"] if f["properties"]["minutes"] == 5 and not f["properties"].get("area")]
+    case = incident(city_db)
+    units = [
+        r.resource_id
+        for r in emergency.recommend(city_db, case, emergency.RESPONDERS, limit=40)
+        if r.method == "network"
+    ]
+    emergency.dispatch(city_db, DUTY, case, units)
+    after = [
+        f
+        for f in emergency.coverage(city_db)["features"]
+        if f["properties"]["minutes"] == 5 and not f["properties"].get("area")
+    ]
+    assert len(after) < len(fast)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import orjson
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
@@ -340,39 +341,34 @@ def _along(route: list[list[float]], fraction: float) -> tuple[float, float]:
 
 
 def advance(url: str, rate: float, now: datetime | None = None) -> int:
-    """Move every active dispatch on: en route at once, along its route by the simulated clock, on scene
-    at its ETA, returning after ON_SCENE_S, home and available again after the way back."""
+    """Move every active dispatch on by the simulated clock: en route at once, along its route, on scene at
+    its ETA, returning after ON_SCENE_S, home and available after the way back. Each stage is stamped with
+    the moment it happened (dispatch time plus simulated seconds over the rate), however late this runs."""
     now = now or now_utc()
     changed = 0
     with write_transaction(url) as session:
         for d in emergency.dispatches(session, active_only=True):
             elapsed = (now - d["dispatched_at"]).total_seconds() * rate
+            eta = max(d["eta_s"], 1.0)
             route = orjson.loads(d["route"])
+            marks = {"en_route": 0.0, "on_scene": eta, "returning": eta + ON_SCENE_S, "finished": 2 * eta + ON_SCENE_S}
             values: dict[str, Any] = {}
-            if d["stage"] == "dispatched":
-                values = {"stage": "en_route", "en_route_at": now}
-            fraction = min(1.0, elapsed / max(d["eta_s"], 1.0))
-            back = elapsed - d["eta_s"] - ON_SCENE_S
-            if back >= d["eta_s"]:
-                values |= {"stage": "finished", "status": "finished", "finished_at": now}
-                home = route[0]
-                emergency.set_resource(
-                    session, d["resource_id"], {"status": "available", "lon": home[0], "lat": home[1]}
-                )
-            elif back >= 0:
-                if d["stage"] != "returning":
-                    values |= {"stage": "returning", "returning_at": now}
-                lon, lat = _along(route, 1 - back / max(d["eta_s"], 1.0))
-                emergency.set_resource(session, d["resource_id"], {"status": "returning", "lon": lon, "lat": lat})
-            elif fraction >= 1.0:
-                if d["stage"] not in ("on_scene",):
-                    values |= {"stage": "on_scene", "on_scene_at": now}
-                emergency.set_resource(
-                    session, d["resource_id"], {"status": "on_scene", "lon": route[-1][0], "lat": route[-1][1]}
-                )
+            for stage, at in marks.items():
+                if elapsed >= at and d[f"{stage}_at"] is None:
+                    values[f"{stage}_at"] = d["dispatched_at"] + timedelta(seconds=at / rate)
+                    values["stage"] = stage
+            if elapsed >= marks["finished"]:
+                values["status"] = "finished"
+                unit = {"status": "available", "lon": route[0][0], "lat": route[0][1]}
+            elif elapsed >= marks["returning"]:
+                lon, lat = _along(route, 1 - (elapsed - marks["returning"]) / eta)
+                unit = {"status": "returning", "lon": lon, "lat": lat}
+            elif elapsed >= marks["on_scene"]:
+                unit = {"status": "on_scene", "lon": route[-1][0], "lat": route[-1][1]}
             else:
-                lon, lat = _along(route, fraction)
-                emergency.set_resource(session, d["resource_id"], {"status": "en_route", "lon": lon, "lat": lat})
+                lon, lat = _along(route, elapsed / eta)
+                unit = {"status": "en_route", "lon": lon, "lat": lat}
+            emergency.set_resource(session, d["resource_id"], unit)
             if values:
                 emergency.update_dispatch(session, d["id"], values)
                 changed += 1
@@ -453,3 +449,44 @@ def query_resources(
     prepared = prep(area)
     matches = [r for r in rows if prepared.contains(Point(r["lon"], r["lat"]))]
     return matches, mapping(area.simplify(0.0005) if district else area)
+
+
+COVERAGE_MINUTES = (5, 10, 15)
+RESPONDERS = ("fire_engine", "ambulance", "police_car", "rescue_team")
+
+
+def coverage(url: str) -> dict[str, Any]:
+    """What available responders reach within 5, 10 and 15 minutes: road segments by travel time on the
+    network, and straight-line reach (detour and speed as for ETAs) around units off the network."""
+    with transaction(url) as session:
+        units = emergency.resources(session, RESPONDERS, status="available")
+    net = routing.network(url)
+    points = [(u["lon"], u["lat"]) for u in units]
+    nodes, gaps = net.snap_many(np.array(points, dtype=float).reshape(-1, 2)) if points else ([], [])
+    sources = {n for n, gap in zip(nodes, gaps, strict=True) if gap <= routing.SNAP_M}
+    features = []
+    if sources:
+        times = routing.multi_source_times(net, sources, COVERAGE_MINUTES[-1] * 60)
+        for a, b in net.graph.edges:
+            if a in times and b in times:
+                minutes = next(m for m in COVERAGE_MINUTES if max(times[a], times[b]) <= m * 60)
+                features.append(
+                    {
+                        "type": "Feature",
+                        "properties": {"minutes": minutes},
+                        "geometry": {"type": "LineString", "coordinates": [list(a), list(b)]},
+                    }
+                )
+    off = [p for p, gap in zip(points, gaps, strict=True) if gap > routing.SNAP_M]
+    for minutes in reversed(COVERAGE_MINUTES):
+        reach = routing.STRAIGHT_KMH / 3.6 * minutes * 60 / routing.DETOUR
+        if off:
+            area = unary_union([shape(_circle(lon, lat, reach, 24)) for lon, lat in off])
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"minutes": minutes, "area": True},
+                    "geometry": mapping(area.simplify(0.001)),
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}

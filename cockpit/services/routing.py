@@ -144,3 +144,8 @@ def route(url: str, origin: tuple[float, float], target: tuple[float, float], me
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return [list(origin), list(target)]
     return [list(origin), *[list(n) for n in nodes], list(target)]
+
+
+def multi_source_times(net: RoadNetwork, sources: set, cutoff_s: float) -> dict[tuple[float, float], float]:
+    """Seconds from the nearest source to every node reachable within the cutoff."""
+    return nx.multi_source_dijkstra_path_length(net.graph, sources, cutoff=cutoff_s, weight="seconds")
