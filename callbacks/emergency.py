@@ -3,7 +3,10 @@ incident's run card, recommendations and timeline, and dispatch (idempotent per 
 
 from __future__ import annotations
 
+import statistics
+
 import orjson
+import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cockpit import context, ids
@@ -161,6 +164,39 @@ def _dispatch(
     return t("em.dispatched", lang, n=answer["dispatched"])
 
 
+SIM_STEP = 25  # incidents per tick: the bar moves about three times a second
+
+
+def _simulation_result(results: list[list], lang: str) -> list:
+    times = sorted(r[0] / 60 for r in results if r[0] is not None)
+    if not times:
+        return []
+    within = sum(1 for r in results if r[0] is not None and r[1] and r[0] <= r[1])
+    summary = t(
+        "em.sim_summary",
+        lang,
+        n=len(results),
+        p50=f"{statistics.median(times):.1f}",
+        p90=f"{times[int(0.9 * (len(times) - 1))]:.1f}",
+        share=f"{100 * within / len(results):.0f}",
+    )
+    figure = go.Figure(go.Histogram(x=times, nbinsx=30, marker={"color": "#00d2ff"}))
+    figure.update_layout(
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=200,
+        margin={"l": 36, "r": 8, "t": 8, "b": 30},
+        bargap=0.05,
+        font={"family": "Cockpit Sans, sans-serif", "size": 11},
+        xaxis_title="min",
+    )
+    return [
+        html.Div(summary, className="ontime" if within / len(results) >= 0.9 else "late"),
+        dcc.Graph(figure=figure, config={"displayModeBar": False}, id="em-sim-graph"),
+    ]
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.EM_INCIDENTS, "children"),
@@ -311,6 +347,81 @@ def register(app: Dash) -> None:
         except ReportError:
             return no_update, t("em.report_not_closed", lang)
         return dcc.send_bytes(body, name), no_update
+
+    @app.callback(Output(ids.EM_PLANS, "data"), Input(ids.EM_PLAN_MSG, "children"))
+    @guard("view")
+    def plans(_msg):
+        lang = context.lang()
+        return [
+            p
+            | {
+                "type_label": t("incident." + p["incident_type"], lang),
+                "level_label": t(f"level.{p['level']}", lang),
+                "kind_label": t("unit." + p["kind"], lang),
+            }
+            for p in emergency.all_plans(_url())
+        ]
+
+    @app.callback(
+        Output(ids.EM_PLAN_MSG, "children"),
+        Input(ids.EM_PLANS, "data_timestamp"),
+        State(ids.EM_PLANS, "data"),
+        State(ids.EM_PLANS, "data_previous"),
+        prevent_initial_call=True,
+    )
+    @guard("plans.edit")
+    def save_plans(_stamp, rows, previous):
+        if not rows or not previous:
+            return no_update
+        lang = context.lang()
+        out = []
+        for row, old in zip(rows, previous, strict=False):
+            if (row["count"], row["target_minutes"]) == (old["count"], old["target_minutes"]):
+                continue
+            problems = emergency.update_plan(
+                _url(), current_actor(), int(row["id"]), row["count"], row["target_minutes"]
+            )
+            out.append(
+                t("em.refused", lang, reason="; ".join(problems))
+                if problems
+                else t("em.plan_saved", lang, id=row["id"])
+            )
+        return " ".join(out) or no_update
+
+    @app.callback(
+        Output(ids.EM_SIM_JOB, "data"),
+        Output(ids.EM_SIM_TICK, "disabled"),
+        Input(ids.EM_SIM_RUN, "n_clicks"),
+        State(ids.EM_SIM_N, "value"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def start_simulation(clicks, n):
+        total = max(10, min(2000, int(n or 200)))
+        return {"seed": int(clicks or 1), "total": total, "done": 0, "results": []}, False
+
+    @app.callback(
+        Output(ids.EM_SIM_JOB, "data", allow_duplicate=True),
+        Output(ids.EM_SIM_TICK, "disabled", allow_duplicate=True),
+        Output(ids.EM_SIM_BAR, "style"),
+        Output(ids.EM_SIM_RESULT, "children"),
+        Input(ids.EM_SIM_TICK, "n_intervals"),
+        State(ids.EM_SIM_JOB, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def step_simulation(_tick, job):
+        if not job or job["done"] >= job["total"]:
+            return no_update, True, no_update, no_update
+        step = min(SIM_STEP, job["total"] - job["done"])
+        job["results"] += [
+            [r["response_s"], r["target_s"]]
+            for r in emergency.simulate_responses(_url(), job["seed"], job["done"], step)
+        ]
+        job["done"] += step
+        finished = job["done"] >= job["total"]
+        bar = {"width": f"{100 * job['done'] / job['total']:.0f}%"}
+        return job, finished, bar, _simulation_result(job["results"], context.lang()) if finished else no_update
 
     @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
     @guard("view")

@@ -58,6 +58,27 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "em.actual": ("实际(分)", "Actual (min)"),
     "em.delay": ("延误(分)", "Delay (min)"),
+    "em.plans": ("预案管理", "Run cards"),
+    "em.plans_note": (
+        "每类事件、每个级别派出的资源种类与数量；值班员与管理员可编辑",
+        "Units per incident type and level; duty officers and admins may edit",
+    ),
+    "em.plan_saved": ("预案 #{id} 已保存", "Run-card line #{id} saved"),
+    "em.level": ("级别", "Level"),
+    "em.unit": ("资源", "Unit"),
+    "em.count": ("数量", "Count"),
+    "em.target": ("目标(分)", "Target (min)"),
+    "em.sim": ("响应仿真", "Response simulation"),
+    "em.sim_note": (
+        "在详图区随机生成事件（种子固定），用当前待命单位计算首个单位到场时间；各事件互不占用单位",
+        "Seeded incidents over the detail zone, answered from the units available now; "
+        "incidents do not take units from one another",
+    ),
+    "em.sim_run": ("运行仿真", "Run"),
+    "em.sim_summary": (
+        "{n} 起事件：中位 {p50} 分钟，P90 {p90} 分钟，{share}% 在目标时间内",
+        "{n} incidents: median {p50} min, p90 {p90} min, {share}% within target",
+    ),
     "em.report_csv": ("事后报告 CSV", "After-action CSV"),
     "em.report_pdf": ("事后报告 PDF", "After-action PDF"),
     "em.report_title": ("突发事件事后评估报告", "After-action report"),

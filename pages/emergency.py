@@ -37,6 +37,7 @@ def _map(lang: str) -> dl.Map:
                 interactive=False,
             ),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
+            dl.GeoJSON(id=ids.EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
             dl.GeoJSON(
                 id=ids.EM_QUERY_LAYER,
                 style={"color": "#f5a623", "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
@@ -72,6 +73,72 @@ def _map(lang: str) -> dl.Map:
             dl.ScaleControl(),
         ],
     )
+
+
+TABLE_STYLE = {
+    "style_as_list_view": True,
+    "style_header": {"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
+    "style_cell": {
+        "backgroundColor": "#07111f",
+        "color": "#d8e6f5",
+        "border": "1px solid #1b3658",
+        "fontFamily": "inherit",
+        "fontSize": "0.78rem",
+        "textAlign": "left",
+    },
+}
+
+
+def _recommend_table(lang: str, can_dispatch: bool) -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id=ids.EM_RECOMMEND,
+        columns=[
+            {"id": "name", "name": t("col.device", lang)},
+            {"id": "kind_label", "name": t("col.kind", lang)},
+            {"id": "eta_min", "name": t("em.eta", lang)},
+            {"id": "method_label", "name": t("em.method", lang)},
+        ],
+        row_selectable="multi" if can_dispatch else False,
+        selected_rows=[],
+        page_size=12,
+        **TABLE_STYLE,
+    )
+
+
+def _plans_table(lang: str) -> dash_table.DataTable:
+    editable = auth.allowed("plans.edit")
+    return dash_table.DataTable(
+        id=ids.EM_PLANS,
+        columns=[
+            {"id": "type_label", "name": t("col.kind", lang)},
+            {"id": "level_label", "name": t("em.level", lang)},
+            {"id": "kind_label", "name": t("em.unit", lang)},
+            {"id": "count", "name": t("em.count", lang), "type": "numeric", "editable": editable},
+            {"id": "target_minutes", "name": t("em.target", lang), "type": "numeric", "editable": editable},
+        ],
+        editable=editable,
+        page_size=14,
+        **TABLE_STYLE,
+    )
+
+
+def _simulation(lang: str) -> list:
+    return [
+        html.Div(t("em.sim_note", lang), className="note"),
+        html.Div(
+            className="toolbar",
+            children=[
+                dcc.Input(
+                    id=ids.EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"
+                ),
+                html.Button(t("em.sim_run", lang), id=ids.EM_SIM_RUN, className="primary"),
+            ],
+        ),
+        html.Div(className="progress", children=[html.Div(id=ids.EM_SIM_BAR, className="bar", style={"width": "0%"})]),
+        html.Div(id=ids.EM_SIM_RESULT),
+        dcc.Store(id=ids.EM_SIM_JOB),
+        dcc.Interval(id=ids.EM_SIM_TICK, interval=300, disabled=True),
+    ]
 
 
 def layout(**_query: str) -> html.Div:
@@ -148,6 +215,13 @@ def layout(**_query: str) -> html.Div:
                                     id=ids.EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
                                 ),
                                 html.Span(t("em.polygon", lang), className="note"),
+                                dcc.Checklist(
+                                    id=ids.EM_COVERAGE_TOGGLE,
+                                    options=[{"label": t("em.coverage", lang), "value": "on"}],
+                                    value=[],
+                                    className="toggle",
+                                ),
+                                html.Span(t("em.coverage_legend", lang), className="note legend"),
                             ],
                         ),
                         html.Div(id=ids.EM_MATCHES, className="matches"),
@@ -173,31 +247,33 @@ def layout(**_query: str) -> html.Div:
                         html.Div(id=ids.EM_DETAIL),
                         class_name="grow",
                     ),
-                    panel(
-                        t("em.recommend", lang),
-                        dash_table.DataTable(
-                            id=ids.EM_RECOMMEND,
-                            columns=[
-                                {"id": "name", "name": t("col.device", lang)},
-                                {"id": "kind_label", "name": t("col.kind", lang)},
-                                {"id": "eta_min", "name": t("em.eta", lang)},
-                                {"id": "method_label", "name": t("em.method", lang)},
-                            ],
-                            row_selectable="multi" if can_dispatch else False,
-                            selected_rows=[],
-                            style_as_list_view=True,
-                            style_header={"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
-                            style_cell={
-                                "backgroundColor": "#07111f",
-                                "color": "#d8e6f5",
-                                "border": "1px solid #1b3658",
-                                "fontFamily": "inherit",
-                                "fontSize": "0.78rem",
-                                "textAlign": "left",
-                            },
-                            page_size=12,
-                        ),
-                        class_name="grow",
+                    dcc.Tabs(
+                        className="tabs em-tabs",
+                        content_className="tab-content",
+                        children=[
+                            dcc.Tab(
+                                label=t("em.recommend", lang),
+                                className="tab",
+                                selected_className="tab-on",
+                                children=[_recommend_table(lang, can_dispatch)],
+                            ),
+                            dcc.Tab(
+                                label=t("em.plans", lang),
+                                className="tab",
+                                selected_className="tab-on",
+                                children=[
+                                    html.Div(t("em.plans_note", lang), className="note"),
+                                    _plans_table(lang),
+                                    html.Div(id=ids.EM_PLAN_MSG, className="note msg"),
+                                ],
+                            ),
+                            dcc.Tab(
+                                label=t("em.sim", lang),
+                                className="tab",
+                                selected_className="tab-on",
+                                children=_simulation(lang),
+                            ),
+                        ],
                     ),
                 ],
             ),

@@ -296,3 +296,25 @@ def test_leader_sees_the_emergency_screen_without_dispatch(browser, served):
     assert not page.locator("#em-dispatch-plan").is_visible()
     context.close()
     assert watch.problems == []
+
+
+def test_response_simulation_runs_with_progress(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/emergency", role="duty_officer")
+    page.click("text=响应仿真")
+    page.fill("#em-sim-n", "100")
+    page.click("#em-sim-run")
+    page.wait_for_selector("#em-sim-result:has-text('100 起事件')", timeout=30_000)
+    assert page.get_attribute("#em-sim-bar", "style").replace(" ", "").startswith("width:100%")
+    page.screenshot(path=screenshots / "emergency_simulation.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_coverage_map_draws(browser, served, screenshots):
+    context, page, watch = open_page(browser, served, "/emergency", role="leader")
+    page.wait_for_selector("#em-detail:not(:empty)")
+    page.click("#em-coverage-toggle input")
+    page.wait_for_timeout(2500)
+    page.screenshot(path=screenshots / "emergency_coverage.png")
+    context.close()
+    assert watch.problems == []

@@ -218,3 +218,24 @@ def test_coverage_shrinks_when_units_are_dispatched(city_db):
         if f["properties"]["minutes"] == 5 and not f["properties"].get("area")
     ]
     assert len(after) < len(fast)
+
+
+def test_run_card_lines_are_edited_with_checks_and_audit(city_db):
+    line = next(
+        p
+        for p in emergency.all_plans(city_db)
+        if p["incident_type"] == "accident" and p["level"] == 4 and p["kind"] == "ambulance"
+    )
+    assert emergency.update_plan(city_db, DUTY, line["id"], 3, 9) == []
+    assert emergency.update_plan(city_db, DUTY, line["id"], -1, 9)[0].startswith("count")
+    assert emergency.update_plan(city_db, DUTY, line["id"], 2, 0.5)[0].startswith("target")
+    plan = emergency.plan_for(city_db, incident(city_db, "accident", 4))
+    assert sum(1 for r in plan["chosen"] if r.kind == "ambulance") == 3 and plan["target_minutes"] == 9
+    assert audit.rows(city_db, action="plan.update")[0]["after"] == '{"count":3,"target_minutes":9}'
+
+
+def test_response_simulation_is_seeded_and_independent_of_chunking(city_db):
+    whole = emergency.simulate_responses(city_db, 7, 0, 40)
+    parts = emergency.simulate_responses(city_db, 7, 0, 15) + emergency.simulate_responses(city_db, 7, 15, 25)
+    assert whole == parts
+    assert all(r["response_s"] is not None and r["target_s"] for r in whole)

@@ -4,6 +4,7 @@ one unit to two incidents, and the tracking of dispatched units through their st
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -490,3 +491,74 @@ def coverage(url: str) -> dict[str, Any]:
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def simulate_responses(url: str, seed: int, start: int, count: int) -> list[dict[str, Any]]:
+    """Incidents start..start+count of a seeded series over the detail zone, each answered from the units
+    available now (independently: one does not take units from the next). Returns the first unit's ETA and
+    the run card's target for each."""
+    out = []
+    with transaction(url) as session:
+        cards = emergency.plans(session)
+        units = emergency.resources(session, RESPONDERS, status="available")
+    for n in range(start, start + count):
+        rng = random.Random(seed * 1_000_003 + n)
+        kind = rng.choice(INCIDENT_TYPES)
+        level = rng.choices((4, 3, 2, 1), weights=(60, 28, 10, 2))[0]
+        lon, lat = rng.uniform(116.309, 116.331), rng.uniform(39.991, 40.012)
+        card = [p for p in cards if p["incident_type"] == kind and p["level"] == level]
+        wanted = {p["kind"] for p in card}
+        pool = [u for u in units if u["kind"] in wanted]
+        etas = routing.etas_to(url, lon, lat, [(u["lon"], u["lat"]) for u in pool]) if pool else []
+        first = min((e.seconds for e in etas), default=None)
+        target = min((p["target_minutes"] for p in card), default=None)
+        out.append(
+            {
+                "n": n,
+                "type": kind,
+                "level": level,
+                "response_s": None if first is None else float(first),
+                "target_s": target * 60 if target else None,
+            }
+        )
+    return out
+
+
+def all_plans(url: str) -> list[dict[str, Any]]:
+    with transaction(url) as session:
+        return emergency.plans(session)
+
+
+def update_plan(url: str, actor: Actor, plan_id: int, count: Any, target_minutes: Any) -> list[str]:
+    """Save one run-card line; returns what is wrong (nothing saved) or [] when saved."""
+    problems = []
+    if isinstance(count, bool) or not isinstance(count, int | float) or not 0 <= count <= 50 or count != int(count):
+        problems.append("count must be a whole number from 0 to 50")
+    if (
+        isinstance(target_minutes, bool)
+        or not isinstance(target_minutes, int | float)
+        or not 1 <= target_minutes <= 240
+        or target_minutes != int(target_minutes)
+    ):
+        problems.append("target must be a whole number of minutes from 1 to 240")
+    if problems:
+        return problems
+    values = {
+        "count": int(count),
+        "target_minutes": int(target_minutes),
+        "updated_by": actor.name,
+        "updated_at": now_utc(),
+    }
+    with write_transaction(url) as session:
+        before = emergency.update_plan(session, plan_id, values)
+        if before is None:
+            return [f"no run-card line {plan_id}"]
+        audit.record(
+            session,
+            actor,
+            "plan.update",
+            f"plan:{plan_id}",
+            before={k: before[k] for k in ("count", "target_minutes")},
+            after={"count": int(count), "target_minutes": int(target_minutes)},
+        )
+    return []
