@@ -102,3 +102,8 @@ window.cockpitMap.coverage = function (feature) {
   return p.area ? {color: c, weight: 1, fillColor: c, fillOpacity: 0.08, opacity: 0.5}
                 : {color: c, weight: 3, opacity: 0.85};
 };
+window.cockpitMap.case = function (feature, latlng) {
+  var p = feature.properties || {};
+  var colour = p.overdue ? "#ff4d4f" : ({1: "#fa8c16", 2: "#fadb14", 3: "#40a9ff"}[p.priority] || "#40a9ff");
+  return L.circleMarker(latlng, {radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.9});
+};

@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "incident.report": frozenset({"duty_officer"}),
     "plans.edit": frozenset({"duty_officer", "admin"}),
     "export": frozenset({"leader", "duty_officer", "admin"}),
+    "case.handle": frozenset({"duty_officer"}),
 }
 
 

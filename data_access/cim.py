@@ -69,7 +69,7 @@ def grid_features(session: Session) -> list[dict[str, Any]]:
 
 
 def street_rows(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(Street.id, Street.code, Street.geometry, Street.district_adcode))
+    rows = session.execute(select(Street.id, Street.code, Street.name, Street.geometry, Street.district_adcode))
     return [dict(r._mapping) for r in rows]
 
 

@@ -16,6 +16,16 @@ MAX_VALUES = 32
 MAX_SEQ = 2**53
 CODE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 TOPIC = re.compile(r"^city/iot/([^/]+)/(telemetry|status|command/ack)$")
+VISION = re.compile(r"^city/vision/([^/]+)/event$")
+EVENT_TYPES = (
+    "shop_outside",
+    "illegal_parking",
+    "piled_materials",
+    "exposed_garbage",
+    "street_vendor",
+    "muck",
+    "clothes_hanging",
+)
 EARLIEST = datetime(2000, 1, 1)
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -62,6 +72,17 @@ class CommandAck:
 
 
 @dataclass(frozen=True)
+class CameraEvent:
+    camera_code: str
+    event_id: str
+    ts: datetime
+    type: str
+    confidence: float
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
 class Rejected:
     reason: str
     payload: str
@@ -69,7 +90,7 @@ class Rejected:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-Parsed = Telemetry | Status | CommandAck | Rejected
+Parsed = Telemetry | Status | CommandAck | CameraEvent | Rejected
 
 
 class Invalid(ValueError):
@@ -141,11 +162,38 @@ def _decode(payload: bytes | str) -> Any:
         raise Invalid(f"not JSON: {error}") from error
 
 
+def camera_event(camera: str, body: Any, now: datetime) -> CameraEvent:
+    if not CODE.match(camera):
+        raise Invalid("camera code must be 1-64 letters, digits, '-' or '_'")
+    if not isinstance(body, dict):
+        raise Invalid("payload must be a JSON object")
+    event_id, kind = body.get("event_id"), body.get("type")
+    if not isinstance(event_id, str) or not CODE.match(event_id):
+        raise Invalid("event_id must be 1-64 letters, digits, '-' or '_'")
+    if kind not in EVENT_TYPES:
+        raise Invalid(f"unknown event type {str(kind)[:40]!r}")
+    confidence, lon, lat = body.get("confidence"), body.get("lon"), body.get("lat")
+    for name, value, low, high in (("confidence", confidence, 0, 1), ("lon", lon, 73, 136), ("lat", lat, 3, 54)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not low <= value <= high
+        ):
+            raise Invalid(f"{name} must be a number from {low} to {high}")
+    return CameraEvent(
+        camera, event_id, _timestamp(body.get("ts"), now), kind, float(confidence), float(lon), float(lat)
+    )
+
+
 def parse_mqtt(topic: str, payload: bytes | str, now: datetime | None = None) -> Parsed:
     """One MQTT message of the DESIGN topics; anything else comes back Rejected with the reason."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     match = TOPIC.match(topic or "")
     try:
+        vision = VISION.match(topic or "")
+        if vision:
+            return camera_event(vision.group(1), _decode(payload), now)
         if not match:
             raise Invalid(f"unknown topic {str(topic)[:100]!r}")
         code, kind = match.groups()

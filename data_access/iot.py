@@ -570,7 +570,9 @@ def device_commands(session: Session, device_id: int, limit: int = 10) -> list[d
 
 
 def simulation_devices(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(Device.id, Device.code, Device.type, Device.last_seq).order_by(Device.id))
+    rows = session.execute(
+        select(Device.id, Device.code, Device.type, Device.last_seq, Device.lon, Device.lat).order_by(Device.id)
+    )
     return [dict(r._mapping) for r in rows]
 
 
@@ -591,5 +593,15 @@ def device_page(session: Session, limit: int, offset: int) -> list[dict[str, Any
         .order_by(Device.id)
         .limit(limit)
         .offset(offset)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def alarm_sources(session: Session, alarm_ids: list[int]) -> list[dict[str, Any]]:
+    """Where raised alarms came from: the device's type, code and place."""
+    rows = session.execute(
+        select(Alarm.id, Alarm.raised_at, Device.type, Device.code, Device.lon, Device.lat)
+        .join(Device, Alarm.device_id == Device.id)
+        .where(Alarm.id.in_(alarm_ids))
     )
     return [dict(r._mapping) for r in rows]

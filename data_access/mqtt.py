@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 
-SUBSCRIPTIONS = ("city/iot/+/telemetry", "city/iot/+/status", "city/iot/+/command/ack")
+SUBSCRIPTIONS = ("city/iot/+/telemetry", "city/iot/+/status", "city/iot/+/command/ack", "city/vision/+/event")
 Handler = Callable[[list[tuple[str, bytes]]], None]
 
 

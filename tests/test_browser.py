@@ -17,6 +17,7 @@ READY = {
     "overview": None,
     "support": "#audit-table",
     "not_found": ".not-found",
+    "operations": "#ops-kpis .kpi",
     "iot": "#iot-kpis .kpi",
     "emergency": "#em-detail:not(:empty)",
 }
@@ -156,7 +157,7 @@ def test_sign_in_page_renders_clean(browser, served, screenshots):
 def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/", role="leader")
     wait_for_overview(page)
-    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "应急指挥", "物联感知平台"]
+    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "一网统管", "应急指挥", "物联感知平台"]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")
     page.wait_for_selector(".denied")
@@ -316,5 +317,61 @@ def test_coverage_map_draws(browser, served, screenshots):
     page.click("#em-coverage-toggle input")
     page.wait_for_timeout(2500)
     page.screenshot(path=screenshots / "emergency_coverage.png")
+    context.close()
+    assert watch.problems == []
+
+
+def test_a_case_from_camera_event_to_closure(browser, served, city_url, screenshots):
+    """Duty officer dispatches and handles; a second duty officer verifies and closes."""
+    import orjson
+    from conftest import TEST_ACTOR
+
+    from cockpit.services import ingestion, users
+
+    users.add_user(city_url, TEST_ACTOR, "duty2", "孙值班", "duty_officer", "duty2-demo-2026")
+    stamp = __import__("datetime").datetime.now(__import__("datetime").UTC).isoformat()
+    body = {
+        "event_id": "browser-case-1",
+        "ts": stamp,
+        "type": "street_vendor",
+        "confidence": 0.93,
+        "lon": 116.3221,
+        "lat": 40.0031,
+    }
+    assert ingestion.ingest_mqtt(city_url, [("city/vision/110108-camera-00004/event", orjson.dumps(body))]).cases_filed
+
+    context, page, watch = open_page(browser, served, "/operations", role="duty_officer")
+    item = ".case-item:has-text('无照游商')"
+    page.click(item)
+    page.wait_for_selector("#ops-detail .timeline li:has-text('立案')")
+    page.click("button:has-text('派遣')")
+    page.wait_for_selector("#ops-msg:has-text('已派遣')")
+    page.fill("#ops-note", "游商已劝离")
+    page.fill("#ops-photo", "IMG-20261124-01")
+    page.click("button:has-text('处置完成')")
+    page.wait_for_selector("#ops-msg:has-text('已处置')")
+    page.click("button:has-text('核查通过')")
+    page.wait_for_selector("#ops-msg:has-text('someone other than the handler')")
+    page.screenshot(path=screenshots / "operations.png")
+    context.close()
+    assert watch.problems == []
+
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, served)
+    page.goto(f"{served}/login?next=/operations")
+    page.fill("#username", "duty2")
+    page.fill("#password", "duty2-demo-2026")
+    page.click("button[type=submit]")
+    page.click(item)
+    page.wait_for_selector("#ops-detail .timeline li:has-text('已处置')")
+    page.click("button:has-text('核查通过')")
+    page.wait_for_selector("#ops-msg:has-text('已核查')")
+    page.click("button:has-text('结案')")
+    page.wait_for_selector("#ops-msg:has-text('已结案')")
+    page.click("#ops-filter input[value='all']")
+    page.click(item)
+    page.wait_for_selector("#ops-detail .timeline li:has-text('已结案')")
+    page.screenshot(path=screenshots / "operations_closed.png")
     context.close()
     assert watch.problems == []

@@ -7,10 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cockpit import bus
+from cockpit.services import operations
 from cockpit.services.alarms import evaluate_readings, now_utc
+from cockpit.services.operations import EventIn
 from data_access import iot
 from data_access.db import write_transaction
-from data_access.ingest import CommandAck, Parsed, Rejected, Status, Telemetry, parse_mqtt
+from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_mqtt
+
+FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"}  # component alarms that are cases too
 
 
 @dataclass
@@ -22,6 +26,7 @@ class IngestReport:
     acks: int = 0
     alarms_raised: list[int] = field(default_factory=list)
     alarms_resolved: list[int] = field(default_factory=list)
+    cases_filed: list[int] = field(default_factory=list)
 
 
 def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
@@ -29,9 +34,12 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
     telemetry: list[Telemetry] = []
     statuses: list[Status] = []
     acks: list[CommandAck] = []
+    sightings: list[CameraEvent] = []
     rejects: list[Rejected] = []
     for item in items:
-        {Telemetry: telemetry, Status: statuses, CommandAck: acks, Rejected: rejects}[type(item)].append(item)
+        {Telemetry: telemetry, Status: statuses, CommandAck: acks, CameraEvent: sightings, Rejected: rejects}[
+            type(item)
+        ].append(item)
     report = IngestReport()
     with write_transaction(url) as session:
         result = iot.store_telemetry(session, telemetry, now)
@@ -44,6 +52,13 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
                 rejects.append(Rejected(f"no open command {ack.command_id} for {ack.device_code!r}", ack.detail))
         iot.quarantine(session, rejects, source, now)
         evaluation = evaluate_readings(session, result.stored, now)
+        events = [EventIn(e.event_id, e.camera_code, e.type, e.confidence, e.ts, e.lon, e.lat) for e in sightings]
+        events += [
+            EventIn(f"alarm-{a['id']}", a["code"], FAULTS[a["type"]], 1.0, a["raised_at"], a["lon"], a["lat"])
+            for a in iot.alarm_sources(session, evaluation.raised)
+            if a["type"] in FAULTS
+        ]
+        report.cases_filed = operations.ingest_events(session, url, events, now) if events else []
     report.stored = len(result.stored)
     report.duplicates = result.duplicates
     report.quarantined = [{"reason": r.reason, "topic": r.topic} for r in rejects]

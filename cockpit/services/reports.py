@@ -176,3 +176,86 @@ def export(url: str, actor: Actor, incident_id: int, fmt: str, lang: str, var_di
     body = as_csv(report).encode("utf-8") if fmt == "csv" else as_pdf(report, lang, var_dir)
     audit.record_alone(url, actor, "report.export", f"incident:{report['incident']['code']}", after={"format": fmt})
     return f"after_action_{report['incident']['code']}.{fmt}", body
+
+
+def case_rows(url: str) -> list[dict[str, Any]]:
+    from cockpit.services import operations
+
+    return [
+        {
+            k: r[k]
+            for k in (
+                "code",
+                "category",
+                "status",
+                "priority",
+                "assignee",
+                "filed_at",
+                "stage_due",
+                "closed_at",
+                "lon",
+                "lat",
+            )
+        }
+        | {"time_left_min": None if r["time_left_s"] is None else round(r["time_left_s"] / 60, 1)}
+        for r in operations.case_list(url)
+    ]
+
+
+def stats_rows(url: str) -> list[dict[str, Any]]:
+    from cockpit.services import operations
+
+    signs = operations.vital_signs(url)
+    rows = [
+        {"measure": "open", "key": "", "value": signs["open"]},
+        {"measure": "overdue", "key": "", "value": signs["overdue"]},
+        {"measure": "closed", "key": "", "value": signs["closed"]},
+        {"measure": "on_time_rate", "key": "", "value": signs["on_time_rate"]},
+    ]
+    rows += [{"measure": "by_category", "key": k, "value": v} for k, v in sorted(signs["by_category"].items())]
+    rows += [{"measure": "by_street", "key": k, "value": v} for k, v in sorted(signs["by_street"].items())]
+    rows += [{"measure": "filed_per_hour", "key": h, "value": n} for h, n in signs["per_hour"]]
+    return rows
+
+
+def daily_pdf(url: str, lang: str, var_dir: Path) -> bytes:
+    """The day's operations on one page: vital signs, cases by category and area, overdue cases."""
+    from cockpit.services import operations
+
+    signs = operations.vital_signs(url)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("cockpit", fname=str(_font_file(var_dir)))
+    pdf.set_font("cockpit", size=16)
+    pdf.cell(0, 10, t("ops.daily_title", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cockpit", size=10)
+    rate = "—" if signs["on_time_rate"] is None else f"{signs['on_time_rate'] * 100:.0f}%"
+    for label, value in (
+        (t("ops.open", lang), signs["open"]),
+        (t("ops.overdue", lang), signs["overdue"]),
+        (t("ops.on_time", lang), rate),
+    ):
+        pdf.cell(0, 6, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    for title, table in (
+        (t("ops.by_category", lang), {t("cat." + k, lang): v for k, v in signs["by_category"].items()}),
+        (t("ops.by_street", lang), signs["by_street"]),
+    ):
+        pdf.ln(3)
+        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+        with pdf.table(col_widths=(80, 30), text_align="LEFT", headings_style=FontFace(emphasis="")) as grid:
+            grid.row([title, "#"])
+            for key, value in sorted(table.items(), key=lambda kv: -kv[1]):
+                grid.row([str(key), str(value)])
+    late = [r for r in operations.case_list(url) if (r["time_left_s"] or 0) < 0]
+    pdf.ln(3)
+    pdf.cell(0, 7, f"{t('ops.overdue', lang)} ({len(late)})", new_x="LMARGIN", new_y="NEXT")
+    for r in late[:40]:
+        pdf.cell(
+            0,
+            5,
+            f"{r['code']}  {t('cat.' + r['category'], lang)}  {t('case.status.' + r['status'], lang)}  "
+            f"{t('ops.late', lang, minutes=round(-r['time_left_s'] / 60))}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    return bytes(pdf.output())

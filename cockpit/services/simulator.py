@@ -18,6 +18,7 @@ from cockpit.services import clock
 from cockpit.services.commands import CATALOG
 from data_access import bigdata, iot
 from data_access.db import transaction
+from data_access.ingest import EVENT_TYPES
 
 AIR_METRICS = ("pm25", "pm10", "so2", "no2", "co", "o3", "temp")
 RAIN_STATION = "wanliu_aq"  # the real station inside Haidian, nearest the detail zone
@@ -61,6 +62,7 @@ class CitySimulator:
         self.next_beat = {d["code"]: self._offset(d["code"], HEARTBEAT_S) for d in self.devices}
         self._hour: datetime | None = None
         self.next_incident = 30.0
+        self.sightings = 0
         self._air: dict[str, dict[str, Any]] = {}
         self.elapsed = 0.0
 
@@ -100,7 +102,12 @@ class CitySimulator:
             if elapsed >= self.next_beat[code]:
                 self.next_beat[code] += HEARTBEAT_S
                 out.append((f"city/iot/{code}/status", orjson.dumps({"ts": stamp, "online": True})))
-            if elapsed < self.next_due[code] or kind == "camera":
+            if kind == "camera":
+                if elapsed >= self.next_due[code]:
+                    self.next_due[code] += self.interval_s
+                    out += self._sighting(device, state, now, stamp)
+                continue
+            if elapsed < self.next_due[code]:
                 continue
             self.next_due[code] += self.interval_s
             values = self._values(kind, code, state, air, rain, sim, now)
@@ -110,6 +117,35 @@ class CitySimulator:
             self.seq[code] += 1
             out.append((f"city/iot/{code}/telemetry", orjson.dumps(payload)))
         return out
+
+    def _sighting(self, device: dict[str, Any], state: DeviceState, now: datetime, stamp: str) -> list:
+        """A camera sees a violation now and then and keeps seeing it for a few minutes (re-detections of the
+        same thing join one case); confidence varies, so some sightings stay below the filing threshold."""
+        r = self.random
+        seen = state.extra.get("violation")
+        if seen is None or now > seen["until"]:
+            if r.random() > 0.004:
+                state.extra.pop("violation", None)
+                return []
+            seen = {
+                "type": r.choice(EVENT_TYPES),
+                "until": now + timedelta(minutes=r.uniform(2, 8)),
+                "lon": device["lon"] + r.uniform(-0.0003, 0.0003),
+                "lat": device["lat"] + r.uniform(-0.0003, 0.0003),
+            }
+            state.extra["violation"] = seen
+        elif r.random() > 0.25:
+            return []
+        self.sightings += 1
+        body = {
+            "event_id": f"{device['code']}-{self.sightings:06d}-{r.randrange(16**6):06x}",
+            "ts": stamp,
+            "type": seen["type"],
+            "confidence": round(min(0.99, max(0.3, r.gauss(0.83, 0.08))), 2),
+            "lon": round(seen["lon"] + r.uniform(-0.00005, 0.00005), 6),
+            "lat": round(seen["lat"] + r.uniform(-0.00005, 0.00005), 6),
+        }
+        return [(f"city/vision/{device['code']}/event", orjson.dumps(body))]
 
     def _values(
         self, kind: str, code: str, state: DeviceState, air: dict, rain: float, sim: datetime, now: datetime

@@ -1,0 +1,227 @@
+"""City operations wiring: the case list and its filter, the case's workflow actions, vital signs with charts
+and the hotspot map, and exports (each export audited)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from cockpit import context, ids
+from cockpit.auth import current_actor, guard
+from cockpit.i18n import t
+from cockpit.services import air, audit, operations, reports
+from cockpit.services.export import to_csv
+from cockpit.services.operations import CaseError
+from cockpit.ui import kpi, number, panel
+
+
+def _url() -> str:
+    return context.settings().database_url
+
+
+def _left(seconds: float | None, lang: str) -> str:
+    if seconds is None:
+        return ""
+    minutes = round(abs(seconds) / 60)
+    return t("ops.left", lang, minutes=minutes) if seconds >= 0 else t("ops.late", lang, minutes=minutes)
+
+
+def _bar(data: dict, lang: str, prefix: str | None) -> go.Figure:
+    items = sorted(data.items(), key=lambda kv: -kv[1])
+    figure = go.Figure(
+        go.Bar(
+            x=[t(prefix + k, lang) if prefix else k for k, _ in items],
+            y=[v for _, v in items],
+            marker={"color": "#00d2ff"},
+        )
+    )
+    figure.update_layout(
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=170,
+        margin={"l": 28, "r": 6, "t": 6, "b": 40},
+        font={"family": "Cockpit Sans, sans-serif", "size": 10},
+    )
+    return figure
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.OPS_LIST, "children"),
+        Input(ids.OPS_FILTER, "value"),
+        Input("live-status", "data"),
+        Input(ids.OPS_MSG, "children"),
+        Input(ids.OPS_SELECTED, "data"),
+    )
+    @guard("view")
+    def case_list(which, _status, _msg, selected):
+        lang = context.lang()
+        rows = operations.case_list(_url(), statuses=operations.OPEN if which == "open" else None)[:150]
+        if not rows:
+            return t("ops.no_cases", lang)
+        return [
+            html.Button(
+                id={"type": ids.CASE_PICK, "id": r["id"]},
+                className="case-item"
+                + (" overdue" if (r["time_left_s"] or 0) < 0 else "")
+                + (" selected" if r["id"] == selected else ""),
+                children=[
+                    html.Span(f"{t('cat.' + r['category'], lang)} · {t('case.status.' + r['status'], lang)}"),
+                    html.Span(_left(r["time_left_s"], lang), className="left"),
+                    html.Span(f"{r['code']} · {r['assignee'] or '—'}", className="note"),
+                ],
+            )
+            for r in rows
+        ]
+
+    @app.callback(
+        Output(ids.OPS_SELECTED, "data"),
+        Input({"type": ids.CASE_PICK, "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard("view")
+    def pick(_clicks):
+        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
+            return ctx.triggered_id["id"]
+        return no_update
+
+    @app.callback(
+        Output(ids.OPS_DETAIL, "children"),
+        Input(ids.OPS_SELECTED, "data"),
+        Input(ids.OPS_MSG, "children"),
+        Input("live-status", "data"),
+    )
+    @guard("view")
+    def detail(selected, _msg, _status):
+        lang = context.lang()
+        case = operations.detail(_url(), int(selected)) if selected else None
+        if case is None:
+            return t("ops.pick", lang)
+        left = operations.time_left(case, operations.now_utc())
+        return [
+            html.Div(
+                className="device-head",
+                children=[
+                    html.Strong(f"{t('cat.' + case['category'], lang)} · {case['code']}"),
+                    html.Span(t("case.status." + case["status"], lang)),
+                    html.Span(_left(left, lang), className="late" if (left or 0) < 0 else "ontime"),
+                    html.Span(f"{t('ops.assignee', lang)}: {case['assignee'] or '—'}"),
+                    html.Span(t("ops.events", lang, n=len(case["events"]))),
+                ],
+            ),
+            html.Ul(
+                className="timeline",
+                children=[
+                    html.Li(
+                        className="on_scene" if s["on_time"] is False else "",
+                        children=f"{s['at']:%m-%d %H:%M:%S} · {t('case.status.' + s['status'], lang)} · {s['actor']}"
+                        + (f" · {s['note']}" if s["note"] else "")
+                        + (f" · {t('ops.photo', lang)} {s['photo']}" if s["photo"] else ""),
+                    )
+                    for s in case["steps"]
+                ],
+            ),
+        ]
+
+    @app.callback(
+        Output(ids.OPS_MSG, "children"),
+        Input({"type": ids.CASE_ACTION, "action": ALL}, "n_clicks"),
+        State(ids.OPS_SELECTED, "data"),
+        State(ids.OPS_NOTE, "value"),
+        State(ids.OPS_PHOTO, "value"),
+        prevent_initial_call=True,
+    )
+    @guard("case.handle")
+    def act(_clicks, selected, note, photo):
+        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update
+        lang = context.lang()
+        if not selected:
+            return t("ops.pick", lang)
+        try:
+            done = operations.transition(
+                _url(), current_actor(), int(selected), ctx.triggered_id["action"], note or "", photo or ""
+            )
+        except CaseError as error:
+            return t("ops.refused", lang, reason=str(error))
+        return t("ops.done", lang, code=done["code"], status=t("case.status." + done["status"], lang))
+
+    @app.callback(
+        Output(ids.OPS_KPIS, "children"),
+        Output(ids.OPS_CHARTS, "children"),
+        Output(ids.OPS_HOTSPOTS, "data"),
+        Input("live-status", "data"),
+        Input(ids.OPS_MSG, "children"),
+    )
+    @guard("view")
+    def signs(_status, _msg):
+        lang = context.lang()
+        url = _url()
+        s = operations.vital_signs(url)
+        city = air.current_air(url)["city_aqi"]
+        rate = "—" if s["on_time_rate"] is None else f"{s['on_time_rate'] * 100:.0f}%"
+        kpis = [
+            kpi(t("ops.open", lang), number(s["open"])),
+            kpi(t("ops.overdue", lang), number(s["overdue"])),
+            kpi(t("ops.on_time", lang), rate),
+            kpi(t("ops.faults", lang), number(operations.component_faults(url))),
+            kpi(t("ops.aqi", lang), number(city)),
+        ]
+        trend = go.Figure(
+            go.Bar(x=[h for h, _ in s["per_hour"]], y=[n for _, n in s["per_hour"]], marker={"color": "#f5a623"})
+        )
+        trend.update_layout(
+            template="plotly_dark",
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            height=170,
+            margin={"l": 28, "r": 6, "t": 6, "b": 40},
+            font={"family": "Cockpit Sans, sans-serif", "size": 10},
+        )
+        charts = [
+            panel(
+                t("ops.by_category", lang),
+                dcc.Graph(figure=_bar(s["by_category"], lang, "cat."), config={"displayModeBar": False}),
+            ),
+            panel(
+                t("ops.by_street", lang),
+                dcc.Graph(figure=_bar(s["by_street"], lang, None), config={"displayModeBar": False}),
+            ),
+            panel(t("ops.trend", lang), dcc.Graph(figure=trend, config={"displayModeBar": False})),
+        ]
+        now = operations.now_utc()
+        points = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                    "properties": {
+                        "name": f"{t('cat.' + r['category'], lang)} {r['code']}",
+                        "priority": r["priority"],
+                        "overdue": (operations.time_left(r, now) or 0) < 0,
+                    },
+                }
+                for r in operations.case_list(url, now, operations.OPEN)
+            ],
+        }
+        return kpis, charts, points
+
+    @app.callback(
+        Output(ids.OPS_DOWNLOAD, "data"),
+        Input(ids.OPS_EXPORT_CASES, "n_clicks"),
+        Input(ids.OPS_EXPORT_STATS, "n_clicks"),
+        Input(ids.OPS_DAILY, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard("export")
+    def export(_cases, _stats, _daily):
+        url, lang = _url(), context.lang()
+        which = ctx.triggered_id
+        audit.record_alone(url, current_actor(), "ops.export", str(which))
+        if which == ids.OPS_EXPORT_CASES:
+            return dcc.send_string(to_csv(reports.case_rows(url)), "cases.csv")
+        if which == ids.OPS_EXPORT_STATS:
+            return dcc.send_string(to_csv(reports.stats_rows(url)), "case_statistics.csv")
+        return dcc.send_bytes(reports.daily_pdf(url, lang, context.settings().var_dir), "daily_operations.pdf")

@@ -1,0 +1,324 @@
+"""One-network city operations (一网统管): events become cases, filed → dispatched → handled → verified →
+closed on SLA clocks. Events of one type within CLUSTER_M metres and CLUSTER_S seconds of each other form one
+case, transitively, so the set of cases never depends on duplicates or the order events arrive in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import orjson
+from shapely.geometry import Point, shape
+from shapely.strtree import STRtree
+
+from cockpit.actor import Actor
+from cockpit.services import audit, routing
+from cockpit.services.alarms import now_utc
+from data_access import cim, iot, operations
+from data_access.db import transaction, write_transaction
+
+CLUSTER_M = 50.0
+CLUSTER_S = 1800.0
+# category -> (confidence threshold, priority 1 high .. 3 low, owner: "grid" or a department)
+CATEGORIES: dict[str, tuple[float, int, str]] = {
+    "shop_outside": (0.7, 3, "grid"),
+    "illegal_parking": (0.75, 2, "grid"),
+    "piled_materials": (0.7, 3, "grid"),
+    "exposed_garbage": (0.7, 2, "grid"),
+    "street_vendor": (0.75, 3, "grid"),
+    "muck": (0.7, 2, "grid"),
+    "clothes_hanging": (0.7, 3, "grid"),
+    "manhole_fault": (0.0, 1, "区市政市容委"),
+    "lamp_fault": (0.0, 2, "区城管委"),
+}
+# minutes allowed for the stage a case is entering, by priority
+SLA_MINUTES = {
+    "dispatched": {1: 10, 2: 30, 3: 60},
+    "handled": {1: 60, 2: 240, 3: 480},
+    "verified": {1: 30, 2: 60, 3: 120},
+    "closed": {1: 30, 2: 60, 3: 120},
+}
+# action -> (from statuses, to status)
+FLOW = {
+    "dispatch": (("filed",), "dispatched"),
+    "handle": (("dispatched",), "handled"),
+    "verify": (("handled",), "verified"),
+    "send_back": (("handled",), "dispatched"),
+    "close": (("verified",), "closed"),
+}
+OPEN = ("filed", "dispatched", "handled", "verified")
+COMPONENT_TYPES = ("manhole_tilt", "street_lamp")
+
+
+class CaseError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EventIn:
+    event_id: str
+    source: str
+    type: str
+    confidence: float
+    ts: datetime
+    lon: float
+    lat: float
+
+
+@cache
+def _grids(url: str) -> tuple[STRtree | None, list[dict[str, Any]]]:
+    with transaction(url) as session:
+        rows = cim.grid_rows(session)
+        streets = {s["id"]: s for s in cim.street_rows(session)}
+    grids = [
+        {
+            "id": g["id"],
+            "code": g["code"],
+            "street_id": _street_of(g["code"], streets),
+            "shape": shape(orjson.loads(g["geometry"])),
+        }
+        for g in rows
+    ]
+    return (STRtree([g["shape"] for g in grids]) if grids else None), grids
+
+
+def _street_of(grid_code: str, streets: dict[int, dict[str, Any]]) -> int | None:
+    return next((sid for sid, s in streets.items() if grid_code.startswith(s["code"])), None)
+
+
+def place(url: str, lon: float, lat: float) -> tuple[int | None, int | None, str | None]:
+    """(grid id, street id, grid code) containing the point, or Nones outside the gridded zone."""
+    tree, grids = _grids(url)
+    if tree is None:
+        return None, None, None
+    for index in tree.query(Point(lon, lat), predicate="within"):
+        g = grids[int(index)]
+        return g["id"], g["street_id"], g["code"]
+    return None, None, None
+
+
+def due(status: str, priority: int, at: datetime) -> datetime | None:
+    minutes = SLA_MINUTES.get(status, {}).get(priority)
+    return at + timedelta(minutes=minutes) if minutes else None
+
+
+def time_left(case: dict[str, Any], now: datetime) -> float | None:
+    """Seconds until the current stage is due; negative when overdue; None when closed."""
+    if case["status"] not in OPEN or case["stage_due"] is None:
+        return None
+    return (case["stage_due"] - now).total_seconds()
+
+
+def ingest_events(session, url: str, events: list[EventIn], now: datetime) -> list[int]:
+    """Store new events and file or join cases in the caller's transaction; returns new case ids."""
+    fresh = [e for e in events if e.event_id not in operations.known_event_ids(session, [e.event_id for e in events])]
+    created: list[int] = []
+    seen: set[str] = set()
+    for e in sorted(fresh, key=lambda e: (e.ts, e.event_id)):
+        if e.event_id in seen:
+            continue
+        seen.add(e.event_id)
+        operations.add_event(
+            session,
+            {
+                "event_id": e.event_id,
+                "source": e.source,
+                "type": e.type,
+                "confidence": e.confidence,
+                "ts": e.ts,
+                "lon": e.lon,
+                "lat": e.lat,
+                "case_id": None,
+                "received_at": now,
+            },
+        )
+        threshold = CATEGORIES[e.type][0]
+        if e.confidence < threshold:
+            continue
+        created += _file_or_join(session, url, e, now)
+    return created
+
+
+def _file_or_join(session, url: str, e: EventIn, now: datetime) -> list[int]:
+    dlat = CLUSTER_M / 110_540
+    dlon = CLUSTER_M / (111_320 * 0.766)  # cos(40°): Beijing
+    near = [
+        n
+        for n in operations.neighbours(
+            session,
+            e.type,
+            e.lon,
+            e.lat,
+            dlon,
+            dlat,
+            e.ts - timedelta(seconds=CLUSTER_S),
+            e.ts + timedelta(seconds=CLUSTER_S),
+        )
+        if routing.metres(n["lon"], n["lat"], e.lon, e.lat) <= CLUSTER_M
+    ]
+    case_ids = sorted({n["case_id"] for n in near})
+    if not case_ids:
+        grid_id, street_id, grid_code = place(url, e.lon, e.lat)
+        priority = CATEGORIES[e.type][1]
+        owner = CATEGORIES[e.type][2]
+        row = operations.add_case(
+            session,
+            {
+                "code": f"tmp-{e.event_id}",
+                "key_event": e.event_id,
+                "category": e.type,
+                "status": "filed",
+                "priority": priority,
+                "lon": e.lon,
+                "lat": e.lat,
+                "street_id": street_id,
+                "grid_id": grid_id,
+                "assignee": f"网格员 {grid_code}" if owner == "grid" and grid_code else owner,
+                "filed_at": e.ts,
+                "stage_due": due("dispatched", priority, e.ts),
+                "closed_at": None,
+                "merged_into": None,
+            },
+        )
+        operations.attach(session, [e.event_id], row["id"])
+        operations.add_step(
+            session,
+            {
+                "case_id": row["id"],
+                "status": "filed",
+                "actor": "system",
+                "at": e.ts,
+                "note": f"auto-filed from {e.source}",
+                "photo": None,
+                "on_time": True,
+            },
+        )
+        return [row["id"]]
+    cases = [operations.case(session, cid) for cid in case_ids]
+    keeper = min(cases, key=lambda c: (c["filed_at"], c["key_event"]))
+    operations.attach(session, [e.event_id], keeper["id"])
+    for other in cases:
+        if other["id"] != keeper["id"]:
+            operations.move_events(session, other["id"], keeper["id"])
+            operations.set_case(session, other["id"], {"merged_into": keeper["id"], "status": "merged"})
+    first = operations.first_event(session, keeper["id"])
+    if first["event_id"] != keeper["key_event"]:
+        operations.set_case(
+            session,
+            keeper["id"],
+            {"key_event": first["event_id"], "filed_at": first["ts"], "lon": first["lon"], "lat": first["lat"]},
+        )
+    return []
+
+
+def transition(
+    url: str, actor: Actor, case_id: int, action: str, note: str = "", photo: str = "", now: datetime | None = None
+) -> dict[str, Any]:
+    if action not in FLOW:
+        raise CaseError(f"unknown action {action!r}")
+    allowed, target = FLOW[action]
+    now = now or now_utc()
+    with write_transaction(url) as session:
+        current = operations.case(session, case_id, for_update=True)
+        if current is None:
+            raise CaseError(f"no case {case_id}")
+        if current["status"] not in allowed:
+            raise CaseError(f"case {current['code']} is {current['status']}; cannot {action}")
+        if action == "handle" and (not note.strip() or not photo.strip()):
+            raise CaseError("handling needs a note and an after-photo reference")
+        if action in ("verify", "send_back"):
+            handler = operations.last_actor(session, case_id, "handled")
+            if handler == actor.name:
+                raise CaseError("the verifier must be someone other than the handler")
+        on_time = current["stage_due"] is None or now <= current["stage_due"]
+        values: dict[str, Any] = {"status": target}
+        next_stage = {"dispatched": "handled", "handled": "verified", "verified": "closed"}.get(target)
+        values["stage_due"] = due(next_stage, current["priority"], now) if next_stage else None
+        if target == "closed":
+            values["closed_at"] = now
+        operations.set_case(session, case_id, values)
+        operations.add_step(
+            session,
+            {
+                "case_id": case_id,
+                "status": target if action != "send_back" else "sent_back",
+                "actor": actor.name,
+                "at": now,
+                "note": note.strip()[:500] or None,
+                "photo": photo.strip()[:256] or None,
+                "on_time": on_time,
+            },
+        )
+        audit.record(
+            session,
+            actor,
+            f"case.{action}",
+            f"case:{current['code']}",
+            before={"status": current["status"]},
+            after={"status": target},
+        )
+        return current | values
+
+
+def case_list(url: str, now: datetime | None = None, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Overdue first (most overdue on top), then by time left; closed cases last."""
+    now = now or now_utc()
+    with transaction(url) as session:
+        rows = operations.cases(session, statuses)
+    for r in rows:
+        r["time_left_s"] = time_left(r, now)
+    return sorted(
+        rows, key=lambda r: (r["time_left_s"] is None, r["time_left_s"] if r["time_left_s"] is not None else 0, r["id"])
+    )
+
+
+def detail(url: str, case_id: int) -> dict[str, Any] | None:
+    with transaction(url) as session:
+        row = operations.case(session, case_id)
+        if row is None:
+            return None
+        return row | {"events": operations.case_events(session, case_id), "steps": operations.steps(session, case_id)}
+
+
+def vital_signs(url: str, now: datetime | None = None) -> dict[str, Any]:
+    """Open cases, on-time closure rate, cases by category and street, filings per hour."""
+    now = now or now_utc()
+    with transaction(url) as session:
+        rows = operations.cases(session, limit=100_000)
+        closed = [r["id"] for r in rows if r["status"] == "closed"]
+        late = operations.late_steps(session, closed) if closed else set()
+        per_hour = operations.filed_per_hour(session, now - timedelta(hours=24))
+        streets = {s["id"]: s["name"] for s in cim.street_rows(session)}
+    open_rows = [r for r in rows if r["status"] in OPEN]
+    by_category: dict[str, int] = {}
+    by_street: dict[str, int] = {}
+    for r in open_rows:
+        by_category[r["category"]] = by_category.get(r["category"], 0) + 1
+        street = streets.get(r["street_id"], "—")
+        by_street[street] = by_street.get(street, 0) + 1
+    overdue = sum(1 for r in open_rows if (time_left(r, now) or 0) < 0)
+    return {
+        "open": len(open_rows),
+        "overdue": overdue,
+        "closed": len(closed),
+        "on_time_rate": (len(closed) - len(late)) / len(closed) if closed else None,
+        "by_category": by_category,
+        "by_street": by_street,
+        "per_hour": per_hour,
+        "hotspots": [
+            {"lon": r["lon"], "lat": r["lat"], "category": r["category"], "code": r["code"]} for r in open_rows
+        ],
+    }
+
+
+def partition(url: str) -> dict[str, frozenset[str]]:
+    with transaction(url) as session:
+        return operations.partition(session)
+
+
+def component_faults(url: str) -> int:
+    """Open alarms on city components (manhole covers, lamps): they become cases too."""
+    with transaction(url) as session:
+        return sum(1 for a in iot.alarms(session, iot.OPEN, limit=100_000) if a["device_type"] in COMPONENT_TYPES)

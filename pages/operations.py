@@ -1,0 +1,120 @@
+"""城市运行一网统管 — city operations: cases from cameras and component faults on SLA clocks, overdue first,
+the whole workflow with its timeline, city vital signs with trends and a hotspot map, exports."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+from cockpit import auth, context, ids
+from cockpit.i18n import t
+from cockpit.services import basemap
+from cockpit.services.operations import FLOW
+from cockpit.ui import panel
+
+PATH = "/operations"
+NAV = "nav.operations"
+PERMISSION = "view"
+TITLE = "ops.title"
+
+
+def _map() -> dl.Map:
+    return dl.Map(
+        id=ids.OPS_MAP,
+        bounds=basemap.DETAIL_BOUNDS,
+        trackViewport=False,
+        maxZoom=19,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=[
+            dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
+            dl.GeoJSON(
+                url="/geo/grids.json",
+                style={"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.03, "dashArray": "2 3"},
+                interactive=False,
+            ),
+            dl.GeoJSON(
+                id=ids.OPS_HOTSPOTS,
+                cluster=True,
+                pointToLayer={"variable": "cockpitMap.case"},
+                clusterToLayer={"variable": "cockpitMap.cluster"},
+                onEachFeature={"variable": "cockpitMap.named"},
+                superClusterOptions={"radius": 50, "maxZoom": 18},
+            ),
+            dl.ScaleControl(),
+        ],
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    can_act = auth.allowed("case.handle")
+    can_export = auth.allowed("export")
+    actions = html.Div(
+        className="dispatch-actions" if can_act else "dispatch-actions hidden",
+        children=[
+            dcc.Input(id=ids.OPS_NOTE, placeholder=t("ops.note", lang), className="search", maxLength=500),
+            dcc.Input(id=ids.OPS_PHOTO, placeholder=t("ops.photo", lang), className="search", maxLength=200),
+            *[
+                html.Button(t(f"case.{action}", lang), id={"type": ids.CASE_ACTION, "action": action})
+                for action in FLOW
+            ],
+        ],
+    )
+    exports = html.Div(
+        className="dispatch-actions" if can_export else "dispatch-actions hidden",
+        children=[
+            html.Button(t("ops.export_cases", lang), id=ids.OPS_EXPORT_CASES),
+            html.Button(t("ops.export_stats", lang), id=ids.OPS_EXPORT_STATS),
+            html.Button(t("ops.daily_pdf", lang), id=ids.OPS_DAILY),
+            dcc.Download(id=ids.OPS_DOWNLOAD),
+        ],
+    )
+    return html.Div(
+        className="page page-operations",
+        children=[
+            dcc.Store(id=ids.OPS_SELECTED),
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(
+                        t("ops.cases", lang),
+                        dcc.RadioItems(
+                            id=ids.OPS_FILTER,
+                            value="open",
+                            className="toggle",
+                            inline=True,
+                            options=[
+                                {"label": t("ops.open_only", lang), "value": "open"},
+                                {"label": t("ops.all", lang), "value": "all"},
+                            ],
+                        ),
+                        html.Div(id=ids.OPS_LIST, className="results"),
+                        class_name="grow",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="col col-center",
+                children=[
+                    html.Div(id=ids.OPS_KPIS, className="kpi-row"),
+                    html.Div(className="map-wrap", children=[_map()]),
+                    html.Div(id=ids.OPS_CHARTS, className="charts"),
+                ],
+            ),
+            html.Div(
+                className="col col-right",
+                children=[
+                    panel(
+                        t("ops.detail", lang),
+                        actions,
+                        html.Div(id=ids.OPS_MSG, className="note msg"),
+                        html.Div(id=ids.OPS_DETAIL),
+                        class_name="grow",
+                    ),
+                    panel(t("ops.signs", lang), exports, class_name="fixed"),
+                ],
+            ),
+        ],
+    )

@@ -1,0 +1,172 @@
+"""City operations: camera events become cases whatever their order or duplicates; the workflow and its SLA
+clocks; component faults become cases too."""
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cockpit.actor import Actor
+from cockpit.services import ingestion, operations
+from cockpit.services.operations import CaseError, due, time_left
+
+NOW = datetime.now(UTC).replace(tzinfo=None)
+CAMERA = "110108-camera-00001"
+BASE = (116.3200, 40.0000)
+
+
+def event(n: int, kind: str, dx_m: float, dt_s: float, confidence: float = 0.9) -> tuple[str, bytes]:
+    body = {
+        "event_id": f"ev-{n}",
+        "ts": (NOW - timedelta(hours=1) + timedelta(seconds=dt_s)).isoformat() + "Z",
+        "type": kind,
+        "confidence": confidence,
+        "lon": BASE[0] + dx_m / 85_000,
+        "lat": BASE[1],
+    }
+    return f"city/vision/{CAMERA}/event", orjson.dumps(body)
+
+
+# three clusters, one of them only joined through event 5 (a bridge), one low-confidence sighting,
+# and another type at the same place (a separate case)
+EVENTS = [
+    event(1, "illegal_parking", 0, 0),
+    event(2, "illegal_parking", 30, 300),
+    event(3, "illegal_parking", 90, 600),
+    event(4, "illegal_parking", 95, 700),
+    event(5, "illegal_parking", 60, 450),
+    event(6, "illegal_parking", 600, 0),
+    event(7, "illegal_parking", 610, 200),
+    event(8, "exposed_garbage", 0, 0),
+    event(9, "illegal_parking", 1200, 0, confidence=0.4),
+]
+EXPECTED = {frozenset({"ev-1", "ev-2", "ev-3", "ev-4", "ev-5"}), frozenset({"ev-6", "ev-7"}), frozenset({"ev-8"})}
+
+
+def test_events_file_cases_by_type_distance_and_time(city_db):
+    report = ingestion.ingest_mqtt(city_db, EVENTS)
+    assert report.quarantined == []
+    assert set(operations.partition(city_db).values()) == EXPECTED
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    order=st.permutations(list(range(len(EVENTS)))),
+    repeats=st.lists(st.integers(0, len(EVENTS) - 1), max_size=6),
+    batch=st.integers(1, 5),
+)
+def test_duplicates_and_reordering_never_change_the_cases(city_template, tmp_path_factory, order, repeats, batch):
+    import sqlite3
+
+    target = tmp_path_factory.mktemp("perm") / "cockpit.db"
+    with sqlite3.connect(city_template) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    url = f"sqlite:///{target}"
+    stream = [EVENTS[i] for i in order] + [EVENTS[i] for i in repeats]
+    for start in range(0, len(stream), batch):
+        ingestion.ingest_mqtt(url, stream[start : start + batch])
+    assert set(operations.partition(url).values()) == EXPECTED
+
+
+def test_hostile_camera_payloads_are_quarantined(city_db):
+    bad = [
+        (f"city/vision/{CAMERA}/event", b'{"event_id": "<b>x</b>", "type": "illegal_parking"}'),
+        (
+            f"city/vision/{CAMERA}/event",
+            orjson.dumps(
+                {"event_id": "a1", "ts": NOW.isoformat(), "type": "ufo", "confidence": 0.9, "lon": 116.3, "lat": 40.0}
+            ),
+        ),
+        (
+            f"city/vision/{CAMERA}/event",
+            orjson.dumps(
+                {"event_id": "a2", "ts": NOW.isoformat(), "type": "muck", "confidence": 7, "lon": 116.3, "lat": 40.0}
+            ),
+        ),
+    ]
+    report = ingestion.ingest_mqtt(city_db, bad)
+    assert len(report.quarantined) == 3 and operations.partition(city_db) == {}
+
+
+def test_cases_are_placed_in_their_grid_and_street(city_db):
+    ingestion.ingest_mqtt(city_db, EVENTS[:1])
+    case = operations.case_list(city_db)[0]
+    assert case["grid_id"] is not None and case["street_id"] is not None
+    assert case["assignee"].startswith("网格员 110108")
+    assert case["priority"] == 2 and case["status"] == "filed"
+
+
+DUTY = Actor("duty", "duty_officer")
+CHECKER = Actor("wang", "duty_officer")
+
+
+def test_the_whole_workflow_with_a_different_verifier(city_db):
+    ingestion.ingest_mqtt(city_db, EVENTS[:1])
+    case_id = operations.case_list(city_db)[0]["id"]
+    operations.transition(city_db, DUTY, case_id, "dispatch")
+    with pytest.raises(CaseError, match="note and an after-photo"):
+        operations.transition(city_db, DUTY, case_id, "handle", "moved the car", "")
+    operations.transition(city_db, DUTY, case_id, "handle", "车辆已驶离", "IMG-0001")
+    with pytest.raises(CaseError, match="someone other than the handler"):
+        operations.transition(city_db, DUTY, case_id, "verify")
+    operations.transition(city_db, CHECKER, case_id, "send_back", "仍有车辆停放")
+    operations.transition(city_db, DUTY, case_id, "handle", "已拖离", "IMG-0002")
+    operations.transition(city_db, CHECKER, case_id, "verify")
+    with pytest.raises(CaseError, match="cannot dispatch"):
+        operations.transition(city_db, DUTY, case_id, "dispatch")
+    done = operations.transition(city_db, CHECKER, case_id, "close")
+    assert done["status"] == "closed" and done["stage_due"] is None
+    steps = [s["status"] for s in operations.detail(city_db, case_id)["steps"]]
+    assert steps == ["filed", "dispatched", "handled", "sent_back", "handled", "verified", "closed"]
+
+
+def test_sla_clock_across_midnight():
+    filed = datetime(2026, 11, 24, 23, 50)
+    deadline = due("dispatched", 2, filed)
+    assert deadline == datetime(2026, 11, 25, 0, 20)
+    case = {"status": "filed", "stage_due": deadline}
+    assert time_left(case, datetime(2026, 11, 25, 0, 10)) == 600
+    assert time_left(case, datetime(2026, 11, 25, 0, 25)) == -300
+    assert time_left(case | {"status": "closed"}, datetime(2026, 11, 25, 0, 25)) is None
+
+
+def test_overdue_cases_come_first_and_late_steps_count(city_db):
+    ingestion.ingest_mqtt(city_db, EVENTS)
+    rows = operations.case_list(city_db)
+    lefts = [r["time_left_s"] for r in rows]
+    assert lefts == sorted(lefts) and lefts[0] < 0  # filed an hour ago: already overdue for dispatch
+    late = rows[0]["id"]
+    operations.transition(city_db, DUTY, late, "dispatch")
+    assert operations.detail(city_db, late)["steps"][-1]["on_time"] is False
+    signs = operations.vital_signs(city_db)
+    assert signs["open"] == 3 and signs["overdue"] >= 2 and signs["by_category"]["illegal_parking"] == 2
+
+
+def test_a_tilted_manhole_cover_becomes_a_case(city_db):
+    device = "110108-manhole_tilt-00002"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    messages = [
+        (
+            f"city/iot/{device}/telemetry",
+            orjson.dumps({"ts": (now - timedelta(seconds=s)).isoformat() + "Z", "seq": q, "values": {"tilt_deg": 30}}),
+        )
+        for q, s in ((1, 20), (2, 0))
+    ]
+    report = ingestion.ingest_mqtt(city_db, messages)
+    assert report.alarms_raised and len(report.cases_filed) == 1
+    case = operations.case_list(city_db)[0]
+    assert case["category"] == "manhole_fault" and case["priority"] == 1 and case["assignee"] == "区市政市容委"
+
+
+def test_exports_and_daily_report(city_db, tmp_path):
+    from cockpit.services import reports
+
+    ingestion.ingest_mqtt(city_db, EVENTS)
+    cases = reports.case_rows(city_db)
+    assert len(cases) == 3 and {"code", "time_left_min"} <= set(cases[0])
+    stats = reports.stats_rows(city_db)
+    assert {"measure": "open", "key": "", "value": 3} in stats
+    pdf = reports.daily_pdf(city_db, "zh", tmp_path)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
