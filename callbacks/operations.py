@@ -144,7 +144,11 @@ def register(app: Dash) -> None:
                 _url(), current_actor(), int(selected), ctx.triggered_id["action"], note or "", photo or ""
             )
         except CaseError as error:
-            return t("ops.refused", lang, reason=str(error))
+            values = dict(error.values)
+            if "status" in values:
+                values["status"] = t("case.status." + str(values["status"]), lang)
+                values["action"] = t("case." + str(values["action"]), lang)
+            return t("ops.refused", lang, reason=t("ops.err." + error.key, lang, **values))
         return t("ops.done", lang, code=done["code"], status=t("case.status." + done["status"], lang))
 
     @app.callback(

@@ -351,7 +351,7 @@ def test_a_case_from_camera_event_to_closure(browser, served, city_url, screensh
     page.click("button:has-text('处置完成')")
     page.wait_for_selector("#ops-msg:has-text('已处置')")
     page.click("button:has-text('核查通过')")
-    page.wait_for_selector("#ops-msg:has-text('someone other than the handler')")
+    page.wait_for_selector("#ops-msg:has-text('核查人不能是处置人')")
     page.screenshot(path=screenshots / "operations.png")
     context.close()
     assert watch.problems == []

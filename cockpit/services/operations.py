@@ -53,7 +53,11 @@ COMPONENT_TYPES = ("manhole_tilt", "street_lamp")
 
 
 class CaseError(ValueError):
-    pass
+    """A refused step; `key` and `values` let the UI say it in the viewer's language."""
+
+    def __init__(self, key: str, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)
@@ -217,21 +221,27 @@ def transition(
     url: str, actor: Actor, case_id: int, action: str, note: str = "", photo: str = "", now: datetime | None = None
 ) -> dict[str, Any]:
     if action not in FLOW:
-        raise CaseError(f"unknown action {action!r}")
+        raise CaseError("unknown_action", f"unknown action {action!r}", action=action)
     allowed, target = FLOW[action]
     now = now or now_utc()
     with write_transaction(url) as session:
         current = operations.case(session, case_id, for_update=True)
         if current is None:
-            raise CaseError(f"no case {case_id}")
+            raise CaseError("no_case", f"no case {case_id}", case=case_id)
         if current["status"] not in allowed:
-            raise CaseError(f"case {current['code']} is {current['status']}; cannot {action}")
+            raise CaseError(
+                "wrong_status",
+                f"case {current['code']} is {current['status']}; cannot {action}",
+                code=current["code"],
+                status=current["status"],
+                action=action,
+            )
         if action == "handle" and (not note.strip() or not photo.strip()):
-            raise CaseError("handling needs a note and an after-photo reference")
+            raise CaseError("needs_note", "handling needs a note and an after-photo reference")
         if action in ("verify", "send_back"):
             handler = operations.last_actor(session, case_id, "handled")
             if handler == actor.name:
-                raise CaseError("the verifier must be someone other than the handler")
+                raise CaseError("same_person", "the verifier must be someone other than the handler")
         on_time = current["stage_due"] is None or now <= current["stage_due"]
         values: dict[str, Any] = {"status": target}
         next_stage = {"dispatched": "handled", "handled": "verified", "verified": "closed"}.get(target)
