@@ -16,6 +16,7 @@ from cockpit.services import emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
 from cockpit.services.reports import ReportError
+from cockpit.ui import clicked_pattern
 
 
 def _url() -> str:
@@ -218,9 +219,8 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def pick(_clicks):
-        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
-            return ctx.triggered_id["id"]
-        return no_update
+        clicked = clicked_pattern()
+        return clicked["id"] if clicked else no_update
 
     @app.callback(
         Output("em-click", "data"),

@@ -11,7 +11,7 @@ from cockpit.i18n import t
 from cockpit.services import alarms, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
-from cockpit.ui import alarm_items, kpi, number
+from cockpit.ui import alarm_items, clicked_pattern, kpi, number
 
 PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
 
@@ -150,8 +150,9 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def select(_clicks: list, feature: dict | None):
-        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
-            return ctx.triggered_id["code"], "device"
+        clicked = clicked_pattern()
+        if clicked:
+            return clicked["code"], "device"
         if ctx.triggered_id == ids.IOT_DEVICE_LAYER and feature and "code" in (feature.get("properties") or {}):
             return feature["properties"]["code"], "device"
         return no_update, no_update
@@ -178,11 +179,12 @@ def register(app: Dash) -> None:
     )
     @guard("device.command")
     def command(_clicks: list, code: str | None):
-        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"] and code):
+        clicked = clicked_pattern()
+        if not (clicked and code):
             return no_update
         lang = context.lang()
         try:
-            command_id = commands.issue(_url(), current_actor(), code, ctx.triggered_id["name"])
+            command_id = commands.issue(_url(), current_actor(), code, clicked["name"])
         except CommandError as error:
             return t("alarm.refused", lang, reason=str(error))
         return t("iot.command_sent", lang, id=command_id)
@@ -199,10 +201,11 @@ def register(app: Dash) -> None:
     )
     @guard("alarm.ack")
     def alarm_action(_clicks: list):
-        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]):
+        clicked = clicked_pattern()
+        if not clicked:
             return no_update
         lang = context.lang()
-        target = ctx.triggered_id
+        target = clicked
         try:
             done = alarms.transition(_url(), current_actor(), int(target["alarm"]), target["action"])
         except AlarmError as error:

@@ -12,7 +12,7 @@ from cockpit.i18n import t
 from cockpit.services import air, audit, operations, reports
 from cockpit.services.export import to_csv
 from cockpit.services.operations import CaseError
-from cockpit.ui import kpi, number, panel
+from cockpit.ui import clicked_pattern, kpi, number, panel
 
 
 def _url() -> str:
@@ -82,9 +82,8 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def pick(_clicks):
-        if isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]:
-            return ctx.triggered_id["id"]
-        return no_update
+        clicked = clicked_pattern()
+        return clicked["id"] if clicked else no_update
 
     @app.callback(
         Output(ids.OPS_DETAIL, "children"),
@@ -134,14 +133,15 @@ def register(app: Dash) -> None:
     )
     @guard("case.handle")
     def act(_clicks, selected, note, photo):
-        if not (isinstance(ctx.triggered_id, dict) and ctx.triggered and ctx.triggered[0]["value"]):
+        clicked = clicked_pattern()
+        if not clicked:
             return no_update
         lang = context.lang()
         if not selected:
             return t("ops.pick", lang)
         try:
             done = operations.transition(
-                _url(), current_actor(), int(selected), ctx.triggered_id["action"], note or "", photo or ""
+                _url(), current_actor(), int(selected), clicked["action"], note or "", photo or ""
             )
         except CaseError as error:
             values = dict(error.values)

@@ -163,3 +163,12 @@ def alarm_items(alarms: list[dict], lang: str, actions: bool) -> html.Div | str:
             )
         )
     return html.Div(items, className="alarm-list")
+
+
+def clicked_pattern() -> dict | None:
+    """The pattern-matching id of the button that was really clicked; None when the callback fired because
+    buttons were (re)drawn, which Dash reports as a trigger with no clicks."""
+    triggered = dash.ctx.triggered_id
+    if isinstance(triggered, dict) and dash.ctx.triggered and dash.ctx.triggered[0]["value"]:
+        return triggered
+    return None
