@@ -7,10 +7,11 @@ import flask
 
 from cockpit import auth, context
 from cockpit.permissions import PERMISSIONS
-from cockpit.services import alarms, audit, devices, emergency, ingestion
+from cockpit.services import alarms, audit, devices, emergency, ingestion, users
 from cockpit.services.alarms import AlarmError
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
+from cockpit.services.privacy import UnmaskRefused
 from data_access.ingest import Rejected, parse_api_item
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -75,6 +76,13 @@ PATHS = {
     "/api/v1/devices": {"get": _operation("Devices with location, owner and state", "view", ("limit", "offset"))},
     "/api/v1/alarms": {"get": _operation("Alarms, most severe first", "view", ("status", "limit"))},
     "/api/v1/alarms/{id}/ack": {"post": _operation("Acknowledge an alarm", "alarm.ack", idempotent=True)},
+    "/api/v1/people/{username}/unmask": {
+        "post": _operation(
+            "A person's phone number in clear; needs a stated reason, which is logged",
+            "personal.unmask",
+            body='{"reason": "why you need it (at least 4 characters)"}',
+        )
+    },
     "/api/v1/incidents": {"get": _operation("Incidents, gravest and newest first", "view", ("status",))},
     "/api/v1/incidents/{id}/recommendations": {
         "get": _operation("Available units ranked by ETA, with the method of each ETA", "view", ("limit",))
@@ -186,6 +194,22 @@ def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
         return {"alarm": _iso(done)}, 200
 
     return _idempotent(action)
+
+
+@blueprint.post("/people/<username>/unmask")
+@auth.guard("personal.unmask")
+def unmask_person(username: str) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    reason = body.get("reason") if isinstance(body, dict) else None
+    if not isinstance(reason, str):
+        return _error(400, 'body must be {"reason": "..."}')
+    try:
+        phone = users.unmask_phone(context.settings().database_url, auth.current_actor(), username[:64], reason)
+    except UnmaskRefused as error:
+        return _error(400, str(error))
+    if phone is None:
+        return _error(404, f"no phone on record for {username[:64]!r}")
+    return flask.jsonify(username=username, phone=phone), 200
 
 
 @blueprint.get("/incidents")

@@ -58,3 +58,43 @@ def test_audit_log_is_append_only_and_chained_on_postgres(postgres_url):
         with pytest.raises(DatabaseError, match="append-only"), engine_for(postgres_url).begin() as connection:
             connection.execute(text(statement))
     assert audit.verify(postgres_url).intact
+
+
+def test_dispatch_under_contention_on_postgres(postgres_url):
+    """Row locks (FOR UPDATE in id order) and the partial unique index keep one active dispatch per unit."""
+    import threading
+
+    from cockpit.actor import Actor
+    from cockpit.services import emergency
+    from cockpit.services.emergency import DispatchConflict
+    from data_access.models import Dispatch
+
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", 7)
+    emergency.ensure_default_plans(postgres_url, Actor("t", "admin"))
+    duty = Actor("duty", "duty_officer")
+    cases = [
+        emergency.report_incident(postgres_url, duty, "accident", 4, 116.3205 + i / 1000, 40.0005, "pg")["id"]
+        for i in range(5)
+    ]
+    units = [r.resource_id for r in emergency.recommend(postgres_url, cases[0], ("police_car",), limit=3)]
+    outcomes: list[str] = []
+
+    def attempt(n: int) -> None:
+        try:
+            emergency.dispatch(postgres_url, duty, cases[n % 5], [units[n % 3], units[(n + 1) % 3]])
+            outcomes.append("ok")
+        except DispatchConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 50 and outcomes.count("ok") >= 1
+    with transaction(postgres_url) as session:
+        rows = session.execute(
+            select(Dispatch.resource_id, func.count()).where(Dispatch.status == "active").group_by(Dispatch.resource_id)
+        ).all()
+    assert all(n == 1 for _rid, n in rows)

@@ -59,3 +59,23 @@ def test_unmask_with_reason_returns_value_and_logs_it(db_url):
     assert value == "13800138000"
     row = audit.rows(db_url, action="personal.unmask")[0]
     assert "案件 42 核实身份" in row["after"] and row["actor"] == "safety"
+
+
+def test_unmask_api_for_safety_officers_only(app_client, city_url):
+    from conftest import TEST_ACTOR
+
+    from cockpit.services import users
+
+    safety = users.create_token(city_url, TEST_ACTOR, "unmask-safety", "safety_officer")
+    admin = users.create_token(city_url, TEST_ACTOR, "unmask-admin", "admin")
+    path = "/api/v1/people/leader/unmask"
+    assert (
+        app_client.post(path, json={"reason": "核实值班联系"}, headers={"Authorization": f"Bearer {admin}"}).status_code
+        == 403
+    )
+    short = app_client.post(path, json={"reason": "x"}, headers={"Authorization": f"Bearer {safety}"})
+    assert short.status_code == 400 and "reason" in short.get_json()["error"]
+    ok = app_client.post(path, json={"reason": "核实值班联系"}, headers={"Authorization": f"Bearer {safety}"})
+    assert ok.status_code == 200 and ok.get_json()["phone"] == "13800130001"
+    row = audit.rows(city_url, action="personal.unmask")[0]
+    assert row["actor"] == "token:unmask-safety" and "核实值班联系" in row["after"]

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.services import audit
-from cockpit.services.privacy import mask_phone
+from cockpit.services.privacy import mask_phone, unmask
 from data_access import support
 from data_access.db import transaction, write_transaction
 
@@ -128,6 +128,15 @@ def directory(url: str) -> list[dict[str, Any]]:
     with transaction(url) as session:
         people = support.users(session)
     return [_public(u) | {"phone": mask_phone(u["phone"]) if u["phone"] else None} for u in people]
+
+
+def unmask_phone(url: str, actor: Actor, username: str, reason: str) -> str | None:
+    """A person's phone in clear for a role that may unmask, with the reason logged; None if no such phone."""
+    with transaction(url) as session:
+        user = support.user_by_name(session, username)
+    if user is None or not user["phone"]:
+        return None
+    return unmask(url, actor, f"user:{username}", "phone", user["phone"], reason)
 
 
 def ensure_demo_users(url: str, actor: Actor) -> list[tuple[str, str, str]]:
