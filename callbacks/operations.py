@@ -155,6 +155,7 @@ def register(app: Dash) -> None:
         Output(ids.OPS_KPIS, "children"),
         Output(ids.OPS_CHARTS, "children"),
         Output(ids.OPS_HOTSPOTS, "data"),
+        Output(ids.OPS_VENUES, "children"),
         Input("live-status", "data"),
         Input(ids.OPS_MSG, "children"),
     )
@@ -210,22 +211,67 @@ def register(app: Dash) -> None:
                 for r in operations.case_list(url, now, operations.OPEN)
             ],
         }
-        return kpis, charts, points
+        venues = operations.venue_load(url, now)
+        table = html.Table(
+            className="table",
+            children=[
+                html.Thead(html.Tr([html.Th(t("ops.venues", lang)), html.Th(""), html.Th("%")])),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(v["name"]),
+                                html.Td(t("venue." + v["kind"], lang)),
+                                html.Td(f"{v['load'] * 100:.0f}", className="late" if v["load"] > 0.9 else ""),
+                            ]
+                        )
+                        for v in venues[:8]
+                    ]
+                ),
+            ],
+        )
+        curve = go.Figure()
+        for kind, colour in (("metro_station", "#00d2ff"), ("park", "#52c41a"), ("hospital", "#ff7875")):
+            rows = [v["curve"] for v in venues if v["kind"] == kind]
+            if rows:
+                curve.add_trace(
+                    go.Scatter(
+                        x=list(range(24)),
+                        y=[sum(c[h] for c in rows) / len(rows) * 100 for h in range(24)],
+                        name=t("venue." + kind, lang),
+                        line={"color": colour, "width": 1.6},
+                    )
+                )
+        curve.update_layout(
+            template="plotly_dark",
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            height=170,
+            margin={"l": 28, "r": 6, "t": 6, "b": 28},
+            showlegend=True,
+            legend={"orientation": "h", "y": 1.2},
+            font={"family": "Cockpit Sans, sans-serif", "size": 10},
+        )
+        charts.append(panel(t("ops.venue_trend", lang), dcc.Graph(figure=curve, config={"displayModeBar": False})))
+        return kpis, charts, points, table
 
     @app.callback(
         Output(ids.OPS_DOWNLOAD, "data"),
         Input(ids.OPS_EXPORT_CASES, "n_clicks"),
         Input(ids.OPS_EXPORT_STATS, "n_clicks"),
+        Input(ids.OPS_EXPORT_XLSX, "n_clicks"),
         Input(ids.OPS_DAILY, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("export")
-    def export(_cases, _stats, _daily):
+    def export(_cases, _stats, _xlsx, _daily):
         url, lang = _url(), context.lang()
         which = ctx.triggered_id
         audit.record_alone(url, current_actor(), "ops.export", str(which))
         if which == ids.OPS_EXPORT_CASES:
             return dcc.send_string(to_csv(reports.case_rows(url)), "cases.csv")
+        if which == ids.OPS_EXPORT_XLSX:
+            return dcc.send_bytes(reports.cases_xlsx(url), "cases.xlsx")
         if which == ids.OPS_EXPORT_STATS:
             return dcc.send_string(to_csv(reports.stats_rows(url)), "case_statistics.csv")
         return dcc.send_bytes(reports.daily_pdf(url, lang, context.settings().var_dir), "daily_operations.pdf")

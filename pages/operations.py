@@ -113,7 +113,7 @@ def layout(**_query: str) -> html.Div:
                         html.Div(id=ids.OPS_DETAIL),
                         class_name="grow",
                     ),
-                    panel(t("ops.signs", lang), exports, class_name="fixed"),
+                    panel(t("ops.signs", lang), html.Div(id=ids.OPS_VENUES), exports, class_name="fixed venues"),
                 ],
             ),
         ],

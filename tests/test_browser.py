@@ -321,6 +321,20 @@ def test_coverage_map_draws(browser, served, screenshots):
     assert watch.problems == []
 
 
+def pick_until(page, item: str, shown: str, tries: int = 4) -> None:
+    """Click a list entry until its detail shows: the list redraws itself on every push, and a click that
+    lands while it does is lost, as it would be for a person."""
+    for _ in range(tries):
+        page.wait_for_selector(item)
+        page.click(item)
+        try:
+            page.wait_for_selector(shown, timeout=5000)
+            return
+        except Exception:  # the redraw swallowed the click: click again
+            continue
+    page.wait_for_selector(shown, timeout=5000)
+
+
 def test_a_case_from_camera_event_to_closure(browser, served, city_url, screenshots):
     """Duty officer dispatches and handles; a second duty officer verifies and closes."""
     import orjson
@@ -342,8 +356,7 @@ def test_a_case_from_camera_event_to_closure(browser, served, city_url, screensh
 
     context, page, watch = open_page(browser, served, "/operations", role="duty_officer")
     item = ".case-item:has-text('无照游商')"
-    page.click(item)
-    page.wait_for_selector("#ops-detail .timeline li:has-text('立案')")
+    pick_until(page, item, "#ops-detail .timeline li:has-text('立案')")
     page.click("button:has-text('派遣')")
     page.wait_for_selector("#ops-msg:has-text('已派遣')")
     page.fill("#ops-note", "游商已劝离")
@@ -363,15 +376,13 @@ def test_a_case_from_camera_event_to_closure(browser, served, city_url, screensh
     page.fill("#username", "duty2")
     page.fill("#password", "duty2-demo-2026")
     page.click("button[type=submit]")
-    page.click(item)
-    page.wait_for_selector("#ops-detail .timeline li:has-text('已处置')")
+    pick_until(page, item, "#ops-detail .timeline li:has-text('已处置')")
     page.click("button:has-text('核查通过')")
     page.wait_for_selector("#ops-msg:has-text('已核查')")
     page.click("button:has-text('结案')")
     page.wait_for_selector("#ops-msg:has-text('已结案')")
     page.click("#ops-filter input[value='all']")
-    page.click(item)
-    page.wait_for_selector("#ops-detail .timeline li:has-text('已结案')")
+    pick_until(page, item, "#ops-detail .timeline li:has-text('已结案')")
     page.screenshot(path=screenshots / "operations_closed.png")
     context.close()
     assert watch.problems == []

@@ -94,8 +94,13 @@ def test_cases_are_placed_in_their_grid_and_street(city_db):
     ingestion.ingest_mqtt(city_db, EVENTS[:1])
     case = operations.case_list(city_db)[0]
     assert case["grid_id"] is not None and case["street_id"] is not None
-    assert case["assignee"].startswith("网格员 110108")
-    assert case["priority"] == 2 and case["status"] == "filed"
+    assert case["priority"] == 2 and case["status"] == "filed" and case["assignee"] is None
+    first = operations.transition(city_db, DUTY, case["id"], "dispatch")
+    assert first["assignee"].startswith("网格员 110108")
+    ingestion.ingest_mqtt(city_db, [event(50, "muck", 5, 0)])
+    other = next(c for c in operations.case_list(city_db) if c["category"] == "muck")
+    second = operations.transition(city_db, DUTY, other["id"], "dispatch")
+    assert second["assignee"].startswith("网格员 110108") and second["assignee"] != first["assignee"]
 
 
 DUTY = Actor("duty", "duty_officer")
@@ -170,3 +175,20 @@ def test_exports_and_daily_report(city_db, tmp_path):
     assert {"measure": "open", "key": "", "value": 3} in stats
     pdf = reports.daily_pdf(city_db, "zh", tmp_path)
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_venue_load_is_generated_on_real_venues(city_db):
+    venues = operations.venue_load(city_db, datetime(2026, 11, 24, 0, 30))  # 08:30 in Beijing
+    kinds = {v["kind"] for v in venues}
+    assert kinds == {"metro_station", "park", "hospital"} and all(v["generated"] for v in venues)
+    metro = [v for v in venues if v["kind"] == "metro_station"]
+    assert sum(v["load"] for v in metro) / len(metro) > 0.6  # morning peak
+    night = operations.venue_load(city_db, datetime(2026, 11, 24, 19, 0))  # 03:00 in Beijing
+    assert max(v["load"] for v in night if v["kind"] == "metro_station") < 0.2
+
+
+def test_cases_as_excel(city_db):
+    from cockpit.services import reports
+
+    ingestion.ingest_mqtt(city_db, EVENTS)
+    assert reports.cases_xlsx(city_db)[:2] == b"PK"

@@ -4,8 +4,9 @@ case, transitively, so the set of cases never depends on duplicates or the order
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -92,15 +93,31 @@ def _street_of(grid_code: str, streets: dict[int, dict[str, Any]]) -> int | None
     return next((sid for sid, s in streets.items() if grid_code.startswith(s["code"])), None)
 
 
-def place(url: str, lon: float, lat: float) -> tuple[int | None, int | None, str | None]:
-    """(grid id, street id, grid code) containing the point, or Nones outside the gridded zone."""
+def place(url: str, lon: float, lat: float) -> tuple[int | None, int | None]:
+    """(grid id, street id) containing the point, or Nones outside the gridded zone."""
     tree, grids = _grids(url)
     if tree is None:
-        return None, None, None
+        return None, None
     for index in tree.query(Point(lon, lat), predicate="within"):
         g = grids[int(index)]
-        return g["id"], g["street_id"], g["code"]
-    return None, None, None
+        return g["id"], g["street_id"]
+    return None, None
+
+
+@cache
+def workers(url: str) -> list[dict[str, Any]]:
+    """One grid worker (generated) posted at the middle of each grid."""
+    _, grids = _grids(url)
+    return [{"name": f"网格员 {g['code']}", "lon": g["shape"].centroid.x, "lat": g["shape"].centroid.y} for g in grids]
+
+
+def nearest_worker(url: str, session, case: dict[str, Any]) -> str | None:
+    """The nearest grid worker without a case in hand (dispatched, not yet handled); the nearest one at all
+    when everyone is busy, so the case still has an owner."""
+    busy = {c["assignee"] for c in operations.cases(session, ("dispatched",), limit=100_000)}
+    ranked = sorted(workers(url), key=lambda w: routing.metres(w["lon"], w["lat"], case["lon"], case["lat"]))
+    free = [w for w in ranked if w["name"] not in busy]
+    return (free or ranked or [{"name": None}])[0]["name"]
 
 
 def due(status: str, priority: int, at: datetime) -> datetime | None:
@@ -164,7 +181,7 @@ def _file_or_join(session, url: str, e: EventIn, now: datetime) -> list[int]:
     ]
     case_ids = sorted({n["case_id"] for n in near})
     if not case_ids:
-        grid_id, street_id, grid_code = place(url, e.lon, e.lat)
+        grid_id, street_id = place(url, e.lon, e.lat)
         priority = CATEGORIES[e.type][1]
         owner = CATEGORIES[e.type][2]
         row = operations.add_case(
@@ -179,7 +196,7 @@ def _file_or_join(session, url: str, e: EventIn, now: datetime) -> list[int]:
                 "lat": e.lat,
                 "street_id": street_id,
                 "grid_id": grid_id,
-                "assignee": f"网格员 {grid_code}" if owner == "grid" and grid_code else owner,
+                "assignee": None if owner == "grid" else owner,
                 "filed_at": e.ts,
                 "stage_due": due("dispatched", priority, e.ts),
                 "closed_at": None,
@@ -244,6 +261,8 @@ def transition(
                 raise CaseError("same_person", "the verifier must be someone other than the handler")
         on_time = current["stage_due"] is None or now <= current["stage_due"]
         values: dict[str, Any] = {"status": target}
+        if action == "dispatch" and CATEGORIES[current["category"]][2] == "grid":
+            values["assignee"] = nearest_worker(url, session, current)
         next_stage = {"dispatched": "handled", "handled": "verified", "verified": "closed"}.get(target)
         values["stage_due"] = due(next_stage, current["priority"], now) if next_stage else None
         if target == "closed":
@@ -332,3 +351,127 @@ def component_faults(url: str) -> int:
     """Open alarms on city components (manhole covers, lamps): they become cases too."""
     with transaction(url) as session:
         return sum(1 for a in iot.alarms(session, iot.OPEN, limit=100_000) if a["device_type"] in COMPONENT_TYPES)
+
+
+# kind -> (hourly load curve 0..1 over a Beijing day, capacity label)
+VENUE_CURVES = {
+    "metro_station": [
+        0.05,
+        0.02,
+        0.01,
+        0.01,
+        0.03,
+        0.15,
+        0.45,
+        0.95,
+        1.0,
+        0.7,
+        0.45,
+        0.45,
+        0.5,
+        0.45,
+        0.4,
+        0.45,
+        0.6,
+        0.9,
+        1.0,
+        0.75,
+        0.5,
+        0.35,
+        0.2,
+        0.1,
+    ],
+    "park": [
+        0.02,
+        0.01,
+        0.01,
+        0.01,
+        0.03,
+        0.15,
+        0.35,
+        0.4,
+        0.35,
+        0.35,
+        0.4,
+        0.45,
+        0.45,
+        0.5,
+        0.55,
+        0.6,
+        0.65,
+        0.7,
+        0.6,
+        0.45,
+        0.3,
+        0.15,
+        0.06,
+        0.03,
+    ],
+    "hospital": [
+        0.3,
+        0.25,
+        0.25,
+        0.25,
+        0.25,
+        0.3,
+        0.45,
+        0.7,
+        0.95,
+        1.0,
+        0.95,
+        0.85,
+        0.6,
+        0.75,
+        0.9,
+        0.9,
+        0.8,
+        0.65,
+        0.5,
+        0.45,
+        0.4,
+        0.35,
+        0.3,
+        0.3,
+    ],
+}
+
+
+def venue_load(url: str, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Real venues of the detail zone (metro stations, parks, hospitals) with a generated load: a typical day's
+    curve for the kind, at the Beijing hour, varied per venue by a fixed seed. Every value is generated."""
+    from cockpit.services.clock import beijing_now
+
+    hour = beijing_now(now.replace(tzinfo=UTC) if now else None).hour
+    with transaction(url) as session:
+        venues = [
+            (v["name"], "metro_station", v["lon"], v["lat"])
+            for v in cim.facility_points(session, "metro_station")
+            if v["district_adcode"] == "110108"
+        ]
+        venues += [
+            (v["name"], "hospital", v["lon"], v["lat"])
+            for v in cim.facility_points(session, "hospital")
+            if v["district_adcode"] == "110108"
+        ]
+        venues += [
+            (f["properties"]["name"], "park", *shape(f["geometry"]).representative_point().coords[0])
+            for f in cim.base_features(session, "green")
+            if f["properties"]["kind"] == "leisure=park" and f["properties"]["name"]
+        ]
+    out = []
+    for name, kind, lon, lat in venues:
+        rng = random.Random(f"{kind}:{name}")
+        scale = rng.uniform(0.6, 1.15)
+        load = min(1.2, VENUE_CURVES[kind][hour] * scale + rng.uniform(-0.03, 0.03))
+        out.append(
+            {
+                "name": name,
+                "kind": kind,
+                "lon": lon,
+                "lat": lat,
+                "load": max(0.0, load),
+                "curve": [round(min(1.2, c * scale), 3) for c in VENUE_CURVES[kind]],
+                "generated": True,
+            }
+        )
+    return sorted(out, key=lambda v: -v["load"])

@@ -259,3 +259,14 @@ def daily_pdf(url: str, lang: str, var_dir: Path) -> bytes:
             new_y="NEXT",
         )
     return bytes(pdf.output())
+
+
+def cases_xlsx(url: str) -> bytes:
+    """The case list as an Excel workbook (openpyxl through pandas)."""
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(case_rows(url)).to_excel(buffer, index=False, sheet_name="cases")
+    return buffer.getvalue()
