@@ -276,8 +276,7 @@ def test_one_click_dispatch_moves_units(browser, served, city_url, screenshots):
         city_url, Actor("duty", "duty_officer"), "accident", 3, 116.3180, 40.0040, "浏览器测试：路口两车相撞"
     )
     context, page, watch = open_page(browser, served, "/emergency", role="duty_officer")
-    page.click(".incident-item:has-text('浏览器测试')")
-    page.wait_for_selector("#em-detail .card-line")
+    pick_until(page, ".incident-item:has-text('浏览器测试')", "#em-detail .card-line")
     page.wait_for_selector("#em-recommend td:has-text('路网')")
     page.click("#em-dispatch-plan")
     page.wait_for_selector("#em-dispatch-msg:has-text('已调度 5 个单位')")
