@@ -37,7 +37,7 @@ CHROMIUM_FLAGS = [
 SEED = 7
 TEST_ACTOR = Actor("cli:test", "admin")
 # role -> (username, password) of the demo accounts `cockpit init` creates
-ACCOUNTS = {role: (username, f"{username}-demo-2026") for username, _name, role in users.DEMO_USERS}
+ACCOUNTS = {role: (username, f"{username}-demo-2026") for username, _name, role in reversed(users.DEMO_USERS)}
 assert set(ACCOUNTS) == set(ROLES)
 
 

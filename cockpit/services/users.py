@@ -20,6 +20,7 @@ MIN_PASSWORD = 10
 DEMO_USERS = (
     ("leader", "李领导", "leader"),
     ("duty", "王值班", "duty_officer"),
+    ("duty2", "孙值班", "duty_officer"),  # a second officer: a case is verified by someone other than its handler
     ("safety", "赵公安", "safety_officer"),
     ("analyst", "陈数据", "analyst"),
     ("admin", "刘管理", "admin"),
