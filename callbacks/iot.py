@@ -24,7 +24,7 @@ def _status_dot(online: bool, alarm: bool = False) -> html.Span:
     return html.Span(className="dot " + ("alarm" if alarm else "online" if online else "offline"))
 
 
-def _history_figure(history: list[dict]) -> go.Figure:
+def _history_figure(history: list[dict], lang: str) -> go.Figure:
     figure = go.Figure()
     names = sorted({name for row in history for name in row["values"]})
     for color, name in zip(PLOT_COLORS * 3, names, strict=False):
@@ -33,7 +33,7 @@ def _history_figure(history: list[dict]) -> go.Figure:
             go.Scatter(
                 x=[p[0] for p in points],
                 y=[p[1] for p in points],
-                name=name,
+                name=t("metric." + name, lang),
                 mode="lines",
                 line={"color": color, "width": 1.6},
             )
@@ -71,7 +71,7 @@ def _drawer(device: dict, lang: str) -> list:
         children=[
             part
             for name, value in sorted(device["last_values"].items())
-            for part in (html.Span(name), html.Span(f"{value:g}", className="v"))
+            for part in (html.Span(t("metric." + name, lang)), html.Span(f"{value:g}", className="v"))
         ],
     )
     controls = []
@@ -100,11 +100,13 @@ def _drawer(device: dict, lang: str) -> list:
                 html.Div(
                     [
                         dcc.Graph(
-                            figure=_history_figure(device["history"]),
+                            figure=_history_figure(device["history"], lang),
                             config={"displayModeBar": False},
                             id="device-history",
-                        ),
-                        alarm_items([a for a in device["alarms"]], lang, actions=False),
+                        )
+                        if device["history"]
+                        else html.Div(t("iot.no_history", lang), className="note"),
+                        alarm_items(device["alarms"], lang, actions=False),
                     ]
                 ),
             ],
