@@ -106,6 +106,12 @@ def panel(title: str, *children: Any, class_name: str = "") -> html.Section:
     return html.Section(className=f"panel {class_name}".strip(), children=[html.H2(title), *children])
 
 
+def tab(label: str, children: Any, value: str | None = None) -> dcc.Tab:
+    """A tab in the cockpit's style."""
+    extra = {"value": value} if value else {}
+    return dcc.Tab(label=label, className="tab", selected_className="tab-on", children=children, **extra)
+
+
 def kpi(label: str, value: str, sub: str | None = None, kpi_id: str | None = None) -> html.Div:
     attrs = {"id": kpi_id} if kpi_id else {}
     return html.Div(

@@ -11,7 +11,7 @@ from dash import dash_table, dcc, html
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.services import basemap
-from cockpit.ui import panel
+from cockpit.ui import panel, tab
 
 PATH = "/emergency"
 NAV = "nav.emergency"
@@ -251,28 +251,16 @@ def layout(**_query: str) -> html.Div:
                         className="tabs em-tabs",
                         content_className="tab-content",
                         children=[
-                            dcc.Tab(
-                                label=t("em.recommend", lang),
-                                className="tab",
-                                selected_className="tab-on",
-                                children=[_recommend_table(lang, can_dispatch)],
-                            ),
-                            dcc.Tab(
-                                label=t("em.plans", lang),
-                                className="tab",
-                                selected_className="tab-on",
-                                children=[
+                            tab(t("em.recommend", lang), [_recommend_table(lang, can_dispatch)]),
+                            tab(
+                                t("em.plans", lang),
+                                [
                                     html.Div(t("em.plans_note", lang), className="note"),
                                     _plans_table(lang),
                                     html.Div(id=ids.EM_PLAN_MSG, className="note msg"),
                                 ],
                             ),
-                            dcc.Tab(
-                                label=t("em.sim", lang),
-                                className="tab",
-                                selected_className="tab-on",
-                                children=_simulation(lang),
-                            ),
+                            tab(t("em.sim", lang), _simulation(lang)),
                         ],
                     ),
                 ],

@@ -9,7 +9,7 @@ from dash import dash_table, dcc, html
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.services import basemap, rulebook
-from cockpit.ui import panel
+from cockpit.ui import panel, tab
 
 PATH = "/platform/iot"
 NAV = "nav.iot"
@@ -168,36 +168,30 @@ def layout(**_query: str) -> html.Div:
                         className="tabs",
                         content_className="tab-content",
                         children=[
-                            dcc.Tab(
-                                label=t("iot.device", lang),
-                                value="device",
-                                className="tab",
-                                selected_className="tab-on",
-                                children=[
+                            tab(
+                                t("iot.device", lang),
+                                [
                                     html.Div(id=ids.IOT_DEVICE, children=t("iot.pick_device", lang)),
                                     html.Div(id=ids.IOT_COMMAND_MSG, className="note"),
                                 ],
+                                value="device",
                             ),
-                            dcc.Tab(
-                                label=t("iot.rules", lang),
-                                value="rules",
-                                className="tab",
-                                selected_className="tab-on",
-                                children=[
+                            tab(
+                                t("iot.rules", lang),
+                                [
                                     html.Div(t("iot.rules_note", lang), className="note"),
                                     _rules_table(lang),
                                     html.Div(id=ids.IOT_RULE_MSG, className="note"),
                                 ],
+                                value="rules",
                             ),
-                            dcc.Tab(
-                                label=t("iot.quarantine", lang),
-                                value="quarantine",
-                                className="tab",
-                                selected_className="tab-on",
-                                children=[
+                            tab(
+                                t("iot.quarantine", lang),
+                                [
                                     html.Div(t("iot.quarantine_note", lang), className="note"),
                                     html.Div(id=ids.IOT_QUARANTINE),
                                 ],
+                                value="quarantine",
                             ),
                         ],
                     ),
