@@ -16,7 +16,7 @@ from cockpit.services import emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
 from cockpit.services.reports import ReportError
-from cockpit.ui import clicked_pattern
+from cockpit.ui import clicked_pattern, styled
 
 
 def _url() -> str:
@@ -182,16 +182,7 @@ def _simulation_result(results: list[list], lang: str) -> list:
         share=f"{100 * within / len(results):.0f}",
     )
     figure = go.Figure(go.Histogram(x=times, nbinsx=30, marker={"color": "#00d2ff"}))
-    figure.update_layout(
-        template="plotly_dark",
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        height=200,
-        margin={"l": 36, "r": 8, "t": 8, "b": 30},
-        bargap=0.05,
-        font={"family": "Cockpit Sans, sans-serif", "size": 11},
-        xaxis_title="min",
-    )
+    styled(figure, 200, bargap=0.05, xaxis_title="min")
     return [
         html.Div(summary, className="ontime" if within / len(results) >= 0.9 else "late"),
         dcc.Graph(figure=figure, config={"displayModeBar": False}, id="em-sim-graph"),

@@ -11,7 +11,7 @@ from cockpit.i18n import t
 from cockpit.services import alarms, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
-from cockpit.ui import alarm_items, clicked_pattern, kpi, number
+from cockpit.ui import alarm_items, clicked_pattern, kpi, number, styled
 
 PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
 
@@ -38,15 +38,7 @@ def _history_figure(history: list[dict], lang: str) -> go.Figure:
                 line={"color": color, "width": 1.6},
             )
         )
-    figure.update_layout(
-        template="plotly_dark",
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        height=210,
-        margin={"l": 40, "r": 10, "t": 10, "b": 30},
-        legend={"orientation": "h", "y": 1.15},
-        font={"family": "Cockpit Sans, sans-serif", "size": 11},
-    )
+    styled(figure, 210, legend={"orientation": "h", "y": 1.15})
     return figure
 
 

@@ -12,7 +12,7 @@ from cockpit.i18n import t
 from cockpit.services import air, audit, operations, reports
 from cockpit.services.export import to_csv
 from cockpit.services.operations import CaseError
-from cockpit.ui import clicked_pattern, kpi, number, panel
+from cockpit.ui import clicked_pattern, kpi, number, panel, styled
 
 
 def _url() -> str:
@@ -35,14 +35,7 @@ def _bar(data: dict, lang: str, prefix: str | None) -> go.Figure:
             marker={"color": "#00d2ff"},
         )
     )
-    figure.update_layout(
-        template="plotly_dark",
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        height=170,
-        margin={"l": 28, "r": 6, "t": 6, "b": 40},
-        font={"family": "Cockpit Sans, sans-serif", "size": 10},
-    )
+    styled(figure, 170)
     return figure
 
 
@@ -176,14 +169,7 @@ def register(app: Dash) -> None:
         trend = go.Figure(
             go.Bar(x=[h for h, _ in s["per_hour"]], y=[n for _, n in s["per_hour"]], marker={"color": "#f5a623"})
         )
-        trend.update_layout(
-            template="plotly_dark",
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-            height=170,
-            margin={"l": 28, "r": 6, "t": 6, "b": 40},
-            font={"family": "Cockpit Sans, sans-serif", "size": 10},
-        )
+        styled(trend, 170)
         charts = [
             panel(
                 t("ops.by_category", lang),
@@ -242,16 +228,7 @@ def register(app: Dash) -> None:
                         line={"color": colour, "width": 1.6},
                     )
                 )
-        curve.update_layout(
-            template="plotly_dark",
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-            height=170,
-            margin={"l": 28, "r": 6, "t": 6, "b": 28},
-            showlegend=True,
-            legend={"orientation": "h", "y": 1.2},
-            font={"family": "Cockpit Sans, sans-serif", "size": 10},
-        )
+        styled(curve, 170, showlegend=True, legend={"orientation": "h", "y": 1.2})
         charts.append(panel(t("ops.venue_trend", lang), dcc.Graph(figure=curve, config={"displayModeBar": False})))
         return kpis, charts, points, table
 

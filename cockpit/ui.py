@@ -178,3 +178,17 @@ def clicked_pattern() -> dict | None:
     if isinstance(triggered, dict) and dash.ctx.triggered and dash.ctx.triggered[0]["value"]:
         return triggered
     return None
+
+
+def styled(figure: Any, height: int, **layout: Any) -> Any:
+    """A plotly figure in the cockpit's dark, transparent style with its font."""
+    figure.update_layout(
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=height,
+        margin={"l": 32, "r": 8, "t": 8, "b": 34},
+        font={"family": "Cockpit Sans, sans-serif", "size": 10},
+    )
+    figure.update_layout(**layout)
+    return figure
