@@ -19,6 +19,7 @@ import orjson
 
 from cockpit.actor import Actor
 from cockpit.services import ingestion, rulebook
+from data_access.db import sqlite_pragmas
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -55,11 +56,11 @@ def copy_db(source: Path, target: Path) -> None:
 
 
 def raw_executemany(db: Path, msgs: list[tuple[str, bytes]], batch: int, decode_in_timing: bool) -> float:
-    """The floor: one executemany per batch, no checks, dedupe or rules; with decode_in_timing the JSON
-    decoding of the payloads is timed too, as any ingestion must do it."""
+    """The floor: one executemany per batch in its own write transaction, on a connection with the cockpit's
+    own SQLite settings (WAL, synchronous=NORMAL, foreign keys on), no checks, dedupe or rules; with
+    decode_in_timing the JSON decoding of the payloads is timed too, as any ingestion must do it."""
     connection = sqlite3.connect(db)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
+    sqlite_pragmas(connection)
     ids = dict(connection.execute("SELECT code, id FROM device"))
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     started = time.perf_counter()
@@ -70,11 +71,12 @@ def raw_executemany(db: Path, msgs: list[tuple[str, bytes]], batch: int, decode_
     if not decode_in_timing:
         started = time.perf_counter()
     for i in range(0, len(rows), batch):
+        connection.execute("BEGIN IMMEDIATE")
         connection.executemany(
             'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?)',
             rows[i : i + batch],
         )
-        connection.commit()
+        connection.execute("COMMIT")
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from data_access.ingest import CommandAck, Rejected, Status, Telemetry
+from data_access.ingest import CommandAck, Rejected, Status
 from data_access.models import Alarm, AlarmEvent, Command, Component, Device, Quarantine, Reading, Rule, RuleState
+from data_access.readings import OPEN, device_index
 
 
 def replace_devices(session: Session, devices: list[dict[str, Any]], components: list[dict[str, Any]]) -> None:
@@ -56,135 +56,14 @@ def totals(session: Session) -> dict[str, int]:
 # readings -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StoredReading:
-    device_id: int
-    device_type: str
-    device_code: str
-    seq: int
-    ts: datetime
-    values: dict[str, float]
-
-
-@dataclass
-class StoreResult:
-    stored: list[StoredReading] = field(default_factory=list)
-    duplicates: int = 0
-    unknown: list[Telemetry] = field(default_factory=list)
-
-
 def _insert(session: Session, table):
     dialect = session.get_bind().dialect.name
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
-def device_index(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
-    wanted = list(set(codes))
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(wanted), 500):
-        rows = session.execute(
-            select(Device.code, Device.id, Device.type).where(Device.code.in_(wanted[start : start + 500]))
-        )
-        found.update({code: (device_id, kind) for code, device_id, kind in rows})
-    return found
-
-
-def store_telemetry(session: Session, items: list[Telemetry], received_at: datetime) -> StoreResult:
-    """Insert what is new; (device, seq) already stored counts as a duplicate and changes nothing."""
-    result = StoreResult()
-    index = device_index(session, (i.device_code for i in items))
-    rows, seen = [], set()
-    by_key: dict[tuple[int, int], Telemetry] = {}
-    for item in items:
-        if item.device_code not in index:
-            result.unknown.append(item)
-            continue
-        device_id = index[item.device_code][0]
-        if (device_id, item.seq) in seen:
-            result.duplicates += 1
-            continue
-        seen.add((device_id, item.seq))
-        by_key[(device_id, item.seq)] = item
-        rows.append(
-            {
-                "device_id": device_id,
-                "seq": item.seq,
-                "ts": item.ts,
-                "values": orjson.dumps(item.values).decode(),
-                "received_at": received_at,
-            }
-        )
-    if not rows:
-        return result
-    inserted = _insert_new_readings(session, rows)
-    result.duplicates += len(rows) - len(inserted)
-    latest: dict[int, StoredReading] = {}
-    for device_id, seq in inserted:
-        item = by_key[(device_id, seq)]
-        stored = StoredReading(device_id, index[item.device_code][1], item.device_code, seq, item.ts, item.values)
-        result.stored.append(stored)
-        if device_id not in latest or (stored.ts, stored.seq) >= (latest[device_id].ts, latest[device_id].seq):
-            latest[device_id] = stored
-    result.stored.sort(key=lambda r: (r.ts, r.device_id, r.seq))
-    if latest:
-        session.connection().execute(
-            update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id")),
-            [
-                {
-                    "device_id": r.device_id,
-                    "last_seen": r.ts,
-                    "online": True,
-                    "last_seq": r.seq,
-                    "last_values": orjson.dumps(r.values).decode(),
-                }
-                for r in latest.values()
-            ],
-        )
-    return result
-
-
-def _insert_new_readings(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Insert the rows whose (device, seq) is not stored yet; returns those keys. PostgreSQL decides per row
-    with ON CONFLICT DO NOTHING RETURNING; SQLite writers hold the database lock (BEGIN IMMEDIATE), so one
-    indexed look-up of the keys followed by a plain executemany is both safe and several times faster."""
-    table = Reading.__table__
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq"])
-        return [tuple(r) for r in connection.execute(statement.returning(table.c.device_id, table.c.seq), rows)]
-    stored: set[tuple[int, int]] = set()
-    for device_ids in _chunks(sorted({r["device_id"] for r in rows}), 500):
-        seqs = [r["seq"] for r in rows if r["device_id"] in device_ids]
-        stored.update(
-            connection.execute(
-                select(table.c.device_id, table.c.seq).where(
-                    table.c.device_id.in_(device_ids), table.c.seq.between(min(seqs), max(seqs))
-                )
-            ).all()
-        )
-    new = [r for r in rows if (r["device_id"], r["seq"]) not in stored]
-    if new:
-        connection.exec_driver_sql(
-            'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?)',
-            [
-                (r["device_id"], r["seq"], _sqlite_time(r["ts"]), r["values"], _sqlite_time(r["received_at"]))
-                for r in new
-            ],
-        )
-    return [(r["device_id"], r["seq"]) for r in new]
-
-
-def _sqlite_time(value: datetime) -> str:
-    """The text form SQLAlchemy's DateTime uses on SQLite, so rows written either way read back alike."""
-    return value.isoformat(" ", "microseconds")
-
-
-def _chunks(values: list, size: int) -> Iterable[set]:
-    for start in range(0, len(values), size):
-        yield set(values[start : start + size])
-
-
 def apply_status(session: Session, statuses: list[Status]) -> int:
+    if not statuses:
+        return 0
     index = device_index(session, (s.device_code for s in statuses))
     known = [s for s in statuses if s.device_code in index]
     greatest = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
@@ -340,13 +219,12 @@ RULE_FIELDS = (
 
 
 def rules(session: Session, enabled_only: bool = False) -> list[dict[str, Any]]:
-    query = select(Rule).order_by(Rule.id)
+    table = Rule.__table__
+    columns = [table.c[name] for name in ("id", *RULE_FIELDS, "updated_by", "updated_at")]
+    query = select(*columns).order_by(table.c.id)
     if enabled_only:
-        query = query.where(Rule.enabled.is_(True))
-    return [
-        {"id": r.id, **{f: getattr(r, f) for f in RULE_FIELDS}, "updated_by": r.updated_by, "updated_at": r.updated_at}
-        for r in session.scalars(query)
-    ]
+        query = query.where(table.c.enabled.is_(True))
+    return [dict(row._mapping) for row in session.connection().execute(query)]
 
 
 def add_rules(session: Session, values: list[dict[str, Any]]) -> None:
@@ -364,39 +242,8 @@ def update_rule(session: Session, rule_id: int, values: dict[str, Any]) -> dict[
     return before
 
 
-def rule_states(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    device_ids = {d for _, d in wanted}
-    table = RuleState.__table__
-    rows = session.connection().execute(select(table).where(table.c.device_id.in_(device_ids)))
-    return {
-        (rule_id, device_id): {"breach_since": since, "last_value": value, "last_ts": ts}
-        for rule_id, device_id, since, value, ts in rows
-        if (rule_id, device_id) in wanted
-    }
-
-
-def save_rule_states(session: Session, states: dict[tuple[int, int], dict[str, Any]]) -> None:
-    if not states:
-        return
-    rows = [{"rule_id": r, "device_id": d, **state} for (r, d), state in states.items()]
-    statement = _insert(session, RuleState.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=["rule_id", "device_id"],
-        set_={
-            "breach_since": statement.excluded.breach_since,
-            "last_value": statement.excluded.last_value,
-            "last_ts": statement.excluded.last_ts,
-        },
-    )
-    session.connection().execute(statement, rows)
-
-
 # alarms ---------------------------------------------------------------------------------------------
 
-OPEN = ("new", "acknowledged")
 ALARM_FIELDS = (
     "id",
     "rule_id",
@@ -418,15 +265,6 @@ ALARM_FIELDS = (
 
 def _alarm_row(alarm: Alarm) -> dict[str, Any]:
     return {f: getattr(alarm, f) for f in ALARM_FIELDS}
-
-
-def open_alarms_for(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    device_ids = {d for _, d in wanted}
-    rows = session.scalars(select(Alarm).where(Alarm.status.in_(OPEN), Alarm.device_id.in_(device_ids)))
-    return {(a.rule_id, a.device_id): _alarm_row(a) for a in rows if (a.rule_id, a.device_id) in wanted}
 
 
 def open_alarms_of_rule(session: Session, rule_id: int) -> dict[int, dict[str, Any]]:

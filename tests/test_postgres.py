@@ -98,3 +98,37 @@ def test_dispatch_under_contention_on_postgres(postgres_url):
             select(Dispatch.resource_id, func.count()).where(Dispatch.status == "active").group_by(Dispatch.resource_id)
         ).all()
     assert all(n == 1 for _rid, n in rows)
+
+
+def test_ingestion_rules_and_alarms_on_postgres(postgres_url, city_url):
+    """The write path's PostgreSQL branch: ON CONFLICT … RETURNING, device last-seen, rule state, alarms."""
+    from datetime import UTC, datetime, timedelta
+
+    import orjson
+
+    from cockpit.actor import Actor
+    from cockpit.services import alarms, ingestion, rulebook
+    from data_access.models import Device, Reading
+
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", 7)
+    rulebook.ensure_defaults(postgres_url, Actor("t", "admin"))
+    device = "110108-manhole_tilt-00001"
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=60)
+
+    def tilt(seq: int, value: float) -> tuple[str, bytes]:
+        body = {"ts": (start + timedelta(seconds=seq)).isoformat() + "Z", "seq": seq, "values": {"tilt_deg": value}}
+        return f"city/iot/{device}/telemetry", orjson.dumps(body)
+
+    first = ingestion.ingest_mqtt(postgres_url, [tilt(1, 1.0), tilt(2, 1.5), tilt(2, 1.5)])
+    assert (first.stored, first.duplicates) == (2, 1)
+    again = ingestion.ingest_mqtt(postgres_url, [tilt(2, 1.5), tilt(3, 25.0), tilt(15, 26.0), tilt(16, 27.0)])
+    assert (again.stored, again.duplicates) == (3, 1) and len(again.alarms_raised) == 1
+    late = ingestion.ingest_mqtt(postgres_url, [tilt(4, 0.5)])
+    assert late.stored == 1 and late.alarms_resolved == []
+    cleared = ingestion.ingest_mqtt(postgres_url, [tilt(20, 0.5)])
+    assert cleared.alarms_resolved == again.alarms_raised
+    assert [a["status"] for a in alarms.open_alarms(postgres_url)] == []
+    with transaction(postgres_url) as session:
+        assert session.scalar(select(func.count()).select_from(Reading)) == 7
+        assert session.scalar(select(Device.last_seq).where(Device.code == device)) == 20

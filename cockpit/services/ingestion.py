@@ -10,7 +10,7 @@ from cockpit import bus
 from cockpit.services import operations
 from cockpit.services.alarms import evaluate_readings, now_utc
 from cockpit.services.operations import EventIn
-from data_access import iot
+from data_access import iot, readings
 from data_access.db import write_transaction
 from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_mqtt
 
@@ -36,13 +36,12 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
     acks: list[CommandAck] = []
     sightings: list[CameraEvent] = []
     rejects: list[Rejected] = []
+    kinds = {Telemetry: telemetry, Status: statuses, CommandAck: acks, CameraEvent: sightings, Rejected: rejects}
     for item in items:
-        {Telemetry: telemetry, Status: statuses, CommandAck: acks, CameraEvent: sightings, Rejected: rejects}[
-            type(item)
-        ].append(item)
+        kinds[type(item)].append(item)
     report = IngestReport()
     with write_transaction(url) as session:
-        result = iot.store_telemetry(session, telemetry, now)
+        result = readings.store(session, telemetry, now)
         rejects += [Rejected(f"unknown device {t.device_code!r}", f"seq={t.seq}") for t in result.unknown]
         report.statuses = iot.apply_status(session, statuses)
         for ack in acks:
@@ -55,7 +54,7 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
         events = [EventIn(e.event_id, e.camera_code, e.type, e.confidence, e.ts, e.lon, e.lat) for e in sightings]
         events += [
             EventIn(f"alarm-{a['id']}", a["code"], FAULTS[a["type"]], 1.0, a["raised_at"], a["lon"], a["lat"])
-            for a in iot.alarm_sources(session, evaluation.raised)
+            for a in (iot.alarm_sources(session, evaluation.raised) if evaluation.raised else [])
             if a["type"] in FAULTS
         ]
         report.cases_filed = operations.ingest_events(session, url, events, now) if events else []
@@ -69,4 +68,5 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
 
 
 def ingest_mqtt(url: str, messages: Iterable[tuple[str, bytes]], source: str = "mqtt") -> IngestReport:
-    return ingest(url, [parse_mqtt(topic, payload) for topic, payload in messages], source)
+    now = now_utc()
+    return ingest(url, [parse_mqtt(topic, payload, now) for topic, payload in messages], source)

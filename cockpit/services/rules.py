@@ -5,24 +5,23 @@ threshold seconds). A condition must hold for duration_s before it raises."""
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 KINDS = ("threshold", "rate", "offline")
 ANY_TYPE = "*"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
+    """A tuple, so it is cheap to make for every value and stored as it is."""
+
     breach_since: datetime | None = None
     last_value: float | None = None
     last_ts: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     state: State
     action: str | None  # "raise" | "clear" | None
     value: float | None = None
@@ -63,6 +62,26 @@ def evaluate(rule: dict[str, Any], state: State, value: float, ts: datetime) -> 
     since = state.breach_since or ts
     held = (ts - since).total_seconds() >= rule["duration_s"]
     return Outcome(State(since, value, ts), "raise" if held else None, measured)
+
+
+def run(rule: dict[str, Any], state: State, points: list[tuple[datetime, float]]) -> tuple[State, list[Outcome]]:
+    """Feed one device's new values in time order; returns the final state and the outcomes that raise or
+    clear. A threshold rule with no breach pending and no new breaching value — nearly every batch of a
+    quiet city — is decided in one pass without building a state per value."""
+    if rule["kind"] == "threshold" and state.breach_since is None:
+        fresh = points if state.last_ts is None else [p for p in points if p[0] >= state.last_ts]
+        breaches, limit = OPS[rule["op"]], rule["threshold"]
+        if fresh and not any(breaches(value, limit) for _, value in fresh):
+            ts, value = fresh[-1]
+            final = State(None, value, ts)
+            return final, [Outcome(final, "clear", value)]
+    outcomes = []
+    for ts, value in points:
+        outcome = evaluate(rule, state, value, ts)
+        state = outcome.state
+        if outcome.action:
+            outcomes.append(outcome)
+    return state, outcomes
 
 
 def offline_breach(rule: dict[str, Any], last_seen: datetime, now: datetime) -> bool:
