@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -42,11 +43,16 @@ def engine_for(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+@cache
+def _sessions(url: str, immediate: bool) -> sessionmaker[Session]:
+    engine = engine_for(url)
+    return sessionmaker(engine.execution_options(immediate=True) if immediate else engine, expire_on_commit=False)
+
+
 @contextmanager
 def transaction(url: str) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
-    factory = sessionmaker(engine_for(url), expire_on_commit=False)
-    with factory() as session, session.begin():
+    with _sessions(url, immediate=False)() as session, session.begin():
         yield session
 
 
@@ -54,6 +60,30 @@ def transaction(url: str) -> Iterator[Session]:
 def write_transaction(url: str) -> Iterator[Session]:
     """A unit of work that must not interleave with other writers (audit chain, dispatch): on SQLite it
     begins IMMEDIATE; on PostgreSQL the code inside takes the row or advisory locks it needs."""
-    factory = sessionmaker(engine_for(url).execution_options(immediate=True), expire_on_commit=False)
-    with factory() as session, session.begin():
+    with _writers_queue(url), _sessions(url, immediate=True)() as session, session.begin():
         yield session
+
+
+@contextmanager
+def _writers_queue(url: str) -> Iterator[None]:
+    """SQLite writers wait their turn on a file lock beside the database. Without it a waiting writer sleeps
+    in SQLite's busy handler (1, 2, 5, 10 … ms) and can keep losing the race to a busy ingestion process;
+    the kernel wakes a flock waiter the moment the lock is free. PostgreSQL needs nothing of the kind."""
+    lock_path = _writer_lock_path(url)
+    if lock_path is None:
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@cache
+def _writer_lock_path(url: str) -> str | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return f"{parsed.database}-writers"

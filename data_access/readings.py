@@ -34,10 +34,16 @@ class StoredReading(msgspec.Struct, frozen=True, gc=False):
 
 
 @dataclass
-class StoreResult:
-    stored: list[StoredReading] = field(default_factory=list)
-    duplicates: int = 0
+class Prepared:
+    """A batch made ready for the write transaction: everything here is built before the write lock is
+    taken, so a second ingestion process can prepare its batch while this one writes."""
+
+    readings: list[StoredReading] = field(default_factory=list)  # one per (device, seq) in the batch
+    duplicates: int = 0  # repeats within the batch
     unknown: list[Telemetry] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # the dialect's insert parameters, one per reading
+    seen: list[Any] = field(default_factory=list)  # the dialect's last-seen parameters, one per device
+    seen_before: dict[int, datetime | None] = field(default_factory=dict)  # device id -> newest ts stored
 
 
 def _sqlite(connection: Connection) -> bool:
@@ -59,104 +65,69 @@ def _parse_time(value: str | None) -> datetime | None:
 
 def device_index(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
     """code -> (id, type) of the known devices among codes."""
+    return {code: (device_id, kind) for code, (device_id, kind, _) in _devices(session, codes).items()}
+
+
+def _devices(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str, datetime | None]]:
     connection = session.connection()
     wanted = set(codes)
     if _sqlite(connection):
         rows = connection.exec_driver_sql(
-            "SELECT code, id, type FROM device WHERE code IN (SELECT value FROM json_each(?))", (_json(wanted),)
+            "SELECT code, id, type, last_seen FROM device WHERE code IN (SELECT value FROM json_each(?))",
+            (_json(wanted),),
         )
-    else:
-        rows = connection.execute(select(Device.code, Device.id, Device.type).where(Device.code.in_(wanted)))
-    return {code: (device_id, kind) for code, device_id, kind in rows}
+        return {code: (device_id, kind, _parse_time(seen)) for code, device_id, kind, seen in rows}
+    table = Device.__table__
+    rows = connection.execute(
+        select(table.c.code, table.c.id, table.c.type, table.c.last_seen).where(table.c.code.in_(wanted))
+    )
+    return {code: (device_id, kind, seen) for code, device_id, kind, seen in rows}
 
 
-def store(session: Session, items: list[Telemetry], received_at: datetime) -> StoreResult:
-    """Insert what is new; (device, seq) already stored counts as a duplicate and changes nothing."""
-    result = StoreResult()
-    index = device_index(session, {i.device_code for i in items})
+def prepare(session: Session, items: list[Telemetry], received_at: datetime) -> Prepared:
+    """Look the devices up and build the insert and last-seen parameters; reads only."""
+    prepared = Prepared()
+    if not items:
+        return prepared
+    index = _devices(session, {i.device_code for i in items})
+    prepared.seen_before = {device_id: seen for device_id, _, seen in index.values()}
     fresh: dict[Pair, StoredReading] = {}
+    latest: dict[int, StoredReading] = {}
     for item in items:
         known = index.get(item.device_code)
         if known is None:
-            result.unknown.append(item)
-        elif (known[0], item.seq) in fresh:
-            result.duplicates += 1
-        else:
-            fresh[(known[0], item.seq)] = StoredReading(
-                known[0], known[1], item.device_code, item.seq, item.ts, item.values
-            )
-    if not fresh:
-        return result
-    connection = session.connection()
-    insert = _insert_sqlite if _sqlite(connection) else _insert_postgresql
-    result.stored = insert(connection, list(fresh.values()), received_at)
-    result.duplicates += len(fresh) - len(result.stored)
-    _mark_seen(connection, result.stored)
-    return result
-
-
-def _insert_sqlite(connection: Connection, readings: list[StoredReading], received_at: datetime) -> list[StoredReading]:
-    """ON CONFLICT DO NOTHING skips a stored key. SQLite's executemany cannot return rows, so the count says
-    whether any were skipped, and only then do the row ids above the largest one before the insert say which
-    went in — safe because SQLite writers hold the database lock (BEGIN IMMEDIATE)."""
-    before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM reading").scalar_one()
-    received = sqlite_time(received_at)
-    cursor = connection.exec_driver_sql(
-        'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?) '
-        "ON CONFLICT (device_id, seq) DO NOTHING",
-        [(r.device_id, r.seq, sqlite_time(r.ts), orjson.dumps(r.values).decode(), received) for r in readings],
-    )
-    if cursor.rowcount == len(readings):
-        return readings
-    keys = set(connection.exec_driver_sql("SELECT device_id, seq FROM reading WHERE id > ?", (before,)).all())
-    return [r for r in readings if (r.device_id, r.seq) in keys]
-
-
-def _insert_postgresql(
-    connection: Connection, readings: list[StoredReading], received_at: datetime
-) -> list[StoredReading]:
-    table = Reading.__table__
-    statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq"])
-    rows = [
-        {
-            "device_id": r.device_id,
-            "seq": r.seq,
-            "ts": r.ts,
-            "values": orjson.dumps(r.values).decode(),
-            "received_at": received_at,
-        }
-        for r in readings
-    ]
-    keys = {tuple(k) for k in connection.execute(statement.returning(table.c.device_id, table.c.seq), rows)}
-    return [r for r in readings if (r.device_id, r.seq) in keys]
-
-
-def _mark_seen(connection: Connection, stored: list[StoredReading]) -> None:
-    """Each device's newest reading becomes its last-seen state; a late batch never moves it backwards."""
-    latest: dict[int, StoredReading] = {}
-    for reading in stored:
-        last = latest.get(reading.device_id)
-        if last is None or (reading.ts, reading.seq) >= (last.ts, last.seq):
-            latest[reading.device_id] = reading
-    if not latest:
-        return
-    if _sqlite(connection):
-        connection.exec_driver_sql(
-            "UPDATE device SET last_seen = ?, online = 1, last_seq = ?, last_values = ? "
-            "WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)",
-            [
-                (ts := sqlite_time(r.ts), r.seq, orjson.dumps(r.values).decode(), r.device_id, ts)
-                for r in latest.values()
-            ],
-        )
-        return
-    table = Device.__table__
-    connection.execute(
-        update(table).where(
-            table.c.id == bindparam("device_id"),
-            or_(table.c.last_seen.is_(None), table.c.last_seen <= bindparam("seen_at")),
-        ),
-        [
+            prepared.unknown.append(item)
+            continue
+        key = (known[0], item.seq)
+        if key in fresh:
+            prepared.duplicates += 1
+            continue
+        fresh[key] = reading = StoredReading(known[0], known[1], item.device_code, item.seq, item.ts, item.values)
+        last = latest.get(known[0])
+        if last is None or reading.ts > last.ts or (reading.ts == last.ts and reading.seq > last.seq):
+            latest[known[0]] = reading
+    prepared.readings = list(fresh.values())
+    if _sqlite(session.connection()):
+        received = sqlite_time(received_at)
+        prepared.rows = [
+            (r.device_id, r.seq, r.ts.isoformat(" ", "microseconds"), orjson.dumps(r.values).decode(), received)
+            for r in prepared.readings
+        ]
+        prepared.seen = [
+            (ts := sqlite_time(r.ts), r.seq, orjson.dumps(r.values).decode(), r.device_id, ts) for r in latest.values()
+        ]
+    else:
+        prepared.rows = [
+            {
+                "device_id": r.device_id,
+                "seq": r.seq,
+                "ts": r.ts,
+                "values": orjson.dumps(r.values).decode(),
+                "received_at": received_at,
+            }
+            for r in prepared.readings
+        ]
+        prepared.seen = [
             {
                 "device_id": r.device_id,
                 "seen_at": r.ts,
@@ -166,8 +137,52 @@ def _mark_seen(connection: Connection, stored: list[StoredReading]) -> None:
                 "last_values": orjson.dumps(r.values).decode(),
             }
             for r in latest.values()
-        ],
+        ]
+    return prepared
+
+
+def store(session: Session, prepared: Prepared) -> list[StoredReading]:
+    """Insert the prepared readings whose (device, seq) is not stored yet and return those; each device's
+    newest reading becomes its last-seen state, and a late batch never moves that backwards."""
+    if not prepared.readings:
+        return []
+    connection = session.connection()
+    if _sqlite(connection):
+        return _store_sqlite(connection, prepared)
+    table = Reading.__table__
+    statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq"])
+    returning = statement.returning(table.c.device_id, table.c.seq)
+    keys = {tuple(k) for k in connection.execute(returning, prepared.rows)}
+    devices = Device.__table__
+    connection.execute(
+        update(devices).where(
+            devices.c.id == bindparam("device_id"),
+            or_(devices.c.last_seen.is_(None), devices.c.last_seen <= bindparam("seen_at")),
+        ),
+        prepared.seen,
     )
+    return [r for r in prepared.readings if (r.device_id, r.seq) in keys]
+
+
+def _store_sqlite(connection: Connection, prepared: Prepared) -> list[StoredReading]:
+    """ON CONFLICT DO NOTHING skips a stored key. SQLite's executemany cannot return rows, so the count says
+    whether any were skipped, and only then do the row ids above the largest one before the insert say which
+    went in — safe because SQLite writers hold the database lock (BEGIN IMMEDIATE)."""
+    before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM reading").scalar_one()
+    cursor = connection.exec_driver_sql(
+        'INSERT INTO reading (device_id, seq, ts, "values", received_at) VALUES (?, ?, ?, ?, ?) '
+        "ON CONFLICT (device_id, seq) DO NOTHING",
+        prepared.rows,
+    )
+    connection.exec_driver_sql(
+        "UPDATE device SET last_seen = ?, online = 1, last_seq = ?, last_values = ? "
+        "WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)",
+        prepared.seen,
+    )
+    if cursor.rowcount == len(prepared.readings):
+        return prepared.readings
+    keys = set(connection.exec_driver_sql("SELECT device_id, seq FROM reading WHERE id > ?", (before,)).all())
+    return [r for r in prepared.readings if (r.device_id, r.seq) in keys]
 
 
 def rule_states(session: Session, pairs: Iterable[Pair]) -> dict[Pair, RuleStateRow]:
@@ -214,6 +229,16 @@ def save_rule_states(session: Session, states: dict[Pair, RuleStateRow]) -> None
             for (r, d), (since, value, ts) in states.items()
         ],
     )
+
+
+def delete_rule_states(session: Session, pairs: Iterable[Pair]) -> None:
+    gone = [{"rule_id": r, "device_id": d} for r, d in pairs]
+    if gone:
+        table = RuleState.__table__
+        session.connection().execute(
+            table.delete().where(table.c.rule_id == bindparam("rule_id"), table.c.device_id == bindparam("device_id")),
+            gone,
+        )
 
 
 def open_alarm_ids(session: Session, pairs: Iterable[Pair]) -> dict[Pair, int]:

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from operator import itemgetter
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from cockpit import bus
 from cockpit.actor import Actor
 from cockpit.services import audit, rules
-from data_access import iot, readings
+from data_access import iot
 from data_access.db import transaction, write_transaction
-from data_access.readings import StoredReading
 
 SYSTEM = "system"
 COMMAND_TIMEOUT_S = 30
@@ -43,51 +39,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def evaluate_readings(session: Session, stored: list[StoredReading], now: datetime) -> Evaluation:
-    """Run every enabled rule over the newly stored readings, each device's in time order, in the caller's
-    transaction. Readings are grouped per rule and device first, so the database is asked once per batch."""
-    result = Evaluation([], [])
-    if not stored:
-        return result
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for rule in iot.rules(session, enabled_only=True):
-        if rule["kind"] != "offline":
-            by_type.setdefault(rule["device_type"], []).append(rule)
-    generic = by_type.pop(rules.ANY_TYPE, [])
-    applicable = {kind: found + generic for kind, found in by_type.items()}
-    series: dict[tuple[int, int], list[tuple[datetime, float]]] = {}
-    rule_of: dict[int, dict[str, Any]] = {}
-    for reading in stored:
-        for rule in applicable.get(reading.device_type, generic):
-            value = reading.values.get(rule["metric"])
-            if value is not None:
-                series.setdefault((rule["id"], reading.device_id), []).append((reading.ts, value))
-                rule_of[rule["id"]] = rule
-    raw_states = readings.rule_states(session, series)
-    open_alarms = readings.open_alarm_ids(session, series)
-    changed: dict[tuple[int, int], rules.State] = {}
-    for pair, points in series.items():
-        rule = rule_of[pair[0]]
-        points.sort(key=itemgetter(0))
-        before = rules.State(*raw_states[pair]) if pair in raw_states else rules.State()
-        state, outcomes = rules.run(rule, before, points)
-        if state != before:
-            changed[pair] = state
-        for outcome in outcomes:
-            if outcome.action == "raise" and pair not in open_alarms:
-                alarm = _new_alarm(rule, pair[1], outcome.value, outcome.state.last_ts or now)
-                open_alarms[pair] = iot.add_alarm(session, alarm, now)
-                result.raised.append(open_alarms[pair])
-            elif outcome.action == "clear" and pair in open_alarms:
-                alarm_id = open_alarms.pop(pair)
-                resolved = {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM}
-                iot.change_alarm(session, alarm_id, "resolved", resolved, now)
-                result.resolved.append(alarm_id)
-    readings.save_rule_states(session, changed)
-    return result
-
-
-def _new_alarm(rule: dict[str, Any], device_id: int, value: float | None, at: datetime) -> dict[str, Any]:
+def new_alarm(rule: dict[str, Any], device_id: int, value: float | None, at: datetime) -> dict[str, Any]:
     return {
         "rule_id": rule["id"],
         "device_id": device_id,
@@ -142,7 +94,7 @@ def sweep(url: str, now: datetime | None = None) -> dict[str, int]:
             silent_ids = {d["id"] for d in silent}
             open_alarms = iot.open_alarms_of_rule(session, rule["id"])
             for device_id in silent_ids - set(open_alarms):
-                iot.add_alarm(session, _new_alarm(rule, device_id, None, now), now)
+                iot.add_alarm(session, new_alarm(rule, device_id, None, now), now)
                 raised += 1
             for device_id, alarm_row in open_alarms.items():
                 if device_id not in silent_ids:

@@ -3,7 +3,10 @@ waterlogging, manhole covers, lamps, noise, silence) and editing them, audited, 
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
 from cockpit.services import audit, rules
@@ -12,6 +15,8 @@ from data_access import iot
 from data_access.db import transaction, write_transaction
 
 EDITABLE = ("threshold", "duration_s", "severity", "escalate_after_s", "enabled", "op")
+ACTIVE_TTL_S = 1.0  # how soon another process's ingestion sees a rule edit; the editing process sees it at once
+_active: dict[str, tuple[float, list[dict[str, Any]]]] = {}
 
 # (name, name_en, device_type, kind, metric, op, threshold, duration_s, severity, escalate_after_s)
 DEFAULTS = (
@@ -129,7 +134,18 @@ def ensure_defaults(url: str, actor: Actor) -> int:
         ]
         iot.add_rules(session, values)
         audit.record(session, actor, "rule.defaults", "rules", after={"count": len(values)})
+    _active.pop(url, None)
     return len(values)
+
+
+def active(url: str, session: Session) -> list[dict[str, Any]]:
+    """The enabled rules as ingestion asks for them, every batch: kept for a second, not re-read each time."""
+    cached = _active.get(url)
+    if cached is not None and time.monotonic() - cached[0] < ACTIVE_TTL_S:
+        return cached[1]
+    found = iot.rules(session, enabled_only=True)
+    _active[url] = (time.monotonic(), found)
+    return found
 
 
 def all_rules(url: str) -> list[dict[str, Any]]:
@@ -154,4 +170,5 @@ def update(url: str, actor: Actor, rule_id: int, changes: dict[str, Any]) -> lis
         audit.record(
             session, actor, "rule.update", f"rule:{rule_id}", before={k: before[k] for k in changes}, after=changes
         )
+    _active.pop(url, None)
     return []

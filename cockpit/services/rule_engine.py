@@ -1,0 +1,101 @@
+"""Rules over incoming readings. The work is split around the write lock: before it, readings are grouped
+per (rule, device) and evaluated against the rule states as they were read; inside it, the states are read
+again and only a pair whose state moved meanwhile (another ingestion process got there first) is evaluated
+again. So a second ingestion process can evaluate its batch while this one writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cockpit.services import rules
+from cockpit.services.alarms import SYSTEM, Evaluation, new_alarm
+from data_access import iot, readings
+from data_access.readings import Pair, RuleStateRow, StoredReading
+
+Result = tuple[rules.State, list[rules.Outcome]]
+
+
+@dataclass
+class RulePlan:
+    rules: dict[int, dict[str, Any]] = field(default_factory=dict)
+    series: dict[Pair, list[tuple[datetime, float]]] = field(default_factory=dict)
+    states: dict[Pair, RuleStateRow] = field(default_factory=dict)  # as read when planning
+    results: dict[Pair, Result] = field(default_factory=dict)
+
+
+def group(
+    active: list[dict[str, Any]], stored: list[StoredReading], seen_before: dict[int, datetime | None]
+) -> RulePlan:
+    """Which enabled rules each reading feeds, each device's values in time order. A reading older than the
+    newest one already stored for its device arrived late: it is kept, but it does not drive alarms."""
+    plan = RulePlan()
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for rule in active:
+        if rule["kind"] != "offline":
+            by_type.setdefault(rule["device_type"], []).append(rule)
+    generic = by_type.pop(rules.ANY_TYPE, [])
+    applicable = {kind: found + generic for kind, found in by_type.items()}
+    for reading in stored:
+        newest = seen_before.get(reading.device_id)
+        if newest is not None and reading.ts < newest:
+            continue
+        for rule in applicable.get(reading.device_type, generic):
+            value = reading.values.get(rule["metric"])
+            if value is not None:
+                plan.series.setdefault((rule["id"], reading.device_id), []).append((reading.ts, value))
+                plan.rules[rule["id"]] = rule
+    for points in plan.series.values():
+        points.sort(key=itemgetter(0))
+    return plan
+
+
+def evaluate(plan: RulePlan, states: dict[Pair, RuleStateRow]) -> RulePlan:
+    """Run every planned series from the given states; pure, so it runs before the write lock."""
+    plan.states = states
+    plan.results = {pair: _run(plan, pair, states) for pair in plan.series}
+    return plan
+
+
+def _run(plan: RulePlan, pair: Pair, states: dict[Pair, RuleStateRow]) -> Result:
+    before = rules.State(*states[pair]) if pair in states else rules.State()
+    return rules.run(plan.rules[pair[0]], before, plan.series[pair])
+
+
+def settle(session: Session, plan: RulePlan, now: datetime) -> Evaluation:
+    """In the caller's write transaction: raise at most one open alarm per rule and device, resolve it when
+    the condition clears, keep the states. A threshold rule keeps a state only while a breach is pending
+    (all a sustained-for condition needs), so a quiet city neither reads nor writes rule states."""
+    result = Evaluation([], [])
+    if not plan.series:
+        return result
+    current = readings.rule_states(session, plan.series)
+    open_alarms = readings.open_alarm_ids(session, plan.series)
+    changed: dict[Pair, rules.State] = {}
+    cleared: list[Pair] = []
+    for pair in plan.series:
+        rule = plan.rules[pair[0]]
+        moved = current.get(pair) != plan.states.get(pair) or pair not in plan.results
+        state, outcomes = _run(plan, pair, current) if moved else plan.results[pair]
+        before_since = current[pair][0] if pair in current else None
+        if rule["kind"] != "threshold" or state.breach_since not in (None, before_since):
+            changed[pair] = state
+        elif state.breach_since is None and pair in current:
+            cleared.append(pair)
+        for outcome in outcomes:
+            if outcome.action == "raise" and pair not in open_alarms:
+                alarm = new_alarm(rule, pair[1], outcome.value, outcome.state.last_ts or now)
+                open_alarms[pair] = iot.add_alarm(session, alarm, now)
+                result.raised.append(open_alarms[pair])
+            elif outcome.action == "clear" and pair in open_alarms:
+                alarm_id = open_alarms.pop(pair)
+                resolved = {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM}
+                iot.change_alarm(session, alarm_id, "resolved", resolved, now)
+                result.resolved.append(alarm_id)
+    readings.save_rule_states(session, changed)
+    readings.delete_rule_states(session, cleared)
+    return result
