@@ -76,7 +76,7 @@ def _devices(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str
             "SELECT code, id, type, last_seen FROM device WHERE code IN (SELECT value FROM json_each(?))",
             (_json(wanted),),
         )
-        return {code: (device_id, kind, _parse_time(seen)) for code, device_id, kind, seen in rows}
+        return {code: (device_id, kind, _parse_time(seen)) for code, device_id, kind, seen in rows.all()}
     table = Device.__table__
     rows = connection.execute(
         select(table.c.code, table.c.id, table.c.type, table.c.last_seen).where(table.c.code.in_(wanted))
@@ -198,7 +198,9 @@ def rule_states(session: Session, pairs: Iterable[Pair]) -> dict[Pair, RuleState
             (_json(rule_ids), _json(device_ids)),
         )
         return {
-            (r, d): (_parse_time(since), value, _parse_time(ts)) for r, d, since, value, ts in rows if (r, d) in wanted
+            (r, d): (_parse_time(since), value, _parse_time(ts))
+            for r, d, since, value, ts in rows.all()
+            if (r, d) in wanted
         }
     table = RuleState.__table__
     query = select(table).where(and_(table.c.rule_id.in_(rule_ids), table.c.device_id.in_(device_ids)))
@@ -260,4 +262,4 @@ def open_alarm_ids(session: Session, pairs: Iterable[Pair]) -> dict[Pair, int]:
                 table.c.status.in_(OPEN), table.c.device_id.in_(device_ids)
             )
         )
-    return {(r, d): alarm_id for alarm_id, r, d in rows if (r, d) in wanted}
+    return {(r, d): alarm_id for alarm_id, r, d in rows.all() if (r, d) in wanted}

@@ -97,3 +97,32 @@ def test_arbitrary_json_never_raises(value):
         return
     parsed = mqtt(body)
     assert isinstance(parsed, Telemetry | Rejected)
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "seq": st.integers(min_value=-2, max_value=2**54) | st.booleans() | st.floats() | st.text(max_size=3),
+            "ts": st.sampled_from(
+                ["2026-11-24T05:59:00Z", "2026-11-24T05:59:00.5Z", "2026-11-24T05:59:00+08:00", "2026-11-24", "Z"]
+            )
+            | st.text(max_size=30),
+            "values": st.dictionaries(
+                st.sampled_from(["pm25", "noise_db", "lamp_on", "bogus"]) | st.text(max_size=5),
+                st.floats(allow_nan=False) | st.integers() | st.booleans() | st.text(max_size=3) | st.none(),
+                max_size=3,
+            )
+            | st.none(),
+        },
+    )
+)
+def test_fast_path_accepts_nothing_the_careful_path_refuses(body):
+    """The typed fast path is only a shortcut: whatever it accepts, the careful path accepts identically."""
+    from data_access.ingest import FUTURE_SLACK, _fast_telemetry, _parse_careful
+
+    topic, payload = "city/iot/wanliu_aq/telemetry", orjson.dumps(body)
+    fast = _fast_telemetry(topic, payload, NOW + FUTURE_SLACK)
+    if fast is not None:
+        assert _parse_careful(topic, payload, NOW) == fast
+    assert _fast_telemetry(topic, orjson.dumps(GOOD), NOW + FUTURE_SLACK) == mqtt(GOOD)

@@ -13,7 +13,7 @@ from cockpit.services.alarms import now_utc
 from cockpit.services.operations import EventIn
 from data_access import iot, readings
 from data_access.db import transaction, write_transaction
-from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_mqtt
+from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_batch
 
 FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"}  # component alarms that are cases too
 
@@ -87,4 +87,4 @@ def steady_state() -> None:
 
 def ingest_mqtt(url: str, messages: Iterable[tuple[str, bytes]], source: str = "mqtt") -> IngestReport:
     now = now_utc()
-    return ingest(url, [parse_mqtt(topic, payload, now) for topic, payload in messages], source)
+    return ingest(url, parse_batch(messages, now), source)

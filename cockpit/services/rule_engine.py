@@ -34,22 +34,27 @@ def group(
     """Which enabled rules each reading feeds, each device's values in time order. A reading older than the
     newest one already stored for its device arrived late: it is kept, but it does not drive alarms."""
     plan = RulePlan()
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    by_type: dict[str, list[tuple[int, str]]] = {}
     for rule in active:
         if rule["kind"] != "offline":
-            by_type.setdefault(rule["device_type"], []).append(rule)
+            by_type.setdefault(rule["device_type"], []).append((rule["id"], rule["metric"]))
+            plan.rules[rule["id"]] = rule
     generic = by_type.pop(rules.ANY_TYPE, [])
     applicable = {kind: found + generic for kind, found in by_type.items()}
+    series = plan.series
     for reading in stored:
         newest = seen_before.get(reading.device_id)
         if newest is not None and reading.ts < newest:
             continue
-        for rule in applicable.get(reading.device_type, generic):
-            value = reading.values.get(rule["metric"])
+        for rule_id, metric in applicable.get(reading.device_type, generic):
+            value = reading.values.get(metric)
             if value is not None:
-                plan.series.setdefault((rule["id"], reading.device_id), []).append((reading.ts, value))
-                plan.rules[rule["id"]] = rule
-    for points in plan.series.values():
+                points = series.get((rule_id, reading.device_id))
+                if points is None:
+                    series[(rule_id, reading.device_id)] = [(reading.ts, value)]
+                else:
+                    points.append((reading.ts, value))
+    for points in series.values():
         points.sort(key=itemgetter(0))
     return plan
 
