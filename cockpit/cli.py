@@ -144,6 +144,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from cockpit import supervisor
     from cockpit.services.live import ingest_forever
 
     settings = load_settings()
@@ -153,9 +154,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(f"ingesting {settings.mqtt_url} as {args.client_id}", flush=True)
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    print(f"ingesting {settings.mqtt_url} as {args.client_id} with {args.workers} process(es)", flush=True)
     try:
-        ingest_forever(settings.database_url, settings.mqtt_url, stop, client_id=args.client_id)
+        if args.workers == 1:
+            ingest_forever(settings.database_url, settings.mqtt_url, stop, client_id=args.client_id)
+        else:
+            supervisor.run(settings.database_url, settings.mqtt_url, args.client_id, args.workers, stop)
     except KeyboardInterrupt:
         stop.set()
     return 0
@@ -203,6 +210,9 @@ def parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="consume MQTT into storage (at-least-once in, exactly-once stored)")
     ingest.add_argument("--client-id", default="cockpit-ingest", help="MQTT client id of the persistent session")
+    ingest.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the subscription ($share/<client-id>/…)"
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     user = sub.add_parser("user", help="manage people and their roles")

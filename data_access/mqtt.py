@@ -41,9 +41,14 @@ def consume(
     batch_wait: float = 0.05,
     subscriptions: tuple[str, ...] = SUBSCRIPTIONS,
     idle: Callable[[], None] | None = None,
+    share: str | None = None,
 ) -> None:
     """Run until `stop` is set. `handle` stores a batch and returns only after commit; then it is acked.
-    If `handle` raises, nothing of the batch is acked and the broker redelivers it after reconnect."""
+    If `handle` raises, nothing of the batch is acked and the broker redelivers it after reconnect. With
+    `share`, the topics are subscribed as an MQTT shared subscription ($share/<share>/…), so the broker
+    hands each message to one of the consumers of that group."""
+    if share is not None:
+        subscriptions = tuple(f"$share/{share}/{topic}" for topic in subscriptions)
     host, port = broker_address(url)
     inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
     client = _client(client_id, clean=False, manual_ack=True)

@@ -4,6 +4,7 @@ restart and a kill -9 of the consumer, and keeps going past hostile payloads."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,10 +25,10 @@ DEVICES = [f"110108-noise-{n:05d}" for n in range(1, 11)]
 TOTAL = 10_000
 
 
-def start_consumer(db_url: str, broker_url: str, log: Path) -> subprocess.Popen:
+def start_consumer(db_url: str, broker_url: str, log: Path, workers: int = 1) -> subprocess.Popen:
     env = os.environ | {"COCKPIT_DATABASE_URL": db_url, "COCKPIT_MQTT_URL": broker_url}
     return subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "ingest", "--client-id", "test-ingest"],
+        [sys.executable, "-m", "cockpit.cli", "ingest", "--client-id", "test-ingest", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=log.open("a"),
@@ -107,6 +108,47 @@ def test_ten_thousand_readings_exactly_once_through_restart_and_kill(mosquitto, 
         sender.close()
         consumer.terminate()
         consumer.wait(timeout=20)
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The ingestion processes the supervisor started (its spawned children, not multiprocessing's helpers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command and b"resource_tracker" not in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_two_workers_share_the_subscription_and_survive_a_kill(mosquitto, city_db, tmp_path):
+    """`cockpit ingest --workers 2`: the broker splits the stream between two processes; one is killed -9
+    mid-stream and started again by the supervisor; every reading is still stored exactly once."""
+    total = 4000
+    log = tmp_path / "ingest.log"
+    consumer = start_consumer(city_db, mosquitto.url, log, workers=2)
+    sender = Sender(mosquitto.port)
+    try:
+        assert wait_for(lambda: len(worker_pids(consumer.pid)) == 2, 30), log.read_text()
+        time.sleep(2)
+        sender.send(range(0, 2000))
+        assert wait_for(lambda: stored(city_db)[0] > 500, 30), log.read_text()
+        os.kill(worker_pids(consumer.pid)[0], signal.SIGKILL)
+        sender.send(range(2000, total))
+        assert wait_for(lambda: stored(city_db)[0] >= total, 120), (stored(city_db), log.read_text()[-2000:])
+        time.sleep(2)
+        assert stored(city_db) == (total, total)
+    finally:
+        sender.close()
+        consumer.terminate()
+        consumer.wait(timeout=30)
+    text = log.read_text()
+    assert "exited with -9; starting it again" in text
+    counts = [int(n) for n in re.findall(r"stopped after storing (\d+) readings", text)]
+    assert len(counts) == 2 and all(n > 0 for n in counts), text  # the broker gave both of them work
 
 
 def test_hostile_payloads_are_quarantined_and_the_consumer_goes_on(mosquitto, city_db, tmp_path):

@@ -88,16 +88,33 @@ def simulate(
     report(f"simulation stopped after {time.monotonic() - started:.0f} s, {sent} messages")
 
 
-def ingest_forever(url: str, mqtt_url: str, stop: threading.Event, client_id: str = "cockpit-ingest") -> None:
-    """Consume the broker into storage; between batches, sweep and relay commands to the devices."""
-    relay = mqtt.Publisher(mqtt_url, f"{client_id}-relay")
+def ingest_forever(
+    url: str,
+    mqtt_url: str,
+    stop: threading.Event,
+    client_id: str = "cockpit-ingest",
+    share: str | None = None,
+    housekeeping: bool = True,
+) -> int:
+    """Consume the broker into storage; between batches, sweep and relay commands to the devices (in one
+    process only when several share the subscription). Returns how many readings it stored."""
+    relay = mqtt.Publisher(mqtt_url, f"{client_id}-relay") if housekeeping else None
+    stored = 0
+
+    def handle(batch: list[tuple[str, bytes]]) -> None:
+        nonlocal stored
+        stored += ingestion.ingest_mqtt(url, batch).stored
 
     def idle() -> None:
         alarms.sweep(url)
-        commands.relay(url, relay.publish)
-        relay.flush(timeout=5)
+        if relay:
+            commands.relay(url, relay.publish)
+            relay.flush(timeout=5)
 
+    ingestion.steady_state()
     try:
-        mqtt.consume(mqtt_url, lambda batch: ingestion.ingest_mqtt(url, batch), stop, client_id=client_id, idle=idle)
+        mqtt.consume(mqtt_url, handle, stop, client_id=client_id, idle=idle if housekeeping else None, share=share)
     finally:
-        relay.close()
+        if relay:
+            relay.close()
+    return stored
