@@ -1,5 +1,6 @@
 """The one ingestion path for MQTT, HTTP and the in-process simulator: validate, store new readings once,
-quarantine the rest with a reason, run the rules, all in one transaction per batch."""
+quarantine the rest with a reason, run the rules. What only reads happens before the write lock; the writes
+of a batch are one transaction."""
 
 from __future__ import annotations
 
