@@ -31,8 +31,9 @@ class RulePlan:
 def group(
     active: list[dict[str, Any]], stored: list[StoredReading], seen_before: dict[int, datetime | None]
 ) -> RulePlan:
-    """Which enabled rules each reading feeds, each device's values in time order. A reading older than the
-    newest one already stored for its device arrived late: it is kept, but it does not drive alarms."""
+    """Which enabled rules each reading feeds, each device's values in time order. A reading older than its
+    device's last sign of life before this batch (a reading or a heartbeat) arrived late: it is kept, but
+    it does not drive alarms, which have already moved past it."""
     plan = RulePlan()
     by_type: dict[str, list[tuple[int, str]]] = {}
     for rule in active:
