@@ -8,8 +8,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from data_access.ingest import CommandAck, Rejected, Status
@@ -54,11 +52,6 @@ def totals(session: Session) -> dict[str, int]:
 
 
 # readings -------------------------------------------------------------------------------------------
-
-
-def _insert(session: Session, table):
-    dialect = session.get_bind().dialect.name
-    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 def apply_status(session: Session, statuses: list[Status]) -> int:
@@ -109,10 +102,6 @@ def quarantine_summary(session: Session, recent: int = 20) -> dict[str, Any]:
             for q in rows
         ],
     }
-
-
-def reading_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Reading)) or 0
 
 
 def device_history(session: Session, device_id: int, limit: int = 200) -> list[dict[str, Any]]:
