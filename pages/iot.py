@@ -145,7 +145,7 @@ def layout(**_query: str) -> html.Div:
                     panel(
                         t("iot.search", lang),
                         dcc.Input(
-                            id=ids.IOT_SEARCH, placeholder=t("iot.search", lang), debounce=True, className="search"
+                            id=ids.IOT_SEARCH, placeholder=t("iot.search", lang), debounce=0.3, className="search"
                         ),
                         dcc.Dropdown(
                             id=ids.IOT_TYPE,

@@ -25,8 +25,8 @@ def layout(**_query: str) -> html.Div:
                 html.Div(
                     className="toolbar",
                     children=[
-                        dcc.Input(id=ids.SUPPORT_ACTION, placeholder=t("support.filter_action", lang), debounce=True),
-                        dcc.Input(id=ids.SUPPORT_ACTOR, placeholder=t("support.filter_actor", lang), debounce=True),
+                        dcc.Input(id=ids.SUPPORT_ACTION, placeholder=t("support.filter_action", lang), debounce=0.3),
+                        dcc.Input(id=ids.SUPPORT_ACTOR, placeholder=t("support.filter_actor", lang), debounce=0.3),
                         html.Button(t("support.verify", lang), id=ids.SUPPORT_VERIFY),
                         html.Button(t("support.export", lang), id=ids.SUPPORT_EXPORT),
                         html.Span(id=ids.SUPPORT_CHAIN, className="chain"),
