@@ -260,7 +260,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "metric.pm10": ("PM10 (µg/m³)", "PM10 (µg/m³)"),
     "metric.so2": ("SO₂ (µg/m³)", "SO₂ (µg/m³)"),
     "metric.no2": ("NO₂ (µg/m³)", "NO₂ (µg/m³)"),
-    "metric.co": ("CO (µg/m³)", "CO (µg/m³)"),
+    "metric.co": ("CO (mg/m³)", "CO (mg/m³)"),
     "metric.o3": ("O₃ (µg/m³)", "O₃ (µg/m³)"),
     "metric.temp": ("气温 (°C)", "Temperature (°C)"),
     "metric.level_cm": ("积水深度 (cm)", "Water level (cm)"),

@@ -74,6 +74,14 @@ def test_readings_update_the_device_and_its_history(city_db):
     assert device["online"] is True
 
 
+def test_carbon_monoxide_is_shown_in_mg_per_cubic_metre(city_db):
+    body = {"ts": datetime.now(UTC).isoformat(), "seq": 1, "values": {"co": 1500.0, "pm25": 90.0}}
+    ingestion.ingest_mqtt(city_db, [("city/iot/wanliu_aq/telemetry", orjson.dumps(body))])
+    device = devices.detail(city_db, "wanliu_aq")
+    assert device["last_values"] == {"co": 1.5, "pm25": 90.0}
+    assert device["history"][-1]["values"] == {"co": 1.5, "pm25": 90.0}
+
+
 def test_command_pending_sent_acknowledged(city_db):
     lamp = "110108-street_lamp-00001"
     command_id = commands.issue(city_db, DUTY, lamp, "switch_on")

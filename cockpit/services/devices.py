@@ -9,6 +9,13 @@ from data_access.db import transaction
 
 MAX_RESULTS = 50
 HISTORY = 240
+# metric -> factor to the unit people read it in: CO is stored in µg/m³ as the UCI series gives it, and shown
+# in mg/m³ as Chinese reports (HJ 633) give it, which also keeps it on the same chart scale as the others
+DISPLAY_SCALE = {"co": 0.001}
+
+
+def for_display(values: dict[str, float]) -> dict[str, float]:
+    return {name: value * DISPLAY_SCALE.get(name, 1) for name, value in values.items()}
 
 
 def search(url: str, text: str | None, device_type: str | None) -> list[dict[str, Any]]:
@@ -25,7 +32,13 @@ def detail(url: str, code: str) -> dict[str, Any] | None:
         history = iot.device_history(session, device["id"], HISTORY)
         device_alarms = iot.alarms(session, None, limit=10, device_id=device["id"])
         commands = iot.device_commands(session, device["id"])
-    return device | {"history": history, "alarms": device_alarms, "commands": commands}
+    history = [row | {"values": for_display(row["values"])} for row in history]
+    return device | {
+        "last_values": for_display(device["last_values"]),
+        "history": history,
+        "alarms": device_alarms,
+        "commands": commands,
+    }
 
 
 def quarantine(url: str, recent: int = 30) -> dict[str, Any]:
