@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -70,15 +71,21 @@ def _writers_queue(url: str) -> Iterator[None]:
     in SQLite's busy handler (1, 2, 5, 10 … ms) and can keep losing the race to a busy ingestion process;
     the kernel wakes a flock waiter the moment the lock is free. PostgreSQL needs nothing of the kind."""
     lock_path = _writer_lock_path(url)
-    if lock_path is None:
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    if lock_path is None or lock_path in held:  # a writer nested in this thread's own: SQLite will refuse it
         yield
         return
     with open(lock_path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        held.add(lock_path)
         try:
             yield
         finally:
+            held.discard(lock_path)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_held = threading.local()
 
 
 @cache

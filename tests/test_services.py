@@ -43,3 +43,36 @@ def test_devices_layer_says_which_are_generated(city_url):
 def test_unknown_layer_is_a_key_error(city_url):
     with pytest.raises(KeyError):
         basemap.layer_json(city_url, "secrets")
+
+
+def test_sqlite_writers_queue_across_threads_but_not_on_themselves(tmp_path):
+    """Writers wait their turn on the file lock; a writer nested in its own thread does not wait on itself
+    (SQLite then refuses it after its busy timeout instead of the thread hanging for ever)."""
+    import threading
+    import time
+
+    from data_access.db import _writers_queue
+
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    order: list[str] = []
+    nested = threading.Event()
+
+    def first() -> None:
+        with _writers_queue(url):
+            with _writers_queue(url):
+                nested.set()
+            time.sleep(0.3)
+            order.append("first done")
+
+    def second() -> None:
+        with _writers_queue(url):
+            order.append("second in")
+
+    a = threading.Thread(target=first, daemon=True)
+    a.start()
+    assert nested.wait(5)
+    b = threading.Thread(target=second, daemon=True)
+    b.start()
+    a.join(5)
+    b.join(5)
+    assert order == ["first done", "second in"]
