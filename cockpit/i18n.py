@@ -23,6 +23,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误，或账号已停用", "Wrong username or password, or the account is disabled"),
+    "login.throttled": (
+        "登录失败次数过多，请 {minutes} 分钟后再试",
+        "Too many failed sign-ins: try again in {minutes} min",
+    ),
     # roles
     "role.leader": ("领导", "Leader"),
     "role.duty_officer": ("值班员", "Duty officer"),

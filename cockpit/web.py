@@ -4,6 +4,7 @@ language switch."""
 from __future__ import annotations
 
 import gzip
+import math
 from urllib.parse import urlsplit
 
 import flask
@@ -12,7 +13,7 @@ from flask_caching import Cache
 
 from cockpit import auth, context
 from cockpit.i18n import COOKIE, LANGS, t
-from cockpit.services import audit, basemap, users
+from cockpit.services import audit, basemap, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
 LIVE_TTL = 3  # device status and station readings follow the live city
@@ -49,6 +50,11 @@ def login():
         return _login_page()
     url = context.settings().database_url
     username = flask.request.form.get("username", "")[:64]
+    wait = throttle.wait_seconds(url, username, flask.request.remote_addr)
+    if wait:
+        audit.record_alone(url, auth.current_actor(), "login.throttled", f"user:{username}")
+        page, status = _login_page(t("login.throttled", context.lang(), minutes=math.ceil(wait / 60)), username, 429)
+        return page, status, {"Retry-After": str(wait)}
     user = users.authenticate(url, username, flask.request.form.get("password", ""))
     if user is None:
         audit.record_alone(url, auth.current_actor(), "login.failed", f"user:{username}")

@@ -124,6 +124,16 @@ def audit_rows(
     return [{c: getattr(r, c) for c in ("id", *AUDIT_FIELDS, "prev_hash", "hash")} for r in session.scalars(query)]
 
 
+def failed_sign_ins(session: Session, since: datetime) -> list[tuple[datetime, str | None, str | None]]:
+    """(time, object, source address) of each failed sign-in since `since`, found through the ts index."""
+    rows = session.execute(
+        select(AuditLog.ts, AuditLog.object, AuditLog.source_ip).where(
+            AuditLog.ts >= since, AuditLog.action == "login.failed"
+        )
+    )
+    return [tuple(row) for row in rows]
+
+
 def audit_chain(session: Session) -> Iterator[dict[str, Any]]:
     """Every row oldest first, streamed, for verification."""
     rows = session.execute(select(AuditLog).order_by(AuditLog.id).execution_options(yield_per=5000)).scalars()
