@@ -18,6 +18,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "app.role": ("角色", "Role"),
     "app.denied": ("当前角色无权访问此页面", "Your role may not open this page"),
     # sign-in
+    "wall.open": ("大屏", "Wall"),
+    "wall.title": (
+        "大屏轮播：全屏、无导航，按顺序轮换本账号可见的各场景",
+        "Video-wall mode: full screen, no navigation, the scenarios this account may see in turn",
+    ),
+    "wall.next": ("下一屏", "Next"),
     "login.title": ("登录", "Sign in"),
     "login.username": ("用户名", "Username"),
     "login.password": ("密码", "Password"),

@@ -52,6 +52,14 @@ def header(
                 ],
             ),
             html.Div(
+                className="wall-bar",
+                children=[
+                    html.Span(t("wall.next", lang), className="wall-next-label"),
+                    html.Span(id="wall-next"),
+                    html.Div(id="wall-progress", className="wall-progress"),
+                ],
+            ),
+            html.Div(
                 className="shell-right",
                 children=[
                     html.A(
@@ -68,6 +76,9 @@ def header(
                         children=[html.Span(t("live.sim_clock", lang)), html.Span(id="sim-clock")],
                     ),
                     html.Time(id="clock", title=t("app.clock_title", lang)),
+                    html.A(t("wall.open", lang), href="/wall", className="wall-link", title=t("wall.title", lang))
+                    if who
+                    else None,
                     html.A(
                         t("app.switch", lang),
                         href=f"/lang/{other}",

@@ -17,6 +17,7 @@ from cockpit.services import audit, basemap, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
 LIVE_TTL = 3  # device status and station readings follow the live city
+WALL_SECONDS = (5, 45, 600)  # shortest, usual and longest time one scenario stays on the wall
 
 blueprint = flask.Blueprint("cockpit_web", __name__, template_folder="templates")
 cache = Cache()
@@ -74,6 +75,16 @@ def logout():
     flask_login.logout_user()
     flask.session.clear()
     return flask.redirect(flask.url_for("cockpit_web.login"))
+
+
+@blueprint.get("/wall")
+@auth.guard("view")
+def wall() -> flask.Response:
+    """The address a video wall is pointed at: the overview in wall mode, which then shows the scenarios this
+    account may see in turn (assets/wall.js), each for `every` seconds."""
+    low, usual, high = WALL_SECONDS
+    seconds = min(max(flask.request.args.get("every", usual, type=int), low), high)
+    return flask.redirect(f"/?wall={seconds}")
 
 
 @blueprint.get("/geo/<layer>.json")

@@ -39,3 +39,13 @@ def test_unknown_language_is_404(app_client):
 def test_default_layout_is_chinese(app_client):
     sign_in(app_client, "leader")
     assert "城市大脑管理驾驶舱" in app_client.get("/_dash-layout").get_data(as_text=True)
+
+
+def test_wall_address_opens_wall_mode_with_a_sane_interval(app_client):
+    assert app_client.get("/wall").headers["Location"].startswith("/login")
+    sign_in(app_client, "leader")
+    assert app_client.get("/wall").headers["Location"] == "/?wall=45"
+    assert app_client.get("/wall?every=20").headers["Location"] == "/?wall=20"
+    assert app_client.get("/wall?every=1").headers["Location"] == "/?wall=5"
+    assert app_client.get("/wall?every=99999").headers["Location"] == "/?wall=600"
+    assert app_client.get("/wall?every=soon").headers["Location"] == "/?wall=45"

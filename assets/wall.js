@@ -1,0 +1,39 @@
+/* Video-wall mode (/wall redirects to /?wall=N): no navigation, no scrolling, no pointer, and every N seconds
+   the next scenario this account may see (the header's own links, so the role decides). Each turn is a fresh
+   page load, so nothing builds up on a wall that runs for days. The next page is asked first: if it does not
+   answer, the wall stays where it is (its alarms keep arriving by push) and tries again a turn later. */
+(function () {
+  var seconds = parseInt(new URLSearchParams(window.location.search).get("wall"), 10);
+  if (!(seconds >= 5 && seconds <= 600)) { return; }
+  document.documentElement.classList.add("wall-mode");
+  var started = Date.now();
+  var asking = false;
+
+  function scenarios() {
+    return Array.prototype.map.call(document.querySelectorAll(".shell-nav a.nav-link"), function (a) {
+      return {path: a.getAttribute("href"), name: a.textContent};
+    });
+  }
+
+  function turn() {
+    var list = scenarios();
+    if (!list.length) { return; }  /* the header is not drawn yet */
+    var here = list.map(function (s) { return s.path; }).indexOf(window.location.pathname);
+    var next = list[(here + 1) % list.length];
+    var elapsed = Date.now() - started;
+    document.getElementById("wall-next").textContent = next.name;
+    document.getElementById("wall-progress").style.width = Math.min(100, elapsed / (seconds * 10)) + "%";
+    if (elapsed < seconds * 1000 || asking) { return; }
+    asking = true;
+    fetch(next.path, {credentials: "same-origin", redirect: "manual"}).then(function (answer) {
+      if (answer.ok) {
+        window.location.assign(next.path + "?wall=" + seconds);
+      } else {
+        started = Date.now();
+        asking = false;
+      }
+    }, function () { started = Date.now(); asking = false; });
+  }
+
+  setInterval(turn, 500);
+})();
