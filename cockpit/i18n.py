@@ -40,11 +40,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "role.analyst": ("数据专员", "Data analyst"),
     "role.admin": ("管理员", "Administrator"),
     # navigation
-    "nav.overview": ("城市总览", "City overview"),
-    "nav.support": ("应用支撑平台", "Application support"),
+    "nav.overview": ("城市总览", "Overview"),
+    "nav.support": ("应用支撑平台", "Support"),
     "nav.iot": ("物联感知平台", "IoT sensing"),
-    "nav.emergency": ("应急指挥", "Emergency command"),
-    "nav.operations": ("一网统管", "City operations"),
+    "nav.emergency": ("应急指挥", "Emergency"),
+    "nav.operations": ("一网统管", "Operations"),
     # city operations
     "ops.title": ("城市运行一网统管", "Unified city operations"),
     "ops.cases": ("案件（超期优先）", "Cases (overdue first)"),
