@@ -1,10 +1,10 @@
 """Entry point: builds the cockpit and exposes `server` for gunicorn (`gunicorn app:server`)."""
 
-import callbacks
+from callbacks import shell
 from cockpit.factory import create_app
 from pages import NOT_FOUND, PAGES
 
-app = create_app(PAGES, NOT_FOUND, callbacks.register)
+app = create_app(PAGES, NOT_FOUND, shell.register)
 server = app.server
 
 if __name__ == "__main__":

@@ -9,9 +9,14 @@
   var started = Date.now();
   var asking = false;
 
+  /* The rotation is the pages that declare a wall view and this account may see (the page contract puts
+     their paths on the header's wall bar); their names are the navigation's. */
   function scenarios() {
-    return Array.prototype.map.call(document.querySelectorAll(".shell-nav a.nav-link"), function (a) {
-      return {path: a.getAttribute("href"), name: a.textContent};
+    var bar = document.getElementById("wall-bar");
+    var paths = bar ? (bar.getAttribute("data-wall") || "").split(" ").filter(Boolean) : [];
+    return paths.map(function (path) {
+      var link = document.querySelector('.shell-nav a.nav-link[href="' + path + '"]');
+      return {path: path, name: link ? link.textContent : path};
     });
   }
 

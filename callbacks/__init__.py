@@ -1,10 +1,2 @@
-"""One module per page: thin wiring from inputs to services. Each exposes register(app)."""
-
-from callbacks import emergency, iot, operations, overview, shell, support
-
-MODULES = [shell, overview, operations, iot, emergency, support]
-
-
-def register(app) -> None:
-    for module in MODULES:
-        module.register(app)
+"""One module per page: thin wiring from inputs to services. Each exposes register(app); the page contract
+(cockpit.page.Page.callbacks) names which one a page uses, and `shell` wires what every page shares."""

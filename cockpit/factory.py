@@ -1,5 +1,6 @@
-"""The app factory: one Dash app over one Flask server, configured from Settings. Pages and callbacks are
-handed in by app.py so the core never imports the layers above it."""
+"""The app factory: one Dash app over one Flask server, configured from Settings. The pages (each a
+cockpit.page.Page) and the shell's callbacks are handed in by app.py so the core never imports the layers
+above it; everything about a page is read from its declaration."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_wtf.csrf import generate_csrf
 
 from cockpit import api, auth, context, push, security, web
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
 from cockpit.ui import denied, shell
@@ -25,9 +27,9 @@ def _cache_config(settings: Settings) -> dict[str, object]:
 
 
 def create_app(
-    pages: Sequence[ModuleType],
+    pages: Sequence[Page],
     not_found: ModuleType,
-    register_callbacks: Callable[[Dash], None],
+    register_shell: Callable[[Dash], None],
     settings: Settings | None = None,
 ) -> Dash:
     settings = settings or load_settings()
@@ -62,37 +64,42 @@ def create_app(
     security.csrf.exempt(api.blueprint)
 
     for page in pages:
-        dash.register_page(page.__name__, path=page.PATH, layout=_guarded(page), title=t(page.TITLE, settings.lang))
+        dash.register_page(page.name, path=page.path, layout=_guarded(page), title=t(page.title, settings.lang))
     dash.register_page(
         "not_found_404", path=not_found.PATH, layout=not_found.layout, title=t(not_found.TITLE, settings.lang)
     )
     app.layout = lambda: _shell(pages)
-    register_callbacks(app)
+    register_shell(app)
+    for page in pages:
+        page.callbacks(app)
     _register_scripts(app)
     security.install_headers(app, settings)
     return app
 
 
-def _shell(pages: Sequence[ModuleType]):
-    """The frame around every page, with only the navigation this viewer's role may use."""
-    nav = [(p.PATH, p.NAV) for p in pages if auth.allowed(p.PERMISSION)]
+def _shell(pages: Sequence[Page]):
+    """The frame around every page, with only the navigation this viewer's role may use and the wall's
+    rotation among the pages that declare a wall view."""
+    mine = [p for p in pages if auth.allowed(p.permission)]
+    nav = [(p.path, p.nav) for p in mine]
+    wall = [p.path for p in mine if p.wall]
     actor = auth.current_actor()
     who = None if actor.anonymous else (auth.display_name(), actor.role)
-    return shell(context.lang(), nav, who, generate_csrf() if who else "")
+    return shell(context.lang(), nav, who, generate_csrf() if who else "", wall)
 
 
-def _guarded(page: ModuleType) -> Callable[..., object]:
+def _guarded(page: Page) -> Callable[..., object]:
     """A page's layout only for roles with its permission; others get a notice and an audit row."""
 
     def layout(**query: str) -> object:
-        if auth.allowed(page.PERMISSION):
+        if auth.allowed(page.permission):
             return page.layout(**query)
         audit.record_alone(
             context.settings().database_url,
             auth.current_actor(),
             "access.denied",
-            f"page:{page.PATH}",
-            after={"permission": page.PERMISSION},
+            f"page:{page.path}",
+            after={"permission": page.permission},
         )
         return denied(context.lang())
 

@@ -30,7 +30,11 @@ def _account(lang: str, who: tuple[str, str] | None, csrf_token: str) -> list:
 
 
 def header(
-    lang: str, nav: Sequence[tuple[str, str]], who: tuple[str, str] | None = None, csrf_token: str = ""
+    lang: str,
+    nav: Sequence[tuple[str, str]],
+    who: tuple[str, str] | None = None,
+    csrf_token: str = "",
+    wall: Sequence[str] = (),
 ) -> html.Header:
     other = "en" if lang == "zh" else "zh"
     return html.Header(
@@ -53,6 +57,8 @@ def header(
             ),
             html.Div(
                 className="wall-bar",
+                id="wall-bar",
+                **{"data-wall": " ".join(wall)},
                 children=[
                     html.Span(t("wall.next", lang), className="wall-next-label"),
                     html.Span(id="wall-next"),
@@ -94,7 +100,11 @@ def header(
 
 
 def shell(
-    lang: str, nav: Sequence[tuple[str, str]], who: tuple[str, str] | None = None, csrf_token: str = ""
+    lang: str,
+    nav: Sequence[tuple[str, str]],
+    who: tuple[str, str] | None = None,
+    csrf_token: str = "",
+    wall: Sequence[str] = (),
 ) -> html.Div:
     return html.Div(
         className=f"shell lang-{lang}",
@@ -103,7 +113,7 @@ def shell(
             dcc.Location(id="url"),
             dcc.Store(id="alarm-feed"),
             dcc.Store(id="live-status"),
-            header(lang, nav, who, csrf_token),
+            header(lang, nav, who, csrf_token, wall),
             html.Main(dash.page_container, className="shell-main"),
         ],
     )

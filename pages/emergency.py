@@ -8,15 +8,12 @@ import uuid
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
 
+import callbacks.emergency
 from cockpit import auth, context, ids
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.services import basemap
 from cockpit.ui import panel, tab
-
-PATH = "/emergency"
-NAV = "nav.emergency"
-PERMISSION = "view"
-TITLE = "em.title"
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
 
@@ -267,3 +264,14 @@ def layout(**_query: str) -> html.Div:
             ),
         ],
     )
+
+
+PAGE = Page(
+    path="/emergency",
+    nav="nav.emergency",
+    title="em.title",
+    permission="view",
+    layout=layout,
+    callbacks=callbacks.emergency.register,
+    ready="#em-detail:not(:empty)",
+)

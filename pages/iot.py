@@ -6,15 +6,12 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
 
+import callbacks.iot
 from cockpit import auth, context, ids
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.services import basemap, rulebook
 from cockpit.ui import panel, tab
-
-PATH = "/platform/iot"
-NAV = "nav.iot"
-PERMISSION = "view"
-TITLE = "iot.title"
 
 DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
 RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
@@ -210,3 +207,14 @@ def layout(**_query: str) -> html.Div:
             ),
         ],
     )
+
+
+PAGE = Page(
+    path="/platform/iot",
+    nav="nav.iot",
+    title="iot.title",
+    permission="view",
+    layout=layout,
+    callbacks=callbacks.iot.register,
+    ready="#iot-kpis .kpi",
+)

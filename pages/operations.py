@@ -6,16 +6,13 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
+import callbacks.operations
 from cockpit import auth, context, ids
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.services import basemap
 from cockpit.services.operations import FLOW
 from cockpit.ui import panel
-
-PATH = "/operations"
-NAV = "nav.operations"
-PERMISSION = "view"
-TITLE = "ops.title"
 
 
 def _map() -> dl.Map:
@@ -66,6 +63,7 @@ def layout(**_query: str) -> html.Div:
         className="dispatch-actions" if can_export else "dispatch-actions hidden",
         children=[
             html.Button(t("ops.export_cases", lang), id=ids.OPS_EXPORT_CASES),
+            html.Button(t("ops.export_xlsx", lang), id=ids.OPS_EXPORT_XLSX),
             html.Button(t("ops.export_stats", lang), id=ids.OPS_EXPORT_STATS),
             html.Button(t("ops.daily_pdf", lang), id=ids.OPS_DAILY),
             dcc.Download(id=ids.OPS_DOWNLOAD),
@@ -118,3 +116,14 @@ def layout(**_query: str) -> html.Div:
             ),
         ],
     )
+
+
+PAGE = Page(
+    path="/operations",
+    nav="nav.operations",
+    title="ops.title",
+    permission="view",
+    layout=layout,
+    callbacks=callbacks.operations.register,
+    ready="#ops-kpis .kpi",
+)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
+import callbacks.overview
 from cockpit import context, ids
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.services import basemap
 from cockpit.ui import panel
-
-PATH = "/"
-NAV = "nav.overview"
-PERMISSION = "view"
-TITLE = "overview.title"
 
 # layer -> (visible at start, style or function, hideout)
 POLYGON = {"weight": 1, "fillOpacity": 0.6}
@@ -116,3 +113,14 @@ def layout(**_query: str) -> html.Div:
             dcc.Interval(id=ids.OVERVIEW_REFRESH, interval=60_000),
         ],
     )
+
+
+PAGE = Page(
+    path="/",
+    nav="nav.overview",
+    title="overview.title",
+    permission="view",
+    layout=layout,
+    callbacks=callbacks.overview.register,
+    ready="#overview-kpis .kpi-value",
+)

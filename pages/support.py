@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+import callbacks.support
 from cockpit import context, ids
 from cockpit.i18n import t
+from cockpit.page import Page
 from cockpit.ui import panel
-
-PATH = "/platform/support"
-NAV = "nav.support"
-PERMISSION = "audit.read"
-TITLE = "support.title"
 
 
 def layout(**_query: str) -> html.Div:
@@ -43,3 +40,15 @@ def layout(**_query: str) -> html.Div:
             ),
         ],
     )
+
+
+PAGE = Page(
+    path="/platform/support",
+    nav="nav.support",
+    title="support.title",
+    permission="audit.read",
+    layout=layout,
+    callbacks=callbacks.support.register,
+    ready="#audit-table",
+    wall=False,
+)

@@ -95,11 +95,11 @@ def city_url(city_dir: Path) -> str:
 def dash_app(city_dir: Path):
     """The whole cockpit on the sample city, built once as gunicorn would build it."""
     os.environ["COCKPIT_VAR_DIR"] = str(city_dir)
-    import callbacks
+    from callbacks import shell
     from cockpit.factory import create_app
     from pages import NOT_FOUND, PAGES
 
-    return create_app(PAGES, NOT_FOUND, callbacks.register)
+    return create_app(PAGES, NOT_FOUND, shell.register)
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ from pages import NOT_FOUND, PAGES
 
 pytestmark = pytest.mark.browser
 
-ROUTES = {page.__name__.split(".")[-1]: page.PATH for page in PAGES} | {"not_found": "/no-such-page"}
-READY = {
-    "overview": None,
-    "support": "#audit-table",
-    "not_found": ".not-found",
-    "operations": "#ops-kpis .kpi",
-    "iot": "#iot-kpis .kpi",
-    "emergency": "#em-detail:not(:empty)",
-}
+ROUTES = {page.name: page.path for page in PAGES} | {"not_found": "/no-such-page"}
+READY = {page.name: page.ready for page in PAGES} | {"not_found": ".not-found"}
 
 
 class Watch:

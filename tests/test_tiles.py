@@ -16,11 +16,11 @@ def tiled_app(city_dir, tmp_path, monkeypatch):
     shutil.copytree(city_dir, var)
     monkeypatch.setenv("COCKPIT_VAR_DIR", str(var))
     monkeypatch.setenv("COCKPIT_TILE_URL", TILES)
-    import callbacks
+    from callbacks import shell
     from cockpit.factory import create_app
     from pages import NOT_FOUND, PAGES
 
-    return create_app(PAGES, NOT_FOUND, callbacks.register, load_settings())
+    return create_app(PAGES, NOT_FOUND, shell.register, load_settings())
 
 
 def test_default_has_no_tile_server(dash_app):

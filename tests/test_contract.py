@@ -1,0 +1,139 @@
+"""The page contract holds: every callback's ids live in a layout that hosts them, every page names a known
+permission, every i18n key has both languages, and no module imports a layer above its own."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import flask_login
+import pytest
+from conftest import ACCOUNTS, ROOT
+
+from cockpit.i18n import LANGS, TABLE
+from cockpit.permissions import PERMISSIONS
+from pages import PAGES
+
+LAYERS = ["data_access", "cockpit", "callbacks", "pages"]  # sources → data_access → cockpit → callbacks → pages
+DASH_INTERNAL = {"_pages_content", "_pages_store", "_pages_dummy", "_pages_location"}
+
+
+def _ids(node: object) -> set[str]:
+    """Every string id and every pattern `type` in a component tree."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+            continue
+        if not hasattr(item, "to_plotly_json"):
+            continue
+        ident = getattr(item, "id", None)
+        if isinstance(ident, str):
+            found.add(ident)
+        elif isinstance(ident, dict) and "type" in ident:
+            found.add(f"type:{ident['type']}")
+        for prop in item._prop_names:
+            value = getattr(item, prop, None)
+            if hasattr(value, "to_plotly_json") or isinstance(value, list | tuple):
+                stack.append(value)
+    return found
+
+
+def _dependency_id(raw: str) -> str:
+    if raw.startswith("{"):
+        return "type:" + re.search(r'"type":"([^"]+)"', raw).group(1)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def hosted(dash_app, city_url) -> set[str]:
+    """The ids the shell and the pages place, drawn for a duty officer (pages keep controls a role may not
+    use, hidden, so every role's layout hosts every callback)."""
+    from cockpit.auth import SessionUser
+    from cockpit.services import users
+
+    username = ACCOUNTS["duty_officer"][0]
+    row = next(u for u in users.directory(city_url) if u["username"] == username)
+    with dash_app.server.test_request_context("/"):
+        flask_login.login_user(SessionUser(users.session_user(city_url, row["id"])))
+        ids = _ids(dash_app.layout())
+        for page in PAGES:
+            ids |= _ids(page.layout())
+    return ids
+
+
+def _made_by_callbacks(dash_app) -> set[str]:
+    """Pattern ids a callback draws into a list (case items, alarm buttons): declared by the pattern's type."""
+    return {
+        _dependency_id(d["id"])
+        for spec in dash_app.callback_map.values()
+        for d in [*spec["inputs"], *spec["state"]]
+        if d["id"].startswith("{")
+    }
+
+
+def test_every_callback_id_is_in_a_layout_that_hosts_it(dash_app, hosted):
+    missing = []
+    patterns = _made_by_callbacks(dash_app)
+    for key, spec in dash_app.callback_map.items():
+        outputs = [o.strip(".") for o in key.strip(".").split("...")]
+        deps = [d["id"] for d in [*spec["inputs"], *spec["state"]]]
+        deps += [re.sub(r"\.[^.]+$", "", o) for o in outputs if not o.startswith("{")]
+        for raw in deps:
+            ident = _dependency_id(raw)
+            if ident in DASH_INTERNAL or ident in hosted or (ident.startswith("type:") and ident in patterns):
+                continue
+            missing.append(f"{ident} (callback {key[:80]})")
+    assert missing == [], "ids no layout places:\n" + "\n".join(missing)
+
+
+def test_a_nonexistent_input_is_caught(dash_app, hosted):
+    """The check above can fail: an id no page places is reported."""
+    assert "ops-export-nowhere" not in hosted
+    assert _dependency_id('{"id":1,"type":"case-pick"}') == "type:case-pick"
+
+
+def test_every_page_declares_a_known_permission_and_unique_path():
+    assert all(p.permission in PERMISSIONS for p in PAGES)
+    assert len({p.path for p in PAGES}) == len(PAGES)
+    assert all(p.nav in TABLE and p.title in TABLE for p in PAGES)
+    assert all(p.ready for p in PAGES)
+
+
+def test_every_i18n_key_has_every_language():
+    incomplete = [key for key, texts in TABLE.items() if len(texts) != len(LANGS) or not all(texts)]
+    assert incomplete == []
+
+
+def _python_files() -> list[Path]:
+    return [p for layer in LAYERS for p in (ROOT / layer).rglob("*.py") if "migrations" not in p.parts]
+
+
+def test_every_literal_i18n_key_exists():
+    used = set()
+    for path in [*_python_files(), ROOT / "app.py"]:
+        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', path.read_text()))
+    assert sorted(used - set(TABLE)) == []
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_module_imports_upward():
+    upward = []
+    for path in _python_files():
+        layer = path.relative_to(ROOT).parts[0]
+        above = set(LAYERS[LAYERS.index(layer) + 1 :])
+        upward += [f"{path.relative_to(ROOT)} imports {name}" for name in _imports(path) & above]
+    assert upward == []
