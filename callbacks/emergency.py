@@ -153,10 +153,8 @@ def _dispatch(
     def action() -> tuple[dict, int]:
         try:
             made = emergency.dispatch(_url(), actor, incident_id, resource_ids, use_plan=use_plan)
-        except DispatchConflict as error:
-            return {"error": t("em.conflict", lang, unit=error.unit, incident=error.incident, by=error.by)}, 409
-        except DispatchError as error:
-            return {"error": str(error)}, 409
+        except (DispatchConflict, DispatchError) as error:
+            return {"error": error.say(lang)}, 409
         return {"dispatched": len(made)}, 200
 
     answer, status = run_once(_url(), actor.name, key, body, action)
@@ -246,7 +244,7 @@ def register(app: Dash) -> None:
                 _url(), current_actor(), incident_type, int(level), click["lon"], click["lat"], description or ""
             )
         except DispatchError as error:
-            return t("em.refused", lang, reason=str(error)), no_update
+            return t("em.refused", lang, reason=error.say(lang)), no_update
         return t("em.reported", lang, code=row["code"]), row["id"]
 
     @app.callback(
@@ -306,7 +304,7 @@ def register(app: Dash) -> None:
         try:
             emergency.close_incident(_url(), current_actor(), int(selected))
         except DispatchError as error:
-            return t("em.refused", lang, reason=str(error))
+            return t("em.refused", lang, reason=error.say(lang))
         return t("incident.status.closed", lang)
 
     @app.callback(
@@ -335,8 +333,8 @@ def register(app: Dash) -> None:
         fmt = "csv" if ctx.triggered_id == ids.EM_REPORT_CSV else "pdf"
         try:
             name, body = reports.export(_url(), current_actor(), int(selected), fmt, lang, context.settings().var_dir)
-        except ReportError:
-            return no_update, t("em.report_not_closed", lang)
+        except ReportError as error:
+            return no_update, error.say(lang)
         return dcc.send_bytes(body, name), no_update
 
     @app.callback(Output(ids.EM_PLANS, "data"), Input(ids.EM_PLAN_MSG, "children"))

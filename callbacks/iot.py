@@ -180,7 +180,7 @@ def register(app: Dash) -> None:
         try:
             command_id = commands.issue(_url(), current_actor(), code, clicked["name"])
         except CommandError as error:
-            return t("alarm.refused", lang, reason=str(error))
+            return t("alarm.refused", lang, reason=error.say(lang))
         return t("iot.command_sent", lang, id=command_id)
 
     @app.callback(Output(ids.IOT_ALARMS, "children"), Input("alarm-feed", "data"), Input(ids.IOT_ALARM_MSG, "children"))
@@ -203,7 +203,7 @@ def register(app: Dash) -> None:
         try:
             done = alarms.transition(_url(), current_actor(), int(target["alarm"]), target["action"])
         except AlarmError as error:
-            return t("alarm.refused", lang, reason=str(error))
+            return t("alarm.refused", lang, reason=error.say(lang))
         return f"#{done['id']} {t('alarm.status.' + done['status'], lang)}"
 
     @app.callback(Output(ids.IOT_RULES, "data"), Input(ids.IOT_RULE_MSG, "children"))

@@ -137,11 +137,7 @@ def register(app: Dash) -> None:
                 _url(), current_actor(), int(selected), clicked["action"], note or "", photo or ""
             )
         except CaseError as error:
-            values = dict(error.values)
-            if "status" in values:
-                values["status"] = t("case.status." + str(values["status"]), lang)
-                values["action"] = t("case." + str(values["action"]), lang)
-            return t("ops.refused", lang, reason=t("ops.err." + error.key, lang, **values))
+            return t("ops.refused", lang, reason=error.say(lang))
         return t("ops.done", lang, code=done["code"], status=t("case.status." + done["status"], lang))
 
     @app.callback(

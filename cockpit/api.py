@@ -190,7 +190,7 @@ def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
         try:
             done = alarms.transition(context.settings().database_url, auth.current_actor(), alarm_id, "acknowledge")
         except AlarmError as error:
-            return {"error": str(error)}, 409 if "cannot" in str(error) else 404
+            return error.answer()
         return {"alarm": _iso(done)}, 200
 
     return _idempotent(action)
@@ -228,7 +228,8 @@ def recommendations(incident_id: int) -> tuple[flask.Response, int]:
     try:
         ranked = emergency.recommend(context.settings().database_url, incident_id, limit=_int_arg("limit", 30, 1, 5000))
     except DispatchError as error:
-        return _error(404, str(error))
+        body, status = error.answer()
+        return flask.jsonify(body), status
     return flask.jsonify(
         recommendations=[
             {
@@ -262,9 +263,10 @@ def dispatch(incident_id: int) -> tuple[flask.Response, int]:
                 context.settings().database_url, auth.current_actor(), incident_id, None if plan else ids, use_plan=plan
             )
         except DispatchConflict as error:
-            return {"error": str(error), "unit": error.unit, "held_by": error.by, "incident": error.incident}, 409
+            body, status = error.answer()
+            return body | {"unit": error.unit, "held_by": error.by, "incident": error.incident}, status
         except DispatchError as error:
-            return {"error": str(error)}, 400
+            return error.answer()
         return {"dispatch_ids": made}, 200
 
     return _idempotent(action)

@@ -6,6 +6,28 @@ LANGS = ("zh", "en")
 COOKIE = "cockpit_lang"
 
 TABLE: dict[str, tuple[str, str]] = {
+    # refusals (cockpit.refusal.Refused): every service says no through these
+    "err.unknown_action": ("未知操作 {action}", "unknown action {action}"),
+    "err.no_case": ("案件 {case} 不存在", "no case {case}"),
+    "err.wrong_status": ("案件 {code} 当前为“{status}”，不能{action}", "case {code} is {status}; cannot {action}"),
+    "err.needs_note": (
+        "处置完成需填写处置说明和处置后照片编号",
+        "Handling needs a note and an after-photo reference",
+    ),
+    "err.same_person": ("核查人不能是处置人", "The verifier must be someone other than the handler"),
+    "err.no_alarm": ("告警 {alarm} 不存在", "no alarm {alarm}"),
+    "err.alarm_status": ("告警 {alarm} 当前为“{status}”，不能{action}", "alarm {alarm} is {status}; cannot {action}"),
+    "err.no_device": ("设备 {device} 不存在", "no device {device}"),
+    "err.no_such_command": ("{device_type}不支持指令 {command}", "{device_type} does not take the command {command}"),
+    "err.report_not_closed": ("事件结束后才能生成事后报告", "The report is available once the incident is closed"),
+    "err.incident_type": ("事件类型须为：{types}", "type must be one of {types}"),
+    "err.incident_level": ("事件等级须为 1（特别重大）至 4（一般）", "level must be 1 (most severe) to 4 (general)"),
+    "err.outside_city": ("位置不在本市范围内", "the location lies outside the city"),
+    "err.no_incident": ("事件 {incident} 不存在", "no incident {incident}"),
+    "err.no_units": ("没有可调度的力量", "no units to dispatch"),
+    "err.incident_closed": ("事件 {incident} 已结束", "incident {incident} is not open"),
+    "err.unknown_unit": ("请求中有未知力量", "unknown unit in the request"),
+    "err.conflict": ("{unit} 已被 {by} 调往 {incident}", "{unit} is already dispatched to {incident} by {by}"),
     # shell
     "app.name": ("城市大脑管理驾驶舱", "City Brain Cockpit"),
     "app.city": ("北京市", "Beijing"),
@@ -70,14 +92,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "ops.photo": ("处置后照片编号", "After-photo reference"),
     "ops.done": ("案件 {code}：{status}", "Case {code}: {status}"),
     "ops.refused": ("未执行：{reason}", "Not done: {reason}"),
-    "ops.err.unknown_action": ("未知操作 {action}", "unknown action {action}"),
-    "ops.err.no_case": ("案件 {case} 不存在", "no case {case}"),
-    "ops.err.wrong_status": ("案件 {code} 当前为“{status}”，不能{action}", "case {code} is {status}; cannot {action}"),
-    "ops.err.needs_note": (
-        "处置完成需填写处置说明和处置后照片编号",
-        "Handling needs a note and an after-photo reference",
-    ),
-    "ops.err.same_person": ("核查人不能是处置人", "The verifier must be someone other than the handler"),
     "ops.export_xlsx": ("案件 Excel", "Cases Excel"),
     "ops.venues": ("场所负荷（客流为生成数据）", "Venue load (footfall generated)"),
     "ops.venue_trend": ("场所负荷日曲线", "Venue load over the day"),
@@ -157,8 +171,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "em.report_csv": ("事后报告 CSV", "After-action CSV"),
     "em.report_pdf": ("事后报告 PDF", "After-action PDF"),
     "em.report_title": ("突发事件事后评估报告", "After-action report"),
-    "em.report_not_closed": ("事件结束后才能生成事后报告", "The report is available once the incident is closed"),
-    "em.conflict": ("{unit} 已被 {by} 调往 {incident}", "{unit} is already dispatched to {incident} by {by}"),
     "em.recommend": ("推荐资源（按到达时间）", "Recommended units (by ETA)"),
     "em.shelters": ("就近避难场所（容量为生成数据）", "Nearest shelters (capacities generated)"),
     "em.timeline": ("处置时间线", "Timeline"),

@@ -128,7 +128,8 @@ def test_acknowledge_through_the_api(app_client, analyst_token, duty_token):
         first.get_json() == replay.get_json() and first.get_json()["alarm"]["acknowledged_by"] == "token:api-test-duty"
     )
     again = app_client.post(path, headers=auth(duty_token, "ack-2"))
-    assert again.status_code == 409 and "cannot acknowledge" in again.get_json()["error"]
+    assert again.status_code == 409 and again.get_json()["code"] == "alarm_status"
+    assert "cannot Acknowledge" in again.get_json()["error"]
     missing = app_client.post("/api/v1/alarms/999999/ack", headers=auth(duty_token, "ack-x"))
     assert missing.status_code == 404 and "no alarm" in missing.get_json()["error"]
 

@@ -114,5 +114,5 @@ def test_commands_a_device_does_not_take_are_refused(city_db):
 
     from cockpit.services.commands import CommandError
 
-    with pytest.raises(CommandError, match="do not take"):
+    with pytest.raises(CommandError, match="does not take"):
         commands.issue(city_db, DUTY, DEVICE, "switch_on")

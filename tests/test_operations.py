@@ -119,7 +119,7 @@ def test_the_whole_workflow_with_a_different_verifier(city_db):
     operations.transition(city_db, CHECKER, case_id, "send_back", "仍有车辆停放")
     operations.transition(city_db, DUTY, case_id, "handle", "已拖离", "IMG-0002")
     operations.transition(city_db, CHECKER, case_id, "verify")
-    with pytest.raises(CaseError, match="cannot dispatch"):
+    with pytest.raises(CaseError, match="cannot Dispatch"):
         operations.transition(city_db, DUTY, case_id, "dispatch")
     done = operations.transition(city_db, CHECKER, case_id, "close")
     assert done["status"] == "closed" and done["stage_due"] is None

@@ -9,6 +9,7 @@ from typing import Any
 
 from cockpit import bus
 from cockpit.actor import Actor
+from cockpit.refusal import Refused
 from cockpit.services import audit, rules
 from data_access import iot
 from data_access.db import transaction, write_transaction
@@ -25,7 +26,7 @@ TRANSITIONS = {
 }
 
 
-class AlarmError(ValueError):
+class AlarmError(Refused):
     pass
 
 
@@ -54,15 +55,16 @@ def new_alarm(rule: dict[str, Any], device_id: int, value: float | None, at: dat
 def transition(url: str, actor: Actor, alarm_id: int, action: str) -> dict[str, Any]:
     """An operator's step in the lifecycle, audited in the same transaction; refuses a step out of order."""
     if action not in TRANSITIONS:
-        raise AlarmError(f"unknown action {action!r}")
+        raise AlarmError("unknown_action", action=action)
     allowed_from, target = TRANSITIONS[action]
     now = now_utc()
     with write_transaction(url) as session:
         current = iot.alarm(session, alarm_id, for_update=True)
         if current is None:
-            raise AlarmError(f"no alarm {alarm_id}")
+            raise AlarmError("no_alarm", 404, alarm=alarm_id)
         if current["status"] not in allowed_from:
-            raise AlarmError(f"alarm {alarm_id} is {current['status']}; cannot {action}")
+            status = "alarm.status." + current["status"]
+            raise AlarmError("alarm_status", 409, alarm=alarm_id, status=status, action="alarm." + action)
         values: dict[str, Any] = {"status": target}
         stamp = {"acknowledge": "acknowledged", "resolve": "resolved", "close": "closed"}[action]
         values[f"{stamp}_at"], values[f"{stamp}_by"] = now, actor.name

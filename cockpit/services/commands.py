@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from cockpit.actor import Actor
+from cockpit.refusal import Refused
 from cockpit.services import audit
 from cockpit.services.alarms import now_utc
 from data_access import iot
@@ -21,7 +22,7 @@ CATALOG: dict[str, tuple[str, ...]] = {
 }
 
 
-class CommandError(ValueError):
+class CommandError(Refused):
     pass
 
 
@@ -29,9 +30,9 @@ def issue(url: str, actor: Actor, device_code: str, name: str) -> int:
     with write_transaction(url) as session:
         device = iot.device_detail(session, device_code)
         if device is None:
-            raise CommandError(f"no device {device_code!r}")
+            raise CommandError("no_device", 404, device=device_code)
         if name not in CATALOG.get(device["type"], ()):
-            raise CommandError(f"{device['type']} devices do not take {name!r}")
+            raise CommandError("no_such_command", device_type="device." + device["type"], command=name)
         command_id = iot.add_command(
             session,
             {

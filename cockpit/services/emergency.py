@@ -18,6 +18,7 @@ from shapely.prepared import prep
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
+from cockpit.refusal import Refused
 from cockpit.services import audit, routing
 from cockpit.services.alarms import now_utc
 from data_access import cim, emergency
@@ -57,15 +58,15 @@ DEFAULT_PLANS: dict[str, dict[int, dict[str, int]]] = {
 }
 
 
-class DispatchConflict(RuntimeError):
+class DispatchConflict(Refused):
     """A unit is already out; the message names who has it."""
 
     def __init__(self, unit: str, incident: str, by: str) -> None:
-        super().__init__(f"{unit} is already dispatched to {incident} by {by}")
+        super().__init__("conflict", 409, unit=unit, incident=incident, by=by)
         self.unit, self.incident, self.by = unit, incident, by
 
 
-class DispatchError(ValueError):
+class DispatchError(Refused):
     pass
 
 
@@ -115,11 +116,11 @@ def report_incident(
     generated: bool = False,
 ) -> dict[str, Any]:
     if incident_type not in INCIDENT_TYPES:
-        raise DispatchError(f"type must be one of {', '.join(INCIDENT_TYPES)}")
+        raise DispatchError("incident_type", types=", ".join(INCIDENT_TYPES))
     if level not in (1, 2, 3, 4):
-        raise DispatchError("level must be 1 (特别重大) to 4 (一般)")
+        raise DispatchError("incident_level")
     if not (115.0 <= lon <= 118.0 and 39.0 <= lat <= 41.5):
-        raise DispatchError("the location must lie in the Beijing area")
+        raise DispatchError("outside_city")
     with write_transaction(url) as session:
         row = emergency.add_incident(
             session,
@@ -154,7 +155,7 @@ def recommend(url: str, incident_id: int, kinds: tuple[str, ...] = UNIT_KINDS, l
     with transaction(url) as session:
         incident = emergency.incident(session, incident_id)
         if incident is None:
-            raise DispatchError(f"no incident {incident_id}")
+            raise DispatchError("no_incident", 404, incident=incident_id)
         units = emergency.resources(session, kinds, status="available")
     if not units:
         return []
@@ -194,7 +195,7 @@ def plan_for(url: str, incident_id: int) -> dict[str, Any]:
     with transaction(url) as session:
         incident = emergency.incident(session, incident_id)
         if incident is None:
-            raise DispatchError(f"no incident {incident_id}")
+            raise DispatchError("no_incident", 404, incident=incident_id)
         card = emergency.plans(session, incident["type"], incident["level"])
         active = emergency.dispatches(session, incident_id, active_only=True)
     kinds = tuple(p["kind"] for p in card)
@@ -221,7 +222,7 @@ def dispatch(
         plan = plan_for(url, incident_id)
         resource_ids = [r.resource_id for r in plan["chosen"]]
     if not resource_ids:
-        raise DispatchError("no units to dispatch")
+        raise DispatchError("no_units")
     resource_ids = sorted(set(resource_ids))
     _refuse_if_held(url, resource_ids)
     legs = _legs(url, incident_id, resource_ids)
@@ -230,10 +231,10 @@ def dispatch(
         with write_transaction(url) as session:
             incident = emergency.incident(session, incident_id)
             if incident is None or incident["status"] == "closed":
-                raise DispatchError(f"incident {incident_id} is not open")
+                raise DispatchError("incident_closed", 409, incident=incident_id)
             units = emergency.lock_resources(session, resource_ids)
             if len(units) != len(resource_ids):
-                raise DispatchError("unknown unit in the request")
+                raise DispatchError("unknown_unit")
             held = emergency.active_dispatch_of(session, resource_ids)
             if held:
                 rid, holder = next(iter(held.items()))
@@ -299,9 +300,9 @@ def _legs(url: str, incident_id: int, resource_ids: list[int]) -> dict[int, tupl
         incident = emergency.incident(session, incident_id)
         units = [r for r in emergency.resources(session) if r["id"] in set(resource_ids)]
     if incident is None:
-        raise DispatchError(f"no incident {incident_id}")
+        raise DispatchError("no_incident", 404, incident=incident_id)
     if len(units) != len(resource_ids):
-        raise DispatchError("unknown unit in the request")
+        raise DispatchError("unknown_unit")
     target = (incident["lon"], incident["lat"])
     etas = routing.etas_to(url, *target, [(u["lon"], u["lat"]) for u in units])
     return {
@@ -314,7 +315,7 @@ def close_incident(url: str, actor: Actor, incident_id: int) -> None:
     with write_transaction(url) as session:
         incident = emergency.incident(session, incident_id)
         if incident is None:
-            raise DispatchError(f"no incident {incident_id}")
+            raise DispatchError("no_incident", 404, incident=incident_id)
         emergency.set_incident_status(session, incident_id, "closed", now_utc())
         audit.record(
             session,

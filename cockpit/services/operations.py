@@ -15,6 +15,7 @@ from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from cockpit.actor import Actor
+from cockpit.refusal import Refused
 from cockpit.services import audit, routing
 from cockpit.services.alarms import now_utc
 from data_access import cim, iot, operations
@@ -53,12 +54,8 @@ OPEN = ("filed", "dispatched", "handled", "verified")
 COMPONENT_TYPES = ("manhole_tilt", "street_lamp")
 
 
-class CaseError(ValueError):
-    """A refused step; `key` and `values` let the UI say it in the viewer's language."""
-
-    def __init__(self, key: str, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.key, self.values = key, values
+class CaseError(Refused):
+    http = 409
 
 
 @dataclass(frozen=True)
@@ -238,27 +235,23 @@ def transition(
     url: str, actor: Actor, case_id: int, action: str, note: str = "", photo: str = "", now: datetime | None = None
 ) -> dict[str, Any]:
     if action not in FLOW:
-        raise CaseError("unknown_action", f"unknown action {action!r}", action=action)
+        raise CaseError("unknown_action", 400, action=action)
     allowed, target = FLOW[action]
     now = now or now_utc()
     with write_transaction(url) as session:
         current = operations.case(session, case_id, for_update=True)
         if current is None:
-            raise CaseError("no_case", f"no case {case_id}", case=case_id)
+            raise CaseError("no_case", 404, case=case_id)
         if current["status"] not in allowed:
             raise CaseError(
-                "wrong_status",
-                f"case {current['code']} is {current['status']}; cannot {action}",
-                code=current["code"],
-                status=current["status"],
-                action=action,
+                "wrong_status", code=current["code"], status="case.status." + current["status"], action="case." + action
             )
         if action == "handle" and (not note.strip() or not photo.strip()):
-            raise CaseError("needs_note", "handling needs a note and an after-photo reference")
+            raise CaseError("needs_note")
         if action in ("verify", "send_back"):
             handler = operations.last_actor(session, case_id, "handled")
             if handler == actor.name:
-                raise CaseError("same_person", "the verifier must be someone other than the handler")
+                raise CaseError("same_person")
         on_time = current["stage_due"] is None or now <= current["stage_due"]
         values: dict[str, Any] = {"status": target}
         if action == "dispatch" and CATEGORIES[current["category"]][2] == "grid":

@@ -13,6 +13,7 @@ from fpdf import FPDF, FontFace
 
 from cockpit.actor import Actor
 from cockpit.i18n import t
+from cockpit.refusal import Refused
 from cockpit.services import audit, emergency
 from cockpit.services.export import to_csv
 from cockpit.settings import ROOT
@@ -20,7 +21,7 @@ from cockpit.settings import ROOT
 FONT = ROOT / "assets" / "fonts" / "NotoSansSC-Regular.woff2"
 
 
-class ReportError(ValueError):
+class ReportError(Refused):
     pass
 
 
@@ -28,7 +29,7 @@ def after_action(url: str, incident_id: int) -> dict[str, Any]:
     incidents = {i["id"]: i for i in emergency.incidents(url)}
     incident = incidents.get(incident_id)
     if incident is None or incident["status"] != "closed":
-        raise ReportError("the report is available once the incident is closed")
+        raise ReportError("report_not_closed", 409)
     line = emergency.timeline(url, incident_id)
     units = []
     for d in line["dispatches"]:
