@@ -48,7 +48,7 @@ def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
         children=[
             html.Span(t(f"level.{i['level']}", lang), className=f"lvl lvl-{i['level']}"),
             html.Span(f"{t('incident.' + i['type'], lang)} · {t('incident.status.' + i['status'], lang)}"),
-            html.Span(i["reported_at"].strftime("%H:%M:%S"), className="note"),
+            html.Span(context.when(i["reported_at"]), className="note"),
             html.Span(i["description"], className="note"),
         ],
     )
@@ -332,7 +332,10 @@ def register(app: Dash) -> None:
             return no_update, t("em.pick", lang)
         fmt = "csv" if ctx.triggered_id == ids.EM_REPORT_CSV else "pdf"
         try:
-            name, body = reports.export(_url(), current_actor(), int(selected), fmt, lang, context.settings().var_dir)
+            settings = context.settings()
+            name, body = reports.export(
+                _url(), current_actor(), int(selected), fmt, lang, settings.timezone, settings.var_dir
+            )
         except ReportError as error:
             return no_update, error.say(lang)
         return dcc.send_bytes(body, name), no_update

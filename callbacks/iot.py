@@ -53,7 +53,7 @@ def _drawer(device: dict, lang: str) -> list:
             html.Span(t(f"device.{device['type']}", lang)),
             html.Span(f"{t('iot.owner', lang)}: {device['owner_department']}"),
             html.Span(
-                t("iot.last_seen", lang, ts=seen.strftime("%H:%M:%S") + " UTC") if seen else t("iot.never_seen", lang)
+                t("iot.last_seen", lang, ts=context.when(seen)) if seen else t("iot.never_seen", lang)
             ),
             html.Span(t("iot.generated", lang), className="tag-generated") if device["generated"] else None,
         ],
@@ -75,7 +75,7 @@ def _drawer(device: dict, lang: str) -> list:
     command_log = [
         html.Div(
             f"#{c['id']} {t('command.' + c['name'], lang)} · {t('command.status.' + c['status'], lang)} · "
-            f"{c['issued_by']} {c['issued_at'].strftime('%H:%M:%S')}",
+            f"{c['issued_by']} {context.when(c['issued_at'])}",
             className="note",
         )
         for c in device["commands"][:4]
@@ -260,7 +260,7 @@ def register(app: Dash) -> None:
             html.Div(
                 className="quarantine-row",
                 children=[
-                    html.Div(f"{q['received_at'].strftime('%m-%d %H:%M:%S')} · {q['source']} · {q['topic'] or '—'}"),
+                    html.Div(f"{context.when(q['received_at'])} · {q['source']} · {q['topic'] or '—'}"),
                     html.Div(f"{t('col.reason', lang)}: {q['reason']}"),
                     html.Code(q["payload"]),
                 ],

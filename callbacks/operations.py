@@ -9,8 +9,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
-from cockpit.services import air, audit, operations, reports
-from cockpit.services.export import to_csv
+from cockpit.services import air, audit, daily, operations
 from cockpit.services.operations import CaseError
 from cockpit.ui import clicked_pattern, kpi, number, panel, styled
 
@@ -107,7 +106,7 @@ def register(app: Dash) -> None:
                 children=[
                     html.Li(
                         className="on_scene" if s["on_time"] is False else "",
-                        children=f"{s['at']:%m-%d %H:%M:%S} · {t('case.status.' + s['status'], lang)} · {s['actor']}"
+                        children=f"{context.when(s['at'])} · {t('case.status.' + s['status'], lang)} · {s['actor']}"
                         + (f" · {s['note']}" if s["note"] else "")
                         + (f" · {t('ops.photo', lang)} {s['photo']}" if s["photo"] else ""),
                     )
@@ -162,9 +161,8 @@ def register(app: Dash) -> None:
             kpi(t("ops.faults", lang), number(operations.component_faults(url))),
             kpi(t("ops.aqi", lang), number(city)),
         ]
-        trend = go.Figure(
-            go.Bar(x=[h for h, _ in s["per_hour"]], y=[n for _, n in s["per_hour"]], marker={"color": "#f5a623"})
-        )
+        hours = daily.per_hour(s, lang, context.settings().timezone, operations.now_utc())
+        trend = go.Figure(go.Bar(x=[h for h, _ in hours], y=[n for _, n in hours], marker={"color": "#f5a623"}))
         styled(trend, 170)
         charts = [
             panel(
@@ -193,7 +191,7 @@ def register(app: Dash) -> None:
                 for r in operations.case_list(url, now, operations.OPEN)
             ],
         }
-        venues = operations.venue_load(url, now)
+        venues = operations.venue_load(url, now, context.settings().timezone)
         table = html.Table(
             className="table",
             children=[
@@ -238,13 +236,14 @@ def register(app: Dash) -> None:
     )
     @guard("export")
     def export(_cases, _stats, _xlsx, _daily):
-        url, lang = _url(), context.lang()
+        url, lang, zone = _url(), context.lang(), context.settings().timezone
         which = ctx.triggered_id
         audit.record_alone(url, current_actor(), "ops.export", str(which))
         if which == ids.OPS_EXPORT_CASES:
-            return dcc.send_string(to_csv(reports.case_rows(url)), "cases.csv")
+            return dcc.send_string(daily.cases_csv(url, lang, zone), "cases.csv")
         if which == ids.OPS_EXPORT_XLSX:
-            return dcc.send_bytes(reports.cases_xlsx(url), "cases.xlsx")
+            return dcc.send_bytes(daily.cases_xlsx(url, lang, zone), "cases.xlsx")
         if which == ids.OPS_EXPORT_STATS:
-            return dcc.send_string(to_csv(reports.stats_rows(url)), "case_statistics.csv")
-        return dcc.send_bytes(reports.daily_pdf(url, lang, context.settings().var_dir), "daily_operations.pdf")
+            return dcc.send_string(daily.stats_csv(url, lang, zone), "case_statistics.csv")
+        name, body = daily.daily_pdf(url, lang, zone, context.settings().var_dir)
+        return dcc.send_bytes(body, name)

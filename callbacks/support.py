@@ -18,7 +18,7 @@ HEADINGS = ("col.ts", "col.actor", "col.role", "col.action", "col.object", "col.
 def _cell(row: dict, column: str) -> str:
     value = row[column]
     if column == "ts":
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return context.when(value, "full")
     return "" if value is None else str(value)
 
 

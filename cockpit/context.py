@@ -1,10 +1,14 @@
-"""What a request needs to know about the running cockpit: its settings and the viewer's language."""
+"""What a request needs to know about the running cockpit: its settings, the viewer's language and how they
+read a time."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import flask
 
 from cockpit.i18n import COOKIE, normalise
+from cockpit.services import clock
 from cockpit.settings import Settings
 
 SETTINGS_KEY = "COCKPIT_SETTINGS"
@@ -20,3 +24,8 @@ def lang() -> str:
     if not flask.has_request_context():
         return default
     return normalise(flask.request.cookies.get(COOKIE), default)
+
+
+def when(ts: datetime | None, style: str = "short") -> str:
+    """A stored UTC time as this viewer reads it: the city's zone, their language."""
+    return clock.show(ts, lang(), settings().timezone, style)

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ class Settings:
     var_dir: Path
     cookie_secure: bool
     session_hours: float
+    timezone: str
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -38,6 +40,14 @@ def _secret_key(var_dir: Path) -> str:
     return key
 
 
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"COCKPIT_TIMEZONE must be an IANA zone such as Asia/Shanghai, not {name!r}") from error
+    return name
+
+
 def load_settings() -> Settings:
     var_dir = Path(os.environ.get("COCKPIT_VAR_DIR", ROOT / "var"))
     lang = os.environ.get("COCKPIT_LANG", "zh")
@@ -53,4 +63,5 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),
+        timezone=_timezone(os.environ.get("COCKPIT_TIMEZONE", "Asia/Shanghai")),
     )

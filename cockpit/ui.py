@@ -8,6 +8,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from cockpit import context
 from cockpit.i18n import t
 
 
@@ -161,7 +162,7 @@ def alarm_items(alarms: list[dict], lang: str, actions: bool) -> html.Div | str:
     items = []
     for a in alarms:
         rule = a["rule_name"] if lang == "zh" else a["rule_name_en"]
-        meta = [a["raised_at"].strftime("%m-%d %H:%M:%S") + " UTC", t(f"alarm.status.{a['status']}", lang)]
+        meta = [context.when(a["raised_at"]), t(f"alarm.status.{a['status']}", lang)]
         if a["value"] is not None:
             meta.append(t("alarm.value", lang, value=f"{a['value']:g}"))
         if a["escalation_level"]:

@@ -150,7 +150,8 @@ def late_steps(session: Session, case_ids: list[int]) -> set[int]:
     )
 
 
-def filed_per_hour(session: Session, since: datetime) -> list[tuple[str, int]]:
+def filed_per_hour(session: Session, since: datetime) -> list[tuple[datetime, int]]:
+    """Filings per UTC hour since `since` (hours without filings are absent)."""
     hour = (
         func.strftime("%Y-%m-%d %H:00", Case.filed_at)
         if session.get_bind().dialect.name == "sqlite"
@@ -162,4 +163,4 @@ def filed_per_hour(session: Session, since: datetime) -> list[tuple[str, int]]:
         .group_by(hour)
         .order_by(hour)
     )
-    return [(h, n) for h, n in rows]
+    return [(datetime.strptime(h, "%Y-%m-%d %H:%M"), n) for h, n in rows]

@@ -194,9 +194,11 @@ def test_after_action_report_csv_and_pdf(city_db, tmp_path):
     emergency.close_incident(city_db, DUTY, case)
     report = reports.after_action(city_db, case)
     assert len(report["units"]) == 5 and all(u["actual_min"] is not None for u in report["units"])
-    text = reports.as_csv(report)
-    assert text.startswith("\ufeffsection,time,what,who") and text.count("\nunit,") == 5
-    name, pdf = reports.export(city_db, DUTY, case, "pdf", "zh", tmp_path)
+    text = reports.as_csv(report, "en", "Asia/Shanghai")
+    assert text.startswith("\ufeffSection,Time,What,Who") and text.count("\nunit,") == 5
+    assert "UTC" not in text and "reported" in text
+    assert "实际到达" in reports.as_csv(report, "zh", "Asia/Shanghai")
+    name, pdf = reports.export(city_db, DUTY, case, "pdf", "zh", "Asia/Shanghai", tmp_path)
     assert name.endswith(".pdf") and pdf.startswith(b"%PDF") and len(pdf) > 3000
     (tmp_path / name).write_bytes(pdf)
     assert audit.rows(city_db, action="report.export")

@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, operations
+from cockpit.services import daily, ingestion, operations
 from cockpit.services.operations import CaseError, due, time_left
+
+ZONE = "Asia/Shanghai"
 
 NOW = datetime.now(UTC).replace(tzinfo=None)
 CAMERA = "110108-camera-00001"
@@ -166,14 +168,16 @@ def test_a_tilted_manhole_cover_becomes_a_case(city_db):
 
 
 def test_exports_and_daily_report(city_db, tmp_path):
-    from cockpit.services import reports
-
     ingestion.ingest_mqtt(city_db, EVENTS)
-    cases = reports.case_rows(city_db)
-    assert len(cases) == 3 and {"code", "time_left_min"} <= set(cases[0])
-    stats = reports.stats_rows(city_db)
-    assert {"measure": "open", "key": "", "value": 3} in stats
-    pdf = reports.daily_pdf(city_db, "zh", tmp_path)
+    cases = daily.case_rows(city_db, "en", ZONE)
+    assert len(cases) == 3 and {"Code", "Minutes left (negative: overdue)"} <= set(cases[0])
+    assert "UTC" not in str(cases) and cases[0]["Status"] == "filed"
+    stats = daily.stats_rows(city_db, "zh", ZONE)
+    assert {"指标": "在办案件", "分项": "", "数值": 3} in stats
+    hours = [r for r in stats if r["指标"] == "近 24 小时立案"]
+    assert len(hours) == 24 and sum(r["数值"] for r in hours) == 3
+    name, pdf = daily.daily_pdf(city_db, "zh", ZONE, tmp_path, datetime(2026, 11, 25, 17, 0))
+    assert name == "daily_operations_2026-11-26.pdf"  # 01:00 on the 26th in Beijing
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
 
 
@@ -188,7 +192,5 @@ def test_venue_load_is_generated_on_real_venues(city_db):
 
 
 def test_cases_as_excel(city_db):
-    from cockpit.services import reports
-
     ingestion.ingest_mqtt(city_db, EVENTS)
-    assert reports.cases_xlsx(city_db)[:2] == b"PK"
+    assert daily.cases_xlsx(city_db, "zh", ZONE)[:2] == b"PK"

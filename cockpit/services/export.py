@@ -19,6 +19,11 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def safe_cell(value: Any) -> Any:
+    """A value for a spreadsheet: numbers stay numbers, text that looks like a formula is neutralised."""
+    return _cell(value) if isinstance(value, str) else value
+
+
 def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     """UTF-8 CSV with a BOM so Excel opens Chinese text correctly."""
     buffer = io.StringIO()

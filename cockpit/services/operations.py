@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -16,7 +16,7 @@ from shapely.strtree import STRtree
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import audit, routing
+from cockpit.services import audit, clock, routing
 from cockpit.services.alarms import now_utc
 from data_access import cim, iot, operations
 from data_access.db import transaction, write_transaction
@@ -429,12 +429,10 @@ VENUE_CURVES = {
 }
 
 
-def venue_load(url: str, now: datetime | None = None) -> list[dict[str, Any]]:
+def venue_load(url: str, now: datetime | None = None, zone: str = clock.DEFAULT_ZONE) -> list[dict[str, Any]]:
     """Real venues of the detail zone (metro stations, parks, hospitals) with a generated load: a typical day's
-    curve for the kind, at the Beijing hour, varied per venue by a fixed seed. Every value is generated."""
-    from cockpit.services.clock import beijing_now
-
-    hour = beijing_now(now.replace(tzinfo=UTC) if now else None).hour
+    curve for the kind, at the city's hour, varied per venue by a fixed seed. Every value is generated."""
+    hour = clock.to_city(now or now_utc(), zone).hour
     with transaction(url) as session:
         venues = [
             (v["name"], "metro_station", v["lon"], v["lat"])

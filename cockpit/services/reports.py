@@ -3,22 +3,19 @@ card's target, and a small map of the routes; as CSV and as PDF (fpdf2, with the
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
-from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
 
 from cockpit.actor import Actor
 from cockpit.i18n import t
 from cockpit.refusal import Refused
-from cockpit.services import audit, emergency
+from cockpit.services import audit, clock, emergency, pdf
+from cockpit.services.alarms import now_utc
 from cockpit.services.export import to_csv
-from cockpit.settings import ROOT
-
-FONT = ROOT / "assets" / "fonts" / "NotoSansSC-Regular.woff2"
 
 
 class ReportError(Refused):
@@ -42,7 +39,7 @@ def after_action(url: str, incident_id: int) -> dict[str, Any]:
                 "on_scene_at": d["on_scene_at"],
                 "eta_min": round(d["eta_s"] / 60, 1),
                 "actual_min": round(travel / 60, 1) if travel is not None else None,
-                "delay_min": round((travel - d["eta_s"]) / 60, 1) + 0.0 if travel is not None else None,
+                "vs_eta_min": round((travel - d["eta_s"]) / 60, 1) + 0.0 if travel is not None else None,
                 "method": d["method"],
                 "dispatched_by": d["dispatched_by"],
                 "route": orjson.loads(d["route"]),
@@ -57,71 +54,72 @@ def after_action(url: str, incident_id: int) -> dict[str, Any]:
     }
 
 
-def as_csv(report: dict[str, Any]) -> str:
-    rows = [
-        {
-            "section": "step",
-            "time": s["at"],
-            "what": s["what"],
-            "who": s["who"],
-            "eta_min": "",
-            "actual_min": "",
-            "delay_min": "",
-        }
-        for s in report["steps"]
+def as_csv(report: dict[str, Any], lang: str, zone: str) -> str:
+    """The timeline, then one row per unit with its ETA, actual travel and the difference (negative: early)."""
+    steps = [
+        ("em.section.step", s["at"], t("stage." + s["what"], lang), s["who"], None, None, None) for s in report["steps"]
     ]
-    rows += [
-        {
-            "section": "unit",
-            "time": u["dispatched_at"],
-            "what": u["kind"],
-            "who": u["unit"],
-            "eta_min": u["eta_min"],
-            "actual_min": u["actual_min"],
-            "delay_min": u["delay_min"],
-        }
+    units = [
+        (
+            "em.section.unit",
+            u["dispatched_at"],
+            t("unit." + u["kind"], lang),
+            u["unit"],
+            u["eta_min"],
+            u["actual_min"],
+            u["vs_eta_min"],
+        )
         for u in report["units"]
     ]
-    return to_csv(rows)
+    return to_csv(
+        [
+            {
+                t("col.section", lang): t(section, lang),
+                t("col.time", lang): clock.show(at, lang, zone, "full"),
+                t("col.what", lang): what,
+                t("col.who", lang): who,
+                t("col.eta_min", lang): eta,
+                t("col.actual_min", lang): actual,
+                t("col.vs_eta_min", lang): vs_eta,
+            }
+            for section, at, what, who, eta, actual, vs_eta in steps + units
+        ]
+    )
 
 
-@cache
-def _font_file(var_dir: Path) -> Path:
-    """fpdf2 embeds OpenType, not WOFF2: unpack the served subset once per install."""
-    target = var_dir / "fonts" / f"NotoSansSC-{FONT.stat().st_size}.otf"  # a rebuilt font gets a new file
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        font = TTFont(FONT)
-        font.flavor = None
-        font.save(target)
-    return target
+def _signed(minutes: float | None) -> str:
+    return "—" if minutes is None else f"{minutes:+.1f}".replace("-", "−")
 
 
-def as_pdf(report: dict[str, Any], lang: str, var_dir: Path) -> bytes:
+def as_pdf(report: dict[str, Any], lang: str, zone: str, var_dir: Path, now: datetime) -> bytes:
     incident = report["incident"]
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("cockpit", fname=str(_font_file(var_dir)))
-    pdf.set_font("cockpit", size=16)
-    pdf.cell(0, 10, f"{t('em.report_title', lang)} · {incident['code']}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cockpit", size=10)
+    made = t("report.made_at", lang, at=clock.show(now, lang, zone))
+    document = pdf.document(var_dir, f"{t('em.report_title', lang)} · {incident['code']}", made)
     facts = [
         f"{t('incident.' + incident['type'], lang)} · {t('level.' + str(incident['level']), lang)}",
         incident["description"],
-        f"{incident['reported_at']:%Y-%m-%d %H:%M:%S} UTC → {incident['closed_at']:%Y-%m-%d %H:%M:%S} UTC",
+        f"{clock.show(incident['reported_at'], lang, zone, 'full')} → "
+        f"{clock.show(incident['closed_at'], lang, zone, 'full')}",
     ]
     if report["response_s"] is not None and report["target_minutes"]:
         facts.append(
             t("em.response", lang, minutes=f"{report['response_s'] / 60:.1f}", target=report["target_minutes"])
         )
     for fact in facts:
-        pdf.multi_cell(0, 6, fact, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    with pdf.table(
+        document.multi_cell(0, 6, fact, new_x="LMARGIN", new_y="NEXT")
+    document.ln(2)
+    with document.table(
         col_widths=(40, 25, 22, 22, 22, 30), text_align="LEFT", headings_style=FontFace(emphasis="")
     ) as table:
         table.row(
-            [t("col.device", lang), t("col.kind", lang), t("em.eta", lang), "actual", "delay", t("em.method", lang)]
+            [
+                t("col.device", lang),
+                t("col.kind", lang),
+                t("em.eta", lang),
+                t("col.actual_min", lang),
+                t("col.vs_eta_min", lang),
+                t("em.method", lang),
+            ]
         )
         for u in report["units"]:
             table.row(
@@ -130,22 +128,24 @@ def as_pdf(report: dict[str, Any], lang: str, var_dir: Path) -> bytes:
                     t("unit." + u["kind"], lang),
                     str(u["eta_min"]),
                     str(u["actual_min"] or "—"),
-                    str(u["delay_min"] if u["delay_min"] is not None else "—"),
+                    _signed(u["vs_eta_min"]),
                     t("em.method." + u["method"], lang),
                 ]
             )
-    pdf.ln(4)
-    pdf.cell(0, 6, t("em.timeline", lang), new_x="LMARGIN", new_y="NEXT")
+    document.ln(2)
+    document.multi_cell(0, 5, t("em.vs_eta_note", lang), new_x="LMARGIN", new_y="NEXT")
+    document.ln(2)
+    document.cell(0, 6, t("em.timeline", lang), new_x="LMARGIN", new_y="NEXT")
     for step in report["steps"]:
-        pdf.cell(
+        document.cell(
             0,
             5,
-            f"{step['at']:%H:%M:%S}  {t('stage.' + step['what'], lang)}  {step['who']}",
+            f"{clock.show(step['at'], lang, zone, 'time')}  {t('stage.' + step['what'], lang)}  {step['who']}",
             new_x="LMARGIN",
             new_y="NEXT",
         )
-    _mini_map(pdf, incident, report["units"])
-    return bytes(pdf.output())
+    _mini_map(document, incident, report["units"])
+    return bytes(document.output())
 
 
 def _mini_map(pdf: FPDF, incident: dict[str, Any], units: list[dict[str, Any]]) -> None:
@@ -171,103 +171,12 @@ def _mini_map(pdf: FPDF, incident: dict[str, Any], units: list[dict[str, Any]]) 
     pdf.ellipse(cx - 1.5, cy - 1.5, 3, 3, style="F")
 
 
-def export(url: str, actor: Actor, incident_id: int, fmt: str, lang: str, var_dir: Path) -> tuple[str, bytes]:
+def export(
+    url: str, actor: Actor, incident_id: int, fmt: str, lang: str, zone: str, var_dir: Path
+) -> tuple[str, bytes]:
     """The report as (file name, bytes); the export is audited."""
     report = after_action(url, incident_id)
-    body = as_csv(report).encode("utf-8") if fmt == "csv" else as_pdf(report, lang, var_dir)
+    now = now_utc()
+    body = as_csv(report, lang, zone).encode("utf-8") if fmt == "csv" else as_pdf(report, lang, zone, var_dir, now)
     audit.record_alone(url, actor, "report.export", f"incident:{report['incident']['code']}", after={"format": fmt})
     return f"after_action_{report['incident']['code']}.{fmt}", body
-
-
-def case_rows(url: str) -> list[dict[str, Any]]:
-    from cockpit.services import operations
-
-    return [
-        {
-            k: r[k]
-            for k in (
-                "code",
-                "category",
-                "status",
-                "priority",
-                "assignee",
-                "filed_at",
-                "stage_due",
-                "closed_at",
-                "lon",
-                "lat",
-            )
-        }
-        | {"time_left_min": None if r["time_left_s"] is None else round(r["time_left_s"] / 60, 1)}
-        for r in operations.case_list(url)
-    ]
-
-
-def stats_rows(url: str) -> list[dict[str, Any]]:
-    from cockpit.services import operations
-
-    signs = operations.vital_signs(url)
-    rows = [
-        {"measure": "open", "key": "", "value": signs["open"]},
-        {"measure": "overdue", "key": "", "value": signs["overdue"]},
-        {"measure": "closed", "key": "", "value": signs["closed"]},
-        {"measure": "on_time_rate", "key": "", "value": signs["on_time_rate"]},
-    ]
-    rows += [{"measure": "by_category", "key": k, "value": v} for k, v in sorted(signs["by_category"].items())]
-    rows += [{"measure": "by_street", "key": k, "value": v} for k, v in sorted(signs["by_street"].items())]
-    rows += [{"measure": "filed_per_hour", "key": h, "value": n} for h, n in signs["per_hour"]]
-    return rows
-
-
-def daily_pdf(url: str, lang: str, var_dir: Path) -> bytes:
-    """The day's operations on one page: vital signs, cases by category and area, overdue cases."""
-    from cockpit.services import operations
-
-    signs = operations.vital_signs(url)
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("cockpit", fname=str(_font_file(var_dir)))
-    pdf.set_font("cockpit", size=16)
-    pdf.cell(0, 10, t("ops.daily_title", lang), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cockpit", size=10)
-    rate = "—" if signs["on_time_rate"] is None else f"{signs['on_time_rate'] * 100:.0f}%"
-    for label, value in (
-        (t("ops.open", lang), signs["open"]),
-        (t("ops.overdue", lang), signs["overdue"]),
-        (t("ops.on_time", lang), rate),
-    ):
-        pdf.cell(0, 6, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
-    for title, table in (
-        (t("ops.by_category", lang), {t("cat." + k, lang): v for k, v in signs["by_category"].items()}),
-        (t("ops.by_street", lang), signs["by_street"]),
-    ):
-        pdf.ln(3)
-        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
-        with pdf.table(col_widths=(80, 30), text_align="LEFT", headings_style=FontFace(emphasis="")) as grid:
-            grid.row([title, "#"])
-            for key, value in sorted(table.items(), key=lambda kv: -kv[1]):
-                grid.row([str(key), str(value)])
-    late = [r for r in operations.case_list(url) if (r["time_left_s"] or 0) < 0]
-    pdf.ln(3)
-    pdf.cell(0, 7, f"{t('ops.overdue', lang)} ({len(late)})", new_x="LMARGIN", new_y="NEXT")
-    for r in late[:40]:
-        pdf.cell(
-            0,
-            5,
-            f"{r['code']}  {t('cat.' + r['category'], lang)}  {t('case.status.' + r['status'], lang)}  "
-            f"{t('ops.late', lang, minutes=round(-r['time_left_s'] / 60))}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-    return bytes(pdf.output())
-
-
-def cases_xlsx(url: str) -> bytes:
-    """The case list as an Excel workbook (openpyxl through pandas)."""
-    import io
-
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    pd.DataFrame(case_rows(url)).to_excel(buffer, index=False, sheet_name="cases")
-    return buffer.getvalue()

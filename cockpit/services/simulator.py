@@ -9,7 +9,7 @@ import math
 import random
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -51,8 +51,8 @@ class CitySimulator:
         self.rate = rate
         self.interval_s = interval_s
         self.random = random.Random(seed)
-        self.real_start = start or clock.beijing_now().replace(tzinfo=None)
-        self.sim_start = clock.historical_hour(clock.beijing_now())
+        self.real_start = start or clock.city_now(clock.SERIES_ZONE).replace(tzinfo=None)
+        self.sim_start = clock.historical_hour(datetime.now(UTC))
         with transaction(url) as session:
             self.devices = iot.simulation_devices(session)
         self.kinds = {d["code"]: d["type"] for d in self.devices}
