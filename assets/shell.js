@@ -1,12 +1,20 @@
-/* Shell behaviour that must not cost a server round trip: the Beijing clock and the active nav link. */
+/* Shell behaviour that must not cost a server round trip: the city clock (in the city's time zone, which the
+   server puts on the element) and the active nav link. */
 (function () {
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  var formats = {};
+  function format(zone) {
+    if (!formats[zone]) {
+      formats[zone] = new Intl.DateTimeFormat("sv-SE", {
+        timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false
+      });
+    }
+    return formats[zone];
+  }
   function tick() {
     var el = document.getElementById("clock");
     if (el) {
-      var now = new Date(Date.now() + 8 * 3600 * 1000);
-      el.textContent = now.getUTCFullYear() + "-" + pad(now.getUTCMonth() + 1) + "-" + pad(now.getUTCDate()) +
-        " " + pad(now.getUTCHours()) + ":" + pad(now.getUTCMinutes()) + ":" + pad(now.getUTCSeconds());
+      el.textContent = format(el.getAttribute("data-tz") || "Asia/Shanghai").format(new Date());
     }
   }
   setInterval(tick, 250);  /* a quarter second: the clock appears as soon as Dash renders the header */

@@ -8,7 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import allowed, current_actor, guard
 from cockpit.i18n import t
-from cockpit.services import alarms, commands, devices, live_status, rulebook
+from cockpit.services import alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
 from cockpit.ui import alarm_items, clicked_pattern, kpi, number, styled
@@ -28,7 +28,7 @@ def _history_figure(history: list[dict], lang: str) -> go.Figure:
     figure = go.Figure()
     names = sorted({name for row in history for name in row["values"]})
     for color, name in zip(PLOT_COLORS * 3, names, strict=False):
-        points = [(row["ts"], row["values"][name]) for row in history if name in row["values"]]
+        points = [(context.local(row["ts"]), row["values"][name]) for row in history if name in row["values"]]
         figure.add_trace(
             go.Scatter(
                 x=[p[0] for p in points],
@@ -38,7 +38,7 @@ def _history_figure(history: list[dict], lang: str) -> go.Figure:
                 line={"color": color, "width": 1.6},
             )
         )
-    styled(figure, 210, legend={"orientation": "h", "y": 1.15})
+    styled(figure, 210, legend={"orientation": "h", "y": 1.15}, xaxis={"tickformat": clock.FORMATS[lang]["axis"]})
     return figure
 
 

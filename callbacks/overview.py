@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, ctx, html
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
-from cockpit.services import air, alarms, basemap, overview
+from cockpit.services import air, alarms, basemap, clock, overview
 from cockpit.ui import alarm_items, kpi, number
 
 VIEWS = {ids.OVERVIEW_VIEW_CITY: basemap.BEIJING_BOUNDS, ids.OVERVIEW_VIEW_DETAIL: basemap.DETAIL_BOUNDS}
@@ -42,7 +42,12 @@ def render_air(lang: str) -> list:
     stations = sorted(current["stations"], key=lambda s: -(s["aqi"] or -1))
     return [
         kpi(t("overview.city_aqi", lang), number(current["city_aqi"]), kpi_id="city-aqi"),
-        html.Div(t("overview.air_hour", lang, hour=hour.strftime("%Y-%m-%d %H:00")), className="note"),
+        html.Div(
+            t("overview.air_replay", lang, hour=clock.show_local(hour, lang), rate=current["rate"])
+            if current["rate"]
+            else t("overview.air_hour", lang, hour=clock.show_local(hour, lang)),
+            className="note",
+        ),
         *[_station(s, hour, lang) for s in stations],
     ]
 

@@ -29,3 +29,8 @@ def lang() -> str:
 def when(ts: datetime | None, style: str = "short") -> str:
     """A stored UTC time as this viewer reads it: the city's zone, their language."""
     return clock.show(ts, lang(), settings().timezone, style)
+
+
+def local(ts: datetime) -> datetime:
+    """A stored UTC time as a naive city time, for chart axes (plotly draws naive times as they are)."""
+    return clock.to_city(ts, settings().timezone).replace(tzinfo=None)

@@ -82,7 +82,11 @@ def header(
                         style={"display": "none"},
                         children=[html.Span(t("live.sim_clock", lang)), html.Span(id="sim-clock")],
                     ),
-                    html.Time(id="clock", title=t("app.clock_title", lang)),
+                    html.Time(
+                        id="clock",
+                        title=t("app.clock_title", lang, zone=context.settings().timezone),
+                        **{"data-tz": context.settings().timezone},
+                    ),
                     html.A(t("wall.open", lang), href="/wall", className="wall-link", title=t("wall.title", lang))
                     if who
                     else None,

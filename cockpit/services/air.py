@@ -1,20 +1,30 @@
-"""Current air quality per real station at the cockpit clock."""
+"""Current air quality per real station. While the live city runs, "now" for the real series is the replay
+clock the header shows, so the panel and the clock tell one story; otherwise it is the same calendar hour of
+the latest year the series holds."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cockpit.services import aqi, clock
+from cockpit.services import aqi, clock, live_status
 from data_access import bigdata
 from data_access.db import transaction
 
 LOOKBACK_HOURS = 3  # a station that missed the hour shows its last value from up to 3 hours before
 
 
+def replay_hour(url: str, now: datetime | None = None) -> tuple[datetime, str | None]:
+    """The series hour that stands for now, and the replay rate when the live city is replaying it."""
+    live = live_status.status(url, now.replace(tzinfo=None) if now else None)
+    if live["sim_clock"]:
+        return datetime.fromisoformat(live["sim_clock"]).replace(minute=0), live["sim_rate"]
+    return clock.historical_hour(now or datetime.now(UTC)), None
+
+
 def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
-    """Each station's latest reading at or before the historical hour, with its AQI."""
-    hour = clock.historical_hour(clock.beijing_now(now))
+    """Each station's latest reading at or before the replayed hour, with its AQI."""
+    hour, rate = replay_hour(url, now)
     with transaction(url) as session:
         stations = bigdata.stations(session)
         window = bigdata.air_quality_window(session, hour - timedelta(hours=LOOKBACK_HOURS), hour)
@@ -43,6 +53,7 @@ def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
     values = [s["aqi"] for s in out if s["aqi"] is not None]
     return {
         "hour": hour,
+        "rate": rate,
         "stations": out,
         "city_aqi": round(sum(values) / len(values)) if values else None,
     }
