@@ -74,7 +74,7 @@ def street_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def grid_rows(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(Grid.id, Grid.code, Grid.geometry))
+    rows = session.execute(select(Grid.id, Grid.code, Grid.street_id, Grid.geometry))
     return [dict(r._mapping) for r in rows]
 
 

@@ -237,6 +237,7 @@ ALARM_FIELDS = (
     "id",
     "rule_id",
     "device_id",
+    "alarm_type",
     "severity",
     "status",
     "value",
@@ -253,19 +254,44 @@ ALARM_FIELDS = (
 
 
 def _alarm_row(alarm: Alarm) -> dict[str, Any]:
-    return {f: getattr(alarm, f) for f in ALARM_FIELDS}
+    return {f: getattr(alarm, f) for f in ALARM_FIELDS} | {"active_rules": orjson.loads(alarm.active_rules)}
 
 
-def open_alarms_of_rule(session: Session, rule_id: int) -> dict[int, dict[str, Any]]:
-    rows = session.scalars(select(Alarm).where(Alarm.rule_id == rule_id, Alarm.status.in_(OPEN)))
-    return {a.device_id: _alarm_row(a) for a in rows}
+def open_alarms_by_type(
+    session: Session, device_ids: Iterable[int] | None, alarm_type: str | None = None
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """The open alarm of each (device, alarm type), among these devices (None: all)."""
+    query = select(Alarm).where(Alarm.status.in_(OPEN))
+    if device_ids is not None:
+        query = query.where(Alarm.device_id.in_(list(device_ids)))
+    if alarm_type is not None:
+        query = query.where(Alarm.alarm_type == alarm_type)
+    return {(a.device_id, a.alarm_type): _alarm_row(a) for a in session.scalars(query)}
+
+
+def recently_cleared(
+    session: Session, device_ids: Iterable[int], since: datetime, cleared_by: str
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Alarms an operator acknowledged and the system cleared since `since`, newest per (device, type)."""
+    query = (
+        select(Alarm)
+        .where(
+            Alarm.status == "resolved",
+            Alarm.resolved_by == cleared_by,
+            Alarm.resolved_at >= since,
+            Alarm.acknowledged_at.is_not(None),
+            Alarm.device_id.in_(list(device_ids)),
+        )
+        .order_by(Alarm.resolved_at)
+    )
+    return {(a.device_id, a.alarm_type): _alarm_row(a) for a in session.scalars(query)}
 
 
 def add_alarm(session: Session, values: dict[str, Any], at: datetime) -> int:
-    alarm = Alarm(**values)
+    alarm = Alarm(**(values | {"active_rules": orjson.dumps(sorted(values["active_rules"])).decode()}))
     session.add(alarm)
     session.flush()
-    session.add(AlarmEvent(alarm_id=alarm.id, kind="raised", at=at))
+    session.add(AlarmEvent(alarm_id=alarm.id, kind="raised", at=at, severity=alarm.severity))
     return alarm.id
 
 
@@ -277,9 +303,27 @@ def alarm(session: Session, alarm_id: int, for_update: bool = False) -> dict[str
     return _alarm_row(found) if found else None
 
 
-def change_alarm(session: Session, alarm_id: int, kind: str, values: dict[str, Any], at: datetime) -> None:
+def update_alarm(session: Session, alarm_id: int, values: dict[str, Any]) -> None:
+    if "active_rules" in values:
+        values = values | {"active_rules": orjson.dumps(sorted(values["active_rules"])).decode()}
     session.execute(update(Alarm).where(Alarm.id == alarm_id).values(**values))
-    session.add(AlarmEvent(alarm_id=alarm_id, kind=kind, at=at))
+
+
+def change_alarm(
+    session: Session, alarm_id: int, kind: str, values: dict[str, Any], at: datetime, severity: int | None = None
+) -> None:
+    """A change a person sees, kept as an alarm event (the cursor server push follows)."""
+    update_alarm(session, alarm_id, values)
+    session.add(AlarmEvent(alarm_id=alarm_id, kind=kind, at=at, severity=severity))
+
+
+def alarm_history(session: Session, alarm_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(AlarmEvent.kind, AlarmEvent.at, AlarmEvent.severity)
+        .where(AlarmEvent.alarm_id == alarm_id)
+        .order_by(AlarmEvent.id)
+    )
+    return [dict(r._mapping) for r in rows]
 
 
 def alarms(

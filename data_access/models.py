@@ -221,11 +221,13 @@ class Alarm(Base):
     closed_by: Mapped[str | None] = mapped_column(String(128))
     escalation_level: Mapped[int] = mapped_column(Integer)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    alarm_type: Mapped[str] = mapped_column(String(48), server_default="")  # metric, metric.rate or offline
+    active_rules: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON ids of the rules now breached
     __table_args__ = (
         Index(
-            "uq_alarm_open_per_rule_device",
-            "rule_id",
+            "uq_alarm_open_per_device_type",
             "device_id",
+            "alarm_type",
             unique=True,
             sqlite_where=text("status IN ('new', 'acknowledged')"),
             postgresql_where=text("status IN ('new', 'acknowledged')"),
@@ -241,6 +243,7 @@ class AlarmEvent(Base):
     alarm_id: Mapped[int] = mapped_column(ForeignKey("alarm.id"))
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime)
+    severity: Mapped[int | None] = mapped_column(Integer)
 
 
 class Command(Base):
@@ -283,6 +286,7 @@ class Incident(Base):
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     district_adcode: Mapped[str | None] = mapped_column(ForeignKey("district.adcode"))
+    street_code: Mapped[str | None] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text)
     reporter: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), index=True)  # open | dispatched | closed

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from data_access.ingest import Telemetry
-from data_access.models import Alarm, Device, Reading, RuleState
+from data_access.models import Device, Reading, RuleState
 
 OPEN = ("new", "acknowledged")
 Pair = tuple[int, int]  # (rule id, device id)
@@ -243,23 +243,3 @@ def delete_rule_states(session: Session, pairs: Iterable[Pair]) -> None:
         )
 
 
-def open_alarm_ids(session: Session, pairs: Iterable[Pair]) -> dict[Pair, int]:
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    device_ids = {d for _, d in wanted}
-    connection = session.connection()
-    if _sqlite(connection):
-        rows = connection.exec_driver_sql(
-            "SELECT id, rule_id, device_id FROM alarm WHERE status IN ('new', 'acknowledged') "
-            "AND device_id IN (SELECT value FROM json_each(?))",
-            (_json(device_ids),),
-        )
-    else:
-        table = Alarm.__table__
-        rows = connection.execute(
-            select(table.c.id, table.c.rule_id, table.c.device_id).where(
-                table.c.status.in_(OPEN), table.c.device_id.in_(device_ids)
-            )
-        )
-    return {(r, d): alarm_id for alarm_id, r, d in rows.all() if (r, d) in wanted}

@@ -1,4 +1,5 @@
-"""Seeded generator for what no real source gives: streets and grids of the detail zone, generated devices
+"""Seeded generator for what no real source gives: the grids of the detail zone (cut along the generated street
+boundaries of sample_data.streets), generated devices
 and city components placed on the real roads. Same seed, same city; every row says it was generated."""
 
 from __future__ import annotations
@@ -10,17 +11,13 @@ import geopandas as gpd
 import numpy as np
 import orjson
 from shapely.geometry import LineString, box, mapping, shape
+from shapely.ops import unary_union
 
 SCALES = {"small": 1, "medium": 10, "large": 60}
 DEVICES_PER_TYPE = 40
 COMPONENTS_PER_UNIT = 2_000
 
-# Each coverage box of the OSM detail zone becomes one generated street (片区) of Haidian.
-STREETS = {
-    "zgc2017": ("中关村北片区", "Zhongguancun North area"),
-    "cau2026": ("学院路片区", "Xueyuan Road area"),
-    "bupt2025": ("北邮片区", "BUPT area"),
-}
+DETAIL_ZONE_DISTRICT = "110108"  # 海淀区: all three OSM coverage boxes lie in it
 GRID_DEG = 0.004  # about 340 m x 445 m at Beijing's latitude
 
 # type -> (Chinese name, owner department)
@@ -80,42 +77,34 @@ def _source(seed: int) -> str:
     return f"generated (cockpit seeded generator, seed={seed})"
 
 
-def streets_and_grids(coverage: list[dict[str, Any]], adcode: str, seed: int) -> tuple[list, list]:
-    streets, grids = [], []
-    for s_index, feature in enumerate(sorted(coverage, key=lambda f: f["properties"]["src"]), start=1):
-        area = shape(feature["geometry"])
-        name, _ = STREETS[feature["properties"]["src"]]
-        street_code = f"{adcode}{s_index:03d}"
-        streets.append(
-            {
-                "id": s_index,
-                "code": street_code,
-                "name": name,
-                "district_adcode": adcode,
-                "geometry": orjson.dumps(mapping(area)).decode(),
-                "generated": True,
-                "source": _source(seed),
-            }
-        )
-        minx, miny, maxx, maxy = area.bounds
+def grids(coverage: list[dict[str, Any]], streets: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """The detail zone cut into cells of GRID_DEG, each cell split where street boundaries cross it; a grid's
+    code is its street's 9-digit code and a 3-digit serial."""
+    zone = unary_union([shape(f["geometry"]) for f in coverage])
+    rows: list[dict[str, Any]] = []
+    for street in (s for s in streets if s["district_adcode"] == DETAIL_ZONE_DISTRICT):
+        area = shape(orjson.loads(street["geometry"])).intersection(zone)
+        if area.is_empty:
+            continue
+        minx, miny, maxx, maxy = zone.bounds
         serial = 0
         for y in np.arange(miny, maxy, GRID_DEG):
             for x in np.arange(minx, maxx, GRID_DEG):
-                cell = box(x, y, min(x + GRID_DEG, maxx), min(y + GRID_DEG, maxy)).intersection(area)
+                cell = box(x, y, x + GRID_DEG, y + GRID_DEG).intersection(area)
                 if cell.is_empty or cell.area < (GRID_DEG**2) * 0.05:
                     continue
                 serial += 1
-                grids.append(
+                rows.append(
                     {
-                        "id": len(grids) + 1,
-                        "code": f"{street_code}{serial:03d}",
-                        "street_id": s_index,
+                        "id": len(rows) + 1,
+                        "code": f"{street['code']}{serial:03d}",
+                        "street_id": street["id"],
                         "geometry": orjson.dumps(mapping(cell), option=orjson.OPT_SERIALIZE_NUMPY).decode(),
                         "generated": True,
                         "source": _source(seed),
                     }
                 )
-    return streets, grids
+    return rows
 
 
 def _points_on_roads(rng: np.random.Generator, roads: list[LineString], n: int) -> np.ndarray:
@@ -145,11 +134,11 @@ def _grid_of(points: np.ndarray, grids: list[dict[str, Any]]) -> list[int | None
 def generate(
     roads: list[dict[str, Any]],
     coverage: list[dict[str, Any]],
-    adcode: str,
+    streets: list[dict[str, Any]],
     scale: str,
     seed: int,
 ) -> GeneratedCity:
-    """Build the generated part of the sample city from the real roads and coverage boxes."""
+    """Build the generated part of the sample city from the real roads, coverage boxes and streets."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
     rng = np.random.default_rng(seed)
@@ -162,7 +151,8 @@ def generate(
         for area in areas:
             part = geom.intersection(area)
             lines.extend(g for g in getattr(part, "geoms", [part]) if isinstance(g, LineString) and g.length)
-    streets, grids = streets_and_grids(coverage, adcode, seed)
+    grid_rows = grids(coverage, streets, seed)
+    adcode = DETAIL_ZONE_DISTRICT
     units = SCALES[scale]
 
     devices = []
@@ -170,7 +160,7 @@ def generate(
         points = _points_on_roads(rng, lines, DEVICES_PER_TYPE * units)
         online = rng.random(len(points)) > 0.03
         for serial, ((lon, lat), grid_id, is_online) in enumerate(
-            zip(points, _grid_of(points, grids), online, strict=True), start=1
+            zip(points, _grid_of(points, grid_rows), online, strict=True), start=1
         ):
             devices.append(
                 {
@@ -195,7 +185,7 @@ def generate(
     class_picks = rng.choice(len(classes), size=n_components)
     serials: dict[tuple[str, str], int] = {}
     components = []
-    for (lon, lat), grid_id, pick in zip(points, _grid_of(points, grids), class_picks, strict=True):
+    for (lon, lat), grid_id, pick in zip(points, _grid_of(points, grid_rows), class_picks, strict=True):
         major, minor = classes[pick]
         serials[(major, minor)] = serials.get((major, minor), 0) + 1
         components.append(
@@ -211,7 +201,7 @@ def generate(
                 "source": _source(seed),
             }
         )
-    return GeneratedCity(streets, grids, devices, components)
+    return GeneratedCity(streets, grid_rows, devices, components)
 
 
 RESOURCE_SCALES = {"small": 1, "medium": 5, "large": 17}

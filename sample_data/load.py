@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from data_access import bigdata, cim, emergency, iot, support
 from data_access.db import transaction
-from sample_data import generator, real
-
-DETAIL_ZONE_DISTRICT = "110108"  # 海淀区: all three OSM coverage boxes lie in it
+from sample_data import generator, real, streets
 
 
 def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> dict[str, str]:
@@ -35,10 +33,12 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
             bigdata.add_air_quality(session, real.air_stations(frame), real.air_quality_hours())
             support.write_meta(session, {"real_loaded": "1"})
 
+    with transaction(url) as session:
+        street_rows = streets.street_areas(cim.districts(session), seed)
     city = generator.generate(
         real.read_geojson(real.BASE_FILES["road"]),
         real.read_geojson(real.BASE_FILES["coverage"]),
-        DETAIL_ZONE_DISTRICT,
+        street_rows,
         scale,
         seed,
     )

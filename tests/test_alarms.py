@@ -61,7 +61,7 @@ def test_steps_out_of_order_are_refused(city_db):
         alarms.transition(city_db, DUTY, 999_999, "acknowledge")
 
 
-def test_database_allows_one_open_alarm_per_rule_and_device(city_db):
+def test_database_allows_one_open_alarm_per_device_and_type(city_db):
     tilt(city_db, 1, 25, seconds_ago=20)
     tilt(city_db, 2, 25, seconds_ago=5)
     existing = open_for_device(city_db)[0]
@@ -72,6 +72,8 @@ def test_database_allows_one_open_alarm_per_rule_and_device(city_db):
             {
                 "rule_id": existing["rule_id"],
                 "device_id": existing["device_id"],
+                "alarm_type": existing["alarm_type"],
+                "active_rules": {existing["rule_id"]},
                 "severity": 2,
                 "status": "new",
                 "value": 1,

@@ -1,20 +1,21 @@
 import re
 
+import orjson
 import pytest
 from shapely.geometry import Point, shape
 
-from sample_data import real
+from sample_data import real, streets
 from sample_data.generator import COMPONENT_CLASSES, DEVICE_TYPES, generate
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    return real.read_geojson("roads.geojson"), real.read_geojson("coverage.geojson")
+    return real.read_geojson("roads.geojson"), real.read_geojson("coverage.geojson"), real.districts()
 
 
 def _city(inputs, scale="small", seed=1):
-    roads, coverage = inputs
-    return generate(roads, coverage, "110108", scale, seed)
+    roads, coverage, districts = inputs
+    return generate(roads, coverage, streets.street_areas(districts, seed), scale, seed)
 
 
 def test_same_seed_same_city(inputs):
@@ -34,7 +35,7 @@ def test_every_generated_row_is_labelled(inputs):
 
 def test_small_counts_and_device_types(inputs):
     city = _city(inputs)
-    assert len(city.streets) == 3
+    assert len(city.streets) == 349  # every real street of Beijing, with a generated boundary
     assert len(city.grids) > 20
     assert {d["type"] for d in city.devices} == set(DEVICE_TYPES)
     assert len(city.devices) == 200
@@ -51,7 +52,7 @@ def test_large_scale_has_100k_components_with_unique_gbt_codes(inputs):
 
 
 def test_everything_lies_on_the_real_detail_zone(inputs):
-    _, coverage = inputs
+    _, coverage, _ = inputs
     zone = shape(coverage[0]["geometry"])
     for f in coverage[1:]:
         zone = zone.union(shape(f["geometry"]))
@@ -65,3 +66,25 @@ def test_everything_lies_on_the_real_detail_zone(inputs):
 def test_unknown_scale_is_refused(inputs):
     with pytest.raises(ValueError, match="scale must be one of"):
         _city(inputs, scale="huge")
+
+
+def test_streets_carry_real_names_and_codes_inside_their_real_district(inputs):
+    _, _, districts = inputs
+    rows = streets.street_areas(districts, 2)
+    haidian = {r["code"]: r for r in rows if r["district_adcode"] == "110108"}
+    assert len(haidian) == 29 and haidian["110108011"]["name"] == "中关村街道"
+    area = {d["adcode"]: shape(orjson.loads(d["geometry"])) for d in districts}["110108"]
+    cells = [shape(orjson.loads(r["geometry"])) for r in haidian.values()]
+    assert abs(sum(c.area for c in cells) - area.area) / area.area < 1e-6  # the streets tile the district
+    assert all(shape(orjson.loads(haidian[c]["geometry"])).contains(Point(*streets.HAIDIAN_SEEDS[c])) for c in haidian)
+    assert all("boundary generated" in r["source"] for r in rows)
+
+
+def test_grids_nest_in_their_street(inputs):
+    city = _city(inputs)
+    by_id = {s["id"]: s for s in city.streets}
+    for grid in city.grids:
+        street = by_id[grid["street_id"]]
+        assert grid["code"].startswith(street["code"]) and len(grid["code"]) == 12
+        inside = shape(orjson.loads(street["geometry"])).buffer(1e-9)
+        assert inside.contains(shape(orjson.loads(grid["geometry"])))

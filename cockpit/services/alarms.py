@@ -1,5 +1,5 @@
-"""Alarm lifecycle (new → acknowledged → resolved → closed, with who and when), rule outcomes turned into
-alarms without storms (one open alarm per rule and device), escalation and the severity scale."""
+"""Alarm lifecycle (new → acknowledged → resolved → closed, with who and when), silence and escalation
+sweeps, and the severity scale. How rule outcomes grade one alarm per device and type: alarm_grading."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from typing import Any
 from cockpit import bus
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import audit, rules
+from cockpit.services import alarm_grading, audit, rules
 from data_access import iot
 from data_access.db import transaction, write_transaction
 
-SYSTEM = "system"
 COMMAND_TIMEOUT_S = 30
 # severity -> (key, colour); the one scale every page, the map and the CSS use
 SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
@@ -38,18 +37,6 @@ class Evaluation:
 
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_alarm(rule: dict[str, Any], device_id: int, value: float | None, at: datetime) -> dict[str, Any]:
-    return {
-        "rule_id": rule["id"],
-        "device_id": device_id,
-        "severity": rule["severity"],
-        "status": "new",
-        "value": value,
-        "raised_at": at,
-        "escalation_level": 0,
-    }
 
 
 def transition(url: str, actor: Actor, alarm_id: int, action: str) -> dict[str, Any]:
@@ -88,25 +75,23 @@ def sweep(url: str, now: datetime | None = None) -> dict[str, int]:
     raised = resolved = escalated = 0
     with write_transaction(url) as session:
         offline_rules = [r for r in iot.rules(session, enabled_only=True) if r["kind"] == "offline"]
+        offline = {device: a for (device, _), a in iot.open_alarms_by_type(session, None, "offline").items()}
         for rule in offline_rules:
             device_type = None if rule["device_type"] == rules.ANY_TYPE else rule["device_type"]
             cutoff = now - timedelta(seconds=rule["threshold"])
             silent = iot.silent_devices(session, device_type, cutoff)
             iot.mark_offline(session, [d["id"] for d in silent])
             silent_ids = {d["id"] for d in silent}
-            open_alarms = iot.open_alarms_of_rule(session, rule["id"])
-            for device_id in silent_ids - set(open_alarms):
-                iot.add_alarm(session, new_alarm(rule, device_id, None, now), now)
+            for device_id in silent_ids - set(offline):
+                change = alarm_grading.on_breach(None, None, rule, {rule["id"]: rule}, None, now)
+                offline[device_id] = change.values | {"device_id": device_id}
+                iot.add_alarm(session, offline[device_id], now)
                 raised += 1
-            for device_id, alarm_row in open_alarms.items():
-                if device_id not in silent_ids:
-                    iot.change_alarm(
-                        session,
-                        alarm_row["id"],
-                        "resolved",
-                        {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM},
-                        now,
-                    )
+            for device_id, alarm_row in list(offline.items()):
+                if alarm_row["rule_id"] == rule["id"] and device_id not in silent_ids and "id" in alarm_row:
+                    change = alarm_grading.on_clear(alarm_row, rule, {rule["id"]: rule}, now)
+                    iot.change_alarm(session, change.alarm_id, change.kind, change.values, now, change.severity)
+                    del offline[device_id]
                     resolved += 1
         for alarm_row in iot.unacknowledged_alarms(session):
             due = alarm_row["raised_at"] + timedelta(

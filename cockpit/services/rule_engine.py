@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cockpit.services import rules
-from cockpit.services.alarms import SYSTEM, Evaluation, new_alarm
+from cockpit.services import alarm_grading, rules
+from cockpit.services.alarm_grading import SYSTEM
+from cockpit.services.alarms import Evaluation
 from data_access import iot, readings
 from data_access.readings import Pair, RuleStateRow, StoredReading
 
@@ -73,17 +74,19 @@ def _run(plan: RulePlan, pair: Pair, states: dict[Pair, RuleStateRow]) -> Result
 
 
 def settle(session: Session, plan: RulePlan, now: datetime) -> Evaluation:
-    """In the caller's write transaction: raise at most one open alarm per rule and device, resolve it when
-    the condition clears, keep the states. A threshold rule keeps a state only while a breach is pending
-    (all a sustained-for condition needs), so a quiet city neither reads nor writes rule states."""
+    """In the caller's write transaction: keep one open alarm per device and alarm type, graded by the rules
+    breached now (alarm_grading), and keep the rule states. A threshold rule keeps a state only while a breach
+    is pending (all a sustained-for condition needs), so a quiet city neither reads nor writes rule states."""
     result = Evaluation([], [])
     if not plan.series:
         return result
     current = readings.rule_states(session, plan.series)
-    open_alarms = readings.open_alarm_ids(session, plan.series)
+    device_ids = {device for _, device in plan.series}
+    open_alarms = iot.open_alarms_by_type(session, device_ids)
+    cleared_before = iot.recently_cleared(session, device_ids, now - alarm_grading.REARM, SYSTEM)
     changed: dict[Pair, rules.State] = {}
     cleared: list[Pair] = []
-    for pair in plan.series:
+    for pair in sorted(plan.series, key=lambda p: plan.rules[p[0]]["severity"]):  # gravest first
         rule = plan.rules[pair[0]]
         moved = current.get(pair) != plan.states.get(pair) or pair not in plan.results
         state, outcomes = _run(plan, pair, current) if moved else plan.results[pair]
@@ -92,16 +95,33 @@ def settle(session: Session, plan: RulePlan, now: datetime) -> Evaluation:
             changed[pair] = state
         elif state.breach_since is None and pair in current:
             cleared.append(pair)
+        key = (pair[1], alarm_grading.alarm_type(rule))
         for outcome in outcomes:
-            if outcome.action == "raise" and pair not in open_alarms:
-                alarm = new_alarm(rule, pair[1], outcome.value, outcome.state.last_ts or now)
-                open_alarms[pair] = iot.add_alarm(session, alarm, now)
-                result.raised.append(open_alarms[pair])
-            elif outcome.action == "clear" and pair in open_alarms:
-                alarm_id = open_alarms.pop(pair)
-                resolved = {"status": "resolved", "resolved_at": now, "resolved_by": SYSTEM}
-                iot.change_alarm(session, alarm_id, "resolved", resolved, now)
-                result.resolved.append(alarm_id)
+            alarm = open_alarms.get(key)
+            if outcome.action == "raise":
+                at = outcome.state.last_ts or now
+                change = alarm_grading.on_breach(alarm, cleared_before.get(key), rule, plan.rules, outcome.value, at)
+            else:
+                change = alarm_grading.on_clear(alarm, rule, plan.rules, now)
+            if change is None:
+                continue
+            new_id = _write(session, change, pair[1], now)
+            open_alarms[key] = alarm_grading.apply(alarm, change, new_id)
+            if open_alarms[key] is None:
+                del open_alarms[key]
+            if change.kind != "rules":
+                (result.resolved if change.kind == "cleared" else result.raised).append(new_id or change.alarm_id)
     readings.save_rule_states(session, changed)
     readings.delete_rule_states(session, cleared)
     return result
+
+
+def _write(session: Session, change: alarm_grading.Change, device_id: int, now: datetime) -> int | None:
+    """Store a change; a new alarm's id, else None."""
+    if change.alarm_id is None:
+        return iot.add_alarm(session, change.values | {"device_id": device_id}, now)
+    if change.kind == "rules":  # which rules hold it changed, nothing a person sees: no event
+        iot.update_alarm(session, change.alarm_id, change.values)
+    else:
+        iot.change_alarm(session, change.alarm_id, change.kind, change.values, now, change.severity)
+    return None
