@@ -8,7 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import allowed, current_actor, guard
 from cockpit.i18n import t
-from cockpit.services import alarms, clock, commands, devices, live_status, rulebook
+from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
 from cockpit.ui import alarm_items, clicked_pattern, kpi, number, styled
@@ -47,14 +47,12 @@ def _drawer(device: dict, lang: str) -> list:
     head = html.Div(
         className="device-head",
         children=[
-            _status_dot(device["online"], any(a["status"] in ("new", "acknowledged") for a in device["alarms"])),
+            _status_dot(device["online"], any(a.status in ("new", "acknowledged") for a in device["alarms"])),
             html.Strong(device["name"]),
             html.Span(device["code"]),
             html.Span(t(f"device.{device['type']}", lang)),
             html.Span(f"{t('iot.owner', lang)}: {device['owner_department']}"),
-            html.Span(
-                t("iot.last_seen", lang, ts=context.when(seen)) if seen else t("iot.never_seen", lang)
-            ),
+            html.Span(t("iot.last_seen", lang, ts=context.when(seen)) if seen else t("iot.never_seen", lang)),
             html.Span(t("iot.generated", lang), className="tag-generated") if device["generated"] else None,
         ],
     )
@@ -98,7 +96,7 @@ def _drawer(device: dict, lang: str) -> list:
                         )
                         if device["history"]
                         else html.Div(t("iot.no_history", lang), className="note"),
-                        alarm_items(device["alarms"], lang, actions=False),
+                        alarm_items(device["alarms"], lang),
                     ]
                 ),
             ],
@@ -151,6 +149,14 @@ def register(app: Dash) -> None:
             return feature["properties"]["code"], "device"
         return no_update, no_update
 
+    @app.callback(Output(ids.IOT_MAP, "viewport"), Input(ids.IOT_SELECTED, "data"), prevent_initial_call=False)
+    @guard("view")
+    def centre(code: str | None):
+        place = devices.place(_url(), code) if isinstance(code, str) else None
+        if place is None:
+            return no_update
+        return {"center": [place[1], place[0]], "zoom": 18, "transition": "flyTo"}
+
     @app.callback(
         Output(ids.IOT_DEVICE, "children"),
         Input(ids.IOT_SELECTED, "data"),
@@ -183,10 +189,36 @@ def register(app: Dash) -> None:
             return t("alarm.refused", lang, reason=error.say(lang))
         return t("iot.command_sent", lang, id=command_id)
 
-    @app.callback(Output(ids.IOT_ALARMS, "children"), Input("alarm-feed", "data"), Input(ids.IOT_ALARM_MSG, "children"))
+    @app.callback(
+        Output(ids.IOT_ALARMS, "children"),
+        Input("alarm-feed", "data"),
+        Input(ids.IOT_ALARM_MSG, "children"),
+        Input(ids.IOT_ALARM_SORT, "value"),
+        Input(ids.IOT_ALARM_SEVERITY, "value"),
+        Input(ids.IOT_ALARM_TYPE, "value"),
+        Input(ids.IOT_ALARM_STATUS, "value"),
+        Input(ids.IOT_ALARM_TEXT, "value"),
+    )
     @guard("view")
-    def alarm_list(_feed: dict | None, _msg: object):
-        return alarm_items(alarms.open_alarms(_url(), limit=60), context.lang(), actions=allowed("alarm.ack"))
+    def alarm_list(_feed, _msg, sort, severities, types, statuses, text):
+        chosen = alarm_queue.clean(severities, types, statuses, text, sort)
+        return alarm_items(alarm_queue.queue(_url(), chosen, allowed("alarm.ack")), context.lang())
+
+    @app.callback(
+        Output(ids.IOT_ALARM_MSG, "children", allow_duplicate=True),
+        Input(ids.IOT_ALARM_ACK_ALL, "submit_n_clicks"),
+        State(ids.IOT_ALARM_SORT, "value"),
+        State(ids.IOT_ALARM_SEVERITY, "value"),
+        State(ids.IOT_ALARM_TYPE, "value"),
+        State(ids.IOT_ALARM_STATUS, "value"),
+        State(ids.IOT_ALARM_TEXT, "value"),
+        prevent_initial_call=True,
+    )
+    @guard("alarm.ack")
+    def acknowledge_all(_n, sort, severities, types, statuses, text):
+        chosen = alarm_queue.clean(severities, types, statuses, text, sort)
+        done = alarm_queue.acknowledge_all(_url(), current_actor(), chosen)
+        return t("alarm.ack_all_done", context.lang(), n=done)
 
     @app.callback(
         Output(ids.IOT_ALARM_MSG, "children"),

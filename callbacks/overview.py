@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, ctx, html
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
-from cockpit.services import air, alarms, basemap, clock, overview
+from cockpit.services import air, alarm_queue, basemap, clock, overview
 from cockpit.ui import alarm_items, kpi, number
 
 VIEWS = {ids.OVERVIEW_VIEW_CITY: basemap.BEIJING_BOUNDS, ids.OVERVIEW_VIEW_DETAIL: basemap.DETAIL_BOUNDS}
@@ -113,7 +113,8 @@ def register(app: Dash) -> None:
     @app.callback(Output(ids.OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
     @guard("view")
     def open_alarms(_feed: dict | None):
-        return alarm_items(alarms.open_alarms(context.settings().database_url, limit=6), context.lang(), actions=False)
+        newest = alarm_queue.queue(context.settings().database_url, alarm_queue.Filter(), can_act=False, limit=6)
+        return alarm_items(newest, context.lang(), link=True)
 
     @app.callback(
         Output(ids.OVERVIEW_MAP, "viewport"),

@@ -24,4 +24,3 @@ class Page:
     @property
     def name(self) -> str:
         return self.nav.removeprefix("nav.")
-

@@ -9,7 +9,7 @@ import dash
 from dash import dcc, html
 
 from cockpit import context
-from cockpit.i18n import t
+from cockpit.i18n import TABLE, t
 
 
 def _account(lang: str, who: tuple[str, str] | None, csrf_token: str) -> list:
@@ -82,6 +82,15 @@ def header(
                         style={"display": "none"},
                         children=[html.Span(t("live.sim_clock", lang)), html.Span(id="sim-clock")],
                     ),
+                    html.Button(
+                        t("alarm.mute", lang),
+                        id="alarm-mute",
+                        className="alarm-mute",
+                        title=t("alarm.mute", lang),
+                        **{"data-mute": t("alarm.mute", lang), "data-unmute": t("alarm.unmute", lang)},
+                    )
+                    if who
+                    else None,
                     html.Time(
                         id="clock",
                         title=t("app.clock_title", lang, zone=context.settings().timezone),
@@ -119,6 +128,13 @@ def shell(
             dcc.Store(id="alarm-feed"),
             dcc.Store(id="live-status"),
             header(lang, nav, who, csrf_token, wall),
+            html.A(
+                id="alarm-notice",
+                className="alarm-notice hidden",
+                role="alert",
+                **{f"data-sev-{s}": t(f"severity.{s}", lang) for s in (1, 2, 3, 4)},
+                **{"data-title": t("alarm.notice", lang, severity="{severity}")},
+            ),
             html.Main(dash.page_container, className="shell-main"),
         ],
     )
@@ -159,42 +175,49 @@ def number(value: int | float | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-def alarm_items(alarms: list[dict], lang: str, actions: bool) -> html.Div | str:
-    """Open alarms, most severe first; with action buttons for a role that may handle them."""
-    if not alarms:
+def alarm_type_label(kind: str, lang: str) -> str:
+    """An alarm type in words: the metric's name, its rate, or silence; a metric an admin made up keeps its id."""
+    metric, _, rate = kind.partition(".")
+    if kind == "offline":
+        return t("alarm.type_offline", lang)
+    name = t("metric." + metric, lang) if "metric." + metric in TABLE else metric
+    return t("alarm.type_rate", lang, metric=name) if rate else name
+
+
+def alarm_items(items: Sequence[Any], lang: str, link: bool = False) -> html.Div | str:
+    """Alarms as the services graded and ordered them. The device opens its drawer (on the IoT page) or
+    links there (elsewhere); steps the viewer may take are buttons."""
+    if not items:
         return t("live.no_alarms", lang)
-    items = []
-    for a in alarms:
-        rule = a["rule_name"] if lang == "zh" else a["rule_name_en"]
-        meta = [context.when(a["raised_at"]), t(f"alarm.status.{a['status']}", lang)]
-        if a["value"] is not None:
-            meta.append(t("alarm.value", lang, value=f"{a['value']:g}"))
-        if a["escalation_level"]:
-            meta.append(t("alarm.escalated", lang, level=a["escalation_level"]))
-        buttons = []
-        if actions:
-            for action in ("acknowledge", "resolve", "close"):
-                if (
-                    a["status"]
-                    in {"acknowledge": ("new",), "resolve": ("new", "acknowledged"), "close": ("resolved",)}[action]
-                ):
-                    buttons.append(
-                        html.Button(
-                            t(f"alarm.{action}", lang), id={"type": "alarm-action", "alarm": a["id"], "action": action}
-                        )
-                    )
-        items.append(
+    rows = []
+    for a in items:
+        rule = a.rule_name if lang == "zh" else a.rule_name_en
+        meta = [context.when(a.raised_at), t(f"alarm.status.{a.status}", lang)]
+        if a.value is not None:
+            meta.append(t("alarm.value", lang, value=f"{a.value:g}"))
+        if a.escalation_level:
+            meta.append(t("alarm.escalated", lang, level=a.escalation_level))
+        device = (
+            dcc.Link(a.device_name, href=f"/platform/iot?device={a.device_code}", className="alarm-device")
+            if link
+            else html.Button(a.device_name, id={"type": "device-pick", "code": a.device_code}, className="alarm-device")
+        )
+        buttons = [
+            html.Button(t(f"alarm.{action}", lang), id={"type": "alarm-action", "alarm": a.id, "action": action})
+            for action in a.actions
+        ]
+        rows.append(
             html.Div(
-                className=f"alarm-item sev-{a['severity']}",
+                className=f"alarm-item sev-{a.severity} status-{a.status}",
                 children=[
-                    severity_badge(a["severity"], lang),
-                    html.Span(f"{a['device_name']} · {rule}", className="what"),
+                    severity_badge(a.severity, lang),
+                    html.Span([device, f" · {rule}"], className="what"),
                     html.Span(buttons, className="actions"),
                     html.Span(" · ".join(meta), className="meta"),
                 ],
             )
         )
-    return html.Div(items, className="alarm-list")
+    return html.Div(rows, className="alarm-list")
 
 
 def clicked_pattern() -> dict | None:

@@ -138,11 +138,16 @@ def device_detail(session: Session, code: str) -> dict[str, Any] | None:
     }
 
 
+def _names_device(text: str):
+    """A device whose code or name contains the text (wildcards typed by the user match themselves)."""
+    pattern = f"%{text.replace('%', '').replace('_', '')}%"
+    return or_(Device.code.like(pattern), Device.name.like(pattern))
+
+
 def search_devices(session: Session, text: str, device_type: str | None, limit: int = 50) -> list[dict[str, Any]]:
     query = select(Device.code, Device.name, Device.type, Device.online, Device.last_seen, Device.generated)
     if text:
-        pattern = f"%{text.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Device.code.like(pattern), Device.name.like(pattern)))
+        query = query.where(_names_device(text))
     if device_type:
         query = query.where(Device.type == device_type)
     return [dict(r._mapping) for r in session.execute(query.order_by(Device.code).limit(limit))]
@@ -327,19 +332,34 @@ def alarm_history(session: Session, alarm_id: int) -> list[dict[str, Any]]:
 
 
 def alarms(
-    session: Session, statuses: Iterable[str] | None = None, limit: int = 200, device_id: int | None = None
+    session: Session,
+    statuses: Iterable[str] | None = None,
+    limit: int = 200,
+    device_id: int | None = None,
+    severities: Iterable[int] | None = None,
+    types: Iterable[str] | None = None,
+    text: str = "",
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
+    """Alarms with their device and deciding rule, gravest first (or newest first), filtered as asked."""
+    order = (Alarm.raised_at.desc(), Alarm.id.desc()) if newest_first else (Alarm.severity, Alarm.raised_at.desc())
     query = (
         select(Alarm, Device.code, Device.name, Device.type, Device.lon, Device.lat, Rule.name, Rule.name_en)
         .join(Device, Alarm.device_id == Device.id)
         .join(Rule, Alarm.rule_id == Rule.id)
-        .order_by(Alarm.severity, Alarm.raised_at.desc())
+        .order_by(*order)
         .limit(limit)
     )
     if statuses:
         query = query.where(Alarm.status.in_(list(statuses)))
     if device_id is not None:
         query = query.where(Alarm.device_id == device_id)
+    if severities:
+        query = query.where(Alarm.severity.in_(list(severities)))
+    if types:
+        query = query.where(Alarm.alarm_type.in_(list(types)))
+    if text:
+        query = query.where(_names_device(text))
     return [
         _alarm_row(a)
         | {

@@ -241,5 +241,3 @@ def delete_rule_states(session: Session, pairs: Iterable[Pair]) -> None:
             table.delete().where(table.c.rule_id == bindparam("rule_id"), table.c.device_id == bindparam("device_id")),
             gone,
         )
-
-

@@ -10,8 +10,9 @@ import callbacks.iot
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import basemap, rulebook
-from cockpit.ui import panel, tab
+from cockpit.services import alarm_queue, basemap, rulebook
+from cockpit.services.alarms import SEVERITIES
+from cockpit.ui import alarm_type_label, panel, tab
 
 DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
 RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
@@ -129,12 +130,68 @@ def _rules_table(lang: str) -> dash_table.DataTable:
     )
 
 
-def layout(**_query: str) -> html.Div:
+def _alarm_controls(lang: str) -> html.Div:
+    """Sort, filters, search and bulk acknowledgement for the duty officer's queue."""
+    can_ack = auth.allowed("alarm.ack")
+    return html.Div(
+        className="alarm-controls",
+        children=[
+            dcc.RadioItems(
+                id=ids.IOT_ALARM_SORT,
+                value="severity",
+                inline=True,
+                className="toggle",
+                options=[{"label": t(f"alarm.sort.{s}", lang), "value": s} for s in alarm_queue.SORTS],
+            ),
+            dcc.Checklist(
+                id=ids.IOT_ALARM_SEVERITY,
+                value=[],
+                inline=True,
+                className="toggle sev-filter",
+                options=[{"label": t(f"severity.{s}", lang), "value": s} for s in SEVERITIES],
+            ),
+            dcc.Checklist(
+                id=ids.IOT_ALARM_STATUS,
+                value=["new", "acknowledged"],
+                inline=True,
+                className="toggle",
+                options=[{"label": t(f"alarm.status.{s}", lang), "value": s} for s in alarm_queue.STATUSES],
+            ),
+            dcc.Dropdown(
+                id=ids.IOT_ALARM_TYPE,
+                multi=True,
+                placeholder=t("alarm.all_types", lang),
+                className="type-filter",
+                options=[
+                    {"label": alarm_type_label(k, lang), "value": k}
+                    for k in alarm_queue.alarm_types(context.settings().database_url)
+                ],
+            ),
+            dcc.Input(
+                id=ids.IOT_ALARM_TEXT,
+                placeholder=t("alarm.search", lang),
+                debounce=0.3,
+                className="search",
+                maxLength=64,
+            ),
+            html.Div(
+                className="dispatch-actions" if can_ack else "dispatch-actions hidden",
+                children=dcc.ConfirmDialogProvider(
+                    html.Button(t("alarm.ack_all", lang), className="primary"),
+                    id=ids.IOT_ALARM_ACK_ALL,
+                    message=t("alarm.ack_all_confirm", lang),
+                ),
+            ),
+        ],
+    )
+
+
+def layout(device: str | None = None, **_query: str) -> html.Div:
     lang = context.lang()
     return html.Div(
         className="page page-iot",
         children=[
-            dcc.Store(id=ids.IOT_SELECTED),
+            dcc.Store(id=ids.IOT_SELECTED, data=device[:32] if isinstance(device, str) else None),
             html.Div(
                 className="col col-left",
                 children=[
@@ -198,9 +255,10 @@ def layout(**_query: str) -> html.Div:
                 className="col col-right",
                 children=[
                     panel(
-                        t("live.open_alarms", lang),
+                        t("alarm.queue", lang),
+                        _alarm_controls(lang),
                         html.Div(id=ids.IOT_ALARM_MSG, className="note"),
-                        html.Div(id=ids.IOT_ALARMS),
+                        html.Div(id=ids.IOT_ALARMS, className="results"),
                         class_name="grow",
                     ),
                 ],

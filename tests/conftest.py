@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -341,3 +342,78 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class Watch:
+    """Collects what a page did wrong while it loaded."""
+
+    def __init__(self, page, base: str) -> None:
+        self.problems: list[str] = []
+        self.closing = False
+        self.origin = urlsplit(base).netloc
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", self._failed)
+        page.on("request", self._request)
+        page.on("response", self._response)
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser calling a request off itself: the event stream when a page is left, a
+        # font still loading when the language switch reloads the page or the test closes the context. A
+        # server that fails answers 4xx/5xx (see _response) or drops the connection (other errors, kept).
+        if self.closing or "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"failed: {request.url} {request.failure}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if parts.netloc != self.origin:
+            self.problems.append(f"left the origin: {request.url}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def open_page(browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin"):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    watch = Watch(page, base)
+    if role:
+        browser_sign_in(page, base, role, path)
+    else:
+        page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    return context, page, watch
+
+
+def close(context, watch: Watch) -> None:
+    watch.closing = True
+    context.close()
+
+
+def wait_for_overview(page) -> None:
+    page.wait_for_selector("#overview-kpis .kpi-value")
+    page.wait_for_selector("#overview-air .air-station")
+    page.wait_for_selector(".cockpit-cluster")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+
+
+def pick_until(page, item: str, shown: str, tries: int = 4) -> None:
+    """Click a list entry until its detail shows: the list redraws itself on every push, and a click that
+    lands while it does is lost, as it would be for a person."""
+    for _ in range(tries):
+        page.wait_for_selector(item)
+        page.click(item)
+        try:
+            page.wait_for_selector(shown, timeout=5000)
+            return
+        except Exception:  # the redraw swallowed the click: click again
+            continue
+    page.wait_for_selector(shown, timeout=5000)

@@ -84,9 +84,7 @@ def on_clear(
     return _regrade(alarm, active, rules, None)
 
 
-def _regrade(
-    alarm: dict[str, Any], active: set[int], rules: dict[int, dict[str, Any]], value: float | None
-) -> Change:
+def _regrade(alarm: dict[str, Any], active: set[int], rules: dict[int, dict[str, Any]], value: float | None) -> Change:
     decider = _grade(active, rules)
     values: dict[str, Any] = {"active_rules": active, "rule_id": decider["id"], "severity": decider["severity"]}
     if value is not None:

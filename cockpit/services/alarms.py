@@ -15,6 +15,7 @@ from data_access import iot
 from data_access.db import transaction, write_transaction
 
 COMMAND_TIMEOUT_S = 30
+ALERT_SEVERITIES = (1, 2)  # a new alarm this grave sounds and shows a notice on every open page, the wall too
 # severity -> (key, colour); the one scale every page, the map and the CSS use
 SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
 # action -> (statuses it may start from, status it leads to, permission)
@@ -144,6 +145,7 @@ def feed(url: str) -> dict[str, Any]:
                 "value": a["value"],
                 "raised_at": a["raised_at"].isoformat() + "Z",
                 "escalation": a["escalation_level"],
+                "alert": a["status"] == "new" and a["severity"] in ALERT_SEVERITIES,
             }
             for a in latest
         ],

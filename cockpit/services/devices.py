@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cockpit.services import alarm_queue
 from data_access import iot
 from data_access.db import transaction
 
@@ -36,9 +37,16 @@ def detail(url: str, code: str) -> dict[str, Any] | None:
     return device | {
         "last_values": for_display(device["last_values"]),
         "history": history,
-        "alarms": device_alarms,
+        "alarms": [alarm_queue.as_item(a, can_act=False) for a in device_alarms],
         "commands": commands,
     }
+
+
+def place(url: str, code: str) -> tuple[float, float] | None:
+    """(lon, lat) of a device, for centring a map on it."""
+    with transaction(url) as session:
+        device = iot.device_detail(session, code[:32])
+    return (device["lon"], device["lat"]) if device else None
 
 
 def quarantine(url: str, recent: int = 30) -> dict[str, Any]:
