@@ -12,7 +12,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
-from cockpit.services import emergency, reports
+from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import run_once
 from cockpit.services.reports import ReportError
@@ -54,6 +54,28 @@ def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
     )
 
 
+def _unit_table(line: dict, lang: str) -> html.Table:
+    """One row per unit, its stage times across; the difference to its ETA once it is on scene."""
+    head = [t("col.unit", lang), *(t("stage." + s, lang) for s in emergency.STAGES[:-1]), t("col.vs_eta_min", lang)]
+    rows = [
+        html.Tr(
+            className=f"stage-{u['stage']}",
+            children=[
+                html.Td(f"{u['unit']} · {t('unit.' + u['kind'], lang)}"),
+                *(html.Td(context.when(at, "time") if at else "…") for _, at in u["stages"]),
+                html.Td(
+                    "—" if u["vs_eta_s"] is None else f"{u['vs_eta_s'] / 60:+.1f}".replace("-", "−"),
+                    className="" if u["vs_eta_s"] is None else "late" if u["vs_eta_s"] > 60 else "ontime",
+                ),
+            ],
+        )
+        for u in line["units"]
+    ]
+    return html.Table(
+        className="table unit-lines", children=[html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)]
+    )
+
+
 def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
     url = _url()
     plan = emergency.plan_for(url, incident_id)
@@ -81,10 +103,7 @@ def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
     if plan["missing"]:
         what = ", ".join(f"{t('unit.' + k, lang)} {n}" for k, n in plan["missing"].items())
         card.append(html.Div(t("em.plan_missing", lang, what=what), className="late"))
-    steps = [
-        html.Li(className=s["what"], children=f"{s['at']:%H:%M:%S} · {t('stage.' + s['what'], lang)} · {s['who']}")
-        for s in line["steps"]
-    ]
+    steps = _unit_table(line, lang)
     response = []
     if line["response_s"] is not None and line["target_minutes"]:
         minutes = line["response_s"] / 60
@@ -106,11 +125,15 @@ def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
         )
         for s in emergency.shelters(url, incident_id, limit=4)
     ]
+    incident = line["incident"]
+    known = areas.names(url)
+    place = " · ".join(known.get(c, "—") for c in (incident["district_adcode"], incident["street_code"]) if c)
     detail = [
+        html.Div(place or t("em.no_place", lang), className="incident-place note"),
         *card,
         *response,
         html.H3(t("em.timeline", lang)),
-        html.Ul(steps, className="timeline"),
+        steps,
         html.H3(t("em.shelters", lang)),
         *shelters,
     ]
@@ -292,7 +315,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Input(ids.EM_CLOSE, "n_clicks"),
+        Input(ids.EM_CLOSE, "submit_n_clicks"),
         State(ids.EM_SELECTED, "data"),
         prevent_initial_call=True,
     )

@@ -83,7 +83,15 @@ PATHS = {
             body='{"reason": "why you need it (at least 4 characters)"}',
         )
     },
-    "/api/v1/incidents": {"get": _operation("Incidents, gravest and newest first", "view", ("status",))},
+    "/api/v1/incidents": {
+        "get": _operation("Incidents, gravest and newest first", "view", ("status",)),
+        "post": _operation(
+            "An incident from a call-taking system (110/119/120), placed in its district and street",
+            "incident.report",
+            body='{"type": str, "level": 1-4, "lon": number, "lat": number, "description": str, "reporter": str}',
+            idempotent=True,
+        ),
+    },
     "/api/v1/incidents/{id}/recommendations": {
         "get": _operation("Available units ranked by ETA, with the method of each ETA", "view", ("limit",))
     },
@@ -220,6 +228,38 @@ def list_incidents() -> flask.Response:
     if status:
         rows = [r for r in rows if r["status"] == status]
     return flask.jsonify(incidents=[_iso(r) for r in rows])
+
+
+@blueprint.post("/incidents")
+@auth.guard("incident.report")
+def report_incident() -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    shape = {"type": str, "level": int, "lon": (int, float), "lat": (int, float), "description": str}
+    if not isinstance(body, dict) or any(
+        not isinstance(body.get(k), kind) or isinstance(body.get(k), bool) for k, kind in shape.items()
+    ):
+        return _error(400, 'body must be {"type", "level", "lon", "lat", "description"[, "reporter"]} in JSON')
+    reporter = body.get("reporter")
+    if reporter is not None and not isinstance(reporter, str):
+        return _error(400, "reporter must be text")
+
+    def action() -> tuple[dict, int]:
+        try:
+            row = emergency.report_incident(
+                context.settings().database_url,
+                auth.current_actor(),
+                body["type"],
+                body["level"],
+                float(body["lon"]),
+                float(body["lat"]),
+                body["description"],
+                reporter=reporter,
+            )
+        except DispatchError as error:
+            return error.answer()
+        return {"incident": _iso(row)}, 201
+
+    return _idempotent(action)
 
 
 @blueprint.get("/incidents/<int:incident_id>/recommendations")

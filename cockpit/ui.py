@@ -128,6 +128,21 @@ def shell(
             dcc.Store(id="alarm-feed"),
             dcc.Store(id="live-status"),
             header(lang, nav, who, csrf_token, wall),
+            html.Div(
+                id="shortcut-help",
+                className="shortcut-help hidden",
+                role="dialog",
+                children=[
+                    html.H2(t("keys.title", lang)),
+                    html.Dl(
+                        [
+                            part
+                            for key, what in KEYS
+                            for part in (html.Dt(html.Kbd(key)), html.Dd(t("keys." + what, lang)))
+                        ]
+                    ),
+                ],
+            ),
             html.A(
                 id="alarm-notice",
                 className="alarm-notice hidden",
@@ -138,6 +153,9 @@ def shell(
             html.Main(dash.page_container, className="shell-main"),
         ],
     )
+
+
+KEYS = (("?", "help"), ("/", "search"), ("n / p", "next"), ("a", "ack"), ("d", "dispatch"), ("Esc", "close"))
 
 
 def denied(lang: str) -> html.Div:
@@ -203,12 +221,17 @@ def alarm_items(items: Sequence[Any], lang: str, link: bool = False) -> html.Div
             else html.Button(a.device_name, id={"type": "device-pick", "code": a.device_code}, className="alarm-device")
         )
         buttons = [
-            html.Button(t(f"alarm.{action}", lang), id={"type": "alarm-action", "alarm": a.id, "action": action})
+            html.Button(
+                t(f"alarm.{action}", lang),
+                id={"type": "alarm-action", "alarm": a.id, "action": action},
+                **({"data-key": "a"} if action == "acknowledge" else {}),
+            )
             for action in a.actions
         ]
         rows.append(
             html.Div(
                 className=f"alarm-item sev-{a.severity} status-{a.status}",
+                tabIndex="0",
                 children=[
                     severity_badge(a.severity, lang),
                     html.Span([device, f" · {rule}"], className="what"),

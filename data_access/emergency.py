@@ -18,6 +18,7 @@ INCIDENT_FIELDS = (
     "lon",
     "lat",
     "district_adcode",
+    "street_code",
     "description",
     "reporter",
     "status",

@@ -168,9 +168,18 @@ def layout(**_query: str) -> html.Div:
     actions = html.Div(
         className="dispatch-actions" if can_dispatch else "dispatch-actions hidden",
         children=[
-            html.Button(t("em.dispatch_plan", lang), id=ids.EM_DISPATCH_PLAN, className="primary big"),
+            html.Button(
+                t("em.dispatch_plan", lang),
+                id=ids.EM_DISPATCH_PLAN,
+                className="primary big",
+                **{"data-key": "d", "data-confirm": t("em.dispatch_confirm", lang)},
+            ),
             html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
-            html.Button(t("em.close", lang), id=ids.EM_CLOSE),
+            dcc.ConfirmDialogProvider(
+                html.Button(t("em.close", lang), className="danger"),
+                id=ids.EM_CLOSE,
+                message=t("em.close_confirm", lang),
+            ),
         ],
     )
     return html.Div(

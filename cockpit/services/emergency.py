@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import audit, routing
+from cockpit.services import areas, audit, routing
 from cockpit.services.alarms import now_utc
 from data_access import cim, emergency
 from data_access.db import transaction, write_transaction
@@ -114,12 +114,18 @@ def report_incident(
     lat: float,
     description: str,
     generated: bool = False,
+    reporter: str | None = None,
 ) -> dict[str, Any]:
+    """A new incident placed in its district and street; `reporter` names the caller or call-taking desk
+    when that is not the signed-in actor (the actor is still who the audit log names)."""
     if incident_type not in INCIDENT_TYPES:
         raise DispatchError("incident_type", types=", ".join(INCIDENT_TYPES))
     if level not in (1, 2, 3, 4):
         raise DispatchError("incident_level")
-    if not (115.0 <= lon <= 118.0 and 39.0 <= lat <= 41.5):
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in (lon, lat)):
+        raise DispatchError("outside_city")
+    place = areas.locate(url, lon, lat)
+    if place.district_adcode is None:
         raise DispatchError("outside_city")
     with write_transaction(url) as session:
         row = emergency.add_incident(
@@ -130,9 +136,10 @@ def report_incident(
                 "level": level,
                 "lon": lon,
                 "lat": lat,
-                "district_adcode": None,
+                "district_adcode": place.district_adcode,
+                "street_code": place.street_code,
                 "description": description[:500],
-                "reporter": actor.name,
+                "reporter": (reporter or actor.name)[:128],
                 "status": "open",
                 "reported_at": now_utc(),
                 "generated": generated,
@@ -396,9 +403,25 @@ def timeline(url: str, incident_id: int) -> dict[str, Any]:
     target = min((p["target_minutes"] for p in card), default=None)
     return {
         "steps": sorted(steps, key=lambda s: s["at"]),
+        "units": [_unit_line(d) for d in rows],
+        "incident": incident,
         "dispatches": rows,
         "response_s": response,
         "target_minutes": target,
+    }
+
+
+def _unit_line(d: dict[str, Any]) -> dict[str, Any]:
+    """One line per dispatched unit: its stage times, and its travel against the ETA once on scene."""
+    travel = (d["on_scene_at"] - d["dispatched_at"]).total_seconds() if d["on_scene_at"] else None
+    return {
+        "unit": d["resource_name"],
+        "kind": d["resource_kind"],
+        "stage": d["stage"],
+        "stages": [(stage, d[f"{stage}_at"]) for stage in STAGES[:-1]],
+        "eta_s": d["eta_s"],
+        "vs_eta_s": None if travel is None else travel - d["eta_s"],
+        "by": d["dispatched_by"],
     }
 
 

@@ -76,7 +76,7 @@ def simulate(
             if elapsed - last_sweep >= SWEEP_EVERY_S:
                 alarms.sweep(url)
                 last_sweep = elapsed
-        emergency.advance(url, rate)
+        emergency.advance(url, 1.0)  # units move on the city clock: a 6-minute ETA takes 6 minutes
         incident = sim.maybe_incident(elapsed)
         if incident:
             emergency.report_incident(url, SIMULATION, *incident, generated=True)
