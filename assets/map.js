@@ -15,6 +15,14 @@ window.cockpitMap = (function () {
   }
 
   return {
+    /* drill-down areas: redder the more problems (score against the worst area on screen) */
+    area: function (feature, context) {
+      var p = feature.properties || {};
+      var top = (context && context.hideout && context.hideout.max) || 0;
+      var share = top ? p.score / top : 0;
+      return {color: "#00d2ff", weight: 1.6, dashArray: p.generated ? "5 4" : null,
+              fillColor: share ? "#ff4d4f" : "#00d2ff", fillOpacity: share ? 0.12 + 0.45 * share : 0.04};
+    },
     point: function (feature, latlng, context) {
       var h = (context && context.hideout) || {};
       var p = feature.properties || {};

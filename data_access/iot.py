@@ -460,6 +460,16 @@ def device_commands(session: Session, device_id: int, limit: int = 10) -> list[d
     ]
 
 
+def alarm_points(session: Session, since: datetime) -> list[dict[str, Any]]:
+    """Alarms open now or raised since `since`, with where their device stands."""
+    rows = session.execute(
+        select(Alarm.id, Alarm.status, Alarm.severity, Alarm.raised_at, Device.lon, Device.lat)
+        .join(Device, Alarm.device_id == Device.id)
+        .where(or_(Alarm.status.in_(OPEN), Alarm.raised_at >= since))
+    )
+    return [dict(r._mapping) for r in rows]
+
+
 def simulation_devices(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Device.id, Device.code, Device.type, Device.last_seq, Device.lon, Device.lat).order_by(Device.id)

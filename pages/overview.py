@@ -9,7 +9,7 @@ import callbacks.overview
 from cockpit import context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import basemap
+from cockpit.services import basemap, drilldown
 from cockpit.ui import panel
 
 # layer -> (visible at start, style or function, hideout)
@@ -68,12 +68,46 @@ def _map(lang: str) -> dl.Map:
         zoomSnap=0.25,
         preferCanvas=True,
         className="cockpit-map",
-        children=[dl.LayersControl([*base, *overlays], collapsed=False, id="overview-layers"), dl.ScaleControl()],
+        children=[
+            dl.LayersControl([*base, *overlays], collapsed=False, id="overview-layers"),
+            dl.GeoJSON(
+                id=ids.OVERVIEW_AREAS,
+                style={"variable": "cockpitMap.area"},
+                onEachFeature={"variable": "cockpitMap.named"},
+                hideout={"max": 0},
+            ),
+            dl.ScaleControl(),
+        ],
     )
 
 
-def layout(**_query: str) -> html.Div:
+def _drill_bar(lang: str) -> html.Div:
+    """Breadcrumbs (drawn by the callback) and the period every trend and change is measured over."""
+    return html.Div(
+        className="drill-bar",
+        children=[
+            html.Nav(id=ids.OVERVIEW_CRUMBS, className="crumbs", **{"aria-label": t("drill.crumbs", lang)}),
+            dcc.RadioItems(
+                id=ids.OVERVIEW_PERIOD,
+                value="24h",
+                inline=True,
+                className="toggle",
+                options=[{"label": t(f"period.{p}", lang), "value": p} for p in (*drilldown.PERIODS, "custom")],
+            ),
+            dcc.DatePickerRange(
+                id=ids.OVERVIEW_DATES,
+                display_format="YYYY-MM-DD",
+                className="dates",
+                start_date_placeholder_text=t("period.from", lang),
+                end_date_placeholder_text=t("period.to", lang),
+            ),
+        ],
+    )
+
+
+def layout(level: str | None = None, code: str | None = None, **_query: str) -> html.Div:
     lang = context.lang()
+    scope = drilldown.scope_of(context.settings().database_url, level, code)
     return html.Div(
         className="page page-overview",
         children=[
@@ -87,6 +121,7 @@ def layout(**_query: str) -> html.Div:
                 className="col col-center",
                 children=[
                     html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
+                    _drill_bar(lang),
                     html.Div(
                         className="map-wrap",
                         children=[
@@ -100,6 +135,7 @@ def layout(**_query: str) -> html.Div:
                             ),
                         ],
                     ),
+                    html.Div(id=ids.OVERVIEW_TRENDS, className="trends"),
                     html.Div(t("attr.sources", lang), className="sources"),
                 ],
             ),
@@ -107,9 +143,15 @@ def layout(**_query: str) -> html.Div:
                 className="col col-right",
                 children=[
                     panel(t("live.open_alarms", lang), html.Div(id=ids.OVERVIEW_ALARMS), class_name="alarms-panel"),
-                    panel(t("overview.by_district", lang), html.Div(id=ids.OVERVIEW_DISTRICTS)),
+                    panel(
+                        t("drill.ranking", lang),
+                        html.Div(id=ids.OVERVIEW_RANKING, className="ranking"),
+                        html.Div(t("drill.change_note", lang), className="note"),
+                        class_name="grow ranking-panel",
+                    ),
                 ],
             ),
+            dcc.Store(id=ids.OVERVIEW_SCOPE, data={"level": scope.level, "code": scope.code}),
             dcc.Interval(id=ids.OVERVIEW_REFRESH, interval=60_000),
         ],
     )

@@ -22,6 +22,12 @@ def replay_hour(url: str, now: datetime | None = None) -> tuple[datetime, str | 
     return clock.historical_hour(now or datetime.now(UTC)), None
 
 
+def row_aqi(row: dict[str, Any]) -> aqi.Aqi | None:
+    """The HJ 633 index of one station hour (CO is stored in µg/m³ as the series gives it)."""
+    co = row["co"] / 1000 if row["co"] is not None else None
+    return aqi.aqi({p: row[p] for p in ("pm25", "pm10", "so2", "no2", "o3")} | {"co": co})
+
+
 def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
     """Each station's latest reading at or before the replayed hour, with its AQI."""
     hour, rate = replay_hour(url, now)
@@ -35,10 +41,7 @@ def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
     out = []
     for s in stations:
         row = latest.get(s["code"])
-        index = None
-        if row is not None:
-            co = row["co"] / 1000 if row["co"] is not None else None
-            index = aqi.aqi({p: row[p] for p in ("pm25", "pm10", "so2", "no2", "o3")} | {"co": co})
+        index = row_aqi(row) if row is not None else None
         out.append(
             s
             | {

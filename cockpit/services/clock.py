@@ -22,6 +22,7 @@ FORMATS = {
         "date": "%Y年%m月%d日",
         "hour": "%Y年%m月%d日 %H时",
         "axis": "%m月%d日 %H:%M",
+        "series": "%Y年%m月%d日 %H时",
     },
     "en": {
         "time": "%H:%M:%S",
@@ -30,6 +31,7 @@ FORMATS = {
         "date": "%d %b %Y",
         "hour": "%d %b %Y %H:00",
         "axis": "%d %b %H:%M",
+        "series": "%d %b %Y %H:00",
     },
 }
 
