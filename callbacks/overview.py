@@ -180,10 +180,10 @@ def register(app: Dash) -> None:
         Input(ids.OVERVIEW_PERIOD, "value"),
         Input(ids.OVERVIEW_DATES, "start_date"),
         Input(ids.OVERVIEW_DATES, "end_date"),
-        Input("alarm-feed", "data"),
+        Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
     @guard("view")
-    def render_scope(chosen, period, start, end, _feed):
+    def render_scope(chosen, period, start, end, _minute):
         lang, settings = context.lang(), context.settings()
         url = settings.database_url
         scope = drilldown.scope_of(url, (chosen or {}).get("level"), (chosen or {}).get("code"))

@@ -127,7 +127,8 @@ def gate() -> flask.Response | None:
         return None
     if path.startswith(DATA_PREFIXES):
         refuse("view", object_of_request())
-    return flask.redirect(flask.url_for("cockpit_web.login", next=path))
+    query = flask.request.query_string.decode("utf-8", "replace")
+    return flask.redirect(flask.url_for("cockpit_web.login", next=path + (f"?{query}" if query else "")))
 
 
 def object_of_request() -> str:

@@ -24,11 +24,11 @@ cache = Cache()
 
 
 def _local_path(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
+    """Only a path on this site, with its query (a shared drill-down address): never an open redirect."""
     parts = urlsplit(target or "/")
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return "/"
-    return parts.path
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _login_page(error: str | None = None, username: str = "", status: int = 200) -> tuple[str, int]:

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -186,7 +186,7 @@ def served(city_dir: Path) -> Iterator[str]:
 def browser_sign_in(page, base: str, role: str, path: str = "/") -> None:
     """Sign in through the form and land on `path`, as a person following a link would."""
     username, password = ACCOUNTS[role]
-    page.goto(f"{base}/login?next={path}")
+    page.goto(f"{base}/login?next={quote(path)}")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
