@@ -1,10 +1,10 @@
 """Entry point: builds the cockpit and exposes `server` for gunicorn (`gunicorn app:server`)."""
 
-from callbacks import shell
+from callbacks import shell, wall_view
 from cockpit.factory import create_app
 from pages import NOT_FOUND, PAGES
 
-app = create_app(PAGES, NOT_FOUND, shell.register)
+app = create_app(PAGES, NOT_FOUND, (shell.register, wall_view.register))
 server = app.server
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@
   function tick() {
     var el = document.getElementById("clock");
     if (el) {
-      el.textContent = format(el.getAttribute("data-tz") || "Asia/Shanghai").format(new Date());
+      var text = format(el.getAttribute("data-tz") || "Asia/Shanghai").format(new Date());
+      if (document.documentElement.classList.contains("wall-mode")) { text = text.slice(0, 16); }  /* minutes */
+      if (el.textContent !== text) { el.textContent = text; }
     }
   }
   setInterval(tick, 250);  /* a quarter second: the clock appears as soon as Dash renders the header */

@@ -8,6 +8,7 @@
   document.documentElement.classList.add("wall-mode");
   var started = Date.now();
   var asking = false;
+  var progressStarted = false;
 
   /* The rotation is the pages that declare a wall view and this account may see (the page contract puts
      their paths on the header's wall bar); their names are the navigation's. */
@@ -26,18 +27,32 @@
     var here = list.map(function (s) { return s.path; }).indexOf(window.location.pathname);
     var next = list[(here + 1) % list.length];
     var elapsed = Date.now() - started;
-    document.getElementById("wall-next").textContent = next.name;
-    document.getElementById("wall-progress").style.width = Math.min(100, elapsed / (seconds * 10)) + "%";
+    var label = document.getElementById("wall-next");
+    if (label.textContent !== next.name) { label.textContent = next.name; }
+    if (!progressStarted) {  /* one compositor animation, not a re-layout every tick */
+      var bar = document.getElementById("wall-progress");
+      bar.style.animationDuration = seconds + "s";
+      bar.classList.add("running");
+      progressStarted = true;
+    }
     if (elapsed < seconds * 1000 || asking) { return; }
     asking = true;
     fetch(next.path, {credentials: "same-origin", redirect: "manual"}).then(function (answer) {
       if (answer.ok) {
         window.location.assign(next.path + "?wall=" + seconds);
       } else {
-        started = Date.now();
-        asking = false;
+        again();
       }
-    }, function () { started = Date.now(); asking = false; });
+    }, again);
+  }
+
+  function again() {  /* the next page did not answer: stay, and try again a turn later */
+    started = Date.now();
+    asking = false;
+    var bar = document.getElementById("wall-progress");
+    bar.classList.remove("running");
+    void bar.offsetWidth;
+    bar.classList.add("running");
   }
 
   setInterval(turn, 500);

@@ -11,10 +11,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
-from cockpit.services import air, alarm_queue, basemap, clock, drilldown, overview
+from cockpit.services import air, alarm_queue, areas, clock, drilldown, overview
 from cockpit.ui import alarm_items, clicked_pattern, kpi, number, panel, styled
-
-VIEWS = {ids.OVERVIEW_VIEW_CITY: basemap.BEIJING_BOUNDS, ids.OVERVIEW_VIEW_DETAIL: basemap.DETAIL_BOUNDS}
 
 
 def _station(s: dict, hour: datetime, lang: str) -> html.Div:
@@ -220,8 +218,10 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def view(_city: int | None, _detail: int | None, chosen: dict | None) -> dict:
-        if ctx.triggered_id in VIEWS:
-            return {"bounds": VIEWS[ctx.triggered_id], "transition": "flyToBounds"}
         url = context.settings().database_url
+        if ctx.triggered_id == ids.OVERVIEW_VIEW_CITY:
+            return {"bounds": areas.city_bounds(url), "transition": "flyToBounds"}
+        if ctx.triggered_id == ids.OVERVIEW_VIEW_DETAIL:
+            return {"bounds": areas.detail_bounds(url), "transition": "flyToBounds"}
         scope = drilldown.scope_of(url, (chosen or {}).get("level"), (chosen or {}).get("code"))
         return {"bounds": drilldown.bounds(url, scope), "transition": "flyToBounds"}

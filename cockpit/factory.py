@@ -29,7 +29,7 @@ def _cache_config(settings: Settings) -> dict[str, object]:
 def create_app(
     pages: Sequence[Page],
     not_found: ModuleType,
-    register_shell: Callable[[Dash], None],
+    register_shared: Sequence[Callable[[Dash], None]],
     settings: Settings | None = None,
 ) -> Dash:
     settings = settings or load_settings()
@@ -69,7 +69,8 @@ def create_app(
         "not_found_404", path=not_found.PATH, layout=not_found.layout, title=t(not_found.TITLE, settings.lang)
     )
     app.layout = lambda: _shell(pages)
-    register_shell(app)
+    for register in register_shared:
+        register(app)
     for page in pages:
         page.callbacks(app)
     _register_scripts(app)
@@ -93,6 +94,8 @@ def _guarded(page: Page) -> Callable[..., object]:
 
     def layout(**query: str) -> object:
         if auth.allowed(page.permission):
+            if "wall" in query and page.wall is not None:
+                return page.wall()
             return page.layout(**query)
         audit.record_alone(
             context.settings().database_url,

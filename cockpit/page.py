@@ -19,7 +19,7 @@ class Page:
     layout: Callable[..., object]
     callbacks: Callable[[Dash], None]
     ready: str
-    wall: bool = True
+    wall: Callable[[], object] | None = None  # the page's wall view; None keeps it off the wall
 
     @property
     def name(self) -> str:

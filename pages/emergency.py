@@ -4,6 +4,7 @@ queries, units ranked by ETA, the run card dispatched in one click, and the time
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
@@ -12,8 +13,9 @@ import callbacks.emergency
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import basemap
+from cockpit.services import areas
 from cockpit.ui import panel, tab
+from pages import wall_view
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
 
@@ -21,7 +23,7 @@ INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_secur
 def _map(lang: str) -> dl.Map:
     return dl.Map(
         id=ids.EM_MAP,
-        bounds=basemap.DETAIL_BOUNDS,
+        bounds=areas.detail_bounds(context.settings().database_url),
         trackViewport=False,
         maxZoom=19,
         zoomSnap=0.25,
@@ -282,5 +284,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.emergency.register,
+    wall=partial(wall_view.layout, "emergency"),
     ready="#em-detail:not(:empty)",
 )

@@ -3,6 +3,8 @@ remote control, open alarms with their lifecycle, editable rules and the quarant
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
 
@@ -10,9 +12,10 @@ import callbacks.iot
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import alarm_queue, basemap, rulebook
+from cockpit.services import alarm_queue, areas, rulebook
 from cockpit.services.alarms import SEVERITIES
 from cockpit.ui import alarm_type_label, panel, tab
+from pages import wall_view
 
 DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
 RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
@@ -84,7 +87,7 @@ def _map(lang: str) -> dl.Map:
     ]
     return dl.Map(
         id=ids.IOT_MAP,
-        bounds=basemap.DETAIL_BOUNDS,
+        bounds=areas.detail_bounds(context.settings().database_url),
         trackViewport=False,
         maxZoom=20,
         zoomSnap=0.25,
@@ -274,5 +277,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.iot.register,
+    wall=partial(wall_view.layout, "iot"),
     ready="#iot-kpis .kpi",
 )

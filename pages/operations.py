@@ -3,6 +3,8 @@ the whole workflow with its timeline, city vital signs with trends and a hotspot
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash_leaflet as dl
 from dash import dcc, html
 
@@ -10,15 +12,16 @@ import callbacks.operations
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import basemap
+from cockpit.services import areas
 from cockpit.services.operations import FLOW
 from cockpit.ui import panel
+from pages import wall_view
 
 
 def _map() -> dl.Map:
     return dl.Map(
         id=ids.OPS_MAP,
-        bounds=basemap.DETAIL_BOUNDS,
+        bounds=areas.detail_bounds(context.settings().database_url),
         trackViewport=False,
         maxZoom=19,
         zoomSnap=0.25,
@@ -125,5 +128,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.operations.register,
+    wall=partial(wall_view.layout, "operations"),
     ready="#ops-kpis .kpi",
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash_leaflet as dl
 from dash import dcc, html
 
@@ -9,8 +11,9 @@ import callbacks.overview
 from cockpit import context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import basemap, drilldown
+from cockpit.services import areas, drilldown
 from cockpit.ui import panel
+from pages import wall_view
 
 # layer -> (visible at start, style or function, hideout)
 POLYGON = {"weight": 1, "fillOpacity": 0.6}
@@ -61,7 +64,7 @@ def _map(lang: str) -> dl.Map:
     base = [dl.BaseLayer(dl.TileLayer(url=tile_url), name=t("layer.tiles", lang), checked=True)] if tile_url else []
     return dl.Map(
         id=ids.OVERVIEW_MAP,
-        bounds=basemap.BEIJING_BOUNDS,
+        bounds=areas.city_bounds(context.settings().database_url),
         trackViewport=False,
         minZoom=8,
         maxZoom=19,
@@ -164,5 +167,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.overview.register,
+    wall=partial(wall_view.layout, "overview"),
     ready="#overview-kpis .kpi-value",
 )

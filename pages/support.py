@@ -50,5 +50,4 @@ PAGE = Page(
     layout=layout,
     callbacks=callbacks.support.register,
     ready="#audit-table",
-    wall=False,
 )

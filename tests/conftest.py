@@ -96,11 +96,11 @@ def city_url(city_dir: Path) -> str:
 def dash_app(city_dir: Path):
     """The whole cockpit on the sample city, built once as gunicorn would build it."""
     os.environ["COCKPIT_VAR_DIR"] = str(city_dir)
-    from callbacks import shell
+    from callbacks import shell, wall_view
     from cockpit.factory import create_app
     from pages import NOT_FOUND, PAGES
 
-    return create_app(PAGES, NOT_FOUND, shell.register)
+    return create_app(PAGES, NOT_FOUND, (shell.register, wall_view.register))
 
 
 @pytest.fixture

@@ -312,21 +312,3 @@ def test_a_case_from_camera_event_to_closure(browser, served, city_url, screensh
     page.screenshot(path=screenshots / "operations_closed.png")
     close(context, watch)
     assert watch.problems == []
-
-
-def test_wall_mode_rotates_through_the_scenarios_full_screen(browser, served, screenshots):
-    """The video wall: no navigation or pointer, no scrolling at 4K, and the next scenario by itself."""
-    context, page, watch = open_page(browser, served, "/", width=3840, height=2160, role="leader")
-    page.goto(f"{served}/wall?every=5")
-    page.wait_for_url("**/?wall=5")
-    wait_for_overview(page)
-    assert page.is_hidden(".shell-nav") and page.is_hidden("#logout")
-    assert page.inner_text("#wall-next") == "一网统管"
-    page.wait_for_url("**/operations?wall=5", timeout=20_000)
-    page.wait_for_selector("#ops-kpis .kpi")
-    page.wait_for_timeout(1500)
-    page.screenshot(path=screenshots / "wall_operations_4k.png")
-    assert page.evaluate("document.documentElement.scrollHeight - window.innerHeight") <= 0
-    page.wait_for_url("**/emergency?wall=5", timeout=20_000)
-    close(context, watch)
-    assert watch.problems == []

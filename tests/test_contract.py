@@ -62,6 +62,8 @@ def hosted(dash_app, city_url) -> set[str]:
         ids = _ids(dash_app.layout())
         for page in PAGES:
             ids |= _ids(page.layout())
+            if page.wall is not None:
+                ids |= _ids(page.wall())
     return ids
 
 

@@ -16,11 +16,11 @@ def tiled_app(city_dir, tmp_path, monkeypatch):
     shutil.copytree(city_dir, var)
     monkeypatch.setenv("COCKPIT_VAR_DIR", str(var))
     monkeypatch.setenv("COCKPIT_TILE_URL", TILES)
-    from callbacks import shell
+    from callbacks import shell, wall_view
     from cockpit.factory import create_app
     from pages import NOT_FOUND, PAGES
 
-    return create_app(PAGES, NOT_FOUND, shell.register, load_settings())
+    return create_app(PAGES, NOT_FOUND, (shell.register, wall_view.register), load_settings())
 
 
 def test_default_has_no_tile_server(dash_app):

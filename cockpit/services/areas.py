@@ -70,3 +70,19 @@ def extent(url: str) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of the loaded city."""
     district, _, _ = levels(url)
     return unary_union(district.shapes).bounds
+
+
+def leaflet(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    west, south, east, north = bounds
+    return [[south, west], [north, east]]
+
+
+def city_bounds(url: str) -> list[list[float]]:
+    return leaflet(extent(url))
+
+
+@cache
+def detail_bounds(url: str) -> list[list[float]]:
+    """Where the city is gridded (the detail zone); the whole city when it has no grids."""
+    _, _, grids = levels(url)
+    return leaflet(unary_union(grids.shapes).bounds) if grids.shapes else city_bounds(url)

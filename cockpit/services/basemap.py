@@ -13,8 +13,6 @@ from cockpit.services import air
 from data_access import cim, iot
 from data_access.db import transaction
 
-BEIJING_BOUNDS = [[39.44, 115.42], [41.06, 117.51]]  # [[south, west], [north, east]]
-DETAIL_BOUNDS = [[39.955, 116.300], [40.015, 116.365]]  # the OSM detail zone's pack bbox
 DISTRICT_TOLERANCE = 0.0004  # degrees; about 40 m, invisible at city zoom, 8x fewer vertices
 
 

@@ -1,0 +1,71 @@
+"""The wall view every scenario shows in wall mode (`/wall`, then `?wall=N` on each page): big numbers, the
+map, the gravest newest thing by itself, one chart and the alarm ticker. No control, nothing to choose; the
+page contract names which view a page shows (Page.wall)."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+from cockpit import context, ids
+from cockpit.services import areas
+
+DETAIL_VIEWS = ("operations", "iot")  # views whose map shows the gridded detail zone, not the whole city
+
+
+def _map(name: str) -> dl.Map:
+    url = context.settings().database_url
+    detail = name in DETAIL_VIEWS
+    layers = ["roads", "grids"] if detail else ["districts"]
+    styles = {
+        "roads": {"variable": "cockpitMap.road"},
+        "grids": {"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.03},
+        "districts": {"color": "#3fa9f5", "weight": 2, "fillColor": "#0e2a47", "fillOpacity": 0.35},
+    }
+    return dl.Map(
+        id="wall-map",
+        trackViewport=False,
+        bounds=areas.detail_bounds(url) if detail else areas.city_bounds(url),
+        zoomControl=False,
+        dragging=False,
+        scrollWheelZoom=False,
+        doubleClickZoom=False,
+        keyboard=False,
+        attributionControl=False,
+        preferCanvas=True,
+        className="cockpit-map wall-map",
+        children=[
+            *(dl.GeoJSON(url=f"/geo/{layer}.json", style=styles[layer], interactive=False) for layer in layers),
+            dl.GeoJSON(
+                id=ids.WALL_POINTS,
+                pointToLayer={"variable": "cockpitMap.point"},
+                hideout={"radius": 9, "weight": 2, "stroke": "#ffffff"},
+                interactive=False,
+            ),
+        ],
+    )
+
+
+def layout(name: str) -> html.Div:
+    return html.Div(
+        className=f"page page-wall wall-{name}",
+        children=[
+            dcc.Store(id=ids.WALL_VIEW, data=name),
+            html.Div(id=ids.WALL_KPIS, className="wall-kpis"),
+            html.Div(
+                className="wall-body",
+                children=[
+                    html.Div(className="map-wrap", children=_map(name)),
+                    html.Div(
+                        className="wall-side",
+                        children=[
+                            html.Div(id=ids.WALL_HIGHLIGHT, className="wall-highlight"),
+                            html.Div(id=ids.WALL_CHART, className="wall-chart"),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(className="wall-ticker", children=html.Div(id=ids.WALL_TICKER, className="ticker-track")),
+            dcc.Interval(id=ids.WALL_REFRESH, interval=30_000),
+        ],
+    )
