@@ -11,7 +11,7 @@ from cockpit.i18n import t
 from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
-from cockpit.ui import alarm_items, clicked_pattern, kpi, number, styled
+from cockpit.ui import alarm_items, alarm_type_label, clicked_pattern, kpi, number, styled
 
 PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
 
@@ -242,12 +242,16 @@ def register(app: Dash) -> None:
     @guard("view")
     def rules_table(_msg: object):
         lang = context.lang()
+        editing = allowed("rules.edit")  # an editor's dropdown shows ✓/✕ for the values true/false
         return [
             r
             | {
                 "name": r["name"] if lang == "zh" else r["name_en"],
-                "enabled": "true" if r["enabled"] else "false",
-                "metric": r["metric"] or "—",
+                "enabled": ("true" if r["enabled"] else "false")
+                if editing
+                else t("rule.on" if r["enabled"] else "rule.off", lang),
+                "metric": alarm_type_label(r["metric"], lang) if r["metric"] else "—",
+                "kind": t(f"rule.kind.{r['kind']}", lang),
                 "device_type": t(f"device.{r['device_type']}", lang),
             }
             for r in rulebook.all_rules(_url())

@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
-from cockpit.i18n import t
+from cockpit.i18n import TABLE, t
 from cockpit.services import audit, users
 from cockpit.services.export import to_csv
 
@@ -15,16 +15,24 @@ COLUMNS = ("ts", "actor", "role", "action", "object", "after", "source_ip", "req
 HEADINGS = ("col.ts", "col.actor", "col.role", "col.action", "col.object", "col.change", "col.ip", "col.request")
 
 
-def _cell(row: dict, column: str) -> str:
+RAW = ("actor", "object", "after", "source_ip", "request_id")  # recorded as they were: identifiers and data
+
+
+def _cell(row: dict, column: str, lang: str) -> html.Td:
     value = row[column]
     if column == "ts":
-        return context.when(value, "full")
-    return "" if value is None else str(value)
+        return html.Td(context.when(value, "full"))
+    if column == "role":
+        return html.Td(t(f"role.{value}", lang) if value and f"role.{value}" in TABLE else value or "—")
+    if column == "action":
+        key = f"audit.action.{value}"
+        return html.Td(t(key, lang) if key in TABLE else value, title=value)
+    return html.Td("" if value is None else str(value), className="raw" if column in RAW else "")
 
 
 def audit_table(rows: list[dict], lang: str) -> html.Table:
     head = html.Tr([html.Th(t(h, lang)) for h in HEADINGS])
-    body = [html.Tr([html.Td(_cell(r, c)) for c in COLUMNS]) for r in rows]
+    body = [html.Tr([_cell(r, c, lang) for c in COLUMNS]) for r in rows]
     return html.Table([html.Thead(head), html.Tbody(body)], className="table table-left", id="audit-table")
 
 
@@ -38,7 +46,7 @@ def people_table(people: list[dict], lang: str) -> html.Table:
         body.append(
             html.Tr(
                 [
-                    html.Td(p["username"]),
+                    html.Td(p["username"], className="raw"),
                     html.Td(p["display_name"]),
                     html.Td(t(f"role.{p['role']}", lang)),
                     html.Td(p["phone"] or "—"),

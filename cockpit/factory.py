@@ -41,6 +41,7 @@ def create_app(
         serve_locally=True,
         title=t("app.name", settings.lang),
         update_title=None,
+        external_scripts=["/i18n.js"],
         suppress_callback_exceptions=True,
     )
     server = app.server

@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 import flask
 import flask_login
+import orjson
 from flask_caching import Cache
 
 from cockpit import auth, context
-from cockpit.i18n import COOKIE, LANGS, t
+from cockpit.i18n import COOKIE, LANGS, TABLE, t
 from cockpit.services import audit, basemap, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
@@ -105,6 +106,19 @@ def geo_layer(layer: str) -> flask.Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.cache_control.private = True
     response.cache_control.max_age = 5 if layer in basemap.LIVE_LAYERS else 60
+    return response
+
+
+@blueprint.get("/i18n.js")
+def script_text() -> flask.Response:
+    """The texts the browser's own scripts show, in the viewer's language, from the one i18n table."""
+    lang = context.lang()
+    texts = {key.removeprefix("js."): t(key, lang) for key in TABLE if key.startswith("js.")}
+    body = "window.cockpitText = " + orjson.dumps(texts).decode() + ";"
+    response = flask.Response(body, mimetype="application/javascript")
+    response.headers["Vary"] = "Cookie"
+    response.cache_control.private = True
+    response.cache_control.max_age = 300
     return response
 
 

@@ -72,7 +72,12 @@ def _map(lang: str) -> dl.Map:
         preferCanvas=True,
         className="cockpit-map",
         children=[
-            dl.LayersControl([*base, *overlays], collapsed=False, id="overview-layers"),
+            dl.LayersControl(
+                [*base, *overlays],
+                collapsed=False,
+                id="overview-layers",
+                overlays=[t(f"layer.{layer}", lang) for layer, visible, _ in LAYERS if visible],
+            ),
             dl.GeoJSON(
                 id=ids.OVERVIEW_AREAS,
                 style={"variable": "cockpitMap.area"},

@@ -18,7 +18,7 @@ def layout(**_query: str) -> html.Div:
         children=[
             panel(
                 t("support.audit", lang),
-                html.Div(t("support.audit_note", lang), className="note"),
+                html.Div([t("support.audit_note", lang), " ", html.Code("cockpit audit verify")], className="note"),
                 html.Div(
                     className="toolbar",
                     children=[
@@ -35,7 +35,7 @@ def layout(**_query: str) -> html.Div:
             ),
             panel(
                 t("support.users", lang),
-                html.Div(t("support.users_note", lang), className="note"),
+                html.Div([t("support.users_note", lang), " ", html.Code("cockpit user")], className="note"),
                 html.Div(id=ids.SUPPORT_USERS),
             ),
         ],

@@ -16,7 +16,19 @@ from cockpit.services import clock, operations, pdf
 from cockpit.services.alarms import now_utc
 from cockpit.services.export import safe_cell, to_csv
 
-CASE_COLUMNS = ("code", "category", "status", "priority", "assignee", "filed_at", "stage_due", "closed_at")
+CASE_COLUMNS = (
+    "code",
+    "category",
+    "status",
+    "priority",
+    "assignee",
+    "filed_at",
+    "stage_due",
+    "closed_at",
+    "time_left_min",
+    "lon",
+    "lat",
+)
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -64,16 +76,20 @@ def stats_rows(url: str, lang: str, zone: str, now: datetime | None = None) -> l
     return [{t("col.measure", lang): m, t("col.key", lang): k, t("col.value", lang): v} for m, k, v in rows]
 
 
+def case_columns(lang: str) -> list[str]:
+    return [t("col." + c, lang) for c in CASE_COLUMNS]
+
+
 def cases_xlsx(url: str, lang: str, zone: str) -> bytes:
     """The case list as an Excel workbook (openpyxl through pandas), formula-like cells neutralised."""
-    frame = pd.DataFrame(case_rows(url, lang, zone)).map(safe_cell)
+    frame = pd.DataFrame(case_rows(url, lang, zone), columns=case_columns(lang)).map(safe_cell)
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, sheet_name=t("ops.cases_sheet", lang))
     return buffer.getvalue()
 
 
 def cases_csv(url: str, lang: str, zone: str) -> str:
-    return to_csv(case_rows(url, lang, zone))
+    return to_csv(case_rows(url, lang, zone), case_columns(lang))
 
 
 def stats_csv(url: str, lang: str, zone: str) -> str:

@@ -24,10 +24,10 @@ def safe_cell(value: Any) -> Any:
     return _cell(value) if isinstance(value, str) else value
 
 
-def to_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """UTF-8 CSV with a BOM so Excel opens Chinese text correctly."""
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """UTF-8 CSV with a BOM so Excel opens Chinese text correctly; the header row even when there is no row."""
     buffer = io.StringIO()
-    columns = list(rows[0]) if rows else []
+    columns = list(columns or (rows[0] if rows else []))
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
