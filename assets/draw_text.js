@@ -1,4 +1,4 @@
-/* Leaflet.draw's toolbar and tooltips in the viewer's language (texts from /i18n.js, the one i18n table). */
+/* Leaflet.draw's toolbar and tooltips in the viewer's language (texts from /vocab.js, the one i18n table). */
 (function () {
   function apply() {
     var text = window.cockpitText;

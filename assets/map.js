@@ -3,7 +3,8 @@
 window.cockpitMap = (function () {
   var ROAD_WEIGHT = {motorway: 4, trunk: 4, primary: 3.5, secondary: 3, tertiary: 2.5,
                      residential: 1.6, unclassified: 1.6, living_street: 1.2, service: 1};
-  var STATUS_COLOR = {online: "#52c41a", offline: "#8c8c8c", alarm: "#ff4d4f"};
+  var VOCAB = window.cockpitVocab || {severity: {}, status: {}};  /* /vocab.js, from cockpit/vocab.py */
+  var STATUS_COLOR = VOCAB.status;
   var DEVICE_COLOR = {air_quality: "#36cfc9", water_level: "#1890ff", manhole_tilt: "#faad14",
                       street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3"};
 
@@ -88,7 +89,7 @@ window.cockpitMap = (function () {
 })();
 /* Emergency layers: incidents by level, units by status (the same colours as the lists). */
 (function () {
-  var LEVEL = {1: "#ff4d4f", 2: "#fa8c16", 3: "#fadb14", 4: "#40a9ff"};
+  var LEVEL = (window.cockpitVocab || {severity: {}}).severity;  /* incident levels on the severity scale */
   var UNIT = {available: "#52c41a", dispatched: "#f5a623", en_route: "#00d2ff", on_scene: "#ff4d4f",
               returning: "#b37feb", out_of_service: "#595959", hospital: "#ffffff", supply_depot: "#d4b106"};
   window.cockpitMap.incident = function (feature, latlng) {

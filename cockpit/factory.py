@@ -41,7 +41,8 @@ def create_app(
         serve_locally=True,
         title=t("app.name", settings.lang),
         update_title=None,
-        external_scripts=["/i18n.js"],
+        external_scripts=["/vocab.js"],
+        external_stylesheets=["/vocab.css"],
         suppress_callback_exceptions=True,
     )
     server = app.server

@@ -59,7 +59,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "report.made_at": ("生成时间 {at}", "Made {at}"),
     "ops.closed": ("已结案", "Closed"),
     "ops.cases_sheet": ("案件", "Cases"),
-    # text the browser's scripts show (served as /i18n.js in the viewer's language)
+    # text the browser's scripts show (served as /vocab.js in the viewer's language)
     "js.draw.polygon": ("画多边形查询范围", "Draw a polygon to query"),
     "js.draw.rectangle": ("画矩形查询范围", "Draw a rectangle to query"),
     "js.draw.cancel": ("取消", "Cancel"),

@@ -12,7 +12,7 @@ import flask_login
 import orjson
 from flask_caching import Cache
 
-from cockpit import auth, context
+from cockpit import auth, context, vocab
 from cockpit.i18n import COOKIE, LANGS, TABLE, t
 from cockpit.services import audit, basemap, throttle, users
 
@@ -109,12 +109,24 @@ def geo_layer(layer: str) -> flask.Response:
     return response
 
 
-@blueprint.get("/i18n.js")
-def script_text() -> flask.Response:
-    """The texts the browser's own scripts show, in the viewer's language, from the one i18n table."""
+@blueprint.get("/vocab.css")
+def vocabulary_css() -> flask.Response:
+    """The colours of the cockpit's vocabularies as CSS variables, from cockpit.vocab."""
+    response = flask.Response(vocab.css(), mimetype="text/css")
+    response.cache_control.max_age = 300
+    return response
+
+
+@blueprint.get("/vocab.js")
+def vocabulary_script() -> flask.Response:
+    """For the browser's own scripts: their texts in the viewer's language (the one i18n table) and the
+    vocabularies' colours (cockpit.vocab)."""
     lang = context.lang()
     texts = {key.removeprefix("js."): t(key, lang) for key in TABLE if key.startswith("js.")}
-    body = "window.cockpitText = " + orjson.dumps(texts).decode() + ";"
+    body = (
+        f"window.cockpitText = {orjson.dumps(texts).decode()};\n"
+        f"window.cockpitVocab = {orjson.dumps(vocab.for_browser()).decode()};\n"
+    )
     response = flask.Response(body, mimetype="application/javascript")
     response.headers["Vary"] = "Cookie"
     response.cache_control.private = True

@@ -143,7 +143,7 @@ def test_admin_verifies_chain_and_exports_csv(browser, served, screenshots):
     assert "login" in content
     page.fill("#support-action", "audit.export")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#audit-table td:has-text('audit.export')")
+    page.wait_for_selector("#audit-table td:has-text('导出审计日志')")
     page.screenshot(path=screenshots / "support.png")
     close(context, watch)
     assert watch.problems == []
@@ -186,7 +186,8 @@ def test_leader_sees_alarms_but_cannot_act(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/platform/iot", role="leader")
     page.wait_for_selector("#iot-alarms")
     page.wait_for_timeout(1000)
-    assert page.locator("#iot-alarms button").count() == 0
+    assert page.locator("#iot-alarms .actions button").count() == 0
+    assert not page.locator("#iot-alarm-ack-all button").is_visible()
     close(context, watch)
     assert watch.problems == []
 

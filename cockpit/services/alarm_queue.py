@@ -10,11 +10,12 @@ from typing import Any
 from cockpit.actor import Actor
 from cockpit.services import alarm_grading, audit
 from cockpit.services.alarms import SEVERITIES, TRANSITIONS, now_utc
+from cockpit.vocab import ALARM_STATUSES
 from data_access import iot
 from data_access.db import transaction, write_transaction
 
 SORTS = ("severity", "newest")
-STATUSES = ("new", "acknowledged", "resolved", "closed")
+STATUSES = ALARM_STATUSES
 QUEUE_LIMIT = 100
 
 

@@ -11,19 +11,13 @@ from cockpit import bus
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import alarm_grading, audit, rules
+from cockpit.vocab import ALARM_TRANSITIONS as TRANSITIONS
+from cockpit.vocab import SEVERITIES
 from data_access import iot
 from data_access.db import transaction, write_transaction
 
 COMMAND_TIMEOUT_S = 30
 ALERT_SEVERITIES = (1, 2)  # a new alarm this grave sounds and shows a notice on every open page, the wall too
-# severity -> (key, colour); the one scale every page, the map and the CSS use
-SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
-# action -> (statuses it may start from, status it leads to, permission)
-TRANSITIONS = {
-    "acknowledge": (("new",), "acknowledged"),
-    "resolve": (("new", "acknowledged"), "resolved"),
-    "close": (("resolved",), "closed"),
-}
 
 
 class AlarmError(Refused):

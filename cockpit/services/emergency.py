@@ -21,10 +21,10 @@ from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import areas, audit, routing
 from cockpit.services.alarms import now_utc
+from cockpit.vocab import INCIDENT_TYPES
 from data_access import cim, emergency
 from data_access.db import transaction, write_transaction
 
-INCIDENT_TYPES = ("natural_disaster", "accident", "public_health", "social_security")
 UNIT_KINDS = ("fire_engine", "ambulance", "police_car", "rescue_team", "supply_depot")
 STAGES = ("dispatched", "en_route", "on_scene", "returning", "finished")
 ON_SCENE_S = 20 * 60  # simulated time a unit works at the scene before it returns

@@ -1,0 +1,30 @@
+"""Each vocabulary the cockpit shows, declared once: alarm severities and their colours (incident levels use
+the same scale), the alarm lifecycle, incident types and device-status colours. Services decide with these;
+the browser gets the same colours as CSS variables (/vocab.css) and as data for map drawing (/vocab.js)."""
+
+from __future__ import annotations
+
+# severity -> (key, colour); incident levels 1-4 are drawn on the same scale
+SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
+# alarm lifecycle: action -> (statuses it may start from, status it leads to)
+ALARM_STATUSES = ("new", "acknowledged", "resolved", "closed")
+ALARM_TRANSITIONS = {
+    "acknowledge": (("new",), "acknowledged"),
+    "resolve": (("new", "acknowledged"), "resolved"),
+    "close": (("resolved",), "closed"),
+}
+INCIDENT_TYPES = ("natural_disaster", "accident", "public_health", "social_security")
+DEVICE_STATUS_COLOURS = {"online": "#52c41a", "offline": "#8c8c8c", "alarm": SEVERITIES[1][1]}
+
+
+def css() -> str:
+    lines = [f"  --sev-{s}: {colour};" for s, (_, colour) in SEVERITIES.items()]
+    lines += [f"  --status-{name}: {colour};" for name, colour in DEVICE_STATUS_COLOURS.items()]
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+def for_browser() -> dict[str, object]:
+    return {
+        "severity": {str(s): colour for s, (_, colour) in SEVERITIES.items()},
+        "status": DEVICE_STATUS_COLOURS,
+    }
