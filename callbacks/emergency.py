@@ -3,8 +3,6 @@ incident's run card, recommendations and timeline, and dispatch (idempotent per 
 
 from __future__ import annotations
 
-import statistics
-
 import orjson
 import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -65,7 +63,7 @@ def _unit_table(line: dict, lang: str) -> html.Table:
                 *(html.Td(context.when(at, "time") if at else "…") for _, at in u["stages"]),
                 html.Td(
                     "—" if u["vs_eta_s"] is None else f"{u['vs_eta_s'] / 60:+.1f}".replace("-", "−"),
-                    className="" if u["vs_eta_s"] is None else "late" if u["vs_eta_s"] > 60 else "ontime",
+                    className="" if u["vs_eta_s"] is None else "late" if u["late"] else "ontime",
                 ),
             ],
         )
@@ -110,7 +108,7 @@ def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
         response = [
             html.Div(
                 t("em.response", lang, minutes=f"{minutes:.1f}", target=line["target_minutes"]),
-                className="ontime" if minutes <= line["target_minutes"] else "late",
+                className="ontime" if line["on_time"] else "late",
             )
         ]
     shelters = [
@@ -190,22 +188,21 @@ SIM_STEP = 25  # incidents per tick: the bar moves about three times a second
 
 
 def _simulation_result(results: list[list], lang: str) -> list:
-    times = sorted(r[0] / 60 for r in results if r[0] is not None)
-    if not times:
+    figures = emergency.response_summary(results)
+    if figures is None:
         return []
-    within = sum(1 for r in results if r[0] is not None and r[1] and r[0] <= r[1])
     summary = t(
         "em.sim_summary",
         lang,
-        n=len(results),
-        p50=f"{statistics.median(times):.1f}",
-        p90=f"{times[int(0.9 * (len(times) - 1))]:.1f}",
-        share=f"{100 * within / len(results):.0f}",
+        n=figures["n"],
+        p50=f"{figures['p50']:.1f}",
+        p90=f"{figures['p90']:.1f}",
+        share=f"{100 * figures['share']:.0f}",
     )
-    figure = go.Figure(go.Histogram(x=times, nbinsx=30, marker={"color": "#00d2ff"}))
-    styled(figure, 200, bargap=0.05, xaxis_title="min")
+    figure = go.Figure(go.Histogram(x=figures["minutes"], nbinsx=30, marker={"color": "#00d2ff"}))
+    styled(figure, 200, bargap=0.05, xaxis_title=t("em.minutes", lang))
     return [
-        html.Div(summary, className="ontime" if within / len(results) >= 0.9 else "late"),
+        html.Div(summary, className="ontime" if figures["passes"] else "late"),
         dcc.Graph(figure=figure, config={"displayModeBar": False}, id="em-sim-graph"),
     ]
 

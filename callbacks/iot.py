@@ -11,7 +11,7 @@ from cockpit.i18n import t
 from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
-from cockpit.ui import alarm_items, alarm_type_label, clicked_pattern, kpi, number, styled
+from cockpit.ui import alarm_items, alarm_type_label, clicked_pattern, device_label, kpi, number, styled
 
 PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
 
@@ -48,7 +48,7 @@ def _drawer(device: dict, lang: str) -> list:
         className="device-head",
         children=[
             _status_dot(device["online"], any(a.status in ("new", "acknowledged") for a in device["alarms"])),
-            html.Strong(device["name"]),
+            html.Strong(device_label(device["code"], device["name"], lang)),
             html.Span(device["code"]),
             html.Span(t(f"device.{device['type']}", lang)),
             html.Span(f"{t('iot.owner', lang)}: {device['owner_department']}"),
@@ -126,7 +126,7 @@ def register(app: Dash) -> None:
             html.Button(
                 id={"type": ids.DEVICE_PICK, "code": d["code"]},
                 children=[
-                    html.Span([_status_dot(d["online"]), d["name"]]),
+                    html.Span([_status_dot(d["online"]), device_label(d["code"], d["name"], lang)]),
                     html.Span(t(f"device.{d['type']}", lang), className="note"),
                 ],
             )

@@ -56,7 +56,7 @@ def register(app: Dash) -> None:
             html.Button(
                 id={"type": ids.CASE_PICK, "id": r["id"]},
                 className="case-item"
-                + (" overdue" if (r["time_left_s"] or 0) < 0 else "")
+                + (" overdue" if r["overdue"] else "")
                 + (" selected" if r["id"] == selected else ""),
                 children=[
                     html.Span(f"{t('cat.' + r['category'], lang)} · {t('case.status.' + r['status'], lang)}"),
@@ -89,14 +89,13 @@ def register(app: Dash) -> None:
         case = operations.detail(_url(), int(selected)) if selected else None
         if case is None:
             return t("ops.pick", lang)
-        left = operations.time_left(case, operations.now_utc())
         return [
             html.Div(
                 className="device-head",
                 children=[
                     html.Strong(f"{t('cat.' + case['category'], lang)} · {case['code']}"),
                     html.Span(t("case.status." + case["status"], lang)),
-                    html.Span(_left(left, lang), className="late" if (left or 0) < 0 else "ontime"),
+                    html.Span(_left(case["time_left_s"], lang), className="late" if case["overdue"] else "ontime"),
                     html.Span(f"{t('ops.assignee', lang)}: {case['assignee'] or '—'}"),
                     html.Span(t("ops.events", lang, n=len(case["events"]))),
                 ],
@@ -185,7 +184,7 @@ def register(app: Dash) -> None:
                     "properties": {
                         "name": f"{t('cat.' + r['category'], lang)} {r['code']}",
                         "priority": r["priority"],
-                        "overdue": (operations.time_left(r, now) or 0) < 0,
+                        "overdue": r["overdue"],
                     },
                 }
                 for r in operations.case_list(url, now, operations.OPEN)
@@ -202,7 +201,7 @@ def register(app: Dash) -> None:
                             [
                                 html.Td(v["name"]),
                                 html.Td(t("venue." + v["kind"], lang)),
-                                html.Td(f"{v['load'] * 100:.0f}", className="late" if v["load"] > 0.9 else ""),
+                                html.Td(f"{v['load'] * 100:.0f}", className="late" if v["overloaded"] else ""),
                             ]
                         )
                         for v in venues[:8]

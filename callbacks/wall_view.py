@@ -10,7 +10,7 @@ from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.services import wall
-from cockpit.ui import severity_badge, styled
+from cockpit.ui import device_label, severity_badge, styled
 
 WALL_FONT = 26  # px: read from five metres on a 4K wall
 
@@ -25,7 +25,7 @@ def _highlight(item: dict | None, lang: str) -> list:
         ]
         body = [html.Div(item["text"], className="what"), html.Div(item["code"], className="meta")]
     else:
-        head = [severity_badge(item["severity"], lang), html.Span(item["device"])]
+        head = [severity_badge(item["severity"], lang), html.Span(device_label(item["code"], item["device"], lang))]
         body = [html.Div(item["rule"] if lang == "zh" else item["rule_en"], className="what")]
     return [
         html.Div(t("wall.highlight", lang), className="label"),
@@ -59,7 +59,8 @@ def _ticker(view: wall.View, lang: str) -> list:
         html.Span(
             [
                 severity_badge(a.severity, lang),
-                f" {a.device_name} · {a.rule_name if lang == 'zh' else a.rule_name_en} · {context.when(a.raised_at)}",
+                f" {device_label(a.device_code, a.device_name, lang)}"
+                f" · {a.rule_name if lang == 'zh' else a.rule_name_en} · {context.when(a.raised_at)}",
             ],
             className="ticker-item",
         )

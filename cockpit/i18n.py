@@ -226,6 +226,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "em.timeline": ("处置时间线", "Timeline"),
     "em.close_confirm": ("确定结束此事件？结束后不能再调度。", "End this incident? No more units can be sent to it."),
     "em.dispatch_confirm": ("按预案一键调度？", "Dispatch the run card now?"),
+    "em.minutes": ("分钟", "min"),
     "em.no_place": ("位置不在已加载的区划内", "Outside the loaded districts"),
     "em.response": (
         "首个单位到场用时 {minutes} 分钟（目标 {target} 分钟）",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -193,6 +194,18 @@ def number(value: int | float | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+GENERATED_CODE = re.compile(r"^\d{6}-([a-z_]+)-(\d{5})$")  # the generator's device codes: adcode-type-serial
+
+
+def device_label(code: str, name: str, lang: str) -> str:
+    """A generated device is named by the UI (type and serial), so it is said in the viewer's language; a real
+    device keeps its source name."""
+    made = GENERATED_CODE.match(code)
+    if made and f"device.{made.group(1)}" in TABLE:
+        return f"{t('device.' + made.group(1), lang)} {made.group(2)}"
+    return name
+
+
 def alarm_type_label(kind: str, lang: str) -> str:
     """An alarm type in words: the metric's name, its rate, or silence; a metric an admin made up keeps its id."""
     metric, _, rate = kind.partition(".")
@@ -210,15 +223,16 @@ def alarm_items(items: Sequence[Any], lang: str, link: bool = False) -> html.Div
     rows = []
     for a in items:
         rule = a.rule_name if lang == "zh" else a.rule_name_en
+        name = device_label(a.device_code, a.device_name, lang)
         meta = [context.when(a.raised_at), t(f"alarm.status.{a.status}", lang)]
         if a.value is not None:
             meta.append(t("alarm.value", lang, value=f"{a.value:g}"))
         if a.escalation_level:
             meta.append(t("alarm.escalated", lang, level=a.escalation_level))
         device = (
-            dcc.Link(a.device_name, href=f"/platform/iot?device={a.device_code}", className="alarm-device")
+            dcc.Link(name, href=f"/platform/iot?device={a.device_code}", className="alarm-device")
             if link
-            else html.Button(a.device_name, id={"type": "device-pick", "code": a.device_code}, className="alarm-device")
+            else html.Button(name, id={"type": "device-pick", "code": a.device_code}, className="alarm-device")
         )
         buttons = [
             html.Button(

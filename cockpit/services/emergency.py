@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -217,7 +218,13 @@ def plan_for(url: str, incident_id: int) -> dict[str, Any]:
         if len(picks) < needed:
             missing[row["kind"]] = needed - len(picks)
     target = min((p["target_minutes"] for p in card), default=None)
-    return {"card": card, "chosen": chosen, "assigned": assigned, "missing": missing, "target_minutes": target}
+    return {
+        "card": card,
+        "chosen": chosen,
+        "assigned": assigned,
+        "missing": missing,
+        "target_minutes": target,
+    }
 
 
 def dispatch(
@@ -401,7 +408,9 @@ def timeline(url: str, incident_id: int) -> dict[str, Any]:
     arrivals = [d["on_scene_at"] for d in rows if d["on_scene_at"]]
     response = (min(arrivals) - incident["reported_at"]).total_seconds() if incident and arrivals else None
     target = min((p["target_minutes"] for p in card), default=None)
+    on_time = None if response is None or not target else response <= target * 60
     return {
+        "on_time": on_time,
         "steps": sorted(steps, key=lambda s: s["at"]),
         "units": [_unit_line(d) for d in rows],
         "incident": incident,
@@ -421,6 +430,7 @@ def _unit_line(d: dict[str, Any]) -> dict[str, Any]:
         "stages": [(stage, d[f"{stage}_at"]) for stage in STAGES[:-1]],
         "eta_s": d["eta_s"],
         "vs_eta_s": None if travel is None else travel - d["eta_s"],
+        "late": travel is not None and travel - d["eta_s"] > LATE_AFTER_S,
         "by": d["dispatched_by"],
     }
 
@@ -515,6 +525,28 @@ def coverage(url: str) -> dict[str, Any]:
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+RESPONSE_PASS_SHARE = 0.9  # a coverage plan passes when 90 % of incidents get a first unit within the card's target
+LATE_AFTER_S = 60  # a unit more than a minute behind its ETA is shown late
+
+
+def response_summary(results: list[list]) -> dict[str, Any] | None:
+    """The response simulation in figures: minutes to the first unit, p50 and p90, the share within target,
+    and whether that share passes."""
+    times = sorted(r[0] / 60 for r in results if r[0] is not None)
+    if not times:
+        return None
+    within = sum(1 for r in results if r[0] is not None and r[1] and r[0] <= r[1])
+    share = within / len(results)
+    return {
+        "minutes": times,
+        "n": len(results),
+        "p50": statistics.median(times),
+        "p90": times[int(0.9 * (len(times) - 1))],
+        "share": share,
+        "passes": share >= RESPONSE_PASS_SHARE,
+    }
 
 
 def simulate_responses(url: str, seed: int, start: int, count: int) -> list[dict[str, Any]]:

@@ -291,6 +291,7 @@ def case_list(url: str, now: datetime | None = None, statuses: tuple[str, ...] |
         rows = operations.cases(session, statuses)
     for r in rows:
         r["time_left_s"] = time_left(r, now)
+        r["overdue"] = (r["time_left_s"] or 0) < 0
     return sorted(
         rows, key=lambda r: (r["time_left_s"] is None, r["time_left_s"] if r["time_left_s"] is not None else 0, r["id"])
     )
@@ -301,7 +302,13 @@ def detail(url: str, case_id: int) -> dict[str, Any] | None:
         row = operations.case(session, case_id)
         if row is None:
             return None
-        return row | {"events": operations.case_events(session, case_id), "steps": operations.steps(session, case_id)}
+        left = time_left(row, now_utc())
+        return row | {
+            "events": operations.case_events(session, case_id),
+            "steps": operations.steps(session, case_id),
+            "time_left_s": left,
+            "overdue": (left or 0) < 0,
+        }
 
 
 def vital_signs(url: str, now: datetime | None = None) -> dict[str, Any]:
@@ -346,6 +353,7 @@ def component_faults(url: str) -> int:
         return sum(1 for a in iot.alarms(session, iot.OPEN, limit=100_000) if a["device_type"] in COMPONENT_TYPES)
 
 
+VENUE_OVERLOAD = 0.9  # a venue over 90 % of its capacity is flagged
 # kind -> (hourly load curve 0..1 over a Beijing day, capacity label)
 VENUE_CURVES = {
     "metro_station": [
@@ -461,6 +469,7 @@ def venue_load(url: str, now: datetime | None = None, zone: str = clock.DEFAULT_
                 "lon": lon,
                 "lat": lat,
                 "load": max(0.0, load),
+                "overloaded": load > VENUE_OVERLOAD,
                 "curve": [round(min(1.2, c * scale), 3) for c in VENUE_CURVES[kind]],
                 "generated": True,
             }

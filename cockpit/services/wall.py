@@ -59,6 +59,7 @@ def _highlight(url: str, ticker: list[alarm_queue.Item]) -> dict[str, Any] | Non
             "kind": "alarm",
             "severity": newest.severity,
             "device": newest.device_name,
+            "code": newest.device_code,
             "rule": newest.rule_name,
             "rule_en": newest.rule_name_en,
             "at": newest.raised_at,
