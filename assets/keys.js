@@ -40,7 +40,7 @@
     if (e.key === "?") {
       help();
     } else if (e.key === "/") {
-      var field = Array.prototype.filter.call(document.querySelectorAll(".shell-main input.search"), visible)[0];
+      var field = Array.prototype.filter.call(document.querySelectorAll(".shell-main .search input"), visible)[0];
       if (field) { field.focus(); } else { handled = false; }
     } else if (e.key === "n" || e.key === "j") {
       move(1);
