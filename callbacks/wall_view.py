@@ -40,7 +40,8 @@ def _chart(view: wall.View, lang: str) -> list:
     figure = go.Figure(go.Bar(x=[v for _, v in view.bars], y=labels, orientation="h", marker={"color": "#00d2ff"}))
     styled(
         figure,
-        560,
+        None,
+        autosize=True,
         font={"family": "Cockpit Sans, sans-serif", "size": WALL_FONT},
         margin={"l": 260, "r": 30, "t": 10, "b": 60},
         yaxis={"autorange": "reversed", "tickfont": {"size": WALL_FONT}},
@@ -48,7 +49,11 @@ def _chart(view: wall.View, lang: str) -> list:
     )
     return [
         html.Div(t(view.chart_title, lang), className="label"),
-        dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}),
+        dcc.Graph(
+            figure=figure,
+            config={"displayModeBar": False, "staticPlot": True, "responsive": True},
+            className="wall-graph",
+        ),
     ]
 
 

@@ -314,4 +314,10 @@ def dispatch(incident_id: int) -> tuple[flask.Response, int]:
 
 @blueprint.errorhandler(404)
 def not_found(_error_: Exception) -> tuple[flask.Response, int]:
-    return _error(404, f"no API route {flask.request.path}")
+    return _error(404, f"no API route {flask.request.path[:200]}")
+
+
+@blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown_route(_rest: str) -> tuple[flask.Response, int]:
+    """An address under /api/v1 that no route owns answers JSON 404, not the cockpit's HTML page."""
+    return not_found(None)

@@ -266,7 +266,7 @@ def clicked_pattern() -> dict | None:
     return None
 
 
-def styled(figure: Any, height: int, **layout: Any) -> Any:
+def styled(figure: Any, height: int | None, **layout: Any) -> Any:
     """A plotly figure in the cockpit's dark, transparent style with its font."""
     figure.update_layout(
         template="plotly_dark",

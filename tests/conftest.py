@@ -417,3 +417,13 @@ def pick_until(page, item: str, shown: str, tries: int = 4) -> None:
         except Exception:  # the redraw swallowed the click: click again
             continue
     page.wait_for_selector(shown, timeout=5000)
+
+
+def wait_js(page, expression: str, arg: object = None, timeout: float = 10.0) -> None:
+    """Poll a JavaScript function from here until it returns true: the cockpit's content security policy
+    forbids the eval that Playwright's own in-page polling needs."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -64,3 +64,9 @@ def test_only_roles_that_report_may_post(app_client, leader_token):
 def test_city_extent_comes_from_the_loaded_districts(city_url):
     west, south, east, north = areas.extent(city_url)
     assert 115.3 < west < 115.6 and 39.4 < south < 39.5 and 117.4 < east < 117.6 and 40.9 < north < 41.1
+
+
+def test_an_unknown_api_address_answers_json_404(app_client, duty_token):
+    for method in ("get", "post", "delete"):
+        answer = getattr(app_client, method)("/api/v1/nothing/here", headers={"Authorization": f"Bearer {duty_token}"})
+        assert answer.status_code == 404 and answer.is_json and "no API route" in answer.get_json()["error"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-from conftest import close, open_page
+from conftest import close, open_page, wait_js
 
 from cockpit.services import ingestion
 
@@ -24,7 +24,7 @@ def pm25(url: str, station: str, seq: int, value: float) -> None:
 def test_grave_alarm_notice_filters_and_bulk_acknowledge(browser, served, city_url, screenshots):
     context, page, watch = open_page(browser, served, "/platform/iot", role="duty_officer")
     page.wait_for_selector("#iot-alarms")
-    page.wait_for_function("window.cockpitLastAlarmFeed !== undefined", timeout=10_000)
+    wait_js(page, "() => window.cockpitLastAlarmFeed !== undefined")
     pm25(city_url, "dongsi_aq", 900_001, 320)  # over 250: severity 1 (紧急)
     page.wait_for_selector("#alarm-notice.sev-1:has-text('新的紧急告警')", timeout=5000)
     assert page.evaluate("window.cockpitAlerts") >= 1
@@ -34,25 +34,27 @@ def test_grave_alarm_notice_filters_and_bulk_acknowledge(browser, served, city_u
     page.click("#alarm-mute")
 
     page.fill("#iot-alarm-text", "东四")
-    page.wait_for_selector("#iot-alarms .alarm-item:has-text('东四')")
-    assert page.locator("#iot-alarms .alarm-item").count() == 1
-    page.click("#iot-alarm-severity label:has-text('一般')")  # only 一般 (3): the 紧急 alarm leaves the list
-    page.wait_for_selector("#iot-alarms:has-text('暂无未处理告警')")
-    page.click("#iot-alarm-severity label:has-text('一般')")
+    wait_js(
+        page, "() => [...document.querySelectorAll('#iot-alarms .alarm-item')].every(e => e.innerText.includes('东四'))"
+    )
+    page.wait_for_selector("#iot-alarms .alarm-item:has-text('PM2.5 严重污染')")
+    page.click("#iot-alarm-severity label:has-text('提示')")  # only 提示 (4): the 紧急 alarm leaves the list
+    page.wait_for_selector("#iot-alarms .alarm-item:has-text('PM2.5 严重污染')", state="detached")
+    page.click("#iot-alarm-severity label:has-text('提示')")
     page.click("#iot-alarm-sort label:has-text('最新优先')")
     page.wait_for_selector("#iot-alarms .alarm-item:has-text('东四')")
 
     scale = page.inner_text("#iot-map .leaflet-control-scale")
-    page.click("#iot-alarms .alarm-item:has-text('东四') .alarm-device")
+    page.click("#iot-alarms .alarm-item:has-text('PM2.5 严重污染') .alarm-device")
     page.wait_for_selector("#iot-device .device-head:has-text('dongsi_aq')")
-    page.wait_for_function(  # the map flew to the device: its scale changed
-        "s => document.querySelector('#iot-map .leaflet-control-scale').innerText !== s", arg=scale, timeout=10_000
+    wait_js(  # the map flew to the device: its scale changed
+        page, "s => document.querySelector('#iot-map .leaflet-control-scale').innerText !== s", scale
     )
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#iot-alarm-ack-all button")
     page.wait_for_selector("#iot-alarm-msg:has-text('已确认')")
-    page.wait_for_selector("#iot-alarms .alarm-item:has-text('东四'):has-text('已确认')")
+    page.wait_for_selector("#iot-alarms .alarm-item:has-text('PM2.5 严重污染'):has-text('已确认')")
     page.screenshot(path=screenshots / "iot_alarm_queue.png")
     close(context, watch)
     assert watch.problems == []

@@ -4,7 +4,7 @@ a click on the map, and the period picker."""
 from __future__ import annotations
 
 import pytest
-from conftest import close, open_page, wait_for_overview
+from conftest import close, open_page, pick_until, wait_for_overview
 
 pytestmark = pytest.mark.browser
 
@@ -12,15 +12,12 @@ pytestmark = pytest.mark.browser
 def test_leader_drills_down_and_back(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/", role="leader")
     wait_for_overview(page)
-    page.wait_for_selector("#overview-ranking button:has-text('海淀区')")
-    page.click("#overview-ranking button:has-text('海淀区')")
-    page.wait_for_selector("#overview-crumbs .here:has-text('海淀区')")
+    pick_until(page, "#overview-ranking button:has-text('海淀区')", "#overview-crumbs .here:has-text('海淀区')")
     page.wait_for_selector("#overview-ranking button:has-text('中关村街道')")
     assert page.locator("#overview-ranking tbody tr").count() == 29
     page.wait_for_timeout(1500)  # the map flies to the district
     page.screenshot(path=screenshots / "overview_drill_district.png")
-    page.click("#overview-ranking button:has-text('清华园街道')")
-    page.wait_for_selector("#overview-crumbs .here:has-text('清华园街道')")
+    pick_until(page, "#overview-ranking button:has-text('清华园街道')", "#overview-crumbs .here:has-text('清华园街道')")
     page.wait_for_selector("#overview-ranking button:has-text('110108014001')")
     page.click("#overview-period label:has-text('近 7 天')")
     page.wait_for_selector("#overview-trends .panel")

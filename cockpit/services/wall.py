@@ -74,7 +74,8 @@ def _rate(value: float | None) -> str:
 def overview(url: str) -> View:
     rows = drilldown.ranking(url, drilldown.Scope(), drilldown.window("24h", None, None, "UTC"))
     totals = {m: sum(r[m] for r in rows) for m in drilldown.MEASURES}
-    city_aqi = air.current_air(url)["city_aqi"]
+    current = air.current_air(url)
+    city_aqi = current["city_aqi"]
     devices = live_status.status(url)["devices"]
     ticker = _ticker(url)
     return View(
@@ -91,6 +92,9 @@ def overview(url: str) -> View:
         chart_title="wall.problems_by_district",
         bars=[(r["name"], r["score"]) for r in rows[:CHART_BARS]],
         bars_translate=None,
+        points=[
+            {"lon": s["lon"], "lat": s["lat"], "color": s["color"], "name": s["name"]} for s in current["stations"]
+        ],
         highlight=_highlight(url, ticker),
         ticker=ticker,
     )
