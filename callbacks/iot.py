@@ -20,6 +20,16 @@ def _url() -> str:
     return context.settings().database_url
 
 
+# the queue's controls: sort, severities, types, statuses, text — the callbacks take them in this order
+ALARM_FILTERS = (
+    ids.IOT_ALARM_SORT,
+    ids.IOT_ALARM_SEVERITY,
+    ids.IOT_ALARM_TYPE,
+    ids.IOT_ALARM_STATUS,
+    ids.IOT_ALARM_TEXT,
+)
+
+
 def _status_dot(online: bool, alarm: bool = False) -> html.Span:
     return html.Span(className="dot " + ("alarm" if alarm else "online" if online else "offline"))
 
@@ -193,11 +203,7 @@ def register(app: Dash) -> None:
         Output(ids.IOT_ALARMS, "children"),
         Input("alarm-feed", "data"),
         Input(ids.IOT_ALARM_MSG, "children"),
-        Input(ids.IOT_ALARM_SORT, "value"),
-        Input(ids.IOT_ALARM_SEVERITY, "value"),
-        Input(ids.IOT_ALARM_TYPE, "value"),
-        Input(ids.IOT_ALARM_STATUS, "value"),
-        Input(ids.IOT_ALARM_TEXT, "value"),
+        *(Input(i, "value") for i in ALARM_FILTERS),
     )
     @guard("view")
     def alarm_list(_feed, _msg, sort, severities, types, statuses, text):
@@ -207,11 +213,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.IOT_ALARM_MSG, "children", allow_duplicate=True),
         Input(ids.IOT_ALARM_ACK_ALL, "submit_n_clicks"),
-        State(ids.IOT_ALARM_SORT, "value"),
-        State(ids.IOT_ALARM_SEVERITY, "value"),
-        State(ids.IOT_ALARM_TYPE, "value"),
-        State(ids.IOT_ALARM_STATUS, "value"),
-        State(ids.IOT_ALARM_TEXT, "value"),
+        *(State(i, "value") for i in ALARM_FILTERS),
         prevent_initial_call=True,
     )
     @guard("alarm.ack")

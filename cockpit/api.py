@@ -312,12 +312,18 @@ def dispatch(incident_id: int) -> tuple[flask.Response, int]:
     return _idempotent(action)
 
 
+@blueprint.errorhandler(413)
+def too_large(_error_: Exception) -> tuple[flask.Response, int]:
+    return _error(413, f"the body is larger than {flask.current_app.config['MAX_CONTENT_LENGTH'] // 1024} KiB")
+
+
 @blueprint.errorhandler(404)
 def not_found(_error_: Exception) -> tuple[flask.Response, int]:
     return _error(404, f"no API route {flask.request.path[:200]}")
 
 
 @blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@auth.guard("view")
 def unknown_route(_rest: str) -> tuple[flask.Response, int]:
     """An address under /api/v1 that no route owns answers JSON 404, not the cockpit's HTML page."""
     return not_found(None)

@@ -178,6 +178,8 @@ def _serve(args: argparse.Namespace) -> None:
             "timeout": 60,
             "graceful_timeout": 5,  # open event streams would otherwise hold a restart for the full 30 s
             "accesslog": None,
+            # gunicorn's control socket is one path per host: two cockpits on a host would break each other's
+            "control_socket_disable": True,
         }
     ).run()
 

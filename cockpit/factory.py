@@ -19,6 +19,8 @@ from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
 from cockpit.ui import denied, shell
 
+MAX_BODY_BYTES = 2 * 1024 * 1024  # a full readings batch (5,000) is ~0.5 MB; anything larger is refused with 413
+
 
 def _cache_config(settings: Settings) -> dict[str, object]:
     if settings.cache_url:
@@ -48,6 +50,7 @@ def create_app(
     server = app.server
     server.config[context.SETTINGS_KEY] = settings
     server.config["SECRET_KEY"] = settings.secret_key
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     server.config.update(_cache_config(settings))
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html",

@@ -137,5 +137,5 @@ def test_acknowledge_through_the_api(app_client, analyst_token, duty_token):
 def test_openapi_lists_every_api_route(app_client, dash_app):
     paths = app_client.get("/api/v1/openapi.json").get_json()["paths"]
     for rule in dash_app.server.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
+        if rule.rule.startswith("/api/v1/") and rule.rule not in ("/api/v1/openapi.json", "/api/v1/<path:_rest>"):
             assert re.sub(r"<int:[^>]+>", "{id}", rule.rule).replace("<username>", "{username}") in paths

@@ -113,7 +113,10 @@ def guarded_routes(app) -> list[tuple[str, str, str]]:
         view = app.server.view_functions[rule.endpoint]
         if getattr(view, "permission", None):
             path = (
-                re.sub(r"<int:[^>]+>", "1", rule.rule).replace("<layer>", "districts").replace("<username>", "leader")
+                re.sub(r"<int:[^>]+>", "1", rule.rule)
+                .replace("<layer>", "districts")
+                .replace("<username>", "leader")
+                .replace("<path:_rest>", "no/such/route")
             )
             method = "POST" if "POST" in rule.methods else "GET"
             routes.append((method, path, view.permission))
@@ -125,7 +128,11 @@ def test_every_data_route_is_guarded(dash_app):
     assert {"/geo/districts.json", "/api/v1/audit", "/api/v1/readings", "/events"} <= guarded
     for rule in dash_app.server.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
-            concrete = re.sub(r"<int:[^>]+>", "1", rule.rule).replace("<username>", "leader")
+            concrete = (
+                re.sub(r"<int:[^>]+>", "1", rule.rule)
+                .replace("<username>", "leader")
+                .replace("<path:_rest>", "no/such/route")
+            )
             assert concrete in guarded, f"API route {rule.rule} is not guarded"
 
 
