@@ -23,10 +23,9 @@ def test_leader_drills_down_and_back(browser, served, screenshots):
     page.wait_for_selector("#overview-trends .panel")
     page.click("#overview-period label:has-text('自定义')")
     page.wait_for_selector("#overview-dates", state="visible")
-    page.click("#overview-crumbs button:has-text('海淀区')")
-    page.wait_for_selector("#overview-crumbs .here:has-text('海淀区')")
-    page.click("#overview-crumbs button:has-text('北京市')")
-    page.wait_for_selector("#overview-ranking button:has-text('朝阳区')")
+    page.keyboard.press("Escape")  # the date picker may hold an open calendar over the page
+    pick_until(page, "#overview-crumbs button:has-text('海淀区')", "#overview-crumbs .here:has-text('海淀区')")
+    pick_until(page, "#overview-crumbs button:has-text('北京市')", "#overview-ranking button:has-text('朝阳区')")
     close(context, watch)
     assert watch.problems == []
 
