@@ -45,7 +45,12 @@ def _chart(view: wall.View, lang: str) -> list:
         font={"family": "Cockpit Sans, sans-serif", "size": WALL_FONT},
         margin={"l": 260, "r": 30, "t": 10, "b": 60},
         yaxis={"autorange": "reversed", "tickfont": {"size": WALL_FONT}},
-        xaxis={"tickfont": {"size": WALL_FONT - 2}, "rangemode": "tozero", "tickformat": "d"},
+        xaxis={
+            "tickfont": {"size": WALL_FONT - 2},
+            "rangemode": "tozero",
+            "tickformat": "d",
+            "dtick": 1 if max((v for _, v in view.bars), default=0) <= 10 else None,
+        },
     )
     return [
         html.Div(t(view.chart_title, lang), className="label"),
