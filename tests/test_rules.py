@@ -59,3 +59,16 @@ def test_validation_messages():
     problems = validate(THRESHOLD | {"op": "~", "severity": 9, "threshold": "high", "kind": "magic"})
     assert len(problems) == 4
     assert any("severity" in p for p in problems)
+
+
+def test_impossible_thresholds_are_refused():
+    """F16 of the security review: a threshold of 1e308 was saved and the rule could never fire."""
+    assert validate(THRESHOLD | {"threshold": 1e308}) != []
+    assert validate(THRESHOLD | {"threshold": float("nan")}) != []
+    assert validate(THRESHOLD | {"threshold": float("inf")}) != []
+    pm25 = THRESHOLD | {"metric": "pm25", "threshold": 115}
+    assert validate(pm25) == [] and "between 0 and 1500" in validate(pm25 | {"threshold": 5000})[0]
+    assert validate(pm25 | {"kind": "rate", "threshold": -200}) == []
+    assert validate(pm25 | {"kind": "rate", "threshold": 99_999}) != []
+    offline = THRESHOLD | {"kind": "offline", "metric": None}
+    assert validate(offline | {"threshold": 120}) == [] and validate(offline | {"threshold": 1}) != []

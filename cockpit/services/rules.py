@@ -4,13 +4,17 @@ threshold seconds). A condition must hold for duration_s before it raises."""
 
 from __future__ import annotations
 
+import math
 import operator
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from data_access.ingest import METRICS
+
 OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 KINDS = ("threshold", "rate", "offline")
 ANY_TYPE = "*"
+OFFLINE_SECONDS = (10, 7 * 86400)
 
 
 class State(NamedTuple):
@@ -41,9 +45,26 @@ def validate(rule: dict[str, Any]) -> list[str]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             problems.append(f"{name} must be a whole number from {low} to {high}")
     threshold = rule.get("threshold")
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not math.isfinite(threshold):
         problems.append("threshold must be a number")
+    else:
+        problems += _physical(rule, threshold)
     return problems
+
+
+def _physical(rule: dict[str, Any], threshold: float) -> list[str]:
+    """A threshold the metric can never reach (or always passes) makes a rule that never fires: refuse it."""
+    if rule.get("kind") == "offline":
+        low, high = OFFLINE_SECONDS
+        return [] if low <= threshold <= high else [f"an offline threshold is {low} to {high} seconds"]
+    span = METRICS.get(rule.get("metric") or "")
+    if span is None:
+        return []
+    low, high = span
+    if rule.get("kind") == "rate":
+        width = high - low
+        return [] if -width <= threshold <= width else [f"a rate threshold is within ±{width:g} per minute"]
+    return [] if low <= threshold <= high else [f"{rule['metric']} lies between {low:g} and {high:g}"]
 
 
 def evaluate(rule: dict[str, Any], state: State, value: float, ts: datetime) -> Outcome:
