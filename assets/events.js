@@ -1,5 +1,6 @@
 /* Server push: one EventSource per page. New alarms and the live status land in the shell's stores,
-   and every callback listening to them redraws. The browser reconnects by itself after a drop. */
+   and every callback listening to them redraws. The browser reconnects by itself after a drop; when the
+   session has ended the server says so and the page reloads into the sign-in form. */
 (function () {
   var source = null;
   function put(id, data) {
@@ -18,6 +19,10 @@
       if (window.cockpitOnAlarmFeed) { window.cockpitOnAlarmFeed(feed); }
     });
     source.addEventListener("status", function (e) { put("live-status", JSON.parse(e.data)); });
+    source.addEventListener("ended", function () {
+      source.close();
+      window.location.reload();  /* the session ended on the server: the sign-in form is what remains */
+    });
   }
   setInterval(connect, 300);
 })();

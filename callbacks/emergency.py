@@ -12,7 +12,7 @@ from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
 from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
-from cockpit.services.idempotency import run_once
+from cockpit.services.idempotency import fingerprint, run_once
 from cockpit.services.reports import ReportError
 from cockpit.ui import clicked_pattern, styled
 
@@ -169,7 +169,7 @@ def _dispatch(
         return t("em.pick", lang)
     actor = current_actor()
     key = f"ui:{nonce}:{incident_id}:{'plan' if use_plan else 'pick'}:{clicks}"
-    body = repr(sorted(resource_ids or [])).encode()
+    request = fingerprint("dispatch", f"incident:{incident_id}", repr(sorted(resource_ids or [])).encode())
 
     def action() -> tuple[dict, int]:
         try:
@@ -178,7 +178,7 @@ def _dispatch(
             return {"error": error.say(lang)}, 409
         return {"dispatched": len(made)}, 200
 
-    answer, status = run_once(_url(), actor.name, key, body, action)
+    answer, status = run_once(_url(), actor.name, key, request, action)
     if status != 200:
         return t("em.refused", lang, reason=answer["error"])
     return t("em.dispatched", lang, n=answer["dispatched"])

@@ -10,7 +10,7 @@ from cockpit.permissions import PERMISSIONS
 from cockpit.services import alarms, audit, devices, emergency, ingestion, users
 from cockpit.services.alarms import AlarmError
 from cockpit.services.emergency import DispatchConflict, DispatchError
-from cockpit.services.idempotency import run_once
+from cockpit.services.idempotency import fingerprint, run_once
 from cockpit.services.privacy import UnmaskRefused
 from data_access.ingest import Rejected, parse_api_item
 
@@ -57,8 +57,7 @@ def _operation(
     if idempotent:
         operation["parameters"].append({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}})
         operation["responses"] |= {
-            "409": {"description": "same key still running"},
-            "422": {"description": "same key, other body"},
+            "422": {"description": "same key, another method, route or body"},
         }
     return operation
 
@@ -123,10 +122,11 @@ def openapi() -> flask.Response:
 @auth.guard("audit.read")
 def audit_log() -> flask.Response:
     limit = _int_arg("limit", 500, 1, MAX_LIMIT)
-    rows = audit.rows(
+    rows = audit.read(
         context.settings().database_url,
+        auth.current_actor(),
         action=flask.request.args.get("action") or None,
-        actor=flask.request.args.get("actor") or None,
+        actor_name=flask.request.args.get("actor") or None,
         limit=limit,
     )
     return flask.jsonify(rows=[r | {"ts": r["ts"].isoformat() + "Z"} for r in rows])
@@ -138,11 +138,12 @@ def _iso(row: dict) -> dict:
 
 def _idempotent(action) -> tuple[flask.Response, int]:
     actor = auth.current_actor()
+    request = flask.request
     answer, status = run_once(
         context.settings().database_url,
         actor.name,
-        flask.request.headers.get("Idempotency-Key"),
-        flask.request.get_data(),
+        request.headers.get("Idempotency-Key"),
+        fingerprint(request.method, request.path, request.get_data()),
         action,
     )
     return flask.jsonify(answer), status
@@ -161,7 +162,7 @@ def post_readings() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         parsed = [parse_api_item(item) for item in items]
         invalid = [{"index": i, "reason": p.reason} for i, p in enumerate(parsed) if isinstance(p, Rejected)]
-        report = ingestion.ingest(context.settings().database_url, parsed, source="http")
+        report = ingestion.ingest(context.settings().database_url, parsed, source="http", actor=auth.current_actor())
         unknown = [q for q in report.quarantined if q["reason"].startswith("unknown device")]
         return {
             "stored": report.stored,

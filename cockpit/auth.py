@@ -7,7 +7,9 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import flask
 import flask_login
@@ -19,46 +21,54 @@ from cockpit.services import audit, users
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+API_PREFIX = "/api/"
 # Paths anyone may fetch: the login form, code and styles (no data), the language switch, and the API,
-# which authenticates every call itself by bearer token.
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", "/api/", "/_favicon.ico")
+# which authenticates every call itself by bearer token and ignores the session cookie (no CSRF through it).
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", API_PREFIX, "/_favicon.ico")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DATA_PREFIXES = ("/_dash-update-component", "/geo/", "/_dash-layout", "/_dash-dependencies", "/events")
 
 login_manager = flask_login.LoginManager()
 
 
 class SessionUser(flask_login.UserMixin):
-    """A signed-in person. The session id carries the password-change time, so a reset ends old sessions."""
+    """A signed-in person; their id for Flask-Login is the session's random token, so ending the session on
+    the server (sign-out, reset, disable, idle, expiry) ends it for every copy of the cookie."""
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: dict[str, Any], token: str) -> None:
         self.user_id = row["id"]
         self.username = row["username"]
         self.display_name = row["display_name"]
         self.role = row["role"]
-        self.stamp = row["password_changed_at"].isoformat()
+        self.token = token
 
     def get_id(self) -> str:
-        return f"{self.user_id}:{self.stamp}"
+        return self.token
+
+
+def session_rules() -> users.SessionRules:
+    settings = context.settings()
+    return users.SessionRules(
+        idle=timedelta(minutes=settings.session_idle_minutes), absolute=timedelta(hours=settings.session_hours)
+    )
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> SessionUser | None:
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    row = users.session_user(context.settings().database_url, int(user_id))
-    if row is None or row["password_changed_at"].isoformat() != stamp:
-        return None
-    return SessionUser(row)
+def _load_user(token: str) -> SessionUser | None:
+    """Checked on every request that needs the viewer: the server's record decides, not the cookie."""
+    row = users.resume_session(context.settings().database_url, token, session_rules())
+    return SessionUser(row, token) if row else None
 
 
 def current_actor() -> Actor:
     """The person or API client behind this request, anonymous when neither."""
     ip = flask.request.remote_addr if flask.has_request_context() else None
     request_id = flask.g.get("request_id") if flask.has_request_context() else None
-    token = flask.g.get("api_client") if flask.has_request_context() else None
-    if token:
-        return Actor(f"token:{token['name']}", token["role"], ip, request_id)
+    if flask.has_request_context() and flask.request.path.startswith(API_PREFIX):
+        token = flask.g.get("api_client")
+        if token:
+            return Actor(f"token:{token['name']}", token["role"], ip, request_id)
+        return Actor("anonymous", None, ip, request_id)  # the API takes bearer tokens only, never the cookie
     user = flask_login.current_user if flask.has_request_context() else None
     if user is not None and user.is_authenticated:
         return Actor(user.username, user.role, ip, request_id)
@@ -120,7 +130,9 @@ def gate() -> flask.Response | None:
     """Before every request: give it an id, resolve an API token, and keep the anonymous out of data."""
     flask.g.request_id = uuid.uuid4().hex  # made here: a client's X-Request-ID is never trusted or echoed
     path = flask.request.path
-    if path.startswith("/api/"):
+    if flask.request.method in UNSAFE and not same_origin():
+        refuse_origin()
+    if path.startswith(API_PREFIX):
         flask.g.api_client = _bearer_client()
         return None
     if path.startswith(PUBLIC_PREFIXES) or flask_login.current_user.is_authenticated:
@@ -129,6 +141,28 @@ def gate() -> flask.Response | None:
         refuse("view", object_of_request())
     query = flask.request.query_string.decode("utf-8", "replace")
     return flask.redirect(flask.url_for("cockpit_web.login", next=path + (f"?{query}" if query else "")))
+
+
+def same_origin() -> bool:
+    """A browser names the page that sent a write in Origin (or, failing that, Referer); one from another
+    origin (another port of this host included) is refused. Clients that send neither are not browsers.
+    Hosts are compared, not schemes, so a proxy that ends TLS in front of the cockpit changes nothing."""
+    sender = flask.request.headers.get("Origin") or flask.request.headers.get("Referer")
+    if not sender:
+        return True
+    return sender != "null" and urlsplit(sender).netloc == flask.request.host
+
+
+def refuse_origin() -> None:
+    sender = (flask.request.headers.get("Origin") or flask.request.headers.get("Referer") or "")[:200]
+    audit.record_alone(
+        context.settings().database_url,
+        current_actor(),
+        "origin.refused",
+        object_of_request(),
+        after={"origin": sender},
+    )
+    flask.abort(flask.make_response(flask.jsonify(error=f"cross-origin write refused (from {sender})"), 403))
 
 
 def object_of_request() -> str:

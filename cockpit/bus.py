@@ -9,7 +9,7 @@ import time
 from functools import cache
 
 from data_access import iot
-from data_access.db import transaction
+from data_access.db import after_commit, transaction
 
 CHANNEL = "cockpit:alarms"
 POLL_S = 0.25
@@ -23,10 +23,11 @@ def _redis(url: str):
 
 
 def notify(cache_url: str | None = None) -> None:
-    """Call after a commit that changed alarms (the cache URL defaults to the COCKPIT_CACHE_URL setting)."""
+    """Call after a commit that changed alarms (the cache URL defaults to the COCKPIT_CACHE_URL setting);
+    inside an `atomic` block the signal waits for the block's commit, so no one wakes to see nothing."""
     cache_url = cache_url or os.environ.get("COCKPIT_CACHE_URL")
     if cache_url and cache_url.startswith("redis"):
-        _redis(cache_url).publish(CHANNEL, b"1")
+        after_commit(lambda: _redis(cache_url).publish(CHANNEL, b"1"))
 
 
 def cursor(database_url: str) -> int:

@@ -102,8 +102,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误，或账号已停用", "Wrong username or password, or the account is disabled"),
     "login.throttled": (
-        "登录失败次数过多，请 {minutes} 分钟后再试",
-        "Too many failed sign-ins: try again in {minutes} min",
+        "登录失败次数过多，请 {seconds} 秒后再试",
+        "Too many failed sign-ins: try again in {seconds} s",
     ),
     # roles
     "role.leader": ("领导", "Leader"),
@@ -349,6 +349,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "audit.action.login.failed": ("登录失败", "sign-in failed"),
     "audit.action.login.throttled": ("登录受限", "sign-in throttled"),
     "audit.action.logout": ("退出", "signed out"),
+    "audit.action.security.alert": ("安全告警：登录失败过多", "security alert: many failed sign-ins"),
+    "audit.action.origin.refused": ("拒绝跨源写请求", "cross-origin write refused"),
+    "audit.action.token.revoke": ("吊销接口令牌", "API token revoked"),
+    "audit.action.readings.write": ("接口写入读数", "readings written through the API"),
+    "audit.action.audit.read": ("接口读取审计日志", "audit log read through the API"),
+    "audit.action.audit.anchor": ("审计链锚定", "audit chain anchored"),
     "audit.action.audit.export": ("导出审计日志", "audit log exported"),
     "audit.action.ops.export": ("导出运行数据", "operations export"),
     "audit.action.report.export": ("导出事后报告", "after-action report exported"),

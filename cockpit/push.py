@@ -1,5 +1,6 @@
 """Server push over server-sent events: every open page gets new alarms within a poll of the bus, and the
-simulated clock every few seconds. Works with any number of gunicorn workers (the bus is shared)."""
+simulated clock every few seconds. Works with any number of gunicorn workers (the bus is shared). A stream
+ends within CLOCK_EVERY_S of its session ending (sign-out, reset, disable) rather than outliving it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import time
 from collections.abc import Iterator
 
 import flask
+import flask_login
 import orjson
 
 from cockpit import auth, bus, context
-from cockpit.services import alarms, live_status
+from cockpit.services import alarms, live_status, users
 
 blueprint = flask.Blueprint("cockpit_push", __name__)
 CLOCK_EVERY_S = 5.0
@@ -27,6 +29,7 @@ def _event(name: str, data: object, event_id: int | None = None) -> str:
 def events() -> flask.Response:
     settings = context.settings()
     url, cache_url = settings.database_url, settings.cache_url
+    token = flask_login.current_user.token
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
@@ -34,6 +37,9 @@ def events() -> flask.Response:
         last_clock = 0.0
         started = time.monotonic()
         while time.monotonic() - started < MAX_STREAM_S:
+            if not users.session_alive(url, token):
+                yield _event("ended", {})  # the page reloads and meets the sign-in form
+                return
             newest = bus.wait(url, cache_url, seen, timeout=CLOCK_EVERY_S if seen >= 0 else 0)
             if newest != seen:
                 seen = newest

@@ -68,7 +68,7 @@ def install_sessions(app: Dash, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
-        SESSION_REFRESH_EACH_REQUEST=True,
+        SESSION_REFRESH_EACH_REQUEST=False,  # the server's session record keeps the times, not the cookie
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
         WTF_CSRF_TIME_LIMIT=None,  # bounded by the session instead: the wall keeps one page open for days
         WTF_CSRF_SSL_STRICT=settings.cookie_secure,

@@ -22,6 +22,7 @@ class Settings:
     var_dir: Path
     cookie_secure: bool
     session_hours: float
+    session_idle_minutes: float
     timezone: str
 
 
@@ -63,5 +64,6 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),
+        session_idle_minutes=float(os.environ.get("COCKPIT_SESSION_IDLE_MINUTES", "30")),
         timezone=_timezone(os.environ.get("COCKPIT_TIMEZONE", "Asia/Shanghai")),
     )

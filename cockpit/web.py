@@ -4,13 +4,13 @@ language switch."""
 from __future__ import annotations
 
 import gzip
-import math
 from urllib.parse import urlsplit
 
 import flask
 import flask_login
 import orjson
 from flask_caching import Cache
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from cockpit import auth, context, vocab
 from cockpit.i18n import COOKIE, LANGS, TABLE, t
@@ -18,7 +18,10 @@ from cockpit.services import audit, basemap, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
 LIVE_TTL = 3  # device status and station readings follow the live city
-WALL_SECONDS = (5, 45, 600)  # shortest, usual and longest time one scenario stays on the wall
+WALL_SECONDS = (5, 45, 600)
+DEVICE_COOKIE = "cockpit_device"  # accounts signed in to from this browser: their owner is never throttled out
+DEVICE_DAYS = 90
+DEVICE_NAMES = 8  # shortest, usual and longest time one scenario stays on the wall
 
 blueprint = flask.Blueprint("cockpit_web", __name__, template_folder="templates")
 cache = Cache()
@@ -46,33 +49,63 @@ def _login_page(error: str | None = None, username: str = "", status: int = 200)
     return page, status
 
 
+def _trusted_names() -> list[str]:
+    """Name hashes of the accounts this browser has signed in to (a signed cookie; tampering voids it)."""
+    raw = flask.request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        names = _device_signer().loads(raw, max_age=DEVICE_DAYS * 86400)
+    except BadData:
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(context.settings().secret_key, salt="cockpit-device")
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if flask.request.method == "GET":
         return _login_page()
     url = context.settings().database_url
     username = flask.request.form.get("username", "")[:64]
-    wait = throttle.wait_seconds(url, username, flask.request.remote_addr)
+    known = _trusted_names()
+    attempt = throttle.Attempt(username, flask.request.remote_addr, throttle.name_hash(username) in known)
+    wait = throttle.reserve(url, attempt, auth.current_actor())
     if wait:
-        audit.record_alone(url, auth.current_actor(), "login.throttled", f"user:{username}")
-        page, status = _login_page(t("login.throttled", context.lang(), minutes=math.ceil(wait / 60)), username, 429)
+        audit.record_alone(url, auth.current_actor(), "login.throttled", users.audit_name(url, username))
+        page, status = _login_page(t("login.throttled", context.lang(), seconds=wait), username, 429)
         return page, status, {"Retry-After": str(wait)}
     user = users.authenticate(url, username, flask.request.form.get("password", ""))
     if user is None:
-        audit.record_alone(url, auth.current_actor(), "login.failed", f"user:{username}")
+        audit.record_alone(url, auth.current_actor(), "login.failed", users.audit_name(url, username))
         return _login_page(t("login.failed", context.lang()), username, 401)
+    throttle.succeeded(url, attempt)
     flask.session.clear()
     flask.session.permanent = True
-    flask_login.login_user(auth.SessionUser(user))
-    audit.record_alone(url, auth.current_actor(), "login", f"user:{username}")
-    return flask.redirect(_local_path(flask.request.form.get("next")))
+    token = users.open_session(url, auth.current_actor(), user)
+    flask_login.login_user(auth.SessionUser(user, token))
+    response = flask.redirect(_local_path(flask.request.form.get("next")))
+    names = [throttle.name_hash(username), *(n for n in known if n != throttle.name_hash(username))]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_signer().dumps(names[:DEVICE_NAMES]),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Strict",
+        secure=context.settings().cookie_secure,
+    )
+    return response
 
 
 @blueprint.post("/logout")
 def logout():
     actor = auth.current_actor()
+    user = flask_login.current_user
     if not actor.anonymous:
-        audit.record_alone(context.settings().database_url, actor, "logout", f"user:{actor.name}")
+        users.end_session(context.settings().database_url, actor, user.token)
     flask_login.logout_user()
     flask.session.clear()
     return flask.redirect(flask.url_for("cockpit_web.login"))

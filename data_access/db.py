@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -50,9 +51,19 @@ def _sessions(url: str, immediate: bool) -> sessionmaker[Session]:
     return sessionmaker(engine.execution_options(immediate=True) if immediate else engine, expire_on_commit=False)
 
 
+_open: ContextVar[dict[str, Session] | None] = ContextVar("open_write_transaction", default=None)
+_after: ContextVar[list[Callable[[], None]] | None] = ContextVar("after_commit", default=None)
+
+
 @contextmanager
 def transaction(url: str) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error. Inside an `atomic` block it is a
+    savepoint of that block's transaction, so it sees and joins the block's changes."""
+    outer = (_open.get() or {}).get(url)
+    if outer is not None:
+        with outer.begin_nested():
+            yield outer
+        return
     with _sessions(url, immediate=False)() as session, session.begin():
         yield session
 
@@ -60,9 +71,42 @@ def transaction(url: str) -> Iterator[Session]:
 @contextmanager
 def write_transaction(url: str) -> Iterator[Session]:
     """A unit of work that must not interleave with other writers (audit chain, dispatch): on SQLite it
-    begins IMMEDIATE; on PostgreSQL the code inside takes the row or advisory locks it needs."""
+    begins IMMEDIATE; on PostgreSQL the code inside takes the row or advisory locks it needs. Inside an
+    `atomic` block it is a savepoint of that block's transaction."""
+    outer = (_open.get() or {}).get(url)
+    if outer is not None:
+        with outer.begin_nested():
+            yield outer
+        return
     with _writers_queue(url), _sessions(url, immediate=True)() as session, session.begin():
         yield session
+
+
+@contextmanager
+def atomic(url: str) -> Iterator[Session]:
+    """One write transaction around several services' work: each of their transactions becomes a savepoint
+    of this one, so all of it commits together or none does (an idempotency key and the change it guards).
+    Work queued with `after_commit` runs once this commits."""
+    pending: list[Callable[[], None]] = []
+    with write_transaction(url) as session:
+        opened = _open.set((_open.get() or {}) | {url: session})
+        queued = _after.set(pending)
+        try:
+            yield session
+        finally:
+            _open.reset(opened)
+            _after.reset(queued)
+    for call in pending:
+        call()
+
+
+def after_commit(call: Callable[[], None]) -> None:
+    """Run `call` now, or when the enclosing `atomic` block commits (never if it rolls back)."""
+    pending = _after.get()
+    if pending is None:
+        call()
+    else:
+        pending.append(call)
 
 
 @contextmanager

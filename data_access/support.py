@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import ApiToken, AuditLog, IdempotencyKey, Meta, User
+from data_access.models import ApiToken, AuditLog, IdempotencyKey, Meta, SignInThrottle, User, UserSession
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_100_001  # any constant; all appenders lock the same key
@@ -70,19 +70,87 @@ def update_user(session: Session, user_id: int, values: dict[str, Any]) -> None:
     session.execute(update(User).where(User.id == user_id).values(**values))
 
 
+# sessions -------------------------------------------------------------------------------------------
+
+
+def add_session(session: Session, values: dict[str, Any]) -> None:
+    session.add(UserSession(**values))
+    session.flush()
+
+
+def session_by_id(session: Session, session_id: str) -> dict[str, Any] | None:
+    row = session.get(UserSession, session_id)
+    if row is None:
+        return None
+    return {c: getattr(row, c) for c in ("id", "user_id", "created_at", "last_seen_at", "ended_at", "end_reason")}
+
+
+def touch_session(session: Session, session_id: str, at: datetime) -> None:
+    session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=at))
+
+
+def end_sessions(
+    session: Session, at: datetime, reason: str, session_id: str | None = None, user_id: int | None = None
+) -> int:
+    """End one session or all of a user's; returns how many were still open."""
+    query = update(UserSession).where(UserSession.ended_at.is_(None))
+    query = query.where(UserSession.id == session_id) if session_id else query.where(UserSession.user_id == user_id)
+    return session.execute(query.values(ended_at=at, end_reason=reason)).rowcount
+
+
+# sign-in throttle -----------------------------------------------------------------------------------
+
+
+def throttle_rows(session: Session, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The counters of `keys`; the caller holds the throttle's lock."""
+    query = select(SignInThrottle).where(SignInThrottle.key.in_(keys))
+    return {
+        r.key: {"failures": r.failures, "last_at": r.last_at, "blocked_until": r.blocked_until}
+        for r in session.scalars(query)
+    }
+
+
+def save_throttle(session: Session, key: str, failures: int, last_at: datetime, blocked_until: datetime | None) -> None:
+    row = session.get(SignInThrottle, key)
+    if row is None:
+        session.add(SignInThrottle(key=key, failures=failures, last_at=last_at, blocked_until=blocked_until))
+    else:
+        row.failures, row.last_at, row.blocked_until = failures, last_at, blocked_until
+    session.flush()
+
+
+def forget_throttle(session: Session, keys: list[str]) -> None:
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(keys)))
+
+
 # API tokens -----------------------------------------------------------------------------------------
 
 
-def add_token(session: Session, name: str, role: str, token_hash: str, created_at: datetime) -> int:
-    token = ApiToken(name=name, role=role, token_hash=token_hash, active=True, created_at=created_at)
+TOKEN_FIELDS = ("id", "name", "role", "active", "created_at", "expires_at", "last_used_at", "revoked_at")
+
+
+def add_token(
+    session: Session, name: str, role: str, token_hash: str, created_at: datetime, expires_at: datetime | None
+) -> int:
+    token = ApiToken(
+        name=name, role=role, token_hash=token_hash, active=True, created_at=created_at, expires_at=expires_at
+    )
     session.add(token)
     session.flush()
     return token.id
 
 
 def token_by_hash(session: Session, token_hash: str) -> dict[str, Any] | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.active.is_(True)))
-    return {"id": token.id, "name": token.name, "role": token.role} if token else None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+    return {f: getattr(token, f) for f in TOKEN_FIELDS} if token else None
+
+
+def tokens(session: Session) -> list[dict[str, Any]]:
+    return [{f: getattr(t, f) for f in TOKEN_FIELDS} for t in session.scalars(select(ApiToken).order_by(ApiToken.id))]
+
+
+def update_token(session: Session, token_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(**values))
 
 
 # audit log ------------------------------------------------------------------------------------------
@@ -144,25 +212,24 @@ def audit_chain(session: Session) -> Iterator[dict[str, Any]]:
 # idempotency keys -----------------------------------------------------------------------------------
 
 
-def idempotency_get(session: Session, key: str, client: str) -> dict[str, Any] | None:
+def idempotency_get(session: Session, key: str, client: str, kept_since: datetime) -> dict[str, Any] | None:
+    """The stored answer of a key, unless it is older than `kept_since` (then it is forgotten now)."""
     row = session.get(IdempotencyKey, (key, client))
     if row is None:
         return None
-    return {"body_hash": row.body_hash, "status": row.status, "response": row.response, "status_code": row.status_code}
+    if row.created_at < kept_since:
+        session.delete(row)
+        session.flush()
+        return None
+    return {"fingerprint": row.fingerprint, "response": row.response, "status_code": row.status_code}
 
 
-def idempotency_start(session: Session, key: str, client: str, body_hash: str, at: datetime) -> None:
-    session.add(IdempotencyKey(key=key, client=client, body_hash=body_hash, status="running", created_at=at))
-    session.flush()
-
-
-def idempotency_finish(session: Session, key: str, client: str, response: str, status_code: int) -> None:
-    session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.key == key, IdempotencyKey.client == client)
-        .values(status="done", response=response, status_code=status_code)
+def idempotency_put(
+    session: Session, key: str, client: str, fingerprint: str, response: str, status_code: int, at: datetime
+) -> None:
+    session.add(
+        IdempotencyKey(
+            key=key, client=client, fingerprint=fingerprint, response=response, status_code=status_code, created_at=at
+        )
     )
-
-
-def idempotency_forget(session: Session, key: str, client: str) -> None:
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == key, IdempotencyKey.client == client))
+    session.flush()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import flask_login
 import pytest
-from conftest import ACCOUNTS, ROOT
+from conftest import ACCOUNTS, ROOT, TEST_ACTOR
 
 from cockpit.i18n import LANGS, TABLE
 from cockpit.permissions import PERMISSIONS
@@ -58,7 +58,7 @@ def hosted(dash_app, city_url) -> set[str]:
     username = ACCOUNTS["duty_officer"][0]
     row = next(u for u in users.directory(city_url) if u["username"] == username)
     with dash_app.server.test_request_context("/"):
-        flask_login.login_user(SessionUser(users.session_user(city_url, row["id"])))
+        flask_login.login_user(SessionUser(row, users.open_session(city_url, TEST_ACTOR, row)))
         ids = _ids(dash_app.layout())
         for page in PAGES:
             ids |= _ids(page.layout())

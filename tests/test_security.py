@@ -1,17 +1,21 @@
-"""Regression tests for findings of the black-box security test (#11) fixed so far: body-size limit (F13),
-request ids made by the server (F15), no shared gunicorn control socket between instances (F21)."""
+"""Regression tests for the findings of the black-box security test (#11), one or more per finding, named
+by its number. Service-level checks of the throttle are in test_throttle.py."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
-from conftest import ROOT, TEST_ACTOR, csrf_token_of, free_port, wait_for
+import pytest
+import requests
+from conftest import ACCOUNTS, ROOT, TEST_ACTOR, csrf_token_of, free_port, sign_in, wait_for
 
-from cockpit.services import audit, users
+from cockpit.services import audit, throttle, users
 
 BIG = b"x" * (3 * 1024 * 1024)
 
@@ -63,3 +67,126 @@ def test_two_instances_on_one_host_keep_no_shared_control_socket(city_dir):
         for process, _, _ in started:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _form_sign_in(client, username: str, password: str):
+    page = client.get("/login").get_data(as_text=True)
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": form_token})
+
+
+def _from(dash_app, address: str):
+    client = dash_app.server.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_f2_sign_out_ends_the_session_for_every_copy_of_the_cookie(dash_app):
+    client = dash_app.server.test_client()
+    sign_in(client, "duty_officer")
+    copied = client.get_cookie("session").value
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.post("/logout", headers={"X-CSRFToken": csrf_token_of(client)}).status_code == 302
+    replay = dash_app.server.test_client()
+    replay.set_cookie("session", copied)
+    assert replay.get("/_dash-layout").status_code == 401
+    assert replay.get("/").headers["Location"].startswith("/login")
+
+
+def test_f2_sessions_end_when_idle_or_too_old(city_url):
+    user = next(u for u in users.directory(city_url) if u["username"] == ACCOUNTS["leader"][0])
+    rules = users.SessionRules(idle=timedelta(minutes=30), absolute=timedelta(hours=12))
+    idle, old = users.open_session(city_url, TEST_ACTOR, user), users.open_session(city_url, TEST_ACTOR, user)
+    now = users._now()
+    assert users.resume_session(city_url, idle, rules, now + timedelta(minutes=31)) is None
+    assert users.resume_session(city_url, idle, rules, now) is None  # ended for good, not just too idle then
+    for minutes in range(25, 12 * 60, 25):  # kept busy, it still ends at the absolute limit
+        assert users.resume_session(city_url, old, rules, now + timedelta(minutes=minutes)) is not None
+    assert users.resume_session(city_url, old, rules, now + timedelta(hours=12, minutes=5)) is None
+
+
+def test_f3_the_api_ignores_the_session_cookie(client_as, city_url):
+    duty = client_as("duty_officer")
+    assert duty.get("/api/v1/alarms").status_code == 401
+    forged = duty.post("/api/v1/alarms/5/ack", headers={"Origin": "http://localhost:9999"})
+    assert forged.status_code == 403  # another origin: refused before anything else
+    assert duty.post("/api/v1/alarms/5/ack").status_code == 401  # same origin, but a cookie is not a token
+
+
+def test_f3_writes_from_another_origin_are_refused(client_as, city_url):
+    duty = client_as("duty_officer")
+    headers = {"X-CSRFToken": csrf_token_of(duty), "Content-Type": "application/json"}
+    body = b'{"output": "x.children", "outputs": {"id": "x", "property": "children"}, "inputs": []}'
+    for origin in ("http://localhost:9999", "http://evil.example", "null"):
+        answer = duty.post("/_dash-update-component", data=body, headers=headers | {"Origin": origin})
+        assert answer.status_code == 403, origin
+    referred = duty.post("/logout", headers=headers | {"Referer": "http://localhost:9999/attack.html"})
+    assert referred.status_code == 403
+    assert audit.rows(city_url, action="origin.refused")[0]["actor"] == ACCOUNTS["duty_officer"][0]
+
+
+def test_f4_guesses_from_one_address_do_not_lock_the_admin_out(dash_app):
+    guesser, owner = _from(dash_app, "127.0.0.2"), _from(dash_app, "127.0.0.3")
+    for n in range(throttle.LIMITS["pair"]):
+        assert _form_sign_in(guesser, "admin", f"guess {n}").status_code == 401
+    refused = _form_sign_in(guesser, "admin", "guess again")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 2
+    assert "登录失败次数过多" in refused.get_data(as_text=True)
+    assert _form_sign_in(owner, *ACCOUNTS["admin"]).status_code == 302
+
+
+def test_f4_a_spray_from_a_shared_address_spares_those_who_signed_in_there_before(dash_app):
+    regular = _from(dash_app, "127.0.0.4")
+    assert _form_sign_in(regular, *ACCOUNTS["analyst"]).status_code == 302
+    regular.post("/logout", headers={"X-CSRFToken": csrf_token_of(regular)})
+    sprayer = _from(dash_app, "127.0.0.4")
+    for n in range(throttle.LIMITS["address"]):
+        _form_sign_in(sprayer, f"spray{n}", "Summer2026!")
+    assert _form_sign_in(_from(dash_app, "127.0.0.4"), *ACCOUNTS["leader"]).status_code == 429
+    assert _form_sign_in(regular, *ACCOUNTS["analyst"]).status_code == 302
+
+
+def test_f9_forty_simultaneous_guesses_check_only_the_allowance(dash_app, monkeypatch):
+    checked = []
+    authenticate = users.authenticate
+
+    def counted(*args):
+        checked.append(1)
+        return authenticate(*args)
+
+    monkeypatch.setattr(users, "authenticate", counted)
+
+    def guess(n: int) -> int:
+        return _form_sign_in(_from(dash_app, "127.0.0.5"), "leader", f"guess {n}").status_code
+
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        codes = list(pool.map(guess, range(40)))
+    assert len(checked) == codes.count(401) == throttle.LIMITS["pair"] and codes.count(429) == 40 - len(checked)
+
+
+@pytest.fixture
+def stream_user(city_url) -> tuple[str, str]:
+    name, password = "f11_viewer", "f11-viewer-password"
+    if not any(u["username"] == name for u in users.directory(city_url)):
+        users.add_user(city_url, TEST_ACTOR, name, "F11", "leader", password)
+    users.set_active(city_url, TEST_ACTOR, name, True)
+    return name, password
+
+
+def test_f11_an_open_push_stream_ends_when_the_account_is_disabled(served, city_url, stream_user):
+    web = requests.Session()
+    form = web.get(served + "/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    name, password = stream_user
+    signed = web.post(
+        served + "/login", data={"username": name, "password": password, "csrf_token": token}, allow_redirects=False
+    )
+    assert signed.status_code == 302
+    with web.get(served + "/events", stream=True, timeout=30) as stream:
+        lines = stream.iter_lines(decode_unicode=True)
+        assert any(line == "event: status" for line in lines)
+        users.set_active(city_url, TEST_ACTOR, name, False)
+        disabled = time.monotonic()
+        assert any(line == "event: ended" for line in lines)
+        assert time.monotonic() - disabled < 8
+    assert web.get(served + "/events", allow_redirects=False).status_code == 401

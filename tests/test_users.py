@@ -5,6 +5,7 @@ from conftest import sign_in
 
 from cockpit.actor import Actor
 from cockpit.services import audit, users
+from cockpit.services.throttle import name_hash
 
 ADMIN = Actor("cli:test", "admin")
 
@@ -64,7 +65,8 @@ def test_wrong_password_is_refused_and_logged(app_client, city_url):
     assert response.status_code == 401
     html = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    assert audit.rows(city_url, action="login.failed")[0]["object"] == "user:<script>alert(1)</script>"
+    named = audit.rows(city_url, action="login.failed")[0]["object"]
+    assert named == f"name-sha256:{name_hash('<script>alert(1)</script>')}"  # an unknown name may be a password
 
 
 def test_login_form_without_csrf_is_refused(app_client):
@@ -87,47 +89,3 @@ def test_security_headers_and_cookie_flags(app_client):
     sign_in(app_client, "leader")
     session = app_client.get_cookie("session")
     assert session.http_only and session.same_site == "Lax"
-
-
-def _try_sign_in(client, username: str, password: str):
-    page = client.get("/login").get_data(as_text=True)
-    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": form_token})
-
-
-def test_repeated_failures_lock_the_account_name_for_a_while(dash_app, city_url):
-    from cockpit.services import throttle
-
-    guesser = dash_app.server.test_client()
-    for n in range(throttle.PER_ACCOUNT):
-        assert _try_sign_in(guesser, "no-such-officer", f"guess {n}").status_code == 401
-    refused = _try_sign_in(guesser, "no-such-officer", "guess 5")
-    assert refused.status_code == 429 and 800 <= int(refused.headers["Retry-After"]) <= 900
-    assert "登录失败次数过多" in refused.get_data(as_text=True)
-    assert audit.rows(city_url, action="login.throttled")[0]["object"] == "user:no-such-officer"
-    assert _try_sign_in(dash_app.server.test_client(), "duty", "duty-demo-2026").status_code == 302  # others fine
-
-
-def test_a_password_reset_lifts_the_account_lock(db_url):
-    from cockpit.services import throttle
-
-    users.add_user(db_url, ADMIN, "lin", "林值班", "duty_officer", "first password 1")
-    for n in range(throttle.PER_ACCOUNT):
-        audit.record_alone(db_url, Actor("anonymous", None, source_ip=f"10.1.0.{n}"), "login.failed", "user:lin")
-    assert throttle.wait_seconds(db_url, "lin", "10.2.0.1") > 0
-    users.reset_password(db_url, ADMIN, "lin", "second password 2")
-    assert throttle.wait_seconds(db_url, "lin", "10.2.0.1") == 0
-
-
-def test_throttle_window_and_address_limit(db_url):
-    from datetime import UTC, datetime, timedelta
-
-    from cockpit.services import throttle
-
-    for n in range(throttle.PER_ADDRESS):
-        audit.record_alone(db_url, Actor("anonymous", None, source_ip="10.0.0.9"), "login.failed", f"user:u{n}")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    assert throttle.wait_seconds(db_url, "someone-else", "10.0.0.9", now) > 0  # the address is spraying
-    assert throttle.wait_seconds(db_url, "someone-else", "10.0.0.10", now) == 0
-    assert throttle.wait_seconds(db_url, "u1", "10.0.0.10", now) == 0  # one failure is not five
-    assert throttle.wait_seconds(db_url, "someone-else", "10.0.0.9", now + throttle.WINDOW + timedelta(seconds=1)) == 0

@@ -79,6 +79,13 @@ def export(url: str, actor: Actor, action: str | None = None, actor_name: str | 
         return support.audit_rows(session, action=action, actor=actor_name, limit=None)
 
 
+def read(url: str, actor: Actor, action: str | None, actor_name: str | None, limit: int) -> list[dict]:
+    """Rows read through the API: the reading is itself audited, in the transaction that reads them."""
+    with write_transaction(url) as session:
+        record(session, actor, "audit.read", "audit_log", after={"action": action, "actor": actor_name, "limit": limit})
+        return support.audit_rows(session, action=action, actor=actor_name, limit=limit)
+
+
 def rows(url: str, action: str | None = None, actor: str | None = None, limit: int | None = 500) -> list[dict]:
     with transaction(url) as session:
         return support.audit_rows(session, action=action, actor=actor, limit=limit)

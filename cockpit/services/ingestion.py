@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cockpit import bus
-from cockpit.services import operations, rule_engine, rulebook
+from cockpit.actor import Actor
+from cockpit.services import audit, operations, rule_engine, rulebook
 from cockpit.services.alarms import now_utc
 from cockpit.services.operations import EventIn
 from data_access import iot, readings
@@ -31,9 +32,10 @@ class IngestReport:
     cases_filed: list[int] = field(default_factory=list)
 
 
-def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
+def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None = None) -> IngestReport:
     """Everything that only reads (device look-up, rules, building the rows) happens before the write lock;
-    the write transaction holds just the inserts, the rule states and the alarms."""
+    the write transaction holds just the inserts, the rule states and the alarms. A batch written by a
+    person or API client (`actor`) leaves one audit row in that same transaction."""
     now = now_utc()
     telemetry: list[Telemetry] = []
     statuses: list[Status] = []
@@ -69,6 +71,9 @@ def ingest(url: str, items: Iterable[Parsed], source: str) -> IngestReport:
             if a["type"] in FAULTS
         ]
         report.cases_filed = operations.ingest_events(session, url, events, now) if events else []
+        if actor is not None:
+            counts = {"received": len(telemetry), "stored": len(stored), "quarantined": len(rejects)}
+            audit.record(session, actor, "readings.write", f"{source}:batch", after=counts)
     report.stored = len(stored)
     report.duplicates = prepared.duplicates + len(prepared.readings) - len(stored)
     report.quarantined = [{"reason": r.reason, "topic": r.topic} for r in rejects]

@@ -1,10 +1,13 @@
-"""People, roles and API tokens. Passwords are hashed with werkzeug's scrypt; tokens are stored as SHA-256."""
+"""People, roles, their sessions and API tokens. Passwords are hashed with werkzeug's scrypt; session and
+API tokens are random and stored only as SHA-256, so a copy of the database opens nothing."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,6 +20,8 @@ from data_access import support
 from data_access.db import transaction, write_transaction
 
 MIN_PASSWORD = 10
+TOUCH_EVERY = timedelta(minutes=1)  # a session's last-seen time is written at most this often
+TOKEN_PREFIX = "cbt_"
 DEMO_USERS = (
     ("leader", "李领导", "leader"),
     ("duty", "王值班", "duty_officer"),
@@ -87,6 +92,8 @@ def set_active(url: str, actor: Actor, username: str, active: bool) -> None:
         if not user:
             raise UserError(f"no user {username!r}")
         support.update_user(session, user["id"], {"active": active})
+        if not active:
+            support.end_sessions(session, _now(), "disabled", user_id=user["id"])
         action = "user.enable" if active else "user.disable"
         audit.record(
             session, actor, action, f"user:{username}", before={"active": user["active"]}, after={"active": active}
@@ -94,7 +101,7 @@ def set_active(url: str, actor: Actor, username: str, active: bool) -> None:
 
 
 def reset_password(url: str, actor: Actor, username: str, password: str) -> None:
-    """A new password also ends every session of that user (their session id carries the change time)."""
+    """A new password also ends every open session of that user."""
     _check_password(password)
     with write_transaction(url) as session:
         user = support.user_by_name(session, username)
@@ -103,25 +110,102 @@ def reset_password(url: str, actor: Actor, username: str, password: str) -> None
         support.update_user(
             session, user["id"], {"password_hash": generate_password_hash(password), "password_changed_at": _now()}
         )
+        support.end_sessions(session, _now(), "password reset", user_id=user["id"])
         audit.record(session, actor, "user.reset", f"user:{username}")
 
 
+@cache
+def _decoy_hash() -> str:
+    """Checked for unknown names, so they cost the same one scrypt as a real account's wrong password."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(url: str, username: str, password: str) -> dict[str, Any] | None:
-    """The user for a right name and password of an active account, else None (no hint which was wrong)."""
+    """The user for a right name and password of an active account, else None (no hint which was wrong,
+    and the same work either way)."""
     with transaction(url) as session:
         user = support.user_by_name(session, username)
-    if user is None:
-        check_password_hash(generate_password_hash("timing"), password)
-        return None
-    if not user["active"] or not check_password_hash(user["password_hash"], password):
-        return None
-    return _public(user)
+    right = check_password_hash(user["password_hash"] if user else _decoy_hash(), password)
+    return _public(user) if user and right and user["active"] else None
 
 
-def session_user(url: str, user_id: int) -> dict[str, Any] | None:
+def audit_name(url: str, username: str) -> str:
+    """How a failed sign-in names its account in the audit log: a real account by name; anything else only
+    as a hash, since a name nobody has may be a password typed into the wrong box."""
+    from cockpit.services.throttle import name_hash
+
     with transaction(url) as session:
-        user = support.user_by_id(session, user_id)
-    return _public(user) if user and user["active"] else None
+        known = support.user_by_name(session, username) is not None
+    return f"user:{username}" if known else f"name-sha256:{name_hash(username)}"
+
+
+@dataclass(frozen=True)
+class SessionRules:
+    idle: timedelta
+    absolute: timedelta
+
+
+def open_session(url: str, actor: Actor, user: dict[str, Any]) -> str:
+    """A new session for a right password; returns the token the browser keeps (only its digest is stored).
+    The sign-in's audit row is written in the same transaction."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with write_transaction(url) as session:
+        support.add_session(
+            session,
+            {
+                "id": token_digest(token),
+                "user_id": user["id"],
+                "created_at": now,
+                "last_seen_at": now,
+                "source_ip": actor.source_ip,
+            },
+        )
+        audit.record(session, actor, "login", f"user:{user['username']}")
+    return token
+
+
+def resume_session(url: str, token: str, rules: SessionRules, now: datetime | None = None) -> dict[str, Any] | None:
+    """The user of a live session, else None: ended, disabled, reset since, idle or too old. An expiry found
+    here is written down, so the session stays ended whatever its cookie says later."""
+    now = now or _now()
+    digest = token_digest(token)
+    with transaction(url) as session:
+        row = support.session_by_id(session, digest)
+        user = support.user_by_id(session, row["user_id"]) if row else None
+    if row is None or user is None or row["ended_at"] is not None:
+        return None
+    reason = None
+    if not user["active"]:
+        reason = "disabled"
+    elif row["created_at"] < user["password_changed_at"]:
+        reason = "password reset"
+    elif now - row["last_seen_at"] > rules.idle:
+        reason = "idle"
+    elif now - row["created_at"] > rules.absolute:
+        reason = "expired"
+    if reason or now - row["last_seen_at"] >= TOUCH_EVERY:
+        with write_transaction(url) as session:
+            if reason:
+                support.end_sessions(session, now, reason, session_id=digest)
+            else:
+                support.touch_session(session, digest, now)
+    return None if reason else _public(user)
+
+
+def session_alive(url: str, token: str) -> bool:
+    """For long-lived push streams: still not ended and the account still active (no renewal)."""
+    with transaction(url) as session:
+        row = support.session_by_id(session, token_digest(token))
+        user = support.user_by_id(session, row["user_id"]) if row else None
+    return bool(row and user and row["ended_at"] is None and user["active"])
+
+
+def end_session(url: str, actor: Actor, token: str) -> None:
+    """Sign-out: the session ends on the server, so a copied cookie opens nothing afterwards."""
+    with write_transaction(url) as session:
+        support.end_sessions(session, _now(), "signed out", session_id=token_digest(token))
+        audit.record(session, actor, "logout", f"user:{actor.name}")
 
 
 def directory(url: str) -> list[dict[str, Any]]:
@@ -158,17 +242,63 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(url: str, actor: Actor, name: str, role: str) -> str:
+def create_token(url: str, actor: Actor, name: str, role: str, expires_in: timedelta | None = None) -> str:
     """A new bearer token, returned once; only its digest is kept."""
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    token = "cbt_" + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = _now()
+    expires_at = now + expires_in if expires_in else None
     with write_transaction(url) as session:
-        token_id = support.add_token(session, name, role, token_digest(token), _now())
-        audit.record(session, actor, "token.create", f"token:{token_id}", after={"name": name, "role": role})
+        if any(t["name"] == name for t in support.tokens(session)):
+            raise UserError(f"a token named {name!r} exists")
+        token_id = support.add_token(session, name, role, token_digest(token), now, expires_at)
+        audit.record(
+            session,
+            actor,
+            "token.create",
+            f"token:{token_id}",
+            after={"name": name, "role": role, "expires": expires_at},
+        )
     return token
 
 
-def token_principal(url: str, token: str) -> dict[str, Any] | None:
+def tokens(url: str) -> list[dict[str, Any]]:
+    """Every token with its state, for `cockpit token list` (never the token itself)."""
+    now = _now()
     with transaction(url) as session:
-        return support.token_by_hash(session, token_digest(token))
+        rows = support.tokens(session)
+    return [r | {"state": _token_state(r, now)} for r in rows]
+
+
+def _token_state(token: dict[str, Any], now: datetime) -> str:
+    if token["revoked_at"] or not token["active"]:
+        return "revoked"
+    if token["expires_at"] and token["expires_at"] <= now:
+        return "expired"
+    return "active"
+
+
+def revoke_token(url: str, actor: Actor, name: str) -> None:
+    """Effective at once: every request looks its token up afresh."""
+    with write_transaction(url) as session:
+        token = next((t for t in support.tokens(session) if t["name"] == name), None)
+        if token is None:
+            raise UserError(f"no token named {name!r}")
+        support.update_token(session, token["id"], {"active": False, "revoked_at": _now()})
+        audit.record(session, actor, "token.revoke", f"token:{token['id']}", after={"name": name})
+
+
+def token_principal(url: str, token: str) -> dict[str, Any] | None:
+    """The token's name and role while it is active and unexpired; notes when it was last used."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    now = _now()
+    with transaction(url) as session:
+        row = support.token_by_hash(session, token_digest(token))
+    if row is None or _token_state(row, now) != "active":
+        return None
+    if row["last_used_at"] is None or now - row["last_used_at"] >= TOUCH_EVERY:
+        with write_transaction(url) as session:
+            support.update_token(session, row["id"], {"last_used_at": now})
+    return {"id": row["id"], "name": row["name"], "role": row["role"]}
