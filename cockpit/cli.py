@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
@@ -91,9 +92,28 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _duration(text: str) -> timedelta:
+    """'90d', '12h' or '30m'."""
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdecimal() or int(text[:-1]) < 1:
+        raise argparse.ArgumentTypeError(f"a duration is a whole number with d, h or m (90d, 12h), not {text!r}")
+    return timedelta(**{units[text[-1]]: int(text[:-1])})
+
+
 def cmd_token(args: argparse.Namespace) -> int:
-    token = users.create_token(load_settings().database_url, _cli_actor(), args.name, args.role)
-    print(token)
+    url = load_settings().database_url
+    if args.token_command == "create":
+        print(users.create_token(url, _cli_actor(), args.name, args.role, args.expires))
+    elif args.token_command == "revoke":
+        users.revoke_token(url, _cli_actor(), args.name)
+        print(f"token {args.name}: revoked")
+    else:
+        print(f"{'name':<28} {'role':<15} {'state':<8} {'created':<17} {'expires':<17} last used")
+        for t in users.tokens(url):
+            times = [
+                t[k].strftime("%Y-%m-%d %H:%M") if t[k] else "-" for k in ("created_at", "expires_at", "last_used_at")
+            ]
+            print(f"{t['name']:<28} {t['role']:<15} {t['state']:<8} {times[0]:<17} {times[1]:<17} {times[2]}")
     return 0
 
 
@@ -231,7 +251,14 @@ def parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="print a new bearer token (shown once)")
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--name", required=True)
+    create.add_argument("--expires", type=_duration, default=None, help="lifetime such as 90d or 12h (default: none)")
     create.set_defaults(run=cmd_token)
+    token_sub.add_parser("list", help="every token: role, state, created, expires, last used").set_defaults(
+        run=cmd_token
+    )
+    revoke = token_sub.add_parser("revoke", help="end a token at once")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=cmd_token)
 
     audit_cmd = sub.add_parser("audit", help="the audit log")
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)

@@ -190,3 +190,130 @@ def test_f11_an_open_push_stream_ends_when_the_account_is_disabled(served, city_
         assert any(line == "event: ended" for line in lines)
         assert time.monotonic() - disabled < 8
     assert web.get(served + "/events", allow_redirects=False).status_code == 401
+
+
+def _bearer(token: str, key: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} | ({"Idempotency-Key": key} if key else {})
+
+
+@pytest.fixture(scope="module")
+def tokens(city_url) -> dict[str, str]:
+    return {
+        role: users.create_token(city_url, TEST_ACTOR, f"security-{role}", role) for role in ("analyst", "duty_officer")
+    }
+
+
+def _new_alarm(client, tokens, device: str) -> int:
+    now = users._now()
+    readings = [
+        {
+            "device": device,
+            "ts": (now - timedelta(seconds=s)).isoformat() + "Z",
+            "seq": 900 + n,
+            "values": {"tilt_deg": 30},
+        }
+        for n, s in enumerate((20, 0))
+    ]
+    stored = client.post("/api/v1/readings", json={"readings": readings}, headers=_bearer(tokens["analyst"]))
+    assert stored.status_code == 200
+    listed = client.get("/api/v1/alarms?status=new&limit=5000", headers=_bearer(tokens["duty_officer"]))
+    return next(a["id"] for a in listed.get_json()["alarms"] if a["device_code"] == device)
+
+
+def test_f5_a_key_is_bound_to_its_route_and_target(app_client, tokens):
+    first = _new_alarm(app_client, tokens, "110108-manhole_tilt-00010")
+    second = _new_alarm(app_client, tokens, "110108-manhole_tilt-00011")
+    headers = _bearer(tokens["duty_officer"], "f5-key")
+    assert app_client.post(f"/api/v1/alarms/{first}/ack", headers=headers).status_code == 200
+    reused = app_client.post(f"/api/v1/alarms/{second}/ack", headers=headers)
+    assert reused.status_code == 422 and "another request" in reused.get_json()["error"]
+    listed = app_client.get("/api/v1/alarms?status=new&limit=5000", headers=_bearer(tokens["duty_officer"]))
+    assert any(a["id"] == second for a in listed.get_json()["alarms"])  # still new, not silently "done"
+    other_route = app_client.post("/api/v1/incidents", json={}, headers=headers)
+    assert other_route.status_code in (400, 422)
+
+
+CRASH = """
+import os, sys
+from cockpit.actor import Actor
+from cockpit.services import emergency
+from cockpit.services.idempotency import fingerprint, run_once
+
+url, key, description, crash_before_commit = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+actor = Actor("token:f6", "duty_officer")
+
+def action():
+    row = emergency.report_incident(url, actor, "accident", 3, 116.3205, 39.9995, description)
+    if crash_before_commit:
+        os._exit(9)  # kill -9 in the middle: the change is written but not committed
+    return {"incident": row["id"]}, 201
+
+run_once(url, "token:f6", key, fingerprint("POST", "/api/v1/incidents", description.encode()), action)
+os._exit(9)  # kill -9 after the commit, before any answer reached the client
+"""
+
+
+def _incidents_described(city_url, description: str) -> list[int]:
+    from cockpit.services import emergency
+
+    return [i["id"] for i in emergency.incidents(city_url) if i["description"] == description]
+
+
+@pytest.mark.parametrize("crash_before_commit", [True, False])
+def test_f6_a_retry_after_a_crash_gets_the_committed_answer_or_runs_once(city_url, crash_before_commit):
+    from cockpit.actor import Actor
+    from cockpit.services import emergency
+    from cockpit.services.idempotency import fingerprint, run_once
+
+    key, description = f"f6-{crash_before_commit}", f"F6 crash test {crash_before_commit}"
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASH, city_url, key, description, "1" if crash_before_commit else "0"], cwd=ROOT
+    )
+    assert crashed.returncode == -9 or crashed.returncode == 9
+    assert len(_incidents_described(city_url, description)) == (0 if crash_before_commit else 1)
+    actor = Actor("token:f6", "duty_officer")
+
+    def action():
+        row = emergency.report_incident(city_url, actor, "accident", 3, 116.3205, 39.9995, description)
+        return {"incident": row["id"]}, 201
+
+    request = fingerprint("POST", "/api/v1/incidents", description.encode())
+    answer, status = run_once(city_url, "token:f6", key, request, action)
+    made = _incidents_described(city_url, description)
+    assert status == 201 and made == [answer["incident"]]
+
+
+def test_f14_api_writes_and_audit_reads_leave_audit_rows(app_client, tokens, client_as, city_url):
+    readings = [
+        {"device": "110108-noise-00004", "ts": users._now().isoformat() + "Z", "seq": 77, "values": {"noise_db": 55}}
+    ]
+    app_client.post("/api/v1/readings", json={"readings": readings}, headers=_bearer(tokens["analyst"]))
+    row = audit.rows(city_url, action="readings.write")[0]
+    assert row["actor"] == "token:security-analyst" and '"stored":1' in row["after"]
+    admin = users.create_token(city_url, TEST_ACTOR, "security-admin-reader", "admin")
+    assert app_client.get("/api/v1/audit?limit=3", headers=_bearer(admin)).status_code == 200
+    assert audit.rows(city_url, action="audit.read")[0]["actor"] == "token:security-admin-reader"
+
+
+def _cli(city_dir, *args: str) -> subprocess.CompletedProcess:
+    env = os.environ | {"COCKPIT_VAR_DIR": str(city_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_f8_tokens_can_be_listed_revoked_and_expire(app_client, city_dir, city_url):
+    made = _cli(city_dir, "token", "create", "--name", "f8-feed", "--role", "analyst", "--expires", "30d")
+    token = made.stdout.strip()
+    assert made.returncode == 0 and token.startswith("cbt_")
+    assert app_client.get("/api/v1/devices?limit=1", headers=_bearer(token)).status_code == 200
+    listed = _cli(city_dir, "token", "list").stdout
+    line = next(line for line in listed.splitlines() if line.startswith("f8-feed"))
+    assert "active" in line and token not in listed and line.split()[-1] != "-"  # last used is shown
+    assert _cli(city_dir, "token", "revoke", "f8-feed").returncode == 0
+    assert app_client.get("/api/v1/devices?limit=1", headers=_bearer(token)).status_code == 401  # at once
+    assert "revoked" in next(line for line in _cli(city_dir, "token", "list").stdout.splitlines() if "f8-feed" in line)
+    assert _cli(city_dir, "token", "create", "--name", "x", "--role", "analyst", "--expires", "soon").returncode == 2
+    short = users.create_token(city_url, TEST_ACTOR, "f8-short", "analyst", expires_in=timedelta(seconds=1))
+    time.sleep(1.2)
+    assert app_client.get("/api/v1/devices?limit=1", headers=_bearer(short)).status_code == 401
