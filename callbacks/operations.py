@@ -244,5 +244,6 @@ def register(app: Dash) -> None:
             return dcc.send_bytes(daily.cases_xlsx(url, lang, zone), "cases.xlsx")
         if which == ids.OPS_EXPORT_STATS:
             return dcc.send_string(daily.stats_csv(url, lang, zone), "case_statistics.csv")
-        name, body = daily.daily_pdf(url, lang, zone, context.settings().var_dir)
+        settings = context.settings()
+        name, body = daily.daily_pdf(url, lang, zone, settings.var_dir, settings.secret_key)
         return dcc.send_bytes(body, name)

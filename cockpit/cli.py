@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import audit, emergency, rulebook, users
+from cockpit.services import anchor, audit, emergency, rulebook, users
 from cockpit.settings import load_settings
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
@@ -74,6 +74,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if not args.no_demo_users:
         for username, role, password in users.ensure_demo_users(settings.database_url, _cli_actor()):
             print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
+    anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
 
 
@@ -117,13 +118,39 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit(_args: argparse.Namespace) -> int:
-    report = audit.verify(load_settings().database_url)
-    if report.intact:
-        print(f"audit chain intact: {report.rows} rows")
-        return 0
-    print(f"audit chain BROKEN at row id {report.broken_at}: {report.reason}", file=sys.stderr)
-    return 1
+def cmd_audit(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.audit_command == "anchor":
+        return _anchor(args.every)
+    try:
+        anchors = anchor.load(settings.var_dir, settings.secret_key)
+    except anchor.AnchorError as error:
+        print(f"audit anchors TAMPERED: {error}", file=sys.stderr)
+        return 1
+    report = audit.verify(settings.database_url, anchors)
+    if not report.intact:
+        print(f"audit chain BROKEN at row id {report.broken_at}: {report.reason}", file=sys.stderr)
+        return 1
+    if report.rows and not anchors:
+        print(f"no audit anchor in {anchor.path_of(settings.var_dir)}: cannot rule out cut rows", file=sys.stderr)
+        return 1
+    latest = f"; latest anchor {anchors[-1].at} ({anchors[-1].rows} rows)" if anchors else ""
+    print(f"audit chain intact: {report.rows} rows, {len(anchors)} anchors hold{latest}")
+    return 0
+
+
+def _anchor(every: float | None) -> int:
+    """Once, or every `every` seconds until stopped (`cockpit serve` runs it so)."""
+    settings = load_settings()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while True:
+        made = anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
+        if not every:
+            print(f"anchored {made.rows} rows up to id {made.last_id}: {made.head}")
+            return 0
+        if stop.wait(every):
+            return 0
 
 
 def _start_simulator(args: argparse.Namespace) -> subprocess.Popen | None:
@@ -137,14 +164,20 @@ def _start_simulator(args: argparse.Namespace) -> subprocess.Popen | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
+    helpers = [
+        subprocess.Popen([sys.executable, "-m", "cockpit.cli", "audit", "anchor", "--every", str(anchor.EVERY_S)])
+    ]
     simulator = _start_simulator(args)
+    if simulator:
+        helpers.append(simulator)
     print(f"cockpit on http://{args.host}:{args.port}/ ({args.workers} workers)", flush=True)
     try:
         _serve(args)
     finally:
-        if simulator:
-            simulator.terminate()
-            simulator.wait(timeout=10)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=10)
     return 0
 
 
@@ -262,7 +295,10 @@ def parser() -> argparse.ArgumentParser:
 
     audit_cmd = sub.add_parser("audit", help="the audit log")
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="check the hash chain").set_defaults(run=cmd_audit)
+    audit_sub.add_parser("verify", help="check the hash chain against its anchors").set_defaults(run=cmd_audit)
+    anchor_cmd = audit_sub.add_parser("anchor", help="write the chain's head to the signed anchor file")
+    anchor_cmd.add_argument("--every", type=float, default=None, help="seconds between anchors; once if omitted")
+    anchor_cmd.set_defaults(run=cmd_audit)
     return p
 
 

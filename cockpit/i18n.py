@@ -150,6 +150,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "venue.hospital": ("医院", "Hospital"),
     "ops.export_cases": ("案件 CSV", "Cases CSV"),
     "ops.export_stats": ("统计 CSV", "Statistics CSV"),
+    "ops.audit_anchor": (
+        "审计链锚点：{rows} 条记录，至 {last} 号，链头 {head}",
+        "Audit chain anchor: {rows} rows up to id {last}, head {head}",
+    ),
     "ops.daily_pdf": ("运行日报 PDF", "Daily report PDF"),
     "ops.daily_title": ("城市运行日报", "Daily city operations report"),
     "case.dispatch": ("派遣", "Dispatch"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,12 +38,19 @@ def engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_file(path: Path) -> None:
+    """The database (and so its WAL and shared-memory files, which SQLite creates with the database's mode)
+    is readable by the cockpit's account only: it holds personal data and the audit log."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
 
 
 @cache
@@ -119,7 +127,7 @@ def _writers_queue(url: str) -> Iterator[None]:
     if lock_path is None or lock_path in held:  # a writer nested in this thread's own: SQLite will refuse it
         yield
         return
-    with open(lock_path, "a+b") as handle:
+    with os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         held.add(lock_path)
         try:

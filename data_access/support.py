@@ -202,6 +202,13 @@ def failed_sign_ins(session: Session, since: datetime) -> list[tuple[datetime, s
     return [tuple(row) for row in rows]
 
 
+def audit_head(session: Session) -> tuple[int, int, str]:
+    """(row count, last id, last hash) of the chain; (0, 0, GENESIS) when empty."""
+    count = session.scalar(select(func.count()).select_from(AuditLog)) or 0
+    last = session.execute(select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)).first()
+    return (count, last.id, last.hash) if last else (0, 0, GENESIS)
+
+
 def audit_chain(session: Session) -> Iterator[dict[str, Any]]:
     """Every row oldest first, streamed, for verification."""
     rows = session.execute(select(AuditLog).order_by(AuditLog.id).execution_options(yield_per=5000)).scalars()

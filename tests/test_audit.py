@@ -1,12 +1,20 @@
+import os
+import stat
+import subprocess
+import sys
 import threading
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from cockpit.actor import Actor
-from cockpit.services import audit
+from cockpit.services import anchor, audit
 from data_access.db import engine_for, write_transaction
+from data_access.schema import upgrade
 
 ACTOR = Actor("tester", "admin", "127.0.0.1", "req-1")
 
@@ -74,3 +82,79 @@ def test_concurrent_writers_keep_one_chain(db_url):
     assert errors == []
     report = audit.verify(db_url)
     assert report.intact and report.rows == 80
+
+
+SECRET = "anchor-test-secret"
+
+
+def _without_triggers(url: str, *statements: str) -> None:
+    with engine_for(url).begin() as connection:
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+def test_f7_cutting_rows_off_the_end_is_caught_by_the_anchor(db_url, tmp_path):
+    _fill(db_url, 10)
+    anchor.write(db_url, tmp_path, SECRET)
+    assert audit.verify(db_url, anchor.load(tmp_path, SECRET)).intact
+    _without_triggers(db_url, "DELETE FROM audit_log WHERE id > 5")
+    assert audit.verify(db_url).intact  # the chain alone cannot tell
+    report = audit.verify(db_url, anchor.load(tmp_path, SECRET))
+    assert not report.intact and report.broken_at == 10 and "rows are missing" in report.reason
+
+
+def test_f7_a_rebuilt_chain_is_caught_by_the_anchor(db_url, tmp_path):
+    from data_access import support
+
+    _fill(db_url, 8)
+    anchor.write(db_url, tmp_path, SECRET)
+    _without_triggers(db_url, "DELETE FROM audit_log WHERE id = 3")
+    prev = support.GENESIS
+    with engine_for(db_url).begin() as connection:  # re-chain every row after the deleted one
+        rows = connection.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings().all()
+        for row in rows:
+            values = dict(row) | {"ts": datetime.fromisoformat(str(row["ts"]))}
+            digest = support.audit_hash(prev, values)
+            connection.execute(
+                text("UPDATE audit_log SET prev_hash = :p, hash = :h WHERE id = :i"),
+                {"p": prev, "h": digest, "i": row["id"]},
+            )
+            prev = digest
+    assert audit.verify(db_url).intact
+    report = audit.verify(db_url, anchor.load(tmp_path, SECRET))
+    assert not report.intact and "rebuilt" in report.reason
+
+
+def test_f7_an_edited_anchor_file_is_caught_and_files_are_private(db_url, tmp_path):
+    _fill(db_url, 3)
+    anchor.write(db_url, tmp_path, SECRET)
+    path = anchor.path_of(tmp_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    database = Path(db_url.removeprefix("sqlite:///"))
+    for file in (database, Path(f"{database}-wal")):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    path.write_text(path.read_text().replace('"rows":3', '"rows":2'))
+    with pytest.raises(anchor.AnchorError, match="line 1"):
+        anchor.load(tmp_path, SECRET)
+
+
+def test_f7_the_cli_verifies_against_anchors_and_keys_are_private(tmp_path):
+    env = os.environ | {"COCKPIT_VAR_DIR": str(tmp_path / "var")}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "cockpit.cli", *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+    url = f"sqlite:///{tmp_path / 'var' / 'cockpit.db'}"
+    upgrade(url)
+    _fill(url, 6)
+    assert cli("audit", "verify").returncode == 1  # no anchor yet: a cut could not be ruled out
+    assert cli("audit", "anchor").returncode == 0
+    verified = cli("audit", "verify")
+    assert verified.returncode == 0 and "6 rows, 1 anchors" in verified.stdout
+    _without_triggers(url, "DELETE FROM audit_log WHERE id > 4")
+    broken = cli("audit", "verify")
+    assert broken.returncode == 1 and "rows are missing" in broken.stderr
+    assert stat.S_IMODE((tmp_path / "var" / "secret_key").stat().st_mode) == 0o600

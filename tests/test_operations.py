@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.actor import Actor
-from cockpit.services import daily, ingestion, operations
+from cockpit.services import anchor, daily, ingestion, operations
 from cockpit.services.operations import CaseError, due, time_left
 
 ZONE = "Asia/Shanghai"
@@ -176,9 +176,10 @@ def test_exports_and_daily_report(city_db, tmp_path):
     assert {"指标": "在办案件", "分项": "", "数值": 3} in stats
     hours = [r for r in stats if r["指标"] == "近 24 小时立案"]
     assert len(hours) == 24 and sum(r["数值"] for r in hours) == 3
-    name, pdf = daily.daily_pdf(city_db, "zh", ZONE, tmp_path, datetime(2026, 11, 25, 17, 0))
+    name, pdf = daily.daily_pdf(city_db, "zh", ZONE, tmp_path, "test-secret", datetime(2026, 11, 25, 17, 0))
     assert name == "daily_operations_2026-11-26.pdf"  # 01:00 on the 26th in Beijing
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    assert anchor.load(tmp_path, "test-secret")[-1].rows > 0  # the report anchored the audit chain
 
 
 def test_venue_load_is_generated_on_real_venues(city_db):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
+from cockpit.services.anchor import Anchor
 from data_access import support
 from data_access.db import transaction, write_transaction
 
@@ -57,18 +59,36 @@ class ChainReport:
         return self.broken_at is None
 
 
-def verify(url: str) -> ChainReport:
-    """Recompute every hash oldest first; the first row whose link or content does not match is named."""
+def verify(url: str, anchors: Sequence[Anchor] = ()) -> ChainReport:
+    """Recompute every hash oldest first; the first row whose link or content does not match is named. Each
+    anchor must find its row count and head hash where it left them: rows cut off the end, or deleted and
+    the chain rebuilt, do not."""
+    by_id = {a.last_id: a for a in anchors if a.last_id}
     prev = support.GENESIS
     count = 0
+    last_id = 0
     with transaction(url) as session:
         for row in support.audit_chain(session):
             count += 1
+            last_id = row["id"]
             if row["prev_hash"] != prev:
                 return ChainReport(count, row["id"], "prev_hash does not match the previous row's hash")
             if support.audit_hash(prev, row) != row["hash"]:
                 return ChainReport(count, row["id"], "row content does not match its hash")
+            anchor = by_id.pop(row["id"], None)
+            if anchor and (anchor.head != row["hash"] or anchor.rows != count):
+                return ChainReport(
+                    count, row["id"], f"the chain was rebuilt: the anchor of {anchor.at} recorded another head here"
+                )
             prev = row["hash"]
+    if by_id:
+        anchor = max(by_id.values(), key=lambda a: a.last_id)
+        return ChainReport(
+            count,
+            anchor.last_id,
+            f"rows are missing: the anchor of {anchor.at} recorded {anchor.rows} rows up to id {anchor.last_id}, "
+            f"the log now ends at id {last_id} with {count}",
+        )
     return ChainReport(count, None, None)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from cockpit.i18n import t
-from cockpit.services import clock, operations, pdf
+from cockpit.services import anchor, clock, operations, pdf
 from cockpit.services.alarms import now_utc
 from cockpit.services.export import safe_cell, to_csv
 
@@ -96,9 +96,12 @@ def stats_csv(url: str, lang: str, zone: str) -> str:
     return to_csv(stats_rows(url, lang, zone))
 
 
-def daily_pdf(url: str, lang: str, zone: str, var_dir: Path, now: datetime | None = None) -> tuple[str, bytes]:
-    """The day's operations: vital signs, charts by category, area and hour, and the overdue cases.
-    Returns (file name with the city date, bytes)."""
+def daily_pdf(
+    url: str, lang: str, zone: str, var_dir: Path, secret: str, now: datetime | None = None
+) -> tuple[str, bytes]:
+    """The day's operations: vital signs, charts by category, area and hour, and the overdue cases, and an
+    anchor of the audit chain (a printed copy outside the database). Returns (file name with the city date,
+    bytes)."""
     now = now or now_utc()
     signs = operations.vital_signs(url, now)
     day = clock.show(now, lang, zone, "date")
@@ -130,5 +133,14 @@ def daily_pdf(url: str, lang: str, zone: str, var_dir: Path, now: datetime | Non
             new_x="LMARGIN",
             new_y="NEXT",
         )
+    held = anchor.write(url, var_dir, secret)
+    document.ln(2)
+    document.cell(
+        0,
+        5,
+        t("ops.audit_anchor", lang, rows=held.rows, last=held.last_id, head=held.head[:16]),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     stamp = clock.to_city(now, zone).strftime("%Y-%m-%d")
     return f"daily_operations_{stamp}.pdf", bytes(document.output())
