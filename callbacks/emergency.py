@@ -9,7 +9,27 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
+from cockpit.bidi import neutral
 from cockpit.i18n import t
+from cockpit.inputs import (
+    ByNumber,
+    Clicks,
+    Count,
+    Id,
+    Level,
+    MapClick,
+    Name,
+    Names,
+    Place,
+    PlanRow,
+    Radius,
+    Shape,
+    Shown,
+    SimJob,
+    Simulated,
+    Text,
+    UnitRow,
+)
 from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import fingerprint, run_once
@@ -47,7 +67,7 @@ def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
             html.Span(t(f"level.{i['level']}", lang), className=f"lvl lvl-{i['level']}"),
             html.Span(f"{t('incident.' + i['type'], lang)} · {t('incident.status.' + i['status'], lang)}"),
             html.Span(context.when(i["reported_at"]), className="note"),
-            html.Span(i["description"], className="note"),
+            html.Span(neutral(i["description"]), className="note"),
         ],
     )
 
@@ -216,7 +236,7 @@ def register(app: Dash) -> None:
         Input(ids.EM_SELECTED, "data"),
     )
     @guard("view")
-    def incident_list(_status, _report, _dispatch_msg, selected):
+    def incident_list(_status: Shown, _report: Shown, _dispatch_msg: Shown, selected: Id | None):
         lang = context.lang()
         rows = emergency.incidents(_url())[:60]
         return [_incident_button(i, selected, lang) for i in rows] or t("em.no_incidents", lang)
@@ -227,8 +247,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def pick(_clicks):
-        clicked = clicked_pattern()
+    def pick(_clicks: list[Clicks | None]):
+        clicked = clicked_pattern(ByNumber)
         return clicked["id"] if clicked else no_update
 
     @app.callback(
@@ -238,7 +258,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def place(click):
+    def place(click: MapClick | None):
         if not click or "latlng" not in click:
             return no_update, no_update
         lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
@@ -255,13 +275,19 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("incident.report")
-    def report(_n, incident_type, level, description, click):
+    def report(
+        _n: Clicks | None,
+        incident_type: Name | None,
+        level: Level | None,
+        description: Text | None,
+        click: Place | None,
+    ):
         lang = context.lang()
         if not click:
             return t("em.place_first", lang), no_update
         try:
             row = emergency.report_incident(
-                _url(), current_actor(), incident_type, int(level), click["lon"], click["lat"], description or ""
+                _url(), current_actor(), incident_type or "", level or 0, click["lon"], click["lat"], description or ""
             )
         except DispatchError as error:
             return t("em.refused", lang, reason=error.say(lang)), no_update
@@ -276,10 +302,14 @@ def register(app: Dash) -> None:
         Input(ids.EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
-    def detail(selected, _status, _msg):
+    def detail(selected: Id | None, _status: Shown, _msg: Shown):
+        lang = context.lang()
         if not selected:
-            return t("em.pick", context.lang()), [], None
-        return _detail(int(selected), context.lang())
+            return t("em.pick", lang), [], None
+        try:
+            return _detail(selected, lang)
+        except DispatchError as error:
+            return error.say(lang), [], None
 
     @app.callback(
         Output(ids.EM_DISPATCH_MSG, "children"),
@@ -290,7 +320,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("dispatch")
-    def dispatch_plan(clicks, selected, nonce):
+    def dispatch_plan(clicks: Clicks | None, selected: Id | None, nonce: Name | None):
         return _dispatch(selected, nonce or "", clicks, None, use_plan=True), []
 
     @app.callback(
@@ -304,7 +334,13 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("dispatch")
-    def dispatch_selected(clicks, selected, rows, data, nonce):
+    def dispatch_selected(
+        clicks: Clicks | None,
+        selected: Id | None,
+        rows: list[Count] | None,
+        data: list[UnitRow] | None,
+        nonce: Name | None,
+    ):
         picked = [int(data[i]["id"]) for i in (rows or []) if data and i < len(data)]
         if not picked:
             return t("em.refused", context.lang(), reason="—"), no_update
@@ -317,7 +353,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("dispatch")
-    def close(_n, selected):
+    def close(_n: Clicks | None, selected: Id | None):
         lang = context.lang()
         if not selected:
             return t("em.pick", lang)
@@ -334,7 +370,7 @@ def register(app: Dash) -> None:
         Input(ids.EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
-    def coverage(toggle, _status, _msg):
+    def coverage(toggle: Names | None, _status: Shown, _msg: Shown):
         return emergency.coverage(_url()) if toggle else None
 
     @app.callback(
@@ -346,7 +382,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("export")
-    def after_action(_csv, _pdf, selected):
+    def after_action(_csv: Clicks | None, _pdf: Clicks | None, selected: Id | None):
         lang = context.lang()
         if not selected or ctx.triggered_id not in (ids.EM_REPORT_CSV, ids.EM_REPORT_PDF):
             return no_update, t("em.pick", lang)
@@ -362,7 +398,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.EM_PLANS, "data"), Input(ids.EM_PLAN_MSG, "children"))
     @guard("view")
-    def plans(_msg):
+    def plans(_msg: Shown):
         lang = context.lang()
         return [
             p
@@ -382,7 +418,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("plans.edit")
-    def save_plans(_stamp, rows, previous):
+    def save_plans(_stamp: Count | None, rows: list[PlanRow] | None, previous: list[PlanRow] | None):
         if not rows or not previous:
             return no_update
         lang = context.lang()
@@ -408,7 +444,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def start_simulation(clicks, n):
+    def start_simulation(clicks: Clicks | None, n: Simulated | None):
         total = max(10, min(2000, int(n or 200)))
         return {"seed": int(clicks or 1), "total": total, "done": 0, "results": []}, False
 
@@ -422,7 +458,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def step_simulation(_tick, job):
+    def step_simulation(_tick: Count | None, job: SimJob | None):
         if not job or job["done"] >= job["total"]:
             return no_update, True, no_update, no_update
         step = min(SIM_STEP, job["total"] - job["done"])
@@ -437,7 +473,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
     @guard("view")
-    def districts(_id):
+    def districts(_id: Name):
         return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(_url())]
 
     @app.callback(
@@ -454,10 +490,26 @@ def register(app: Dash) -> None:
         Input(ids.EM_REPORT_MSG, "children"),
     )
     @guard("view")
-    def layers(selected, radius, district, drawn, _status, _msg, _report):
+    def layers(
+        selected: Id | None,
+        radius: Radius | None,
+        district: Name | None,
+        drawn: Shape | None,
+        _status: Shown,
+        _msg: Shown,
+        _report: Shown,
+    ):
         lang = context.lang()
         url = _url()
-        matches, area = emergency.query_resources(url, selected, float(radius) if radius else None, district, drawn)
+        try:
+            matches, area = emergency.query_resources(url, selected, radius or None, district, drawn)
+        except DispatchError as error:
+            matches, area = [], None
+            listing = [html.Div(error.say(lang))]
+        else:
+            listing = [html.Div(t("em.matches", lang, n=len(matches)))] + [
+                html.Span(f"{r['name']} ({t('unit.status.' + r['status'], lang)})") for r in matches[:80]
+            ]
         matched = {r["id"] for r in matches}
         units = _points(
             emergency.resource_points(url),
@@ -472,7 +524,7 @@ def register(app: Dash) -> None:
         incidents = _points(
             [i for i in emergency.incidents(url) if i["status"] != "closed" or i["id"] == selected],
             lambda i: {
-                "name": f"{t('level.' + str(i['level']), lang)} {i['description']}",
+                "name": f"{t('level.' + str(i['level']), lang)} {neutral(i['description'])}",
                 "level": i["level"],
                 "status": i["status"],
                 "selected": i["id"] == selected,
@@ -483,7 +535,4 @@ def register(app: Dash) -> None:
             if area
             else None
         )
-        listing = [html.Div(t("em.matches", lang, n=len(matches)))] + [
-            html.Span(f"{r['name']} ({t('unit.status.' + r['status'], lang)})") for r in matches[:80]
-        ]
         return units, incidents, query, listing

@@ -8,6 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import allowed, current_actor, guard
 from cockpit.i18n import t
+from cockpit.inputs import AlarmAction, AlarmFeed, ByCode, ByName, Clicks, Count, Name, Names, RuleRow, Shape, Shown
 from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
@@ -117,7 +118,7 @@ def _drawer(device: dict, lang: str) -> list:
 def register(app: Dash) -> None:
     @app.callback(Output(ids.IOT_KPIS, "children"), Input("live-status", "data"), Input("alarm-feed", "data"))
     @guard("view")
-    def status_tiles(_pushed: dict | None, _feed: dict | None):
+    def status_tiles(_pushed: Shown, _feed: Shown):
         lang = context.lang()
         live = live_status.status(_url())
         d = live["devices"]
@@ -130,7 +131,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.IOT_RESULTS, "children"), Input(ids.IOT_SEARCH, "value"), Input(ids.IOT_TYPE, "value"))
     @guard("view")
-    def search(text: str | None, device_type: str | None):
+    def search(text: Name | None, device_type: Name | None):
         lang = context.lang()
         return [
             html.Button(
@@ -151,8 +152,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def select(_clicks: list, feature: dict | None):
-        clicked = clicked_pattern()
+    def select(_clicks: list[Clicks | None], feature: Shape | None):
+        clicked = clicked_pattern(ByCode)
         if clicked:
             return clicked["code"], "device"
         if ctx.triggered_id == ids.IOT_DEVICE_LAYER and feature and "code" in (feature.get("properties") or {}):
@@ -161,7 +162,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.IOT_MAP, "viewport"), Input(ids.IOT_SELECTED, "data"), prevent_initial_call=False)
     @guard("view")
-    def centre(code: str | None):
+    def centre(code: Name | None):
         place = devices.place(_url(), code) if isinstance(code, str) else None
         if place is None:
             return no_update
@@ -174,7 +175,7 @@ def register(app: Dash) -> None:
         Input("alarm-feed", "data"),
     )
     @guard("view")
-    def drawer(code: str | None, _status: dict | None, _feed: dict | None):
+    def drawer(code: Name | None, _status: Shown, _feed: Shown):
         lang = context.lang()
         if not code:
             return t("iot.pick_device", lang)
@@ -188,8 +189,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("device.command")
-    def command(_clicks: list, code: str | None):
-        clicked = clicked_pattern()
+    def command(_clicks: list[Clicks | None], code: Name | None):
+        clicked = clicked_pattern(ByName)
         if not (clicked and code):
             return no_update
         lang = context.lang()
@@ -206,7 +207,15 @@ def register(app: Dash) -> None:
         *(Input(i, "value") for i in ALARM_FILTERS),
     )
     @guard("view")
-    def alarm_list(_feed, _msg, sort, severities, types, statuses, text):
+    def alarm_list(
+        _feed: Shown,
+        _msg: Shown,
+        sort: Name | None,
+        severities: list[int] | None,
+        types: Names | None,
+        statuses: Names | None,
+        text: Name | None,
+    ):
         chosen = alarm_queue.clean(severities, types, statuses, text, sort)
         return alarm_items(alarm_queue.queue(_url(), chosen, allowed("alarm.ack")), context.lang())
 
@@ -217,7 +226,14 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("alarm.ack")
-    def acknowledge_all(_n, sort, severities, types, statuses, text):
+    def acknowledge_all(
+        _n: Clicks | None,
+        sort: Name | None,
+        severities: list[int] | None,
+        types: Names | None,
+        statuses: Names | None,
+        text: Name | None,
+    ):
         chosen = alarm_queue.clean(severities, types, statuses, text, sort)
         done = alarm_queue.acknowledge_all(_url(), current_actor(), chosen)
         return t("alarm.ack_all_done", context.lang(), n=done)
@@ -228,8 +244,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("alarm.ack")
-    def alarm_action(_clicks: list):
-        clicked = clicked_pattern()
+    def alarm_action(_clicks: list[Clicks | None]):
+        clicked = clicked_pattern(AlarmAction)
         if not clicked:
             return no_update
         lang = context.lang()
@@ -242,7 +258,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.IOT_RULES, "data"), Input(ids.IOT_RULE_MSG, "children"))
     @guard("view")
-    def rules_table(_msg: object):
+    def rules_table(_msg: Shown):
         lang = context.lang()
         editing = allowed("rules.edit")  # an editor's dropdown shows ✓/✕ for the values true/false
         return [
@@ -267,7 +283,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("rules.edit")
-    def save_rules(_stamp: int | None, rows: list[dict] | None, previous: list[dict] | None):
+    def save_rules(_stamp: Count | None, rows: list[RuleRow] | None, previous: list[RuleRow] | None):
         if not rows or not previous:
             return no_update
         lang = context.lang()
@@ -291,7 +307,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.IOT_QUARANTINE, "children"), Input("live-status", "data"))
     @guard("view")
-    def quarantine(_status: dict | None):
+    def quarantine(_status: Shown):
         lang = context.lang()
         summary = devices.quarantine(_url())
         rows = [
@@ -309,5 +325,5 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.IOT_DEVICE_LAYER, "url"), Input("alarm-feed", "data"), prevent_initial_call=True)
     @guard("view")
-    def refresh_map(feed: dict | None):
+    def refresh_map(feed: AlarmFeed | None):
         return f"/geo/device_status.json?v={(feed or {}).get('cursor', 0)}"

@@ -8,7 +8,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
+from cockpit.bidi import neutral
 from cockpit.i18n import t
+from cockpit.inputs import ByAction, ByNumber, Clicks, Id, Name, Shown, Text
 from cockpit.services import air, audit, daily, operations
 from cockpit.services.operations import CaseError
 from cockpit.ui import clicked_pattern, kpi, number, panel, styled
@@ -47,7 +49,7 @@ def register(app: Dash) -> None:
         Input(ids.OPS_SELECTED, "data"),
     )
     @guard("view")
-    def case_list(which, _status, _msg, selected):
+    def case_list(which: Name | None, _status: Shown, _msg: Shown, selected: Id | None):
         lang = context.lang()
         rows = operations.case_list(_url(), statuses=operations.OPEN if which == "open" else None)[:150]
         if not rows:
@@ -73,8 +75,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def pick(_clicks):
-        clicked = clicked_pattern()
+    def pick(_clicks: list[Clicks | None]):
+        clicked = clicked_pattern(ByNumber)
         return clicked["id"] if clicked else no_update
 
     @app.callback(
@@ -84,7 +86,7 @@ def register(app: Dash) -> None:
         Input("live-status", "data"),
     )
     @guard("view")
-    def detail(selected, _msg, _status):
+    def detail(selected: Id | None, _msg: Shown, _status: Shown):
         lang = context.lang()
         case = operations.detail(_url(), int(selected)) if selected else None
         if case is None:
@@ -105,7 +107,8 @@ def register(app: Dash) -> None:
                 children=[
                     html.Li(
                         className="on_scene" if s["on_time"] is False else "",
-                        children=f"{context.when(s['at'])} · {t('case.status.' + s['status'], lang)} · {s['actor']}"
+                        children=f"{context.when(s['at'])} · {t('case.status.' + s['status'], lang)} · "
+                        + neutral(s["actor"])
                         + (f" · {s['note']}" if s["note"] else "")
                         + (f" · {t('ops.photo', lang)} {s['photo']}" if s["photo"] else ""),
                     )
@@ -123,8 +126,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("case.handle")
-    def act(_clicks, selected, note, photo):
-        clicked = clicked_pattern()
+    def act(_clicks: list[Clicks | None], selected: Id | None, note: Text | None, photo: Name | None):
+        clicked = clicked_pattern(ByAction)
         if not clicked:
             return no_update
         lang = context.lang()
@@ -147,7 +150,7 @@ def register(app: Dash) -> None:
         Input(ids.OPS_MSG, "children"),
     )
     @guard("view")
-    def signs(_status, _msg):
+    def signs(_status: Shown, _msg: Shown):
         lang = context.lang()
         url = _url()
         s = operations.vital_signs(url)
@@ -234,7 +237,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("export")
-    def export(_cases, _stats, _xlsx, _daily):
+    def export(_cases: Clicks | None, _stats: Clicks | None, _xlsx: Clicks | None, _daily: Clicks | None):
         url, lang, zone = _url(), context.lang(), context.settings().timezone
         which = ctx.triggered_id
         audit.record_alone(url, current_actor(), "ops.export", str(which))

@@ -11,6 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
+from cockpit.inputs import AreaPick, Clicks, Count, Name, ScopeData, Shape, Shown
 from cockpit.services import air, alarm_queue, areas, clock, drilldown, overview
 from cockpit.ui import alarm_items, clicked_pattern, kpi, number, panel, styled
 
@@ -141,7 +142,7 @@ def register(app: Dash) -> None:
         Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
     @guard("view")
-    def refresh(_n: int | None):
+    def refresh(_n: Count | None):
         lang = context.lang()
         return render_air(lang), render_kpis(lang)
 
@@ -154,10 +155,12 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def drill(_areas, _crumbs, feature, current):
+    def drill(
+        _areas: list[Clicks | None], _crumbs: list[Clicks | None], feature: Shape | None, current: ScopeData | None
+    ):
         url = context.settings().database_url
         scope = drilldown.scope_of(url, (current or {}).get("level"), (current or {}).get("code"))
-        clicked = clicked_pattern()
+        clicked = clicked_pattern(AreaPick)
         if clicked and "level" in clicked:
             target = drilldown.scope_of(url, clicked["level"], clicked["code"] or None)
         else:
@@ -181,7 +184,9 @@ def register(app: Dash) -> None:
         Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
     @guard("view")
-    def render_scope(chosen, period, start, end, _minute):
+    def render_scope(
+        chosen: ScopeData | None, period: Name | None, start: Name | None, end: Name | None, _minute: Count | None
+    ):
         lang, settings = context.lang(), context.settings()
         url = settings.database_url
         scope = drilldown.scope_of(url, (chosen or {}).get("level"), (chosen or {}).get("code"))
@@ -200,12 +205,12 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.OVERVIEW_DATES, "style"), Input(ids.OVERVIEW_PERIOD, "value"))
     @guard("view")
-    def dates_shown(period: str | None) -> dict:
+    def dates_shown(period: Name | None) -> dict:
         return {} if period == "custom" else {"display": "none"}
 
     @app.callback(Output(ids.OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
     @guard("view")
-    def open_alarms(_feed: dict | None):
+    def open_alarms(_feed: Shown):
         newest = alarm_queue.queue(context.settings().database_url, alarm_queue.Filter(), can_act=False, limit=6)
         return alarm_items(newest, context.lang(), link=True)
 
@@ -217,7 +222,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("view")
-    def view(_city: int | None, _detail: int | None, chosen: dict | None) -> dict:
+    def view(_city: Clicks | None, _detail: Clicks | None, chosen: ScopeData | None) -> dict:
         url = context.settings().database_url
         if ctx.triggered_id == ids.OVERVIEW_VIEW_CITY:
             return {"bounds": areas.city_bounds(url), "transition": "flyToBounds"}

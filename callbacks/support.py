@@ -6,7 +6,9 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
+from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
+from cockpit.inputs import Clicks, Name, Shown
 from cockpit.services import audit, users
 from cockpit.services.export import to_csv
 
@@ -27,7 +29,7 @@ def _cell(row: dict, column: str, lang: str) -> html.Td:
     if column == "action":
         key = f"audit.action.{value}"
         return html.Td(t(key, lang) if key in TABLE else value, title=value)
-    return html.Td("" if value is None else str(value), className="raw" if column in RAW else "")
+    return html.Td("" if value is None else neutral(str(value)), className="raw" if column in RAW else "")
 
 
 def audit_table(rows: list[dict], lang: str) -> html.Table:
@@ -46,8 +48,8 @@ def people_table(people: list[dict], lang: str) -> html.Table:
         body.append(
             html.Tr(
                 [
-                    html.Td(p["username"], className="raw"),
-                    html.Td(p["display_name"]),
+                    html.Td(neutral(p["username"]), className="raw"),
+                    html.Td(neutral(p["display_name"])),
                     html.Td(t(f"role.{p['role']}", lang)),
                     html.Td(p["phone"] or "—"),
                     html.Td(status),
@@ -65,20 +67,20 @@ def register(app: Dash) -> None:
         Input(ids.SUPPORT_CHAIN, "children"),
     )
     @guard("audit.read")
-    def show_audit(action: str | None, actor: str | None, _chain: object):
+    def show_audit(action: Name | None, actor: Name | None, _chain: Shown):
         rows = audit.rows(context.settings().database_url, action=action or None, actor=actor or None, limit=SHOWN)
         return audit_table(rows, context.lang())
 
     @app.callback(Output(ids.SUPPORT_USERS, "children"), Input(ids.SUPPORT_USERS, "id"))
     @guard("users.read")
-    def show_people(_id: str):
+    def show_people(_id: Name):
         return people_table(users.directory(context.settings().database_url), context.lang())
 
     @app.callback(
         Output(ids.SUPPORT_CHAIN, "children"), Input(ids.SUPPORT_VERIFY, "n_clicks"), prevent_initial_call=True
     )
     @guard("audit.read")
-    def verify(_n: int | None) -> str:
+    def verify(_n: Clicks | None) -> str:
         report = audit.verify(context.settings().database_url)
         lang = context.lang()
         if report.intact:
@@ -93,7 +95,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @guard("audit.export")
-    def export(_n: int | None, action: str | None, actor: str | None) -> dict:
+    def export(_n: Clicks | None, action: Name | None, actor: Name | None) -> dict:
         url = context.settings().database_url
         rows = audit.export(url, current_actor(), action=action or None, actor_name=actor or None)
         return dcc.send_string(to_csv(rows), "audit_log.csv")

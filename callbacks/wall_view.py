@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, dcc, html
 from cockpit import context, ids
 from cockpit.auth import guard
 from cockpit.i18n import t
+from cockpit.inputs import Count, Name, Shown
 from cockpit.services import wall
 from cockpit.ui import device_label, severity_badge, styled
 
@@ -91,7 +92,7 @@ def register(app: Dash) -> None:
         Input("alarm-feed", "data"),
     )
     @guard("view")
-    def draw(name: str, _n: int | None, _feed: dict | None):
+    def draw(name: Name, _n: Count | None, _feed: Shown):
         lang = context.lang()
         view = wall.VIEWS.get(name, wall.overview)(context.settings().database_url)
         kpis = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import flask
 
 from cockpit import auth, context
+from cockpit.inputs import BIG
 from cockpit.permissions import PERMISSIONS
 from cockpit.services import alarms, audit, devices, emergency, ingestion, users
 from cockpit.services.alarms import AlarmError
@@ -17,6 +18,7 @@ from data_access.ingest import Rejected, parse_api_item
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 5000
 MAX_BATCH = 5000
+MAX_UNITS = 50  # units in one dispatch
 ALARM_STATUSES = ("new", "acknowledged", "resolved", "closed")
 
 
@@ -32,13 +34,18 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = flask.request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= 18) or not low <= int(raw) <= high:
         _refuse(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
 
 
 def _operation(
-    summary: str, permission: str, params: tuple[str, ...] = (), body: str | None = None, idempotent: bool = False
+    summary: str,
+    permission: str,
+    params: tuple[str, ...] = (),
+    body: str | None = None,
+    example: dict | None = None,
+    idempotent: bool = False,
 ) -> dict:
     operation: dict = {
         "summary": summary,
@@ -53,7 +60,8 @@ def _operation(
         },
     }
     if body:
-        operation["requestBody"] = {"content": {"application/json": {"schema": {"description": body}}}}
+        content = {"schema": {"description": body}, "example": example}
+        operation["requestBody"] = {"content": {"application/json": content}}
     if idempotent:
         operation["parameters"].append({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}})
         operation["responses"] |= {
@@ -69,6 +77,11 @@ PATHS = {
             "A batch of readings: stored, duplicates and quarantined (with reasons)",
             "readings.write",
             body='{"readings": [{"device": code, "ts": ISO-8601, "seq": int, "values": {name: number}}]}',
+            example={
+                "readings": [
+                    {"device": "110108-noise-00003", "ts": "2026-11-25T08:00:00Z", "seq": 1, "values": {"noise_db": 52}}
+                ]
+            },
             idempotent=True,
         )
     },
@@ -80,6 +93,7 @@ PATHS = {
             "A person's phone number in clear; needs a stated reason, which is logged",
             "personal.unmask",
             body='{"reason": "why you need it (at least 4 characters)"}',
+            example={"reason": "回访核实"},
         )
     },
     "/api/v1/incidents": {
@@ -88,6 +102,14 @@ PATHS = {
             "An incident from a call-taking system (110/119/120), placed in its district and street",
             "incident.report",
             body='{"type": str, "level": 1-4, "lon": number, "lat": number, "description": str, "reporter": str}',
+            example={
+                "type": "accident",
+                "level": 3,
+                "lon": 116.3205,
+                "lat": 39.9995,
+                "description": "路口两车相撞",
+                "reporter": "122",
+            },
             idempotent=True,
         ),
     },
@@ -99,6 +121,7 @@ PATHS = {
             "Dispatch units; 409 naming the holder when a unit is taken",
             "dispatch",
             body='{"resource_ids": [int, ...]} or {"plan": true}',
+            example={"resource_ids": [1, 2]},
             idempotent=True,
         )
     },
@@ -192,7 +215,7 @@ def list_alarms() -> flask.Response:
     return flask.jsonify(alarms=[_iso(a) for a in rows])
 
 
-@blueprint.post("/alarms/<int:alarm_id>/ack")
+@blueprint.post("/alarms/<id:alarm_id>/ack")
 @auth.guard("alarm.ack")
 def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
@@ -263,7 +286,7 @@ def report_incident() -> tuple[flask.Response, int]:
     return _idempotent(action)
 
 
-@blueprint.get("/incidents/<int:incident_id>/recommendations")
+@blueprint.get("/incidents/<id:incident_id>/recommendations")
 @auth.guard("view")
 def recommendations(incident_id: int) -> tuple[flask.Response, int]:
     try:
@@ -287,14 +310,16 @@ def recommendations(incident_id: int) -> tuple[flask.Response, int]:
     ), 200
 
 
-@blueprint.post("/incidents/<int:incident_id>/dispatch")
+@blueprint.post("/incidents/<id:incident_id>/dispatch")
 @auth.guard("dispatch")
 def dispatch(incident_id: int) -> tuple[flask.Response, int]:
     body = flask.request.get_json(silent=True)
     plan = isinstance(body, dict) and body.get("plan") is True
     ids = body.get("resource_ids") if isinstance(body, dict) else None
     if not plan and not (
-        isinstance(ids, list) and ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        isinstance(ids, list)
+        and 0 < len(ids) <= MAX_UNITS
+        and all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= BIG for i in ids)
     ):
         return _error(400, 'body must be {"resource_ids": [int, ...]} or {"plan": true}')
 

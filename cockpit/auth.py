@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import flask
 import flask_login
 
-from cockpit import context
+from cockpit import context, inputs
 from cockpit.actor import Actor
+from cockpit.bidi import neutral
 from cockpit.permissions import allows
 from cockpit.services import audit, users
 
@@ -77,7 +78,7 @@ def current_actor() -> Actor:
 
 def display_name() -> str:
     user = flask_login.current_user
-    return user.display_name if user.is_authenticated else ""
+    return neutral(user.display_name) if user.is_authenticated else ""
 
 
 def allowed(permission: str) -> bool:
@@ -104,12 +105,19 @@ def require(permission: str, obj: str) -> Actor:
 
 
 def guard(permission: str) -> Callable[[F], F]:
-    """Check `permission` before the wrapped callback or route runs; marks it so tests can find it."""
+    """Check `permission`, then the arguments against the function's type hints (cockpit.inputs), before the
+    wrapped callback or route runs; marks it so tests can find it."""
 
     def decorate(fn: F) -> F:
+        check = inputs.checker(fn)
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             require(permission, object_of_request() if flask.has_request_context() else fn.__qualname__)
+            try:
+                check(args, kwargs)
+            except inputs.BadInput as error:
+                inputs.refuse(str(error))
             return fn(*args, **kwargs)
 
         wrapper.permission = permission  # type: ignore[attr-defined]

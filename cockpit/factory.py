@@ -12,14 +12,14 @@ from dash import Dash
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
-from cockpit import api, auth, context, push, security, web
+from cockpit import api, auth, context, inputs, push, security, web
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
 from cockpit.ui import denied, shell
 
-MAX_BODY_BYTES = 2 * 1024 * 1024  # a full readings batch (5,000) is ~0.5 MB; anything larger is refused with 413
+MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest any route takes; each kind of request has its own (security.py)
 
 
 def _cache_config(settings: Settings) -> dict[str, object]:
@@ -61,6 +61,7 @@ def create_app(
     ]
     web.cache.init_app(server)
     Compress(server)
+    server.url_map.converters["id"] = inputs.IdConverter
     server.register_blueprint(web.blueprint)
     security.install_sessions(app, settings)
 

@@ -23,6 +23,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.incident_type": ("事件类型须为：{types}", "type must be one of {types}"),
     "err.incident_level": ("事件等级须为 1（特别重大）至 4（一般）", "level must be 1 (most severe) to 4 (general)"),
     "err.outside_city": ("位置不在本市范围内", "the location lies outside the city"),
+    "err.bad_shape": ("所画区域的几何形状无效", "the drawn area is not a valid shape"),
     "err.no_incident": ("事件 {incident} 不存在", "no incident {incident}"),
     "err.no_units": ("没有可调度的力量", "no units to dispatch"),
     "err.incident_closed": ("事件 {incident} 已结束", "incident {incident} is not open"),

@@ -12,6 +12,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from cockpit import auth, context
+from cockpit.inputs import BadInput, strict_json
 from cockpit.services import audit
 from cockpit.settings import Settings
 
@@ -60,6 +61,33 @@ def _csrf_refused(error: CSRFError) -> tuple[flask.Response, int]:
     return flask.jsonify(error=f"CSRF check failed: {error.description}"), 400
 
 
+# The largest body each kind of request may carry (413 beyond it): a full batch of 5,000 readings is about
+# 0.5 MB, a callback with the rules table about 100 KB; everything else is a small form or a short JSON.
+BODY_LIMITS = (
+    ("/api/v1/readings", 2 * 1024 * 1024),
+    ("/_dash-update-component", 1024 * 1024),
+    ("/api/", 64 * 1024),
+    ("/", 16 * 1024),
+)
+
+
+def _limit_body() -> None:
+    path = flask.request.path
+    flask.request.max_content_length = next(limit for prefix, limit in BODY_LIMITS if path.startswith(prefix))
+
+
+def _strict_body() -> tuple[flask.Response, int] | None:
+    """A JSON body is parsed strictly before any handler sees it (cockpit.inputs)."""
+    request = flask.request
+    if request.method not in auth.UNSAFE or not request.is_json or not request.content_length:
+        return None
+    try:
+        strict_json(request.get_data(cache=True))
+    except BadInput as error:
+        return flask.jsonify(error=f"bad input: {error}"), 400
+    return None
+
+
 def install_sessions(app: Dash, settings: Settings) -> None:
     """Sign-in, the gate and CSRF: before anything else can serve a request."""
     server = app.server
@@ -74,8 +102,10 @@ def install_sessions(app: Dash, settings: Settings) -> None:
         WTF_CSRF_SSL_STRICT=settings.cookie_secure,
     )
     auth.login_manager.init_app(server)
+    server.before_request(_limit_body)
     server.before_request(auth.gate)
     csrf.init_app(server)
+    server.before_request(_strict_body)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.after_request(_set_csrf_cookie)
     server.after_request(auth.stamp_request_id)

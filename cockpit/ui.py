@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import dash
 from dash import dcc, html
 
-from cockpit import context
+from cockpit import context, inputs
 from cockpit.i18n import TABLE, t
+
+T = TypeVar("T")
 
 
 def _account(lang: str, who: tuple[str, str] | None, csrf_token: str) -> list:
@@ -257,12 +259,13 @@ def alarm_items(items: Sequence[Any], lang: str, link: bool = False) -> html.Div
     return html.Div(rows, className="alarm-list")
 
 
-def clicked_pattern() -> dict | None:
-    """The pattern-matching id of the button that was really clicked; None when the callback fired because
-    buttons were (re)drawn, which Dash reports as a trigger with no clicks."""
+def clicked_pattern(kind: type[T]) -> T | None:
+    """The pattern-matching id of the button that was really clicked, checked to be a `kind` (a forged one
+    gets a 400); None when the callback fired because buttons were (re)drawn, which Dash reports as a
+    trigger with no clicks."""
     triggered = dash.ctx.triggered_id
     if isinstance(triggered, dict) and dash.ctx.triggered and dash.ctx.triggered[0]["value"]:
-        return triggered
+        return inputs.parsed(triggered, kind, "clicked id")
     return None
 
 

@@ -427,3 +427,43 @@ def wait_js(page, expression: str, arg: object = None, timeout: float = 10.0) ->
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+# forged callback requests, built from the app's own callback map -----------------------------------------
+
+DASH_INTERNAL = {"_pages_content", "_pages_store", "_pages_dummy"}  # Dash's page router, guarded per page
+
+
+def _outputs(spec) -> list:
+    out = spec["output"]
+    return out if isinstance(out, list) else [out]
+
+
+def server_callbacks(app) -> list[tuple[str, dict]]:
+    return [(key, spec) for key, spec in app.callback_map.items() if "callback" in spec]
+
+
+def _dependency(dep: dict) -> dict | list:
+    """A wildcard (ALL) dependency is sent as a list of matches; none match in a forged call."""
+    if dep["id"].startswith("{"):
+        return []
+    return {"id": dep["id"], "property": dep["property"], "value": None}
+
+
+def forged_body(key: str, spec: dict) -> dict:
+    """What a client would post to run this callback, built from the app's own callback map."""
+    inputs = [_dependency(i) for i in spec["inputs"]]
+    changed = [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)][:1]
+    return {
+        "output": key,
+        "outputs": [{"id": o.component_id, "property": o.component_property} for o in _outputs(spec)]
+        if isinstance(spec["output"], list)
+        else {"id": spec["output"].component_id, "property": spec["output"].component_property},
+        "inputs": inputs,
+        "state": [_dependency(s) for s in spec["state"]],
+        "changedPropIds": changed,
+    }
+
+
+def is_internal(spec) -> bool:
+    return all(o.component_id in DASH_INTERNAL for o in _outputs(spec))

@@ -136,4 +136,4 @@ def test_openapi_lists_every_api_route(app_client, dash_app):
     paths = app_client.get("/api/v1/openapi.json").get_json()["paths"]
     for rule in dash_app.server.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule not in ("/api/v1/openapi.json", "/api/v1/<path:_rest>"):
-            assert re.sub(r"<int:[^>]+>", "{id}", rule.rule).replace("<username>", "{username}") in paths
+            assert re.sub(r"<(?:int|id):[^>]+>", "{id}", rule.rule).replace("<username>", "{username}") in paths

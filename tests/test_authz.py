@@ -6,47 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ACCOUNTS, TEST_ACTOR, csrf_token_of
+from conftest import ACCOUNTS, TEST_ACTOR, csrf_token_of, forged_body, is_internal, server_callbacks
 
 from cockpit.permissions import PERMISSIONS, ROLES
 from cockpit.services import audit, users
-
-DASH_INTERNAL = {"_pages_content", "_pages_store", "_pages_dummy"}  # Dash's page router, guarded per page
-
-
-def _outputs(spec) -> list:
-    out = spec["output"]
-    return out if isinstance(out, list) else [out]
-
-
-def server_callbacks(app) -> list[tuple[str, dict]]:
-    return [(key, spec) for key, spec in app.callback_map.items() if "callback" in spec]
-
-
-def _dependency(dep: dict) -> dict | list:
-    """A wildcard (ALL) dependency is sent as a list of matches; none match in a forged call."""
-    if dep["id"].startswith("{"):
-        return []
-    return {"id": dep["id"], "property": dep["property"], "value": None}
-
-
-def forged_body(key: str, spec: dict) -> dict:
-    """What a client would post to run this callback, built from the app's own callback map."""
-    inputs = [_dependency(i) for i in spec["inputs"]]
-    changed = [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)][:1]
-    return {
-        "output": key,
-        "outputs": [{"id": o.component_id, "property": o.component_property} for o in _outputs(spec)]
-        if isinstance(spec["output"], list)
-        else {"id": spec["output"].component_id, "property": spec["output"].component_property},
-        "inputs": inputs,
-        "state": [_dependency(s) for s in spec["state"]],
-        "changedPropIds": changed,
-    }
-
-
-def is_internal(spec) -> bool:
-    return all(o.component_id in DASH_INTERNAL for o in _outputs(spec))
 
 
 def post_callback(client, key, spec, with_csrf=True):
@@ -87,8 +50,9 @@ def test_roles_without_permission_are_refused_and_logged(dash_app, client_as, ci
             permission = spec["callback"].permission
             before = denials(city_url, "callback:") if role not in PERMISSIONS[permission] else None
             response = post_callback(client, key, spec)
-            if role in PERMISSIONS[permission]:
-                assert response.status_code in (200, 204), (role, key, response.get_data(as_text=True)[:300])
+            if role in PERMISSIONS[permission]:  # let through; empty input may then be refused as malformed
+                answer = response.get_data(as_text=True)[:300]
+                assert response.status_code in (200, 204) or "bad input" in answer, (role, key, answer)
             else:
                 assert response.status_code == 403, (role, key)
                 assert denials(city_url, "callback:") == before + 1
@@ -113,7 +77,7 @@ def guarded_routes(app) -> list[tuple[str, str, str]]:
         view = app.server.view_functions[rule.endpoint]
         if getattr(view, "permission", None):
             path = (
-                re.sub(r"<int:[^>]+>", "1", rule.rule)
+                re.sub(r"<(?:int|id):[^>]+>", "1", rule.rule)
                 .replace("<layer>", "districts")
                 .replace("<username>", "leader")
                 .replace("<path:_rest>", "no/such/route")
@@ -129,7 +93,7 @@ def test_every_data_route_is_guarded(dash_app):
     for rule in dash_app.server.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
             concrete = (
-                re.sub(r"<int:[^>]+>", "1", rule.rule)
+                re.sub(r"<(?:int|id):[^>]+>", "1", rule.rule)
                 .replace("<username>", "leader")
                 .replace("<path:_rest>", "no/such/route")
             )

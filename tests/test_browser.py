@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import Watch, close, open_page, pick_until, wait_for_overview
 
+from cockpit.actor import Actor
+from cockpit.services import audit
 from pages import NOT_FOUND, PAGES
 
 pytestmark = pytest.mark.browser
@@ -109,7 +111,7 @@ def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, scre
 XSS = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
 
 
-def test_hostile_text_from_a_form_is_shown_as_text(browser, served, screenshots):
+def test_hostile_text_from_a_form_is_shown_as_text(browser, served, city_url, screenshots):
     context, page, _ = open_page(browser, served, "/login", role=None)
     page.fill("#username", XSS)
     page.fill("#password", "wrong password")
@@ -117,9 +119,15 @@ def test_hostile_text_from_a_form_is_shown_as_text(browser, served, screenshots)
     page.wait_for_selector(".login-error")
     assert page.input_value("#username") == XSS[:64]
     context.close()
+    hostile = Actor("anonymous", None, source_ip="127.0.0.1")  # hostile text that reached the log some other way
+    audit.record_alone(city_url, hostile, "test.hostile", XSS, after={"note": XSS})
     context, page, watch = open_page(browser, served, "/platform/support")
     page.wait_for_selector("#audit-table")
     page.fill("#support-action", "login.failed")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#audit-table td:has-text('name-sha256:')")  # the unknown name is kept as a hash
+    assert XSS[:20] not in page.inner_text("#audit-table")
+    page.fill("#support-action", "test.hostile")
     page.keyboard.press("Enter")
     page.wait_for_selector("#audit-table td:has-text('onerror')")
     assert XSS[:40] in page.inner_text("#audit-table")

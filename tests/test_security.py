@@ -317,3 +317,60 @@ def test_f8_tokens_can_be_listed_revoked_and_expire(app_client, city_dir, city_u
     short = users.create_token(city_url, TEST_ACTOR, "f8-short", "analyst", expires_in=timedelta(seconds=1))
     time.sleep(1.2)
     assert app_client.get("/api/v1/devices?limit=1", headers=_bearer(short)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"readings": [], "readings": [{"device": "x"}]}', "appears twice"),  # F17: the last key would win
+        (b"[" * 5000 + b"]" * 5000, "nested"),
+        (b'{"readings": [{"device": "110108-noise-00003", "seq": ' + b"9" * 400 + b"}]}", "out of range"),
+        (b'{"readings": [{"seq": 18446744073709551616}]}', "out of range"),
+        (b'{"readings": [{"values": {"noise_db": NaN}}]}', "NaN"),
+        (b'{"readings": [{"values": {"noise_db": 1e999}}]}', "out of range"),
+        (b'{"readings": ', "not JSON"),
+    ],
+)
+def test_f12_f17_malformed_json_is_refused_with_a_message(app_client, tokens, body, message):
+    answer = app_client.post(
+        "/api/v1/readings", data=body, headers=_bearer(tokens["analyst"]) | {"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400 and message in answer.get_json()["error"]
+
+
+def test_f12_malformed_queries_ids_and_callback_inputs_get_400(app_client, tokens, client_as):
+    duty = _bearer(tokens["duty_officer"])
+    assert app_client.get("/api/v1/alarms?limit=²", headers=duty).status_code == 400
+    assert app_client.get("/api/v1/devices?offset=-1", headers=duty).status_code == 400
+    dispatch = app_client.post("/api/v1/incidents/1/dispatch", json={"resource_ids": [2**70]}, headers=duty)
+    assert dispatch.status_code == 400
+    missing = app_client.post("/api/v1/incidents/999999/dispatch", json={"resource_ids": [1]}, headers=duty)
+    assert missing.status_code == 404
+    assert app_client.get("/api/v1/incidents/999999/recommendations", headers=duty).status_code == 404
+    officer = client_as("duty_officer")
+    body = {
+        "output": "em-selected.data",
+        "outputs": {"id": "em-selected", "property": "data"},
+        "inputs": [{"id": {"type": "incident-pick", "id": "x"}, "property": "n_clicks", "value": "many"}],
+        "state": [],
+        "changedPropIds": ['{"id":"x","type":"incident-pick"}.n_clicks'],
+    }
+    forged = officer.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf_token_of(officer)})
+    assert forged.status_code == 400 and "bad input" in forged.get_json()["error"]
+
+
+def test_f18_direction_controls_are_shown_not_obeyed(city_url):
+    from callbacks.support import people_table
+    from cockpit.bidi import neutral
+    from cockpit.services.export import to_csv
+
+    spoof = "王值班\u202e班值李"
+    assert neutral(spoof) == "王值班[U+202E]班值李"
+    rendered = str(
+        people_table(
+            [{"username": "x", "display_name": spoof, "role": "leader", "phone": None, "active": True, "demo": False}],
+            "zh",
+        )
+    )
+    assert "\u202e" not in rendered and "[U+202E]" in rendered
+    assert "\u202e" not in to_csv([{"name": spoof}])

@@ -13,9 +13,12 @@ from typing import Any
 
 import numpy as np
 import orjson
+from shapely.errors import GEOSException
 from shapely.geometry import Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from shapely.prepared import prep
+from shapely.validation import make_valid
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
@@ -458,6 +461,31 @@ def _circle(lon: float, lat: float, radius_m: float, points: int = 64) -> dict[s
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+AREA_TYPES = ("Polygon", "MultiPolygon")
+
+
+def drawn_polygons(drawn: object) -> list[BaseGeometry]:
+    """The polygons of a drawn GeoJSON collection (other drawn shapes are not areas); DispatchError
+    "bad_shape" when a polygon's geometry is malformed, so a broken drawing is named, not a crash."""
+    features = drawn.get("features") if isinstance(drawn, dict) else None
+    if not features:
+        return []
+    if not isinstance(features, list):
+        raise DispatchError("bad_shape")
+    polygons = []
+    for feature in features:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") not in AREA_TYPES:
+            continue
+        try:
+            polygon = make_valid(shape(geometry))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, GEOSException):
+            raise DispatchError("bad_shape") from None
+        if not polygon.is_empty:
+            polygons.append(polygon)
+    return polygons
+
+
 def query_resources(
     url: str, incident_id: int | None, radius_km: float | None, district: str | None, drawn: dict[str, Any] | None
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -468,11 +496,7 @@ def query_resources(
         incident = emergency.incident(session, incident_id) if incident_id else None
         districts = {d["adcode"]: d for d in cim.districts(session)} if district else {}
     area = None
-    polygons = [
-        shape(f["geometry"])
-        for f in (drawn or {}).get("features", [])
-        if f.get("geometry", {}).get("type") in ("Polygon", "MultiPolygon")
-    ]
+    polygons = drawn_polygons(drawn)
     if polygons:
         area = unary_union(polygons)
     elif district and district in districts:

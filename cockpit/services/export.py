@@ -9,18 +9,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from cockpit.bidi import neutral
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    text = value.isoformat() if isinstance(value, datetime) else neutral(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def safe_cell(value: Any) -> Any:
-    """A value for a spreadsheet: numbers stay numbers, text that looks like a formula is neutralised."""
+    """A value for a spreadsheet: numbers stay numbers, text that looks like a formula is neutralised, and so
+    are direction controls that would make it read as something else (cockpit.bidi)."""
     return _cell(value) if isinstance(value, str) else value
 
 
