@@ -9,7 +9,7 @@ from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Name, Shown
-from cockpit.services import audit, users
+from cockpit.services import anchor, audit, users
 from cockpit.services.export import to_csv
 
 SHOWN = 200
@@ -81,11 +81,35 @@ def register(app: Dash) -> None:
     )
     @guard("audit.read")
     def verify(_n: Clicks | None) -> str:
-        report = audit.verify(context.settings().database_url)
-        lang = context.lang()
+        settings, lang = context.settings(), context.lang()
+        try:
+            report, anchors = audit.check(settings.database_url, settings.var_dir, settings.secret_key)
+        except anchor.AnchorError as error:
+            return t("support.anchor_tampered", lang, reason=str(error))
         if report.intact:
-            return t("support.chain_ok", lang, rows=report.rows)
+            return t("support.chain_ok", lang, rows=report.rows, anchors=len(anchors))
         return t("support.chain_broken", lang, row=report.broken_at, reason=report.reason)
+
+    @app.callback(Output(ids.SUPPORT_ALERTS, "children"), Input("live-status", "data"))
+    @guard("audit.read")
+    def security_alerts(_status: Shown) -> list | str:
+        lang = context.lang()
+        recent = audit.alerts(context.settings().database_url)
+        if not recent:
+            return t("support.no_alerts", lang)
+        return [
+            html.Div(
+                className="alert-line",
+                children=t(
+                    "support.alert_line",
+                    lang,
+                    at=context.when(r["ts"]),
+                    what=neutral(r["object"] or ""),
+                    ip=r["source_ip"] or "—",
+                ),
+            )
+            for r in recent
+        ]
 
     @app.callback(
         Output(ids.SUPPORT_DOWNLOAD, "data"),

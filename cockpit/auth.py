@@ -5,6 +5,7 @@ Hiding navigation is only convenience; this is the protection."""
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,6 +28,7 @@ API_PREFIX = "/api/"
 # which authenticates every call itself by bearer token and ignores the session cookie (no CSRF through it).
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", API_PREFIX, "/_favicon.ico")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,31}")  # fits beside ours in the 64-character column
 DATA_PREFIXES = ("/_dash-update-component", "/geo/", "/_dash-layout", "/_dash-dependencies", "/events")
 
 login_manager = flask_login.LoginManager()
@@ -64,7 +66,7 @@ def _load_user(token: str) -> SessionUser | None:
 def current_actor() -> Actor:
     """The person or API client behind this request, anonymous when neither."""
     ip = flask.request.remote_addr if flask.has_request_context() else None
-    request_id = flask.g.get("request_id") if flask.has_request_context() else None
+    request_id = logged_request_id() if flask.has_request_context() else None
     if flask.has_request_context() and flask.request.path.startswith(API_PREFIX):
         token = flask.g.get("api_client")
         if token:
@@ -136,7 +138,9 @@ def _bearer_client() -> dict[str, Any] | None:
 
 def gate() -> flask.Response | None:
     """Before every request: give it an id, resolve an API token, and keep the anonymous out of data."""
-    flask.g.request_id = uuid.uuid4().hex  # made here: a client's X-Request-ID is never trusted or echoed
+    flask.g.request_id = uuid.uuid4().hex  # made here: a client's X-Request-ID is never trusted as ours
+    given = flask.request.headers.get("X-Request-ID", "")
+    flask.g.client_request_id = given if CLIENT_REQUEST_ID.fullmatch(given) else None
     path = flask.request.path
     if flask.request.method in UNSAFE and not same_origin():
         refuse_origin()
@@ -181,6 +185,15 @@ def object_of_request() -> str:
     return f"route:{flask.request.path[:200]}"
 
 
+def logged_request_id() -> str | None:
+    """The server's id, then the client's own (when it is a plain token) after a slash, so an integration can
+    find its call in the audit log without its text ever standing in for ours."""
+    ours, theirs = flask.g.get("request_id"), flask.g.get("client_request_id")
+    return f"{ours}/{theirs}" if ours and theirs else ours
+
+
 def stamp_request_id(response: flask.Response) -> flask.Response:
     response.headers["X-Request-ID"] = flask.g.get("request_id", "")
+    if flask.g.get("client_request_id"):
+        response.headers["X-Client-Request-ID"] = flask.g.client_request_id
     return response

@@ -123,11 +123,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.audit_command == "anchor":
         return _anchor(args.every)
     try:
-        anchors = anchor.load(settings.var_dir, settings.secret_key)
+        report, anchors = audit.check(settings.database_url, settings.var_dir, settings.secret_key)
     except anchor.AnchorError as error:
         print(f"audit anchors TAMPERED: {error}", file=sys.stderr)
         return 1
-    report = audit.verify(settings.database_url, anchors)
     if not report.intact:
         print(f"audit chain BROKEN at row id {report.broken_at}: {report.reason}", file=sys.stderr)
         return 1

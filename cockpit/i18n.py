@@ -491,7 +491,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "support.filter_actor": ("按操作人筛选", "Filter by actor"),
     "support.export": ("导出 CSV", "Export CSV"),
     "support.verify": ("校验哈希链", "Verify hash chain"),
-    "support.chain_ok": ("哈希链完整：{rows} 行", "Hash chain intact: {rows} rows"),
+    "support.chain_ok": (
+        "哈希链完整：{rows} 行，{anchors} 个锚点相符",
+        "Hash chain intact: {rows} rows, {anchors} anchors hold",
+    ),
+    "support.anchor_tampered": ("审计锚点文件被改动：{reason}", "The audit anchor file was altered: {reason}"),
+    "support.alerts": ("安全告警（24 小时）", "Security alerts (24 h)"),
+    "support.no_alerts": ("24 小时内无登录攻击告警", "No sign-in attack alerts in 24 h"),
+    "support.alert_line": (
+        "{at} · 登录失败过多 · {what} · 来自 {ip}",
+        "{at} · many failed sign-ins · {what} · from {ip}",
+    ),
     "support.chain_broken": ("哈希链在第 {row} 行断开：{reason}", "Hash chain broken at row {row}: {reason}"),
     "support.users": ("用户与角色", "People and roles"),
     "support.users_note": (

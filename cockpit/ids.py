@@ -25,6 +25,7 @@ SUPPORT_DOWNLOAD = "support-download"
 SUPPORT_VERIFY = "support-verify"
 SUPPORT_CHAIN = "support-chain"
 SUPPORT_USERS = "support-users"
+SUPPORT_ALERTS = "support-alerts"
 
 IOT_KPIS = "iot-kpis"
 IOT_SEARCH = "iot-search"

@@ -231,12 +231,21 @@ def idempotency_get(session: Session, key: str, client: str, kept_since: datetim
     return {"fingerprint": row.fingerprint, "response": row.response, "status_code": row.status_code}
 
 
-def idempotency_put(
-    session: Session, key: str, client: str, fingerprint: str, response: str, status_code: int, at: datetime
-) -> None:
+def idempotency_claim(session: Session, key: str, client: str, fingerprint: str, at: datetime) -> None:
+    """Insert the key at once: a concurrent request with the same key blocks on it until this commits."""
     session.add(
-        IdempotencyKey(
-            key=key, client=client, fingerprint=fingerprint, response=response, status_code=status_code, created_at=at
-        )
+        IdempotencyKey(key=key, client=client, fingerprint=fingerprint, response="", status_code=0, created_at=at)
     )
     session.flush()
+
+
+def idempotency_finish(session: Session, key: str, client: str, response: str, status_code: int) -> None:
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.key == key, IdempotencyKey.client == client)
+        .values(response=response, status_code=status_code)
+    )
+
+
+def idempotency_forget(session: Session, key: str, client: str) -> None:
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == key, IdempotencyKey.client == client))

@@ -132,3 +132,31 @@ def test_ingestion_rules_and_alarms_on_postgres(postgres_url, city_url):
     with transaction(postgres_url) as session:
         assert session.scalar(select(func.count()).select_from(Reading)) == 7
         assert session.scalar(select(Device.last_seq).where(Device.code == device)) == 20
+
+
+def test_idempotency_key_twins_run_once_on_postgres(postgres_url):
+    """#11 F5/F6 on PostgreSQL: twins with one key wait on the first's claim and get its committed answer."""
+    import concurrent.futures
+    import time
+
+    from cockpit.actor import Actor
+    from cockpit.services import audit
+    from cockpit.services.idempotency import fingerprint, run_once
+
+    upgrade(postgres_url)
+    ran = []
+
+    def action():
+        ran.append(1)
+        with transaction(postgres_url) as session:
+            audit.record(session, Actor("token:twin", "analyst"), "test.twin", "once")
+        time.sleep(0.3)
+        return {"done": len(ran)}, 200
+
+    request = fingerprint("POST", "/api/v1/test", b"{}")
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: run_once(postgres_url, "token:twin", "twin-key", request, action), range(8)))
+    assert len(ran) == 1 and answers == [({"done": 1}, 200)] * 8
+    assert len(audit.rows(postgres_url, action="test.twin")) == 1
+    other = fingerprint("POST", "/api/v1/other", b"{}")
+    assert run_once(postgres_url, "token:twin", "twin-key", other, action)[1] == 422

@@ -41,6 +41,9 @@ def test_a_client_request_id_is_neither_trusted_nor_echoed(app_client, city_url)
     assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
     app_client.post("/login", data={"username": "nobody", "password": "x"}, headers={"X-Request-ID": forged})
     assert all(forged not in (row["request_id"] or "") for row in audit.rows(city_url, limit=50))
+    app_client.post("/login", data={"username": "nobody", "password": "x"}, headers={"X-Request-ID": "erp-4711"})
+    kept = audit.rows(city_url, limit=1)[0]["request_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}/erp-4711", kept)  # the client's own id, validated, kept apart from ours
 
 
 def test_two_instances_on_one_host_keep_no_shared_control_socket(city_dir):
@@ -203,6 +206,19 @@ def tokens(city_url) -> dict[str, str]:
     }
 
 
+def _quiet_devices(client, tokens, n: int) -> list[str]:
+    """Tilt sensors with no open alarm (other tests acknowledge alarms on the shared city)."""
+    duty = _bearer(tokens["duty_officer"])
+    devices = client.get("/api/v1/devices?limit=5000", headers=duty).get_json()["devices"]
+    busy = {
+        a["device_code"]
+        for status in ("new", "acknowledged")
+        for a in client.get(f"/api/v1/alarms?status={status}&limit=5000", headers=duty).get_json()["alarms"]
+    }
+    quiet = [d["code"] for d in devices if "manhole_tilt" in d["code"] and d["code"] not in busy]
+    return quiet[-n:]
+
+
 def _new_alarm(client, tokens, device: str) -> int:
     now = users._now()
     readings = [
@@ -221,8 +237,7 @@ def _new_alarm(client, tokens, device: str) -> int:
 
 
 def test_f5_a_key_is_bound_to_its_route_and_target(app_client, tokens):
-    first = _new_alarm(app_client, tokens, "110108-manhole_tilt-00010")
-    second = _new_alarm(app_client, tokens, "110108-manhole_tilt-00011")
+    first, second = (_new_alarm(app_client, tokens, code) for code in _quiet_devices(app_client, tokens, 2))
     headers = _bearer(tokens["duty_officer"], "f5-key")
     assert app_client.post(f"/api/v1/alarms/{first}/ack", headers=headers).status_code == 200
     reused = app_client.post(f"/api/v1/alarms/{second}/ack", headers=headers)

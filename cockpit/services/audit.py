@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
+from cockpit.services import anchor
 from cockpit.services.anchor import Anchor
 from data_access import support
 from data_access.db import transaction, write_transaction
@@ -90,6 +92,23 @@ def verify(url: str, anchors: Sequence[Anchor] = ()) -> ChainReport:
             f"the log now ends at id {last_id} with {count}",
         )
     return ChainReport(count, None, None)
+
+
+def check(url: str, var_dir: Path, secret: str) -> tuple[ChainReport, list[Anchor]]:
+    """The chain against this install's anchors (AnchorError when the anchor file itself was altered)."""
+    anchors = anchor.load(var_dir, secret)
+    return verify(url, anchors), anchors
+
+
+ALERT_WINDOW = timedelta(hours=24)
+
+
+def alerts(url: str, now: datetime | None = None, limit: int = 20) -> list[dict]:
+    """Security alerts of the last ALERT_WINDOW, newest first, for the administrator's page."""
+    since = (now or datetime.now(UTC).replace(tzinfo=None)) - ALERT_WINDOW
+    with transaction(url) as session:
+        rows = support.audit_rows(session, action="security.alert", limit=limit)
+    return [r for r in rows if r["ts"] >= since]
 
 
 def export(url: str, actor: Actor, action: str | None = None, actor_name: str | None = None) -> list[dict]:

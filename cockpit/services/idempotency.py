@@ -40,13 +40,14 @@ def run_once(url: str, client: str, key: str | None, request: str, action: Calla
             seen = support.idempotency_get(session, key, client, now_utc() - KEEP)
             if seen is not None:
                 return _replay(seen, request)
+            support.idempotency_claim(session, key, client, request, now_utc())  # a twin now waits on this row
             answer, status = action()
             if status in STORED:
-                support.idempotency_put(
-                    session, key, client, request, orjson.dumps(answer, default=str).decode(), status, now_utc()
-                )
+                support.idempotency_finish(session, key, client, orjson.dumps(answer, default=str).decode(), status)
+            else:
+                support.idempotency_forget(session, key, client)
             return answer, status
-    except IntegrityError:  # PostgreSQL: another worker committed the same key while this one ran
+    except IntegrityError:  # PostgreSQL: a twin claimed the key first; its answer is committed by now
         with transaction(url) as session:
             seen = support.idempotency_get(session, key, client, now_utc() - KEEP)
         if seen is None:
