@@ -58,6 +58,7 @@
       });
     } catch (e) { /* no audio device: the notice still shows */ }
   }
+  window.cockpitBeep = beep;  /* the field page sounds its new tasks the same way */
   function show(alarm) {
     var notice = document.getElementById("alarm-notice");
     if (!notice) { return; }

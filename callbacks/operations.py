@@ -40,6 +40,23 @@ def _bar(data: dict, lang: str, prefix: str | None) -> go.Figure:
     return figure
 
 
+def _photos(photos: list[dict], lang: str) -> html.Div:
+    """The field's photos, oldest first, so the verifier compares before and after side by side."""
+    return html.Div(
+        className="case-photos",
+        children=[
+            html.A(
+                href=p["full"],
+                target="_blank",
+                title=t("ops.photo_caption", lang, by=neutral(p["by"]), at=context.when(p["at"]))
+                + (f" · {t('field.away', lang, m=p['away_m'])}" if p["away_m"] is not None else ""),
+                children=html.Img(src=p["thumb"], alt=t("ops.photo_alt", lang)),
+            )
+            for p in photos
+        ],
+    )
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.OPS_LIST, "children"),
@@ -102,6 +119,7 @@ def register(app: Dash) -> None:
                     html.Span(t("ops.events", lang, n=len(case["events"]))),
                 ],
             ),
+            _photos(case["photos"], lang),
             html.Ul(
                 className="timeline",
                 children=[

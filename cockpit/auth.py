@@ -29,7 +29,15 @@ API_PREFIX = "/api/"
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", API_PREFIX, "/_favicon.ico")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,31}")  # fits beside ours in the 64-character column
-DATA_PREFIXES = ("/_dash-update-component", "/geo/", "/_dash-layout", "/_dash-dependencies", "/events")
+DATA_PREFIXES = (
+    "/_dash-update-component",
+    "/geo/",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/events",
+    "/field/api/",
+    "/photos/",
+)
 
 login_manager = flask_login.LoginManager()
 
@@ -81,6 +89,12 @@ def current_actor() -> Actor:
 def display_name() -> str:
     user = flask_login.current_user
     return neutral(user.display_name) if user.is_authenticated else ""
+
+
+def worker_name() -> str:
+    """The name a field worker's cases are assigned to (their display name, as the desk sees it)."""
+    user = flask_login.current_user
+    return user.display_name if user.is_authenticated else ""
 
 
 def allowed(permission: str) -> bool:

@@ -72,8 +72,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     if plans:
         print(f"{plans} default run-card lines added")
     if not args.no_demo_users:
-        for username, role, password in users.ensure_demo_users(settings.database_url, _cli_actor()):
-            print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
+        made = users.ensure_demo_users(settings.database_url, _cli_actor())
+        for username, role, password in made:
+            if role != "field_worker" or username == users.DEMO_FIELD:
+                print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
+        more = sum(role == "field_worker" for _, role, _ in made) - 1
+        if more > 0:
+            print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
 

@@ -12,7 +12,7 @@ from dash import Dash
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
-from cockpit import api, auth, context, inputs, push, security, web
+from cockpit import api, auth, context, field_api, inputs, push, security, web
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import audit
@@ -67,6 +67,7 @@ def create_app(
 
     server.register_blueprint(api.blueprint)
     server.register_blueprint(push.blueprint)
+    server.register_blueprint(field_api.blueprint)
     security.csrf.exempt(api.blueprint)
 
     for page in pages:

@@ -40,6 +40,28 @@ class AlarmFeed(TypedDict):
     cursor: NotRequired[Count]
 
 
+Lon = Annotated[float, Meta(ge=-180, le=180)]
+Lat = Annotated[float, Meta(ge=-90, le=90)]
+PhotoIds = Annotated[list[Id], Meta(max_length=8)]
+
+
+class FieldAction(TypedDict):
+    case_id: Id
+    action: Name
+    note: NotRequired[Text | None]
+    lon: NotRequired[Lon | None]
+    lat: NotRequired[Lat | None]
+    photos: NotRequired[PhotoIds]
+
+
+class FieldReport(TypedDict):
+    category: Name
+    lon: Lon
+    lat: Lat
+    note: NotRequired[Text | None]
+    photos: NotRequired[PhotoIds]
+
+
 class LatLng(TypedDict):
     lat: Annotated[float, Meta(ge=-90, le=90)]
     lng: Annotated[float, Meta(ge=-180, le=180)]

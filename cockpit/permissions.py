@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-ROLES = ("leader", "duty_officer", "safety_officer", "analyst", "admin")
+DESK = ("leader", "duty_officer", "safety_officer", "analyst", "admin")  # at the command centre's screens
+ROLES = (*DESK, "field_worker")  # 网格员/处置人员: their own tasks on a phone, nothing of the desk's
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "view": frozenset(ROLES),
+    "view": frozenset(DESK),
+    "field": frozenset({"field_worker"}),
+    "photo.read": frozenset({*DESK, "field_worker"}),
+    "map.read": frozenset({*DESK, "field_worker"}),  # the base map; live layers need "view" as well
+    "push": frozenset({*DESK, "field_worker"}),  # the live clock for all; alarms only for those who may view
     "audit.read": frozenset({"admin"}),
     "audit.export": frozenset({"admin"}),
     "users.read": frozenset({"admin"}),

@@ -25,11 +25,12 @@ def _event(name: str, data: object, event_id: int | None = None) -> str:
 
 
 @blueprint.get("/events")
-@auth.guard("view")
+@auth.guard("push")
 def events() -> flask.Response:
     settings = context.settings()
     url, cache_url = settings.database_url, settings.cache_url
     token = flask_login.current_user.token
+    sees_alarms = auth.allowed("view")  # a field worker's phone gets the clock (and so its tasks), not alarms
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
@@ -43,7 +44,8 @@ def events() -> flask.Response:
             newest = bus.wait(url, cache_url, seen, timeout=CLOCK_EVERY_S if seen >= 0 else 0)
             if newest != seen:
                 seen = newest
-                yield _event("alarms", alarms.feed(url), seen)
+                if sees_alarms:
+                    yield _event("alarms", alarms.feed(url), seen)
             if time.monotonic() - last_clock >= CLOCK_EVERY_S:
                 last_clock = time.monotonic()
                 yield _event("status", live_status.status(url))

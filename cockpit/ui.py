@@ -100,7 +100,7 @@ def header(
                         **{"data-tz": context.settings().timezone},
                     ),
                     html.A(t("wall.open", lang), href="/wall", className="wall-link", title=t("wall.title", lang))
-                    if who
+                    if who and wall
                     else None,
                     html.A(
                         t("app.switch", lang),

@@ -14,11 +14,13 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from cockpit import auth, context, vocab
 from cockpit.i18n import COOKIE, LANGS, TABLE, t
+from cockpit.permissions import allows
 from cockpit.services import audit, basemap, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
 LIVE_TTL = 3  # device status and station readings follow the live city
 WALL_SECONDS = (5, 45, 600)
+FIELD_HOME = "/field"
 DEVICE_COOKIE = "cockpit_device"  # accounts signed in to from this browser: their owner is never throttled out
 DEVICE_DAYS = 90
 DEVICE_NAMES = 8  # shortest, usual and longest time one scenario stays on the wall
@@ -87,7 +89,10 @@ def login():
     flask.session.permanent = True
     token = users.open_session(url, auth.current_actor(), user)
     flask_login.login_user(auth.SessionUser(user, token))
-    response = flask.redirect(_local_path(flask.request.form.get("next")))
+    target = _local_path(flask.request.form.get("next"))
+    if target == "/" and not allows(user["role"], "view"):
+        target = FIELD_HOME  # a field worker's phone opens on their tasks, not on the desk's overview
+    response = flask.redirect(target)
     names = [throttle.name_hash(username), *(n for n in known if n != throttle.name_hash(username))]
     response.set_cookie(
         DEVICE_COOKIE,
@@ -122,10 +127,12 @@ def wall() -> flask.Response:
 
 
 @blueprint.get("/geo/<layer>.json")
-@auth.guard("view")
+@auth.guard("map.read")
 def geo_layer(layer: str) -> flask.Response:
     if layer not in basemap.LAYERS:
         return flask.jsonify(error=f"unknown layer {layer!r}; known: {', '.join(basemap.LAYERS)}"), 404
+    if layer in basemap.LIVE_LAYERS:
+        auth.require("view", f"route:{flask.request.path}")  # the city's live state is the desk's
     key = f"geo:{layer}"
     body = cache.get(key)
     if body is None:

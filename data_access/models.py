@@ -412,6 +412,24 @@ class CaseStep(Base):
     on_time: Mapped[bool | None] = mapped_column(Boolean)
 
 
+class Photo(Base):
+    """A photo from the field: the file lives under var/photos by its SHA-256, re-encoded without metadata;
+    the phone's GPS position and time from its EXIF are kept here as evidence."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[str | None] = mapped_column(String(32))
+
+
 Index("ix_component_grid", Component.grid_id)
 Index("ix_base_feature_bbox", BaseFeature.min_lon, BaseFeature.min_lat)
 

@@ -71,6 +71,10 @@ def move_events(session: Session, from_case: int, to_case: int) -> None:
     session.execute(update(Event).where(Event.case_id == from_case).values(case_id=to_case))
 
 
+def event_case(session: Session, event_id: str) -> int | None:
+    return session.scalar(select(Event.case_id).where(Event.event_id == event_id))
+
+
 def first_event(session: Session, case_id: int) -> dict[str, Any]:
     e = session.scalar(select(Event).where(Event.case_id == case_id).order_by(Event.ts, Event.event_id).limit(1))
     return {"event_id": e.event_id, "ts": e.ts, "lon": e.lon, "lat": e.lat}

@@ -39,6 +39,7 @@ SEED = 7
 TEST_ACTOR = Actor("cli:test", "admin")
 # role -> (username, password) of the demo accounts `cockpit init` creates
 ACCOUNTS = {role: (username, f"{username}-demo-2026") for username, _name, role in reversed(users.DEMO_USERS)}
+ACCOUNTS["field_worker"] = (users.DEMO_FIELD, f"{users.DEMO_FIELD}-demo-2026")
 assert set(ACCOUNTS) == set(ROLES)
 
 
@@ -381,8 +382,11 @@ class Watch:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
-def open_page(browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin"):
-    context = browser.new_context(viewport={"width": width, "height": height})
+def open_page(
+    browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin", **options
+):
+    """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     watch = Watch(page, base)
     if role:

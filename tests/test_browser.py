@@ -8,6 +8,7 @@ import pytest
 from conftest import Watch, close, open_page, pick_until, wait_for_overview, wait_js
 
 from cockpit.actor import Actor
+from cockpit.permissions import PERMISSIONS
 from cockpit.services import audit, throttle
 from pages import NOT_FOUND, PAGES
 
@@ -17,9 +18,15 @@ ROUTES = {page.name: page.path for page in PAGES} | {"not_found": "/no-such-page
 READY = {page.name: page.ready for page in PAGES} | {"not_found": ".not-found"}
 
 
+ROLE = {
+    page.name: "admin" if "admin" in PERMISSIONS[page.permission] else min(PERMISSIONS[page.permission])
+    for page in PAGES
+}
+
+
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_renders_clean(browser, served, screenshots, name):
-    context, page, watch = open_page(browser, served, ROUTES[name])
+    context, page, watch = open_page(browser, served, ROUTES[name], role=ROLE.get(name, "admin"))
     if name == "overview":
         wait_for_overview(page)
     else:
@@ -222,7 +229,6 @@ def test_hostile_text_from_ingestion_is_shown_as_text(browser, served, city_url,
 
 
 def test_one_click_dispatch_moves_units(browser, served, city_url, screenshots):
-    from cockpit.actor import Actor
     from cockpit.services import emergency
 
     emergency.report_incident(

@@ -18,7 +18,7 @@ from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit, clock, routing
 from cockpit.services.alarms import now_utc
-from data_access import cim, iot, operations
+from data_access import cim, field, iot, operations
 from data_access.db import transaction, write_transaction
 
 CLUSTER_M = 50.0
@@ -48,6 +48,7 @@ FLOW = {
     "handle": (("dispatched",), "handled"),
     "verify": (("handled",), "verified"),
     "send_back": (("handled",), "dispatched"),
+    "hand_back": (("dispatched",), "filed"),  # the worker cannot do it: back to the desk to dispatch again
     "close": (("verified",), "closed"),
 }
 OPEN = ("filed", "dispatched", "handled", "verified")
@@ -248,6 +249,8 @@ def transition(
             )
         if action == "handle" and (not note.strip() or not photo.strip()):
             raise CaseError("needs_note")
+        if action == "hand_back" and not note.strip():
+            raise CaseError("needs_reason")
         if action in ("verify", "send_back"):
             handler = operations.last_actor(session, case_id, "handled")
             if handler == actor.name:
@@ -256,7 +259,11 @@ def transition(
         values: dict[str, Any] = {"status": target}
         if action == "dispatch" and CATEGORIES[current["category"]][2] == "grid":
             values["assignee"] = nearest_worker(url, session, current)
-        next_stage = {"dispatched": "handled", "handled": "verified", "verified": "closed"}.get(target)
+        if action == "hand_back":
+            values["assignee"] = None
+        next_stage = {"filed": "dispatched", "dispatched": "handled", "handled": "verified", "verified": "closed"}.get(
+            target
+        )
         values["stage_due"] = due(next_stage, current["priority"], now) if next_stage else None
         if target == "closed":
             values["closed_at"] = now
@@ -265,7 +272,7 @@ def transition(
             session,
             {
                 "case_id": case_id,
-                "status": target if action != "send_back" else "sent_back",
+                "status": {"send_back": "sent_back", "hand_back": "handed_back"}.get(action, target),
                 "actor": actor.name,
                 "at": now,
                 "note": note.strip()[:500] or None,
@@ -306,9 +313,27 @@ def detail(url: str, case_id: int) -> dict[str, Any] | None:
         return row | {
             "events": operations.case_events(session, case_id),
             "steps": operations.steps(session, case_id),
+            "photos": [_photo(p, row) for p in field.photos_of_case(session, case_id)],
             "time_left_s": left,
             "overdue": (left or 0) < 0,
         }
+
+
+def _photo(photo: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """A case photo for the desk: where to see it, who took it, and how far from the case its GPS says."""
+    away = (
+        round(routing.metres(photo["gps_lon"], photo["gps_lat"], case["lon"], case["lat"]))
+        if photo["gps_lon"] is not None
+        else None
+    )
+    return {
+        "id": photo["id"],
+        "thumb": f"/photos/{photo['id']}/thumb.jpg",
+        "full": f"/photos/{photo['id']}.jpg",
+        "by": photo["uploaded_by"],
+        "at": photo["uploaded_at"],
+        "away_m": away,
+    }
 
 
 def vital_signs(url: str, now: datetime | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import audit
+from cockpit.services import audit, operations
 from cockpit.services.privacy import mask_phone, unmask
 from data_access import support
 from data_access.db import transaction, write_transaction
@@ -30,6 +30,7 @@ DEMO_USERS = (
     ("analyst", "陈数据", "analyst"),
     ("admin", "刘管理", "admin"),
 )
+DEMO_FIELD = "field"  # the demo grid worker of the first grid
 
 
 class UserError(ValueError):
@@ -229,13 +230,21 @@ def ensure_demo_users(url: str, actor: Actor) -> list[tuple[str, str, str]]:
     created = []
     with transaction(url) as session:
         existing = {u["username"] for u in support.users(session)}
-    for n, (username, name, role) in enumerate(DEMO_USERS, start=1):
+    field = [(username, name, "field_worker") for username, name in demo_field_workers(url)]
+    for n, (username, name, role) in enumerate([*DEMO_USERS, *field], start=1):
         if username in existing:
             continue
         password = f"{username}-demo-2026"
         add_user(url, actor, username, name, role, password, phone=f"1380013{n:04d}", demo=True)
         created.append((username, role, password))
     return created
+
+
+def demo_field_workers(url: str) -> list[tuple[str, str]]:
+    """(username, name) of the generated grid workers, one per grid: the first grid's is DEMO_FIELD, every
+    other is gw<grid code>. Their name is the one cases are assigned to."""
+    names = sorted(w["name"] for w in operations.workers(url))
+    return [(DEMO_FIELD if n == 0 else "gw" + name.split()[-1], name) for n, name in enumerate(names)]
 
 
 def token_digest(token: str) -> str:

@@ -1,0 +1,139 @@
+"""The field worker's side (#20): their queue, their steps checked on the server, photos taken in with care,
+problems reported from the field, and steps queued offline applied once."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from conftest import TEST_ACTOR
+from PIL import Image
+
+from cockpit.actor import Actor
+from cockpit.services import audit, field, operations, photos, users
+from cockpit.services.alarms import now_utc
+from cockpit.services.operations import CaseError, EventIn
+
+DUTY = Actor("duty", "duty_officer")
+VERIFIER = Actor("duty2", "duty_officer")
+
+
+def jpeg(lon: float = 116.3205, lat: float = 39.9995, size: tuple[int, int] = (640, 480)) -> bytes:
+    """A real JPEG as a phone writes it: GPS, time and the phone's make in its EXIF."""
+
+    def dms(value: float) -> tuple[float, float, float]:
+        d, rest = int(value), (value - int(value)) * 60
+        return float(d), float(int(rest)), round((rest - int(rest)) * 60, 4)
+
+    image = Image.new("RGB", size, (120, 80, 40))
+    exif = Image.Exif()
+    exif[271] = "PhoneMaker"
+    exif[0x8769] = {36867: "2026:11:25 10:00:00"}
+    exif[0x8825] = {1: "N", 2: dms(lat), 3: "E", 4: dms(lon)}
+    body = io.BytesIO()
+    image.save(body, "JPEG", exif=exif)
+    return body.getvalue()
+
+
+def bomb() -> bytes:
+    """A small PNG that would decode to 100,000 × 100,000 pixels."""
+    image = Image.new("1", (100_000, 100_000))
+    body = io.BytesIO()
+    image.save(body, "PNG", optimize=True)
+    return body.getvalue()
+
+
+@pytest.fixture
+def task(city_db) -> tuple[str, str, dict]:
+    """A case filed at the demo field worker's post and dispatched to them by the desk."""
+    username, worker = users.demo_field_workers(city_db)[0]
+    post = field.post_of(city_db, worker)
+    now = now_utc()
+    event = EventIn("test-field-1", "cam-test", "exposed_garbage", 0.95, now, post.lon, post.lat)
+    from data_access.db import write_transaction
+
+    with write_transaction(city_db) as session:
+        case_id = operations.ingest_events(session, city_db, [event], now)[0]
+    case = operations.transition(city_db, DUTY, case_id, "dispatch")
+    assert case["assignee"] == worker
+    return username, worker, case
+
+
+def test_the_worker_sees_their_task_with_the_way_there(city_db, task):
+    _, worker, case = task
+    items = field.queue(city_db, worker, None)
+    assert [i["id"] for i in items] == [case["id"]]
+    first = items[0]
+    assert first["next"] == ("accept", "hand_back") and first["distance_m"] < 5 and len(first["route"]) >= 2
+    assert field.queue(city_db, "网格员 nobody", None) == []
+
+
+def test_steps_from_the_field_and_the_desk_verifies_with_the_photo(city_db, task, tmp_path):
+    username, worker, case = task
+    actor = Actor(username, "field_worker")
+    field.act(city_db, actor, worker, case["id"], "accept")
+    far = field.act(city_db, actor, worker, case["id"], "on_scene", here=field.Position(116.40, 39.90))
+    assert far["far"] and far["away_m"] > field.FAR_M  # flagged, not refused
+    near = field.act(city_db, actor, worker, case["id"], "on_scene", here=field.Position(case["lon"], case["lat"]))
+    assert not near["far"]
+    with pytest.raises(CaseError, match="note"):
+        field.act(city_db, actor, worker, case["id"], "handle", "cleared")  # a photo is needed
+    photo = photos.store(city_db, tmp_path, actor, jpeg(case["lon"], case["lat"]))
+    assert photo["gps_lon"] == pytest.approx(case["lon"], abs=1e-4) and photo["taken_at"] == "2026:11:25 10:00:00"
+    stored = Image.open(photos.folder(tmp_path) / f"{photo['sha256']}.jpg")
+    assert 271 not in stored.getexif() and 0x8825 not in stored.getexif()  # the phone's metadata is gone
+    field.act(city_db, actor, worker, case["id"], "handle", "垃圾已清运", photo_ids=(photo["id"],))
+    detail = operations.detail(city_db, case["id"])
+    assert detail["status"] == "handled" and detail["photos"][0]["away_m"] < 20
+    assert [s["status"] for s in detail["steps"]][-4:] == ["accepted", "on_scene", "on_scene", "handled"]
+    done = operations.transition(city_db, VERIFIER, case["id"], "verify")
+    assert done["status"] == "verified"
+    assert {r["action"] for r in audit.rows(city_db, limit=20)} >= {"case.accept", "case.on_scene", "photo.upload"}
+
+
+def test_only_the_assigned_worker_may_act_and_hand_back_needs_a_reason(city_db, task):
+    username, worker, case = task
+    other = Actor("gw-other", "field_worker")
+    with pytest.raises(CaseError) as refused:
+        field.act(city_db, other, "网格员 000000000000", case["id"], "accept")
+    assert refused.value.http == 404
+    actor = Actor(username, "field_worker")
+    with pytest.raises(CaseError, match="why"):
+        field.act(city_db, actor, worker, case["id"], "hand_back")
+    back = field.act(city_db, actor, worker, case["id"], "hand_back", "需要市政部门处理")
+    assert back["status"] == "filed" and back["assignee"] is None
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"%PDF-1.4 not a photo at all", "photo_not_image"),
+        (b"", "photo_empty"),
+        (b"\xff\xd8\xff" + b"0" * 100, "photo_not_image"),
+        (b"x" * (photos.MAX_BYTES + 1), "photo_too_big"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason(city_db, tmp_path, data, key):
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.store(city_db, tmp_path, TEST_ACTOR, data)
+    assert refused.value.key == key
+
+
+def test_a_decompression_bomb_costs_nothing(city_db, tmp_path):
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.store(city_db, tmp_path, TEST_ACTOR, bomb())
+    assert refused.value.key == "photo_too_many_pixels"
+
+
+def test_a_problem_reported_from_the_field_becomes_a_case(city_db, tmp_path):
+    username, worker = users.demo_field_workers(city_db)[1]
+    actor = Actor(username, "field_worker")
+    post = field.post_of(city_db, worker)
+    photo = photos.store(city_db, tmp_path, actor, jpeg(post.lon, post.lat))
+    case = field.report(city_db, actor, "k1", "piled_materials", post, "人行道堆物", (photo["id"],))
+    assert case["category"] == "piled_materials" and case["status"] == "filed"
+    again = field.report(city_db, actor, "k1", "piled_materials", post, "人行道堆物", ())
+    assert again["id"] == case["id"]  # the same report sent twice is one event
+    assert operations.detail(city_db, case["id"])["photos"][0]["id"] == photo["id"]
+    assert now_utc() - timedelta(minutes=1) < case["filed_at"]
