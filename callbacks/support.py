@@ -103,9 +103,9 @@ def register(app: Dash) -> None:
                 children=t(
                     "support.alert_line",
                     lang,
-                    at=context.when(r["ts"]),
-                    what=neutral(r["object"] or ""),
-                    ip=r["source_ip"] or "—",
+                    at=context.when(r["at"]),
+                    what=t(f"support.scope.{r['scope']}", lang, subject=neutral(r["subject"])),
+                    ip=r["from"] or "—",
                 ),
             )
             for r in recent

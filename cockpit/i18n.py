@@ -554,6 +554,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "support.anchor_tampered": ("审计锚点文件被改动：{reason}", "The audit anchor file was altered: {reason}"),
     "support.alerts": ("安全告警（24 小时）", "Security alerts (24 h)"),
     "support.no_alerts": ("24 小时内无登录攻击告警", "No sign-in attack alerts in 24 h"),
+    "support.scope.account": ("账号（名称摘要 {subject}）", "account (name hash {subject})"),
+    "support.scope.address": ("地址 {subject}", "address {subject}"),
     "support.alert_line": (
         "{at} · 登录失败过多 · {what} · 来自 {ip}",
         "{at} · many failed sign-ins · {what} · from {ip}",

@@ -65,10 +65,14 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def city_db(city_template: Path, tmp_path: Path) -> str:
     """A private copy of the loaded small city."""
+    return copy_city(city_template, tmp_path / "cockpit.db")
+
+
+def copy_city(template: Path, target: Path) -> str:
+    """A copy through SQLite's backup API: a plain file copy would miss what still sits in the WAL."""
     import sqlite3
 
-    target = tmp_path / "cockpit.db"
-    source = sqlite3.connect(city_template)
+    source = sqlite3.connect(template)
     with sqlite3.connect(target) as copy:
         source.backup(copy)
     source.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import types
@@ -18,7 +17,7 @@ from pathlib import Path
 import msgspec
 import pytest
 import requests
-from conftest import ACCOUNTS, ROOT, TEST_ACTOR, free_port, is_internal, server_callbacks, wait_for
+from conftest import ACCOUNTS, ROOT, TEST_ACTOR, copy_city, free_port, is_internal, server_callbacks, wait_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,8 +80,7 @@ def fuzz_var(city_template: Path, tmp_path_factory) -> Path:
 def fuzz_server(city_template: Path, fuzz_var: Path) -> typing.Iterator[str]:
     """Its own cockpit on its own copy of the city: what the fuzz changes touches no other test."""
     var = fuzz_var
-    shutil.copy(city_template, var / "cockpit.db")
-    users.ensure_demo_users(f"sqlite:///{var / 'cockpit.db'}", TEST_ACTOR)
+    users.ensure_demo_users(copy_city(city_template, var / "cockpit.db"), TEST_ACTOR)
     port = free_port()
     env = os.environ | {"COCKPIT_VAR_DIR": str(var)}
     command = [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), "--workers", "1", "--no-simulate"]

@@ -104,11 +104,18 @@ ALERT_WINDOW = timedelta(hours=24)
 
 
 def alerts(url: str, now: datetime | None = None, limit: int = 20) -> list[dict]:
-    """Security alerts of the last ALERT_WINDOW, newest first, for the administrator's page."""
+    """Security alerts of the last ALERT_WINDOW, newest first, for the administrator's page: when, what was
+    attacked (an account, by its name's hash, or an address) and from where."""
     since = (now or datetime.now(UTC).replace(tzinfo=None)) - ALERT_WINDOW
     with transaction(url) as session:
         rows = support.audit_rows(session, action="security.alert", limit=limit)
-    return [r for r in rows if r["ts"] >= since]
+    alerts = []
+    for r in rows:
+        if r["ts"] < since:
+            continue
+        scope, _, subject = (r["object"] or "").partition(":")
+        alerts.append({"at": r["ts"], "scope": scope, "subject": subject, "from": r["source_ip"]})
+    return alerts
 
 
 def export(url: str, actor: Actor, action: str | None = None, actor_name: str | None = None) -> list[dict]:
