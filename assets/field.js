@@ -111,6 +111,13 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".field-act");
+    if (button && button.closest(".crew-card")) {
+      send("/field/api/stages", {
+        dispatch_id: Number(button.closest(".crew-card").getAttribute("data-dispatch")),
+        stage: button.getAttribute("data-action")
+      }, null);
+      return;
+    }
     if (button) {
       var card = button.closest(".task-card");
       var id = card.getAttribute("data-case");
@@ -152,7 +159,7 @@
     var list = document.getElementById("field-tasks");
     if (!list) { return; }
     var ids = Array.prototype.map.call(list.querySelectorAll(".task-card"), function (c) {
-      return c.getAttribute("data-case");
+      return c.getAttribute("data-case") || "dispatch-" + c.getAttribute("data-dispatch");
     });
     if (known !== null && ids.some(function (id) { return known.indexOf(id) < 0; })) {
       say(text("field_new_task"), false);

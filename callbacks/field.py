@@ -9,9 +9,10 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from cockpit import auth, context, ids
 from cockpit.auth import guard
+from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Place, Shown
-from cockpit.services import field
+from cockpit.services import crew, field
 
 
 def _left(seconds: float | None, lang: str) -> str:
@@ -44,10 +45,39 @@ def _card(item: dict, lang: str) -> html.Div:
     )
 
 
-def _signature(items: list[dict], here: field.Position | None) -> str:
+def _signature(items: list[dict], jobs: list[dict], here: field.Position | None) -> str:
     """What the list shows, minutes rounded to five: redraw only when that changes."""
     shown = [(i["id"], i["step"], i["overdue"], round((i["time_left_s"] or 0) / 300)) for i in items]
-    return hashlib.sha256(repr((shown, here)).encode()).hexdigest()
+    return hashlib.sha256(repr((shown, [(j["id"], j["stage"]) for j in jobs], here)).encode()).hexdigest()
+
+
+def _job(job: dict, lang: str) -> html.Div:
+    """A dispatch of the crew's unit: the incident, its stage, and the stage to report next."""
+    incident = job["incident"]
+    return html.Div(
+        className="task-card crew-card",
+        **{"data-dispatch": str(job["id"])},
+        children=[
+            html.Div(
+                className="task-head",
+                children=[
+                    html.Strong(
+                        f"{t('level.' + str(incident['level']), lang)} · {t('incident.' + incident['type'], lang)}"
+                    ),
+                    html.Span(t("stage." + job["stage"], lang)),
+                ],
+            ),
+            html.Div(className="task-meta", children=neutral(incident["description"])),
+            html.Div(className="task-meta", children=t("field.eta", lang, minutes=round(job["eta_s"] / 60))),
+            html.Div(
+                className="task-actions",
+                children=[
+                    html.Button(t(f"field.act.stage.{s}", lang), className=f"field-act act-{s}", **{"data-action": s})
+                    for s in job["next"]
+                ],
+            ),
+        ],
+    )
 
 
 def register(app: Dash) -> None:
@@ -66,8 +96,10 @@ def register(app: Dash) -> None:
     def tasks(position: Place | None, _sent: Count | None, _status: Shown, shown: Name | None):
         lang = context.lang()
         here = field.Position(position["lon"], position["lat"]) if position else None
-        items = field.queue(context.settings().database_url, auth.worker_name(), here)
-        drawn = _signature(items, here)
+        url = context.settings().database_url
+        items = field.queue(url, auth.worker_name(), here)
+        jobs = crew.assignments(url, auth.worker_name())
+        drawn = _signature(items, jobs, here)
         if drawn == shown:  # nothing to redraw: a half-typed note stays as it is
             return no_update, no_update, no_update, no_update, no_update
         points = {
@@ -81,14 +113,15 @@ def register(app: Dash) -> None:
                 for i in items
             ],
         }
-        way = items[0].get("route") if items else None
+        way = jobs[0]["route"] if jobs else items[0].get("route") if items else None
         route = (
             {"type": "Feature", "geometry": {"type": "LineString", "coordinates": way}, "properties": {}}
             if way
             else None
         )
-        cards = [_card(i, lang) for i in items] or html.Div(t("field.no_tasks", lang), className="field-empty")
-        bounds = field.extent(items, here)
+        cards = [_job(j, lang) for j in jobs] + [_card(i, lang) for i in items]
+        cards = cards or html.Div(t("field.no_tasks", lang), className="field-empty")
+        bounds = field.extent(items, here) if not jobs else field.extent([{**jobs[0]["incident"], "route": way}], here)
         first = shown is None  # the page drew the map on these bounds already; flying before it is ready fails
         viewport = {"bounds": bounds, "transition": "flyToBounds"} if bounds and not first else no_update
         return cards, points, route, viewport, drawn

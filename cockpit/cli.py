@@ -194,7 +194,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        simulate(settings.database_url, args.rate, args.duration, args.seed, settings.mqtt_url, stop=stop)
+        simulate(
+            settings.database_url,
+            args.rate,
+            args.duration,
+            args.seed,
+            settings.mqtt_url,
+            stop=stop,
+            var_dir=settings.var_dir,
+        )
     except KeyboardInterrupt:
         stop.set()
     return 0

@@ -9,9 +9,9 @@ import flask
 import flask_login
 
 from cockpit import auth, context, inputs
-from cockpit.inputs import FieldAction, FieldReport
+from cockpit.inputs import CrewStage, FieldAction, FieldReport
 from cockpit.refusal import Refused
-from cockpit.services import field, photos
+from cockpit.services import crew, field, photos
 from cockpit.services.idempotency import fingerprint, run_once
 
 blueprint = flask.Blueprint("cockpit_field", __name__)
@@ -76,6 +76,25 @@ def field_action() -> tuple[flask.Response, int]:
             answer, status = error.answer()
             return answer | {"message": error.say(context.lang())}, status
         return {"case": {"id": done["id"], "code": done["code"], "step": done.get("step"), "far": done.get("far")}}, 200
+
+    return _idempotent(action)
+
+
+@blueprint.post("/field/api/stages")
+@auth.guard("field")
+def crew_stage() -> tuple[flask.Response, int]:
+    body = inputs.parsed(flask.request.get_json(silent=True), CrewStage, "body")
+    actor, unit = auth.current_actor(), flask_login.current_user.display_name
+
+    def action() -> tuple[dict, int]:
+        try:
+            done = crew.report(
+                context.settings().database_url, actor, unit, body["dispatch_id"], body["stage"], _position(body)
+            )
+        except Refused as error:
+            answer, status = error.answer()
+            return answer | {"message": error.say(context.lang())}, status
+        return {"dispatch": {"id": done["id"], "stage": done["stage"]}}, 200
 
     return _idempotent(action)
 

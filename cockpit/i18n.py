@@ -9,6 +9,9 @@ TABLE: dict[str, tuple[str, str]] = {
     # refusals (cockpit.refusal.Refused): every service says no through these
     "err.unknown_action": ("未知操作 {action}", "unknown action {action}"),
     "err.no_case": ("案件 {case} 不存在", "no case {case}"),
+    "err.unknown_stage": ("未知的阶段 {stage}", "unknown stage {stage}"),
+    "err.not_your_dispatch": ("调度 {dispatch} 不是您单位的", "dispatch {dispatch} is not your unit's"),
+    "err.stage_order": ("现在应报“{expected}”，不能报“{stage}”", "report {expected} next, not {stage}"),
     "err.not_yours": ("案件 {case} 不是派给您的", "case {case} is not assigned to you"),
     "err.needs_reason": ("请写明原因", "say why in the note"),
     "err.photo_unknown": ("照片不存在或已用于其他案件", "a photo is unknown or belongs to another case"),
@@ -328,6 +331,13 @@ TABLE: dict[str, tuple[str, str]] = {
     "stage.on_scene": ("到场", "on scene"),
     "stage.returning": ("返回", "returning"),
     "stage.closed": ("结束", "closed"),
+    "stage.finished": ("已归队", "back at base"),
+    "field.dispatches": ("调度任务", "Dispatches"),
+    "field.act.stage.en_route": ("出发", "En route"),
+    "field.act.stage.on_scene": ("到场", "On scene"),
+    "field.act.stage.returning": ("返回", "Returning"),
+    "field.act.stage.finished": ("已归队", "Back at base"),
+    "field.eta": ("预计 {minutes} 分钟到达", "ETA {minutes} min"),
     # live city and alarms everywhere
     "live.alarms": ("告警", "Alarms"),
     "live.sim_clock": ("实测数据回放", "Replaying real data at"),

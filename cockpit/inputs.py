@@ -54,6 +54,13 @@ class FieldAction(TypedDict):
     photos: NotRequired[PhotoIds]
 
 
+class CrewStage(TypedDict):
+    dispatch_id: Id
+    stage: Name
+    lon: NotRequired[Lon | None]
+    lat: NotRequired[Lat | None]
+
+
 class FieldReport(TypedDict):
     category: Name
     lon: Lon

@@ -57,6 +57,7 @@ DISPATCH_FIELDS = (
     "on_scene_at",
     "returning_at",
     "finished_at",
+    "reported_by",
 )
 
 

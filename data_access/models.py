@@ -350,6 +350,7 @@ class Dispatch(Base):
     on_scene_at: Mapped[datetime | None] = mapped_column(DateTime)
     returning_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reported_by: Mapped[str | None] = mapped_column(String(128))  # the crew reports its stages from the field
     __table_args__ = (
         Index(
             "uq_dispatch_active_resource",

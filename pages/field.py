@@ -24,7 +24,7 @@ def _map() -> dl.Map:
         trackViewport=False,
         maxZoom=19,
         zoomSnap=0.25,
-        className="field-map",
+        className="cockpit-map field-map",
         children=[
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(id=ids.FIELD_ROUTE, style={"color": "#00d2ff", "weight": 5, "opacity": 0.9}, interactive=False),

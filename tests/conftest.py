@@ -40,6 +40,7 @@ TEST_ACTOR = Actor("cli:test", "admin")
 # role -> (username, password) of the demo accounts `cockpit init` creates
 ACCOUNTS = {role: (username, f"{username}-demo-2026") for username, _name, role in reversed(users.DEMO_USERS)}
 ACCOUNTS["field_worker"] = (users.DEMO_FIELD, f"{users.DEMO_FIELD}-demo-2026")
+CREW = (users.DEMO_CREW, f"{users.DEMO_CREW}-demo-2026")  # a field worker too: the crew of an ambulance
 assert set(ACCOUNTS) == set(ROLES)
 
 
@@ -190,7 +191,7 @@ def served(city_dir: Path) -> Iterator[str]:
 
 def browser_sign_in(page, base: str, role: str, path: str = "/") -> None:
     """Sign in through the form and land on `path`, as a person following a link would."""
-    username, password = ACCOUNTS[role]
+    username, password = CREW if role == "crew" else ACCOUNTS[role]
     page.goto(f"{base}/login?next={quote(path)}")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -475,3 +476,12 @@ def forged_body(key: str, spec: dict) -> dict:
 
 def is_internal(spec) -> bool:
     return all(o.component_id in DASH_INTERNAL for o in _outputs(spec))
+
+
+def role_for(path: str) -> str:
+    """A role that may open the page at `path`: the administrator where it may, else the page's own role."""
+    from cockpit.permissions import PERMISSIONS
+    from pages import PAGES
+
+    permitted = PERMISSIONS[next(p.permission for p in PAGES if p.path == path)]
+    return "admin" if "admin" in permitted else min(permitted)

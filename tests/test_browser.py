@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Watch, close, open_page, pick_until, wait_for_overview, wait_js
+from conftest import Watch, close, open_page, pick_until, role_for, wait_for_overview, wait_js
 
 from cockpit.actor import Actor
-from cockpit.permissions import PERMISSIONS
 from cockpit.services import audit, throttle
 from pages import NOT_FOUND, PAGES
 
@@ -18,15 +17,10 @@ ROUTES = {page.name: page.path for page in PAGES} | {"not_found": "/no-such-page
 READY = {page.name: page.ready for page in PAGES} | {"not_found": ".not-found"}
 
 
-ROLE = {
-    page.name: "admin" if "admin" in PERMISSIONS[page.permission] else min(PERMISSIONS[page.permission])
-    for page in PAGES
-}
-
-
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_renders_clean(browser, served, screenshots, name):
-    context, page, watch = open_page(browser, served, ROUTES[name], role=ROLE.get(name, "admin"))
+    role = role_for(ROUTES[name]) if name != "not_found" else "admin"
+    context, page, watch = open_page(browser, served, ROUTES[name], role=role)
     if name == "overview":
         wait_for_overview(page)
     else:

@@ -148,3 +148,40 @@ def test_bad_uploads_are_refused_with_a_clear_message(served, name, body, status
     answer = web.post(served + "/field/api/photos", files={"photo": (name, body or bomb(), "image/jpeg")})
     assert answer.status_code == status and message in answer.json()["error"]
     assert answer.json()["message"]  # said in the worker's language too
+
+
+def test_a_crew_reports_its_stages_from_the_phone(browser, served, city_url, screenshots):
+    from cockpit.services import crew, emergency
+
+    unit = crew.demo_unit(city_url)
+    for old in crew.assignments(city_url, unit):  # a dispatch left by another test: bring the unit home
+        for stage in crew.STAGES[crew.STAGES.index(old["next"][0]) :]:
+            crew.report(city_url, Actor("crew", "field_worker"), unit, old["id"], stage, None)
+    incident = emergency.report_incident(city_url, DUTY, "public_health", 3, 116.3205, 39.9995, "浏览器测试：急救")
+    with transaction(city_url) as session:
+        from data_access import emergency as store
+
+        unit_id = next(r["id"] for r in store.resources(session) if r["name"] == unit)
+    emergency.dispatch(city_url, DUTY, incident["id"], [unit_id])
+    context, page, watch = open_page(
+        browser,
+        served,
+        "/field",
+        role="crew",
+        geolocation={"longitude": 116.3205, "latitude": 39.9995},
+        permissions=["geolocation"],
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        **PHONE,
+    )
+    page.wait_for_selector(".crew-card .act-en_route")
+    page.click(".crew-card .act-en_route")
+    page.wait_for_selector(".crew-card .act-on_scene", timeout=15000)
+    page.click(".crew-card .act-on_scene")
+    page.wait_for_selector(".crew-card .act-returning", timeout=15000)
+    page.screenshot(path=screenshots / "field_crew.png", full_page=True)
+    close(context, watch)
+    assert watch.problems == []
+    line = emergency.timeline(city_url, incident["id"])
+    assert line["units"][0]["stage"] == "on_scene"

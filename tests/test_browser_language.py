@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import close, open_page
+from conftest import close, open_page, role_for
 
 from pages import PAGES
 
@@ -19,7 +19,7 @@ UI_MADE = "h1, h2, h3, th, label, .kpi-label, .wall-kpi .label, .alarm-mute, .ta
 
 @pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_chinese_ui_has_no_english_leftovers(browser, served, path):
-    context, page, watch = open_page(browser, served, path, role="admin")
+    context, page, watch = open_page(browser, served, path, role=role_for(path))
     page.wait_for_selector(next(p.ready for p in PAGES if p.path == path))
     page.wait_for_timeout(800)
     text = page.evaluate(  # what the UI says; recorded data and identifiers (.raw, code) are shown as they are
@@ -35,7 +35,7 @@ def test_chinese_ui_has_no_english_leftovers(browser, served, path):
 
 @pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_english_ui_labels_hold_no_chinese(browser, served, path):
-    context, page, watch = open_page(browser, served, path, role="admin")
+    context, page, watch = open_page(browser, served, path, role=role_for(path))
     context.add_cookies([{"name": "cockpit_lang", "value": "en", "url": served}])
     page.goto(served + path)
     page.wait_for_selector(next(p.ready for p in PAGES if p.path == path))

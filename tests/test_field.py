@@ -14,6 +14,8 @@ from cockpit.actor import Actor
 from cockpit.services import audit, field, operations, photos, users
 from cockpit.services.alarms import now_utc
 from cockpit.services.operations import CaseError, EventIn
+from data_access import emergency as emergency_store
+from data_access.db import transaction as transaction_of
 
 DUTY = Actor("duty", "duty_officer")
 VERIFIER = Actor("duty2", "duty_officer")
@@ -137,3 +139,47 @@ def test_a_problem_reported_from_the_field_becomes_a_case(city_db, tmp_path):
     assert again["id"] == case["id"]  # the same report sent twice is one event
     assert operations.detail(city_db, case["id"])["photos"][0]["id"] == photo["id"]
     assert now_utc() - timedelta(minutes=1) < case["filed_at"]
+
+
+def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
+    from cockpit.services import field_sim
+
+    username, worker = users.demo_field_workers(city_db)[2]
+    post = field.post_of(city_db, worker)
+    now = now_utc()
+    from data_access.db import write_transaction
+
+    event = EventIn("test-sim-worker", "cam-test", "muck", 0.95, now, post.lon, post.lat)
+    with write_transaction(city_db) as session:
+        case_id = operations.ingest_events(session, city_db, [event], now)[0]
+    assert operations.transition(city_db, DUTY, case_id, "dispatch")["assignee"] == worker
+    for _ in range(4):
+        field_sim.play(city_db, tmp_path, now)
+    detail = operations.detail(city_db, case_id)
+    assert detail["status"] == "handled" and len(detail["photos"]) == 1
+    steps = [s for s in detail["steps"] if s["actor"] == username]
+    assert [s["status"] for s in steps] == ["accepted", "en_route", "on_scene", "handled"]
+    assert all(field_sim.NOTE in (s["note"] or "") for s in steps)
+
+
+def test_a_crew_reports_its_stages_and_the_simulation_leaves_them(city_db):
+    from cockpit.services import crew, emergency
+
+    unit = crew.demo_unit(city_db)
+    incident = emergency.report_incident(city_db, DUTY, "public_health", 3, 116.3205, 39.9995, "测试：急救")
+    with transaction_of(city_db) as session:
+        unit_id = next(r["id"] for r in emergency_store.resources(session) if r["name"] == unit)
+    emergency.dispatch(city_db, DUTY, incident["id"], [unit_id])
+    jobs = crew.assignments(city_db, unit)
+    assert len(jobs) == 1 and jobs[0]["next"] == ("en_route",)
+    actor = Actor(users.DEMO_CREW, "field_worker")
+    with pytest.raises(emergency.DispatchError, match="next"):
+        crew.report(city_db, actor, unit, jobs[0]["id"], "on_scene", None)
+    crew.report(city_db, actor, unit, jobs[0]["id"], "en_route", None)
+    emergency.advance(city_db, 1e6)  # the simulation would have finished it long ago: it does not touch it
+    at_scene = crew.report(city_db, actor, unit, jobs[0]["id"], "on_scene", field.Position(116.3205, 39.9995))
+    line = emergency.timeline(city_db, incident["id"])
+    assert line["units"][0]["stage"] == "on_scene" and at_scene["on_scene_at"] is not None
+    with pytest.raises(emergency.DispatchError) as refused:
+        crew.report(city_db, Actor("gw1", "field_worker"), "某单位", jobs[0]["id"], "returning", None)
+    assert refused.value.http == 404

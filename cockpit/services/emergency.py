@@ -367,6 +367,8 @@ def advance(url: str, rate: float, now: datetime | None = None) -> int:
     changed = 0
     with write_transaction(url) as session:
         for d in emergency.dispatches(session, active_only=True):
+            if d["reported_by"]:
+                continue  # its crew reports where it is (cockpit.services.crew)
             elapsed = (now - d["dispatched_at"]).total_seconds() * rate
             eta = max(d["eta_s"], 1.0)
             route = orjson.loads(d["route"])

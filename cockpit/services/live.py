@@ -8,9 +8,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, emergency, ingestion
+from cockpit.services import alarms, commands, emergency, field_sim, ingestion
 from cockpit.services.simulator import CitySimulator
 from data_access import mqtt, support
 from data_access.db import write_transaction
@@ -44,8 +45,10 @@ def simulate(
     interval_s: float = 5.0,
     stop: threading.Event | None = None,
     report: Callable[[str], None] = print,
+    var_dir: Path | None = None,
 ) -> None:
-    """Run the simulator until `duration` seconds pass or `stop` is set."""
+    """Run the simulator until `duration` seconds pass or `stop` is set; with `var_dir` (where photos are
+    kept) generated grid workers also act on the cases dispatched to them."""
     stop = stop or threading.Event()
     sim = CitySimulator(url, rate, seed, interval_s)
     received: list[tuple[str, bytes]] = []
@@ -55,6 +58,7 @@ def simulate(
         publisher.subscribe("city/iot/+/command", lambda topic, payload: received.append((topic, payload)))
     started = time.monotonic()
     last_sweep = 0.0
+    last_field = 0.0
     sent = 0
     while not stop.is_set():
         elapsed = time.monotonic() - started
@@ -77,6 +81,9 @@ def simulate(
                 alarms.sweep(url)
                 last_sweep = elapsed
         emergency.advance(url, 1.0)  # units move on the city clock: a 6-minute ETA takes 6 minutes
+        if var_dir is not None and elapsed - last_field >= field_sim.EVERY_S:
+            field_sim.play(url, var_dir, now)
+            last_field = elapsed
         incident = sim.maybe_incident(elapsed)
         if incident:
             emergency.report_incident(url, SIMULATION, *incident, generated=True)

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import audit, operations
+from cockpit.services import audit, crew, operations
 from cockpit.services.privacy import mask_phone, unmask
 from data_access import support
 from data_access.db import transaction, write_transaction
@@ -31,6 +31,7 @@ DEMO_USERS = (
     ("admin", "刘管理", "admin"),
 )
 DEMO_FIELD = "field"  # the demo grid worker of the first grid
+DEMO_CREW = "crew"  # the demo crew of the first ambulance
 
 
 class UserError(ValueError):
@@ -231,6 +232,9 @@ def ensure_demo_users(url: str, actor: Actor) -> list[tuple[str, str, str]]:
     with transaction(url) as session:
         existing = {u["username"] for u in support.users(session)}
     field = [(username, name, "field_worker") for username, name in demo_field_workers(url)]
+    unit = crew.demo_unit(url)
+    if unit:
+        field.append((DEMO_CREW, unit, "field_worker"))  # a crew: their display name is their unit's
     for n, (username, name, role) in enumerate([*DEMO_USERS, *field], start=1):
         if username in existing:
             continue
