@@ -18,8 +18,14 @@ blueprint = flask.Blueprint("cockpit_field", __name__)
 
 
 def _refused(error: Refused) -> tuple[flask.Response, int]:
-    body, status = error.answer()
-    return flask.jsonify(body | {"message": error.say(context.lang())}), status
+    body, status = _said(error)
+    return flask.jsonify(body), status
+
+
+def _said(error: Refused) -> tuple[dict, int]:
+    """A refusal as an idempotent answer: English and its key for the log, the worker's language to show."""
+    answer, status = error.answer()
+    return answer | {"message": error.say(context.lang())}, status
 
 
 def _idempotent(action) -> tuple[flask.Response, int]:
@@ -73,8 +79,7 @@ def field_action() -> tuple[flask.Response, int]:
                 tuple(body.get("photos") or ()),
             )
         except Refused as error:
-            answer, status = error.answer()
-            return answer | {"message": error.say(context.lang())}, status
+            return _said(error)
         return {"case": {"id": done["id"], "code": done["code"], "step": done.get("step"), "far": done.get("far")}}, 200
 
     return _idempotent(action)
@@ -92,8 +97,7 @@ def crew_stage() -> tuple[flask.Response, int]:
                 context.settings().database_url, actor, unit, body["dispatch_id"], body["stage"], _position(body)
             )
         except Refused as error:
-            answer, status = error.answer()
-            return answer | {"message": error.say(context.lang())}, status
+            return _said(error)
         return {"dispatch": {"id": done["id"], "stage": done["stage"]}}, 200
 
     return _idempotent(action)
@@ -118,8 +122,7 @@ def field_report() -> tuple[flask.Response, int]:
                 tuple(body.get("photos") or ()),
             )
         except Refused as error:
-            answer, status = error.answer()
-            return answer | {"message": error.say(context.lang())}, status
+            return _said(error)
         return {"case": {"id": case["id"], "code": case["code"], "status": case["status"]}}, 201
 
     return _idempotent(action)

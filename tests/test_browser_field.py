@@ -10,14 +10,12 @@ import time
 import pytest
 import requests
 from conftest import ACCOUNTS, close, open_page, wait_js
-from test_field import bomb, jpeg
+from test_field import bomb, dispatched_to, jpeg
 
 from cockpit.actor import Actor
 from cockpit.services import field, operations, users
-from cockpit.services.alarms import now_utc
-from cockpit.services.operations import EventIn
 from data_access import operations as cases
-from data_access.db import transaction, write_transaction
+from data_access.db import transaction
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -35,14 +33,7 @@ def _task(url: str, category: str) -> dict:
     actor = Actor(ACCOUNTS["field_worker"][0], "field_worker")
     for old in field.queue(url, worker, None):
         field.act(url, actor, worker, old["id"], "hand_back", "测试前清空")
-    post = field.post_of(url, worker)
-    now = now_utc()
-    event = EventIn(f"browser-field-{category}-{time.time_ns()}", "cam-test", category, 0.95, now, post.lon, post.lat)
-    with write_transaction(url) as session:
-        case_id = operations.ingest_events(session, url, [event], now)[0]
-    case = operations.transition(url, DUTY, case_id, "dispatch")
-    assert case["assignee"] == worker
-    return case
+    return dispatched_to(url, worker, category, f"browser-field-{category}-{time.time_ns()}")
 
 
 def _steps(url: str, case_id: int, status: str) -> int:

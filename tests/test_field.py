@@ -16,6 +16,7 @@ from cockpit.services.alarms import now_utc
 from cockpit.services.operations import CaseError, EventIn
 from data_access import emergency as emergency_store
 from data_access.db import transaction as transaction_of
+from data_access.db import write_transaction
 
 DUTY = Actor("duty", "duty_officer")
 VERIFIER = Actor("duty2", "duty_officer")
@@ -46,20 +47,23 @@ def bomb() -> bytes:
     return body.getvalue()
 
 
+def dispatched_to(url: str, worker: str, category: str, event_id: str) -> dict:
+    """A camera's event at the worker's post becomes a case, which the desk dispatches: to them, the nearest."""
+    post = field.post_of(url, worker)
+    now = now_utc()
+    event = EventIn(event_id, "cam-test", category, 0.95, now, post.lon, post.lat)
+    with write_transaction(url) as session:
+        case_id = operations.ingest_events(session, url, [event], now)[0]
+    case = operations.transition(url, DUTY, case_id, "dispatch")
+    assert case["assignee"] == worker
+    return case
+
+
 @pytest.fixture
 def task(city_db) -> tuple[str, str, dict]:
     """A case filed at the demo field worker's post and dispatched to them by the desk."""
     username, worker = users.demo_field_workers(city_db)[0]
-    post = field.post_of(city_db, worker)
-    now = now_utc()
-    event = EventIn("test-field-1", "cam-test", "exposed_garbage", 0.95, now, post.lon, post.lat)
-    from data_access.db import write_transaction
-
-    with write_transaction(city_db) as session:
-        case_id = operations.ingest_events(session, city_db, [event], now)[0]
-    case = operations.transition(city_db, DUTY, case_id, "dispatch")
-    assert case["assignee"] == worker
-    return username, worker, case
+    return username, worker, dispatched_to(city_db, worker, "exposed_garbage", "test-field-1")
 
 
 def test_the_worker_sees_their_task_with_the_way_there(city_db, task):
@@ -145,14 +149,8 @@ def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
     from cockpit.services import field_sim
 
     username, worker = users.demo_field_workers(city_db)[2]
-    post = field.post_of(city_db, worker)
+    case_id = dispatched_to(city_db, worker, "muck", "test-sim-worker")["id"]
     now = now_utc()
-    from data_access.db import write_transaction
-
-    event = EventIn("test-sim-worker", "cam-test", "muck", 0.95, now, post.lon, post.lat)
-    with write_transaction(city_db) as session:
-        case_id = operations.ingest_events(session, city_db, [event], now)[0]
-    assert operations.transition(city_db, DUTY, case_id, "dispatch")["assignee"] == worker
     for _ in range(4):
         field_sim.play(city_db, tmp_path, now)
     detail = operations.detail(city_db, case_id)
