@@ -286,3 +286,39 @@ def _mutations(example: dict) -> st.SearchStrategy:
         return st.just(value) | JSON
 
     return deep(example) | JSON
+
+
+FIELD_ROUTES = {
+    "/field/api/actions": "FieldAction",
+    "/field/api/reports": "FieldReport",
+    "/field/api/stages": "CrewStage",
+}
+
+
+def test_field_routes_answer_malformed_input_without_a_server_error(fuzz_server, sessions):
+    """The phone's routes (session and CSRF, not bearer): bodies built from their declared shapes or garbage,
+    and random bytes as photos."""
+    from cockpit import inputs
+
+    web = sessions["field_worker"]
+    for path, shape in FIELD_ROUTES.items():
+        _fuzz_field(fuzz_server, web, path, getattr(inputs, shape))
+
+    @FUZZ
+    @given(data=st.binary(max_size=2048), name=st.text(max_size=20))
+    def photo(data: bytes, name: str) -> None:
+        answer = web.post(fuzz_server + "/field/api/photos", files={"photo": (name or "x.jpg", data)}, timeout=60)
+        assert answer.status_code < 500, (name, data[:40], answer.text[:300])
+
+    photo()
+
+
+def _fuzz_field(base: str, web: requests.Session, path: str, shape: type) -> None:
+    @FUZZ
+    @given(body=_value(shape), key=st.none() | st.text(alphabet="abcdef0123456789", min_size=1, max_size=40))
+    def run(body: object, key: str | None) -> None:
+        headers = JSON_TYPE | ({"Idempotency-Key": key} if key else {})
+        answer = web.post(base + path, data=json.dumps(body), headers=headers, timeout=60)
+        assert answer.status_code < 500, (path, body, answer.text[:300])
+
+    run()
