@@ -1,10 +1,14 @@
 """The bus that wakes server push. Every alarm change is a row in alarm_event, so any worker or process can
 see it; with Redis configured, writers also publish on a channel so waiting pushes wake at once instead of
-on their next look (a quarter of a second)."""
+on their next look (a quarter of a second).
+
+One listener per process and database fans out to every waiting stream (a condition variable), so a
+hundred open pages cost one database look per POLL_S, not a hundred (#12)."""
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from functools import cache
 
@@ -35,23 +39,67 @@ def cursor(database_url: str) -> int:
         return iot.last_alarm_event(session)
 
 
+class Listener:
+    """The newest alarm event as this process knows it, kept by one daemon thread: it looks at the database
+    every POLL_S, or sooner when Redis says something changed, and wakes every waiting stream at once."""
+
+    def __init__(self, database_url: str, cache_url: str | None) -> None:
+        self.database_url, self.cache_url = database_url, cache_url
+        self.pid = os.getpid()  # a forked child makes its own: threads do not survive a fork
+        self.newest = cursor(database_url)
+        self.looks = 0
+        self.changed = threading.Condition()
+        threading.Thread(target=self._listen, name="cockpit-bus", daemon=True).start()
+
+    def _listen(self) -> None:
+        pubsub = None
+        while True:
+            pubsub = self._nap(pubsub)
+            try:
+                newest = cursor(self.database_url)
+            except Exception:  # a database hiccup must not end push for the whole process
+                continue
+            self.looks += 1
+            if newest != self.newest:
+                with self.changed:
+                    self.newest = newest
+                    self.changed.notify_all()
+
+    def _nap(self, pubsub):
+        """Wait up to POLL_S: for a Redis message when Redis is configured and reachable, else just the time.
+        Returns the subscription to use next (None while Redis is away: the database look goes on)."""
+        if not (self.cache_url and self.cache_url.startswith("redis")):
+            time.sleep(POLL_S)
+            return None
+        try:
+            if pubsub is None:
+                pubsub = _redis(self.cache_url).pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(CHANNEL)
+            pubsub.get_message(timeout=POLL_S)
+            return pubsub
+        except Exception:  # Redis restarting or gone: poll the database meanwhile, subscribe again later
+            time.sleep(POLL_S)
+            return None
+
+    def wait(self, after: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.newest > after, timeout=max(timeout, 0))
+            return self.newest
+
+
+_listeners: dict[tuple[str, str | None], Listener] = {}
+_making = threading.Lock()
+
+
+def listener(database_url: str, cache_url: str | None) -> Listener:
+    """This process's listener for the database (made on first use, in the worker that uses it)."""
+    key = (database_url, cache_url)
+    with _making:
+        if key not in _listeners or _listeners[key].pid != os.getpid():
+            _listeners[key] = Listener(database_url, cache_url)
+        return _listeners[key]
+
+
 def wait(database_url: str, cache_url: str | None, after: int, timeout: float) -> int:
     """Block until an alarm event newer than `after` exists or `timeout` passes; returns the newest id."""
-    deadline = time.monotonic() + timeout
-    pubsub = None
-    if cache_url and cache_url.startswith("redis"):
-        pubsub = _redis(cache_url).pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(CHANNEL)
-    try:
-        while True:
-            newest = cursor(database_url)
-            remaining = deadline - time.monotonic()
-            if newest > after or remaining <= 0:
-                return newest
-            if pubsub is not None:
-                pubsub.get_message(timeout=min(remaining, 5.0))
-            else:
-                time.sleep(min(POLL_S, remaining))
-    finally:
-        if pubsub is not None:
-            pubsub.close()
+    return listener(database_url, cache_url).wait(after, timeout)

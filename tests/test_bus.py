@@ -75,3 +75,22 @@ def test_event_stream_sends_alarms(dash_app, city_url):
 
 def test_event_stream_refuses_the_anonymous(app_client):
     assert app_client.get("/events").status_code == 401
+
+
+def test_one_database_look_serves_every_waiting_stream(city_url):
+    """#12: fifty waiting streams share one listener; the database is looked at per POLL_S, not per stream."""
+    hub = bus.listener(city_url, None)
+    looks = hub.looks
+    start = bus.cursor(city_url)
+    woke = []
+    threads = [
+        threading.Thread(target=lambda: woke.append(bus.wait(city_url, None, start, timeout=3))) for _ in range(50)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    raise_alarm(city_url, "110108-manhole_tilt-00005")
+    for thread in threads:
+        thread.join(timeout=5)
+    assert len(woke) == 50 and all(w > start for w in woke)
+    assert hub.looks - looks <= 2 * (3 / bus.POLL_S)  # about one look per POLL_S, whatever the streams
