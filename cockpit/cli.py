@@ -73,11 +73,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"{plans} default run-card lines added")
     if not args.no_demo_users:
         made = users.ensure_demo_users(settings.database_url, _cli_actor())
+        named = {users.DEMO_FIELD, users.DEMO_CREW}
         for username, role, password in made:
-            if role != "field_worker" or username == users.DEMO_FIELD:
+            if role != "field_worker" or username in named:
                 print(f"DEMO ONLY user {username!r} ({role}) password {password!r}: disable before real use")
-        more = sum(role == "field_worker" for _, role, _ in made) - 1
-        if more > 0:
+        more = sum(role == "field_worker" and username not in named for username, role, _ in made)
+        if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
