@@ -15,6 +15,7 @@ from data_access.models import ApiToken, AuditLog, IdempotencyKey, Meta, SignInT
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_100_001  # any constant; all appenders lock the same key
+THROTTLE_LOCK_KEY = 7_100_002
 AUDIT_FIELDS = ("ts", "actor", "role", "action", "object", "before", "after", "source_ip", "request_id")
 
 
@@ -99,6 +100,12 @@ def end_sessions(
 
 
 # sign-in throttle -----------------------------------------------------------------------------------
+
+
+def lock_throttle(session: Session) -> None:
+    """Serialise sign-in counting: SQLite writers are serial already, PostgreSQL takes an advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(THROTTLE_LOCK_KEY)))
 
 
 def throttle_rows(session: Session, keys: list[str]) -> dict[str, dict[str, Any]]:

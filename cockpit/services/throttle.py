@@ -14,8 +14,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
-
 from cockpit.actor import Actor
 from cockpit.services import audit
 from data_access import support
@@ -25,7 +23,6 @@ WINDOW = timedelta(minutes=15)  # a counter forgets failures older than this
 MAX_DELAY = timedelta(minutes=15)
 LIMITS = {"pair": 5, "account": 10, "address": 20}  # free tries before waits begin
 ALERTED = ("account", "address")  # crossing these limits is an attack worth an administrator's eye
-LOCK_KEY = 7_100_002
 
 
 @dataclass(frozen=True)
@@ -61,18 +58,13 @@ def delay(failures: int, limit: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(failures - limit, 20)), MAX_DELAY)
 
 
-def _lock(session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
-
-
 def reserve(url: str, attempt: Attempt, actor: Actor, now: datetime | None = None) -> int:
     """0 when this try may go ahead (it is then counted as a failure until `succeeded`), else the seconds
     to wait before the next try."""
     now = now or _now()
     keys = attempt.keys()
     with write_transaction(url) as session:
-        _lock(session)
+        support.lock_throttle(session)
         rows = support.throttle_rows(session, list(keys.values()))
         waits = [r["blocked_until"] - now for r in rows.values() if r["blocked_until"] and r["blocked_until"] > now]
         if waits:
@@ -91,7 +83,7 @@ def succeeded(url: str, attempt: Attempt) -> None:
     """A right password: the account's counters start again; the address keeps its other failures."""
     keys = attempt.keys()
     with write_transaction(url) as session:
-        _lock(session)
+        support.lock_throttle(session)
         support.forget_throttle(session, [keys["pair"], f"account:{name_hash(attempt.name)}"])
         address = keys.get("address")
         row = support.throttle_rows(session, [address]).get(address) if address else None
