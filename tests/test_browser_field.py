@@ -112,6 +112,18 @@ def test_a_step_taken_offline_is_applied_once_after_reconnecting(browser, served
     page.wait_for_selector(card)
     time.sleep(2)
     assert _steps(city_url, case["id"], "accepted") == 1
+    page.click(f"{card} .act-en_route")  # the rest of a worker's buttons, online again
+    page.wait_for_selector(f"{card} .act-help")
+    page.fill(f"{card} .task-note", "需要增援")
+    page.click(f"{card} .act-help")
+    page.wait_for_selector(f"{card} .act-handle")  # after asking for help: on scene, handled or hand back
+    assert _steps(city_url, case["id"], "help") == 1
+    page.fill(f"{card} .task-note", "需市政部门处理")
+    page.click(f"{card} .act-hand_back")
+    page.wait_for_selector(card, state="detached", timeout=15000)
+    assert operations.detail(city_url, case["id"])["status"] == "filed"
+    page.click("#field-locate")
+    page.wait_for_selector("#field-state:has-text('定位')")
     watch.closing = True  # requests failed on purpose while offline
     context.close()
 
@@ -172,7 +184,11 @@ def test_a_crew_reports_its_stages_from_the_phone(browser, served, city_url, scr
     page.click(".crew-card .act-on_scene")
     page.wait_for_selector(".crew-card .act-returning", timeout=15000)
     page.screenshot(path=screenshots / "field_crew.png", full_page=True)
+    assert emergency.timeline(city_url, incident["id"])["units"][0]["stage"] == "on_scene"
+    page.click(".crew-card .act-returning")
+    page.wait_for_selector(".crew-card .act-finished", timeout=15000)
+    page.click(".crew-card .act-finished")
+    page.wait_for_selector(".crew-card", state="detached", timeout=15000)
     close(context, watch)
     assert watch.problems == []
-    line = emergency.timeline(city_url, incident["id"])
-    assert line["units"][0]["stage"] == "on_scene"
+    assert emergency.timeline(city_url, incident["id"])["units"][0]["stage"] == "finished"
