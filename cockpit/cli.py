@@ -239,8 +239,9 @@ def _serve(args: argparse.Namespace) -> None:
         {
             "bind": f"{args.host}:{args.port}",
             "workers": args.workers,
-            "worker_class": "gthread",
+            "worker_class": args.worker_class,
             "threads": args.threads,
+            "worker_connections": args.connections,
             "timeout": 60,
             "graceful_timeout": 5,  # open event streams would otherwise hold a restart for the full 30 s
             "accesslog": None,
@@ -265,7 +266,14 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=16, help="per worker; each open page holds one for push")
+    serve.add_argument(
+        "--worker-class",
+        choices=("gevent", "gthread"),
+        default="gevent",
+        help="gevent: an open page's push stream is a greenlet; gthread (the old design) holds a thread for it",
+    )
+    serve.add_argument("--connections", type=int, default=4000, help="per gevent worker: open pages and requests")
+    serve.add_argument("--threads", type=int, default=16, help="per gthread worker")
     serve.add_argument("--no-simulate", action="store_true", help="do not run the in-process live city")
     serve.add_argument("--sim-rate", type=float, default=60.0, help="simulated seconds per real second")
     serve.set_defaults(run=cmd_serve)

@@ -33,8 +33,17 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@cache
+_engines: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
+    """One engine per database and process."""
+    if url not in _engines:
+        _engines.setdefault(url, _make_engine(url))
+    return _engines[url]
+
+
+def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -127,7 +136,7 @@ def _writers_queue(url: str) -> Iterator[None]:
     if lock_path is None or lock_path in held:  # a writer nested in this thread's own: SQLite will refuse it
         yield
         return
-    with os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
+    with _process_lock(lock_path), os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         held.add(lock_path)
         try:
@@ -138,6 +147,25 @@ def _writers_queue(url: str) -> Iterator[None]:
 
 
 _held = threading.local()
+
+
+@cache
+def _process_lock(lock_path: str) -> threading.Lock:
+    """Writers of one process queue here before the file lock: under gevent they are greenlets of one thread,
+    and a greenlet blocked in flock would stop the one holding it from ever finishing."""
+    return threading.Lock()
+
+
+def _forget_after_fork() -> None:
+    """A forked worker makes its own engines and locks: pooled connections must not cross a fork, and gevent
+    patches threading after the fork, so locks made before it would block every greenlet of the worker."""
+    for url in list(_engines):
+        _engines.pop(url).dispose(close=False)
+    _sessions.cache_clear()
+    _process_lock.cache_clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 @cache

@@ -86,6 +86,16 @@ def session_by_id(session: Session, session_id: str) -> dict[str, Any] | None:
     return {c: getattr(row, c) for c in ("id", "user_id", "created_at", "last_seen_at", "ended_at", "end_reason")}
 
 
+def live_session_ids(session: Session, session_ids: list[str]) -> set[str]:
+    """Of these sessions, the ones not ended whose account is still active: one query for every open stream."""
+    query = (
+        select(UserSession.id)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.id.in_(session_ids), UserSession.ended_at.is_(None), User.active.is_(True))
+    )
+    return set(session.scalars(query))
+
+
 def touch_session(session: Session, session_id: str, at: datetime) -> None:
     session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=at))
 

@@ -195,12 +195,15 @@ def resume_session(url: str, token: str, rules: SessionRules, now: datetime | No
     return None if reason else _public(user)
 
 
-def session_alive(url: str, token: str) -> bool:
-    """For long-lived push streams: still not ended and the account still active (no renewal)."""
+def ended_sessions(url: str, tokens: set[str]) -> set[str]:
+    """Of these tokens, the ones whose session has ended or whose account is disabled: the push hub asks once
+    for all the streams of its process, not once per stream."""
+    if not tokens:
+        return set()
+    digests = {token_digest(t): t for t in tokens}
     with transaction(url) as session:
-        row = support.session_by_id(session, token_digest(token))
-        user = support.user_by_id(session, row["user_id"]) if row else None
-    return bool(row and user and row["ended_at"] is None and user["active"])
+        live = support.live_session_ids(session, list(digests))
+    return {token for digest, token in digests.items() if digest not in live}
 
 
 def end_session(url: str, actor: Actor, token: str) -> None:

@@ -1,0 +1,120 @@
+"""What the benchmarks share: a sample city in a folder, `cockpit serve` on it, signing in, percentiles."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import requests
+
+from cockpit.actor import Actor
+from cockpit.services import rulebook, users
+from data_access.schema import upgrade
+from sample_data.load import load_sample_city
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Actor("bench", "admin")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESK = {username: f"{username}-demo-2026" for username, _name, _role in users.DEMO_USERS}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: int) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def fresh_city(folder: Path, demo_users: bool = True) -> str:
+    """The small sample city, its default rules and (unless told not to) the demo accounts."""
+    url = f"sqlite:///{folder / 'cockpit.db'}"
+    upgrade(url)
+    load_sample_city(url, "small", 1)
+    rulebook.ensure_defaults(url, BENCH)
+    if demo_users:
+        users.ensure_demo_users(url, BENCH)
+    return url
+
+
+def copy_db(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database, its write-ahead log included."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def serve(folder: Path, port: int, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`cockpit serve` on the city in `folder`, returned once it answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), *extra],
+        cwd=ROOT,
+        env=os.environ | {"COCKPIT_VAR_DIR": str(folder)} | (env or {}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("cockpit serve did not come up")
+
+
+def signed_in(base: str, username: str, password: str) -> requests.Session:
+    """A browser-like session through the real sign-in form, ready to post Dash callbacks."""
+    web = requests.Session()
+    form = web.get(base + "/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    answer = web.post(
+        base + "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if answer.status_code != 302:
+        raise RuntimeError(f"sign-in as {username} answered {answer.status_code}")
+    web.get(base + "/", timeout=30)
+    web.headers.update({"X-CSRFToken": web.cookies.get("_csrf_token", ""), "Origin": base})
+    return web
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (gunicorn's workers, the simulator, the audit anchor)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:
+            return [int(p) for p in listing.read().split()]
+    except OSError:
+        return []
