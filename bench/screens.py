@@ -37,30 +37,33 @@ OPERATOR_TIMEOUT_S = 10.0
 
 
 async def _page(port: int, cookie: str, seen: list[tuple[int, float]], state: Counter, stop: float) -> None:
-    """One open page: GET /events with the browser's cookie, then read lines until `stop`."""
-    try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 30)
-        writer.write(
-            f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
-            "Accept: text/event-stream\r\n\r\n".encode()
-        )
-        await writer.drain()
-        streaming = False
-        while time.time() < stop:
-            line = await asyncio.wait_for(reader.readline(), max(stop - time.time(), 0.01))
-            if not line:
-                state["dropped"] += 1
-                return
-            if line.startswith(b"event: status") and not streaming:
-                streaming = True
-                state["streaming"] += 1
-            if line.startswith(b"id: "):
-                seen.append((int(line[4:]), time.time()))
-        writer.close()
-    except TimeoutError:
-        return
-    except OSError:
-        state["failed"] += 1
+    """One open page: GET /events with the browser's cookie and read lines until `stop`; like EventSource,
+    it connects again two seconds after the server ends the stream."""
+    while time.time() < stop:
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 30)
+            writer.write(
+                f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+                "Accept: text/event-stream\r\n\r\n".encode()
+            )
+            await writer.drain()
+            streaming = False
+            while time.time() < stop:
+                line = await asyncio.wait_for(reader.readline(), max(stop - time.time(), 0.01))
+                if not line:
+                    state["dropped"] += 1
+                    break
+                if line.startswith(b"event: status") and not streaming:
+                    streaming = True
+                    state["streaming"] += 1
+                if line.startswith(b"id: "):
+                    seen.append((int(line[4:]), time.time()))
+            writer.close()
+        except TimeoutError:
+            return
+        except OSError:
+            state["failed"] += 1
+        await asyncio.sleep(2)
 
 
 def pages(port: int, cookies: list[str], n: int, stop: float, results: Queue) -> None:
@@ -78,7 +81,7 @@ def pages(port: int, cookies: list[str], n: int, stop: float, results: Queue) ->
         return seen, state
 
     seen, state = asyncio.run(run())
-    results.put({"seen": seen, "streaming": state["streaming"], "failed": state["dropped"] + state["failed"]})
+    results.put({"seen": seen, "streaming": state["streaming"], "failed": state["failed"], "dropped": state["dropped"]})
 
 
 @dataclass
@@ -89,7 +92,7 @@ class Operators:
     api_token: str
     desks: list[requests.Session]
     stop: float
-    latencies: list[float] = field(default_factory=list)
+    samples: list[tuple[float, float]] = field(default_factory=list)  # (when, seconds)
     errors: list[str] = field(default_factory=list)
 
     def _one(self, k: int, web: requests.Session, n: int) -> requests.Response:
@@ -111,7 +114,7 @@ class Operators:
                 if answer.status_code >= 400:
                     self.errors.append(f"{answer.status_code} {answer.url}")
                 else:
-                    self.latencies.append(time.perf_counter() - started)
+                    self.samples.append((time.time(), time.perf_counter() - started))
             except requests.RequestException as error:
                 self.errors.append(type(error).__name__)
             n += 1
@@ -208,8 +211,8 @@ def measure(design: str, city: Path, work: Path, args: argparse.Namespace) -> di
     return {
         "design": design,
         "streaming": outcome["streaming"],
-        "failed": outcome["failed"],
-        "ops": operators.latencies,
+        "failed": outcome["failed"] + outcome["dropped"],
+        "ops": [seconds for _when, seconds in operators.samples],
         "errors": operators.errors,
         "reach": reach,
         "missed": missed,
@@ -221,7 +224,7 @@ def measure(design: str, city: Path, work: Path, args: argparse.Namespace) -> di
 def report(row: dict, pages_n: int) -> None:
     ops, reach = row["ops"], row["reach"]
     print(
-        f"{row['design']:8s} pages streaming {row['streaming']:5d}/{pages_n}  "
+        f"{row['design']:8s} pages streaming {row['streaming']:5d}/{pages_n} ({row['failed']} failed)  "
         f"operators: {len(ops):5d} ok, {len(row['errors']):4d} errors, "
         f"p50 {pct(ops, 50) * 1000:7.0f} ms, p95 {pct(ops, 95) * 1000:7.0f} ms  "
         f"alarm to every stream ({row['alarms']} alarms): p50 {pct(reach, 50) * 1000:6.0f} ms, "
