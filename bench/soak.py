@@ -70,6 +70,7 @@ def main() -> None:
         crowd = threading.Thread(target=operators.run, args=(args.operators,))
         crowd.start()
         memory: dict[int, list[tuple[float, float]]] = {}
+        names: dict[int, str] = {}
         print(f"soak: live city, {args.pages} open pages, {args.operators} operators, {args.minutes:g} min", flush=True)
         print(" min  operators p50/p95 ms  errors  RSS MB per process", flush=True)
         minute = 0
@@ -79,8 +80,9 @@ def main() -> None:
             now = time.time() - started
             for pid in [server.pid, *children(server.pid)]:
                 memory.setdefault(pid, []).append((now, rss_mb(pid)))
+                names.setdefault(pid, role(pid, server.pid))
             recent = [s for when, s in operators.samples if when >= started + now - 60]
-            sizes = "  ".join(f"{points[-1][1]:5.0f} {role(pid, server.pid)}" for pid, points in memory.items())
+            sizes = "  ".join(f"{points[-1][1]:5.0f} {names[pid]}" for pid, points in memory.items())
             print(
                 f"{minute:4d}  {pct(recent, 50) * 1000:8.0f}/{pct(recent, 95) * 1000:<8.0f}  "
                 f"{len(operators.errors):6d}  {sizes}",
@@ -98,7 +100,6 @@ def main() -> None:
         f"p50 {pct(every, 50) * 1000:.0f} ms, p95 {pct(every, 95) * 1000:.0f} ms; "
         f"streams opened {outcome['streaming']} (reconnects included), failed {outcome['failed']}"
     )
-    names = {pid: role(pid, server.pid) for pid in memory}
     for pid, points in memory.items():
         peak = max(m for _t, m in points)
         print(
