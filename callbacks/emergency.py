@@ -502,14 +502,16 @@ def register(app: Dash) -> None:
         lang = context.lang()
         url = _url()
         try:
-            matches, area = emergency.query_resources(url, selected, radius or None, district, drawn)
+            found = emergency.query_resources(url, selected, radius or None, district, drawn)
         except DispatchError as error:
-            matches, area = [], None
+            found = emergency.AreaQuery([], None, [])
             listing = [html.Div(error.say(lang))]
         else:
-            listing = [html.Div(t("em.matches", lang, n=len(matches)))] + [
-                html.Span(f"{r['name']} ({t('unit.status.' + r['status'], lang)})") for r in matches[:80]
+            reached = [html.Div(t("em.reached", lang, names=" · ".join(found.districts)))] if found.districts else []
+            listing = [html.Div(t("em.matches", lang, n=len(found.matches))), *reached] + [
+                html.Span(f"{r['name']} ({t('unit.status.' + r['status'], lang)})") for r in found.matches[:80]
             ]
+        matches, area = found.matches, found.area
         matched = {r["id"] for r in matches}
         units = _points(
             emergency.resource_points(url),

@@ -294,6 +294,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "em.radius": ("事件周边半径（公里）", "Radius around the incident (km)"),
     "em.district": ("按区", "By district"),
     "em.polygon": ("或在地图上画多边形", "or draw a polygon on the map"),
+    "em.reached": ("涉及辖区：{names}", "Districts reached: {names}"),
     "em.matches": ("{n} 个资源", "{n} resources"),
     "em.eta": ("到达(分)", "ETA (min)"),
     "em.method": ("计算方式", "Method"),

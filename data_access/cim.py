@@ -47,6 +47,10 @@ def districts(session: Session) -> list[dict[str, Any]]:
     return [{"adcode": d.adcode, "name": d.name, "lon": d.lon, "lat": d.lat, "geometry": d.geometry} for d in rows]
 
 
+def district_geometry(session: Session, adcode: str) -> str | None:
+    return session.scalar(select(District.geometry).where(District.adcode == adcode))
+
+
 def district_features(session: Session) -> list[dict[str, Any]]:
     return [_feature(d["geometry"], {"adcode": d["adcode"], "name": d["name"]}) for d in districts(session)]
 

@@ -148,11 +148,11 @@ def test_shelters_with_room_first(city_db):
 
 def test_query_by_radius_district_and_polygon(city_db):
     case = incident(city_db)
-    near, area = emergency.query_resources(city_db, case, 1.0, None, None)
-    assert near and area["type"] == "Polygon"
-    assert all(routing.metres(r["lon"], r["lat"], *ZGC) <= 1000 * 1.02 for r in near)
-    haidian, _ = emergency.query_resources(city_db, case, None, "110108", None)
-    assert len(haidian) > len(near)
+    near = emergency.query_resources(city_db, case, 1.0, None, None)
+    assert near.matches and near.area["type"] == "Polygon"
+    assert all(routing.metres(r["lon"], r["lat"], *ZGC) <= 1000 * 1.005 for r in near.matches)
+    haidian = emergency.query_resources(city_db, case, None, "110108", None)
+    assert len(haidian.matches) > len(near.matches)
     box = {
         "type": "FeatureCollection",
         "features": [
@@ -168,8 +168,13 @@ def test_query_by_radius_district_and_polygon(city_db):
             }
         ],
     }
-    drawn, _ = emergency.query_resources(city_db, case, 1.0, "110108", box)
-    assert drawn and all(116.31 <= r["lon"] <= 116.33 and 39.99 <= r["lat"] <= 40.01 for r in drawn)
+    drawn = emergency.query_resources(city_db, case, 1.0, "110108", box)
+    assert drawn.matches and all(116.31 <= r["lon"] <= 116.33 and 39.99 <= r["lat"] <= 40.01 for r in drawn.matches)
+    assert drawn.districts == ["海淀区"]  # the drawn area lies in one district; a wider one reaches more
+    box["features"][0]["geometry"]["coordinates"] = [
+        [[116.25, 39.85], [116.45, 39.85], [116.45, 40.0], [116.25, 39.85]]
+    ]
+    assert len(emergency.query_resources(city_db, case, None, None, box).districts) >= 3
 
 
 def test_dispatching_the_run_card_twice_sends_nobody_twice(city_db):

@@ -8,13 +8,15 @@ from cockpit.services import air, overview
 from data_access.db import engine_for, transaction
 from data_access.models import AirQualityHour, Base, Component
 from data_access.schema import downgrade, table_names, upgrade
+from data_access.spatial import include_object
 from sample_data.load import load_sample_city
 
 
 def test_migrations_round_trip_and_match_models(postgres_url):
     upgrade(postgres_url)
     with engine_for(postgres_url).connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        assert compare_metadata(context, Base.metadata) == []
     downgrade(postgres_url)
     assert table_names(postgres_url) <= {"alembic_version"}
     upgrade(postgres_url)
@@ -160,3 +162,48 @@ def test_idempotency_key_twins_run_once_on_postgres(postgres_url):
     assert len(audit.rows(postgres_url, action="test.twin")) == 1
     other = fingerprint("POST", "/api/v1/other", b"{}")
     assert run_once(postgres_url, "token:twin", "twin-key", other, action)[1] == 422
+
+
+BOXES = (
+    [[[116.31, 39.99], [116.33, 39.99], [116.33, 40.01], [116.31, 40.01], [116.31, 39.99]]],
+    [[[116.25, 39.85], [116.45, 39.85], [116.45, 40.0], [116.25, 39.85]]],
+)
+
+
+def _drawn(ring: list) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": ring}}],
+    }
+
+
+def test_spatial_queries_run_in_postgis_and_agree_with_sqlite(postgres_url, city_db):
+    from conftest import SEED
+    from sqlalchemy import text
+    from test_emergency import ZGC, incident
+
+    from cockpit.services import emergency
+
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", SEED)
+    cases = {url: incident(url) for url in (postgres_url, city_db)}
+    asked = [(1.0, None, None), (2.5, None, None), (None, "110108", None), (None, "110102", None)]
+    asked += [(None, None, _drawn(ring)) for ring in BOXES]
+    for radius, district, drawn in asked:
+        pg, lite = (emergency.query_resources(url, cases[url], radius, district, drawn) for url in cases)
+        assert [r["code"] for r in pg.matches] == [r["code"] for r in lite.matches], (radius, district)
+        assert pg.districts == lite.districts
+    assert pg.matches and len(pg.districts) >= 3
+    assert [s["code"] for s in emergency.shelters(postgres_url, cases[postgres_url])] == [
+        s["code"] for s in emergency.shelters(city_db, cases[city_db])
+    ]
+    near = f"ST_SetSRID(ST_MakePoint({ZGC[0]}, {ZGC[1]}), 4326)"
+    with transaction(postgres_url) as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        for query, index in (
+            (f"SELECT id FROM resource ORDER BY geom <-> {near} LIMIT 5", "ix_resource_geom"),
+            (f"SELECT id FROM resource WHERE ST_DWithin(geom::geography, {near}::geography, 1000)", "ix_resource_geog"),
+            (f"SELECT adcode FROM district WHERE ST_Intersects(geom, ST_Buffer({near}, 0.01))", "ix_district_geom"),
+        ):
+            plan = "\n".join(session.scalars(text(f"EXPLAIN {query}")))
+            assert index in plan, plan

@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 import orjson
 from shapely.errors import GEOSException
-from shapely.geometry import Point, mapping, shape
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
-from shapely.prepared import prep
 from shapely.validation import make_valid
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +25,7 @@ from cockpit.refusal import Refused
 from cockpit.services import areas, audit, routing
 from cockpit.services.alarms import now_utc
 from cockpit.vocab import INCIDENT_TYPES
-from data_access import cim, emergency
+from data_access import cim, emergency, spatial
 from data_access.db import transaction, write_transaction
 
 UNIT_KINDS = ("fire_engine", "ambulance", "police_car", "rescue_team", "supply_depot")
@@ -190,14 +189,19 @@ def recommend(url: str, incident_id: int, kinds: tuple[str, ...] = UNIT_KINDS, l
 
 
 def shelters(url: str, incident_id: int, limit: int = 8) -> list[dict[str, Any]]:
-    """Shelters with room first, nearest first."""
+    """Shelters with room first, nearest first: the database finds the nearest (by `<->` on PostGIS)."""
     with transaction(url) as session:
         incident = emergency.incident(session, incident_id)
-        rows = emergency.resources(session, ("shelter",))
-    for r in rows:
-        r["distance_m"] = routing.metres(r["lon"], r["lat"], incident["lon"], incident["lat"])
+        lon, lat = incident["lon"], incident["lat"]
+        nearest = spatial.nearest_resources(session, lon, lat, limit, "shelter", room=True)
+        if len(nearest) < limit:
+            nearest += spatial.nearest_resources(session, lon, lat, limit - len(nearest), "shelter", room=False)
+        rows = {r["id"]: r for r in emergency.resources_by_id(session, nearest)}
+    chosen = [rows[i] for i in nearest]
+    for r in chosen:
+        r["distance_m"] = routing.metres(r["lon"], r["lat"], lon, lat)
         r["free"] = r["capacity"] - r["occupancy"]
-    return sorted(rows, key=lambda r: (r["free"] <= 0, r["distance_m"]))[:limit]
+    return sorted(chosen, key=lambda r: (r["free"] <= 0, r["distance_m"]))
 
 
 def plan_for(url: str, incident_id: int) -> dict[str, Any]:
@@ -488,28 +492,39 @@ def drawn_polygons(drawn: object) -> list[BaseGeometry]:
     return polygons
 
 
+@dataclass(frozen=True)
+class AreaQuery:
+    """Units in an area, the area as drawn on the map, and the districts it reaches (whom else to call)."""
+
+    matches: list[dict[str, Any]]
+    area: dict[str, Any] | None
+    districts: list[str]
+
+
 def query_resources(
     url: str, incident_id: int | None, radius_km: float | None, district: str | None, drawn: dict[str, Any] | None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Resources inside the drawn polygon, else the chosen district, else the radius around the incident;
-    with the shape that was used, so the map draws what the list shows."""
-    with transaction(url) as session:
-        rows = [r for r in emergency.resources(session) if r["kind"] != "shelter"]
-        incident = emergency.incident(session, incident_id) if incident_id else None
-        districts = {d["adcode"]: d for d in cim.districts(session)} if district else {}
-    area = None
+) -> AreaQuery:
+    """Resources inside the drawn polygon, else the chosen district, else the radius (metres on the ellipsoid)
+    around the incident; the database answers (PostGIS on PostgreSQL), with the shape it used."""
     polygons = drawn_polygons(drawn)
-    if polygons:
-        area = unary_union(polygons)
-    elif district and district in districts:
-        area = shape(orjson.loads(districts[district]["geometry"]))
-    elif incident and radius_km:
-        area = shape(_circle(incident["lon"], incident["lat"], radius_km * 1000))
-    if area is None:
-        return [], None
-    prepared = prep(area)
-    matches = [r for r in rows if prepared.contains(Point(r["lon"], r["lat"]))]
-    return matches, mapping(area.simplify(0.0005) if district else area)
+    with transaction(url) as session:
+        incident = emergency.incident(session, incident_id) if incident_id else None
+        area = None
+        if polygons:
+            area = unary_union(polygons)
+            inside = spatial.resources_covered_by(session, area)
+        elif district and (outline := cim.district_geometry(session, district)):
+            area = shape(orjson.loads(outline)).simplify(0.0005)
+            inside = spatial.resources_in_district(session, district)
+        elif incident and radius_km:
+            area = shape(_circle(incident["lon"], incident["lat"], radius_km * 1000))
+            inside = spatial.resources_within_metres(session, incident["lon"], incident["lat"], radius_km * 1000)
+        if area is None:
+            return AreaQuery([], None, [])
+        rows = emergency.resources_by_id(session, sorted(inside))
+        reached = [d["name"] for d in spatial.districts_intersecting(session, area)] if polygons else []
+    matches = sorted((r for r in rows if r["kind"] != "shelter"), key=lambda r: r["id"])
+    return AreaQuery(matches, mapping(area), reached)
 
 
 COVERAGE_MINUTES = (5, 10, 15)
