@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
@@ -234,6 +234,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from cockpit.services import retention
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    kept = retention.keep(
+        settings.database_url, _cli_actor(), args.months or settings.reading_months, datetime.now(UTC).date()
+    )
+    print(
+        f"readings kept from {kept.cutoff}: dropped months {', '.join(kept.dropped_months) or 'none'}, "
+        f"{kept.deleted} readings removed, partitions made for {', '.join(kept.added_months) or 'nothing new'}"
+    )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> None:
     _Gunicorn(
         {
@@ -313,6 +328,10 @@ def parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="end a token at once")
     revoke.add_argument("name")
     revoke.set_defaults(run=cmd_token)
+
+    keep = sub.add_parser("retention", help="drop readings older than COCKPIT_READING_MONTHS months")
+    keep.add_argument("--months", type=int, default=None, help="override the setting for this run")
+    keep.set_defaults(run=cmd_retention)
 
     audit_cmd = sub.add_parser("audit", help="the audit log")
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)

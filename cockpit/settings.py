@@ -24,6 +24,7 @@ class Settings:
     cookie_secure: bool
     session_hours: float
     session_idle_minutes: float
+    reading_months: int
     timezone: str
 
 
@@ -71,5 +72,6 @@ def load_settings() -> Settings:
         cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),
         session_idle_minutes=float(os.environ.get("COCKPIT_SESSION_IDLE_MINUTES", "30")),
+        reading_months=int(os.environ.get("COCKPIT_READING_MONTHS", "13")),  # a year and the same month before
         timezone=_timezone(os.environ.get("COCKPIT_TIMEZONE", "Asia/Shanghai")),
     )

@@ -150,7 +150,7 @@ def store(session: Session, prepared: Prepared) -> list[StoredReading]:
     if _sqlite(connection):
         return _store_sqlite(connection, prepared)
     table = Reading.__table__
-    statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq"])
+    statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["device_id", "seq", "ts"])
     returning = statement.returning(table.c.device_id, table.c.seq)
     keys = {tuple(k) for k in connection.execute(returning, prepared.rows)}
     devices = Device.__table__

@@ -106,11 +106,3 @@ def districts_intersecting(session: Session, area: BaseGeometry) -> list[dict[st
 
 def _resource_points(session: Session) -> list[tuple[int, float, float]]:
     return [tuple(r) for r in session.execute(select(Resource.id, Resource.lon, Resource.lat))]
-
-
-def include_object(_obj: Any, name: str | None, _type: str, reflected: bool, compare_to: Any) -> bool:
-    """Alembic's include_object: PostGIS's own table and the generated geometry columns and their indexes are
-    made by migrations, not by the models, so comparing the models with the database leaves them out."""
-    if not reflected or compare_to is not None:
-        return True
-    return not (name in ("spatial_ref_sys", "geom") or (name or "").endswith(("_geom", "_geog")))

@@ -11,14 +11,18 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import orjson
 import pytest
+from sqlalchemy import select
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.services import emergency, rulebook, users
+from data_access.db import transaction
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -485,3 +489,16 @@ def role_for(path: str) -> str:
 
     permitted = PERMISSIONS[next(p.permission for p in PAGES if p.path == path)]
     return "admin" if "admin" in permitted else min(permitted)
+
+
+def telemetry(device: str, seq: int, ts: datetime) -> tuple[str, bytes]:
+    """One MQTT telemetry message as a device sends it."""
+    body = {"ts": ts.isoformat() + "Z", "seq": seq, "values": {"tilt_deg": 1.0}}
+    return f"city/iot/{device}/telemetry", orjson.dumps(body)
+
+
+def audit_actions(url: str) -> list[str]:
+    from data_access.models import AuditLog
+
+    with transaction(url) as session:
+        return list(session.scalars(select(AuditLog.action).order_by(AuditLog.id)))

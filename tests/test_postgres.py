@@ -1,21 +1,23 @@
 """The same schema, loader and services on a real PostgreSQL, as production runs them."""
 
+from collections import Counter
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import audit_actions, telemetry
 from sqlalchemy import func, select
 
 from cockpit.services import air, overview
 from data_access.db import engine_for, transaction
 from data_access.models import AirQualityHour, Base, Component
-from data_access.schema import downgrade, table_names, upgrade
-from data_access.spatial import include_object
+from data_access.schema import downgrade, include_object, table_names, upgrade
 from sample_data.load import load_sample_city
 
 
 def test_migrations_round_trip_and_match_models(postgres_url):
     upgrade(postgres_url)
     with engine_for(postgres_url).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        context = MigrationContext.configure(connection, opts={"include_object": include_object("postgresql")})
         assert compare_metadata(context, Base.metadata) == []
     downgrade(postgres_url)
     assert table_names(postgres_url) <= {"alembic_version"}
@@ -207,3 +209,51 @@ def test_spatial_queries_run_in_postgis_and_agree_with_sqlite(postgres_url, city
         ):
             plan = "\n".join(session.scalars(text(f"EXPLAIN {query}")))
             assert index in plan, plan
+
+
+def _where(url: str) -> Counter:
+    """Readings per partition."""
+    from sqlalchemy import text
+
+    with transaction(url) as session:
+        return Counter(
+            dict(session.execute(text("SELECT tableoid::regclass::text, count(*) FROM reading GROUP BY 1")).all())
+        )
+
+
+def test_readings_live_in_monthly_partitions_and_retention_drops_whole_months(postgres_url):
+    from datetime import UTC, date, datetime, timedelta
+
+    from cockpit.actor import Actor
+    from cockpit.services import ingestion, retention
+    from data_access import partitions
+    from data_access.db import write_transaction
+
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", 7)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    device = "110108-manhole_tilt-00017"
+    before = _where(postgres_url)
+    fresh = [telemetry(device, seq, now - timedelta(seconds=60 - seq)) for seq in range(1, 21)]
+    assert ingestion.ingest_mqtt(postgres_url, fresh).stored == 20
+    assert ingestion.ingest_mqtt(postgres_url, fresh).stored == 0  # redelivered: stored once
+    old_month = retention.month_start(now.date(), 20)
+    old = [telemetry(device, 1000 + k, datetime(old_month.year, old_month.month, 3, 12, k)) for k in range(5)]
+    older = [telemetry(device, 2000 + k, datetime(2001, 1, 1, 0, k)) for k in range(3)]
+    assert ingestion.ingest_mqtt(postgres_url, old + older).stored == 8
+
+    def where() -> dict[str, int]:
+        return {k: v for k, v in (_where(postgres_url) - before).items() if v}
+
+    assert where() == {f"reading_{now:%Y%m}": 20, "reading_default": 8}
+    with write_transaction(postgres_url) as session:
+        partitions.add_month(session, old_month)  # its readings move out of the default partition
+    assert where() == {f"reading_{now:%Y%m}": 20, f"reading_{old_month:%Y%m}": 5, "reading_default": 3}
+
+    kept = retention.keep(postgres_url, Actor("cli:test", "admin"), 13, now.date())
+    assert kept.dropped_months == [f"{old_month:%Y-%m}"] and kept.deleted == 8
+    assert _where(postgres_url) == before + Counter({f"reading_{now:%Y%m}": 20})
+    with transaction(postgres_url) as session:
+        have = partitions.months(session)
+    assert date(now.year, now.month, 1) in have and len([m for m in have if m > now.date()]) >= 3
+    assert audit_actions(postgres_url)[-1] == "readings.retention"

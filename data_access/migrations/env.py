@@ -4,7 +4,7 @@ from alembic import context
 
 from data_access.db import engine_for
 from data_access.models import Base
-from data_access.spatial import include_object
+from data_access.schema import include_object
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
@@ -14,7 +14,7 @@ with engine_for(url).connect() as connection:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        include_object=include_object,
+        include_object=include_object(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()
