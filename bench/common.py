@@ -65,14 +65,15 @@ def copy_db(source: Path, target: Path) -> None:
 
 
 def serve(folder: Path, port: int, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`cockpit serve` on the city in `folder`, returned once it answers."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), *extra],
-        cwd=ROOT,
-        env=os.environ | {"COCKPIT_VAR_DIR": str(folder)} | (env or {}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """`cockpit serve` on the city in `folder`, returned once it answers; its log goes to folder/serve.log."""
+    with (folder / "serve.log").open("ab") as log:  # the server's own account of any error the bench counts
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port), *extra],
+            cwd=ROOT,
+            env=os.environ | {"COCKPIT_VAR_DIR": str(folder)} | (env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

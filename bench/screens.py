@@ -112,11 +112,11 @@ class Operators:
             try:
                 answer = self._one(k, web, n)
                 if answer.status_code >= 400:
-                    self.errors.append(f"{answer.status_code} {answer.url}")
+                    self.errors.append(f"{answer.status_code} {answer.url} {answer.text[:200]}")
                 else:
                     self.samples.append((time.time(), time.perf_counter() - started))
             except requests.RequestException as error:
-                self.errors.append(type(error).__name__)
+                self.errors.append(f"{type(error).__name__} {error}"[:300])
             n += 1
             time.sleep(rng.uniform(0.3, 0.7))
 
@@ -231,10 +231,8 @@ def report(row: dict, pages_n: int) -> None:
         f"p95 {pct(reach, 95) * 1000:6.0f} ms, missed {row['missed']}  largest worker RSS {row['rss']:.0f} MB"
     )
     if row["errors"]:
-        kinds: dict[str, int] = {}
-        for error in row["errors"]:
-            kinds[error.split(" http")[0]] = kinds.get(error.split(" http")[0], 0) + 1
-        print(f"         operator errors: {kinds}")
+        print(f"         operator errors by kind: {Counter(e.split(' ')[0] for e in row['errors'])}")
+        print(f"         first: {row['errors'][0]}")
 
 
 def main() -> None:

@@ -73,7 +73,7 @@ def main() -> None:
         names: dict[int, str] = {}
         print(f"soak: live city, {args.pages} open pages, {args.operators} operators, {args.minutes:g} min", flush=True)
         print(" min  operators p50/p95 ms  errors  RSS MB per process", flush=True)
-        minute = 0
+        minute = reported = 0
         while time.time() < stop:
             time.sleep(max(min(started + 60 * (minute + 1), stop) - time.time(), 0))
             minute += 1
@@ -88,6 +88,9 @@ def main() -> None:
                 f"{len(operators.errors):6d}  {sizes}",
                 flush=True,
             )
+            for error in operators.errors[reported:]:
+                print(f"      operator error: {error}", flush=True)
+            reported = len(operators.errors)
         crowd.join()
         outcome = results.get(timeout=300)
         holder.join()
@@ -106,7 +109,7 @@ def main() -> None:
             f"{names[pid]} {pid}: first {points[0][1]:.0f} MB, last {points[-1][1]:.0f} MB, peak {peak:.0f} MB, "
             f"trend {slope_mb_per_hour(points):+.1f} MB/h"
         )
-    print("targets: <= 500 MB per process, no upward trend")
+    print(f"targets: <= 500 MB per process, no upward trend (server log: {folder / 'serve.log'})")
 
 
 if __name__ == "__main__":
