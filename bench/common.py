@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -119,3 +124,34 @@ def children(pid: int) -> list[int]:
             return [int(p) for p in listing.read().split()]
     except OSError:
         return []
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL (Debian's packages, PostGIS installed) on 127.0.0.1; yields the server's URL
+    without a database name."""
+    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not initdb:
+        raise SystemExit("PostgreSQL is not installed: apt-get install postgresql postgresql-15-postgis-3")
+    bin_dir = Path(initdb[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    sockets = base / "run"
+    sockets.mkdir()
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []  # PostgreSQL refuses root
+    if as_user:
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    subprocess.run(
+        [*as_user, str(bin_dir / "initdb"), "-D", str(base / "data"), "-U", "cockpit", "--auth=trust"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB"
+    pg_ctl = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(base / "data")]
+    subprocess.run([*pg_ctl, "-o", options, "-w", "-l", str(base / "log"), "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://cockpit@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*pg_ctl, "-m", "fast", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

@@ -3,6 +3,11 @@ MQTT bytes, dedupe, store, update devices, run the rules) against a raw executem
 the same kind of database, measured in the same run.
 
     .venv/bin/python bench/ingest_throughput.py [--readings 100000] [--batch 1000] [--workers 2] [--runs 3]
+    .venv/bin/python bench/ingest_throughput.py --database postgresql
+
+With --database postgresql the same is measured on a throw-away PostgreSQL with PostGIS (readings in monthly
+partitions) against a raw COPY of the same rows, decoding included, each run in a fresh copy of the city
+(CREATE DATABASE … TEMPLATE).
 
 The multi-core figure runs the full path in --workers processes on one database, as `cockpit ingest
 --workers N` does with an MQTT shared subscription; SQLite still has one writer at a time, so what the
@@ -24,10 +29,10 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import orjson
+from common import BENCH, copy_db, fresh_city, postgres_server
 
-from cockpit.actor import Actor
 from cockpit.services import ingestion, rulebook
-from data_access.db import sqlite_pragmas
+from data_access.db import engine_for, sqlite_pragmas
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -48,19 +53,6 @@ def messages(n: int) -> list[tuple[str, bytes]]:
         body = {"ts": (start + timedelta(milliseconds=i)).isoformat() + "Z", "seq": i, "values": KINDS[kind]}
         out.append((f"city/iot/{device}/telemetry", orjson.dumps(body)))
     return out
-
-
-def fresh_city(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'cockpit.db'}"
-    upgrade(url)
-    load_sample_city(url, "small", 1)
-    rulebook.ensure_defaults(url, Actor("bench", "admin"))
-    return url
-
-
-def copy_db(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
 
 
 def raw_executemany(db: Path, msgs: list[tuple[str, bytes]], batch: int, decode_in_timing: bool) -> float:
@@ -88,6 +80,31 @@ def raw_executemany(db: Path, msgs: list[tuple[str, bytes]], batch: int, decode_
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
+
+
+def raw_copy(url: str, msgs: list[tuple[str, bytes]], batch: int) -> float:
+    """The floor on PostgreSQL: decode the payloads, then one COPY per batch in its own transaction, into the
+    same partitioned table, with no checks, dedupe or rules."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+        ids = dict(connection.execute("SELECT code, id FROM device").fetchall())
+        now = datetime.now(UTC).replace(tzinfo=None)
+        connection.commit()
+        started = time.perf_counter()
+        rows = []
+        for topic, payload in msgs:
+            body = orjson.loads(payload)
+            rows.append((ids[topic.split("/")[2]], body["seq"], body["ts"], orjson.dumps(body["values"]).decode(), now))
+        for i in range(0, len(rows), batch):
+            with (
+                connection.transaction(),
+                connection.cursor() as cursor,
+                cursor.copy('COPY reading (device_id, seq, ts, "values", received_at) FROM STDIN') as copy,
+            ):
+                for row in rows[i : i + batch]:
+                    copy.write_row(row)
+        return time.perf_counter() - started
 
 
 def cockpit_path(url: str, msgs: list[tuple[str, bytes]], batch: int) -> float:
@@ -137,20 +154,55 @@ def best_of(runs: int, measure: Callable[[int], float]) -> float:
     return min(measure(run) for run in range(runs))
 
 
+def postgresql(args: argparse.Namespace, msgs: list[tuple[str, bytes]]) -> None:
+    import psycopg
+
+    n = args.readings
+    with postgres_server() as server:
+        admin = psycopg.connect(f"{server.replace('postgresql+psycopg', 'postgresql')}/postgres", autocommit=True)
+        admin.execute("CREATE DATABASE city")
+        city = f"{server}/city"
+        upgrade(city)
+        load_sample_city(city, "small", 1)
+        rulebook.ensure_defaults(city, BENCH)
+        engine_for(city).dispose()  # a template database must have no connections
+
+        def database(name: str) -> str:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE city")
+            return f"{server}/{name}"
+
+        copy = best_of(args.runs, lambda r: raw_copy(database(f"raw{r}"), msgs, args.batch))
+        one = best_of(args.runs, lambda r: cockpit_path(database(f"one{r}"), msgs, args.batch))
+        many = best_of(args.runs, lambda r: cockpit_workers(database(f"many{r}"), n, args.batch, args.workers))
+        admin.close()
+    print(f"readings: {n:,}  batch: {args.batch}  database: PostgreSQL + PostGIS, readings partitioned by month")
+    print(f"cores: {os.cpu_count()}  best of {args.runs}")
+    print(f"raw JSON decode + COPY:                {n / copy:>10,.0f} readings/s")
+    print(f"cockpit ingestion, 1 process:          {n / one:>10,.0f} readings/s   ratio {copy / one:.2f}")
+    print(
+        f"cockpit ingestion, {args.workers} processes:        {n / many:>10,.0f} readings/s   ratio {copy / many:.2f}"
+    )
+    print("target: ratio >= 0.5 against a raw COPY of the same rows")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--readings", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="ingestion processes for the multi-core figure")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
     n = args.readings
+    if args.database == "postgresql":
+        postgresql(args, messages(n))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ["COCKPIT_VAR_DIR"] = tmp
         template = folder / "template"
         template.mkdir()
-        fresh_city(template)
+        fresh_city(template, demo_users=False)
         msgs = messages(n)
 
         def database(name: str) -> Path:

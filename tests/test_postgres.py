@@ -257,3 +257,40 @@ def test_readings_live_in_monthly_partitions_and_retention_drops_whole_months(po
         have = partitions.months(session)
     assert date(now.year, now.month, 1) in have and len([m for m in have if m > now.date()]) >= 3
     assert audit_actions(postgres_url)[-1] == "readings.retention"
+
+
+def test_concurrent_writers_store_each_reading_once_without_deadlock(postgres_url):
+    """Two ingestion processes of `cockpit ingest --workers 2` write batches touching the same devices in
+    any order, and both may get the same redelivered batch: no deadlock, nothing stored twice."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from cockpit.services import ingestion
+
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", 7)
+    start = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(hours=1)
+    devices = [f"110108-manhole_tilt-{n:05d}" for n in range(20, 40)]
+    batches = [
+        [
+            telemetry(devices[(k * 7 + i) % 20], 10_000 + k * 100 + i, start + timedelta(seconds=k * 100 + i))
+            for i in range(100)
+        ]
+        for k in range(12)
+    ]
+    stored, errors = [], []
+
+    def writer(order: list[int]) -> None:
+        try:
+            for k in order:
+                stored.append(ingestion.ingest_mqtt(postgres_url, batches[k]).stored)
+        except Exception as error:  # the assertion below names it
+            errors.append(error)
+
+    forward, backward = list(range(12)), list(reversed(range(12)))
+    threads = [threading.Thread(target=writer, args=(order,)) for order in (forward, backward, forward)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors and sum(stored) == 1200
