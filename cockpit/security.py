@@ -10,6 +10,7 @@ import flask
 from dash import Dash
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cockpit import auth, context
 from cockpit.inputs import BadInput, strict_json
@@ -102,6 +103,8 @@ def install_sessions(app: Dash, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # bounded by the session instead: the wall keeps one page open for days
         WTF_CSRF_SSL_STRICT=settings.cookie_secure,
     )
+    if settings.proxies:  # behind nginx: the client's address and scheme come from the trusted proxy's headers
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
     auth.login_manager.init_app(server)
     server.before_request(_limit_body)
     server.before_request(auth.gate)

@@ -25,6 +25,7 @@ class Settings:
     session_hours: float
     session_idle_minutes: float
     reading_months: int
+    proxies: int
     timezone: str
 
 
@@ -72,6 +73,9 @@ def load_settings() -> Settings:
         cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),
         session_idle_minutes=float(os.environ.get("COCKPIT_SESSION_IDLE_MINUTES", "30")),
-        reading_months=int(os.environ.get("COCKPIT_READING_MONTHS", "13")),  # a year and the same month before
+        reading_months=int(os.environ.get("COCKPIT_READING_MONTHS", "13")),
+        proxies=int(
+            os.environ.get("COCKPIT_PROXIES", "0")
+        ),  # trusted proxies in front (nginx: 1)  # a year and the same month before
         timezone=_timezone(os.environ.get("COCKPIT_TIMEZONE", "Asia/Shanghai")),
     )

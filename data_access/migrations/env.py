@@ -17,4 +17,6 @@ with engine_for(url).connect() as connection:
         include_object=include_object(connection.dialect.name),
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":  # instances starting together migrate one at a time
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(20261126)")
         context.run_migrations()
