@@ -257,6 +257,9 @@ def _serve(args: argparse.Namespace) -> None:
             "worker_class": args.worker_class,
             "threads": args.threads,
             "worker_connections": args.connections,
+            # idle keep-alive connections outlive nginx's upstream ones (60 s), so neither end closes one while
+            # the other sends on it; under gevent an idle connection costs a greenlet, not a thread
+            "keepalive": 75,
             "timeout": 60,
             "graceful_timeout": 5,  # open event streams would otherwise hold a restart for the full 30 s
             "accesslog": None,
