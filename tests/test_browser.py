@@ -237,6 +237,7 @@ def test_one_click_dispatch_moves_units(browser, served, city_url, screenshots):
     assert page.locator("#em-detail .incident-place").inner_text().startswith("海淀区 · ")
     page.wait_for_selector(".incident-item.selected:has-text('处置中')")
     page.wait_for_selector("#em-matches:has-text('已派出')")
+    page.wait_for_selector("#em-matches:has-text('涉及辖区：海淀区')")  # PostGIS's intersects on PostgreSQL
     page.screenshot(path=screenshots / "emergency.png")
     page.click("#em-dispatch-plan")
     page.wait_for_selector("#em-dispatch-msg:has-text('调度未执行')")

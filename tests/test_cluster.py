@@ -81,9 +81,9 @@ def _nginx_config(base: Path, port: int, upstreams: list[int]) -> Path:
     """The shipped deploy/nginx/cockpit.conf, with this test's ports, inside a minimal main configuration."""
     site = (ROOT / "deploy" / "nginx" / "cockpit.conf").read_text()
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in upstreams)
-    site = re.sub(r"(upstream cockpit \{\n    least_conn;.*\n)(    server .*\n)+", lambda m: m[1] + servers, site)
+    site = re.sub(r"(upstream \w+ \{\n    least_conn;.*\n)(    server .*\n)+", lambda m: m[1] + servers, site)
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    assert f"127.0.0.1:{upstreams[1]}" in site and f"listen 127.0.0.1:{port}" in site
+    assert site.count(f"127.0.0.1:{upstreams[1]}") == 2 and f"listen 127.0.0.1:{port}" in site  # app and push
     user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
     config = base / "nginx.conf"
     config.write_text(

@@ -522,7 +522,8 @@ def query_resources(
         if area is None:
             return AreaQuery([], None, [])
         rows = emergency.resources_by_id(session, sorted(inside))
-        reached = [d["name"] for d in spatial.districts_intersecting(session, area)] if polygons else []
+        chosen = district and not polygons  # a district's own outline touches its neighbours: no news there
+        reached = [] if chosen else [d["name"] for d in spatial.districts_intersecting(session, area)]
     matches = sorted((r for r in rows if r["kind"] != "shelter"), key=lambda r: r["id"])
     return AreaQuery(matches, mapping(area), reached)
 
