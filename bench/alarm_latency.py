@@ -10,58 +10,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import orjson
+from common import FLAGS, ROOT, free_port, raise_alarm
 from dash import Dash, Input, Output, dcc, html
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, ingestion, rulebook, users
+from cockpit.services import alarms, rulebook, users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
-
-ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def raise_alarm(url: str, n: int) -> None:
-    device = f"110108-manhole_tilt-{n:05d}"
-    now = datetime.now(UTC).replace(tzinfo=None)
-    messages = [
-        (
-            f"city/iot/{device}/telemetry",
-            orjson.dumps(
-                {"ts": (now - timedelta(seconds=age)).isoformat() + "Z", "seq": seq, "values": {"tilt_deg": 40}}
-            ),
-        )
-        for seq, age in ((1, 20), (2, 0))
-    ]
-    assert ingestion.ingest_mqtt(url, messages).alarms_raised
 
 
 def interval_baseline(url: str, port: int) -> None:

@@ -16,12 +16,15 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import requests
 
+from cockpit import bus
 from cockpit.actor import Actor
-from cockpit.services import rulebook, users
+from cockpit.services import ingestion, rulebook, users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -61,6 +64,25 @@ def fresh_city(folder: Path, demo_users: bool = True) -> str:
     if demo_users:
         users.ensure_demo_users(url, BENCH)
     return url
+
+
+def raise_alarm(url: str, n: int) -> int:
+    """Ingest the two readings that raise a new alarm on manhole sensor n; returns the bus cursor after the
+    commit, which the alarm's push event carries as its id."""
+    device = f"110108-manhole_tilt-{n:05d}"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    messages = [
+        (
+            f"city/iot/{device}/telemetry",
+            orjson.dumps(
+                {"ts": (now - timedelta(seconds=age)).isoformat() + "Z", "seq": seq, "values": {"tilt_deg": 40}}
+            ),
+        )
+        for seq, age in ((1, 20), (2, 0))
+    ]
+    if not ingestion.ingest_mqtt(url, messages).alarms_raised:
+        raise RuntimeError(f"no alarm raised on {device}")
+    return bus.cursor(url)
 
 
 def copy_db(source: Path, target: Path) -> None:

@@ -15,48 +15,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
+from common import FLAGS, ROOT, serve
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DRAWN = """() => document.querySelector('#overview-kpis .kpi-value')
   && document.querySelectorAll('#overview-air .air-station').length === 12
   && document.querySelector('.cockpit-cluster')
   && document.querySelector('.leaflet-overlay-pane canvas')"""
 SHELL = "() => document.querySelector('.not-found') && document.querySelector('h1')"
-
-
-def serve(var: Path, port: int) -> subprocess.Popen:
-    env = os.environ | {"COCKPIT_VAR_DIR": str(var)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("cockpit serve did not come up")
 
 
 def signed_in_state(browser, base: str) -> dict:

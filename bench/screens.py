@@ -20,17 +20,15 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from pathlib import Path
 
-import orjson
 import requests
-from common import BENCH, DESK, children, copy_db, free_port, fresh_city, pct, rss_mb, serve, signed_in
+from common import BENCH, DESK, children, copy_db, free_port, fresh_city, pct, raise_alarm, rss_mb, serve, signed_in
 
 from callbacks.iot import ALARM_FILTERS
-from cockpit import bus, ids
-from cockpit.services import ingestion, users
+from cockpit import ids
+from cockpit.services import users
 
 ALARM_TIMEOUT_S = 10.0
 OPERATOR_TIMEOUT_S = 10.0
@@ -143,24 +141,6 @@ ALARM_LIST = _callback(
     [("alarm-feed", "data", None), (ids.IOT_ALARM_MSG, "children", None)]
     + [(f, "value", "severity" if f == ids.IOT_ALARM_SORT else None) for f in ALARM_FILTERS],
 )
-
-
-def raise_alarm(url: str, n: int) -> int:
-    """Ingest the readings that raise a new alarm on device n; returns the bus cursor once committed."""
-    device = f"110108-manhole_tilt-{n:05d}"
-    now = datetime.now(UTC).replace(tzinfo=None)
-    messages = [
-        (
-            f"city/iot/{device}/telemetry",
-            orjson.dumps(
-                {"ts": (now - timedelta(seconds=age)).isoformat() + "Z", "seq": seq, "values": {"tilt_deg": 40}}
-            ),
-        )
-        for seq, age in ((1, 20), (2, 0))
-    ]
-    if not ingestion.ingest_mqtt(url, messages).alarms_raised:
-        raise RuntimeError(f"no alarm raised on {device}")
-    return bus.cursor(url)
 
 
 def measure(design: str, city: Path, work: Path, args: argparse.Namespace) -> dict:

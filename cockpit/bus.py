@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
 
 from data_access import iot
 from data_access.db import after_commit, transaction
@@ -87,17 +89,26 @@ class Listener:
             return self.newest
 
 
+T = TypeVar("T")
+_making: dict[int, threading.Lock] = {}
+
+
+def per_process(registry: dict[tuple[str, str | None], T], key: tuple[str, str | None], make: Callable[[], T]) -> T:
+    """One `make()` per process and key, made on first use in the worker that uses it: its threads (greenlets
+    under gevent) do not survive a fork, so a forked child makes its own. The lock is made in the process
+    too: one made before gevent patched the worker would block the worker's only thread."""
+    with _making.setdefault(os.getpid(), threading.Lock()):
+        if key not in registry or registry[key].pid != os.getpid():
+            registry[key] = make()
+        return registry[key]
+
+
 _listeners: dict[tuple[str, str | None], Listener] = {}
-_making = threading.Lock()
 
 
 def listener(database_url: str, cache_url: str | None) -> Listener:
-    """This process's listener for the database (made on first use, in the worker that uses it)."""
-    key = (database_url, cache_url)
-    with _making:
-        if key not in _listeners or _listeners[key].pid != os.getpid():
-            _listeners[key] = Listener(database_url, cache_url)
-        return _listeners[key]
+    """This process's listener for the database."""
+    return per_process(_listeners, (database_url, cache_url), lambda: Listener(database_url, cache_url))
 
 
 def wait(database_url: str, cache_url: str | None, after: int, timeout: float) -> int:

@@ -93,16 +93,11 @@ class Hub:
 
 
 _hubs: dict[tuple[str, str | None], Hub] = {}
-_making = threading.Lock()
 
 
 def hub(database_url: str, cache_url: str | None) -> Hub:
-    """This process's hub (made on first use, in the worker that uses it: threads do not survive a fork)."""
-    key = (database_url, cache_url)
-    with _making:
-        if key not in _hubs or _hubs[key].pid != os.getpid():
-            _hubs[key] = Hub(database_url, cache_url)
-        return _hubs[key]
+    """This process's hub for the database."""
+    return bus.per_process(_hubs, (database_url, cache_url), lambda: Hub(database_url, cache_url))
 
 
 def frames(feed: Hub, token: str, sees_alarms: bool, max_s: float = MAX_STREAM_S) -> Iterator[str]:

@@ -132,21 +132,23 @@ def _writers_queue(url: str) -> Iterator[None]:
     in SQLite's busy handler (1, 2, 5, 10 … ms) and can keep losing the race to a busy ingestion process;
     the kernel wakes a flock waiter the moment the lock is free. PostgreSQL needs nothing of the kind."""
     lock_path = _writer_lock_path(url)
-    held: set[str] = _held.__dict__.setdefault("paths", set())
-    if lock_path is None or lock_path in held:  # a writer nested in this thread's own: SQLite will refuse it
+    held = _held.get()
+    if lock_path is None or lock_path in held:  # a writer nested in this one's own: SQLite will refuse it
         yield
         return
     with _process_lock(lock_path), os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        held.add(lock_path)
+        token = _held.set(held | {lock_path})
         try:
             yield
         finally:
-            held.discard(lock_path)
+            _held.reset(token)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-_held = threading.local()
+# the locks this thread (or greenlet: each has its own context) holds; a ContextVar, because a threading.local
+# made before gevent patches the worker would be shared by every greenlet of it
+_held: ContextVar[frozenset[str]] = ContextVar("writer_locks_held", default=frozenset())
 
 
 @cache
