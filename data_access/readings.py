@@ -165,29 +165,24 @@ ROW = ("device_id", "seq", "ts", "values", "received_at")
 
 
 def _copy_in(connection: Connection, rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
-    """PostgreSQL: one look for the keys already stored (a redelivery), then COPY the rest straight into the
-    partitioned table; COPY spares the driver building, and the server parsing, a statement with thousands
-    of parameters. Should another writer store one of the keys in between, the COPY fails as a whole and the
-    batch goes again through INSERT … ON CONFLICT DO NOTHING, which says which rows went in."""
+    """PostgreSQL: COPY the batch straight into the partitioned table, which spares the driver building, and
+    the server parsing, a statement with thousands of parameters. A batch holding a key already stored (a
+    redelivery, or a twin process that wrote first) fails as a whole inside its savepoint and goes again
+    through INSERT … ON CONFLICT DO NOTHING, which says which rows went in."""
     from psycopg.errors import UniqueViolation  # PostgreSQL's driver is only installed where it is used
 
     driver = connection.connection.driver_connection
-    with driver.cursor() as cursor:
-        cursor.execute(
-            "SELECT r.device_id, r.seq, r.ts FROM reading r "
-            "JOIN unnest(%s::integer[], %s::integer[], %s::timestamp[]) AS k(device_id, seq, ts) "
-            "ON r.device_id = k.device_id AND r.seq = k.seq AND r.ts = k.ts",
-            tuple([row[k] for row in rows] for k in ("device_id", "seq", "ts")),
-        )
-        stored = set(cursor.fetchall())
-        fresh = [r for r in rows if (r["device_id"], r["seq"], r["ts"]) not in stored]
-        try:
-            with driver.transaction(), cursor.copy(f"COPY reading ({COLUMNS}) FROM STDIN") as copy:
-                for row in fresh:
-                    copy.write_row(tuple(row[c] for c in ROW))
-        except UniqueViolation:
-            return _insert_new(connection, fresh)
-    return {(r["device_id"], r["seq"]) for r in fresh}
+    try:
+        with (
+            driver.transaction(),
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY reading ({COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in ROW))
+    except UniqueViolation:
+        return _insert_new(connection, rows)
+    return {(r["device_id"], r["seq"]) for r in rows}
 
 
 def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
