@@ -21,7 +21,7 @@ def _sessions(url: str, n: int) -> list[str]:
     return [users.open_session(url, TEST_ACTOR, leader) for _ in range(n)]
 
 
-def _read_all(streams) -> list[list[str]]:
+def _read_all(streams) -> tuple[list[list[str]], list[threading.Thread]]:
     texts: list[list[str]] = [[] for _ in streams]
     readers = [threading.Thread(target=lambda k=k: texts[k].extend(streams[k])) for k in range(len(streams))]
     for reader in readers:
