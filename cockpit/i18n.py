@@ -7,6 +7,34 @@ COOKIE = "cockpit_lang"
 
 TABLE: dict[str, tuple[str, str]] = {
     # refusals (cockpit.refusal.Refused): every service says no through these
+    "err.import.bad_zip": ("压缩包损坏：{reason}", "the archive is damaged: {reason}"),
+    "err.import.zip_bomb": (
+        "压缩包异常（疑似压缩炸弹）：{reason}",
+        "the archive is suspicious (a zip bomb?): {reason}",
+    ),
+    "err.import.zip_path": ("压缩包内路径不安全：{name}", "an unsafe path inside the archive: {name}"),
+    "err.import.empty": ("文件中没有数据", "the file holds no data"),
+    "err.import.unreadable": ("文件无法读取：{reason}", "the file cannot be read: {reason}"),
+    "err.import.encoding_unknown": ("无法识别文件编码，请指定编码", "the file's encoding is unknown: declare it"),
+    "err.import.unknown_format": ("无法识别文件格式：{name}", "the file's format is not recognised: {name}"),
+    "err.import.many_shapefiles": (
+        "压缩包中应恰有一个 Shapefile，实有 {count} 个",
+        "the archive must hold exactly one shapefile, not {count}",
+    ),
+    "err.import.mixed_crs": ("各图层坐标系不一致：{crs}", "the layers use different coordinate systems: {crs}"),
+    "err.import.no_crs": (
+        "文件未说明坐标系（如缺少 .prj），请声明坐标系",
+        "the file does not say its coordinate system (no .prj?): declare it",
+    ),
+    "err.import.bad_crs": ("无法识别坐标系 {crs}：{reason}", "unknown coordinate system {crs}: {reason}"),
+    "err.import.too_big": ("文件超过 {mb} MB", "the file is larger than {mb} MB"),
+    "err.import.bad_name": ("数据集名称不合规：{name}", "not a usable dataset name: {name}"),
+    "err.import.not_importable": (
+        "数据集 {name} 为驾驶舱自有数据表，不能导入",
+        "dataset {name} is one of the cockpit's own tables and takes no imports",
+    ),
+    "err.import.no_version": ("导入版本 {version} 不存在或已结束", "import version {version} is unknown or finished"),
+    "err.import.crashed": ("导入出错", "the import failed"),
     "err.unknown_action": ("未知操作 {action}", "unknown action {action}"),
     "err.no_case": ("案件 {case} 不存在", "no case {case}"),
     "err.unknown_stage": ("未知的阶段 {stage}", "unknown stage {stage}"),

@@ -15,6 +15,20 @@ ALARM_TRANSITIONS = {
 }
 INCIDENT_TYPES = ("natural_disaster", "accident", "public_health", "social_security")
 DEVICE_STATUS_COLOURS = {"online": "#52c41a", "offline": "#8c8c8c", "alarm": SEVERITIES[1][1]}
+# the catalog record's attributes (government data-sharing rules): sharing, opening, update frequency in days
+SHARING = ("unconditional", "conditional", "none")
+OPENING = ("open", "conditional", "closed")
+FREQUENCY_DAYS = {
+    "realtime": 1,
+    "daily": 1,
+    "weekly": 7,
+    "monthly": 31,
+    "quarterly": 92,
+    "yearly": 366,
+    "irregular": None,
+}
+FIELD_TYPES = ("integer", "number", "boolean", "date", "datetime", "text")
+VERSION_STATUSES = ("loading", "ready", "failed")
 
 
 def css() -> str:

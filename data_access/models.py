@@ -504,3 +504,130 @@ class AuditLog(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Dataset(Base):
+    """A catalog record (数据目录) as the government data-sharing rules describe it. `kind` says whether its
+    rows are imported (`import`: versions of dataset_record rows) or a table the cockpit keeps (`table`)."""
+
+    __tablename__ = "dataset"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(64))  # 提供部门
+    source_department: Mapped[str] = mapped_column(String(64))  # 数源部门
+    sharing: Mapped[str] = mapped_column(String(16))  # unconditional | conditional | none
+    opening: Mapped[str] = mapped_column(String(16))  # 开放属性: open | conditional | closed
+    frequency: Mapped[str] = mapped_column(String(16))
+    keywords: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    table_name: Mapped[str | None] = mapped_column(String(64))
+    generated: Mapped[bool] = mapped_column(Boolean)
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    search_text: Mapped[str] = mapped_column(Text)
+    quality: Mapped[float | None] = mapped_column(Float)
+
+
+class DatasetVersion(Base):
+    """One import of a dataset. Its rows are written while `status` is `loading` and become the dataset's
+    current version in one transaction at the end, so readers see a version whole or not at all."""
+
+    __tablename__ = "dataset_version"
+    __table_args__ = (UniqueConstraint("dataset_id", "number", name="uq_dataset_version_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # loading | ready | failed
+    format: Mapped[str] = mapped_column(String(16))
+    source_name: Mapped[str] = mapped_column(String(255))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_bytes: Mapped[int] = mapped_column(Integer)
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    crs: Mapped[str | None] = mapped_column(String(64))
+    transforms: Mapped[str] = mapped_column(Text)  # JSON list of the steps applied, for the lineage graph
+    rows: Mapped[int] = mapped_column(Integer)
+    quarantined: Mapped[int] = mapped_column(Integer)
+    progress: Mapped[float] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(Text)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class DatasetField(Base):
+    __tablename__ = "dataset_field"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_version.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(128))
+    type: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    nulls: Mapped[int] = mapped_column(Integer)
+    invalid: Mapped[int] = mapped_column(Integer)
+    example: Mapped[str | None] = mapped_column(Text)
+
+
+class DatasetRecord(Base):
+    """One imported row: its typed values as JSON, its geometry as GeoJSON with a bounding box for bbox
+    queries on either database, and a point (the geometry's representative point) for maps."""
+
+    __tablename__ = "dataset_record"
+    __table_args__ = (Index("ix_dataset_record_bbox", "version_id", "min_lon", "min_lat"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_version.id"), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    geometry: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportProblem(Base):
+    """A source row an import could not take, kept with the reason and the row as it was read."""
+
+    __tablename__ = "import_problem"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_version.id"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+
+
+class DatasetQuality(Base):
+    """A quality measurement; the history is the trend."""
+
+    __tablename__ = "dataset_quality"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    measured_at: Mapped[datetime] = mapped_column(DateTime)
+    completeness: Mapped[float] = mapped_column(Float)
+    validity: Mapped[float] = mapped_column(Float)
+    timeliness: Mapped[float] = mapped_column(Float)
+    uniqueness: Mapped[float] = mapped_column(Float)
+    consistency: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class DatasetUsage(Base):
+    """The usage register: who read which dataset through the sharing API, for what, how many records."""
+
+    __tablename__ = "dataset_usage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str | None] = mapped_column(String(32))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    route: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
