@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import anchor, audit, emergency, rulebook, users
+from cockpit.services import anchor, audit, catalog, emergency, rulebook, users
 from cockpit.settings import load_settings
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
@@ -80,6 +80,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         more = sum(role == "field_worker" and username not in named for username, role, _ in made)
         if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
+    registered = catalog.register_tables(settings.database_url, _cli_actor())
+    if registered:
+        print(f"{registered} of the cockpit's tables added to the data catalog")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
 
@@ -249,6 +252,48 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cockpit.services.importing.errors import ImportFailed
+    from cockpit.services.importing.pipeline import Request, run
+    from cockpit.services.importing.sources import Declared
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    request = Request(
+        Path(args.path),
+        args.dataset or Path(args.path).name.split(".")[0],
+        args.department,
+        title=args.title,
+        declared=Declared(crs=args.crs, encoding=args.encoding),
+        source_name=args.source_name,
+    )
+
+    def shown(share: float, rows: int) -> None:
+        bar = "#" * int(share * 30)
+        print(f"\r[{bar:<30}] {share:6.1%} {rows:>10,} rows", end="", file=sys.stderr, flush=True)
+
+    actor = Actor(*args.actor.rsplit("|", 1)) if args.actor else _cli_actor()
+    try:
+        report = run(settings.database_url, request, actor, args.version_id, None if args.quiet else shown)
+    except ImportFailed as error:
+        print(f"\ncockpit import: {error}", file=sys.stderr)
+        return 2
+    print(file=sys.stderr)
+    print(
+        f"dataset {request.dataset} version {report.number}: {report.rows} records, {report.quarantined} rows "
+        f"quarantined, format {report.format}, encoding {report.encoding or '-'}, CRS {report.crs or '-'}, "
+        f"quality {report.quality['score']:.2f}, {report.seconds:.1f} s"
+    )
+    for item in report.fields:
+        bad = f", {item['invalid']} not {item['type']}" if item["invalid"] else ""
+        print(f"  {item['name']}: {item['type']} ({item['nulls']} empty{bad})")
+    for transform in report.transforms:
+        print(f"  · {transform}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> None:
     _Gunicorn(
         {
@@ -331,6 +376,21 @@ def parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="end a token at once")
     revoke.add_argument("name")
     revoke.set_defaults(run=cmd_token)
+
+    load = sub.add_parser("import", help="import a file into the data catalog as a new dataset version")
+    load.add_argument(
+        "path", help="CSV, Excel, GeoJSON, GeoPackage, Shapefile (zip), OSM (XML/PBF), CityJSON, GTFS (zip)"
+    )
+    load.add_argument("--dataset", help="the dataset's name (letters, digits, _ and -); default: the file's name")
+    load.add_argument("--department", default="未指定部门", help="the providing department (提供部门)")
+    load.add_argument("--title", help="the dataset's title, for a new dataset")
+    load.add_argument("--crs", help="the file's coordinate system if it does not say: EPSG:xxxx, gcj02 or bd09")
+    load.add_argument("--encoding", help="a CSV's text encoding if detection should not decide (e.g. gb18030)")
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.add_argument("--version-id", type=int, help=argparse.SUPPRESS)  # a version the upload page prepared
+    load.add_argument("--source-name", help=argparse.SUPPRESS)  # the uploaded file's own name
+    load.add_argument("--actor", help=argparse.SUPPRESS)  # the analyst who uploaded it
+    load.set_defaults(run=cmd_import)
 
     keep = sub.add_parser("retention", help="drop readings older than COCKPIT_READING_MONTHS months")
     keep.add_argument("--months", type=int, default=None, help="override the setting for this run")

@@ -133,3 +133,24 @@ FIELD_REPORT = "field-report"
 FIELD_STATE = "field-state"
 FIELD_SHOWN = "field-shown"  # what the task list shows, so it is redrawn only when that changes
 FIELD_LOCATE = "field-locate"  # handled by assets/field.js
+
+DATA_SEARCH = "data-search"
+DATA_CATALOG = "data-catalog"
+DATA_DATASET = "data-dataset"  # store: the dataset the page shows (from ?dataset=)
+DATA_DETAIL = "data-detail"
+DATA_TABS = "data-tabs"
+DATA_TAB_BODY = "data-tab-body"
+DATA_MAP = "data-map"
+DATA_MAP_LAYER = "data-map-layer"
+DATA_EXPORT = "data-export"
+DATA_DOWNLOAD = "data-download"
+DATA_IMPORT_NAME = "data-import-name"
+DATA_IMPORT_DEPARTMENT = "data-import-department"
+DATA_IMPORT_TITLE = "data-import-title"
+DATA_IMPORT_CRS = "data-import-crs"
+DATA_IMPORT_ENCODING = "data-import-encoding"
+DATA_IMPORT_FILE = "data-import-file"
+DATA_IMPORT_START = "data-import-start"
+DATA_IMPORT_VERSION = "data-import-version"  # store: the version the upload started (set by assets/data.js)
+DATA_IMPORT_POLL = "data-import-poll"
+DATA_IMPORT_STATE = "data-import-state"

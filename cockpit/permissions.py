@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plans.edit": frozenset({"duty_officer", "admin"}),
     "export": frozenset({"leader", "duty_officer", "admin"}),
     "case.handle": frozenset({"duty_officer"}),
+    "catalog.read": frozenset(DESK),  # the catalog, and records shared unconditionally
+    "catalog.steward": frozenset({"analyst", "admin"}),  # records shared conditionally or not at all
+    "dataset.import": frozenset({"analyst", "admin"}),
 }
 
 

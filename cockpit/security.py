@@ -66,7 +66,9 @@ def _csrf_refused(error: CSRFError) -> tuple[flask.Response, int]:
 # 0.5 MB, a callback with the rules table about 100 KB; everything else is a small form or a short JSON.
 BODY_LIMITS = (
     ("/api/v1/readings", 2 * 1024 * 1024),
-    ("/field/api/photos", 13 * 1024 * 1024),  # one photo of at most 12 MB, with its form around it
+    ("/field/api/photos", 13 * 1024 * 1024),
+    ("/api/v1/datasets", 2 * 1024**3),  # an import's file, spooled to disk by the server, never held in memory
+    ("/platform/data/upload", 2 * 1024**3),  # one photo of at most 12 MB, with its form around it
     ("/_dash-update-component", 1024 * 1024),
     ("/api/", 64 * 1024),
     ("/", 16 * 1024),

@@ -213,3 +213,26 @@ def table_extent(session: Session, name: str, where: dict[str, str]) -> tuple[fl
         query = query.where(source.c[column] == value)
     extent = session.execute(query).one()
     return None if extent[0] is None else tuple(extent)
+
+
+def table_sources(session: Session, name: str, where: dict[str, str], limit: int = 5) -> list[str]:
+    """The distinct `source` notes of one of the cockpit's tables: where its rows came from, for lineage."""
+    source = table(name)
+    if "source" not in source.c:
+        return []
+    query = select(source.c.source).distinct()
+    for column, value in where.items():
+        query = query.where(source.c[column] == value)
+    return [s for (s,) in session.execute(query.limit(limit))]
+
+
+def consumers(session: Session, dataset_id: int, limit: int = 8) -> list[tuple[str, int]]:
+    """Who read the dataset through the sharing API, with how many records, most first."""
+    query = (
+        select(DatasetUsage.actor, func.sum(DatasetUsage.records))
+        .where(DatasetUsage.dataset_id == dataset_id)
+        .group_by(DatasetUsage.actor)
+        .order_by(func.sum(DatasetUsage.records).desc())
+        .limit(limit)
+    )
+    return [(a, int(n or 0)) for a, n in session.execute(query)]

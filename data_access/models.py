@@ -530,6 +530,7 @@ class Dataset(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     search_text: Mapped[str] = mapped_column(Text)
     quality: Mapped[float | None] = mapped_column(Float)
+    rows: Mapped[int | None] = mapped_column(Integer)
 
 
 class DatasetVersion(Base):
@@ -611,10 +612,10 @@ class DatasetQuality(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
     measured_at: Mapped[datetime] = mapped_column(DateTime)
-    completeness: Mapped[float] = mapped_column(Float)
-    validity: Mapped[float] = mapped_column(Float)
-    timeliness: Mapped[float] = mapped_column(Float)
-    uniqueness: Mapped[float] = mapped_column(Float)
+    completeness: Mapped[float | None] = mapped_column(Float)
+    validity: Mapped[float | None] = mapped_column(Float)
+    timeliness: Mapped[float | None] = mapped_column(Float)
+    uniqueness: Mapped[float | None] = mapped_column(Float)
     consistency: Mapped[float | None] = mapped_column(Float)
     score: Mapped[float] = mapped_column(Float)
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import emergency, rulebook, users
+from cockpit.services import catalog, emergency, rulebook, users
 from data_access.db import transaction
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
@@ -64,6 +64,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_sample_city(url, "small", SEED)
     rulebook.ensure_defaults(url, TEST_ACTOR)
     emergency.ensure_default_plans(url, TEST_ACTOR)
+    catalog.register_tables(url, TEST_ACTOR)
     return var / "cockpit.db"
 
 
@@ -94,6 +95,7 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     users.ensure_demo_users(url, TEST_ACTOR)
     rulebook.ensure_defaults(url, TEST_ACTOR)
     emergency.ensure_default_plans(url, TEST_ACTOR)
+    catalog.register_tables(url, TEST_ACTOR)
     return var
 
 

@@ -17,6 +17,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a negative number is a number, not a formula
     text = value.isoformat() if isinstance(value, datetime) else neutral(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 

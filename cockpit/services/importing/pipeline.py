@@ -89,6 +89,7 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
                 "created_at": _now(),
                 "updated_at": None,
                 "quality": None,
+                "rows": None,
             }
             record["id"] = catalog.add_dataset(session, record | {"search_text": dataset_meta.search_text(record, [])})
         elif record["kind"] != "import":
@@ -408,6 +409,7 @@ def _finish(url: str, report: Report, actor: Actor, sha256: str) -> None:
             {
                 "current_version_id": report.version_id,
                 "updated_at": now,
+                "rows": report.rows,
                 "quality": report.quality["score"],
                 "search_text": dataset_meta.search_text(record, words),
             },

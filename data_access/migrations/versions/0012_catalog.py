@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("quality", sa.Float(), nullable=True),
+        sa.Column("rows", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
@@ -44,10 +45,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dataset_id", sa.Integer(), nullable=False),
         sa.Column("measured_at", sa.DateTime(), nullable=False),
-        sa.Column("completeness", sa.Float(), nullable=False),
-        sa.Column("validity", sa.Float(), nullable=False),
-        sa.Column("timeliness", sa.Float(), nullable=False),
-        sa.Column("uniqueness", sa.Float(), nullable=False),
+        sa.Column("completeness", sa.Float(), nullable=True),
+        sa.Column("validity", sa.Float(), nullable=True),
+        sa.Column("timeliness", sa.Float(), nullable=True),
+        sa.Column("uniqueness", sa.Float(), nullable=True),
         sa.Column("consistency", sa.Float(), nullable=True),
         sa.Column("score", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,31 @@
+"""The import wizard's upload (assets/data.js): the browser session with its CSRF header, like every write
+from a page; the same checks and the same child-process import as `POST /api/v1/datasets`."""
+
+from __future__ import annotations
+
+import flask
+
+from cockpit import auth, context
+from cockpit.services import import_jobs
+from cockpit.services.importing.errors import ImportFailed
+
+blueprint = flask.Blueprint("cockpit_data", __name__)
+
+
+@blueprint.post("/platform/data/upload")
+@auth.guard("dataset.import")
+def upload() -> tuple[flask.Response, int]:
+    settings, sent = context.settings(), flask.request.files.get("file")
+    try:
+        made = import_jobs.submit(
+            settings.database_url,
+            settings.var_dir,
+            flask.request.form,
+            sent.filename if sent else "",
+            sent.stream if sent else None,
+            auth.current_actor(),
+        )
+    except ImportFailed as error:
+        body, status = error.answer()
+        return flask.jsonify(body | {"message": error.say(context.lang())}), status
+    return flask.jsonify(version_id=made["id"], dataset_id=made["dataset_id"]), 202

@@ -1,0 +1,344 @@
+"""The catalog (数据目录): the cockpit's own tables registered as datasets, search ranked with quality,
+the dataset view (record, schema, versions, quality trend, lineage, problems, usage), and pages of records
+for the sharing API, which enforces the sharing attribute and writes the usage register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from cockpit.actor import Actor
+from cockpit.permissions import allows
+from cockpit.refusal import Refused
+from cockpit.services import audit, dataset_meta
+from cockpit.services.catalog_tables import GLOSSARY, TABLES, TableDataset
+from data_access import catalog
+from data_access.db import transaction, write_transaction
+
+SEARCH_CANDIDATES = 500
+TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime"}
+BY_NAME = {t.name: t for t in TABLES}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A dataset as the catalog lists it, with the decisions made: overdue or not, its rank."""
+
+    id: int
+    name: str
+    title: str
+    title_en: str
+    provider: str
+    source_department: str
+    sharing: str
+    opening: str
+    frequency: str
+    kind: str
+    rows: int | None
+    quality: float | None
+    updated_at: datetime | None
+    overdue: bool
+    generated: bool
+    rank: float
+
+
+def _card(record: dict[str, Any], rank: float, now: datetime) -> Card:
+    return Card(
+        id=record["id"],
+        name=record["name"],
+        title=record["title"],
+        title_en=record["title_en"],
+        provider=record["provider"],
+        source_department=record["source_department"],
+        sharing=record["sharing"],
+        opening=record["opening"],
+        frequency=record["frequency"],
+        kind=record["kind"],
+        rows=record["rows"],
+        quality=record["quality"],
+        updated_at=record["updated_at"],
+        overdue=dataset_meta.overdue_days(record["frequency"], record["updated_at"], now) > 0,
+        generated=record["generated"],
+        rank=rank,
+    )
+
+
+def _rank(record: dict[str, Any], terms: list[str]) -> float:
+    """Where each term matched (name or title 3, keywords 2, anywhere else 1), weighted by quality."""
+    heading = f"{record['name']} {record['title']} {record['title_en']}".lower()
+    keywords = record["keywords"].lower()
+    hits = sum(3 if t in heading else 2 if t in keywords else 1 for t in terms) if terms else 1
+    return round(hits * (0.5 + 0.5 * (record["quality"] or 0.0)), 4)
+
+
+def search(url: str, query: str = "", limit: int = 50, now: datetime | None = None) -> list[Card]:
+    terms = [t for t in query.lower().split() if t][:8]
+    now = now or _now()
+    with transaction(url) as session:
+        found = catalog.search(session, terms, SEARCH_CANDIDATES)
+    ranked = sorted(found, key=lambda r: (-_rank(r, terms), r["id"]))
+    return [_card(r, _rank(r, terms), now) for r in ranked[:limit]]
+
+
+def register_tables(url: str, actor: Actor) -> int:
+    """Add the cockpit's own tables to the catalog (once each) and measure them. Returns how many were added."""
+    added = 0
+    for spec in TABLES:
+        with write_transaction(url) as session:
+            if catalog.dataset_by_name(session, spec.name) is not None:
+                continue
+            record = {
+                "name": spec.name,
+                "title": spec.title,
+                "title_en": spec.title_en,
+                "description": spec.description,
+                "provider": spec.provider,
+                "source_department": spec.provider,
+                "sharing": spec.sharing,
+                "opening": spec.opening,
+                "frequency": spec.frequency,
+                "keywords": spec.keywords,
+                "kind": "table",
+                "table_name": spec.table,
+                "generated": spec.generated,
+                "current_version_id": None,
+                "created_at": _now(),
+                "updated_at": None,
+                "quality": None,
+                "rows": None,
+            }
+            words = [(f["name"], f["description"]) for f in _table_fields(spec)]
+            record["search_text"] = dataset_meta.search_text(record, words)
+            dataset_id = catalog.add_dataset(session, record)
+            audit.record(session, actor, "dataset.register", f"dataset:{dataset_id}", after={"table": spec.table})
+            added += 1
+    measure_tables(url)
+    return added
+
+
+def _table_fields(spec: TableDataset) -> list[dict[str, Any]]:
+    shown = [c for c in catalog.table_columns(spec.table) if c[0] not in spec.withheld]
+    return [
+        {
+            "position": i,
+            "name": name,
+            "type": TABLE_TYPES.get(kind.split("(")[0], "text"),
+            "description": GLOSSARY.get(name, ""),
+            "nulls": None,
+            "invalid": None,
+            "example": None,
+        }
+        for i, (name, kind, _nullable) in enumerate(shown)
+    ]
+
+
+def measure_tables(url: str, now: datetime | None = None) -> None:
+    """A quality measurement of each table dataset: completeness over its shared columns and timeliness from
+    its newest row. Validity and uniqueness are the database's own constraints there, so not measured."""
+    now = now or _now()
+    for spec in TABLES:
+        with write_transaction(url) as session:
+            record = catalog.dataset_by_name(session, spec.name)
+            if record is None:
+                continue
+            profile = catalog.table_profile(session, spec.table, spec.where, spec.stamp)
+            columns = [c for c in profile["filled"] if c not in spec.withheld]
+            cells = profile["rows"] * len(columns)
+            filled = sum(profile["filled"][c] for c in columns)
+            updated = profile["newest"] if spec.stamp else record["updated_at"] or now  # static: since loaded
+            dims = {
+                "completeness": round(filled / cells, 4) if cells else None,
+                "validity": None,
+                "timeliness": round(dataset_meta.timeliness(spec.frequency, updated, now), 4),
+                "uniqueness": None,
+                "consistency": None,
+            }
+            quality = dataset_meta.score(dims)
+            catalog.add_quality(
+                session,
+                {"dataset_id": record["id"], "measured_at": now, "score": quality} | dims,
+            )
+            catalog.update_dataset(
+                session, record["id"], {"rows": profile["rows"], "quality": quality, "updated_at": updated}
+            )
+
+
+@dataclass
+class Detail:
+    record: dict[str, Any]
+    card: Card
+    fields: list[dict[str, Any]]
+    versions: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+    problems: list[dict[str, Any]]
+    usage: list[dict[str, Any]]
+    lineage: dict[str, list] = field(default_factory=dict)
+    extent: tuple[float, float, float, float] | None = None
+
+
+def detail(url: str, dataset_id: int, now: datetime | None = None) -> Detail | None:
+    now = now or _now()
+    with transaction(url) as session:
+        record = catalog.dataset(session, dataset_id)
+        if record is None:
+            return None
+        versions = catalog.versions(session, dataset_id)
+        current = record["current_version_id"]
+        spec = BY_NAME.get(record["name"]) if record["kind"] == "table" else None
+        fields = catalog.fields(session, current) if current else _table_fields(spec) if spec else []
+        problems = catalog.problems(session, current, 200) if current else []
+        quality = catalog.quality_history(session, dataset_id)
+        usage = catalog.usage(session, dataset_id)
+        consumers = catalog.consumers(session, dataset_id)
+        sources = catalog.table_sources(session, spec.table, spec.where) if spec else []
+        extent = catalog.table_extent(session, spec.table, spec.where) if spec else None
+    ready = next((v for v in versions if v["id"] == current), None)
+    if ready and ready["min_lon"] is not None:
+        extent = (ready["min_lon"], ready["min_lat"], ready["max_lon"], ready["max_lat"])
+    return Detail(
+        record=record,
+        card=_card(record, 0.0, now),
+        fields=fields,
+        versions=versions,
+        quality=quality,
+        problems=problems,
+        usage=usage,
+        lineage=lineage(record, versions, sources, consumers),
+        extent=extent,
+    )
+
+
+def lineage(
+    record: dict[str, Any], versions: list[dict[str, Any]], sources: list[str], consumers: list[tuple[str, int]]
+) -> dict[str, list]:
+    """Source file → import → transforms → dataset → consumers, as nodes (id, label, kind, column) and edges;
+    the page lays it out by column."""
+    nodes: list[dict[str, Any]] = []
+    edges: list[tuple[str, str]] = []
+    target = f"dataset:{record['id']}"
+    for version in [v for v in versions if v["status"] == "ready"][:3]:
+        source, step = f"file:{version['id']}", f"import:{version['id']}"
+        nodes.append({"id": source, "label": version["source_name"], "kind": "source", "column": 0})
+        nodes.append(
+            {"id": step, "label": f"v{version['number']} · {version['format']}", "kind": "import", "column": 1}
+        )
+        edges.append((source, step))
+        previous = step
+        for i, transform in enumerate(orjson.loads(version["transforms"])):
+            node = f"transform:{version['id']}:{i}"
+            nodes.append({"id": node, "label": transform, "kind": "transform", "column": 2 + i})
+            edges.append((previous, node))
+            previous = node
+        edges.append((previous, target))
+    for i, note in enumerate(sources):
+        node = f"source:{i}"
+        nodes.append({"id": node, "label": note, "kind": "source", "column": 0})
+        edges.append((node, target))
+    last = max((n["column"] for n in nodes), default=0) + 1
+    nodes.append({"id": target, "label": record["title"], "kind": "dataset", "column": last})
+    for actor, count in consumers:
+        node = f"consumer:{actor}"
+        nodes.append({"id": node, "label": f"{actor} ({count})", "kind": "share", "column": last + 1})
+        edges.append((target, node))
+    return {"nodes": nodes, "edges": edges}
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    dataset_id: int
+    fields: list[str]
+    records: list[dict[str, Any]]  # field values, with "_id" and, where there is one, "_geometry"
+    next_cursor: str | None
+
+
+def may_read(role: str | None, sharing: str) -> bool:
+    """Unconditionally shared data to every desk role; conditional and unshared data to the data stewards
+    (an approved sharing application will open it to others)."""
+    return allows(role, "catalog.read") if sharing == "unconditional" else allows(role, "catalog.steward")
+
+
+def records(
+    url: str,
+    actor: Actor,
+    dataset_id: int,
+    *,
+    cursor: int = 0,
+    limit: int = 1000,
+    bbox: tuple[float, float, float, float] | None = None,
+    wanted: list[str] | None = None,
+    purpose: str | None = None,
+    route: str = "records",
+) -> RecordPage:
+    with transaction(url) as session:
+        record = catalog.dataset(session, dataset_id)
+    if record is None:
+        raise Refused("catalog.no_dataset", http=404, dataset=dataset_id)
+    if not may_read(actor.role, record["sharing"]):
+        raise Refused("catalog.not_shared", http=403, dataset=record["name"], sharing=f"sharing.{record['sharing']}")
+    page = _import_page(url, record, cursor, limit, bbox, wanted) if record["kind"] == "import" else None
+    page = page or _table_page(url, record, cursor, limit, bbox, wanted)
+    with write_transaction(url) as session:
+        catalog.record_usage(
+            session,
+            {
+                "dataset_id": dataset_id,
+                "actor": actor.name,
+                "role": actor.role,
+                "purpose": (purpose or "")[:200] or None,
+                "route": route,
+                "records": len(page.records),
+                "at": _now(),
+            },
+        )
+    return page
+
+
+def _chosen(available: list[str], wanted: list[str] | None) -> list[str]:
+    if not wanted:
+        return available
+    unknown = [w for w in wanted if w not in available]
+    if unknown:
+        raise Refused("catalog.unknown_field", field=", ".join(unknown)[:200])
+    return wanted
+
+
+def _import_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
+    version_id = record["current_version_id"]
+    if version_id is None:
+        return RecordPage(record["id"], [], [], None)
+    with transaction(url) as session:
+        names = [f["name"] for f in catalog.fields(session, version_id)]
+        rows = catalog.records(session, version_id, cursor, limit, bbox)
+    chosen = _chosen(names, wanted)
+    picks = [names.index(c) for c in chosen]
+    out = []
+    for row in rows:
+        values = orjson.loads(row["data"])
+        item = {"_id": row["id"]} | {names[i]: values[i] for i in picks}
+        if row["geometry"]:
+            item["_geometry"] = orjson.loads(row["geometry"])
+        out.append(item)
+    return RecordPage(record["id"], chosen, out, str(rows[-1]["id"]) if len(rows) == limit else None)
+
+
+def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
+    spec = BY_NAME[record["name"]]
+    names = [f["name"] for f in _table_fields(spec)]
+    chosen = _chosen(names, wanted)
+    columns = list(dict.fromkeys(["id", *chosen]))
+    with transaction(url) as session:
+        rows = catalog.table_page(session, spec.table, columns, spec.where, cursor, limit, bbox)
+    out = []
+    for row in rows:
+        item = {"_id": row["id"]} | {c: row[c] for c in chosen}
+        if isinstance(row.get("geometry"), str) and "geometry" in chosen:
+            item["geometry"] = orjson.loads(row["geometry"])
+        out.append(item)
+    return RecordPage(record["id"], chosen, out, str(rows[-1]["id"]) if len(rows) == limit else None)
