@@ -1,6 +1,6 @@
-"""Typed columns by inference from text. A column takes the narrowest type that every non-empty value of the
-first batch parses as; later values that do not parse keep their text and are counted invalid in the report
-(nothing is dropped). Codes stay text: a value with a leading zero or over 15 digits (adcodes with a zero,
+"""Typed columns by inference from text. A column takes the narrowest type that at least CONFIDENCE of the
+non-empty values of the first batch parse as (frictionless's rule and default); values that do not parse
+keep their text and are counted invalid in the report (nothing is dropped). Codes stay text: a value with a leading zero or over 15 digits (adcodes with a zero,
 ID and credit-code numbers) is an identifier, not a number."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+CONFIDENCE = 0.9
 TYPES = ("integer", "number", "boolean", "date", "datetime", "text")
 BOOLEAN = {"true": True, "false": False, "是": True, "否": False}
 CODE = re.compile(r"^[+-]?0\d|^\d{16,}$")
@@ -23,16 +24,20 @@ def infer(values: pd.Series) -> str:
         return "text"
     if not text.str.contains(CODE).any():
         numbers = pd.to_numeric(text, errors="coerce")
-        if numbers.notna().all():
-            whole = text.str.fullmatch(r"[+-]?\d+").all()
+        if _enough(numbers.notna()):
+            whole = text[numbers.notna()].str.fullmatch(r"[+-]?\d+").all()
             return "integer" if whole else "number"
-    if text.str.lower().isin(BOOLEAN.keys()).all():
+    if _enough(text.str.lower().isin(BOOLEAN.keys())):
         return "boolean"
-    if text.str.fullmatch(DATE).all() and _dates(text).notna().all():
+    if _enough(text.str.fullmatch(DATE) & _dates(text).notna()):
         return "date"
-    if text.str.contains(DATETIME).all() and _dates(text).notna().all():
+    if _enough(text.str.contains(DATETIME) & _dates(text).notna()):
         return "datetime"
     return "text"
+
+
+def _enough(fits: pd.Series) -> bool:
+    return bool(fits.mean() >= CONFIDENCE)
 
 
 def _dates(text: pd.Series) -> pd.Series:

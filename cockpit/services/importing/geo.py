@@ -5,6 +5,7 @@ union of their fields, so nothing a layer carries is dropped."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
@@ -48,6 +49,7 @@ class GdalReader:
             self.crs = CRS.from_epsg(4326)
         else:
             self.crs = crs
+        self.spatial = any(infos[n]["geometry_type"] for n in self.layers)
         multi = len(self.layers) > 1
         self.types: dict[str, str] = {"layer": "text"} if multi else {}
         for name in self.layers:
@@ -78,6 +80,8 @@ class GdalReader:
 
     def _batch(self, layer: str, frame: pd.DataFrame, progress: float, offset: int) -> Batch:
         geometry = frame.geometry.to_numpy() if "geometry" in frame else None
+        if geometry is None and self.spatial:  # a table layer (GTFS calendar…) beside spatial ones
+            geometry = np.full(len(frame), None, dtype=object)
         table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
         if "layer" in self.types:
             table.insert(0, "layer", layer)

@@ -63,7 +63,7 @@ def sniff(path: Path) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{"):
         return "cityjson" if name.endswith(".city.json") or _says_cityjson(path) else "geojson"
-    if name.endswith((".csv", ".txt")) or b"," in head or b"\t" in head:
+    if b"\x00" not in head and (name.endswith((".csv", ".txt")) or b"," in head or b"\t" in head):
         return "csv"
     raise ImportFailed("import.unknown_format", name=path.name[:100])
 

@@ -18,6 +18,7 @@ from cockpit.services.importing.batch import BATCH_ROWS, Batch, Problem, unique_
 from cockpit.services.importing.errors import ImportFailed
 
 SAMPLE = 1 << 20
+FALLBACK = ("utf-8", "gb18030", "big5")
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "ascii": "utf-8"}
 csv.field_size_limit(1 << 20)
 
@@ -34,9 +35,26 @@ def detect_encoding(path: Path) -> str:
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(cut).best()
-    if best is None:
-        raise ImportFailed("import.encoding_unknown")
-    return WIDER.get(best.encoding.lower(), best.encoding.lower())
+    if best is not None:
+        return WIDER.get(best.encoding.lower(), best.encoding.lower())
+    return _by_lines(cut)
+
+
+def _by_lines(sample: bytes) -> str:
+    """A sample with a few undecodable lines defeats whole-sample detection: take the first of the encodings a
+    Chinese city's files come in that decodes nearly every line, so the bad lines are quarantined, not the file."""
+    lines = [line for line in sample.splitlines() if line.strip()]
+    for encoding in FALLBACK:
+        good = 0
+        for line in lines:
+            try:
+                line.decode(encoding)
+                good += 1
+            except UnicodeDecodeError:
+                continue
+        if lines and good / len(lines) >= 0.9:
+            return encoding
+    raise ImportFailed("import.encoding_unknown")
 
 
 class CsvReader:
