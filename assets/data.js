@@ -34,6 +34,8 @@
     form.append("title", value("data-import-title"));
     form.append("crs", value("data-import-crs"));
     form.append("encoding", value("data-import-encoding"));
+    form.append("sharing", value("data-import-sharing"));
+    form.append("frequency", value("data-import-frequency"));
     say(text("data_uploading"), false);
     fetch("/platform/data/upload", {
       method: "POST", body: form, credentials: "same-origin", headers: {"X-CSRFToken": csrf()}

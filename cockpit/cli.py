@@ -19,6 +19,7 @@ from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.services import anchor, audit, catalog, emergency, rulebook, users
 from cockpit.settings import load_settings
+from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access.schema import upgrade
 from sample_data.generator import SCALES
 
@@ -255,6 +256,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from cockpit.services.import_jobs import ATTRIBUTES
     from cockpit.services.importing.errors import ImportFailed
     from cockpit.services.importing.pipeline import Request, run
     from cockpit.services.importing.sources import Declared
@@ -266,6 +268,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.dataset or Path(args.path).name.split(".")[0],
         args.department,
         title=args.title,
+        record={k: v for k in ATTRIBUTES if (v := getattr(args, k))},
         declared=Declared(crs=args.crs, encoding=args.encoding),
         source_name=args.source_name,
     )
@@ -384,6 +387,11 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--dataset", help="the dataset's name (letters, digits, _ and -); default: the file's name")
     load.add_argument("--department", default="未指定部门", help="the providing department (提供部门)")
     load.add_argument("--title", help="the dataset's title, for a new dataset")
+    load.add_argument("--sharing", choices=SHARING, help="共享属性 (a new dataset: conditional)")
+    load.add_argument("--opening", choices=OPENING, help="开放属性 (a new dataset: closed)")
+    load.add_argument("--frequency", choices=list(FREQUENCY_DAYS), help="更新频率 (a new dataset: irregular)")
+    load.add_argument("--description", help="what the dataset holds")
+    load.add_argument("--source-department", help="数源部门, if not the providing department")
     load.add_argument("--crs", help="the file's coordinate system if it does not say: EPSG:xxxx, gcj02 or bd09")
     load.add_argument("--encoding", help="a CSV's text encoding if detection should not decide (e.g. gb18030)")
     load.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -805,6 +805,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "Pick a file and name the dataset and its department",
     ),
     "js.data_uploading": ("上传中…", "Uploading…"),
+    "err.import.bad_attribute": (
+        "{name} 不能为 {value}，可选：{allowed}",
+        "{name} cannot be {value}; one of {allowed}",
+    ),
     "err.import.no_file": ("没有收到文件", "no file was received"),
     "err.import.no_dataset": ("请填写数据集标识和提供部门", "name the dataset and its providing department"),
     # attribution

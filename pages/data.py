@@ -13,6 +13,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import areas
 from cockpit.ui import panel, tab
+from cockpit.vocab import FREQUENCY_DAYS, SHARING
 
 TABS = ("record", "fields", "preview", "quality", "lineage", "problems", "usage")
 CRS_CHOICES = ("", "EPSG:4326", "EPSG:4490", "EPSG:4547", "EPSG:32650", "gcj02", "bd09")
@@ -23,12 +24,14 @@ def _chosen(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isascii() and raw.isdecimal() and len(raw) <= 15 else None
 
 
-def _choice(id_: str, values: tuple[str, ...], lang: str) -> html.Select:
+def _choice(id_: str, options: list[tuple[str, str]]) -> html.Select:
     """A plain select: the upload script reads it with the file, no callback needs its value."""
-    return html.Select(id=id_, children=[html.Option(v or t("data.auto", lang), value=v) for v in values])
+    return html.Select(id=id_, children=[html.Option(label, value=value) for value, label in options])
 
 
 def _wizard(lang: str) -> html.Section:
+    auto = t("data.auto", lang)
+
     def row(label: str, control) -> html.Label:
         return html.Label([html.Span(t(label, lang)), control], className="form-row")
 
@@ -42,8 +45,18 @@ def _wizard(lang: str) -> html.Section:
                 row("data.dataset_name", dcc.Input(id=ids.DATA_IMPORT_NAME, placeholder="haidian_buildings")),
                 row("data.department", dcc.Input(id=ids.DATA_IMPORT_DEPARTMENT, placeholder=t("data.dept_hint", lang))),
                 row("data.dataset_title", dcc.Input(id=ids.DATA_IMPORT_TITLE)),
-                row("data.crs", _choice(ids.DATA_IMPORT_CRS, CRS_CHOICES, lang)),
-                row("data.encoding", _choice(ids.DATA_IMPORT_ENCODING, ENCODINGS, lang)),
+                row("data.crs", _choice(ids.DATA_IMPORT_CRS, [(c, c or auto) for c in CRS_CHOICES])),
+                row("data.encoding", _choice(ids.DATA_IMPORT_ENCODING, [(e, e or auto) for e in ENCODINGS])),
+                row(
+                    "data.col.sharing",
+                    _choice(ids.DATA_IMPORT_SHARING, [(v, t(f"sharing.{v}", lang)) for v in SHARING[1:] + SHARING[:1]]),
+                ),
+                row(
+                    "data.col.frequency",
+                    _choice(
+                        ids.DATA_IMPORT_FREQUENCY, [(v, t(f"frequency.{v}", lang)) for v in reversed(FREQUENCY_DAYS)]
+                    ),
+                ),
                 html.Button(t("data.start_import", lang), id=ids.DATA_IMPORT_START, className="primary"),
             ],
         ),

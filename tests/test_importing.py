@@ -148,7 +148,8 @@ def test_a_shapefile_without_prj_is_refused_until_its_crs_is_declared(db_url, tm
 def test_gbk_csv_is_detected_typed_and_bad_rows_quarantined(db_url, tmp_path):
     lines = ["编号,名称,人口,面积,登记日期,是否重点,经度,纬度,区划代码"]
     lines += [
-        f"{i},海淀区第{i}网格,{1000 + i},{i * 1.5},2024-0{1 + i % 9}-1{i % 10},{'是' if i % 2 else '否'},116.3{i},39.9{i},010{i}"
+        f"{i},海淀区第{i}网格,{1000 + i},{i * 1.5},2024-0{1 + i % 9}-1{i % 10},"
+        f"{'是' if i % 2 else '否'},116.3{i},39.9{i},010{i}"
         for i in range(1, 21)
     ]
     lines.insert(4, "99,只有三列,1")  # a row with the wrong number of fields

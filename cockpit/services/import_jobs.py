@@ -24,6 +24,7 @@ from data_access import catalog
 from data_access.db import transaction
 
 SAFE_NAME = re.compile(r"[^\w.\-]+")
+ATTRIBUTES = ("sharing", "opening", "frequency", "description", "source_department")
 
 
 def store_upload(var_dir: Path, name: str, stream: IO[bytes]) -> Path:
@@ -49,6 +50,8 @@ def start(url: str, path: Path, request: Request, actor: Actor) -> dict:
     command = [sys.executable, "-m", "cockpit.cli", "import", str(path), "--dataset", request.dataset]
     command += ["--department", request.department, "--version-id", str(made["id"]), "--quiet"]
     command += ["--actor", f"{actor.name}|{actor.role}", "--source-name", request.source_name or path.name]
+    for key, value in request.record.items():
+        command += [f"--{key.replace('_', '-')}", value]
     if request.declared.crs:
         command += ["--crs", request.declared.crs]
     if request.declared.encoding:
@@ -76,7 +79,8 @@ def submit(url: str, var_dir: Path, form: Mapping[str, str], name: str, stream: 
         crs=form.get("crs", "").strip()[:100] or None, encoding=form.get("encoding", "").strip()[:32] or None
     )
     title = form.get("title", "").strip()[:200] or None
-    request = Request(path, dataset, department, title=title, declared=declared, source_name=name[:255])
+    record = {k: form.get(k, "").strip() for k in ATTRIBUTES if form.get(k, "").strip()}
+    request = Request(path, dataset, department, title=title, record=record, declared=declared, source_name=name[:255])
     return start(url, path, request, actor)
 
 

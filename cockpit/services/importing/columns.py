@@ -1,6 +1,7 @@
 """Typed columns by inference from text. A column takes the narrowest type that at least CONFIDENCE of the
 non-empty values of the first batch parse as (frictionless's rule and default); values that do not parse
-keep their text and are counted invalid in the report (nothing is dropped). Codes stay text: a value with a leading zero or over 15 digits (adcodes with a zero,
+keep their text and are counted invalid in the report (nothing is dropped).
+Codes stay text: a value with a leading zero or over 15 digits (adcodes with a zero,
 ID and credit-code numbers) is an identifier, not a number."""
 
 from __future__ import annotations

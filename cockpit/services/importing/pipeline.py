@@ -25,6 +25,7 @@ from cockpit.services.importing.batch import Batch, Problem
 from cockpit.services.importing.columns import convert, infer
 from cockpit.services.importing.errors import ImportFailed
 from cockpit.services.importing.sources import CHINESE_SYSTEMS, Declared, open_reader
+from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access import catalog
 from data_access.db import transaction, write_transaction
 
@@ -39,6 +40,7 @@ class Request:
     dataset: str
     department: str
     title: str | None = None
+    record: dict[str, str] = field(default_factory=dict)  # catalog attributes to set (sharing, frequency, …)
     declared: Declared = field(default_factory=Declared)
     source_name: str | None = None  # the name the file came with (uploads are stored under another)
 
@@ -90,10 +92,13 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
                 "updated_at": None,
                 "quality": None,
                 "rows": None,
-            }
+            } | _attributes(request.record)
             record["id"] = catalog.add_dataset(session, record | {"search_text": dataset_meta.search_text(record, [])})
         elif record["kind"] != "import":
             raise ImportFailed("import.not_importable", name=name)
+        elif request.record:
+            catalog.update_dataset(session, record["id"], _attributes(request.record))
+            record |= _attributes(request.record)
         made = catalog.start_version(
             session,
             {
@@ -116,6 +121,18 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
         )
         audit.record(session, actor, "dataset.import", f"dataset:{record['id']}", after={"version": made["number"]})
     return made
+
+
+def _attributes(given: dict[str, str]) -> dict[str, str]:
+    """The catalog attributes a department declares with its file, each checked against its vocabulary."""
+    allowed = {"sharing": SHARING, "opening": OPENING, "frequency": tuple(FREQUENCY_DAYS)}
+    out = {}
+    for key, value in given.items():
+        if key in allowed and value not in allowed[key]:
+            raise ImportFailed("import.bad_attribute", name=key, value=str(value)[:40], allowed=", ".join(allowed[key]))
+        if key in (*allowed, "description", "source_department", "keywords", "title_en"):
+            out[key] = str(value)[:2000] if key == "description" else str(value)[:200]
+    return out
 
 
 def run(

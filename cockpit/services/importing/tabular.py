@@ -1,5 +1,5 @@
-"""CSV and Excel, text first. CSV encodings are detected (UTF-8 with or without BOM, else charset-normalizer,
-with GB2312/GBK widened to GB18030, their superset); each physical line is decoded on its own so one bad line
+"""CSV and Excel, text first. CSV encodings are detected (UTF-8 with or without BOM, then GB 18030 if the
+text is valid in it, else charset-normalizer, with GB2312/GBK widened to GB18030, their superset); each physical line is decoded on its own so one bad line
 is quarantined instead of failing the file or being silently replaced. Both stream: memory is one batch."""
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ def detect_encoding(path: Path) -> str:
     try:
         cut.decode("utf-8")
         return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        cut.decode("gb18030")
+        return "gb18030"  # a city's own files: GB 18030 before any other multi-byte guess (cp949, shift_jis)
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(cut).best()

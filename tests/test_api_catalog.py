@@ -1,0 +1,126 @@
+"""The sharing API against a served cockpit: catalog, records as JSON, GeoJSON and CSV (formula cells
+neutralised) by cursor, imports as multipart uploads that run as a child process and are followed to the
+end, refusals for roles, unshared data, bad parameters and bad files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import TEST_ACTOR
+
+from cockpit.services import users
+
+FORMATS = Path(__file__).resolve().parent.parent / "sample_data" / "formats"
+
+
+@pytest.fixture(scope="module")
+def tokens(city_url) -> dict[str, str]:
+    return {
+        role: users.create_token(city_url, TEST_ACTOR, f"api-catalog-{role}", role) for role in ("analyst", "leader")
+    }
+
+
+def get(served, token, path, **params):
+    return requests.get(served + path, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def dataset_id(served, token, name) -> int:
+    found = get(served, token, "/api/v1/datasets", q=name).json()["datasets"]
+    return next(d["id"] for d in found if d["name"] == name)
+
+
+def upload(served, token, path: Path, **form) -> requests.Response:
+    with path.open("rb") as handle:
+        return requests.post(
+            served + "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": (path.name, handle)},
+            data=form,
+            timeout=60,
+        )
+
+
+def finished(served, token, status_url: str) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        version = get(served, token, status_url).json()["version"]
+        if version["status"] != "loading":
+            return version
+        time.sleep(0.3)
+    raise AssertionError("the import did not finish in 60 s")
+
+
+def test_catalog_lists_and_describes_datasets(served, tokens):
+    listed = get(served, tokens["leader"], "/api/v1/datasets", q="避难").json()["datasets"]
+    assert listed[0]["name"] == "shelters" and listed[0]["sharing"] == "unconditional"
+    one = get(served, tokens["leader"], f"/api/v1/datasets/{listed[0]['id']}").json()
+    assert one["dataset"]["rows"] == 1181 and {"lon", "lat"} <= {f["name"] for f in one["fields"]}
+    assert get(served, tokens["leader"], "/api/v1/datasets/999999").status_code == 404
+    paths = requests.get(served + "/api/v1/openapi.json", timeout=10).json()["paths"]
+    assert {"/api/v1/datasets", "/api/v1/datasets/{id}/records", "/api/v1/imports/{id}"} <= set(paths)
+
+
+def test_records_page_by_cursor_in_three_formats(served, tokens):
+    shelters = dataset_id(served, tokens["leader"], "shelters")
+    first = get(served, tokens["leader"], f"/api/v1/datasets/{shelters}/records", limit=500)
+    body = first.json()
+    assert len(body["records"]) == 500 and body["next_cursor"] and 'rel="next"' in first.headers["Link"]
+    rest = get(served, tokens["leader"], f"/api/v1/datasets/{shelters}/records", limit=5000, cursor=body["next_cursor"])
+    ids = [r["_id"] for r in body["records"] + rest.json()["records"]]
+    assert len(ids) == len(set(ids)) == 1181 and rest.json()["next_cursor"] is None
+    geo = get(served, tokens["leader"], f"/api/v1/datasets/{shelters}/records", format="geojson", limit=3).json()
+    assert geo["type"] == "FeatureCollection" and geo["features"][0]["geometry"]["type"] == "Point"
+    text = get(served, tokens["leader"], f"/api/v1/datasets/{shelters}/records", format="csv", limit=3).text
+    assert len(list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))) == 4
+
+
+def test_bad_parameters_and_unshared_data_are_refused(served, tokens):
+    shelters = dataset_id(served, tokens["leader"], "shelters")
+    base = f"/api/v1/datasets/{shelters}/records"
+    for params in ({"bbox": "1,2,3"}, {"bbox": "200,0,201,1"}, {"format": "xml"}, {"limit": "0"}, {"cursor": "-1"}):
+        answer = get(served, tokens["leader"], base, **params)
+        assert answer.status_code == 400 and answer.json()["error"], params
+    assert get(served, tokens["leader"], base, fields="no_such").status_code == 400
+    cases = dataset_id(served, tokens["analyst"], "cases")
+    refused = get(served, tokens["leader"], f"/api/v1/datasets/{cases}/records")
+    assert refused.status_code == 403 and refused.json()["code"] == "catalog.not_shared"
+    assert get(served, tokens["analyst"], f"/api/v1/datasets/{cases}/records").status_code == 200
+    assert requests.get(served + base, timeout=10).status_code == 401
+
+
+def test_an_uploaded_csv_imports_in_the_background_and_exports_safely(served, tokens, tmp_path):
+    path = tmp_path / "hotline.csv"
+    path.write_text("工单,内容,数量\n1,=cmd|' /C calc'!A0,3\n2,正常诉求,-4\n", encoding="gb18030")
+    answer = upload(
+        served, tokens["analyst"], path, dataset="hotline_sample", department="市政务服务局", sharing="unconditional"
+    )
+    assert answer.status_code == 202, answer.text
+    version = finished(served, tokens["analyst"], answer.json()["status_url"])
+    assert version["status"] == "ready" and version["rows"] == 2 and version["encoding"] == "gb18030"
+    dataset = answer.json()["dataset_id"]
+    text = get(served, tokens["leader"], f"/api/v1/datasets/{dataset}/records", format="csv").text
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][2].startswith("'=") and rows[2][3] == "-4"  # the formula neutralised, the number kept
+
+
+def test_imports_need_the_analyst_role_and_a_readable_file(served, tokens, tmp_path):
+    geo = FORMATS / "rotterdam_subset.city.json"
+    assert upload(served, tokens["leader"], geo, dataset="x", department="y").status_code == 403
+    missing = upload(served, tokens["analyst"], geo, dataset="x")
+    assert missing.status_code == 400 and missing.json()["code"] == "import.no_dataset"
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01" * 100)
+    assert (
+        upload(served, tokens["analyst"], junk, dataset="junk", department="y").json()["code"]
+        == "import.unknown_format"
+    )
+    answer = upload(served, tokens["analyst"], geo, dataset="rotterdam_api", department="规划院")
+    version = finished(served, tokens["analyst"], answer.json()["status_url"])
+    assert version["status"] == "failed" and version["message"].startswith("import.no_crs")
+    bad = upload(served, tokens["analyst"], geo, dataset="r2", department="d", frequency="hourly")
+    assert bad.status_code == 400 and bad.json()["code"] == "import.bad_attribute"
