@@ -1,5 +1,6 @@
 """CSV and Excel, text first. CSV encodings are detected (UTF-8 with or without BOM, then GB 18030 if the
-text is valid in it, else charset-normalizer, with GB2312/GBK widened to GB18030, their superset); each physical line is decoded on its own so one bad line
+text is valid in it, else charset-normalizer, with GB2312/GBK widened to GB18030, their superset);
+each physical line is decoded on its own so one bad line
 is quarantined instead of failing the file or being silently replaced. Both stream: memory is one batch."""
 
 from __future__ import annotations
