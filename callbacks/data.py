@@ -183,7 +183,7 @@ def quality_tab(found: catalog.Detail, lang: str) -> list:
             name=t("quality.score", lang),
         )
     )
-    styled(figure, 200, yaxis={"range": [0, 1.05], "tickformat": ".0%"})
+    styled(figure, 200, yaxis={"range": [0, 1.05], "tickformat": ".0%"}, xaxis={"tickformat": "%m-%d %H:%M"})
     return [
         html.Div(tiles, className="kpis", id="dataset-quality"),
         html.Div(t("quality.note", lang), className="note"),

@@ -78,7 +78,8 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
         )
     ]
     wizard = _wizard(lang)
-    wizard.hidden = not auth.allowed("dataset.import")  # kept, hidden, so every role's layout hosts its callbacks
+    if not auth.allowed("dataset.import"):  # kept, hidden, so every role's layout hosts its callbacks
+        wizard.style = {"display": "none"}
     side.append(wizard)
     tabs = dcc.Tabs(
         id=ids.DATA_TABS,
@@ -90,7 +91,6 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
         id=ids.DATA_MAP,
         bounds=areas.detail_bounds(context.settings().database_url),
         maxZoom=20,
-        preferCanvas=True,
         trackViewport=False,
         className="cockpit-map data-map",
         children=[
