@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import flask
+import orjson
 
 from cockpit import auth, context
 from cockpit.api import PATHS, _error, _int_arg, _iso, _operation, _refuse, blueprint
@@ -125,8 +126,9 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
         features = [_feature(r) for r in page.records]
         body = {"type": "FeatureCollection", "features": features, "next_cursor": page.next_cursor}
         response = flask.Response(flask.json.dumps(body), mimetype="application/geo+json")
-    else:
-        response = flask.jsonify(records=[_iso(r) for r in page.records], next_cursor=page.next_cursor)
+    else:  # orjson: a 1,000-record page is most of this route's time in the standard encoder
+        body = orjson.dumps({"records": page.records, "next_cursor": page.next_cursor}, default=str)
+        response = flask.Response(body, mimetype="application/json")
     if page.next_cursor:
         response.headers["Link"] = f'<{_next_url(page.next_cursor)}>; rel="next"'
     return response, 200

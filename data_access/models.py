@@ -577,11 +577,12 @@ class DatasetField(Base):
 
 
 class DatasetRecord(Base):
-    """One imported row: its typed values as JSON, its geometry as GeoJSON with a bounding box for bbox
-    queries on either database, and a point (the geometry's representative point) for maps."""
+    """One imported row: its typed values as JSON, its geometry as GeoJSON with a bounding box, and a point
+    (the geometry's representative point) for maps; a point source stores only the point. Bounding boxes are
+    filtered, not indexed: a B-tree on random coordinates cost a third of an import's time (bench/import.py),
+    and a bbox page walks a version's rows in id order until it is full."""
 
     __tablename__ = "dataset_record"
-    __table_args__ = (Index("ix_dataset_record_bbox", "version_id", "min_lon", "min_lat"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("dataset_version.id"), index=True)
     data: Mapped[str] = mapped_column(Text)

@@ -324,6 +324,8 @@ def _import_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
         item = {"_id": row["id"]} | {names[i]: values[i] for i in picks}
         if row["geometry"]:
             item["_geometry"] = orjson.loads(row["geometry"])
+        elif row["lon"] is not None:
+            item["_geometry"] = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
         out.append(item)
     return RecordPage(record["id"], chosen, out, str(rows[-1]["id"]) if len(rows) == limit else None)
 

@@ -64,7 +64,7 @@ def convert(values: pd.Series, kind: str) -> tuple[pd.Series, int]:
         fmt = "%Y-%m-%d" if kind == "date" else "%Y-%m-%dT%H:%M:%SZ"
         typed = parsed.dt.strftime(fmt)
     else:
-        return values.astype(object).where(present, None), 0
+        return values, 0
     out = typed.astype(object).where(typed.notna(), None)
     out[bad] = values[bad]
     return out, int(bad.sum())

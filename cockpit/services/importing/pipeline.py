@@ -6,10 +6,13 @@ it `failed` with the reason: readers see a version whole or not at all."""
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -187,6 +190,7 @@ class _Columns:
 
 def _load(url: str, request: Request, report: Report, progress: Callable[[float, int], None] | None) -> None:
     reader, close = open_reader(request.path, request.declared)
+    writer = _Writer(url, report.version_id)
     try:
         report.format, report.encoding = reader.format, reader.encoding
         if report.encoding and report.encoding != "utf-8":
@@ -202,27 +206,22 @@ def _load(url: str, request: Request, report: Report, progress: Callable[[float,
                 report.transforms.append(
                     f"typed {sum(t != 'text' for t in columns.types)} of {len(columns.names)} fields"
                 )
-            rows, problems = _typed(batch, columns), list(batch.problems)
-            geometry, lost = place(batch, rows)
+            frame, problems = _typed(batch, columns), list(batch.problems)
+            geometry, lost = place(batch, frame)
             problems += lost
-            keep = np.ones(len(rows), dtype=bool)
+            keep = np.ones(len(frame), dtype=bool)
             if lost:
                 dropped = {p.row for p in lost}
                 keep = np.array([n not in dropped for n in batch.numbers], dtype=bool)
-            records = _records(report.version_id, rows, geometry, keep, extent)
+            records = _records(report.version_id, frame, geometry, keep, extent)
             hashes.append(np.fromiter((hash(r[1]) for r in records), dtype=np.int64, count=len(records)))
             report.rows += len(records)
             report.quarantined += len(problems)
-            with write_transaction(url) as session:
-                catalog.add_records(session, records)
-                catalog.add_problems(session, report.version_id, problems)
-                catalog.update_version(
-                    session,
-                    report.version_id,
-                    {"progress": batch.progress, "rows": report.rows, "quarantined": report.quarantined},
-                )
+            counts = {"progress": batch.progress, "rows": report.rows, "quarantined": report.quarantined}
+            writer.put(records, problems, counts)
             if progress:
                 progress(batch.progress, report.rows)
+        writer.finish()
         if columns is None or (report.rows == 0 and report.quarantined == 0):
             raise ImportFailed("import.empty")
         report.fields = columns.fields()
@@ -230,31 +229,80 @@ def _load(url: str, request: Request, report: Report, progress: Callable[[float,
         report.quality = _quality(columns, report, np.concatenate(hashes) if hashes else np.array([]))
         report.quality["extent"] = extent if np.isfinite(extent).all() else None
     finally:
+        writer.stop()
         close()
+
+
+class _Writer:
+    """Writes batches in a thread of its own while the next batch is parsed: SQLite and psycopg release the
+    interpreter while they work, so reading and writing overlap. Each batch is one short transaction."""
+
+    def __init__(self, url: str, version_id: int) -> None:
+        self.url, self.version_id = url, version_id
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            records, problems, counts = item
+            try:
+                with write_transaction(self.url) as session:
+                    catalog.add_records(session, records)
+                    catalog.add_problems(session, self.version_id, problems)
+                    catalog.update_version(session, self.version_id, counts)
+            except BaseException as error:  # handed to the reading thread, which fails the version
+                self.error = error
+
+    def put(self, records: list, problems: list, counts: dict) -> None:
+        self._raise()
+        self.queue.put((records, problems, counts))
+
+    def finish(self) -> None:
+        self.stop()
+        self._raise()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def _frame(batch: Batch) -> pd.DataFrame:
+    """The batch as columns by position (names may repeat in a source); empty text cells become null."""
+    frame = pd.DataFrame(batch.rows, columns=range(len(batch.columns)), dtype=object)
+    return frame.mask(frame == "") if batch.types is None else frame
 
 
 def _types(batch: Batch) -> list[str]:
     if batch.types is not None:
         return [batch.types.get(c, "text") for c in batch.columns]
-    frame = pd.DataFrame(batch.rows, columns=batch.columns, dtype=object)
-    return [infer(frame[c]) for c in batch.columns]
+    frame = _frame(batch)
+    return [infer(frame[i]) for i in frame.columns]
 
 
-def _typed(batch: Batch, columns: _Columns) -> list[list[object]]:
-    frame = pd.DataFrame(batch.rows, columns=batch.columns, dtype=object)
+def _typed(batch: Batch, columns: _Columns) -> pd.DataFrame:
+    frame = _frame(batch)
     columns.cells += len(batch.rows) * (len(batch.columns) - len(batch.absent))
     for i, name in enumerate(batch.columns):
-        series = frame.iloc[:, i]
+        series = frame[i]
         if batch.types is None:
-            series, bad = convert(series.astype("string").astype(object).where(series.notna(), None), columns.types[i])
+            series, bad = convert(series, columns.types[i])
             columns.invalid[i] += bad
-            frame.iloc[:, i] = series
+            frame[i] = series
         present = series.notna()
         if name not in batch.absent:
-            columns.nulls[i] += int((~present).sum())
+            columns.nulls[i] += len(series) - int(present.sum())
         if columns.example[i] is None and present.any():
             columns.example[i] = series[present].iloc[0]
-    return frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    return frame
 
 
 class _Placer:
@@ -288,92 +336,102 @@ class _Placer:
         self.repaired = 0
         self.report = report
 
-    def __call__(self, batch: Batch, rows: list[list[object]]) -> tuple[np.ndarray | None, list[Problem]]:
+    def __call__(self, batch: Batch, frame: pd.DataFrame) -> tuple[np.ndarray | Points | None, list[Problem]]:
         if not self.spatial:
             return None, []
-        problems: list[Problem] = []
-        if self.pair is None:
-            geometry = np.asarray(batch.geometry, dtype=object)
-        else:
-            geometry, problems = self._points(batch, rows)
+        if self.pair is not None:
+            return self._points(batch, frame)
+        geometry = np.asarray(batch.geometry, dtype=object)
         if self.transformer is not None:
             geometry = shapely.transform(geometry, lambda xy: np.column_stack(self.transformer.transform(*xy.T)))
         elif self.chinese:
-            convert_ = coords.gcj02_to_wgs84 if self.chinese == "gcj02" else coords.bd09_to_wgs84
-            geometry = shapely.transform(geometry, lambda xy: np.column_stack(convert_(xy[:, 0], xy[:, 1])))
+            geometry = shapely.transform(geometry, lambda xy: np.column_stack(self._chinese(xy[:, 0], xy[:, 1])))
         present = shapely.is_geometry(geometry)
         broken = present & ~shapely.is_valid(geometry)
         if broken.any():
             geometry[broken] = shapely.make_valid(geometry[broken])
             self.repaired += int(broken.sum())
         bounds = shapely.bounds(geometry)
-        outside = present & ~(
-            np.isfinite(bounds).all(axis=1)
-            & (bounds[:, 0] >= -180)
-            & (bounds[:, 2] <= 180)
-            & (bounds[:, 1] >= -90)
-            & (bounds[:, 3] <= 90)
-        )
-        for i in np.flatnonzero(outside):
-            problems.append(
-                Problem(batch.numbers[i], "coordinates fall outside WGS-84 after conversion", _raw(rows[i]))
-            )
-        return geometry, problems
+        outside = present & ~_inside(bounds[:, 0], bounds[:, 1]) | present & ~_inside(bounds[:, 2], bounds[:, 3])
+        return geometry, [self._outside(batch, frame, i) for i in np.flatnonzero(outside)]
 
-    def _points(self, batch: Batch, rows: list[list[object]]) -> tuple[np.ndarray, list[Problem]]:
+    def _chinese(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (coords.gcj02_to_wgs84 if self.chinese == "gcj02" else coords.bd09_to_wgs84)(lon, lat)
+
+    def _outside(self, batch: Batch, frame: pd.DataFrame, i: int) -> Problem:
+        reason = "coordinates fall outside WGS-84 after conversion"
+        return Problem(batch.numbers[i], reason, _raw(frame.iloc[i].tolist()))
+
+    def _points(self, batch: Batch, frame: pd.DataFrame) -> tuple[Points, list[Problem]]:
+        """Points from lon/lat fields stay two arrays: no geometry object per row is needed to store a point."""
         lon_i, lat_i = self.pair
-        points = np.full(len(rows), None, dtype=object)
-        problems = []
-        xs, ys, at = [], [], []
-        for i, row in enumerate(rows):
-            lon, lat = row[lon_i], row[lat_i]
-            if lon is None and lat is None:
-                continue
-            if not isinstance(lon, int | float) or not isinstance(lat, int | float) or isinstance(lon, bool):
-                problems.append(Problem(batch.numbers[i], f"coordinates {lon!r}, {lat!r} are not numbers", _raw(row)))
-                continue
-            xs.append(float(lon))
-            ys.append(float(lat))
-            at.append(i)
-        if at:
-            points[at] = shapely.points(np.array(xs), np.array(ys))
-        return points, problems
+        raw_lon, raw_lat = frame[lon_i], frame[lat_i]
+        lon = pd.to_numeric(raw_lon, errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(raw_lat, errors="coerce").to_numpy(dtype=float)
+        placed = ~(np.isnan(lon) | np.isnan(lat))
+        unreadable = (raw_lon.notna() | raw_lat.notna()).to_numpy() & ~placed
+        problems = [
+            Problem(
+                batch.numbers[i],
+                f"coordinates {raw_lon[i]!r}, {raw_lat[i]!r} are not numbers",
+                _raw(frame.iloc[i].tolist()),
+            )
+            for i in np.flatnonzero(unreadable)
+        ]
+        if self.transformer is not None:
+            lon, lat = self.transformer.transform(lon, lat)
+        elif self.chinese:
+            lon, lat = self._chinese(lon, lat)
+        outside = placed & ~_inside(lon, lat)
+        problems += [self._outside(batch, frame, i) for i in np.flatnonzero(outside)]
+        return Points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), problems
 
 
-def _records(version_id: int, rows, geometry: np.ndarray | None, keep: np.ndarray, extent: list[float]) -> list[tuple]:
-    data = [orjson.dumps(r, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode() for r in rows]
+@dataclass(frozen=True)
+class Points:
+    lon: np.ndarray  # NaN where a row has no place
+    lat: np.ndarray
+
+
+def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+
+
+def _point_records(version_id: int, data: list[str], points: Points, keep: np.ndarray, extent: list[float]) -> list:
+    lon, lat = points.lon[keep], points.lat[keep]
+    good = np.isfinite(lon) & np.isfinite(lat)
+    if good.any():
+        extent[0], extent[1] = min(extent[0], float(lon[good].min())), min(extent[1], float(lat[good].min()))
+        extent[2], extent[3] = max(extent[2], float(lon[good].max())), max(extent[3], float(lat[good].max()))
+    xs, ys = np.where(good, lon, None).tolist(), np.where(good, lat, None).tolist()
+    nothing = repeat(None, len(data))  # a point's GeoJSON is its lon/lat: not stored twice
+    return list(zip(repeat(version_id, len(data)), data, xs, ys, xs, ys, xs, ys, nothing, strict=False))
+
+
+def _records(
+    version_id: int, frame: pd.DataFrame, geometry: np.ndarray | None, keep: np.ndarray, extent: list[float]
+) -> list[tuple]:
+    """Rows for dataset_record; NaN cells go out as JSON null (orjson's rule)."""
+    dump = orjson.dumps
+    rows = frame.to_numpy(dtype=object)[keep].tolist()
+    data = [dump(r, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode() for r in rows]
     if geometry is None:
-        return [(version_id, d, None, None, None, None, None, None, None) for d, k in zip(data, keep, strict=True) if k]
+        return [(version_id, d, None, None, None, None, None, None, None) for d in data]
+    if isinstance(geometry, Points):
+        return _point_records(version_id, data, geometry, keep, extent)
+    geometry = geometry[keep]
     bounds = shapely.bounds(geometry)
-    points = shapely.point_on_surface(geometry)
-    xs, ys = shapely.get_x(points), shapely.get_y(points)
-    texts = shapely.to_geojson(geometry)
-    good = keep & np.isfinite(bounds).all(axis=1)
+    good = np.isfinite(bounds).all(axis=1)
     if good.any():
         extent[0] = min(extent[0], float(bounds[good, 0].min()))
         extent[1] = min(extent[1], float(bounds[good, 1].min()))
         extent[2] = max(extent[2], float(bounds[good, 2].max()))
         extent[3] = max(extent[3], float(bounds[good, 3].max()))
-    out = []
-    for i in np.flatnonzero(keep):
-        if texts[i] is None:
-            out.append((version_id, data[i], None, None, None, None, None, None, None))
-        else:
-            b = bounds[i]
-            out.append(
-                (
-                    version_id,
-                    data[i],
-                    float(xs[i]),
-                    float(ys[i]),
-                    float(b[0]),
-                    float(b[1]),
-                    float(b[2]),
-                    float(b[3]),
-                    texts[i],
-                )
-            )
-    return out
+    points = shapely.point_on_surface(geometry)
+    xs, ys = shapely.get_x(points), shapely.get_y(points)
+    texts = shapely.to_geojson(geometry).tolist()
+    columns = [np.where(good, values, None).tolist() for values in (xs, ys, *bounds.T)]
+    return list(zip(repeat(version_id, len(data)), data, *columns, texts, strict=True))
 
 
 def _quality(columns: _Columns, report: Report, hashes: np.ndarray) -> dict:

@@ -6,8 +6,10 @@ is quarantined instead of failing the file or being silently replaced. Both stre
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import charset_normalizer
@@ -19,6 +21,7 @@ from cockpit.services.importing.batch import BATCH_ROWS, Batch, Problem, unique_
 from cockpit.services.importing.errors import ImportFailed
 
 SAMPLE = 1 << 20
+BLOCK = 1 << 20
 FALLBACK = ("utf-8", "gb18030", "big5")
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "ascii": "utf-8"}
 csv.field_size_limit(1 << 20)
@@ -75,16 +78,37 @@ class CsvReader:
         self.bad_lines: list[Problem] = []
 
     def _lines(self) -> Iterator[str]:
+        """Lines decoded a block at a time (the codec's speed); a block that does not decode is decoded line by
+        line, and only its bad lines are quarantined."""
+        number = 0
         with self.path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                self._read += len(raw)
-                try:
-                    line = raw.decode(self.encoding)
-                except UnicodeDecodeError as error:
-                    where = f"byte {error.start}"
-                    self.bad_lines.append(Problem(number, f"line is not {self.encoding} text ({where})", _raw(raw)))
+            rest = b""
+            while True:
+                chunk = handle.read(BLOCK)
+                block = rest + chunk
+                cut = len(block) if not chunk else block.rfind(b"\n") + 1
+                if not block:
+                    return
+                if cut == 0:
+                    rest = block
                     continue
-                yield line.removeprefix("\ufeff") if number == 1 else line
+                block, rest = block[:cut], block[cut:]
+                self._read += len(block)
+                try:
+                    text = block.decode(self.encoding)
+                except UnicodeDecodeError:
+                    yield from self._line_by_line(block, number)
+                else:
+                    yield from io.StringIO(text.removeprefix("\ufeff") if number == 0 else text, newline="")
+                number += block.count(b"\n")
+
+    def _line_by_line(self, block: bytes, before: int) -> Iterator[str]:
+        for number, raw in enumerate(block.splitlines(keepends=True), start=before + 1):
+            try:
+                yield raw.decode(self.encoding)
+            except UnicodeDecodeError as error:
+                reason = f"line is not {self.encoding} text (byte {error.start})"
+                self.bad_lines.append(Problem(number, reason, _raw(raw)))
 
     def batches(self) -> Iterator[Batch]:
         reader = csv.reader(self._lines())
@@ -96,27 +120,43 @@ class CsvReader:
             raise ImportFailed("import.unreadable", reason=str(error)) from None
         columns = unique_names(header)
         width = len(columns)
-        batch = Batch(columns, [], [])
+        records = self._records(reader)
+        while True:
+            start = reader.line_num
+            rows = list(islice(records, BATCH_ROWS))
+            if not rows:
+                break
+            if reader.line_num - start == len(rows):  # one line a record: numbers are line numbers
+                numbers = list(range(start + 1, reader.line_num + 1))
+            else:  # a quoted field spans lines (or a record was unreadable): count back from the last line
+                numbers = list(range(reader.line_num - len(rows) + 1, reader.line_num + 1))
+            batch = Batch(columns, rows, numbers)
+            if any(len(row) != width for row in rows):
+                self._set_aside(batch, width)
+            yield self._close(batch)
+
+    def _records(self, reader) -> Iterator[list[str]]:
+        """The parser's records; one it cannot read (a field over the size limit) is quarantined, not fatal."""
         while True:
             try:
-                row = next(reader)
+                yield next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as error:
-                batch.problems.append(Problem(reader.line_num, f"not CSV: {error}", ""))
-                continue
-            if len(row) != width:
-                if not any(row):
-                    continue  # a blank line between records is layout, not data
+                self.bad_lines.append(Problem(reader.line_num, f"not CSV: {error}", ""))
+
+    @staticmethod
+    def _set_aside(batch: Batch, width: int) -> None:
+        """Rows of the wrong width are quarantined; blank lines between records are layout, not data."""
+        kept_rows, kept_numbers = [], []
+        for row, number in zip(batch.rows, batch.numbers, strict=True):
+            if len(row) == width:
+                kept_rows.append(row)
+                kept_numbers.append(number)
+            elif any(row):
                 reason = f"has {len(row)} fields, the header has {width}"
-                batch.problems.append(Problem(reader.line_num, reason, _raw(",".join(row))))
-                continue
-            batch.rows.append([None if v == "" else v for v in row])
-            batch.numbers.append(reader.line_num)
-            if len(batch.rows) >= BATCH_ROWS:
-                yield self._close(batch)
-                batch = Batch(columns, [], [])
-        yield self._close(batch)
+                batch.problems.append(Problem(number, reason, _raw(",".join(row))))
+        batch.rows, batch.numbers = kept_rows, kept_numbers
 
     def _close(self, batch: Batch) -> Batch:
         batch.problems.extend(self.bad_lines)

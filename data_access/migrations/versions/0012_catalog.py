@@ -152,7 +152,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("dataset_record", schema=None) as batch_op:
-        batch_op.create_index("ix_dataset_record_bbox", ["version_id", "min_lon", "min_lat"], unique=False)
         batch_op.create_index(batch_op.f("ix_dataset_record_version_id"), ["version_id"], unique=False)
 
     op.create_table(
@@ -179,7 +178,6 @@ def downgrade() -> None:
     op.drop_table("import_problem")
     with op.batch_alter_table("dataset_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dataset_record_version_id"))
-        batch_op.drop_index("ix_dataset_record_bbox")
 
     op.drop_table("dataset_record")
     with op.batch_alter_table("dataset_field", schema=None) as batch_op:
