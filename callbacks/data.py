@@ -8,13 +8,14 @@ import orjson
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from callbacks import data_conflicts
 from cockpit import auth, context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, Id, Name, Shown
 from cockpit.refusal import Refused
-from cockpit.services import areas, catalog, dataset_meta, import_jobs
+from cockpit.services import areas, catalog, conflicts, dataset_meta, import_jobs
 from cockpit.services.export import to_csv
 from cockpit.ui import number, styled
 
@@ -298,6 +299,8 @@ def _point(record: dict) -> dict | None:
 
 
 def register(app: Dash) -> None:
+    data_conflicts.register(app)
+
     @app.callback(
         Output(ids.DATA_CATALOG, "children"), Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_IMPORT_STATE, "children")
     )
@@ -338,6 +341,11 @@ def register(app: Dash) -> None:
             "quality": quality_tab,
             "lineage": lambda f, lang_: dcc.Graph(
                 id="dataset-lineage", figure=lineage_figure(f.lineage, lang_), config={"displayModeBar": False}
+            ),
+            "conflicts": lambda f, lang_: data_conflicts.queue_table(
+                conflicts.listing(context.settings().database_url, dataset_id=f.record["id"], limit=300),
+                lang_,
+                pickable=False,
             ),
             "problems": problems_tab,
             "usage": usage_tab,

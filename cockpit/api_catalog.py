@@ -87,6 +87,13 @@ def _bbox() -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def _cursor() -> str | None:
+    raw = flask.request.args.get("cursor")
+    if raw is not None and len(raw) > 200:
+        _refuse("cursor is the next_cursor of the previous page, as given")
+    return raw or None
+
+
 def _fields() -> list[str] | None:
     raw = flask.request.args.get("fields")
     if not raw:
@@ -108,7 +115,7 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
             context.settings().database_url,
             auth.current_actor(),
             dataset_id,
-            cursor=_int_arg("cursor", 0, 0, 2**53),
+            cursor=_cursor(),
             limit=_int_arg("limit", 1000, 1, MAX_RECORDS),
             bbox=_bbox(),
             wanted=_fields(),

@@ -17,7 +17,8 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import anchor, audit, catalog, emergency, rulebook, users
+from cockpit.services import anchor, audit, catalog, conflicts, emergency, rulebook, sample_catalog, users
+from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access.schema import upgrade
@@ -84,6 +85,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     registered = catalog.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")
+    found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)
+    print(f"data conflicts between departments' datasets: {found} found by the comparisons")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
 
@@ -297,6 +300,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    upgrade(settings.database_url)
+    if args.conflicts_command == "detect":
+        chosen = [COMPARISONS[args.comparison]] if args.comparison else list(COMPARISONS.values())
+        for comparison in chosen:
+            done = conflicts.detect(settings.database_url, comparison, _cli_actor())
+            print(
+                f"{done.comparison}: {done.matched} entities matched, {done.found} disagreements "
+                f"({done.new} new), {done.settled} settled since the last run"
+            )
+        return 0
+    for row in conflicts.listing(settings.database_url, args.status, limit=args.limit):
+        print(
+            f"#{row['id']} {row['status']:<9} {row['comparison']} {row['attribute']} {row['entity']}: "
+            f"{row['left_value']} ≠ {row['right_value']} → {row['department']}"
+        )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> None:
     _Gunicorn(
         {
@@ -399,6 +422,15 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--source-name", help=argparse.SUPPRESS)  # the uploaded file's own name
     load.add_argument("--actor", help=argparse.SUPPRESS)  # the analyst who uploaded it
     load.set_defaults(run=cmd_import)
+
+    fights = sub.add_parser("conflicts", help="数据打架: departments' datasets that disagree")
+    fights_sub = fights.add_subparsers(dest="conflicts_command", required=True)
+    detect = fights_sub.add_parser("detect", help="run the comparisons (all, or one)")
+    detect.add_argument("--comparison", choices=sorted(COMPARISONS))
+    listed = fights_sub.add_parser("list", help="the conflict tickets")
+    listed.add_argument("--status", choices=conflicts.STATUSES)
+    listed.add_argument("--limit", type=int, default=100)
+    fights.set_defaults(run=cmd_conflicts)
 
     keep = sub.add_parser("retention", help="drop readings older than COCKPIT_READING_MONTHS months")
     keep.add_argument("--months", type=int, default=None, help="override the setting for this run")

@@ -5,9 +5,10 @@ catalog lists as datasets too. Records go in by COPY on PostgreSQL and by execut
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Column, DateTime, Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from data_access.models import (
@@ -168,24 +169,39 @@ def table_columns(name: str) -> list[tuple[str, str, bool]]:
     return [(c.name, str(c.type), bool(c.nullable)) for c in table(name).columns]
 
 
+def key_columns(name: str) -> list[str]:
+    return [c.name for c in table(name).primary_key.columns]
+
+
 def table_page(
     session: Session,
     name: str,
     columns: Sequence[str],
     where: dict[str, str],
-    after: int,
+    after: list[Any] | None,
     limit: int,
     bbox: tuple[float, float, float, float] | None,
 ) -> list[dict[str, Any]]:
-    """A page of one of the cockpit's tables, by id after the cursor, `where` as equality filters."""
+    """A page of one of the cockpit's tables in primary-key order after the key `after` (keyset paging, so a
+    page deep in a large table costs what the first does); `where` as equality filters."""
     source = table(name)
-    query = select(*(source.c[c] for c in columns)).where(source.c.id > after)
+    key = list(source.primary_key.columns)
+    query = select(*(source.c[c] for c in columns))
+    if after is not None:
+        values = [_typed_key(column, value) for column, value in zip(key, after, strict=True)]
+        query = query.where(tuple_(*key) > tuple_(*values) if len(key) > 1 else key[0] > values[0])
     for column, value in where.items():
         query = query.where(source.c[column] == value)
     if bbox and "lon" in source.c:
         west, south, east, north = bbox
         query = query.where(source.c.lon.between(west, east), source.c.lat.between(south, north))
-    return [dict(r._mapping) for r in session.execute(query.order_by(source.c.id).limit(limit))]
+    return [dict(r._mapping) for r in session.execute(query.order_by(*key).limit(limit))]
+
+
+def _typed_key(column: Column, value: Any) -> Any:
+    if isinstance(column.type, DateTime) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def table_profile(session: Session, name: str, where: dict[str, str], stamp: str | None) -> dict[str, Any]:

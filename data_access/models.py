@@ -633,3 +633,36 @@ class DatasetUsage(Base):
     route: Mapped[str] = mapped_column(String(64))
     records: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DataConflict(Base):
+    """数据打架: two departments' datasets disagree about one entity (or one has it and the other does not).
+    Both values are kept as they are, never overwritten; the ticket records who decided which one stands."""
+
+    __tablename__ = "data_conflict"
+    __table_args__ = (
+        UniqueConstraint("comparison", "kind", "attribute", "left_key", "right_key", name="uq_data_conflict_subject"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comparison: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # value | missing
+    attribute: Mapped[str] = mapped_column(String(128))
+    left_dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    right_dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    left_key: Mapped[str] = mapped_column(String(128))
+    right_key: Mapped[str] = mapped_column(String(128))
+    left_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    right_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    measure: Mapped[float | None] = mapped_column(Float)  # metres apart, relative difference, or name similarity
+    rule: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str | None] = mapped_column(String(200))  # a readable name of what they disagree about
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    department: Mapped[str | None] = mapped_column(String(64))
+    proposed: Mapped[str | None] = mapped_column(String(8))  # left | right: by authority, then recency
+    winner: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(128))

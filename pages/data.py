@@ -12,10 +12,11 @@ from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import areas
+from cockpit.services.conflicts import STATUSES
 from cockpit.ui import panel, tab
 from cockpit.vocab import FREQUENCY_DAYS, SHARING
 
-TABS = ("record", "fields", "preview", "quality", "lineage", "problems", "usage")
+TABS = ("record", "fields", "preview", "quality", "lineage", "conflicts", "problems", "usage")
 CRS_CHOICES = ("", "EPSG:4326", "EPSG:4490", "EPSG:4547", "EPSG:32650", "gcj02", "bd09")
 ENCODINGS = ("", "utf-8", "gb18030", "big5")
 
@@ -29,14 +30,21 @@ def _choice(id_: str, options: list[tuple[str, str]]) -> html.Select:
     return html.Select(id=id_, children=[html.Option(label, value=value) for value, label in options])
 
 
-def _wizard(lang: str) -> html.Section:
+def _import_tab(lang: str) -> dcc.Tab:
+    """Kept for every role, hidden from those who may not import, so every role's layout hosts its callbacks."""
+    made = tab(t("data.import", lang), _wizard(lang), value="import")
+    if not auth.allowed("dataset.import"):
+        made.style = {"display": "none"}
+    return made
+
+
+def _wizard(lang: str) -> list:
     auto = t("data.auto", lang)
 
     def row(label: str, control) -> html.Label:
         return html.Label([html.Span(t(label, lang)), control], className="form-row")
 
-    return panel(
-        t("data.import", lang),
+    return [
         html.Div(t("data.import_note", lang), className="note"),
         html.Div(
             className="import-form",
@@ -63,24 +71,59 @@ def _wizard(lang: str) -> html.Section:
         dcc.Store(id=ids.DATA_IMPORT_VERSION),
         dcc.Interval(id=ids.DATA_IMPORT_POLL, interval=1000, disabled=True),
         html.Div(id=ids.DATA_IMPORT_STATE, className="import-state"),
+    ]
+
+
+def _conflict_queue(lang: str) -> list:
+    actions = html.Div(
+        id=ids.DATA_CONFLICT_ACTIONS,
+        className="conflict-actions",
+        style=None if auth.allowed("catalog.steward") else {"display": "none"},
+        children=[
+            dcc.Input(id=ids.DATA_CONFLICT_DEPARTMENT, placeholder=t("data.conflict_department", lang)),
+            dcc.Input(id=ids.DATA_CONFLICT_REASON, placeholder=t("data.conflict_reason", lang)),
+            html.Button(t("data.conflict_assign", lang), id=ids.DATA_CONFLICT_ASSIGN),
+            html.Button(t("data.conflict_left", lang), id=ids.DATA_CONFLICT_LEFT),
+            html.Button(t("data.conflict_right", lang), id=ids.DATA_CONFLICT_RIGHT),
+            html.Button(t("data.conflict_dismiss", lang), id=ids.DATA_CONFLICT_DISMISS),
+        ],
     )
+    return [
+        html.Div(t("data.conflict_note", lang), className="note"),
+        html.Div(id=ids.DATA_CONFLICT_COUNTS, className="conflict-counts"),
+        dcc.RadioItems(
+            id=ids.DATA_CONFLICT_STATUS,
+            options=[{"label": t(f"conflict.status.{s}", lang), "value": s} for s in STATUSES],
+            value="open",
+            inline=True,
+            className="radio",
+        ),
+        html.Div(id=ids.DATA_CONFLICTS, className="scroll conflict-list"),
+        dcc.Store(id=ids.DATA_CONFLICT_SELECTED),
+        html.Div(id=ids.DATA_CONFLICT_DETAIL, className="conflict-detail"),
+        actions,
+        html.Div(id=ids.DATA_CONFLICT_MSG, className="note"),
+    ]
 
 
 def layout(dataset: str | None = None, **_query: str) -> html.Div:
     lang = context.lang()
     chosen = _chosen(dataset)
-    side = [
-        panel(
-            t("data.catalog", lang),
-            dcc.Input(id=ids.DATA_SEARCH, placeholder=t("data.search", lang), debounce=0.3, type="search"),
-            html.Div(id=ids.DATA_CATALOG, className="scroll catalog-list"),
-            class_name="grow",
-        )
+    catalog_tab = [
+        dcc.Input(id=ids.DATA_SEARCH, placeholder=t("data.search", lang), debounce=0.3, type="search"),
+        html.Div(id=ids.DATA_CATALOG, className="scroll catalog-list"),
     ]
-    wizard = _wizard(lang)
-    if not auth.allowed("dataset.import"):  # kept, hidden, so every role's layout hosts its callbacks
-        wizard.style = {"display": "none"}
-    side.append(wizard)
+    side_tabs = dcc.Tabs(
+        id=ids.DATA_SIDE_TABS,
+        value="catalog",
+        className="tabs",
+        children=[
+            tab(t("data.catalog", lang), catalog_tab, value="catalog"),
+            tab(t("data.conflicts", lang), _conflict_queue(lang), value="conflicts"),
+            _import_tab(lang),
+        ],
+    )
+    side = [panel(t("data.title", lang), side_tabs, class_name="grow")]
     tabs = dcc.Tabs(
         id=ids.DATA_TABS,
         value="record",

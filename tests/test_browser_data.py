@@ -13,7 +13,7 @@ from conftest import close, open_page, wait_js
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-TABS = ("目录信息", "字段", "预览与地图", "质量", "血缘", "问题行", "使用登记")
+TABS = ("目录信息", "字段", "预览与地图", "质量", "血缘", "数据打架", "问题行", "使用登记")
 
 
 def test_an_analyst_imports_through_the_wizard_and_reads_every_tab(browser, served, tmp_path):
@@ -23,6 +23,7 @@ def test_an_analyst_imports_through_the_wizard_and_reads_every_tab(browser, serv
     )
     source.write_bytes(("编号,位置,经度,纬度,是否LED\n" + rows + "坏行,只有两列\n").encode("gbk"))
     context, page, watch = open_page(browser, served, "/platform/data", role="analyst")
+    page.click("#data-side-tabs .tab:has-text('数据导入')")
     page.wait_for_selector("#data-import-file input")
     page.set_input_files("#data-import-file input", str(source))
     page.fill("#data-import-name", "street_lamps")
@@ -57,7 +58,7 @@ def test_an_analyst_imports_through_the_wizard_and_reads_every_tab(browser, serv
 def test_a_leader_searches_in_chinese_and_is_refused_unshared_records(browser, served):
     context, page, watch = open_page(browser, served, "/platform/data", role="leader")
     page.wait_for_selector("#data-catalog table")
-    assert not page.is_visible("#data-import-start")
+    assert not page.is_visible("#data-side-tabs .tab:has-text('数据导入')")
     page.fill("#data-search", "案件")
     wait_js(page, "() => !document.querySelector('#data-catalog').innerText.includes('医院名录')")  # filtered
     assert "城市管理案件" in page.inner_text("#data-catalog")
@@ -66,5 +67,31 @@ def test_a_leader_searches_in_chinese_and_is_refused_unshared_records(browser, s
     page.click("#data-tabs .tab:has-text('预览与地图')")
     wait_js(page, "() => document.querySelector('#data-tab-body').innerText.includes('有条件共享')")
     page.screenshot(path=str(SHOTS / "data-leader-refused.png"))
+    close(context, watch)
+    assert watch.problems == []
+
+
+def test_a_steward_works_the_conflict_queue_and_a_leader_only_reads_it(browser, served):
+    context, page, watch = open_page(browser, served, "/platform/data", role="analyst")
+    page.click("#data-side-tabs .tab:has-text('数据打架')")
+    page.wait_for_selector("#conflict-table")
+    assert "待处理" in page.inner_text("#data-conflict-counts")
+    page.click("#conflict-table .link-button >> nth=0")
+    page.wait_for_selector("#conflict-detail")
+    page.screenshot(path=str(SHOTS / "data-conflict.png"))
+    page.click("#data-conflict-assign")
+    wait_js(page, "() => document.querySelector('#data-conflict-msg').innerText.includes('已交办')")
+    page.click("#data-conflict-dismiss")  # no reason given: refused, said why
+    wait_js(page, "() => document.querySelector('#data-conflict-msg').innerText.includes('请写明理由')")
+    page.fill("#data-conflict-reason", "民政局已按应急管理局名录更正")
+    page.click("#data-conflict-right")
+    wait_js(page, "() => document.querySelector('#data-conflict-msg').innerText.includes('已裁决')")
+    assert "采信" in page.inner_text("#conflict-detail")
+    close(context, watch)
+    assert watch.problems == []
+    context, page, watch = open_page(browser, served, "/platform/data", role="leader")
+    page.click("#data-side-tabs .tab:has-text('数据打架')")
+    page.wait_for_selector("#conflict-table")
+    assert not page.is_visible("#data-conflict-assign")
     close(context, watch)
     assert watch.problems == []

@@ -269,7 +269,7 @@ def records(
     actor: Actor,
     dataset_id: int,
     *,
-    cursor: int = 0,
+    cursor: str | None = None,
     limit: int = 1000,
     bbox: tuple[float, float, float, float] | None = None,
     wanted: list[str] | None = None,
@@ -300,6 +300,25 @@ def records(
     return page
 
 
+def every_record(url: str, dataset_id: int, cap: int = 500_000) -> list[dict[str, Any]]:
+    """All records of a dataset (up to `cap`) for the platform's own processes, such as conflict detection:
+    not a sharing read, so not in the usage register."""
+    with transaction(url) as session:
+        record = catalog.dataset(session, dataset_id)
+    if record is None:
+        raise Refused("catalog.no_dataset", http=404, dataset=dataset_id)
+    out: list[dict[str, Any]] = []
+    cursor = None
+    while len(out) < cap:
+        page = _import_page(url, record, cursor, 5000, None, None) if record["kind"] == "import" else None
+        page = page or _table_page(url, record, cursor, 5000, None, None)
+        out += page.records
+        if page.next_cursor is None:
+            return out
+        cursor = page.next_cursor
+    return out
+
+
 def _chosen(available: list[str], wanted: list[str] | None) -> list[str]:
     if not wanted:
         return available
@@ -313,9 +332,10 @@ def _import_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
     version_id = record["current_version_id"]
     if version_id is None:
         return RecordPage(record["id"], [], [], None)
+    after = int(cursor) if cursor and cursor.isdecimal() and len(cursor) <= 18 else _bad_cursor(cursor)
     with transaction(url) as session:
         names = [f["name"] for f in catalog.fields(session, version_id)]
-        rows = catalog.records(session, version_id, cursor, limit, bbox)
+        rows = catalog.records(session, version_id, after, limit, bbox)
     chosen = _chosen(names, wanted)
     picks = [names.index(c) for c in chosen]
     out = []
@@ -330,17 +350,35 @@ def _import_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
     return RecordPage(record["id"], chosen, out, str(rows[-1]["id"]) if len(rows) == limit else None)
 
 
+def _bad_cursor(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    raise Refused("catalog.bad_cursor", cursor=cursor[:40])
+
+
 def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
+    """A page of one of the cockpit's tables by its primary key; the cursor is the last key as JSON."""
     spec = BY_NAME[record["name"]]
     names = [f["name"] for f in _table_fields(spec)]
     chosen = _chosen(names, wanted)
-    columns = list(dict.fromkeys(["id", *chosen]))
+    key = catalog.key_columns(spec.table)
+    after = None
+    if cursor:
+        try:
+            after = orjson.loads(cursor)
+        except orjson.JSONDecodeError:
+            after = None
+        if not isinstance(after, list) or len(after) != len(key):
+            raise Refused("catalog.bad_cursor", cursor=cursor[:40])
+    columns = list(dict.fromkeys([*key, *chosen]))
     with transaction(url) as session:
-        rows = catalog.table_page(session, spec.table, columns, spec.where, cursor, limit, bbox)
+        rows = catalog.table_page(session, spec.table, columns, spec.where, after, limit, bbox)
     out = []
     for row in rows:
-        item = {"_id": row["id"]} | {c: row[c] for c in chosen}
+        ident = row[key[0]] if len(key) == 1 else "|".join(str(row[k]) for k in key)
+        item = {"_id": ident} | {c: row[c] for c in chosen}
         if isinstance(row.get("geometry"), str) and "geometry" in chosen:
             item["geometry"] = orjson.loads(row["geometry"])
         out.append(item)
-    return RecordPage(record["id"], chosen, out, str(rows[-1]["id"]) if len(rows) == limit else None)
+    last = orjson.dumps([rows[-1][k] for k in key], default=str).decode() if len(rows) == limit else None
+    return RecordPage(record["id"], chosen, out, last)

@@ -44,6 +44,7 @@ class Request:
     department: str
     title: str | None = None
     record: dict[str, str] = field(default_factory=dict)  # catalog attributes to set (sharing, frequency, …)
+    generated: bool = False  # made by the seeded generator: the catalog labels it so
     declared: Declared = field(default_factory=Declared)
     source_name: str | None = None  # the name the file came with (uploads are stored under another)
 
@@ -89,7 +90,7 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
                 "keywords": "",
                 "kind": "import",
                 "table_name": None,
-                "generated": False,
+                "generated": request.generated,
                 "current_version_id": None,
                 "created_at": _now(),
                 "updated_at": None,
