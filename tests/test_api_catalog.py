@@ -57,8 +57,10 @@ def finished(served, token, status_url: str) -> dict:
 
 def test_catalog_lists_and_describes_datasets(served, tokens):
     listed = get(served, tokens["leader"], "/api/v1/datasets", q="避难").json()["datasets"]
-    assert listed[0]["name"] == "shelters" and listed[0]["sharing"] == "unconditional"
-    one = get(served, tokens["leader"], f"/api/v1/datasets/{listed[0]['id']}").json()
+    assert {"shelters", "shelters_emergency", "shelters_civil"} <= {d["name"] for d in listed}
+    shelters = next(d for d in listed if d["name"] == "shelters")
+    assert shelters["sharing"] == "unconditional"
+    one = get(served, tokens["leader"], f"/api/v1/datasets/{shelters['id']}").json()
     assert one["dataset"]["rows"] == 1181 and {"lon", "lat"} <= {f["name"] for f in one["fields"]}
     assert get(served, tokens["leader"], "/api/v1/datasets/999999").status_code == 404
     paths = requests.get(served + "/api/v1/openapi.json", timeout=10).json()["paths"]
@@ -124,3 +126,30 @@ def test_imports_need_the_analyst_role_and_a_readable_file(served, tokens, tmp_p
     assert version["status"] == "failed" and version["message"].startswith("import.no_crs")
     bad = upload(served, tokens["analyst"], geo, dataset="r2", department="d", frequency="hourly")
     assert bad.status_code == 400 and bad.json()["code"] == "import.bad_attribute"
+
+
+def test_conflicts_are_listed_detected_and_decided_through_the_api(served, tokens):
+    listed = get(served, tokens["leader"], "/api/v1/conflicts", status="open", limit=5).json()["conflicts"]
+    assert len(listed) == 5 and {"left_value", "right_value", "rule", "department"} <= set(listed[0])
+    assert get(served, tokens["leader"], "/api/v1/conflicts", status="nonsense").status_code == 400
+    bearer = {"Authorization": f"Bearer {tokens['analyst']}"}
+    refused = requests.post(
+        served + "/api/v1/conflicts/detect",
+        json={},
+        headers={"Authorization": f"Bearer {tokens['leader']}"},
+        timeout=30,
+    )
+    assert refused.status_code == 403
+    ran = requests.post(
+        served + "/api/v1/conflicts/detect", json={"comparison": "shelter_registers"}, headers=bearer, timeout=60
+    )
+    assert ran.status_code == 200 and ran.json()["detections"][0]["new"] == 0
+    target = listed[0]["id"]
+    headers = bearer | {"Idempotency-Key": f"conflict-{target}"}
+    body = {"action": "dismiss", "reason": "同一场所两个出入口"}
+    first = requests.post(served + f"/api/v1/conflicts/{target}/transition", json=body, headers=headers, timeout=30)
+    again = requests.post(served + f"/api/v1/conflicts/{target}/transition", json=body, headers=headers, timeout=30)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert first.json()["conflict"]["status"] == "dismissed"
+    later = requests.post(served + f"/api/v1/conflicts/{target}/transition", json=body, headers=bearer, timeout=30)
+    assert later.status_code == 409
