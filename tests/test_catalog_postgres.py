@@ -1,0 +1,94 @@
+"""The big-data platform on a real PostgreSQL: imports by COPY from the real files, whole or not at all,
+records by cursor and bbox, the cockpit's tables as datasets, conflict detection and its tickets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TEST_ACTOR
+
+from cockpit.actor import Actor
+from cockpit.services import catalog, conflicts, sample_catalog
+from cockpit.services.importing.pipeline import Request, run
+from cockpit.services.importing.sources import Declared
+from data_access import catalog as storage
+from data_access.db import transaction
+from data_access.schema import upgrade
+from sample_data.load import load_sample_city
+
+FORMATS = Path(__file__).resolve().parent.parent / "sample_data" / "formats"
+ANALYST = Actor("pg-analyst", "analyst")
+
+
+@pytest.fixture(scope="module")
+def pg_city(postgres_url: str) -> str:
+    upgrade(postgres_url)
+    load_sample_city(postgres_url, "small", 7)
+    catalog.register_tables(postgres_url, TEST_ACTOR)
+    return postgres_url
+
+
+def _id(url: str, name: str) -> int:
+    with transaction(url) as session:
+        return storage.dataset_by_name(session, name)["id"]
+
+
+def test_real_files_import_by_copy_and_page_by_cursor(pg_city, tmp_path):
+    osm = run(pg_city, Request(FORMATS / "osm" / "haidian_cau2026.osm.gz", "pg_osm_cau", "规自委"), TEST_ACTOR)
+    assert osm.rows > 1000 and osm.quarantined == 0
+    city = run(
+        pg_city,
+        Request(FORMATS / "rotterdam_subset.city.json", "pg_rotterdam", "规划院", declared=Declared(crs="EPSG:7415")),
+        TEST_ACTOR,
+    )
+    assert city.rows == 16
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("编号,名称,经度,纬度\n1,学院路,116.35,39.99\n2,坏行\n".encode("gbk"))
+    report = run(pg_city, Request(gbk, "pg_gbk", "城管委", record={"sharing": "unconditional"}), TEST_ACTOR)
+    assert report.rows == 1 and report.quarantined == 1 and report.encoding == "gb18030"
+    dataset = _id(pg_city, "pg_osm_cau")
+    seen, cursor = [], None
+    while True:
+        page = catalog.records(pg_city, ANALYST, dataset, cursor=cursor, limit=400)
+        seen += [r["_id"] for r in page.records]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(set(seen)) == osm.rows
+    boxed = catalog.records(pg_city, ANALYST, dataset, limit=5000, bbox=(116.34, 40.0, 116.37, 40.03))
+    assert 0 < len(boxed.records) < osm.rows
+
+
+def test_a_failed_import_leaves_nothing_on_postgres(pg_city, tmp_path, monkeypatch):
+    path = tmp_path / "many.csv"
+    path.write_text("n\n" + "".join(f"{i}\n" for i in range(45_000)), encoding="utf-8")
+    calls = {"n": 0}
+    original = storage.add_records
+
+    def failing(session, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        original(session, rows)
+
+    monkeypatch.setattr(storage, "add_records", failing)
+    with pytest.raises(OSError):
+        run(pg_city, Request(path, "pg_failing", "d"), TEST_ACTOR)
+    with transaction(pg_city) as session:
+        record = storage.dataset_by_name(session, "pg_failing")
+        (version,) = storage.versions(session, record["id"])
+        assert version["status"] == "failed" and record["current_version_id"] is None
+        assert storage.records(session, version["id"], 0, 10, None) == []
+
+
+def test_tables_with_composite_keys_page_and_conflicts_are_found(pg_city):
+    air = _id(pg_city, "air_quality")
+    first = catalog.records(pg_city, ANALYST, air, limit=3)
+    second = catalog.records(pg_city, ANALYST, air, cursor=first.next_cursor, limit=3)
+    assert {r["_id"] for r in first.records}.isdisjoint(r["_id"] for r in second.records)
+    found = sample_catalog.load(pg_city, TEST_ACTOR, 7)
+    assert found > 50
+    row = conflicts.listing(pg_city, status="open", limit=1)[0]
+    done = conflicts.transition(pg_city, ANALYST, row["id"], "resolve")
+    assert done["status"] == "resolved" and done["winner"] == row["proposed"]
