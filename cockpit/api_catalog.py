@@ -12,7 +12,7 @@ import orjson
 from cockpit import auth, context
 from cockpit.api import PATHS, _error, _idempotent, _int_arg, _iso, _operation, _refuse, blueprint
 from cockpit.refusal import Refused
-from cockpit.services import catalog, conflicts, import_jobs
+from cockpit.services import catalog, conflicts, import_jobs, sharing
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.services.export import to_csv
 from cockpit.services.importing.errors import ImportFailed
@@ -122,10 +122,14 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
             wanted=_fields(),
             purpose=flask.request.args.get("purpose") or flask.request.headers.get("X-Purpose"),
             route=f"records.{shape}",
+            key=sharing.key_of(context.settings().database_url, flask.g.get("api_client")),
         )
     except Refused as error:
         body, status = error.answer()
-        return flask.jsonify(body), status
+        response = flask.jsonify(body)
+        if isinstance(error, sharing.QuotaSpent):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, status
     if shape == "csv":
         rows = [{k: v for k, v in r.items() if k != "_geometry"} for r in page.records]
         response = flask.Response(to_csv(rows, ["_id", *page.fields]), mimetype="text/csv")
@@ -263,3 +267,108 @@ def conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
         return {"conflict": _iso(done)}, 200
 
     return _idempotent(action)
+
+
+PATHS.update(
+    {
+        "/api/v1/datasets/{id}/applications": {
+            "post": _operation(
+                "Apply for a conditionally shared dataset on behalf of a department",
+                "catalog.read",
+                body='{"department": str, "purpose": str}',
+                example={"department": "海淀区民政局", "purpose": "核对辖区避难场所容量"},
+            )
+        },
+        "/api/v1/applications": {
+            "get": _operation("Sharing applications, newest first", "catalog.steward", ("status",))
+        },
+        "/api/v1/applications/{id}/decision": {
+            "post": _operation(
+                "Approve (a key scoped to the dataset is answered once) or reject (with a reason)",
+                "catalog.steward",
+                body='{"approve": bool, "reason": str, "daily_quota": int, "per_minute": int}',
+                example={"approve": True, "daily_quota": 5000, "per_minute": 30},
+            )
+        },
+        "/api/v1/keys": {
+            "post": _operation(
+                "A department's sharing key with its quota and rate (answered once)",
+                "catalog.steward",
+                body='{"department": str, "daily_quota": int, "per_minute": int}',
+                example={"department": "市交通委", "daily_quota": 10000, "per_minute": 60},
+            )
+        },
+    }
+)
+
+
+def _limits(body: dict) -> dict[str, int]:
+    limits = {k: body[k] for k in ("daily_quota", "per_minute") if k in body}
+    if any(not isinstance(v, int) or isinstance(v, bool) for v in limits.values()):
+        _refuse("daily_quota and per_minute are whole numbers")
+    return limits
+
+
+@blueprint.post("/datasets/<id:dataset_id>/applications")
+@auth.guard("catalog.read")
+def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("department", "purpose")):
+        return _error(400, 'body must be {"department": str, "purpose": str}')
+    try:
+        made = sharing.apply(
+            context.settings().database_url, auth.current_actor(), dataset_id, body["department"], body["purpose"]
+        )
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+    return flask.jsonify(application=_iso(made)), 201
+
+
+@blueprint.get("/applications")
+@auth.guard("catalog.steward")
+def list_applications() -> tuple[flask.Response, int]:
+    try:
+        rows = sharing.applications(context.settings().database_url, flask.request.args.get("status") or None)
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+    return flask.jsonify(applications=[_iso(r) for r in rows]), 200
+
+
+@blueprint.post("/applications/<id:application_id>/decision")
+@auth.guard("catalog.steward")
+def decide_application(application_id: int) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("approve"), bool):
+        return _error(400, 'body must be {"approve": true|false, ...}')
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        return _error(400, "reason is text")
+    try:
+        done, key = sharing.decide(
+            context.settings().database_url,
+            auth.current_actor(),
+            application_id,
+            body["approve"],
+            reason,
+            **_limits(body),
+        )
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+    return flask.jsonify(application=_iso(done), key=key), 200
+
+
+@blueprint.post("/keys")
+@auth.guard("catalog.steward")
+def issue_key() -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("department"), str):
+        return _error(400, 'body must be {"department": str[, "daily_quota": int, "per_minute": int]}')
+    try:
+        key = sharing.issue(context.settings().database_url, auth.current_actor(), body["department"], **_limits(body))
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+    return flask.jsonify(key=key, department=body["department"].strip()[:64]), 201

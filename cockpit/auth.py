@@ -19,11 +19,12 @@ from cockpit import context, inputs
 from cockpit.actor import Actor
 from cockpit.bidi import neutral
 from cockpit.permissions import allows
-from cockpit.services import audit, users
+from cockpit.services import audit, sharing, users
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 API_PREFIX = "/api/"
+SHARING_PATHS = ("/api/v1/datasets", "/api/v1/openapi.json", "/api/v1/services/")
 # Paths anyone may fetch: the login form, code and styles (no data), the language switch, and the API,
 # which authenticates every call itself by bearer token and ignores the session cookie (no CSRF through it).
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", API_PREFIX, "/_favicon.ico")
@@ -160,6 +161,8 @@ def gate() -> flask.Response | None:
         refuse_origin()
     if path.startswith(API_PREFIX):
         flask.g.api_client = _bearer_client()
+        if not path.startswith(SHARING_PATHS) and sharing.key_of(context.settings().database_url, flask.g.api_client):
+            refuse("sharing", object_of_request())  # a department's sharing key reads the catalog, nothing else
         return None
     if path.startswith(PUBLIC_PREFIXES) or flask_login.current_user.is_authenticated:
         return None

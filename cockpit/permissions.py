@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.read": frozenset(DESK),  # the catalog, and records shared unconditionally
     "catalog.steward": frozenset({"analyst", "admin"}),  # records shared conditionally or not at all
     "dataset.import": frozenset({"analyst", "admin"}),
+    "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }
 
 

@@ -625,6 +625,7 @@ class DatasetUsage(Base):
     """The usage register: who read which dataset through the sharing API, for what, how many records."""
 
     __tablename__ = "dataset_usage"
+    __table_args__ = (Index("ix_dataset_usage_actor_at", "actor", "at"),)  # a key's reads in a window: its quota
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
     actor: Mapped[str] = mapped_column(String(128))
@@ -666,3 +667,34 @@ class DataConflict(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     decided_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class ShareKey(Base):
+    """What makes an API token a department's sharing key: its department, its quota and rate, and (for
+    conditional sharing) the one dataset an approved application opened to it."""
+
+    __tablename__ = "share_key"
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id"), primary_key=True)
+    department: Mapped[str] = mapped_column(String(64))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id"))
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    daily_quota: Mapped[int] = mapped_column(Integer)
+    per_minute: Mapped[int] = mapped_column(Integer)
+
+
+class ShareApplication(Base):
+    """A department's application to read a conditionally shared dataset: applied → approved (a key scoped
+    to the dataset is issued) or rejected."""
+
+    __tablename__ = "share_application"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
+    department: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(Text)
+    applicant: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

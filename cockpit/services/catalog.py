@@ -13,7 +13,7 @@ import orjson
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import audit, dataset_meta
+from cockpit.services import audit, dataset_meta, sharing
 from cockpit.services.catalog_tables import GLOSSARY, TABLES, TableDataset
 from data_access import catalog
 from data_access.db import transaction, write_transaction
@@ -258,10 +258,14 @@ class RecordPage:
     next_cursor: str | None
 
 
-def may_read(role: str | None, sharing: str) -> bool:
-    """Unconditionally shared data to every desk role; conditional and unshared data to the data stewards
-    (an approved sharing application will open it to others)."""
-    return allows(role, "catalog.read") if sharing == "unconditional" else allows(role, "catalog.steward")
+def may_read(role: str | None, record: dict[str, Any], key: sharing.Key | None = None) -> bool:
+    """Unconditionally shared data to every desk role; conditionally shared data to the data stewards and to
+    a key an approved application scoped to it; data shared with no one, to the stewards alone."""
+    if record["sharing"] == "unconditional":
+        return allows(role, "catalog.read")
+    if record["sharing"] == "conditional" and key is not None and key.dataset_id == record["id"]:
+        return True
+    return allows(role, "catalog.steward")
 
 
 def records(
@@ -275,12 +279,14 @@ def records(
     wanted: list[str] | None = None,
     purpose: str | None = None,
     route: str = "records",
+    key: sharing.Key | None = None,
 ) -> RecordPage:
+    sharing.check(url, key, dataset_id)
     with transaction(url) as session:
         record = catalog.dataset(session, dataset_id)
     if record is None:
         raise Refused("catalog.no_dataset", http=404, dataset=dataset_id)
-    if not may_read(actor.role, record["sharing"]):
+    if not may_read(actor.role, record, key):
         raise Refused("catalog.not_shared", http=403, dataset=record["name"], sharing=f"sharing.{record['sharing']}")
     page = _import_page(url, record, cursor, limit, bbox, wanted) if record["kind"] == "import" else None
     page = page or _table_page(url, record, cursor, limit, bbox, wanted)

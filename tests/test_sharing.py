@@ -1,0 +1,89 @@
+"""Sharing by the rules: a department's key reads unconditionally shared data within its quota and rate (429
+with Retry-After past them) and nothing beyond the catalog; a conditionally shared dataset opens only through
+an approved application, whose key reads that dataset alone; every read is in the usage register."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TEST_ACTOR
+
+from cockpit.refusal import Refused
+from cockpit.services import sharing, users
+from data_access import catalog as storage
+from data_access.db import transaction
+
+
+def _id(url: str, name: str) -> int:
+    with transaction(url) as session:
+        return storage.dataset_by_name(session, name)["id"]
+
+
+@pytest.fixture(scope="module")
+def steward(city_url) -> str:
+    return users.create_token(city_url, TEST_ACTOR, "sharing-steward", "analyst")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_department_key_has_a_rate_a_quota_and_only_the_catalog(app_client, city_url, steward):
+    made = app_client.post(
+        "/api/v1/keys", json={"department": "市交通委", "per_minute": 3, "daily_quota": 100}, headers=bearer(steward)
+    )
+    assert made.status_code == 201
+    key = made.get_json()["key"]
+    shelters = _id(city_url, "shelters")
+    for _ in range(3):
+        assert app_client.get(f"/api/v1/datasets/{shelters}/records?limit=2", headers=bearer(key)).status_code == 200
+    spent = app_client.get(f"/api/v1/datasets/{shelters}/records?limit=2", headers=bearer(key))
+    assert spent.status_code == 429 and 1 <= int(spent.headers["Retry-After"]) <= 60
+    assert spent.get_json()["code"] == "sharing.quota"
+    assert app_client.get("/api/v1/alarms", headers=bearer(key)).status_code == 403
+    assert app_client.get("/api/v1/datasets", headers=bearer(key)).status_code == 200
+
+
+def test_conditional_data_opens_through_an_approved_application_only(app_client, city_url, steward):
+    cases, incidents = _id(city_url, "cases"), _id(city_url, "incidents")
+    leader = users.create_token(city_url, TEST_ACTOR, "sharing-leader", "leader")
+    refused = app_client.get(f"/api/v1/datasets/{cases}/records", headers=bearer(leader))
+    assert refused.status_code == 403
+    applied = app_client.post(
+        f"/api/v1/datasets/{cases}/applications",
+        json={"department": "区城管执法局", "purpose": "核对辖区在办案件"},
+        headers=bearer(leader),
+    )
+    assert applied.status_code == 201
+    application = applied.get_json()["application"]["id"]
+    listed = app_client.get("/api/v1/applications?status=pending", headers=bearer(steward)).get_json()
+    assert application in [a["id"] for a in listed["applications"]]
+    assert app_client.get("/api/v1/applications", headers=bearer(leader)).status_code == 403
+    decided = app_client.post(
+        f"/api/v1/applications/{application}/decision",
+        json={"approve": True, "per_minute": 10},
+        headers=bearer(steward),
+    )
+    assert decided.status_code == 200 and decided.get_json()["application"]["status"] == "approved"
+    key = decided.get_json()["key"]
+    page = app_client.get(f"/api/v1/datasets/{cases}/records?limit=5&purpose=核对", headers=bearer(key))
+    assert page.status_code == 200
+    assert app_client.get(f"/api/v1/datasets/{incidents}/records", headers=bearer(key)).status_code == 403
+    again = app_client.post(
+        f"/api/v1/applications/{application}/decision", json={"approve": False}, headers=bearer(steward)
+    )
+    assert again.status_code == 400  # a rejection needs a reason (and this one is decided anyway)
+    with transaction(city_url) as session:
+        readers = {u["actor"] for u in storage.usage(session, cases)}
+    assert any(r.startswith("token:share:区城管执法局") for r in readers)
+
+
+def test_applications_are_only_for_conditional_data_and_need_a_purpose(city_url):
+    from cockpit.actor import Actor
+
+    leader = Actor("lea", "leader")
+    with pytest.raises(Refused) as refused:
+        sharing.apply(city_url, leader, _id(city_url, "shelters"), "某部门", "核对避难场所位置")
+    assert refused.value.key == "sharing.not_conditional"
+    with pytest.raises(Refused) as refused:
+        sharing.apply(city_url, leader, _id(city_url, "cases"), "某部门", "看")
+    assert refused.value.key == "sharing.needs_purpose"
