@@ -10,10 +10,9 @@ import flask
 import orjson
 
 from cockpit import auth, context
-from cockpit.api import PATHS, _error, _idempotent, _int_arg, _iso, _operation, _refuse, blueprint
+from cockpit.api import PATHS, _error, _int_arg, _iso, _operation, _refuse, blueprint
 from cockpit.refusal import Refused
-from cockpit.services import catalog, conflicts, import_jobs, sharing
-from cockpit.services.comparisons import BY_NAME as COMPARISONS
+from cockpit.services import catalog, import_jobs, sharing
 from cockpit.services.export import to_csv
 from cockpit.services.importing.errors import ImportFailed
 
@@ -125,11 +124,7 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
             key=sharing.key_of(context.settings().database_url, flask.g.get("api_client")),
         )
     except Refused as error:
-        body, status = error.answer()
-        response = flask.jsonify(body)
-        if isinstance(error, sharing.QuotaSpent):
-            response.headers["Retry-After"] = str(error.retry_after)
-        return response, status
+        return _refused_answer(error)
     if shape == "csv":
         rows = [{k: v for k, v in r.items() if k != "_geometry"} for r in page.records]
         response = flask.Response(to_csv(rows, ["_id", *page.fields]), mimetype="text/csv")
@@ -189,186 +184,9 @@ def import_status(version_id: int) -> tuple[flask.Response, int]:
     return flask.jsonify(version=_iso(found)), 200
 
 
-PATHS.update(
-    {
-        "/api/v1/conflicts": {
-            "get": _operation(
-                "Data conflicts (数据打架) with both values, rule, department and state",
-                "catalog.read",
-                ("status", "dataset", "limit"),
-            )
-        },
-        "/api/v1/conflicts/detect": {
-            "post": _operation(
-                "Run the comparisons (all, or one by name) and answer what each found",
-                "catalog.steward",
-                body='{"comparison": name} or {}',
-                example={"comparison": "shelter_registers"},
-            )
-        },
-        "/api/v1/conflicts/{id}/transition": {
-            "post": _operation(
-                "Assign a conflict to a department, let one side's value stand, or dismiss it (with a reason)",
-                "catalog.steward",
-                body='{"action": "assign"|"resolve"|"dismiss", "department", "winner": "left"|"right", "reason"}',
-                example={"action": "resolve", "winner": "left"},
-                idempotent=True,
-            )
-        },
-    }
-)
-
-
-@blueprint.get("/conflicts")
-@auth.guard("catalog.read")
-def list_conflicts() -> tuple[flask.Response, int]:
-    try:
-        rows = conflicts.listing(
-            context.settings().database_url,
-            flask.request.args.get("status") or None,
-            _int_arg("dataset", 0, 0, 2**53) or None,
-            _int_arg("limit", 500, 1, 5000),
-        )
-    except Refused as error:
-        body, status = error.answer()
-        return flask.jsonify(body), status
-    return flask.jsonify(conflicts=[_iso(r) for r in rows]), 200
-
-
-@blueprint.post("/conflicts/detect")
-@auth.guard("catalog.steward")
-def detect_conflicts() -> tuple[flask.Response, int]:
-    body = flask.request.get_json(silent=True) or {}
-    name = body.get("comparison") if isinstance(body, dict) else None
-    if name is not None and name not in COMPARISONS:
-        return _error(400, f"comparison must be one of {', '.join(sorted(COMPARISONS))}")
-    chosen = [COMPARISONS[name]] if name else list(COMPARISONS.values())
-    url, actor = context.settings().database_url, auth.current_actor()
-    return flask.jsonify(detections=[conflicts.detect(url, c, actor).__dict__ for c in chosen]), 200
-
-
-@blueprint.post("/conflicts/<id:conflict_id>/transition")
-@auth.guard("catalog.steward")
-def conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
-    body = flask.request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("action"), str):
-        return _error(400, 'body must be {"action": "assign"|"resolve"|"dismiss", ...} in JSON')
-    extra = {k: body.get(k) for k in ("department", "winner", "reason")}
-    if any(v is not None and not isinstance(v, str) for v in extra.values()):
-        return _error(400, "department, winner and reason are text")
-
-    def action() -> tuple[dict, int]:
-        try:
-            done = conflicts.transition(
-                context.settings().database_url, auth.current_actor(), conflict_id, body["action"], **extra
-            )
-        except Refused as error:
-            return error.answer()
-        return {"conflict": _iso(done)}, 200
-
-    return _idempotent(action)
-
-
-PATHS.update(
-    {
-        "/api/v1/datasets/{id}/applications": {
-            "post": _operation(
-                "Apply for a conditionally shared dataset on behalf of a department",
-                "catalog.read",
-                body='{"department": str, "purpose": str}',
-                example={"department": "海淀区民政局", "purpose": "核对辖区避难场所容量"},
-            )
-        },
-        "/api/v1/applications": {
-            "get": _operation("Sharing applications, newest first", "catalog.steward", ("status",))
-        },
-        "/api/v1/applications/{id}/decision": {
-            "post": _operation(
-                "Approve (a key scoped to the dataset is answered once) or reject (with a reason)",
-                "catalog.steward",
-                body='{"approve": bool, "reason": str, "daily_quota": int, "per_minute": int}',
-                example={"approve": True, "daily_quota": 5000, "per_minute": 30},
-            )
-        },
-        "/api/v1/keys": {
-            "post": _operation(
-                "A department's sharing key with its quota and rate (answered once)",
-                "catalog.steward",
-                body='{"department": str, "daily_quota": int, "per_minute": int}',
-                example={"department": "市交通委", "daily_quota": 10000, "per_minute": 60},
-            )
-        },
-    }
-)
-
-
-def _limits(body: dict) -> dict[str, int]:
-    limits = {k: body[k] for k in ("daily_quota", "per_minute") if k in body}
-    if any(not isinstance(v, int) or isinstance(v, bool) for v in limits.values()):
-        _refuse("daily_quota and per_minute are whole numbers")
-    return limits
-
-
-@blueprint.post("/datasets/<id:dataset_id>/applications")
-@auth.guard("catalog.read")
-def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
-    body = flask.request.get_json(silent=True)
-    if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("department", "purpose")):
-        return _error(400, 'body must be {"department": str, "purpose": str}')
-    try:
-        made = sharing.apply(
-            context.settings().database_url, auth.current_actor(), dataset_id, body["department"], body["purpose"]
-        )
-    except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
-    return flask.jsonify(application=_iso(made)), 201
-
-
-@blueprint.get("/applications")
-@auth.guard("catalog.steward")
-def list_applications() -> tuple[flask.Response, int]:
-    try:
-        rows = sharing.applications(context.settings().database_url, flask.request.args.get("status") or None)
-    except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
-    return flask.jsonify(applications=[_iso(r) for r in rows]), 200
-
-
-@blueprint.post("/applications/<id:application_id>/decision")
-@auth.guard("catalog.steward")
-def decide_application(application_id: int) -> tuple[flask.Response, int]:
-    body = flask.request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("approve"), bool):
-        return _error(400, 'body must be {"approve": true|false, ...}')
-    reason = body.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        return _error(400, "reason is text")
-    try:
-        done, key = sharing.decide(
-            context.settings().database_url,
-            auth.current_actor(),
-            application_id,
-            body["approve"],
-            reason,
-            **_limits(body),
-        )
-    except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
-    return flask.jsonify(application=_iso(done), key=key), 200
-
-
-@blueprint.post("/keys")
-@auth.guard("catalog.steward")
-def issue_key() -> tuple[flask.Response, int]:
-    body = flask.request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("department"), str):
-        return _error(400, 'body must be {"department": str[, "daily_quota": int, "per_minute": int]}')
-    try:
-        key = sharing.issue(context.settings().database_url, auth.current_actor(), body["department"], **_limits(body))
-    except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
-    return flask.jsonify(key=key, department=body["department"].strip()[:64]), 201
+def _refused_answer(error: Refused) -> tuple[flask.Response, int]:
+    body, status = error.answer()
+    response = flask.jsonify(body)
+    if isinstance(error, sharing.QuotaSpent):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response, status

@@ -12,7 +12,18 @@ from dash import Dash
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
-from cockpit import api, api_catalog, auth, context, data_web, field_api, inputs, push, security, web
+from cockpit import (
+    api,
+    api_routes,  # noqa: F401  (importing it puts every route on api.blueprint)
+    auth,
+    context,
+    data_web,
+    field_api,
+    inputs,
+    push,
+    security,
+    web,
+)
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import audit
@@ -65,7 +76,7 @@ def create_app(
     server.register_blueprint(web.blueprint)
     security.install_sessions(app, settings)
 
-    server.register_blueprint(api_catalog.blueprint)  # the /api/v1 blueprint with the catalog's routes on it
+    server.register_blueprint(api.blueprint)
     server.register_blueprint(push.blueprint)
     server.register_blueprint(field_api.blueprint)
     server.register_blueprint(data_web.blueprint)

@@ -35,6 +35,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.sharing.no_application": ("申请 {application} 不存在", "no application {application}"),
     "err.sharing.decided": ("申请 {application} 已处理（{status}）", "application {application} is already {status}"),
     "err.sharing.bad_status": ("未知的申请状态 {status}", "unknown application status {status}"),
+    "err.housing.no_building": ("建筑 {building} 不存在", "no building {building}"),
     "err.catalog.bad_cursor": ("无效的游标 {cursor}", "not a cursor this dataset gave: {cursor}"),
     "err.catalog.unknown_field": ("数据集没有字段 {field}", "the dataset has no field {field}"),
     "sharing.unconditional": ("无条件共享", "unconditional"),

@@ -101,3 +101,26 @@ def facility_counts_by_district(session: Session) -> dict[tuple[str, str], int]:
         .group_by(Facility.district_adcode, Facility.kind)
     )
     return {(adcode, kind): n for adcode, kind, n in rows}
+
+
+def named_features(session: Session, layers: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Base features of `layers` that have a name, with their ids: the gazetteer of the city's own data."""
+    query = select(BaseFeature).where(BaseFeature.layer.in_(layers), BaseFeature.name.is_not(None))
+    return [
+        {
+            "id": f.id,
+            "layer": f.layer,
+            "name": f.name,
+            "kind": f.kind,
+            "geometry": f.geometry,
+            "properties": f.properties,
+        }
+        for f in session.scalars(query.order_by(BaseFeature.id))
+    ]
+
+
+def base_feature(session: Session, feature_id: int) -> dict[str, Any] | None:
+    found = session.get(BaseFeature, feature_id)
+    if found is None:
+        return None
+    return {c.key: getattr(found, c.key) for c in BaseFeature.__table__.columns}

@@ -100,7 +100,13 @@ def test_sign_in_page_renders_clean(browser, served, screenshots):
 def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, screenshots):
     context, page, watch = open_page(browser, served, "/", role="leader")
     wait_for_overview(page)
-    assert page.locator(".nav-link").all_inner_texts() == ["城市总览", "一网统管", "应急指挥", "物联感知平台"]
+    assert page.locator(".nav-link").all_inner_texts() == [
+        "城市总览",
+        "一网统管",
+        "应急指挥",
+        "大数据平台",
+        "物联感知平台",
+    ]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")
     page.wait_for_selector(".denied")
