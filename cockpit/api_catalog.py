@@ -12,11 +12,11 @@ import orjson
 from cockpit import auth, context
 from cockpit.api import PATHS, _error, _int_arg, _iso, _operation, _refuse, blueprint
 from cockpit.refusal import Refused
-from cockpit.services import catalog, import_jobs, sharing
+from cockpit.services import catalog, import_jobs, ngsi_ld, sharing
 from cockpit.services.export import to_csv
 from cockpit.services.importing.errors import ImportFailed
 
-FORMATS = ("json", "geojson", "csv")
+FORMATS = ("json", "geojson", "csv", "ngsi-ld")
 MAX_RECORDS = 5000
 MAX_FIELDS = 200
 
@@ -33,7 +33,8 @@ PATHS.update(
         "/api/v1/datasets/{id}": {"get": _operation("A dataset's catalog record, fields and versions", "catalog.read")},
         "/api/v1/datasets/{id}/records": {
             "get": _operation(
-                "A page of records: cursor pagination, bbox=w,s,e,n, fields=a,b, format=json|geojson|csv; the "
+                "A page of records: cursor pagination, bbox=w,s,e,n, fields=a,b, format=json|geojson|csv|ngsi-ld "
+                "(entities of the matching Smart Data Model); the "
                 "read is written in the usage register with its purpose",
                 "catalog.read",
                 ("limit", "cursor", "bbox", "fields", "format", "purpose"),
@@ -129,6 +130,10 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
         rows = [{k: v for k, v in r.items() if k != "_geometry"} for r in page.records]
         response = flask.Response(to_csv(rows, ["_id", *page.fields]), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="dataset-{dataset_id}.csv"'
+    elif shape == "ngsi-ld":
+        with_record = catalog.detail(context.settings().database_url, dataset_id).record
+        body = orjson.dumps(ngsi_ld.entities(with_record, page.records), default=str)
+        response = flask.Response(body, mimetype="application/ld+json")
     elif shape == "geojson":
         features = [_feature(r) for r in page.records]
         body = {"type": "FeatureCollection", "features": features, "next_cursor": page.next_cursor}

@@ -153,3 +153,16 @@ def test_conflicts_are_listed_detected_and_decided_through_the_api(served, token
     assert first.json()["conflict"]["status"] == "dismissed"
     later = requests.post(served + f"/api/v1/conflicts/{target}/transition", json=body, headers=bearer, timeout=30)
     assert later.status_code == 409
+
+
+def test_datasets_export_as_ngsi_ld_entities_of_their_smart_data_model(served, tokens):
+    devices = dataset_id(served, tokens["leader"], "devices")
+    answer = get(served, tokens["leader"], f"/api/v1/datasets/{devices}/records", format="ngsi-ld", limit=3)
+    assert answer.headers["Content-Type"].startswith("application/ld+json")
+    (entity, *_) = answer.json()
+    assert entity["type"] == "Device" and entity["id"].startswith("urn:ngsi-ld:Device:devices:")
+    assert entity["location"]["type"] == "GeoProperty" and entity["location"]["value"]["type"] == "Point"
+    assert entity["category"]["type"] == "Property" and "@context" in entity
+    hospitals = dataset_id(served, tokens["leader"], "hospitals")
+    (poi, *_) = get(served, tokens["leader"], f"/api/v1/datasets/{hospitals}/records", format="ngsi-ld", limit=1).json()
+    assert poi["type"] == "PointOfInterest" and poi["category"]["value"] == ["hospital"]
