@@ -8,7 +8,7 @@ import orjson
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from callbacks import data_conflicts
+from callbacks import data_conflicts, data_sharing
 from cockpit import auth, context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
@@ -298,30 +298,88 @@ def _point(record: dict) -> dict | None:
     return None
 
 
+def departments_view(rows: list[catalog.Department], lang: str) -> list:
+    heads = [
+        "data.col.provider",
+        "data.col.datasets",
+        "data.col.quality",
+        "data.col.overdue",
+        "data.col.open_conflicts",
+    ]
+    body = [
+        html.Tr(
+            [
+                html.Td(neutral(d.name)),
+                html.Td(number(d.datasets)),
+                html.Td(_quality(d.quality)),
+                html.Td(number(d.overdue)),
+                html.Td(number(d.open_conflicts)),
+            ]
+        )
+        for d in rows
+    ]
+    table = html.Table(
+        [html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
+        className="table table-left",
+        id="department-quality",
+    )
+    figure = go.Figure(
+        [
+            go.Scatter(x=[day for day, _ in d.trend], y=[v for _, v in d.trend], mode="lines+markers", name=d.name)
+            for d in rows
+        ]
+    )
+    styled(
+        figure,
+        220,
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        xaxis={"type": "category"},
+        legend={"font": {"size": 9}},
+    )
+    return [
+        table,
+        html.Div(t("data.department_trend", lang), className="note"),
+        dcc.Graph(figure=figure, config={"displayModeBar": False}),
+    ]
+
+
 def register(app: Dash) -> None:
     data_conflicts.register(app)
+    data_sharing.register(app)
+
+    @app.callback(Output(ids.DATA_DEPARTMENTS, "children"), Input(ids.DATA_SIDE_TABS, "value"))
+    @guard("catalog.read")
+    def show_departments(tab: Name | None):
+        if tab != "departments":
+            return no_update
+        return departments_view(catalog.departments(context.settings().database_url), context.lang())
 
     @app.callback(
         Output(ids.DATA_CATALOG, "children"), Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_IMPORT_STATE, "children")
     )
     @guard("catalog.read")
     def show_catalog(query: Name | None, _state: Shown):
-        return catalog_table(catalog.search(context.settings().database_url, query or ""), context.lang())
+        url = context.settings().database_url
+        catalog.measure_if_stale(url)
+        return catalog_table(catalog.search(url, query or ""), context.lang())
 
     @app.callback(
         Output(ids.DATA_DETAIL, "children"),
         Output(ids.DATA_MAP, "viewport"),
         Output(ids.DATA_MAP_LAYER, "data"),
+        Output("data-apply-box", "style"),
         Input(ids.DATA_DATASET, "data"),
     )
     @guard("catalog.read")
     def show_dataset(dataset_id: Id | None):
         lang = context.lang()
         found = catalog.detail(context.settings().database_url, dataset_id) if dataset_id else None
+        hidden = {"display": "none"}
         if found is None:
-            return t("data.pick", lang), no_update, None
+            return t("data.pick", lang), no_update, None, hidden
         view = {"bounds": areas.leaflet(found.extent), "transition": "flyToBounds"} if found.extent else no_update
-        return header(found, lang), view, mapped(dataset_id)
+        may_apply = found.record["sharing"] == "conditional" and not auth.allowed("catalog.steward")
+        return header(found, lang), view, mapped(dataset_id), None if may_apply else hidden
 
     @app.callback(
         Output(ids.DATA_TAB_BODY, "children"),

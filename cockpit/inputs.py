@@ -125,6 +125,12 @@ class ByName(TypedDict):
     name: Name
 
 
+class ByNumberAction(TypedDict):
+    type: Name
+    id: Id
+    action: Name
+
+
 class ByAction(TypedDict):
     type: Name
     action: Name

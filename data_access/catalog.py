@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Table, delete, func, insert, select, tuple_, update
+from sqlalchemy import Column, DateTime, String, Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from data_access.models import (
@@ -252,3 +252,20 @@ def consumers(session: Session, dataset_id: int, limit: int = 8) -> list[tuple[s
         .limit(limit)
     )
     return [(a, int(n or 0)) for a, n in session.execute(query)]
+
+
+def quality_by_provider_and_day(session: Session) -> list[tuple[str, str, float]]:
+    """(provider, day, mean score of its datasets' measurements that day), oldest first: the trend."""
+    day = func.substr(func.cast(DatasetQuality.measured_at, String), 1, 10)
+    query = (
+        select(Dataset.provider, day, func.avg(DatasetQuality.score))
+        .join(Dataset, Dataset.id == DatasetQuality.dataset_id)
+        .group_by(Dataset.provider, day)
+        .order_by(day)
+    )
+    return [(p, d, float(s)) for p, d, s in session.execute(query)]
+
+
+def last_table_measurement(session: Session) -> datetime | None:
+    query = select(func.max(DatasetQuality.measured_at)).join(Dataset, Dataset.id == DatasetQuality.dataset_id)
+    return session.scalar(query.where(Dataset.kind == "table"))

@@ -30,6 +30,32 @@ def _choice(id_: str, options: list[tuple[str, str]]) -> html.Select:
     return html.Select(id=id_, children=[html.Option(label, value=value) for value, label in options])
 
 
+def _sharing_tab(lang: str) -> dcc.Tab:
+    """Applications to decide and department keys to issue: the data stewards' (hidden from other roles)."""
+    body = [
+        html.Div(t("data.sharing_note", lang), className="note"),
+        dcc.Input(id=ids.DATA_APPLICATION_REASON, placeholder=t("data.application_reason", lang)),
+        html.Div(id=ids.DATA_APPLICATIONS, className="scroll application-list"),
+        html.Div(id=ids.DATA_APPLICATION_MSG, className="note key-msg"),
+        html.H3(t("data.key_issue", lang)),
+        html.Div(
+            className="conflict-actions",
+            children=[
+                dcc.Input(id=ids.DATA_KEY_DEPARTMENT, placeholder=t("data.department", lang)),
+                dcc.Input(id=ids.DATA_KEY_QUOTA, type="number", min=1, value=10_000, placeholder="daily"),
+                dcc.Input(id=ids.DATA_KEY_RATE, type="number", min=1, value=60, placeholder="minute"),
+                html.Button(t("data.key_issue", lang), id=ids.DATA_KEY_ISSUE),
+            ],
+        ),
+        html.Div(t("data.key_limits", lang), className="note"),
+        html.Div(id=ids.DATA_KEY_MSG, className="note key-msg"),
+    ]
+    made = tab(t("data.sharing", lang), body, value="sharing")
+    if not auth.allowed("catalog.steward"):
+        made.style = {"display": "none"}
+    return made
+
+
 def _import_tab(lang: str) -> dcc.Tab:
     """Kept for every role, hidden from those who may not import, so every role's layout hosts its callbacks."""
     made = tab(t("data.import", lang), _wizard(lang), value="import")
@@ -120,6 +146,12 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
         children=[
             tab(t("data.catalog", lang), catalog_tab, value="catalog"),
             tab(t("data.conflicts", lang), _conflict_queue(lang), value="conflicts"),
+            tab(
+                t("data.departments", lang),
+                html.Div(id=ids.DATA_DEPARTMENTS, className="departments"),
+                value="departments",
+            ),
+            _sharing_tab(lang),
             _import_tab(lang),
         ],
     )
@@ -152,6 +184,16 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
                 html.Div(id=ids.DATA_DETAIL, className="dataset-head"),
                 html.Button(t("data.export", lang), id=ids.DATA_EXPORT),
                 dcc.Download(id=ids.DATA_DOWNLOAD),
+            ],
+        ),
+        html.Div(
+            id="data-apply-box",
+            className="conflict-actions",
+            children=[
+                dcc.Input(id=ids.DATA_APPLY_DEPARTMENT, placeholder=t("data.apply_department", lang)),
+                dcc.Input(id=ids.DATA_APPLY_PURPOSE, placeholder=t("data.apply_purpose", lang)),
+                html.Button(t("data.apply", lang), id=ids.DATA_APPLY),
+                html.Span(id=ids.DATA_APPLY_MSG, className="note"),
             ],
         ),
         tabs,

@@ -95,3 +95,35 @@ def test_a_steward_works_the_conflict_queue_and_a_leader_only_reads_it(browser, 
     assert not page.is_visible("#data-conflict-assign")
     close(context, watch)
     assert watch.problems == []
+
+
+def test_a_leader_applies_and_a_steward_approves_issues_keys_and_sees_departments(browser, served, city_url):
+    from data_access import catalog as storage
+    from data_access.db import transaction
+
+    with transaction(city_url) as session:
+        incidents = storage.dataset_by_name(session, "incidents")["id"]
+    context, page, watch = open_page(browser, served, f"/platform/data?dataset={incidents}", role="leader")
+    page.wait_for_selector(".dataset-title:has-text('突发事件')")
+    page.fill("#data-apply-department", "区应急管理局")
+    page.fill("#data-apply-purpose", "汛期突发事件复盘")
+    page.click("#data-apply")
+    wait_js(page, "() => document.querySelector('#data-apply-msg').innerText.includes('已提交共享申请')")
+    close(context, watch)
+    assert watch.problems == []
+    context, page, watch = open_page(browser, served, "/platform/data", role="analyst")
+    page.click("#data-side-tabs .tab:has-text('共享申请')")
+    page.wait_for_selector("#application-table")
+    page.click("#application-table tr:has-text('汛期突发事件复盘') button:has-text('批准')")
+    wait_js(page, "() => document.querySelector('#data-application-msg').innerText.includes('cbt_')")
+    page.fill("#data-key-department", "市交通委")
+    page.click("#data-key-issue")
+    wait_js(page, "() => document.querySelector('#data-key-msg').innerText.includes('cbt_')")
+    page.screenshot(path=str(SHOTS / "data-sharing.png"))
+    page.click("#data-side-tabs .tab:has-text('部门质量')")
+    page.wait_for_selector("#department-quality")
+    assert "市民政局" in page.inner_text("#department-quality")
+    page.wait_for_selector(".departments .main-svg")  # the trend chart drawn
+    page.screenshot(path=str(SHOTS / "data-departments.png"))
+    close(context, watch)
+    assert watch.problems == []

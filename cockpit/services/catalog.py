@@ -5,7 +5,7 @@ for the sharing API, which enforces the sharing attribute and writes the usage r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -16,9 +16,11 @@ from cockpit.refusal import Refused
 from cockpit.services import audit, dataset_meta, sharing
 from cockpit.services.catalog_tables import GLOSSARY, TABLES, TableDataset
 from data_access import catalog
+from data_access import conflicts as conflicts_store
 from data_access.db import transaction, write_transaction
 
 SEARCH_CANDIDATES = 500
+REMEASURE = timedelta(hours=1)
 TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime"}
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -170,6 +172,18 @@ def measure_tables(url: str, now: datetime | None = None) -> None:
             )
 
 
+def measure_if_stale(url: str, every: timedelta = REMEASURE, now: datetime | None = None) -> bool:
+    """Measure the cockpit's tables again when the last measurement is older than `every`: live tables change
+    by the minute, and their timeliness and completeness with them. Returns whether it measured."""
+    now = now or _now()
+    with transaction(url) as session:
+        last = catalog.last_table_measurement(session)
+    if last is not None and now - last < every:
+        return False
+    measure_tables(url, now)
+    return True
+
+
 @dataclass
 class Detail:
     record: dict[str, Any]
@@ -248,6 +262,42 @@ def lineage(
         nodes.append({"id": node, "label": f"{actor} ({count})", "kind": "share", "column": last + 1})
         edges.append((target, node))
     return {"nodes": nodes, "edges": edges}
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    datasets: int
+    quality: float | None  # the mean of its datasets' latest scores
+    overdue: int
+    open_conflicts: int
+    trend: list[tuple[str, float]]  # (day, mean score)
+
+
+def departments(url: str, now: datetime | None = None) -> list[Department]:
+    """Quality per providing department, worst first: where a data steward's attention goes."""
+    now = now or _now()
+    cards = search(url, "", limit=100_000, now=now)
+    with transaction(url) as session:
+        trend = catalog.quality_by_provider_and_day(session)
+        open_rows = conflicts_store.listing(session, "open", None, 100_000) + conflicts_store.listing(
+            session, "assigned", None, 100_000
+        )
+    out = []
+    for name in sorted({c.provider for c in cards}):
+        own = [c for c in cards if c.provider == name]
+        scored = [c.quality for c in own if c.quality is not None]
+        out.append(
+            Department(
+                name=name,
+                datasets=len(own),
+                quality=round(sum(scored) / len(scored), 4) if scored else None,
+                overdue=sum(c.overdue for c in own),
+                open_conflicts=sum(r["department"] == name for r in open_rows),
+                trend=[(day, round(score, 4)) for provider, day, score in trend if provider == name],
+            )
+        )
+    return sorted(out, key=lambda d: (d.quality if d.quality is not None else 2.0, d.name))
 
 
 @dataclass(frozen=True)
