@@ -56,10 +56,6 @@ def search(session: Session, terms: Sequence[str], limit: int) -> list[dict[str,
     return [_row(d) for d in session.scalars(query)]
 
 
-def dataset_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Dataset)) or 0
-
-
 def start_version(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     number = (
         session.scalar(select(func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == values["dataset_id"]))
