@@ -30,7 +30,7 @@ import requests
 from common import BENCH, ROOT, free_port, fresh_city, pct, serve
 from sqlalchemy import insert, select, text
 
-from cockpit.services import catalog, users
+from cockpit.services import catalog, catalog_measure, users
 from data_access.db import transaction, write_transaction
 from data_access.models import Dataset
 
@@ -232,7 +232,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
     url = fresh_city(folder)
-    catalog.register_tables(url, BENCH)
+    catalog_measure.register_tables(url, BENCH)
     csv_path, gpkg_path = folder / "grid.csv", folder / "buildings.gpkg"
     write_csv(csv_path, args.rows)
     write_gpkg(gpkg_path, args.features)

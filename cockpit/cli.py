@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import anchor, audit, catalog, conflicts, emergency, rulebook, sample_catalog, users
+from cockpit.services import anchor, audit, catalog_measure, conflicts, emergency, rulebook, sample_catalog, users
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
@@ -82,7 +82,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         more = sum(role == "field_worker" and username not in named for username, role, _ in made)
         if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
-    registered = catalog.register_tables(settings.database_url, _cli_actor())
+    registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")
     found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)

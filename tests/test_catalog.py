@@ -12,7 +12,7 @@ from conftest import TEST_ACTOR
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import catalog, dataset_meta
+from cockpit.services import catalog, catalog_measure, dataset_meta
 from cockpit.services.catalog_tables import TABLES
 from cockpit.services.importing.pipeline import Request, run
 from data_access import catalog as storage
@@ -33,7 +33,7 @@ def test_every_table_the_cockpit_keeps_is_a_dataset_with_a_measured_quality(city
     assert cards["hospitals"].rows == 44 and cards["shelters"].rows == 1181
     assert cards["cases"].sharing == "conditional" and cards["devices"].generated
     assert all(cards[t.name].quality is not None for t in TABLES)
-    assert catalog.register_tables(city_db, TEST_ACTOR) == 0  # once each
+    assert catalog_measure.register_tables(city_db, TEST_ACTOR) == 0  # once each
 
 
 def test_search_finds_chinese_english_and_field_names_ranked_with_quality(city_db):

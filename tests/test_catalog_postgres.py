@@ -9,7 +9,7 @@ import pytest
 from conftest import TEST_ACTOR
 
 from cockpit.actor import Actor
-from cockpit.services import catalog, conflicts, sample_catalog
+from cockpit.services import catalog, catalog_measure, conflicts, sample_catalog
 from cockpit.services.importing.pipeline import Request, run
 from cockpit.services.importing.sources import Declared
 from data_access import catalog as storage
@@ -25,7 +25,7 @@ ANALYST = Actor("pg-analyst", "analyst")
 def pg_city(postgres_url: str) -> str:
     upgrade(postgres_url)
     load_sample_city(postgres_url, "small", 7)
-    catalog.register_tables(postgres_url, TEST_ACTOR)
+    catalog_measure.register_tables(postgres_url, TEST_ACTOR)
     return postgres_url
 
 

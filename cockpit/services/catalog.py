@@ -5,7 +5,7 @@ for the sharing API, which enforces the sharing attribute and writes the usage r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -13,15 +13,13 @@ import orjson
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import audit, dataset_meta, sharing
-from cockpit.services.catalog_tables import GLOSSARY, TABLES, TableDataset
+from cockpit.services import dataset_meta, sharing
+from cockpit.services.catalog_tables import TABLES, fields_of
 from data_access import catalog
 from data_access import conflicts as conflicts_store
 from data_access.db import transaction, write_transaction
 
 SEARCH_CANDIDATES = 500
-REMEASURE = timedelta(hours=1)
-TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime"}
 BY_NAME = {t.name: t for t in TABLES}
 
 
@@ -89,101 +87,6 @@ def search(url: str, query: str = "", limit: int = 50, now: datetime | None = No
     return [_card(r, _rank(r, terms), now) for r in ranked[:limit]]
 
 
-def register_tables(url: str, actor: Actor) -> int:
-    """Add the cockpit's own tables to the catalog (once each) and measure them. Returns how many were added."""
-    added = 0
-    for spec in TABLES:
-        with write_transaction(url) as session:
-            if catalog.dataset_by_name(session, spec.name) is not None:
-                continue
-            record = {
-                "name": spec.name,
-                "title": spec.title,
-                "title_en": spec.title_en,
-                "description": spec.description,
-                "provider": spec.provider,
-                "source_department": spec.provider,
-                "sharing": spec.sharing,
-                "opening": spec.opening,
-                "frequency": spec.frequency,
-                "keywords": spec.keywords,
-                "kind": "table",
-                "table_name": spec.table,
-                "generated": spec.generated,
-                "current_version_id": None,
-                "created_at": _now(),
-                "updated_at": None,
-                "quality": None,
-                "rows": None,
-            }
-            words = [(f["name"], f["description"]) for f in _table_fields(spec)]
-            record["search_text"] = dataset_meta.search_text(record, words)
-            dataset_id = catalog.add_dataset(session, record)
-            audit.record(session, actor, "dataset.register", f"dataset:{dataset_id}", after={"table": spec.table})
-            added += 1
-    measure_tables(url)
-    return added
-
-
-def _table_fields(spec: TableDataset) -> list[dict[str, Any]]:
-    shown = [c for c in catalog.table_columns(spec.table) if c[0] not in spec.withheld]
-    return [
-        {
-            "position": i,
-            "name": name,
-            "type": TABLE_TYPES.get(kind.split("(")[0], "text"),
-            "description": GLOSSARY.get(name, ""),
-            "nulls": None,
-            "invalid": None,
-            "example": None,
-        }
-        for i, (name, kind, _nullable) in enumerate(shown)
-    ]
-
-
-def measure_tables(url: str, now: datetime | None = None) -> None:
-    """A quality measurement of each table dataset: completeness over its shared columns and timeliness from
-    its newest row. Validity and uniqueness are the database's own constraints there, so not measured."""
-    now = now or _now()
-    for spec in TABLES:
-        with write_transaction(url) as session:
-            record = catalog.dataset_by_name(session, spec.name)
-            if record is None:
-                continue
-            profile = catalog.table_profile(session, spec.table, spec.where, spec.stamp)
-            columns = [c for c in profile["filled"] if c not in spec.withheld]
-            cells = profile["rows"] * len(columns)
-            filled = sum(profile["filled"][c] for c in columns)
-            updated = profile["newest"] if spec.stamp else record["updated_at"] or now  # static: since loaded
-            dims = {
-                "completeness": round(filled / cells, 4) if cells else None,
-                "validity": None,
-                "timeliness": round(dataset_meta.timeliness(spec.frequency, updated, now), 4),
-                "uniqueness": None,
-                "consistency": None,
-            }
-            quality = dataset_meta.score(dims)
-            catalog.add_quality(
-                session,
-                {"dataset_id": record["id"], "measured_at": now, "score": quality} | dims,
-            )
-            catalog.update_dataset(
-                session, record["id"], {"rows": profile["rows"], "quality": quality, "updated_at": updated}
-            )
-
-
-def measure_if_stale(url: str, every: timedelta = REMEASURE, now: datetime | None = None) -> bool:
-    """Measure the cockpit's tables again when the last measurement is older than `every`: live tables change
-    by the minute, and their timeliness and completeness with them. Returns whether it measured."""
-    now = now or _now()
-    with transaction(url) as session:
-        last = catalog.last_table_measurement(session)
-    if last is not None and now - last < every:
-        return False
-    measure_tables(url, now)
-    return True
-
-
 @dataclass
 class Detail:
     record: dict[str, Any]
@@ -206,7 +109,7 @@ def detail(url: str, dataset_id: int, now: datetime | None = None) -> Detail | N
         versions = catalog.versions(session, dataset_id)
         current = record["current_version_id"]
         spec = BY_NAME.get(record["name"]) if record["kind"] == "table" else None
-        fields = catalog.fields(session, current) if current else _table_fields(spec) if spec else []
+        fields = catalog.fields(session, current) if current else fields_of(spec) if spec else []
         problems = catalog.problems(session, current, 200) if current else []
         quality = catalog.quality_history(session, dataset_id)
         usage = catalog.usage(session, dataset_id)
@@ -415,7 +318,7 @@ def _bad_cursor(cursor: str | None) -> int:
 def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
     """A page of one of the cockpit's tables by its primary key; the cursor is the last key as JSON."""
     spec = BY_NAME[record["name"]]
-    names = [f["name"] for f in _table_fields(spec)]
+    names = [f["name"] for f in fields_of(spec)]
     chosen = _chosen(names, wanted)
     key = catalog.key_columns(spec.table)
     after = None

@@ -5,6 +5,9 @@ come from one glossary of column names, so a column means the same in every tabl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from data_access import catalog
 
 
 @dataclass(frozen=True)
@@ -257,3 +260,21 @@ GLOSSARY = {
     "category": "类别",
     "description": "描述",
 }
+
+TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime"}
+
+
+def fields_of(spec: TableDataset) -> list[dict[str, Any]]:
+    shown = [c for c in catalog.table_columns(spec.table) if c[0] not in spec.withheld]
+    return [
+        {
+            "position": i,
+            "name": name,
+            "type": TABLE_TYPES.get(kind.split("(")[0], "text"),
+            "description": GLOSSARY.get(name, ""),
+            "nulls": None,
+            "invalid": None,
+            "example": None,
+        }
+        for i, (name, kind, _nullable) in enumerate(shown)
+    ]

@@ -6,28 +6,25 @@ it `failed` with the reason: readers see a version whole or not at all."""
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import orjson
 import pandas as pd
-import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from cockpit.actor import Actor
 from cockpit.services import audit, dataset_meta
-from cockpit.services.importing import coords
-from cockpit.services.importing.batch import Batch, Problem
+from cockpit.services.importing.batch import Batch
 from cockpit.services.importing.columns import convert, infer
 from cockpit.services.importing.errors import ImportFailed
-from cockpit.services.importing.sources import CHINESE_SYSTEMS, Declared, open_reader
+from cockpit.services.importing.placing import Placer, record_rows
+from cockpit.services.importing.sources import Declared, open_reader
+from cockpit.services.importing.writer import Writer
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access import catalog
 from data_access.db import transaction, write_transaction
@@ -191,19 +188,19 @@ class _Columns:
 
 def _load(url: str, request: Request, report: Report, progress: Callable[[float, int], None] | None) -> None:
     reader, close = open_reader(request.path, request.declared)
-    writer = _Writer(url, report.version_id)
+    writer = Writer(url, report.version_id)
     try:
         report.format, report.encoding = reader.format, reader.encoding
         if report.encoding and report.encoding != "utf-8":
             report.transforms.append(f"decoded {report.encoding}")
         columns: _Columns | None = None
-        place: _Placer | None = None
+        place: Placer | None = None
         hashes: list[np.ndarray] = []
         extent = [np.inf, np.inf, -np.inf, -np.inf]
         for batch in reader.batches():
             if columns is None:
                 columns = _Columns(batch.columns, _types(batch))
-                place = _Placer(reader, request.declared, batch, columns, report)
+                place = Placer(reader, request.declared, batch, report.transforms)
                 report.transforms.append(
                     f"typed {sum(t != 'text' for t in columns.types)} of {len(columns.names)} fields"
                 )
@@ -214,7 +211,7 @@ def _load(url: str, request: Request, report: Report, progress: Callable[[float,
             if lost:
                 dropped = {p.row for p in lost}
                 keep = np.array([n not in dropped for n in batch.numbers], dtype=bool)
-            records = _records(report.version_id, frame, geometry, keep, extent)
+            records = record_rows(report.version_id, frame, geometry, keep, extent)
             hashes.append(np.fromiter((hash(r[1]) for r in records), dtype=np.int64, count=len(records)))
             report.rows += len(records)
             report.quarantined += len(problems)
@@ -225,6 +222,8 @@ def _load(url: str, request: Request, report: Report, progress: Callable[[float,
         writer.finish()
         if columns is None or (report.rows == 0 and report.quarantined == 0):
             raise ImportFailed("import.empty")
+        if place is not None and place.repaired:
+            report.transforms.append(f"repaired {place.repaired} invalid geometries")
         report.fields = columns.fields()
         report.crs = place.crs_name if place else None
         report.quality = _quality(columns, report, np.concatenate(hashes) if hashes else np.array([]))
@@ -232,48 +231,6 @@ def _load(url: str, request: Request, report: Report, progress: Callable[[float,
     finally:
         writer.stop()
         close()
-
-
-class _Writer:
-    """Writes batches in a thread of its own while the next batch is parsed: SQLite and psycopg release the
-    interpreter while they work, so reading and writing overlap. Each batch is one short transaction."""
-
-    def __init__(self, url: str, version_id: int) -> None:
-        self.url, self.version_id = url, version_id
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (item := self.queue.get()) is not None:
-            if self.error is not None:
-                continue
-            records, problems, counts = item
-            try:
-                with write_transaction(self.url) as session:
-                    catalog.add_records(session, records)
-                    catalog.add_problems(session, self.version_id, problems)
-                    catalog.update_version(session, self.version_id, counts)
-            except BaseException as error:  # handed to the reading thread, which fails the version
-                self.error = error
-
-    def put(self, records: list, problems: list, counts: dict) -> None:
-        self._raise()
-        self.queue.put((records, problems, counts))
-
-    def finish(self) -> None:
-        self.stop()
-        self._raise()
-
-    def stop(self) -> None:
-        if self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            raise self.error
 
 
 def _frame(batch: Batch) -> pd.DataFrame:
@@ -304,135 +261,6 @@ def _typed(batch: Batch, columns: _Columns) -> pd.DataFrame:
         if columns.example[i] is None and present.any():
             columns.example[i] = series[present].iloc[0]
     return frame
-
-
-class _Placer:
-    """Geometry in WGS-84 for each batch: from the reader's geometries, or points from lon/lat fields; in the
-    source CRS, reprojected by PROJ or converted from GCJ-02/BD-09 when declared."""
-
-    def __init__(self, reader: object, declared: Declared, first: Batch, columns: _Columns, report: Report) -> None:
-        self.pair = None
-        if first.geometry is None:
-            lower = [c.lower() for c in first.columns]
-            lon = next((lower.index(n) for n in LON_NAMES if n in lower), None)
-            lat = next((lower.index(n) for n in LAT_NAMES if n in lower), None)
-            self.pair = (lon, lat) if lon is not None and lat is not None else None
-        self.spatial = first.geometry is not None or self.pair is not None
-        chinese = (declared.crs or "").lower() if (declared.crs or "").lower() in CHINESE_SYSTEMS else None
-        source = getattr(reader, "crs", None)
-        if source is None and self.spatial and not chinese:
-            if self.pair is None:
-                raise ImportFailed("import.no_crs")
-            source = WGS84  # lon/lat columns without a declared system: WGS-84, as DESIGN.md stores
-        self.chinese = chinese
-        self.transformer = None
-        self.crs_name = chinese.upper() if chinese else (source.to_string() if source is not None else None)
-        if source is not None and not chinese and source.is_compound:
-            source = source.sub_crs_list[0]
-        if source is not None and not chinese and not source.equals(WGS84, ignore_axis_order=True):
-            self.transformer = Transformer.from_crs(source, WGS84, always_xy=True)
-            report.transforms.append(f"reprojected {self.crs_name} to EPSG:4326")
-        if chinese:
-            report.transforms.append(f"converted {chinese.upper()} to WGS-84")
-        self.repaired = 0
-        self.report = report
-
-    def __call__(self, batch: Batch, frame: pd.DataFrame) -> tuple[np.ndarray | Points | None, list[Problem]]:
-        if not self.spatial:
-            return None, []
-        if self.pair is not None:
-            return self._points(batch, frame)
-        geometry = np.asarray(batch.geometry, dtype=object)
-        if self.transformer is not None:
-            geometry = shapely.transform(geometry, lambda xy: np.column_stack(self.transformer.transform(*xy.T)))
-        elif self.chinese:
-            geometry = shapely.transform(geometry, lambda xy: np.column_stack(self._chinese(xy[:, 0], xy[:, 1])))
-        present = shapely.is_geometry(geometry)
-        broken = present & ~shapely.is_valid(geometry)
-        if broken.any():
-            geometry[broken] = shapely.make_valid(geometry[broken])
-            self.repaired += int(broken.sum())
-        bounds = shapely.bounds(geometry)
-        outside = present & ~_inside(bounds[:, 0], bounds[:, 1]) | present & ~_inside(bounds[:, 2], bounds[:, 3])
-        return geometry, [self._outside(batch, frame, i) for i in np.flatnonzero(outside)]
-
-    def _chinese(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return (coords.gcj02_to_wgs84 if self.chinese == "gcj02" else coords.bd09_to_wgs84)(lon, lat)
-
-    def _outside(self, batch: Batch, frame: pd.DataFrame, i: int) -> Problem:
-        reason = "coordinates fall outside WGS-84 after conversion"
-        return Problem(batch.numbers[i], reason, _raw(frame.iloc[i].tolist()))
-
-    def _points(self, batch: Batch, frame: pd.DataFrame) -> tuple[Points, list[Problem]]:
-        """Points from lon/lat fields stay two arrays: no geometry object per row is needed to store a point."""
-        lon_i, lat_i = self.pair
-        raw_lon, raw_lat = frame[lon_i], frame[lat_i]
-        lon = pd.to_numeric(raw_lon, errors="coerce").to_numpy(dtype=float)
-        lat = pd.to_numeric(raw_lat, errors="coerce").to_numpy(dtype=float)
-        placed = ~(np.isnan(lon) | np.isnan(lat))
-        unreadable = (raw_lon.notna() | raw_lat.notna()).to_numpy() & ~placed
-        problems = [
-            Problem(
-                batch.numbers[i],
-                f"coordinates {raw_lon[i]!r}, {raw_lat[i]!r} are not numbers",
-                _raw(frame.iloc[i].tolist()),
-            )
-            for i in np.flatnonzero(unreadable)
-        ]
-        if self.transformer is not None:
-            lon, lat = self.transformer.transform(lon, lat)
-        elif self.chinese:
-            lon, lat = self._chinese(lon, lat)
-        outside = placed & ~_inside(lon, lat)
-        problems += [self._outside(batch, frame, i) for i in np.flatnonzero(outside)]
-        return Points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), problems
-
-
-@dataclass(frozen=True)
-class Points:
-    lon: np.ndarray  # NaN where a row has no place
-    lat: np.ndarray
-
-
-def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-
-
-def _point_records(version_id: int, data: list[str], points: Points, keep: np.ndarray, extent: list[float]) -> list:
-    lon, lat = points.lon[keep], points.lat[keep]
-    good = np.isfinite(lon) & np.isfinite(lat)
-    if good.any():
-        extent[0], extent[1] = min(extent[0], float(lon[good].min())), min(extent[1], float(lat[good].min()))
-        extent[2], extent[3] = max(extent[2], float(lon[good].max())), max(extent[3], float(lat[good].max()))
-    xs, ys = np.where(good, lon, None).tolist(), np.where(good, lat, None).tolist()
-    nothing = repeat(None, len(data))  # a point's GeoJSON is its lon/lat: not stored twice
-    return list(zip(repeat(version_id, len(data)), data, xs, ys, xs, ys, xs, ys, nothing, strict=False))
-
-
-def _records(
-    version_id: int, frame: pd.DataFrame, geometry: np.ndarray | None, keep: np.ndarray, extent: list[float]
-) -> list[tuple]:
-    """Rows for dataset_record; NaN cells go out as JSON null (orjson's rule)."""
-    dump = orjson.dumps
-    rows = frame.to_numpy(dtype=object)[keep].tolist()
-    data = [dump(r, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode() for r in rows]
-    if geometry is None:
-        return [(version_id, d, None, None, None, None, None, None, None) for d in data]
-    if isinstance(geometry, Points):
-        return _point_records(version_id, data, geometry, keep, extent)
-    geometry = geometry[keep]
-    bounds = shapely.bounds(geometry)
-    good = np.isfinite(bounds).all(axis=1)
-    if good.any():
-        extent[0] = min(extent[0], float(bounds[good, 0].min()))
-        extent[1] = min(extent[1], float(bounds[good, 1].min()))
-        extent[2] = max(extent[2], float(bounds[good, 2].max()))
-        extent[3] = max(extent[3], float(bounds[good, 3].max()))
-    points = shapely.point_on_surface(geometry)
-    xs, ys = shapely.get_x(points), shapely.get_y(points)
-    texts = shapely.to_geojson(geometry).tolist()
-    columns = [np.where(good, values, None).tolist() for values in (xs, ys, *bounds.T)]
-    return list(zip(repeat(version_id, len(data)), data, *columns, texts, strict=True))
 
 
 def _quality(columns: _Columns, report: Report, hashes: np.ndarray) -> dict:
@@ -516,7 +344,3 @@ def _sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _raw(row: list[object]) -> str:
-    return orjson.dumps(row, default=str).decode()[:1000]
