@@ -124,17 +124,16 @@ def problems(session: Session, version_id: int, limit: int) -> list[dict[str, An
 def records(
     session: Session, version_id: int, after: int, limit: int, bbox: tuple[float, float, float, float] | None
 ) -> list[dict[str, Any]]:
-    """A page of a version's records in id order after the cursor `after`; with bbox, those whose box meets it."""
-    query = select(DatasetRecord).where(DatasetRecord.version_id == version_id, DatasetRecord.id > after)
+    """A page of a version's records in id order after the cursor `after`; with bbox, those whose box meets it.
+    Plain rows, not ORM objects: a 1,000-record page is most of the sharing API's time otherwise."""
+    source = DatasetRecord.__table__
+    query = select(source).where(source.c.version_id == version_id, source.c.id > after)
     if bbox:
         west, south, east, north = bbox
         query = query.where(
-            DatasetRecord.min_lon <= east,
-            DatasetRecord.max_lon >= west,
-            DatasetRecord.min_lat <= north,
-            DatasetRecord.max_lat >= south,
+            source.c.min_lon <= east, source.c.max_lon >= west, source.c.min_lat <= north, source.c.max_lat >= south
         )
-    return [_row(r) for r in session.scalars(query.order_by(DatasetRecord.id).limit(limit))]
+    return [dict(r) for r in session.execute(query.order_by(source.c.id).limit(limit)).mappings()]
 
 
 def add_quality(session: Session, values: dict[str, Any]) -> None:
