@@ -11,6 +11,7 @@ import orjson
 
 from cockpit import auth, context
 from cockpit.api import PATHS, _error, _int_arg, _iso, _operation, _refuse, blueprint
+from cockpit.data_web import submit_upload
 from cockpit.refusal import Refused
 from cockpit.services import catalog, import_jobs, ngsi_ld, sharing
 from cockpit.services.export import to_csv
@@ -162,16 +163,8 @@ def _next_url(cursor: str) -> str:
 @blueprint.post("/datasets")
 @auth.guard("dataset.import")
 def post_dataset() -> tuple[flask.Response, int]:
-    settings, upload = context.settings(), flask.request.files.get("file")
     try:
-        made = import_jobs.submit(
-            settings.database_url,
-            settings.var_dir,
-            flask.request.form,
-            upload.filename if upload else "",
-            upload.stream if upload else None,
-            auth.current_actor(),
-        )
+        made = submit_upload()
     except ImportFailed as error:
         body, status = error.answer()
         return flask.jsonify(body), status

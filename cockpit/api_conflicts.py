@@ -6,6 +6,7 @@ import flask
 
 from cockpit import auth, context
 from cockpit.api import PATHS, _error, _idempotent, _int_arg, _iso, _operation, blueprint
+from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
 from cockpit.services import conflicts
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
@@ -51,8 +52,7 @@ def list_conflicts() -> tuple[flask.Response, int]:
             _int_arg("limit", 500, 1, 5000),
         )
     except Refused as error:
-        body, status = error.answer()
-        return flask.jsonify(body), status
+        return _refused_answer(error)
     return flask.jsonify(conflicts=[_iso(r) for r in rows]), 200
 
 

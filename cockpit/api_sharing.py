@@ -64,8 +64,7 @@ def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
             context.settings().database_url, auth.current_actor(), dataset_id, body["department"], body["purpose"]
         )
     except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
+        return _refused_answer(error)
     return flask.jsonify(application=_iso(made)), 201
 
 
@@ -75,8 +74,7 @@ def list_applications() -> tuple[flask.Response, int]:
     try:
         rows = sharing.applications(context.settings().database_url, flask.request.args.get("status") or None)
     except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
+        return _refused_answer(error)
     return flask.jsonify(applications=[_iso(r) for r in rows]), 200
 
 
@@ -99,8 +97,7 @@ def decide_application(application_id: int) -> tuple[flask.Response, int]:
             **_limits(body),
         )
     except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
+        return _refused_answer(error)
     return flask.jsonify(application=_iso(done), key=key), 200
 
 
@@ -113,8 +110,7 @@ def issue_key() -> tuple[flask.Response, int]:
     try:
         key = sharing.issue(context.settings().database_url, auth.current_actor(), body["department"], **_limits(body))
     except Refused as error:
-        answer, status = error.answer()
-        return flask.jsonify(answer), status
+        return _refused_answer(error)
     return flask.jsonify(key=key, department=body["department"].strip()[:64]), 201
 
 

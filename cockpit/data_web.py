@@ -12,19 +12,24 @@ from cockpit.services.importing.errors import ImportFailed
 blueprint = flask.Blueprint("cockpit_data", __name__)
 
 
+def submit_upload() -> dict:
+    """The request's multipart upload, checked, stored and started (cockpit.services.import_jobs)."""
+    settings, sent = context.settings(), flask.request.files.get("file")
+    return import_jobs.submit(
+        settings.database_url,
+        settings.var_dir,
+        flask.request.form,
+        sent.filename if sent else "",
+        sent.stream if sent else None,
+        auth.current_actor(),
+    )
+
+
 @blueprint.post("/platform/data/upload")
 @auth.guard("dataset.import")
 def upload() -> tuple[flask.Response, int]:
-    settings, sent = context.settings(), flask.request.files.get("file")
     try:
-        made = import_jobs.submit(
-            settings.database_url,
-            settings.var_dir,
-            flask.request.form,
-            sent.filename if sent else "",
-            sent.stream if sent else None,
-            auth.current_actor(),
-        )
+        made = submit_upload()
     except ImportFailed as error:
         body, status = error.answer()
         return flask.jsonify(body | {"message": error.say(context.lang())}), status

@@ -506,3 +506,32 @@ def audit_actions(url: str) -> list[str]:
 
     with transaction(url) as session:
         return list(session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def fail_second_write(monkeypatch) -> None:
+    """Make an import's second batch of records fail to store, as a full disk would."""
+    from data_access import catalog
+
+    calls = {"n": 0}
+    original = catalog.add_records
+
+    def failing(session, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        original(session, rows)
+
+    monkeypatch.setattr(catalog, "add_records", failing)
+
+
+def every_page(url: str, actor, dataset_id: int, limit: int) -> list:
+    """Every record id of a dataset, read page by page through its cursor as a client would."""
+    from cockpit.services import catalog
+
+    seen, cursor = [], None
+    while True:
+        page = catalog.records(url, actor, dataset_id, cursor=cursor, limit=limit)
+        seen += [r["_id"] for r in page.records]
+        if page.next_cursor is None:
+            return seen
+        cursor = page.next_cursor

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TEST_ACTOR
+from conftest import TEST_ACTOR, every_page
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
@@ -70,13 +70,7 @@ def test_records_are_shared_by_attribute_and_every_read_is_registered(city_db):
 
 def test_cursor_pages_cover_a_dataset_exactly_once_and_bbox_and_fields_narrow_it(city_db):
     shelters = _id(city_db, "shelters")
-    seen, cursor = [], None
-    while True:
-        page = catalog.records(city_db, ANALYST, shelters, cursor=cursor, limit=300)
-        seen += [r["_id"] for r in page.records]
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    seen = every_page(city_db, ANALYST, shelters, 300)
     assert len(seen) == len(set(seen)) == 1181
     box = (116.25, 39.95, 116.35, 40.05)
     inside = catalog.records(city_db, ANALYST, shelters, limit=5000, bbox=box, wanted=["lon", "lat"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TEST_ACTOR
+from conftest import TEST_ACTOR, every_page, fail_second_write
 
 from cockpit.actor import Actor
 from cockpit.services import catalog, catalog_measure, conflicts, sample_catalog
@@ -48,13 +48,7 @@ def test_real_files_import_by_copy_and_page_by_cursor(pg_city, tmp_path):
     report = run(pg_city, Request(gbk, "pg_gbk", "城管委", record={"sharing": "unconditional"}), TEST_ACTOR)
     assert report.rows == 1 and report.quarantined == 1 and report.encoding == "gb18030"
     dataset = _id(pg_city, "pg_osm_cau")
-    seen, cursor = [], None
-    while True:
-        page = catalog.records(pg_city, ANALYST, dataset, cursor=cursor, limit=400)
-        seen += [r["_id"] for r in page.records]
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    seen = every_page(pg_city, ANALYST, dataset, 400)
     assert len(seen) == len(set(seen)) == osm.rows
     boxed = catalog.records(pg_city, ANALYST, dataset, limit=5000, bbox=(116.34, 40.0, 116.37, 40.03))
     assert 0 < len(boxed.records) < osm.rows
@@ -63,16 +57,7 @@ def test_real_files_import_by_copy_and_page_by_cursor(pg_city, tmp_path):
 def test_a_failed_import_leaves_nothing_on_postgres(pg_city, tmp_path, monkeypatch):
     path = tmp_path / "many.csv"
     path.write_text("n\n" + "".join(f"{i}\n" for i in range(45_000)), encoding="utf-8")
-    calls = {"n": 0}
-    original = storage.add_records
-
-    def failing(session, rows):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        original(session, rows)
-
-    monkeypatch.setattr(storage, "add_records", failing)
+    fail_second_write(monkeypatch)
     with pytest.raises(OSError):
         run(pg_city, Request(path, "pg_failing", "d"), TEST_ACTOR)
     with transaction(pg_city) as session:

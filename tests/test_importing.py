@@ -15,7 +15,7 @@ import openpyxl
 import orjson
 import pyogrio
 import pytest
-from conftest import TEST_ACTOR, require_or_skip
+from conftest import TEST_ACTOR, fail_second_write, require_or_skip
 from shapely.geometry import Point
 from sqlalchemy import func, select
 
@@ -221,16 +221,7 @@ def test_a_version_appears_whole_or_not_at_all(db_url, tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("n,v\n" + "".join(f"{i},{i * 2}\n" for i in range(50_000)), encoding="utf-8")
     first = load(db_url, path, "big")
-    calls = {"n": 0}
-    original = catalog.add_records
-
-    def failing(session, rows):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        original(session, rows)
-
-    monkeypatch.setattr(catalog, "add_records", failing)
+    fail_second_write(monkeypatch)
     with pytest.raises(OSError):
         load(db_url, path, "big")
     with transaction(db_url) as session:
