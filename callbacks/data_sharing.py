@@ -45,7 +45,7 @@ def applications_table(rows: list[dict], titles: dict[int, str], lang: str) -> h
                 ]
             )
         )
-    heads = ["data.col.title", "data.department", "data.col.purpose", "data.col.at", "data.col.status"]
+    heads = ["data.col.title", "data.apply_department", "data.col.purpose", "data.col.at", "data.col.status"]
     return html.Table(
         [html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
         className="table table-left",
