@@ -16,6 +16,7 @@ import requests
 from conftest import ACCOUNTS, ROOT, TEST_ACTOR, csrf_token_of, free_port, sign_in, wait_for
 
 from cockpit.services import audit, throttle, users
+from cockpit.services.clock import stored_now
 
 BIG = b"x" * (3 * 1024 * 1024)
 
@@ -100,7 +101,7 @@ def test_f2_sessions_end_when_idle_or_too_old(city_url):
     user = next(u for u in users.directory(city_url) if u["username"] == ACCOUNTS["leader"][0])
     rules = users.SessionRules(idle=timedelta(minutes=30), absolute=timedelta(hours=12))
     idle, old = users.open_session(city_url, TEST_ACTOR, user), users.open_session(city_url, TEST_ACTOR, user)
-    now = users._now()
+    now = stored_now()
     assert users.resume_session(city_url, idle, rules, now + timedelta(minutes=31)) is None
     assert users.resume_session(city_url, idle, rules, now) is None  # ended for good, not just too idle then
     for minutes in range(25, 12 * 60, 25):  # kept busy, it still ends at the absolute limit
@@ -220,7 +221,7 @@ def _quiet_devices(client, tokens, n: int) -> list[str]:
 
 
 def _new_alarm(client, tokens, device: str) -> int:
-    now = users._now()
+    now = stored_now()
     readings = [
         {
             "device": device,
@@ -300,7 +301,7 @@ def test_f6_a_retry_after_a_crash_gets_the_committed_answer_or_runs_once(city_ur
 
 def test_f14_api_writes_and_audit_reads_leave_audit_rows(app_client, tokens, client_as, city_url):
     readings = [
-        {"device": "110108-noise-00004", "ts": users._now().isoformat() + "Z", "seq": 77, "values": {"noise_db": 55}}
+        {"device": "110108-noise-00004", "ts": stored_now().isoformat() + "Z", "seq": 77, "values": {"noise_db": 55}}
     ]
     app_client.post("/api/v1/readings", json={"readings": readings}, headers=_bearer(tokens["analyst"]))
     row = audit.rows(city_url, action="readings.write")[0]

@@ -5,7 +5,7 @@ for the sharing API, which enforces the sharing attribute and writes the usage r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -15,16 +15,13 @@ from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import dataset_meta, sharing
 from cockpit.services.catalog_tables import TABLES, fields_of
+from cockpit.services.clock import stored_now
 from data_access import catalog
 from data_access import conflicts as conflicts_store
 from data_access.db import transaction, write_transaction
 
 SEARCH_CANDIDATES = 500
 BY_NAME = {t.name: t for t in TABLES}
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def _rank(record: dict[str, Any], terms: list[str]) -> float:
 
 def search(url: str, query: str = "", limit: int = 50, now: datetime | None = None) -> list[Card]:
     terms = [t for t in query.lower().split() if t][:8]
-    now = now or _now()
+    now = now or stored_now()
     with transaction(url) as session:
         found = catalog.search(session, terms, SEARCH_CANDIDATES)
     ranked = sorted(found, key=lambda r: (-_rank(r, terms), r["id"]))
@@ -101,7 +98,7 @@ class Detail:
 
 
 def detail(url: str, dataset_id: int, now: datetime | None = None) -> Detail | None:
-    now = now or _now()
+    now = now or stored_now()
     with transaction(url) as session:
         record = catalog.dataset(session, dataset_id)
         if record is None:
@@ -179,7 +176,7 @@ class Department:
 
 def departments(url: str, now: datetime | None = None) -> list[Department]:
     """Quality per providing department, worst first: where a data steward's attention goes."""
-    now = now or _now()
+    now = now or stored_now()
     cards = search(url, "", limit=100_000, now=now)
     with transaction(url) as session:
         trend = catalog.quality_by_provider_and_day(session)
@@ -253,7 +250,7 @@ def records(
                 "purpose": (purpose or "")[:200] or None,
                 "route": route,
                 "records": len(page.records),
-                "at": _now(),
+                "at": stored_now(),
             },
         )
     return page

@@ -4,19 +4,16 @@ measurement is older than an hour, since live tables change by the minute."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cockpit.actor import Actor
 from cockpit.services import audit, dataset_meta
 from cockpit.services.catalog_tables import TABLES, fields_of
+from cockpit.services.clock import stored_now
 from data_access import catalog
 from data_access.db import transaction, write_transaction
 
 REMEASURE = timedelta(hours=1)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def register_tables(url: str, actor: Actor) -> int:
@@ -41,7 +38,7 @@ def register_tables(url: str, actor: Actor) -> int:
                 "table_name": spec.table,
                 "generated": spec.generated,
                 "current_version_id": None,
-                "created_at": _now(),
+                "created_at": stored_now(),
                 "updated_at": None,
                 "quality": None,
                 "rows": None,
@@ -58,7 +55,7 @@ def register_tables(url: str, actor: Actor) -> int:
 def measure_tables(url: str, now: datetime | None = None) -> None:
     """A quality measurement of each table dataset: completeness over its shared columns and timeliness from
     its newest row. Validity and uniqueness are the database's own constraints there, so not measured."""
-    now = now or _now()
+    now = now or stored_now()
     for spec in TABLES:
         with write_transaction(url) as session:
             record = catalog.dataset_by_name(session, spec.name)
@@ -89,7 +86,7 @@ def measure_tables(url: str, now: datetime | None = None) -> None:
 def measure_if_stale(url: str, every: timedelta = REMEASURE, now: datetime | None = None) -> bool:
     """Measure the cockpit's tables again when the last measurement is older than `every`: live tables change
     by the minute, and their timeliness and completeness with them. Returns whether it measured."""
-    now = now or _now()
+    now = now or stored_now()
     with transaction(url) as session:
         last = catalog.last_table_measurement(session)
     if last is not None and now - last < every:

@@ -36,6 +36,11 @@ FORMATS = {
 }
 
 
+def stored_now() -> datetime:
+    """Now as the database stores times: UTC, without a zone."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 @lru_cache(maxsize=8)
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from cockpit.actor import Actor
 from cockpit.i18n import TABLE, t
 from cockpit.refusal import Refused
 from cockpit.services import audit, catalog, dataset_meta
+from cockpit.services.clock import stored_now
 from data_access import catalog as storage
 from data_access import conflicts as store
 from data_access.db import transaction, write_transaction
@@ -54,10 +55,6 @@ class Comparison:
     missing_in_right: bool = False  # report left entities inside the right dataset's extent that it lacks
     left_where: dict[str, Any] = field(default_factory=dict)
     right_where: dict[str, Any] = field(default_factory=dict)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def normalised(name: object) -> str:
@@ -201,7 +198,7 @@ def detect(url: str, comparison: Comparison, actor: Actor) -> Detection:
             found[("missing", "existence", str(a["_id"]), "")] = _finding(
                 a, None, (True, False, None), rule, comparison
             )
-    now = _now()
+    now = stored_now()
     new = settled = 0
     with write_transaction(url) as session:
         before = store.known(session, comparison.name)
@@ -291,7 +288,7 @@ def measure_consistency(url: str, dataset_id: int, rows: int) -> float | None:
     quality history with the other dimensions of its latest measurement."""
     if rows <= 0:
         return None
-    now = _now()
+    now = stored_now()
     with write_transaction(url) as session:
         disputed = store.disputed_records(session, dataset_id)
         history = storage.quality_history(session, dataset_id, limit=1)
@@ -324,7 +321,7 @@ def transition(
             raise Refused(
                 "conflict.closed", http=409, conflict=conflict_id, status=f"conflict.status.{found['status']}"
             )
-        change: dict[str, Any] = {"updated_at": _now(), "decided_by": actor.name}
+        change: dict[str, Any] = {"updated_at": stored_now(), "decided_by": actor.name}
         if action == "assign":
             if not department or not department.strip():
                 raise Refused("conflict.needs_department")

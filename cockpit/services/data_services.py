@@ -4,9 +4,9 @@ often it was called (every call goes in the usage register against the dataset i
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 
 from cockpit.actor import Actor
+from cockpit.services.clock import stored_now
 from data_access import catalog as catalog_store
 from data_access import sharing as store
 from data_access.db import transaction, write_transaction
@@ -61,7 +61,7 @@ def record_call(url: str, actor: Actor, service: str, purpose: str | None = None
                 "purpose": (purpose or "")[:200] or None,
                 "route": f"service.{service}",
                 "records": 1,
-                "at": datetime.now(UTC).replace(tzinfo=None),
+                "at": stored_now(),
             },
         )
 

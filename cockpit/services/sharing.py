@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit
+from cockpit.services.clock import stored_now
 from cockpit.services.users import TOKEN_PREFIX, token_digest
 from data_access import catalog as catalog_store
 from data_access import sharing as store
@@ -23,10 +24,6 @@ KEY_ROLE = "leader"  # reads what every desk role may read; the scope and quota 
 DAILY_QUOTA = 10_000
 PER_MINUTE = 60
 APPLICATION_STATUSES = ("pending", "approved", "rejected")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def issue(
     if not (1 <= daily_quota <= 10_000_000 and 1 <= per_minute <= 100_000):
         raise Refused("sharing.bad_limits")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = _now()
+    now = stored_now()
     with write_transaction(url) as session:
         _issue(session, actor, department, token, now, dataset_id, application_id, daily_quota, per_minute)
     return token
@@ -105,7 +102,7 @@ def check(url: str, key: Key | None, dataset_id: int | None) -> None:
         return
     if key.dataset_id is not None and dataset_id != key.dataset_id:
         raise Refused("sharing.out_of_scope", http=403, dataset=dataset_id)
-    now = _now()
+    now = stored_now()
     actor = f"token:{key.name}"
     with transaction(url) as session:
         minute, first_in_minute = store.reads_since(session, actor, now - timedelta(minutes=1))
@@ -140,7 +137,7 @@ def apply(url: str, actor: Actor, dataset_id: int, department: str, purpose: str
             "purpose": purpose,
             "applicant": actor.name,
             "status": "pending",
-            "created_at": _now(),
+            "created_at": stored_now(),
         }
         application_id = store.add_application(session, values)
         audit.record(session, actor, "share.apply", f"application:{application_id}", after=values)
@@ -160,7 +157,7 @@ def decide(
     reason = (reason or "").strip()[:500] or None
     if not approve and not reason:
         raise Refused("conflict.needs_reason")
-    now = _now()
+    now = stored_now()
     with write_transaction(url) as session:
         found = store.application(session, application_id, lock=True)
         if found is None:

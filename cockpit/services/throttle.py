@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cockpit.actor import Actor
 from cockpit.services import audit
+from cockpit.services.clock import stored_now
 from data_access import support
 from data_access.db import write_transaction
 
@@ -48,10 +49,6 @@ def name_hash(username: str) -> str:
     return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:16]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def delay(failures: int, limit: int) -> timedelta:
     if failures < limit:
         return timedelta(0)
@@ -61,7 +58,7 @@ def delay(failures: int, limit: int) -> timedelta:
 def reserve(url: str, attempt: Attempt, actor: Actor, now: datetime | None = None) -> int:
     """0 when this try may go ahead (it is then counted as a failure until `succeeded`), else the seconds
     to wait before the next try."""
-    now = now or _now()
+    now = now or stored_now()
     keys = attempt.keys()
     with write_transaction(url) as session:
         support.lock_throttle(session)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.services import audit, crew, operations
+from cockpit.services.clock import stored_now
 from cockpit.services.privacy import mask_phone, unmask
 from data_access import support
 from data_access.db import transaction, write_transaction
@@ -36,10 +37,6 @@ DEMO_CREW = "crew"  # the demo crew of the first ambulance
 
 class UserError(ValueError):
     pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _public(user: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +63,7 @@ def add_user(
     if not username or not username.isascii() or not username.replace("_", "").replace(".", "").isalnum():
         raise UserError("a username is ASCII letters, digits, '.' and '_'")
     _check_password(password)
-    now = _now()
+    now = stored_now()
     with write_transaction(url) as session:
         if support.user_by_name(session, username):
             raise UserError(f"user {username!r} exists")
@@ -95,7 +92,7 @@ def set_active(url: str, actor: Actor, username: str, active: bool) -> None:
             raise UserError(f"no user {username!r}")
         support.update_user(session, user["id"], {"active": active})
         if not active:
-            support.end_sessions(session, _now(), "disabled", user_id=user["id"])
+            support.end_sessions(session, stored_now(), "disabled", user_id=user["id"])
         action = "user.enable" if active else "user.disable"
         audit.record(
             session, actor, action, f"user:{username}", before={"active": user["active"]}, after={"active": active}
@@ -110,9 +107,11 @@ def reset_password(url: str, actor: Actor, username: str, password: str) -> None
         if not user:
             raise UserError(f"no user {username!r}")
         support.update_user(
-            session, user["id"], {"password_hash": generate_password_hash(password), "password_changed_at": _now()}
+            session,
+            user["id"],
+            {"password_hash": generate_password_hash(password), "password_changed_at": stored_now()},
         )
-        support.end_sessions(session, _now(), "password reset", user_id=user["id"])
+        support.end_sessions(session, stored_now(), "password reset", user_id=user["id"])
         audit.record(session, actor, "user.reset", f"user:{username}")
 
 
@@ -151,7 +150,7 @@ def open_session(url: str, actor: Actor, user: dict[str, Any]) -> str:
     """A new session for a right password; returns the token the browser keeps (only its digest is stored).
     The sign-in's audit row is written in the same transaction."""
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = stored_now()
     with write_transaction(url) as session:
         support.add_session(
             session,
@@ -170,7 +169,7 @@ def open_session(url: str, actor: Actor, user: dict[str, Any]) -> str:
 def resume_session(url: str, token: str, rules: SessionRules, now: datetime | None = None) -> dict[str, Any] | None:
     """The user of a live session, else None: ended, disabled, reset since, idle or too old. An expiry found
     here is written down, so the session stays ended whatever its cookie says later."""
-    now = now or _now()
+    now = now or stored_now()
     digest = token_digest(token)
     with transaction(url) as session:
         row = support.session_by_id(session, digest)
@@ -209,7 +208,7 @@ def ended_sessions(url: str, tokens: set[str]) -> set[str]:
 def end_session(url: str, actor: Actor, token: str) -> None:
     """Sign-out: the session ends on the server, so a copied cookie opens nothing afterwards."""
     with write_transaction(url) as session:
-        support.end_sessions(session, _now(), "signed out", session_id=token_digest(token))
+        support.end_sessions(session, stored_now(), "signed out", session_id=token_digest(token))
         audit.record(session, actor, "logout", f"user:{actor.name}")
 
 
@@ -263,7 +262,7 @@ def create_token(url: str, actor: Actor, name: str, role: str, expires_in: timed
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = _now()
+    now = stored_now()
     expires_at = now + expires_in if expires_in else None
     with write_transaction(url) as session:
         if any(t["name"] == name for t in support.tokens(session)):
@@ -281,7 +280,7 @@ def create_token(url: str, actor: Actor, name: str, role: str, expires_in: timed
 
 def tokens(url: str) -> list[dict[str, Any]]:
     """Every token with its state, for `cockpit token list` (never the token itself)."""
-    now = _now()
+    now = stored_now()
     with transaction(url) as session:
         rows = support.tokens(session)
     return [r | {"state": _token_state(r, now)} for r in rows]
@@ -301,7 +300,7 @@ def revoke_token(url: str, actor: Actor, name: str) -> None:
         token = next((t for t in support.tokens(session) if t["name"] == name), None)
         if token is None:
             raise UserError(f"no token named {name!r}")
-        support.update_token(session, token["id"], {"active": False, "revoked_at": _now()})
+        support.update_token(session, token["id"], {"active": False, "revoked_at": stored_now()})
         audit.record(session, actor, "token.revoke", f"token:{token['id']}", after={"name": name})
 
 
@@ -309,7 +308,7 @@ def token_principal(url: str, token: str) -> dict[str, Any] | None:
     """The token's name and role while it is active and unexpired; notes when it was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    now = _now()
+    now = stored_now()
     with transaction(url) as session:
         row = support.token_by_hash(session, token_digest(token))
     if row is None or _token_state(row, now) != "active":

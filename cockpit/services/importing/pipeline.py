@@ -9,7 +9,6 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from pyproj import CRS
 
 from cockpit.actor import Actor
 from cockpit.services import audit, dataset_meta
+from cockpit.services.clock import stored_now
 from cockpit.services.importing.batch import Batch
 from cockpit.services.importing.columns import convert, infer
 from cockpit.services.importing.errors import ImportFailed
@@ -62,10 +62,6 @@ class Report:
     seconds: float = 0.0
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def prepare(url: str, request: Request, actor: Actor) -> dict:
     """The dataset (made on first import, by the importing department) and a new `loading` version of it."""
     name = request.dataset.strip()
@@ -89,7 +85,7 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
                 "table_name": None,
                 "generated": request.generated,
                 "current_version_id": None,
-                "created_at": _now(),
+                "created_at": stored_now(),
                 "updated_at": None,
                 "quality": None,
                 "rows": None,
@@ -117,7 +113,7 @@ def prepare(url: str, request: Request, actor: Actor) -> dict:
                 "progress": 0.0,
                 "message": None,
                 "created_by": actor.name,
-                "created_at": _now(),
+                "created_at": stored_now(),
             },
         )
         audit.record(session, actor, "dataset.import", f"dataset:{record['id']}", after={"version": made["number"]})
@@ -279,7 +275,7 @@ def _quality(columns: _Columns, report: Report, hashes: np.ndarray) -> dict:
 
 
 def _finish(url: str, report: Report, actor: Actor, sha256: str) -> None:
-    now = _now()
+    now = stored_now()
     extent = report.quality.pop("extent")
     with write_transaction(url) as session:
         record = catalog.dataset(session, report.dataset_id)
@@ -333,7 +329,7 @@ def _fail(url: str, report: Report, actor: Actor, error: BaseException) -> None:
     with write_transaction(url) as session:
         catalog.drop_records(session, report.version_id)
         catalog.update_version(
-            session, report.version_id, {"status": "failed", "message": f"{key}|{message}", "finished_at": _now()}
+            session, report.version_id, {"status": "failed", "message": f"{key}|{message}", "finished_at": stored_now()}
         )
         audit.record(session, actor, "dataset.version.failed", f"dataset:{report.dataset_id}", after={"error": key})
 
