@@ -111,9 +111,18 @@ def test_a_leader_applies_and_a_steward_approves_issues_keys_and_sees_department
     wait_js(page, "() => document.querySelector('#data-apply-msg').innerText.includes('已提交共享申请')")
     close(context, watch)
     assert watch.problems == []
+    from cockpit.actor import Actor
+    from cockpit.services import sharing
+
+    sharing.apply(city_url, Actor("leader", "leader"), incidents, "某咨询公司", "商业分析用途")
     context, page, watch = open_page(browser, served, "/platform/data", role="analyst")
     page.click("#data-side-tabs .tab:has-text('共享申请')")
     page.wait_for_selector("#application-table")
+    page.click("#application-table tr:has-text('商业分析用途') button:has-text('驳回')")  # no reason: refused
+    wait_js(page, "() => document.querySelector('#data-application-msg').innerText.includes('请写明理由')")
+    page.fill("#data-application-reason", "不属于政务共享范围")
+    page.click("#application-table tr:has-text('商业分析用途') button:has-text('驳回')")
+    wait_js(page, "() => document.querySelector('#data-application-msg').innerText.includes('已驳回')")
     page.click("#application-table tr:has-text('汛期突发事件复盘') button:has-text('批准')")
     wait_js(page, "() => document.querySelector('#data-application-msg').innerText.includes('cbt_')")
     page.fill("#data-key-department", "市交通委")
