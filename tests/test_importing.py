@@ -19,7 +19,7 @@ from conftest import TEST_ACTOR, fail_second_write, require_or_skip
 from shapely.geometry import Point
 from sqlalchemy import func, select
 
-from cockpit.services.importing import coords
+from cockpit.services.importing import arrow_csv, coords
 from cockpit.services.importing.errors import ImportFailed
 from cockpit.services.importing.pipeline import Request, run
 from cockpit.services.importing.sources import Declared
@@ -85,6 +85,51 @@ def test_cityjson_buildings_become_footprints_with_heights_in_wgs84(db_url):
     assert all(orjson.loads(r["geometry"])["type"] in ("Polygon", "MultiPolygon") for r in buildings)
     heights = [r["data"][fields.index("height")] for r in buildings]
     assert all(isinstance(h, float) for h in heights) and max(heights) > 5
+
+
+def _as_seq(doc: dict) -> bytes:
+    """The document as CityJSONSeq (what `cjio … export jsonl` writes): a header line, then one feature per
+    top-level object with its children and its own vertices."""
+    header = {k: v for k, v in doc.items() if k not in ("CityObjects", "vertices")} | {
+        "CityObjects": {},
+        "vertices": [],
+    }
+    lines, objects = [orjson.dumps(header)], doc["CityObjects"]
+    for key, obj in objects.items():
+        if obj.get("parents"):
+            continue
+        used: dict[int, int] = {}
+
+        def remap(b, used=used):
+            return [remap(x) for x in b] if isinstance(b, list) else used.setdefault(b, len(used))
+
+        members = {k: objects[k] for k in [key, *obj.get("children", [])]}
+        moved = {
+            k: o | {"geometry": [g | {"boundaries": remap(g["boundaries"])} for g in o.get("geometry", [])]}
+            for k, o in members.items()
+        }
+        vertices = [doc["vertices"][i] for i in used]
+        lines.append(orjson.dumps({"type": "CityJSONFeature", "id": key, "CityObjects": moved, "vertices": vertices}))
+    return b"\n".join(lines) + b"\n"
+
+
+def test_cityjsonseq_streams_a_feature_at_a_time_and_stores_what_the_document_does(db_url, tmp_path):
+    seq = tmp_path / "delft.city.jsonl"
+    seq.write_bytes(_as_seq(orjson.loads((FORMATS / "delft.city.json").read_bytes())))
+    whole = load(db_url, FORMATS / "delft.city.json", "delft_doc")
+    streamed = load(db_url, seq, "delft_seq")
+    assert streamed.format == "cityjson" and streamed.rows == whole.rows == 570
+    assert names(db_url, streamed.version_id) == names(db_url, whole.version_id)
+
+    def by_id(version_id):
+        return {r["data"][0]: (r["data"][3], round(r["lon"] or 0, 7)) for r in stored(db_url, version_id)}
+
+    assert by_id(streamed.version_id) == by_id(whole.version_id)
+    broken = tmp_path / "broken.city.jsonl"
+    broken.write_bytes(seq.read_bytes()[:-200])
+    with pytest.raises(ImportFailed) as refused:
+        load(db_url, broken, "delft_broken")
+    assert refused.value.key == "import.unreadable" and "line" in refused.value.say("en")
 
 
 def test_cityjson_without_a_reference_system_needs_one_declared(db_url):
@@ -292,3 +337,50 @@ def test_pyogrio_written_point_in_web_mercator(db_url, tmp_path):
     report = load(db_url, path, "mercator")
     (row,) = stored(db_url, report.version_id)
     assert row["lon"] == pytest.approx(116.3) and row["lat"] == pytest.approx(39.9)
+
+
+PLAIN_ROWS = [
+    "编号,名称,人口,面积,登记日期,是否重点,经度,纬度,备注",
+    '1,"海淀区,第1网格",1200,1.5,2024-01-10,是,116.31,39.91,"他说""好"""',
+    "2,第2网格,+1300,1e3,2024/1/5,TRUE,116.32,39.92,C:\\路径",
+    "3,第3网格,12x,abc,2024-02-30,否,东经,39.93,",
+    "4,只有三列,1",
+    ",,",
+    "5,第5网格,,2.5,2024-03-01,false,116.35,39.95,\x01控制符",
+    *(
+        f"{i},第{i}网格,{1000 + i},{i / 7:.4f},2024-04-{1 + i % 28:02d},否,116.{30 + i % 9},39.9{i % 10},"
+        for i in range(6, 60)
+    ),
+]
+
+
+def test_a_plain_csv_takes_arrow_and_stores_what_the_csv_module_would(db_url, tmp_path, monkeypatch):
+    path = tmp_path / "plain.csv"
+    path.write_bytes("\r\n".join(PLAIN_ROWS).encode() + b"\r\n")
+    assert arrow_csv.plain(path, "utf-8")
+    fast = load(db_url, path, "plain_fast")
+    monkeypatch.setattr(arrow_csv, "plain", lambda *_: False)
+    slow = load(db_url, path, "plain_slow")
+    assert (fast.rows, fast.quarantined) == (slow.rows, slow.quarantined) == (57, 2)
+    assert fast.fields == slow.fields
+    assert {f["name"]: f["type"] for f in fast.fields}["人口"] == "integer"
+    fast_problems = [(p["row"], p["reason"][-15:]) for p in problems(db_url, fast.version_id)]
+    assert fast_problems == [(p["row"], p["reason"][-15:]) for p in problems(db_url, slow.version_id)]
+    assert sorted(r for r, _ in fast_problems) == [4, 5]  # 东经 on line 4; the short row on line 5
+    fast_rows, slow_rows = stored(db_url, fast.version_id), stored(db_url, slow.version_id)
+    assert fast_rows == slow_rows
+    first, second = fast_rows[0]["data"], fast_rows[1]["data"]
+    assert first[1] == "海淀区,第1网格" and first[8] == '他说"好"' and second[8] == "C:\\路径"
+    assert second[2] == 1300 and second[3] == 1000 and second[4] == "2024-01-05" and second[5] is True
+    assert fast_rows[2]["data"][2] is None and fast_rows[2]["data"][8] == "\x01控制符"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"a,b\n1,2\n\n3,4\n", b'a,b\n1,"two\nlines"\n', "a,b\n1,二\n".encode("gb18030") + b"2,\xff\xfe\n"],
+    ids=["blank line", "quoted newline", "undecodable line"],
+)
+def test_files_that_are_not_plain_take_the_csv_modules_way(tmp_path, body):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(body)
+    assert not arrow_csv.plain(path, "gb18030" if b"\xff" in body else "utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 BATCH_ROWS = 20_000
 
@@ -27,6 +28,10 @@ class Batch:
     progress: float = 0.0  # share of the source read so far
     types: dict[str, str] | None = None  # declared by the source (GDAL field types); None: infer from text
     absent: frozenset[str] = frozenset()  # fields this batch's layer does not have: empty by design, not missing
+    table: pa.RecordBatch | None = None  # the rows as Arrow text columns instead of `rows` (the fast CSV path)
+
+    def __len__(self) -> int:
+        return self.table.num_rows if self.table is not None else len(self.rows)
 
 
 def unique_names(names: list[object]) -> list[str]:

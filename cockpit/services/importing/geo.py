@@ -1,13 +1,15 @@
 """Vector formats through GDAL (pyogrio): GeoJSON, GeoPackage, Shapefile, OpenStreetMap XML and PBF, GTFS.
-Layers are read in batches of features where the driver can seek (GeoPackage, Shapefile, GeoJSON); OSM and
-GTFS drivers stream one layer at a time. Several layers become one dataset with a `layer` field and the
-union of their fields, so nothing a layer carries is dropped."""
+Layers are read in batches of features: by offset where the driver can seek (GeoPackage, Shapefile, GeoJSON),
+through GDAL's Arrow stream where it cannot (OSM XML and PBF, GTFS), so memory is a batch, not the file.
+Several layers become one dataset with a `layer` field and the union of their fields, so nothing a layer
+carries is dropped."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
 
@@ -17,6 +19,7 @@ from cockpit.services.importing.errors import ImportFailed
 GDAL_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, RuntimeError, ValueError)
 SEEKABLE = {"geojson", "gpkg", "shapefile"}
 DTYPES = {"int": "integer", "uint": "integer", "float": "number", "bool": "boolean", "datetime64": "datetime"}
+WKB_KEY = b"ARROW:extension:name"  # how GDAL's Arrow stream marks its geometry column
 WGS84_BY_SPEC = {"geojson", "gtfs", "osm"}  # RFC 7946, the GTFS reference, OSM: coordinates are WGS-84
 
 
@@ -71,12 +74,23 @@ class GdalReader:
         features = self.infos[layer]["features"]
         try:
             if self.format not in SEEKABLE or features < 0:
-                yield pyogrio.read_dataframe(self.source, layer=layer, fid_as_index=True)
+                yield from self._streamed(layer)
                 return
             for start in range(0, features, BATCH_ROWS):
                 yield pyogrio.read_dataframe(self.source, layer=layer, skip_features=start, max_features=BATCH_ROWS)
         except GDAL_ERRORS as error:
             raise ImportFailed("import.unreadable", reason=str(error)[:300]) from None
+
+    def _streamed(self, layer: str):
+        """A layer the driver cannot seek in (OSM, GTFS), read once through GDAL's Arrow stream a batch at a time:
+        memory is a batch, not the layer."""
+        with pyogrio.open_arrow(self.source, layer=layer, batch_size=BATCH_ROWS, use_pyarrow=True) as (_, stream):
+            wkb = next((f.name for f in stream.schema if (f.metadata or {}).get(WKB_KEY) == b"geoarrow.wkb"), None)
+            for records in stream:
+                frame = records.to_pandas()
+                if wkb is not None:
+                    frame["geometry"] = shapely.from_wkb(frame.pop(wkb).to_numpy(), on_invalid="ignore")
+                yield frame
 
     def _batch(self, layer: str, frame: pd.DataFrame, progress: float, offset: int) -> Batch:
         geometry = frame.geometry.to_numpy() if "geometry" in frame else None

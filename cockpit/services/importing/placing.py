@@ -53,7 +53,8 @@ class Placer:
             transforms.append(f"converted {chinese.upper()} to WGS-84")
         self.repaired = 0  # invalid geometries made valid (shapely.make_valid), said in the report
 
-    def __call__(self, batch: Batch, frame: pd.DataFrame) -> tuple[np.ndarray | Points | None, list[Problem]]:
+    def __call__(self, batch: Batch, frame: pd.DataFrame | None) -> tuple[np.ndarray | Points | None, list[Problem]]:
+        """`frame` is the batch typed, or None when the batch is Arrow text (batch.table)."""
         if not self.spatial:
             return None, []
         if self.pair is not None:
@@ -75,14 +76,17 @@ class Placer:
     def _chinese(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return (coords.gcj02_to_wgs84 if self.chinese == "gcj02" else coords.bd09_to_wgs84)(lon, lat)
 
-    def _outside(self, batch: Batch, frame: pd.DataFrame, i: int) -> Problem:
+    def _outside(self, batch: Batch, frame: pd.DataFrame | None, i: int) -> Problem:
         reason = "coordinates fall outside WGS-84 after conversion"
-        return Problem(batch.numbers[i], reason, _raw(frame.iloc[i].tolist()))
+        return Problem(batch.numbers[i], reason, _raw(_row(batch, frame, i)))
 
-    def _points(self, batch: Batch, frame: pd.DataFrame) -> tuple[Points, list[Problem]]:
+    def _points(self, batch: Batch, frame: pd.DataFrame | None) -> tuple[Points, list[Problem]]:
         """Points from lon/lat fields stay two arrays: no geometry object per row is needed to store a point."""
         lon_i, lat_i = self.pair
-        raw_lon, raw_lat = frame[lon_i], frame[lat_i]
+        if frame is None:
+            raw_lon, raw_lat = (batch.table.column(i).to_pandas() for i in self.pair)
+        else:
+            raw_lon, raw_lat = frame[lon_i], frame[lat_i]
         lon = pd.to_numeric(raw_lon, errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(raw_lat, errors="coerce").to_numpy(dtype=float)
         placed = ~(np.isnan(lon) | np.isnan(lat))
@@ -91,7 +95,7 @@ class Placer:
             Problem(
                 batch.numbers[i],
                 f"coordinates {raw_lon[i]!r}, {raw_lat[i]!r} are not numbers",
-                _raw(frame.iloc[i].tolist()),
+                _raw(_row(batch, frame, i)),
             )
             for i in np.flatnonzero(unreadable)
         ]
@@ -102,6 +106,10 @@ class Placer:
         outside = placed & ~_inside(lon, lat)
         problems += [self._outside(batch, frame, i) for i in np.flatnonzero(outside)]
         return Points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), problems
+
+
+def _row(batch: Batch, frame: pd.DataFrame | None, i: int) -> list[object]:
+    return frame.iloc[i].tolist() if frame is not None else list(batch.table.slice(i, 1).to_pylist()[0].values())
 
 
 @dataclass(frozen=True)
@@ -125,13 +133,19 @@ def _point_records(version_id: int, data: list[str], points: Points, keep: np.nd
     return list(zip(repeat(version_id, len(data)), data, xs, ys, xs, ys, xs, ys, nothing, strict=False))
 
 
-def record_rows(
-    version_id: int, frame: pd.DataFrame, geometry: np.ndarray | None, keep: np.ndarray, extent: list[float]
-) -> list[tuple]:
-    """Rows for dataset_record; NaN cells go out as JSON null (orjson's rule)."""
+def json_rows(frame: pd.DataFrame, keep: np.ndarray) -> list[str]:
+    """Each kept row of a typed frame as a JSON array; NaN cells go out as JSON null (orjson's rule)."""
     dump = orjson.dumps
-    rows = frame.to_numpy(dtype=object)[keep].tolist()
-    data = [dump(r, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode() for r in rows]
+    return [
+        dump(r, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode()
+        for r in frame.to_numpy(dtype=object)[keep].tolist()
+    ]
+
+
+def record_rows(
+    version_id: int, data: list[str], geometry: np.ndarray | Points | None, keep: np.ndarray, extent: list[float]
+) -> list[tuple]:
+    """Rows for dataset_record from the kept rows' JSON and their geometry."""
     if geometry is None:
         return [(version_id, d, None, None, None, None, None, None, None) for d in data]
     if isinstance(geometry, Points):

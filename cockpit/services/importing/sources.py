@@ -12,7 +12,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from cockpit.services.importing import archive
-from cockpit.services.importing.cityjson import CityJsonReader
+from cockpit.services.importing.cityjson import open_city
 from cockpit.services.importing.errors import ImportFailed
 from cockpit.services.importing.geo import GdalReader
 from cockpit.services.importing.tabular import CsvReader, ExcelReader
@@ -88,7 +88,7 @@ def open_reader(path: Path, declared: Declared) -> tuple[object, Callable[[], No
     if fmt == "excel":
         return ExcelReader(path), _nothing
     if fmt == "cityjson":
-        return CityJsonReader(path, crs), _nothing
+        return open_city(path, crs), _nothing
     if fmt in ("geojson", "gpkg"):
         return GdalReader(str(path), fmt, crs), _nothing
     if fmt == "osm":

@@ -16,7 +16,7 @@ import charset_normalizer
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from cockpit.services.importing import archive
+from cockpit.services.importing import archive, arrow_csv
 from cockpit.services.importing.batch import BATCH_ROWS, Batch, Problem, unique_names
 from cockpit.services.importing.errors import ImportFailed
 
@@ -111,6 +111,11 @@ class CsvReader:
                 self.bad_lines.append(Problem(number, reason, _raw(raw)))
 
     def batches(self) -> Iterator[Batch]:
+        if arrow_csv.plain(self.path, self.encoding):
+            return arrow_csv.batches(self.path, self.encoding, self.size)
+        return self._parsed()
+
+    def _parsed(self) -> Iterator[Batch]:
         reader = csv.reader(self._lines())
         try:
             header = next(reader)
