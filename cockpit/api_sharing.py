@@ -1,5 +1,6 @@
 """Sharing on the /api/v1 blueprint: applications for conditionally shared datasets and their decisions,
-department keys with quotas, and the data-service components (geocoding, reverse geocoding, housing)."""
+department keys with quotas, and the data-service components (geocoding, reverse geocoding, housing,
+e-licences)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from cockpit import auth, context
 from cockpit.api import PATHS, _error, _int_arg, _iso, _operation, _refuse, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import data_services, geocoder, housing, sharing
+from cockpit.services import data_services, geocoder, housing, licences, sharing
+from cockpit.services.clock import city_now
 
 PATHS.update(
     {
@@ -132,6 +134,20 @@ PATHS.update(
         "/api/v1/services/buildings/{id}/housing": {
             "get": _operation("A building's floors, homes and households (generated where marked)", "catalog.read")
         },
+        "/api/v1/services/licences": {
+            "get": _operation(
+                "A company's e-licences by unified social credit code or a part of its name, valid as of today",
+                "catalog.read",
+                ("holder", "purpose"),
+            )
+        },
+        "/api/v1/services/licences/{number}": {
+            "get": _operation(
+                "Verify a licence: valid as of today and, given the digest of the copy shown, whether it matches",
+                "catalog.read",
+                ("digest", "purpose"),
+            )
+        },
     }
 )
 
@@ -188,3 +204,32 @@ def building_housing(building_id: int) -> tuple[flask.Response, int]:
     except Refused as error:
         return _refused_answer(error)
     return flask.jsonify(housing=found.__dict__), 200
+
+
+@blueprint.get("/services/licences")
+@auth.guard("catalog.read")
+def licences_of() -> tuple[flask.Response, int]:
+    holder = flask.request.args.get("holder", "")
+    if len(holder) > 100:
+        return _error(400, "holder is at most 100 characters")
+    try:
+        _service_call("licences")
+        found = licences.lookup(context.settings().database_url, holder, city_now().date())
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(licences=[f.__dict__ for f in found]), 200
+
+
+@blueprint.get("/services/licences/<number>")
+@auth.guard("catalog.read")
+def verify_licence(number: str) -> tuple[flask.Response, int]:
+    if len(number) > 40:
+        return _error(400, "a licence number is at most 40 characters")
+    try:
+        _service_call("licences")
+        licence, matches = licences.verify(
+            context.settings().database_url, number, city_now().date(), flask.request.args.get("digest")
+        )
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(licence=licence.__dict__, valid=licence.valid, digest_matches=matches), 200

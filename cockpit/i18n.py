@@ -36,6 +36,16 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.sharing.decided": ("申请 {application} 已处理（{status}）", "application {application} is already {status}"),
     "err.sharing.bad_status": ("未知的申请状态 {status}", "unknown application status {status}"),
     "err.housing.no_building": ("建筑 {building} 不存在", "no building {building}"),
+    "err.licence.no_register": ("电子证照库尚未导入", "the e-licence register has not been imported"),
+    "err.licence.bad_code": (
+        "{code} 不是有效的统一社会信用代码（校验位不符）",
+        "{code} is not a valid unified social credit code (check character)",
+    ),
+    "err.licence.bad_query": (
+        "请给出 18 位统一社会信用代码或至少两个字的名称",
+        "give an 18-character credit code or at least two characters of the name",
+    ),
+    "err.licence.unknown": ("证照 {number} 不存在", "no licence {number}"),
     "err.catalog.bad_cursor": ("无效的游标 {cursor}", "not a cursor this dataset gave: {cursor}"),
     "err.catalog.unknown_field": ("数据集没有字段 {field}", "the dataset has no field {field}"),
     "sharing.unconditional": ("无条件共享", "unconditional"),

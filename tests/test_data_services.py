@@ -3,11 +3,14 @@ grid; points back; a building's housing; each call counted and registered, under
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from conftest import TEST_ACTOR
 
 from cockpit.refusal import Refused
-from cockpit.services import geocoder, housing, users
+from cockpit.services import geocoder, housing, licences, users
+from sample_data.licences import is_credit_code
 
 
 def test_place_names_and_addresses_resolve_to_building_street_and_grid(city_url):
@@ -58,3 +61,35 @@ def test_the_services_answer_through_the_api_and_count_their_calls(app_client, c
     assert app_client.get("/api/v1/services/geocode", headers=bearer).status_code == 400
     after = {s["name"]: s["calls"] for s in app_client.get("/api/v1/services", headers=bearer).get_json()["services"]}
     assert after["geocode"] == before["geocode"] + 2 and after["housing"] == before["housing"] + 1
+
+
+def test_a_company_licences_are_found_by_code_or_name_and_verified_as_of_today(city_url):
+    (licence, *more) = licences.lookup(city_url, "泛海控股", date(2026, 11, 26))
+    assert licence.holder == "泛海控股股份有限公司" and licence.kind == "营业执照" and licence.generated
+    assert is_credit_code(licence.credit_code) and licence.expires == "长期"
+    by_code = licences.lookup(city_url, licence.credit_code.lower(), date(2026, 11, 26))
+    assert [x.number for x in by_code] == [licence.number, *(x.number for x in more)]
+    wrong = licence.credit_code[:17] + ("0" if licence.credit_code[17] != "0" else "1")
+    with pytest.raises(Refused) as refused:
+        licences.lookup(city_url, wrong, date(2026, 11, 26))
+    assert refused.value.key == "licence.bad_code"
+    dated = next(x for x in licences.lookup(city_url, "股份有限公司", date(2026, 11, 26)) if x.expires != "长期")
+    later = date.fromisoformat(dated.expires) + timedelta(days=1)
+    shown, matches = licences.verify(city_url, dated.number, later, dated.digest)
+    assert not shown.valid and shown.why in ("已过期", "已吊销") and matches is True
+    assert licences.verify(city_url, dated.number, later, "0" * 64)[1] is False
+    with pytest.raises(Refused) as refused:
+        licences.verify(city_url, "YZ0000", later)
+    assert refused.value.http == 404
+
+
+def test_the_licence_service_answers_through_the_api_and_counts_its_calls(app_client, city_url):
+    token = users.create_token(city_url, TEST_ACTOR, "licence-leader", "leader")
+    bearer = {"Authorization": f"Bearer {token}"}
+    (found, *_) = app_client.get("/api/v1/services/licences?holder=泛海控股", headers=bearer).get_json()["licences"]
+    checked = app_client.get(f"/api/v1/services/licences/{found['number']}?digest={found['digest']}", headers=bearer)
+    assert checked.status_code == 200 and checked.get_json()["digest_matches"] is True
+    assert app_client.get("/api/v1/services/licences?holder=x", headers=bearer).status_code == 400
+    assert app_client.get("/api/v1/services/licences/NOPE", headers=bearer).status_code == 404
+    calls = {s["name"]: s["calls"] for s in app_client.get("/api/v1/services", headers=bearer).get_json()["services"]}
+    assert calls["licences"] == 4

@@ -43,6 +43,13 @@ SERVICES = (
         "GET /api/v1/services/buildings/{id}/housing",
         "base_features",
     ),
+    DataService(
+        "licences",
+        "电子证照：查询与核验",
+        "E-licences: look up a company's licences, verify one",
+        "GET /api/v1/services/licences?holder= · GET /api/v1/services/licences/{number}",
+        "e_licences",
+    ),
 )
 BY_NAME = {s.name: s for s in SERVICES}
 

@@ -1,6 +1,7 @@
-"""The sample city's departmental datasets: two shelter registers (sample_data.departments) imported through
-the same pipeline as any department's file, labelled generated, then every comparison run once so the
-conflict queue starts with the work a city brain meets on its first day."""
+"""The sample city's departmental datasets: two shelter registers (sample_data.departments) and the market
+regulator's e-licence register (sample_data.licences), imported through the same pipeline as any department's
+file, labelled generated, then every comparison run once so the conflict queue starts with the work a city
+brain meets on its first day."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from pathlib import Path
 
 from cockpit.actor import Actor
 from cockpit.services import catalog, conflicts
+from cockpit.services.clock import city_now
 from cockpit.services.comparisons import COMPARISONS
 from cockpit.services.importing.pipeline import Request, run
 from data_access import catalog as storage
 from data_access.db import transaction
+from sample_data import licences
 from sample_data.departments import COLUMNS, shelter_registers
 
+LICENCES = ("e_licences", "市市场监管局", "电子证照库（市场监管局）", "E-licence register (market regulation)")
 REGISTERS = (
     ("shelters_emergency", "市应急管理局", "应急避难场所名录（应急管理局）", "Shelter register (emergency management)"),
     ("shelters_civil", "市民政局", "避难场所统计（民政局）", "Shelter register (civil affairs)"),
@@ -28,6 +32,10 @@ def load(url: str, actor: Actor, seed: int) -> int:
         present = storage.dataset_by_name(session, REGISTERS[0][0]) is not None
     if not present:
         _import_registers(url, actor, seed)
+    with transaction(url) as session:
+        present = storage.dataset_by_name(session, LICENCES[0]) is not None
+    if not present:
+        _import_licences(url, actor, seed)
     return sum(conflicts.detect(url, comparison, actor).found for comparison in COMPARISONS)
 
 
@@ -54,6 +62,28 @@ def _import_registers(url: str, actor: Actor, seed: int) -> None:
                 "description": "名称、类型、容纳人数为种子生成数据，位置为真实避难场所坐标",
             }
             run(url, Request(path, name, department, title=title, record=record, generated=True), actor)
+
+
+def _import_licences(url: str, actor: Actor, seed: int) -> None:
+    name, department, title, title_en = LICENCES
+    with tempfile.TemporaryDirectory(prefix="cockpit-sample-") as folder:
+        path = Path(folder) / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=licences.COLUMNS)
+            writer.writeheader()
+            writer.writerows(licences.licences(seed, city_now().date()))
+        record = {
+            "sharing": "unconditional",
+            "opening": "open",
+            "frequency": "daily",
+            "title_en": title_en,
+            "keywords": "电子证照 营业执照 许可证 统一社会信用代码 licence",
+            "description": (
+                "持证主体、注册资本、经营范围为北京注册上市公司的真实数据；"
+                "证照编号、信用代码、发证机关、日期与状态为种子生成"
+            ),
+        }
+        run(url, Request(path, name, department, title=title, record=record, generated=True), actor)
 
 
 def _dataset_id(url: str, name: str) -> int:
