@@ -46,6 +46,28 @@ TABLE: dict[str, tuple[str, str]] = {
         "give an 18-character credit code or at least two characters of the name",
     ),
     "err.licence.unknown": ("证照 {number} 不存在", "no licence {number}"),
+    "err.spatial.bad_target": (
+        "未知的分析对象 {target}（可选：{allowed}）",
+        "unknown target {target} (one of {allowed})",
+    ),
+    "err.spatial.bad_polygon": ("需要有效的面（Polygon/MultiPolygon）", "a valid Polygon or MultiPolygon is needed"),
+    "err.spatial.bad_metres": ("距离须大于 0 且不超过 {most} 米", "the distance is above 0 and at most {most} m"),
+    "err.spatial.bad_k": ("k 为 1 到 100 的整数", "k is a whole number from 1 to 100"),
+    "err.spatial.bad_mode": ("出行方式为 {allowed} 之一", "the mode is one of {allowed}"),
+    "err.spatial.bad_minutes": (
+        "分钟数为 1 到 60 的整数（最多 6 个）",
+        "minutes are whole numbers from 1 to 60 (6 at most)",
+    ),
+    "err.spatial.off_network": (
+        "该点距路网 {metres} 米，超出可达范围",
+        "the point is {metres} m from the road network, too far to reach",
+    ),
+    "err.spatial.bad_geometry": (
+        "几何无效：需要 GeoJSON 几何（WGS-84，至多 10000 个坐标）或 lon/lat",
+        "bad geometry: GeoJSON in WGS-84 (10,000 coordinates at most) or lon/lat",
+    ),
+    "err.spatial.bad_number": ("{name} 须为数字", "{name} must be a number"),
+    "err.spatial.bad_operation": ("未知的空间分析 {operation}", "no spatial operation {operation}"),
     "err.catalog.bad_cursor": ("无效的游标 {cursor}", "not a cursor this dataset gave: {cursor}"),
     "err.catalog.unknown_field": ("数据集没有字段 {field}", "the dataset has no field {field}"),
     "sharing.unconditional": ("无条件共享", "unconditional"),

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.read": frozenset(DESK),  # the catalog, and records shared unconditionally
     "catalog.steward": frozenset({"analyst", "admin"}),  # records shared conditionally or not at all
     "dataset.import": frozenset({"analyst", "admin"}),
+    "cim.read": frozenset(DESK),  # the city model, building objects and spatial services
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }
 

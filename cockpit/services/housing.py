@@ -22,7 +22,9 @@ FLOORS = {"residential": (6, 24), "other": (2, 12)}
 UNIT_M2 = 90.0  # gross floor area per home
 USABLE = 0.75
 PEOPLE_PER_HOME = 2.62  # Beijing's 7th census household size
+OCCUPIED = 0.9  # share of homes with a registered household
 GEOD = Geod(ellps="WGS84")
+SEED = 20261124
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,39 @@ class Housing:
     floor_area_m2: float
     homes: int
     households: int
+    residents: int
     district: str | None
     street: str | None
     grid: str | None
     generated: tuple[str, ...]  # which of these figures the generator made
 
 
-def housing(url: str, building_id: int, seed: int = 20261124) -> Housing:
+def estimate(
+    building_id: int, properties: dict, kind: str | None, footprint_m2: float, seed: int = SEED
+) -> tuple[str, bool, int, str, int]:
+    """Use, residential or not, floors with their source (osm | generated), and homes: one rule for the housing
+    service, the building object and coverage analysis."""
+    use = str(properties.get("building") or kind or "yes")
+    residential = use in RESIDENTIAL
+    levels = properties.get("building:levels")
+    if isinstance(levels, str | int | float) and str(levels).isdigit():
+        floors, source = int(levels), "osm"
+    else:
+        low, high = FLOORS["residential" if residential else "other"]
+        floors, source = int(np.random.default_rng(seed + building_id).integers(low, high + 1)), "generated"
+    homes = int(footprint_m2 * floors * USABLE / UNIT_M2) if residential else 0
+    return use, residential, floors, source, homes
+
+
+def households(homes: int) -> int:
+    return round(homes * OCCUPIED)
+
+
+def residents(homes: int) -> int:
+    return round(households(homes) * PEOPLE_PER_HOME)
+
+
+def housing(url: str, building_id: int, seed: int = SEED) -> Housing:
     with transaction(url) as session:
         found = cim.base_feature(session, building_id)
     if found is None or found["layer"] != "building":
@@ -51,18 +79,11 @@ def housing(url: str, building_id: int, seed: int = 20261124) -> Housing:
     properties = orjson.loads(found["properties"])
     geometry = shape(orjson.loads(found["geometry"]))
     footprint = abs(GEOD.geometry_area_perimeter(geometry)[0])
-    use = str(properties.get("building") or found["kind"] or "yes")
-    residential = use in RESIDENTIAL
-    levels = properties.get("building:levels")
-    generated = ["homes", "households"]
-    if isinstance(levels, str | int | float) and str(levels).isdigit():
-        floors, source = int(levels), "osm"
-    else:
-        low, high = FLOORS["residential" if residential else "other"]
-        floors, source = int(np.random.default_rng(seed + building_id).integers(low, high + 1)), "generated"
-        generated.insert(0, "floors")
+    use, residential, floors, source, homes = estimate(building_id, properties, found["kind"], footprint, seed)
     area = footprint * floors
-    homes = int(area * USABLE / UNIT_M2) if residential else 0
+    generated = ["homes", "households", "residents"]
+    if source != "osm":
+        generated.insert(0, "floors")
     point = geometry.representative_point()
     place = areas.locate(url, point.x, point.y)
     return Housing(
@@ -75,7 +96,8 @@ def housing(url: str, building_id: int, seed: int = 20261124) -> Housing:
         source,
         round(area, 1),
         homes,
-        round(homes * PEOPLE_PER_HOME * 0.9),
+        households(homes),
+        residents(homes),
         place.district_adcode,
         place.street_code,
         place.grid_code,

@@ -31,6 +31,9 @@ SPEEDS = {
     "living_street": 10,
     "service": 15,
 }
+WALK_KMH = 4.8  # an adult's walking pace, on every way but motorways and trunk roads
+NOT_WALKED = {"motorway", "motorway_link", "trunk", "trunk_link"}
+WALKED = ("footway", "path", "pedestrian", "steps", "cycleway", "track", "corridor")
 ACCESS_KMH = 15  # from a point to the nearest road node and back off it
 SNAP_M = 300  # a point farther than this from the network is not covered by it
 DETOUR = 1.4
@@ -53,11 +56,19 @@ class Eta:
     route: list[tuple[float, float]]
 
 
+def speeds(mode: str) -> dict[str, float]:
+    """km/h by road class: an emergency vehicle's (drive), or a walker's on every walkable way (walk)."""
+    if mode == "walk":
+        return {kind: WALK_KMH for kind in (*SPEEDS, *WALKED) if kind not in NOT_WALKED}
+    return SPEEDS
+
+
 class RoadNetwork:
-    def __init__(self, roads: list[dict]) -> None:
+    def __init__(self, roads: list[dict], mode: str = "drive") -> None:
         self.graph = nx.Graph()
+        by_kind = speeds(mode)
         for road in roads:
-            speed = SPEEDS.get(road["properties"].get("kind") or "")
+            speed = by_kind.get(road["properties"].get("kind") or "")
             if speed is None:
                 continue
             coords = [tuple(c) for c in road["geometry"]["coordinates"]]
@@ -103,10 +114,10 @@ class RoadNetwork:
 
 
 @cache
-def network(url: str) -> RoadNetwork:
-    """Built once per process from the imported roads."""
+def network(url: str, mode: str = "drive") -> RoadNetwork:
+    """Built once per process and mode from the imported roads."""
     with transaction(url) as session:
-        return RoadNetwork(cim.base_features(session, "road"))
+        return RoadNetwork(cim.base_features(session, "road"), mode)
 
 
 def straight(lon1: float, lat1: float, lon2: float, lat2: float) -> Eta:

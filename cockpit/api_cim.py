@@ -1,0 +1,83 @@
+"""The city information model platform on the /api/v1 blueprint: spatial services (buffer, within, nearest,
+isochrone, coverage) answered as GeoJSON, or CSV with ?format=csv."""
+
+from __future__ import annotations
+
+import flask
+import shapely
+
+from cockpit import auth, context
+from cockpit.api import PATHS, _operation, blueprint
+from cockpit.api_catalog import _refused_answer
+from cockpit.refusal import Refused
+from cockpit.services import export, spatial_requests
+
+SPATIAL = {
+    "buffer": (
+        "A buffer in metres around a geometry, then the places of a target within it, nearest first",
+        '{"geometry": GeoJSON | "lon", "lat", "metres": 500, "target": "building"|"hospital"|…}',
+        {"lon": 116.35, "lat": 40.0, "metres": 300, "target": "building"},
+    ),
+    "within": (
+        "The places of a target whose point on surface lies in a polygon",
+        '{"geometry": Polygon, "target": "building"}',
+        {
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[116.34, 39.99], [116.36, 39.99], [116.36, 40.01], [116.34, 40.01], [116.34, 39.99]]],
+            },
+            "target": "building",
+        },
+    ),
+    "nearest": (
+        "The k nearest places of a target, with their distance in metres",
+        '{"lon", "lat", "k": 5, "target": "hospital"}',
+        {"lon": 116.35, "lat": 40.0, "k": 3, "target": "hospital"},
+    ),
+    "isochrone": (
+        "Isochrones on the road network: one Feature per minute value (an estimate, with its method)",
+        '{"lon", "lat", "minutes": 10 | [5, 10, 15], "mode": "walk"|"drive"}',
+        {"lon": 116.35, "lat": 40.0, "minutes": [5, 10, 15], "mode": "walk"},
+    ),
+    "coverage": (
+        "Residents within a walk or drive of the nearest facility, building by building, with the share",
+        '{"facility": "hospital"|"school"|"shelter"|"metro_station", "minutes": 15, "mode": "walk"}',
+        {"facility": "school", "minutes": 15, "mode": "walk"},
+    ),
+}
+PATHS.update(
+    {
+        f"/api/v1/spatial/{name}": {"post": _operation(summary, "cim.read", ("format",), body=body, example=example)}
+        for name, (summary, body, example) in SPATIAL.items()
+    }
+)
+
+
+@blueprint.post("/spatial/<operation>")
+@auth.guard("cim.read")
+def spatial(operation: str) -> tuple[flask.Response, int] | flask.Response:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return flask.jsonify(error="body must be a JSON object"), 400
+    try:
+        answered = spatial_requests.answer(context.settings().database_url, operation, body)
+    except Refused as error:
+        return _refused_answer(error)
+    if flask.request.args.get("format") == "csv":
+        return flask.Response(
+            export.to_csv(_rows(answered["features"])),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="spatial-{operation}.csv"'},
+        )
+    return flask.jsonify(answered), 200
+
+
+def _rows(features: list[dict]) -> list[dict]:
+    """A row per feature: its properties, a representative point and the geometry as WKT."""
+    rows = []
+    for feature in features:
+        shape = shapely.from_geojson(flask.json.dumps(feature["geometry"]))
+        point = shape.representative_point()
+        rows.append(feature["properties"] | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    return [{c: row.get(c) for c in columns} for row in rows]
