@@ -1,16 +1,16 @@
-"""The city information model platform on the /api/v1 blueprint: spatial services (buffer, within, nearest,
-isochrone, coverage) answered as GeoJSON, or CSV with ?format=csv."""
+"""The city information model platform on the /api/v1 blueprint: the layer registry, building objects, and
+spatial services (buffer, within, nearest, isochrone, coverage) answered as GeoJSON, or CSV with ?format=csv."""
 
 from __future__ import annotations
 
 import flask
-import shapely
 
 from cockpit import auth, context
 from cockpit.api import PATHS, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import export, spatial_requests
+from cockpit.services import building_object, cim_layers, spatial_requests
+from cockpit.services.export import to_csv
 
 SPATIAL = {
     "buffer": (
@@ -47,6 +47,20 @@ SPATIAL = {
 }
 PATHS.update(
     {
+        "/api/v1/cim/layers": {
+            "get": _operation("The CIM layer registry (CJJ/T 315 levels) and the scene presets", "cim.read")
+        },
+        "/api/v1/cim/buildings/{id}": {
+            "get": _operation(
+                "A building object with its address, community, housing, devices, alarms, cases, incidents and "
+                "data conflicts around it (generated figures listed)",
+                "cim.read",
+            )
+        },
+    }
+)
+PATHS.update(
+    {
         f"/api/v1/spatial/{name}": {"post": _operation(summary, "cim.read", ("format",), body=body, example=example)}
         for name, (summary, body, example) in SPATIAL.items()
     }
@@ -65,19 +79,29 @@ def spatial(operation: str) -> tuple[flask.Response, int] | flask.Response:
         return _refused_answer(error)
     if flask.request.args.get("format") == "csv":
         return flask.Response(
-            export.to_csv(_rows(answered["features"])),
+            to_csv(spatial_requests.rows(answered["features"])),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="spatial-{operation}.csv"'},
         )
     return flask.jsonify(answered), 200
 
 
-def _rows(features: list[dict]) -> list[dict]:
-    """A row per feature: its properties, a representative point and the geometry as WKT."""
-    rows = []
-    for feature in features:
-        shape = shapely.from_geojson(flask.json.dumps(feature["geometry"]))
-        point = shape.representative_point()
-        rows.append(feature["properties"] | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-    return [{c: row.get(c) for c in columns} for row in rows]
+@blueprint.get("/cim/layers")
+@auth.guard("cim.read")
+def cim_registry() -> flask.Response:
+    layers = cim_layers.registry(context.settings().database_url)
+    scenes = {
+        name: {"layers": list(keys), "pitch": pitch, "bearing": bearing}
+        for name, (keys, pitch, bearing) in cim_layers.SCENES.items()
+    }
+    return flask.jsonify(layers=[layer.__dict__ for layer in layers], scenes=scenes)
+
+
+@blueprint.get("/cim/buildings/<id:building_id>")
+@auth.guard("cim.read")
+def cim_building(building_id: int) -> tuple[flask.Response, int]:
+    try:
+        found = building_object.building(context.settings().database_url, building_id)
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(building=found.as_json()), 200

@@ -16,6 +16,7 @@ from cockpit import (
     api,
     api_routes,  # noqa: F401  (importing it puts every route on api.blueprint)
     auth,
+    cim_web,
     context,
     data_web,
     field_api,
@@ -52,6 +53,7 @@ def create_app(
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
         serve_locally=True,
+        assets_ignore=r"^deck\.gl-",  # assets/vendor: loaded only by the page that needs it (assets/cim.js)
         title=t("app.name", settings.lang),
         update_title=None,
         external_scripts=["/vocab.js"],
@@ -80,6 +82,7 @@ def create_app(
     server.register_blueprint(push.blueprint)
     server.register_blueprint(field_api.blueprint)
     server.register_blueprint(data_web.blueprint)
+    server.register_blueprint(cim_web.blueprint)
     security.csrf.exempt(api.blueprint)
 
     for page in pages:

@@ -78,6 +78,15 @@ class MapClick(TypedDict):
     latlng: NotRequired[LatLng]
 
 
+class PickedBuilding(TypedDict):
+    id: Id
+    at: NotRequired[float]
+
+
+LonLat = tuple[Lon, Lat]
+Minutes = Annotated[list[Annotated[int, Meta(ge=1, le=60)]], Meta(max_length=6)]
+
+
 class Place(TypedDict):
     lon: Annotated[float, Meta(ge=-180, le=180)]
     lat: Annotated[float, Meta(ge=-90, le=90)]

@@ -136,6 +136,26 @@ def records(
     return [dict(r) for r in session.execute(query.order_by(source.c.id).limit(limit)).mappings()]
 
 
+def spatial_imports(session: Session, formats: Sequence[str]) -> list[dict[str, Any]]:
+    """Imported datasets whose current version came in one of `formats` (the CIM platform's layers)."""
+    query = (
+        select(
+            Dataset.id,
+            Dataset.title,
+            Dataset.provider,
+            Dataset.generated,
+            DatasetVersion.number,
+            DatasetVersion.created_at,
+            DatasetVersion.source_name,
+            DatasetVersion.format,
+        )
+        .join(DatasetVersion, DatasetVersion.id == Dataset.current_version_id)
+        .where(Dataset.kind == "import", DatasetVersion.format.in_(formats), DatasetVersion.min_lon.is_not(None))
+        .order_by(Dataset.id)
+    )
+    return [dict(r._mapping) for r in session.execute(query)]
+
+
 def add_quality(session: Session, values: dict[str, Any]) -> None:
     session.execute(insert(DatasetQuality), [values])
 

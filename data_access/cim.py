@@ -62,6 +62,14 @@ def base_features(session: Session, layer: str) -> list[dict[str, Any]]:
     return [_feature(f.geometry, {"name": f.name, "kind": f.kind, "osm_id": f.osm_id}) for f in rows.scalars()]
 
 
+def base_rows(session: Session, layer: str) -> list[dict[str, Any]]:
+    """A layer's features as rows (id, name, kind, properties and geometry as stored JSON text)."""
+    if layer not in BASE_LAYERS:
+        raise ValueError(f"unknown base layer {layer!r}")
+    query = select(BaseFeature.id, BaseFeature.name, BaseFeature.kind, BaseFeature.properties, BaseFeature.geometry)
+    return [dict(r._mapping) for r in session.execute(query.where(BaseFeature.layer == layer).order_by(BaseFeature.id))]
+
+
 def grid_features(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Grid.code, Grid.geometry, Grid.generated, Street.name).join(Street, Grid.street_id == Street.id)

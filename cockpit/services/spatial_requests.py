@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from cockpit.refusal import Refused
-from cockpit.services import isochrones, spatial_ops
+from cockpit.services import areas, isochrones, spatial_ops
 
 OPERATIONS = ("buffer", "within", "nearest", "isochrone", "coverage")
 
@@ -74,3 +74,26 @@ def answer(url: str, operation: str, body: dict) -> dict:
     else:
         raise Refused("spatial.bad_operation", http=404, operation=operation[:40])
     return {"type": "FeatureCollection", "features": features}
+
+
+def rows(features: list[dict]) -> list[dict]:
+    """A row per feature for a CSV: its properties, a representative point and the geometry as WKT."""
+    out = []
+    for feature in features:
+        shape = shapely.from_geojson(orjson.dumps(feature["geometry"]))
+        point = shape.representative_point()
+        out.append(feature["properties"] | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
+    columns = list(dict.fromkeys(key for row in out for key in row))
+    return [{c: row.get(c) for c in columns} for row in out]
+
+
+def grid_around(url: str, point: list[float] | None) -> dict:
+    """The area a page's "within" searches: the grid the picked point lies in, else a 500 m square around it."""
+    if not point or len(point) != 2:
+        raise Refused("spatial.bad_geometry")
+    place = areas.locate(url, point[0], point[1])
+    grids = areas.levels(url)[2]
+    if place.grid_code in grids.codes:
+        return orjson.loads(shapely.to_geojson(grids.shapes[grids.codes.index(place.grid_code)]))
+    square = spatial_ops.wgs84(spatial_ops.metric(shapely.Point(point)).buffer(250, cap_style="square"))
+    return orjson.loads(shapely.to_geojson(square))

@@ -1,0 +1,387 @@
+/* The CIM page's 3D view: deck.gl (bundled under assets/vendor, loaded only on this page) drawing what the
+   server describes in the page's spec store, from the cockpit's own layers — no tile server, no CDN.
+   Dash drives it: a clientside callback hands each new spec to cockpitCim.render; a click on a building or on
+   the ground goes back to Dash through set_props (stores cim-picked and cim-point). */
+(function () {
+  "use strict";
+  const DECK_URL = "/assets/vendor/deck.gl-9.4.0.min.js";
+  const FONT = '"Cockpit Sans", "Noto Sans CJK SC", sans-serif';
+  const NETWORK_COLOURS = {
+    water_supply: [64, 156, 255],
+    drainage: [70, 200, 140],
+    gas: [255, 200, 60],
+    power: [255, 90, 90],
+  };
+  const state = {
+    views: {}, // "a" and "b" (the comparison side): {deck, container}
+    cache: {},
+    spec: null,
+    viewState: null,
+    frames: 0,
+    ready: false,
+    loading: null,
+  };
+
+  function text(key, fallback) {
+    return (window.cockpitText && window.cockpitText[key]) || fallback;
+  }
+
+  function loadDeck() {
+    if (window.deck) return Promise.resolve();
+    if (!state.loading) {
+      state.loading = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = DECK_URL;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return state.loading;
+  }
+
+  function fetched(url, kind) {
+    if (!state.cache[url]) {
+      state.cache[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(url + " answered " + r.status);
+        return kind === "text" ? r.text() : r.json();
+      });
+    }
+    return state.cache[url];
+  }
+
+  function rgba(colour, alpha) {
+    return [colour[0], colour[1], colour[2], Math.round(255 * alpha)];
+  }
+
+  function buildingColour(f, spec) {
+    if (spec.picked && f.properties.id === spec.picked) return [255, 196, 0, 255];
+    if (f.properties.dataset) return [200, 170, 230, 235];
+    const base = f.properties.residential ? [126, 170, 222] : [150, 160, 178];
+    return f.properties.height_source === "osm" ? base.concat(240) : base.concat(225);
+  }
+
+  function deckLayer(layer, data, spec, side) {
+    const D = window.deck;
+    const id = side + ":" + layer.key;
+    const opacity = layer.opacity;
+    if (layer.kind === "terrain") {
+      return new D.BitmapLayer({ id: id, image: layer.url, bounds: data.bounds, opacity: opacity });
+    }
+    if (layer.kind === "extruded") {
+      return new D.GeoJsonLayer({
+        id: id,
+        data: data,
+        extruded: true,
+        wireframe: false,
+        filled: true,
+        stroked: false,
+        pickable: true,
+        autoHighlight: true,
+        highlightColor: [255, 220, 120, 255],
+        opacity: opacity,
+        getElevation: function (f) { return f.properties.height || 9; },
+        getFillColor: function (f) { return buildingColour(f, spec); },
+        updateTriggers: { getFillColor: [spec.picked] },
+        material: { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 70, 90] },
+      });
+    }
+    if (layer.kind === "line" || layer.kind === "pipe") {
+      const pipe = layer.kind === "pipe";
+      return new D.GeoJsonLayer({
+        id: id,
+        data: data,
+        stroked: true,
+        filled: false,
+        pickable: pipe,
+        opacity: opacity,
+        lineWidthUnits: "meters",
+        lineWidthMinPixels: 1,
+        getLineWidth: function (f) {
+          if (pipe) return 1.5;
+          const kind = f.properties.kind || "";
+          return /primary|trunk|motorway/.test(kind) ? 14 : /secondary|tertiary/.test(kind) ? 9 : 4;
+        },
+        getLineColor: function (f) {
+          return pipe ? NETWORK_COLOURS[f.properties.network] || layer.colour : layer.colour;
+        },
+      });
+    }
+    if (layer.kind === "point") {
+      return new D.GeoJsonLayer({
+        id: id,
+        data: data,
+        pointType: "circle",
+        pickable: true,
+        opacity: opacity,
+        getPointRadius: 28,
+        pointRadiusMinPixels: 3,
+        getFillColor: rgba(layer.colour, 1),
+        getLineColor: [255, 255, 255, 200],
+        lineWidthMinPixels: 1,
+      });
+    }
+    return new D.GeoJsonLayer({
+      id: id,
+      data: data,
+      filled: true,
+      stroked: false,
+      opacity: opacity,
+      getFillColor: rgba(layer.colour, 0.8),
+    });
+  }
+
+  function labelLayer(data, side) {
+    const D = window.deck;
+    const extensions = D.CollisionFilterExtension ? [new D.CollisionFilterExtension()] : [];
+    return new D.TextLayer({
+      id: side + ":labels",
+      data: data,
+      getText: function (d) { return d.text; },
+      getPosition: function (d) { return d.position; },
+      getSize: function (d) { return d.kind === "road" ? 15 : 14; },
+      getColor: function (d) { return d.kind === "road" ? [210, 225, 240, 255] : [255, 236, 180, 255]; },
+      fontFamily: FONT,
+      characterSet: "auto",
+      fontSettings: { sdf: true },
+      outlineWidth: 3,
+      outlineColor: [7, 17, 31, 230],
+      billboard: true,
+      collisionEnabled: true,
+      extensions: extensions,
+    });
+  }
+
+  function resultLayers(result, side) {
+    const D = window.deck;
+    if (!result || !result.features || !result.features.length) return [];
+    return [
+      new D.GeoJsonLayer({
+        id: side + ":result",
+        data: result,
+        filled: true,
+        stroked: true,
+        pickable: true,
+        pointType: "circle",
+        getPointRadius: 12,
+        pointRadiusMinPixels: 4,
+        getFillColor: function (f) {
+          const p = f.properties || {};
+          if (p.role === "buffer" || p.minutes !== undefined && p.covered === undefined) return [255, 150, 40, 50];
+          if (p.covered === false) return [255, 80, 80, 220];
+          if (p.covered === true) return [80, 220, 140, 220];
+          return [255, 170, 60, 220];
+        },
+        getLineColor: [255, 170, 60, 255],
+        lineWidthMinPixels: 2,
+      }),
+    ];
+  }
+
+  function tooltip(info) {
+    const o = info.object;
+    if (!o) return null;
+    const p = o.properties || o;
+    if (p.network) {
+      return text("cim_network_" + p.network, p.network) + " · DN" + p.diameter_mm + " · " + text("cim_depth", "埋深") +
+        " " + p.depth_m + " m · " + text("cim_generated", "生成");
+    }
+    if (p.height !== undefined) {
+      const source = p.height_source === "osm" ? "OSM" : text("cim_generated", "生成");
+      return (p.name || p.use || "") + "\n" + text("cim_height", "高度") + " " + p.height + " m (" + source + ")";
+    }
+    return p.name || p.text || null;
+  }
+
+  function container(side) {
+    return document.getElementById(side === "a" ? "cim-view" : "cim-view-b");
+  }
+
+  function layout(spec) {
+    const b = container("b");
+    if (!b) return;
+    const mode = spec.compare && spec.compare.mode;
+    b.className = "cim-canvas cim-" + (mode || "none");
+    const a = container("a");
+    if (mode === "split") {
+      a.style.width = "50%";
+      b.style.clipPath = "";
+    } else {
+      a.style.width = "100%";
+      b.style.clipPath = mode === "swipe" ? "inset(0 0 0 " + spec.compare.position + "%)" : "";
+    }
+    const handle = document.getElementById("cim-swipe-line");
+    if (handle) {
+      handle.style.display = mode === "swipe" ? "block" : "none";
+      handle.style.left = (spec.compare && spec.compare.position) + "%";
+    }
+  }
+
+  function setView(given) {
+    const viewState = Object.assign({}, given);
+    delete viewState.width; // the canvas's size, not the camera's: deck measures it itself
+    delete viewState.height;
+    state.viewState = viewState;
+    Object.keys(state.views).forEach(function (side) {
+      const view = state.views[side];
+      if (view && view.deck) view.deck.setProps({ viewState: viewState });
+    });
+  }
+
+  function clicked(info) {
+    const set = window.dash_clientside && window.dash_clientside.set_props;
+    if (!set) return;
+    if (info.object && info.object.properties && info.layer && /:building$|:dataset:/.test(info.layer.id)) {
+      if (!info.object.properties.dataset) {
+        set("cim-picked", { data: { id: info.object.properties.id, at: Date.now() } });
+        return;
+      }
+    }
+    if (info.coordinate) {
+      set("cim-point", { data: [Number(info.coordinate[0].toFixed(6)), Number(info.coordinate[1].toFixed(6))] });
+    }
+  }
+
+  function ensureDeck(side) {
+    const element = container(side);
+    if (!element) return null;
+    const known = state.views[side];
+    if (known && known.container === element) return known.deck;
+    if (known && known.deck) known.deck.finalize();
+    const D = window.deck;
+    const lights = new D.LightingEffect({
+      ambient: new D.AmbientLight({ color: [255, 255, 255], intensity: 1.1 }),
+      sun: new D._SunLight({ timestamp: Date.UTC(2026, 5, 21, 4), color: [255, 255, 255], intensity: 1.6 }),
+    });
+    const made = new D.Deck({
+      parent: element,
+      views: new D.MapView({ repeat: false, controller: true }),
+      viewState: state.viewState,
+      controller: { dragRotate: true, touchRotate: true, keyboard: side === "a" },
+      effects: [lights],
+      onViewStateChange: function (change) {
+        setView(change.viewState);
+        return change.viewState;
+      },
+      onClick: clicked,
+      getTooltip: function (info) {
+        const said = tooltip(info);
+        return said ? { text: said, className: "cim-tooltip" } : null;
+      },
+      onAfterRender: function () {
+        state.frames += 1;
+      },
+      parameters: { clearColor: [0.03, 0.07, 0.12, 1] },
+    });
+    state.views[side] = { deck: made, container: element };
+    return made;
+  }
+
+  function side(spec, name, layers) {
+    const wanted = layers.filter(function (l) { return l.visible; });
+    return Promise.all(
+      wanted.map(function (l) {
+        return fetched(l.kind === "terrain" ? "/cim/terrain.json" : l.url).then(function (data) {
+          return deckLayer(l, data, spec, name);
+        });
+      })
+    ).then(function (made) {
+      const extra = spec.labels ? fetched("/cim/labels.json").then(function (d) { return [labelLayer(d, name)]; })
+        : Promise.resolve([]);
+      return extra.then(function (labels) {
+        return made.concat(labels, name === "a" ? resultLayers(spec.result, name) : []);
+      });
+    });
+  }
+
+  function render(spec) {
+    if (!spec || !container("a")) return;
+    state.spec = spec;
+    state.ready = false;
+    loadDeck()
+      .then(function () { return document.fonts ? document.fonts.load("13px " + FONT, "海淀") : null; })
+      .then(function () {
+        if (!state.viewState || spec.camera.reset) state.viewState = Object.assign({}, spec.camera);
+        layout(spec);
+        const a = ensureDeck("a");
+        const comparing = spec.compare && spec.compare.mode && spec.compare.mode !== "none";
+        const b = comparing ? ensureDeck("b") : null;
+        if (!comparing && state.views.b && state.views.b.deck) {
+          state.views.b.deck.finalize();
+          delete state.views.b;
+        }
+        return Promise.all([
+          side(spec, "a", spec.layers),
+          comparing ? side(spec, "b", spec.compare.layers) : Promise.resolve([]),
+        ]).then(function (sides) {
+          if (spec !== state.spec) return;
+          a.setProps({ layers: sides[0], viewState: state.viewState });
+          if (b) b.setProps({ layers: sides[1], viewState: state.viewState });
+          state.ready = true;
+          const mark = container("a");
+          if (mark) mark.setAttribute("data-ready", "1");
+        });
+      })
+      .catch(function (error) {
+        const mark = container("a");
+        if (mark) mark.setAttribute("data-error", String(error));
+        throw error;
+      });
+  }
+
+  function camera(change) {
+    if (!state.viewState) return;
+    const next = Object.assign({}, state.viewState);
+    if (change === "reset" && state.spec) Object.assign(next, state.spec.camera);
+    if (change === "tilt") next.pitch = next.pitch > 10 ? 0 : 55;
+    if (change === "left") next.bearing = (next.bearing || 0) - 30;
+    if (change === "right") next.bearing = (next.bearing || 0) + 30;
+    next.transitionDuration = 600;
+    next.transitionInterpolator = new window.deck.FlyToInterpolator();
+    setView(next);
+  }
+
+  function focus(lon, lat, zoom) {
+    if (!state.viewState) return;
+    setView(Object.assign({}, state.viewState, {
+      longitude: lon,
+      latitude: lat,
+      zoom: zoom || Math.max(state.viewState.zoom, 16.5),
+      transitionDuration: 0,
+    }));
+  }
+
+  function screenOf(lon, lat, z) {
+    const view = state.views.a;
+    if (!view || !view.deck) return null;
+    const viewport = view.deck.getViewports()[0];
+    return viewport ? viewport.project([lon, lat, z || 0]) : null;
+  }
+
+  window.cockpitCim = {
+    render: render,
+    camera: camera,
+    focus: focus,
+    _deck: function () { return state.views.a && state.views.a.deck; },
+    screenOf: screenOf,
+    stats: function () {
+      return { frames: state.frames, ready: state.ready, viewState: state.viewState };
+    },
+  };
+
+  window.dash_clientside = window.dash_clientside || {};
+  Object.assign(window.dash_clientside, {
+    cim: {
+      render: function (spec) {
+        render(spec);
+        return window.dash_clientside.no_update;
+      },
+      camera: function (tilt, left, right, reset) {
+        const trigger = window.dash_clientside.callback_context.triggered_id;
+        const moves = { "cim-tilt": "tilt", "cim-left": "left", "cim-right": "right", "cim-reset": "reset" };
+        if (moves[trigger]) camera(moves[trigger]);
+        return window.dash_clientside.no_update;
+      },
+    },
+  });
+})();

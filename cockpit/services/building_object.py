@@ -1,0 +1,175 @@
+"""The building as an object and a hub (单体化建筑): one card, server-side, that gathers what every platform
+knows about one building — where it is (standard address, district, street, community, grid), who lives there
+(homes, households, residents: the housing service's estimates, generated), what senses it and what happened
+around it (devices, open alarms, cases, incidents from the IoT, operations and emergency platforms), and
+what departments disagree about near it (data conflicts of the big-data platform). Every figure the
+generator made is listed in `generated`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cache
+
+import orjson
+import shapely
+from shapely.geometry import Point, shape
+
+from cockpit.refusal import Refused
+from cockpit.services import areas, housing
+from cockpit.services.spatial_ops import metric
+from data_access import building_links, cim
+from data_access.db import transaction
+from sample_data.communities import community_areas
+
+SEED = 7
+REACH_M = {"devices": 100, "alarms": 150, "cases": 150, "incidents": 300, "conflicts": 150}
+STOREY_M = 3.0
+DOOR_SPACING_M = 20  # one house number every 20 m along a road, odd on the left, even on the right
+
+
+@dataclass(frozen=True)
+class BuildingObject:
+    id: int
+    name: str | None
+    use: str
+    osm_id: str | None
+    lon: float
+    lat: float
+    footprint_m2: float
+    floors: int
+    height_m: float
+    height_source: str  # osm | generated
+    address: str
+    district: str | None
+    district_name: str | None
+    street: str | None
+    street_name: str | None
+    community: str | None
+    community_name: str | None
+    grid: str | None
+    homes: int
+    households: int
+    residents: int
+    devices: list[dict] = field(default_factory=list)
+    alarms: list[dict] = field(default_factory=list)
+    cases: list[dict] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    generated: tuple[str, ...] = ()
+    geometry: dict | None = None
+
+    def as_json(self) -> dict:
+        return orjson.loads(orjson.dumps(asdict(self), default=str))
+
+
+@cache
+def _communities(url: str, street_code: str) -> tuple[tuple[str, str, object], ...]:
+    street = areas.levels(url)[1]
+    if street_code not in street.codes:
+        return ()
+    polygon = street.shapes[street.codes.index(street_code)]
+    return tuple((c["code"], c["name"], c["geometry"]) for c in community_areas(street_code, polygon, SEED))
+
+
+def community_of(url: str, street_code: str | None, point: Point) -> tuple[str | None, str | None]:
+    for code, name, cell in _communities(url, street_code) if street_code else ():
+        if cell.contains(point):
+            return code, name
+    return None, None
+
+
+def _address(url: str, point: Point, district: str, street: str, name: str | None) -> tuple[str, bool]:
+    """北京市 + district + street + the nearest named road with a generated house number (+ the building's own
+    name); True when the number is generated."""
+    roads = [
+        r
+        for r in routing_roads(url)
+        if r[0] and shapely.distance(r[1], point) < 0.003  # about 250 m: a road the building can face
+    ]
+    number = ""
+    generated = False
+    if roads:
+        road_name, line = min(roads, key=lambda r: shapely.distance(r[1], point))
+        at = line.project(point)
+        here, ahead = line.interpolate(at), line.interpolate(min(line.length, at + 1e-5))
+        cross = (ahead.x - here.x) * (point.y - here.y) - (ahead.y - here.y) * (point.x - here.x)
+        number = f"{road_name}{2 * int(at * 111_000 // DOOR_SPACING_M) + (1 if cross > 0 else 2)}号"
+        generated = True
+    return "北京市" + district + street + number + (name or ""), generated
+
+
+@cache
+def routing_roads(url: str) -> tuple[tuple[str | None, object], ...]:
+    with transaction(url) as session:
+        return tuple((r["properties"]["name"], shape(r["geometry"])) for r in cim.base_features(session, "road"))
+
+
+def building(url: str, building_id: int) -> BuildingObject:
+    with transaction(url) as session:
+        found = cim.base_feature(session, building_id)
+    if found is None or found["layer"] != "building":
+        raise Refused("housing.no_building", http=404, building=building_id)
+    homes = housing.housing(url, building_id)
+    geometry = shape(orjson.loads(found["geometry"]))
+    point = geometry.representative_point()
+    place = areas.locate(url, point.x, point.y)
+    names = areas.names(url)
+    district_name = names.get(place.district_adcode or "")
+    street_name = names.get(place.street_code or "")
+    community, community_name = community_of(url, place.street_code, point)
+    address, numbered = _address(url, point, district_name or "", street_name or "", found["name"])
+    links = _links(url, geometry)
+    generated = [*homes.generated, "community_boundary"]
+    if numbered:
+        generated.append("house_number")
+    return BuildingObject(
+        id=building_id,
+        name=found["name"],
+        use=homes.use,
+        osm_id=found["osm_id"],
+        lon=round(point.x, 6),
+        lat=round(point.y, 6),
+        footprint_m2=homes.footprint_m2,
+        floors=homes.floors,
+        height_m=homes.floors * STOREY_M,
+        height_source=homes.floors_source,
+        address=address,
+        district=place.district_adcode,
+        district_name=district_name,
+        street=place.street_code,
+        street_name=street_name,
+        community=community,
+        community_name=community_name,
+        grid=place.grid_code,
+        homes=homes.homes,
+        households=homes.households,
+        residents=homes.residents,
+        generated=tuple(generated),
+        geometry=orjson.loads(found["geometry"]),
+        **links,
+    )
+
+
+def _links(url: str, geometry) -> dict[str, list[dict]]:
+    """Each kind of neighbour within its reach of the footprint, nearest first, with its distance."""
+    west, south, east, north = geometry.bounds
+    pad = max(REACH_M.values()) / 80_000
+    box = (west - pad, south - pad, east + pad, north + pad)
+    with transaction(url) as session:
+        found = {
+            "devices": building_links.devices(session, box),
+            "alarms": building_links.open_alarms(session, box),
+            "cases": building_links.cases(session, box),
+            "incidents": building_links.incidents(session, box),
+            "conflicts": building_links.conflicts(session, box),
+        }
+    footprint = metric(geometry)
+    out = {}
+    for kind, rows in found.items():
+        kept = []
+        for row in rows:
+            metres = shapely.distance(footprint, metric(Point(row["lon"], row["lat"])))
+            if metres <= REACH_M[kind]:
+                kept.append(row | {"metres": round(float(metres))})
+        out[kind] = sorted(kept, key=lambda r: r["metres"])
+    return out

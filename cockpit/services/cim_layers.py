@@ -1,0 +1,145 @@
+"""The CIM layer registry (图层目录), after CJJ/T 315-2022 (城市信息模型基础平台技术标准): each layer with its
+CIM level (CIM1 地表模型 … CIM7 零件模型), source department, vintage and licence, and the scene presets the
+standard asks for. The base layers are declared here once; every imported CityJSON or OSM dataset of the
+big-data platform becomes a layer too (CityJSON LoD2 and above: CIM3; LoD1 and OSM buildings: CIM2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data_access import catalog as catalog_store
+from data_access.db import transaction
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    title: str  # i18n key, or the dataset's own title for an imported layer
+    kind: str  # how the renderer draws it: terrain | line | area | extruded | point | pipe
+    cim_level: int
+    department: str  # i18n key, or the dataset's providing department
+    vintage: str
+    licence: str
+    generated: bool
+    url: str
+    colour: tuple[int, int, int]
+    imported: bool = False
+
+
+OSM = "ODbL 1.0 © OpenStreetMap contributors"
+OSM_VINTAGE = "2017-06 · 2025-04 · 2026-03"  # the three OpenStreetMap exports of the detail zone
+BASE: tuple[Layer, ...] = (
+    Layer(
+        "terrain",
+        "cim.layer.terrain",
+        "terrain",
+        1,
+        "cim.dept.survey",
+        "generated",
+        "cim.licence.generated",
+        True,
+        "/cim/terrain.png",
+        (120, 140, 110),
+    ),
+    Layer(
+        "water",
+        "cim.layer.water",
+        "area",
+        1,
+        "cim.dept.osm",
+        OSM_VINTAGE,
+        OSM,
+        False,
+        "/geo/water.json",
+        (44, 110, 170),
+    ),
+    Layer(
+        "green", "cim.layer.green", "area", 1, "cim.dept.osm", OSM_VINTAGE, OSM, False, "/geo/green.json", (46, 125, 70)
+    ),
+    Layer(
+        "road", "cim.layer.road", "line", 1, "cim.dept.osm", OSM_VINTAGE, OSM, False, "/geo/roads.json", (150, 170, 195)
+    ),
+    Layer(
+        "building",
+        "cim.layer.building",
+        "extruded",
+        2,
+        "cim.dept.osm",
+        OSM_VINTAGE,
+        OSM,
+        False,
+        "/cim/buildings.json",
+        (120, 160, 210),
+    ),
+    Layer(
+        "metro", "cim.layer.metro", "point", 2, "cim.dept.osm", "2024", OSM, False, "/geo/metro.json", (230, 120, 40)
+    ),
+    Layer(
+        "hospital",
+        "cim.layer.hospital",
+        "point",
+        1,
+        "cim.dept.health",
+        "114yygh",
+        "cim.licence.reference",
+        False,
+        "/geo/hospitals.json",
+        (230, 70, 80),
+    ),
+    Layer(
+        "shelter",
+        "cim.layer.shelter",
+        "point",
+        1,
+        "cim.dept.emergency",
+        "open data",
+        "cim.licence.reference",
+        False,
+        "/geo/shelters.json",
+        (70, 200, 120),
+    ),
+    Layer(
+        "pipeline",
+        "cim.layer.pipeline",
+        "pipe",
+        2,
+        "cim.dept.utilities",
+        "generated",
+        "cim.licence.generated",
+        True,
+        "/cim/pipelines.json",
+        (255, 200, 60),
+    ),
+)
+BY_KEY = {layer.key: layer for layer in BASE}
+# scene presets: the layers each shows and its camera (pitch, bearing)
+SCENES: dict[str, tuple[tuple[str, ...], int, int]] = {
+    "operations": (("water", "green", "road", "building", "metro"), 50, -20),
+    "planning": (("terrain", "water", "green", "road", "building", "pipeline"), 55, 15),
+    "emergency": (("terrain", "road", "building", "hospital", "shelter", "metro"), 45, 0),
+}
+IMPORTED_FORMATS = {"cityjson": 3, "osm": 2}
+
+
+def registry(url: str) -> list[Layer]:
+    """The base layers, then one layer per imported CityJSON or OSM dataset with a current version."""
+    with transaction(url) as session:
+        imported = catalog_store.spatial_imports(session, tuple(IMPORTED_FORMATS))
+    return [*BASE, *(_imported(row) for row in imported)]
+
+
+def _imported(row: dict) -> Layer:
+    level = IMPORTED_FORMATS[row["format"]]
+    return Layer(
+        f"dataset:{row['id']}",
+        row["title"],
+        "extruded" if row["format"] == "cityjson" else "area",
+        level,
+        row["provider"],
+        f"v{row['number']} · {row['created_at']:%Y-%m-%d}",
+        row["source_name"],
+        bool(row["generated"]),
+        f"/cim/datasets/{row['id']}.json",
+        (200, 170, 230),
+        imported=True,
+    )

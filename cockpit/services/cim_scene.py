@@ -1,0 +1,123 @@
+"""What the 3D view draws, as GeoJSON the browser's renderer (deck.gl) reads: buildings as objects with their
+height (OSM `building:levels` × 3 m where tagged, else the housing service's generated floors, and said so),
+the generated pipelines, imported CityJSON/OSM datasets, the city's own names as labels, and the generated
+terrain as an image. Built once per database and kept (the base layers change only with `cockpit init`)."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import numpy as np
+import orjson
+from PIL import Image
+from shapely.geometry import mapping, shape
+
+from cockpit.actor import Actor
+from cockpit.refusal import Refused
+from cockpit.services import catalog, housing, terrain
+from data_access import catalog as catalog_store
+from data_access import cim
+from data_access.db import transaction
+from sample_data.pipelines import pipelines as generated_pipelines
+
+STOREY_M = 3.0
+SEED = 7
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@cache
+def buildings(url: str) -> bytes:
+    with transaction(url) as session:
+        rows = cim.base_rows(session, "building")
+    features = []
+    for row in rows:
+        geometry = shape(orjson.loads(row["geometry"]))
+        tags = orjson.loads(row["properties"] or "{}")
+        use, residential, floors, source, _ = housing.estimate(row["id"], tags, row["kind"], 0.0)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(geometry),
+                "properties": {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "use": use,
+                    "residential": residential,
+                    "floors": floors,
+                    "height": floors * STOREY_M,
+                    "height_source": source,
+                },
+            }
+        )
+    return orjson.dumps(_collection(features))
+
+
+@cache
+def pipelines(url: str) -> bytes:
+    with transaction(url) as session:
+        roads = cim.base_features(session, "road")
+    return orjson.dumps(_collection(generated_pipelines(roads, SEED)))
+
+
+@cache
+def labels(url: str) -> bytes:
+    """Names of roads (at their middle), named buildings and places: the map's own gazetteer, no tile server."""
+    with transaction(url) as session:
+        roads = cim.base_features(session, "road")
+        named = [
+            f for layer in ("building", "poi") for f in cim.base_features(session, layer) if f["properties"]["name"]
+        ]
+    seen: set[str] = set()
+    points = []
+    for road in sorted(roads, key=lambda f: -shape(f["geometry"]).length):
+        name = road["properties"]["name"]
+        if name and name not in seen:
+            seen.add(name)
+            middle = shape(road["geometry"]).interpolate(0.5, normalized=True)
+            points.append({"text": name, "position": [middle.x, middle.y], "kind": "road"})
+    for feature in named:
+        point = shape(feature["geometry"]).representative_point()
+        points.append({"text": feature["properties"]["name"], "position": [point.x, point.y], "kind": "place"})
+    return orjson.dumps(points)
+
+
+def dataset(url: str, actor: Actor, dataset_id: int) -> bytes:
+    """An imported CityJSON or OSM dataset as a layer, if the viewer may read it (its sharing attribute)."""
+    with transaction(url) as session:
+        record = catalog_store.dataset(session, dataset_id)
+    if record is None or record["kind"] != "import":
+        raise Refused("catalog.no_dataset", http=404, dataset=dataset_id)
+    if not catalog.may_read(actor.role, record):
+        raise Refused("catalog.not_shared", http=403, dataset=record["name"], sharing=f"sharing.{record['sharing']}")
+    features = []
+    for item in catalog.every_record(url, dataset_id, cap=200_000):
+        geometry = item.pop("_geometry", None)
+        if geometry is None:
+            continue
+        height = item.get("height")
+        properties = {"id": item["_id"], "name": item.get("name") or item.get("id"), "dataset": dataset_id}
+        if isinstance(height, int | float) and height > 0:
+            properties["height"] = float(height)
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return orjson.dumps(_collection(features))
+
+
+@cache
+def terrain_png(url: str) -> bytes:
+    """The terrain as a shaded-relief image over its bounds (terrain.Grid), for the renderer's bitmap layer."""
+    grid = terrain.grid(url)
+    z = grid.heights
+    dy, dx = np.gradient(z, grid.cell_m)
+    shade = np.clip(0.55 + 0.45 * (-dx * 0.7 - dy * 0.7) / np.sqrt(1 + dx**2 + dy**2), 0, 1)
+    low, high = float(z.min()), float(z.max())
+    share = (z - low) / (high - low or 1)
+    rgb = np.stack([90 + 110 * share, 120 + 70 * share, 80 + 40 * share], axis=-1) * shade[..., None]
+    alpha = np.full((*z.shape, 1), 255)
+    image = Image.fromarray(np.concatenate([rgb, alpha], axis=-1).clip(0, 255).astype(np.uint8)[::-1], "RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

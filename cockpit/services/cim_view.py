@@ -1,0 +1,96 @@
+"""The 3D view's description, decided on the server: which layers of the registry are drawn, how opaque, from
+which camera, what the comparison side shows (卷帘 swipe or 多屏 side by side), the picked building and a
+spatial result to draw. assets/cim.js only draws what this says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import shapely
+from shapely.geometry import shape
+
+from cockpit.services import areas, cim_layers, spatial_ops
+from data_access import cim
+from data_access.db import transaction
+
+COMPARE_MODES = ("none", "swipe", "split")
+ZOOM = 15.2
+DEFAULT_OPACITY = 0.9
+
+
+@dataclass(frozen=True)
+class Choices:
+    scene: str = "operations"
+    visible: tuple[str, ...] = ()
+    opacity: dict[str, float] = field(default_factory=dict)
+    labels: bool = True
+    compare: str = "none"
+    compare_scene: str = "planning"
+    swipe: int = 50
+    result: dict | None = None
+    picked: int | None = None
+    reset: bool = False
+
+
+def scene_layers(scene: str) -> list[str]:
+    return list(cim_layers.SCENES.get(scene, cim_layers.SCENES["operations"])[0])
+
+
+def camera(url: str, scene: str) -> dict:
+    lon, lat = _centre(url)
+    _, pitch, bearing = cim_layers.SCENES.get(scene, cim_layers.SCENES["operations"])
+    return {
+        "longitude": lon,
+        "latitude": lat,
+        "zoom": ZOOM,
+        "pitch": pitch,
+        "bearing": bearing,
+        "maxPitch": 85,
+    }
+
+
+@cache
+def _centre(url: str) -> tuple[float, float]:
+    """The middle of the detail zone's box with the most buildings: the zone's boxes lie kilometres apart, and
+    the middle of all of them is empty ground."""
+    found = spatial_ops.places(url, "building")
+    with transaction(url) as session:
+        boxes = [shape(f["geometry"]) for f in cim.base_features(session, "coverage")]
+    if not boxes or not len(found.points):
+        (south, west), (north, east) = areas.detail_bounds(url)
+        return round((west + east) / 2, 6), round((south + north) / 2, 6)
+    busiest = max(boxes, key=lambda box: int(shapely.contains(box, found.points).sum()))
+    middle = busiest.centroid
+    return round(middle.x, 6), round(middle.y, 6)
+
+
+def _layer(layer: cim_layers.Layer, visible: bool, opacity: float) -> dict:
+    return {
+        "key": layer.key,
+        "kind": layer.kind,
+        "url": layer.url,
+        "colour": list(layer.colour),
+        "opacity": max(0.0, min(1.0, opacity)),
+        "visible": visible,
+    }
+
+
+def spec(url: str, choices: Choices) -> dict:
+    registry = cim_layers.registry(url)
+    shown = set(choices.visible)
+    layers = [_layer(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY)) for r in registry]
+    compare = choices.compare if choices.compare in COMPARE_MODES else "none"
+    other = set(scene_layers(choices.compare_scene))
+    return {
+        "camera": camera(url, choices.scene) | {"reset": choices.reset},
+        "layers": layers,
+        "labels": choices.labels,
+        "compare": {
+            "mode": compare,
+            "position": max(5, min(95, int(choices.swipe))),
+            "layers": [_layer(r, r.key in other, DEFAULT_OPACITY) for r in registry] if compare != "none" else [],
+        },
+        "result": choices.result,
+        "picked": choices.picked,
+    }

@@ -1,0 +1,239 @@
+"""城市信息模型平台 — the city information model: the layer registry (CJJ/T 315 levels) with scene presets,
+per-layer transparency and swipe / side-by-side comparison; the city in 3D (deck.gl, offline) with tilt and
+rotation; a click on a building opens its object card; spatial services (buffer, within, nearest, isochrone,
+coverage) drawn on the scene and exported."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+import callbacks.cim
+from cockpit import auth, context, ids
+from cockpit.i18n import t
+from cockpit.page import Page
+from cockpit.services import cim_layers, cim_view, isochrones, spatial_requests
+from cockpit.services.spatial_ops import TARGETS
+from cockpit.ui import panel, tab
+
+HIDDEN = {"display": "none"}
+
+
+def _layer_label(layer: cim_layers.Layer, lang: str) -> html.Span:
+    title = t(layer.title, lang) if not layer.imported else layer.title
+    department = t(layer.department, lang) if not layer.imported else layer.department
+    licence = t(layer.licence, lang) if layer.licence.startswith("cim.") else layer.licence
+    vintage = t("cim.generated", lang) if layer.vintage == "generated" else layer.vintage
+    return html.Span(
+        className="cim-layer",
+        children=[
+            html.Span(f"CIM{layer.cim_level}", className="cim-level"),
+            html.Span(title, className="cim-layer-title"),
+            html.Span(t("label.generated", lang), className="tag-generated") if layer.generated else None,
+            html.Span(f"{department} · {vintage} · {licence}", className="cim-layer-meta"),
+        ],
+    )
+
+
+def _layers(lang: str) -> list:
+    registry = cim_layers.registry(context.settings().database_url)
+    return [
+        dcc.RadioItems(
+            id=ids.CIM_SCENE,
+            value="operations",
+            inline=True,
+            className="toggle",
+            options=[{"label": t(f"cim.scene.{s}", lang), "value": s} for s in cim_layers.SCENES],
+        ),
+        dcc.Checklist(
+            id=ids.CIM_VISIBLE,
+            value=cim_view.scene_layers("operations"),
+            className="cim-layers",
+            options=[{"label": _layer_label(layer, lang), "value": layer.key} for layer in registry],
+        ),
+        dcc.Checklist(
+            id=ids.CIM_LABELS,
+            value=["labels"],
+            inline=True,
+            className="toggle",
+            options=[{"label": t("cim.labels", lang), "value": "labels"}],
+        ),
+        html.H3(t("cim.opacity", lang)),
+        html.Div(
+            className="cim-opacity",
+            children=[
+                html.Div(
+                    className="cim-opacity-row",
+                    children=[
+                        html.Span(t(layer.title, lang) if not layer.imported else layer.title),
+                        dcc.Slider(
+                            id={"type": ids.CIM_OPACITY, "layer": layer.key},
+                            min=0,
+                            max=1,
+                            step=0.1,
+                            value=cim_view.DEFAULT_OPACITY,
+                            marks=None,
+                            tooltip={"placement": "bottom"},
+                        ),
+                    ],
+                )
+                for layer in registry
+            ],
+        ),
+    ]
+
+
+def _compare(lang: str) -> list:
+    return [
+        dcc.RadioItems(
+            id=ids.CIM_COMPARE,
+            value="none",
+            inline=True,
+            className="toggle",
+            options=[{"label": t(f"cim.compare.{m}", lang), "value": m} for m in cim_view.COMPARE_MODES],
+        ),
+        html.Label(t("cim.compare_scene", lang)),
+        dcc.Dropdown(
+            id=ids.CIM_COMPARE_SCENE,
+            value="planning",
+            clearable=False,
+            options=[{"label": t(f"cim.scene.{s}", lang), "value": s} for s in cim_layers.SCENES],
+        ),
+        html.Label(t("cim.swipe", lang)),
+        dcc.Slider(id=ids.CIM_SWIPE, min=5, max=95, step=5, value=50, marks=None),
+    ]
+
+
+def _stage(lang: str) -> html.Div:
+    return html.Div(
+        className="cim-stage",
+        children=[
+            html.Div(id=ids.CIM_VIEW, className="cim-canvas"),
+            html.Div(id=ids.CIM_VIEW_B, className="cim-canvas cim-none"),
+            html.Div(id=ids.CIM_SWIPE_LINE, className="cim-swipe-line", style=HIDDEN),
+            html.Div(
+                className="cim-camera",
+                children=[
+                    html.Button(t("cim.tilt", lang), id=ids.CIM_TILT),
+                    html.Button(t("cim.left", lang), id=ids.CIM_LEFT),
+                    html.Button(t("cim.right", lang), id=ids.CIM_RIGHT),
+                    html.Button(t("cim.reset", lang), id=ids.CIM_RESET),
+                ],
+            ),
+            html.Div(t("cim.legend", lang), id=ids.CIM_LEGEND, className="cim-legend note"),
+        ],
+    )
+
+
+def _tools(lang: str) -> list:
+    can_export = auth.allowed("export")
+    return [
+        dcc.RadioItems(
+            id=ids.CIM_OP,
+            value="isochrone",
+            className="toggle",
+            inline=True,
+            options=[{"label": t(f"cim.op.{op}", lang), "value": op} for op in spatial_requests.OPERATIONS],
+        ),
+        html.Div(id=ids.CIM_PLACE, className="note", children=t("cim.pick_place", lang)),
+        html.Div(
+            className="form-grid",
+            children=[
+                html.Label(t("cim.target", lang)),
+                dcc.Dropdown(
+                    id=ids.CIM_TARGET,
+                    value="building",
+                    clearable=False,
+                    options=[{"label": t(f"cim.target.{k}", lang), "value": k} for k in TARGETS],
+                ),
+                html.Label(t("cim.metres", lang)),
+                dcc.Input(id=ids.CIM_METRES, type="number", value=300, min=10, max=20000, step=10),
+                html.Label(t("cim.k", lang)),
+                dcc.Input(id=ids.CIM_K, type="number", value=5, min=1, max=100, step=1),
+                html.Label(t("cim.minutes", lang)),
+                dcc.Checklist(
+                    id=ids.CIM_MINUTES,
+                    value=[5, 10, 15],
+                    inline=True,
+                    className="toggle",
+                    options=[{"label": f"{m}′", "value": m} for m in (5, 10, 15, 30)],
+                ),
+                html.Label(t("cim.mode", lang)),
+                dcc.RadioItems(
+                    id=ids.CIM_MODE,
+                    value="walk",
+                    inline=True,
+                    className="toggle",
+                    options=[{"label": t(f"cim.mode.{m}", lang), "value": m} for m in isochrones.MODES],
+                ),
+                html.Label(t("cim.facility", lang)),
+                dcc.Dropdown(
+                    id=ids.CIM_FACILITY,
+                    value="school",
+                    clearable=False,
+                    options=[{"label": t(f"cim.facility.{f}", lang), "value": f} for f in isochrones.FACILITIES],
+                ),
+            ],
+        ),
+        html.Button(t("cim.run", lang), id=ids.CIM_RUN, className="primary"),
+        html.Div(id=ids.CIM_RESULT_SUMMARY, className="cim-summary"),
+        html.Div(
+            className="dispatch-actions",
+            style=None if can_export else HIDDEN,
+            children=[
+                html.Button(t("cim.export_geojson", lang), id=ids.CIM_EXPORT_GEOJSON),
+                html.Button(t("cim.export_csv", lang), id=ids.CIM_EXPORT_CSV),
+            ],
+        ),
+        dcc.Download(id=ids.CIM_DOWNLOAD),
+    ]
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    return html.Div(
+        className="page page-cim",
+        children=[
+            dcc.Store(id=ids.CIM_SPEC),
+            dcc.Store(id=ids.CIM_PICKED),
+            dcc.Store(id=ids.CIM_POINT),
+            dcc.Store(id=ids.CIM_RESULT),
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(t("cim.layers", lang), *_layers(lang), class_name="grow"),
+                    panel(t("cim.compare", lang), *_compare(lang), class_name="fixed"),
+                ],
+            ),
+            html.Div(className="col col-center", children=[_stage(lang)]),
+            html.Div(
+                className="col col-right",
+                children=[
+                    dcc.Tabs(
+                        id=ids.CIM_TABS,
+                        value="building",
+                        className="tabs",
+                        content_className="tab-content",
+                        children=[
+                            tab(
+                                t("cim.building", lang),
+                                html.Div(id=ids.CIM_CARD, children=t("cim.pick_building", lang)),
+                                value="building",
+                            ),
+                            tab(t("cim.tools", lang), _tools(lang), value="tools"),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+PAGE = Page(
+    path="/platform/cim",
+    nav="nav.cim",
+    title="cim.title",
+    permission="cim.read",
+    layout=layout,
+    callbacks=callbacks.cim.register,
+    ready="#cim-view[data-ready='1']",
+)
