@@ -6,10 +6,10 @@ from __future__ import annotations
 import flask
 
 from cockpit import auth, context
-from cockpit.api import PATHS, _operation, blueprint
+from cockpit.api import PATHS, _idempotent, _int_arg, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_layers, spatial_requests
+from cockpit.services import building_object, cim_layers, simulations, spatial_requests
 from cockpit.services.export import to_csv
 
 SPATIAL = {
@@ -105,3 +105,91 @@ def cim_building(building_id: int) -> tuple[flask.Response, int]:
     except Refused as error:
         return _refused_answer(error)
     return flask.jsonify(building=found.as_json()), 200
+
+
+PATHS.update(
+    {
+        "/api/v1/simulations/flood": {
+            "post": _operation(
+                "Start a rainstorm flood simulation; 202 with the run to follow (an estimate, with its method)",
+                "simulation.run",
+                body='{"storm": "design"|"observed", "hours": 6, "return_years": 50, "drainage_mm_h": 36}; {} runs '
+                "these defaults",
+                example={"storm": "design", "return_years": 50, "hours": 6, "drainage_mm_h": 36},
+                idempotent=True,
+            )
+        },
+        "/api/v1/simulations/evacuation": {
+            "post": _operation(
+                "Start an evacuation of an area's residents to shelters with room; 202 with the run to follow",
+                "simulation.run",
+                body='{"geometry": Polygon} or {"lon", "lat", "metres": 500}',
+                example={"lon": 116.3455, "lat": 40.0045, "metres": 600},
+                idempotent=True,
+            )
+        },
+        "/api/v1/simulations": {"get": _operation("Recent simulation runs", "cim.read", ("kind", "limit"))},
+        "/api/v1/simulations/{id}": {
+            "get": _operation("A run: status, parameters, result and its frames for the time slider", "cim.read")
+        },
+        "/api/v1/simulations/{id}/frames/{n}": {
+            "get": _operation("One frame: the flood depth as a PNG over the terrain's bounds, or JSON", "cim.read")
+        },
+    }
+)
+
+
+@blueprint.post("/simulations/<kind>")
+@auth.guard("simulation.run")
+def start_simulation(kind: str) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if body is None and not flask.request.get_data():
+        body = {}
+    if not isinstance(body, dict):
+        return flask.jsonify(error="body must be a JSON object ({} runs the defaults)"), 400
+
+    def action() -> tuple[dict, int]:
+        try:
+            made = simulations.start(context.settings().database_url, auth.current_actor(), kind, body)
+        except Refused as error:
+            return error.answer()
+        return made | {"status_url": f"/api/v1/simulations/{made['id']}"}, 202
+
+    return _idempotent(action)
+
+
+@blueprint.get("/simulations")
+@auth.guard("cim.read")
+def list_simulations() -> flask.Response:
+    kind = flask.request.args.get("kind")
+    rows = simulations.recent(
+        context.settings().database_url, kind if kind in simulations.KINDS else None, _int_arg("limit", 20, 1, 200)
+    )
+    return flask.jsonify(
+        simulations=[
+            {k: (v.isoformat() + "Z" if hasattr(v, "isoformat") else v) for k, v in r.items() if k != "summary"}
+            for r in rows
+        ]
+    )
+
+
+@blueprint.get("/simulations/<id:simulation_id>")
+@auth.guard("cim.read")
+def simulation_status(simulation_id: int) -> tuple[flask.Response, int]:
+    try:
+        return flask.jsonify(simulations.status(context.settings().database_url, simulation_id)), 200
+    except Refused as error:
+        return _refused_answer(error)
+
+
+@blueprint.get("/simulations/<id:simulation_id>/frames/<int(max=100000):number>.<any(png, json):suffix>")
+@auth.guard("cim.read")
+def simulation_frame(simulation_id: int, number: int, suffix: str) -> flask.Response | tuple[flask.Response, int]:
+    try:
+        body, mimetype = simulations.frame(context.settings().database_url, simulation_id, number)
+    except Refused as error:
+        return _refused_answer(error)
+    response = flask.Response(body, mimetype=mimetype)
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response

@@ -17,7 +17,17 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import anchor, audit, catalog_measure, conflicts, emergency, rulebook, sample_catalog, users
+from cockpit.services import (
+    anchor,
+    audit,
+    catalog_measure,
+    conflicts,
+    emergency,
+    rulebook,
+    sample_catalog,
+    simulations,
+    users,
+)
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
@@ -320,6 +330,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulation(args: argparse.Namespace) -> int:
+    """Run a simulation the page or the API recorded (the child process of cockpit.services.simulations)."""
+    settings = load_settings()
+    simulations.execute(settings.database_url, args.id)
+    done = simulations.status(settings.database_url, args.id)
+    print(f"simulation {args.id} ({done['kind']}): {done['status']} {done['message'] or ''}".rstrip())
+    return 0 if done["status"] == "done" else 2
+
+
 def _serve(args: argparse.Namespace) -> None:
     _Gunicorn(
         {
@@ -431,6 +450,10 @@ def parser() -> argparse.ArgumentParser:
     listed.add_argument("--status", choices=conflicts.STATUSES)
     listed.add_argument("--limit", type=int, default=100)
     fights.set_defaults(run=cmd_conflicts)
+
+    simulation = sub.add_parser("simulation", help="run a recorded simulation (started by the page or the API)")
+    simulation.add_argument("id", type=int)
+    simulation.set_defaults(run=cmd_simulation)
 
     keep = sub.add_parser("retention", help="drop readings older than COCKPIT_READING_MONTHS months")
     keep.add_argument("--months", type=int, default=None, help="override the setting for this run")

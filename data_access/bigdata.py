@@ -41,3 +41,9 @@ def air_quality_window(session: Session, start: datetime, end: datetime) -> list
         .order_by(AirQualityHour.station_code, AirQualityHour.ts)
     ).scalars()
     return [{"station_code": r.station_code, "ts": r.ts} | {c: getattr(r, c) for c in AIR_COLUMNS} for r in rows]
+
+
+def rain_series(session: Session, station_code: str) -> list[tuple[datetime, float | None]]:
+    """A station's hourly rain (mm) in time order."""
+    query = select(AirQualityHour.ts, AirQualityHour.rain).where(AirQualityHour.station_code == station_code)
+    return [(ts, rain) for ts, rain in session.execute(query.order_by(AirQualityHour.ts))]

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -698,3 +710,31 @@ class ShareApplication(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Simulation(Base):
+    """模拟推演: one run of a simulation (flood, evacuation) with its parameters, state and summary; the
+    results are estimates and say their method."""
+
+    __tablename__ = "simulation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # flood | evacuation
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    status: Mapped[str] = mapped_column(String(16))  # running | done | failed
+    summary: Mapped[str | None] = mapped_column(Text)  # JSON
+    message: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SimulationFrame(Base):
+    """One moment of a simulation for the time slider: an image over the terrain (flood depth) or a state
+    (evacuation progress) as JSON."""
+
+    __tablename__ = "simulation_frame"
+    simulation_id: Mapped[int] = mapped_column(ForeignKey("simulation.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    minute: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[str | None] = mapped_column(Text)

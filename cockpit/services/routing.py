@@ -68,7 +68,8 @@ class RoadNetwork:
         self.graph = nx.Graph()
         by_kind = speeds(mode)
         for road in roads:
-            speed = by_kind.get(road["properties"].get("kind") or "")
+            kind = road["properties"].get("kind") or ""
+            speed = by_kind.get(kind)
             if speed is None:
                 continue
             coords = [tuple(c) for c in road["geometry"]["coordinates"]]
@@ -76,7 +77,7 @@ class RoadNetwork:
                 length = metres(a[0], a[1], b[0], b[1])
                 seconds = length / (speed / 3.6)
                 if not self.graph.has_edge(a, b) or self.graph[a][b]["seconds"] > seconds:
-                    self.graph.add_edge(a, b, seconds=seconds)
+                    self.graph.add_edge(a, b, seconds=seconds, kind=kind, name=road["properties"].get("name"))
         self.nodes = list(self.graph.nodes)
         self.coords = np.array(self.nodes) if self.nodes else np.zeros((0, 2))
 

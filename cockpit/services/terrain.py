@@ -1,7 +1,10 @@
 """The terrain the CIM platform stands on and the flood model runs over. No real elevation model is in the
 sample data, so until one is imported the terrain is generated over the detail zone and says so: the Beijing
 plain falling gently from the north-west hills to the south-east (about 1.5 m per km, as it does in Haidian),
-a seeded low undulation of a few metres, and the real water bodies a metre and a half below their banks."""
+a seeded irregular undulation of half a metre, the real streets a kerb below the blocks and the real
+buildings' ground floors half a metre up so water flows round them, the real water bodies a metre and a half
+below their banks, and a dip where a real road passes under a real bridge (the sunken underpasses where
+Beijing's storms pond)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import orjson
 import shapely
 from shapely.geometry import shape
 
@@ -20,6 +24,34 @@ CELL_M = 10.0
 SEED = 7
 PLAIN_M = 55.0  # height of the detail zone's north-west corner
 FALL_PER_KM = 1.5
+WATER_DEPTH_M = 1.5
+UNDERPASS_DEPTH_M = 3.0  # Beijing's sunken underpasses (下凹式立交) dip about this far below the road
+UNDERPASS_M = 40.0
+RELIEF_M = 0.5  # standard deviation of the undulation
+RELIEF_SCALE_M = 500.0  # its typical wavelength
+KERB_M = 0.15  # streets lie a kerb below the blocks, so water runs along them
+WALLS_M = 0.5  # ground floors stand above the street (steps, sills): water flows round buildings, not through
+UNDER = {"primary", "secondary", "tertiary", "trunk", "residential", "unclassified", "primary_link", "secondary_link"}
+
+
+def underpasses(roads: list[dict]) -> list[shapely.Point]:
+    """Where a road at ground level passes under a bridge, and tunnels: the low points a storm fills first."""
+    bridges = [
+        shape(r["geometry"]) for r in roads if r["properties"].get("bridge") and r["properties"].get("bridge") != "no"
+    ]
+    tree = shapely.STRtree(bridges) if bridges else None
+    found = []
+    for road in roads:
+        tags = road["properties"]
+        line = shape(road["geometry"])
+        if tags.get("tunnel") == "yes" and tags.get("highway") in UNDER:
+            found.append(line.interpolate(0.5, normalized=True))
+        if tree is None or tags.get("bridge") or tags.get("highway") not in UNDER:
+            continue
+        for i in tree.query(line, predicate="crosses"):
+            crossing = line.intersection(bridges[i])
+            found.extend(getattr(crossing, "geoms", [crossing]) if not crossing.is_empty else [])
+    return [p for p in found if p.geom_type == "Point"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,11 @@ def grid(url: str) -> Grid:
     with transaction(url) as session:
         zone = [shape(f["geometry"]) for f in cim.base_features(session, "coverage")]
         water = [shape(f["geometry"]) for f in cim.base_features(session, "water")]
+        footprints = [shape(f["geometry"]) for f in cim.base_features(session, "building")]
+        roads = [
+            {"properties": orjson.loads(r["properties"]), "geometry": orjson.loads(r["geometry"])}
+            for r in cim.base_rows(session, "road")
+        ]
     west, south, east, north = shapely.union_all(zone).bounds
     corner = metric(shapely.Point(west, south))
     far = metric(shapely.Point(east, north))
@@ -56,23 +93,41 @@ def grid(url: str) -> Grid:
     xx, yy = np.meshgrid(x, y)
     height_km = (far.y - corner.y) / 1000
     slope = PLAIN_M - FALL_PER_KM * (xx / 1000 + (height_km - yy / 1000)) / np.sqrt(2)
-    rng = np.random.default_rng(SEED + 2026)
-    relief = np.zeros_like(xx)
-    for _ in range(6):
-        wave_x, wave_y = rng.uniform(800, 3000, 2)
-        phase_x, phase_y = rng.uniform(0, 2 * np.pi, 2)
-        relief += (
-            rng.uniform(0.4, 1.2)
-            * np.sin(xx / wave_x * 2 * np.pi + phase_x)
-            * np.cos(yy / wave_y * 2 * np.pi + phase_y)
-        )
+    relief = _random_field(rows, cols, np.random.default_rng(SEED + 2026))
     heights = slope + relief
+    lon, lat = _centres(west, south, east, north, rows, cols)
+    streets = [shape(r["geometry"]).buffer(_half_width(r["properties"]) / 90_000) for r in roads]
+    if streets:
+        heights = np.where(shapely.contains_xy(shapely.union_all(streets), lon, lat), heights - KERB_M, heights)
+    if footprints:
+        heights = np.where(shapely.contains_xy(shapely.union_all(footprints), lon, lat), heights + WALLS_M, heights)
     if water:
-        lon, lat = _centres(west, south, east, north, rows, cols)
         wet = shapely.contains_xy(shapely.union_all(water), lon, lat)
-        heights = np.where(wet, heights - 1.5, heights)
-    source = f"generated (seed {SEED + 2026}): plain falling {FALL_PER_KM} m/km to the south-east, low undulation"
+        heights = np.where(wet, heights - WATER_DEPTH_M, heights)
+    for point in underpasses(roads):
+        here = metric(point)
+        gap = np.hypot(xx - (here.x - corner.x), yy - (here.y - corner.y))
+        heights = heights - np.where(gap < UNDERPASS_M, UNDERPASS_DEPTH_M * (1 - gap / UNDERPASS_M), 0)
+    source = (
+        f"generated (seed {SEED + 2026}): plain falling {FALL_PER_KM} m/km to the south-east, undulating "
+        f"±{RELIEF_M} m, streets {KERB_M} m below the blocks, ground floors {WALLS_M} m up, water "
+        f"{WATER_DEPTH_M} m and underpasses up to {UNDERPASS_DEPTH_M} m below ground"
+    )
     return Grid(heights, west, south, east, north, CELL_M, source, True)
+
+
+def _half_width(tags: dict) -> float:
+    kind = tags.get("highway") or ""
+    return 10.0 if kind in ("primary", "trunk", "motorway") else 6.0 if kind in ("secondary", "tertiary") else 3.0
+
+
+def _random_field(rows: int, cols: int, rng: np.random.Generator) -> np.ndarray:
+    """Smooth, irregular ground: white noise low-passed in the frequency domain (a Gaussian random field)."""
+    noise = np.fft.rfft2(rng.standard_normal((rows, cols)))
+    ky = np.fft.fftfreq(rows, d=CELL_M)[:, None]
+    kx = np.fft.rfftfreq(cols, d=CELL_M)[None, :]
+    field = np.fft.irfft2(noise * np.exp(-((kx**2 + ky**2) * RELIEF_SCALE_M**2)), s=(rows, cols))
+    return field / (field.std() or 1) * RELIEF_M
 
 
 def _centres(west: float, south: float, east: float, north: float, rows: int, cols: int):
