@@ -50,6 +50,11 @@
     return state.cache[url];
   }
 
+  function hex(colour) {
+    const n = parseInt(colour.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255, 255];
+  }
+
   function rgba(colour, alpha) {
     return [colour[0], colour[1], colour[2], Math.round(255 * alpha)];
   }
@@ -105,6 +110,21 @@
         getLineColor: function (f) {
           return pipe ? NETWORK_COLOURS[f.properties.network] || layer.colour : layer.colour;
         },
+      });
+    }
+    if (layer.kind === "live") {
+      const colours = (window.cockpitVocab && window.cockpitVocab.status) || {};
+      return new D.GeoJsonLayer({
+        id: id,
+        data: data,
+        pointType: "circle",
+        pickable: true,
+        opacity: opacity,
+        getPointRadius: function (f) { return f.properties.status === "alarm" ? 22 : 12; },
+        pointRadiusMinPixels: 3,
+        getFillColor: function (f) { return hex(colours[f.properties.status] || "#8c8c8c"); },
+        getLineColor: [7, 17, 31, 255],
+        lineWidthMinPixels: 1,
       });
     }
     if (layer.kind === "point") {
@@ -178,6 +198,50 @@
     ];
   }
 
+  function floodLayers(flood, side) {
+    if (!flood) return [];
+    return [new window.deck.BitmapLayer({ id: side + ":flood", image: flood.image, bounds: flood.bounds, opacity: 0.85 })];
+  }
+
+  function evacuationLayers(evacuation, state, side) {
+    const D = window.deck;
+    if (!evacuation) return [];
+    const home = (state && state.still_home) || {};
+    return [
+      new D.GeoJsonLayer({
+        id: side + ":evacuation-area",
+        data: { type: "Feature", geometry: evacuation.area, properties: {} },
+        filled: true,
+        stroked: true,
+        getFillColor: [255, 120, 60, 30],
+        getLineColor: [255, 120, 60, 220],
+        lineWidthMinPixels: 2,
+      }),
+      new D.ScatterplotLayer({
+        id: side + ":evacuation-homes",
+        data: evacuation.homes,
+        pickable: true,
+        getPosition: function (h) { return [h.lon, h.lat]; },
+        getRadius: function (h) { return 6 + Math.sqrt(h.people); },
+        radiusMinPixels: 3,
+        getFillColor: function (h) { return home[String(h.id)] ? [255, 80, 80, 230] : [80, 220, 140, 230]; },
+        updateTriggers: { getFillColor: [state && state.minute] },
+      }),
+      new D.ScatterplotLayer({
+        id: side + ":evacuation-shelters",
+        data: evacuation.shelters,
+        pickable: true,
+        getPosition: function (s) { return [s.lon, s.lat]; },
+        getRadius: function (s) { return 10 + Math.sqrt(s.assigned) * 1.5; },
+        radiusMinPixels: 5,
+        stroked: true,
+        getFillColor: function (s) { return s.full ? [255, 170, 0, 220] : [64, 156, 255, 220]; },
+        getLineColor: [255, 255, 255, 255],
+        lineWidthMinPixels: 2,
+      }),
+    ];
+  }
+
   function tooltip(info) {
     const o = info.object;
     if (!o) return null;
@@ -185,6 +249,15 @@
     if (p.network) {
       return text("cim_network_" + p.network, p.network) + " · DN" + p.diameter_mm + " · " + text("cim_depth", "埋深") +
         " " + p.depth_m + " m · " + text("cim_generated", "生成");
+    }
+    if (p.people !== undefined) {
+      return (p.name || "") + " · " + p.people + " " + text("cim_people", "人");
+    }
+    if (p.assigned !== undefined) {
+      return (p.name || "") + " · " + p.assigned + " / " + p.room;
+    }
+    if (p.status) {
+      return (p.name || p.code) + " · " + text("cim_status_" + p.status, p.status);
     }
     if (p.height !== undefined) {
       const source = p.height_source === "osm" ? "OSM" : text("cim_generated", "生成");
@@ -231,13 +304,9 @@
   function clicked(info) {
     const set = window.dash_clientside && window.dash_clientside.set_props;
     if (!set) return;
-    if (info.object && info.object.properties && info.layer && /:building$|:dataset:/.test(info.layer.id)) {
-      if (!info.object.properties.dataset) {
-        set("cim-picked", { data: { id: info.object.properties.id, at: Date.now() } });
-        return;
-      }
-    }
-    if (info.coordinate) {
+    const building = info.object && info.object.properties && info.layer && /:building$/.test(info.layer.id);
+    if (building) set("cim-picked", { data: { id: info.object.properties.id, at: Date.now() } });
+    if (info.coordinate) {  // a building's place is a place too: the centre of an evacuation, an isochrone
       set("cim-point", { data: [Number(info.coordinate[0].toFixed(6)), Number(info.coordinate[1].toFixed(6))] });
     }
   }
@@ -289,7 +358,17 @@
       const extra = spec.labels ? fetched("/cim/labels.json").then(function (d) { return [labelLayer(d, name)]; })
         : Promise.resolve([]);
       return extra.then(function (labels) {
-        return made.concat(labels, name === "a" ? resultLayers(spec.result, name) : []);
+        if (name !== "a") return made.concat(labels);
+        const evac = spec.evacuation;
+        const state = evac && evac.state ? fetched(evac.state) : Promise.resolve(null);
+        return state.then(function (moment) {
+          return made.concat(
+            floodLayers(spec.flood, name),
+            evacuationLayers(evac, moment, name),
+            labels,
+            resultLayers(spec.result, name)
+          );
+        });
       });
     });
   }
@@ -365,7 +444,12 @@
     _deck: function () { return state.views.a && state.views.a.deck; },
     screenOf: screenOf,
     stats: function () {
-      return { frames: state.frames, ready: state.ready, viewState: state.viewState };
+      return {
+        frames: state.frames,
+        ready: state.ready,
+        viewState: state.viewState,
+        spec: state.spec ? state.spec.minutes : null,
+      };
     },
   };
 

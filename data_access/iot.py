@@ -189,6 +189,13 @@ def device_points_with_status(session: Session) -> list[dict[str, Any]]:
     return [dict(r._mapping) | {"alarm": r.id in alarmed} for r in rows]
 
 
+def devices_alarmed_at(session: Session, at: datetime) -> set[int]:
+    """Devices with an alarm open at a past moment: raised by then and not yet resolved or closed."""
+    ended = func.coalesce(Alarm.resolved_at, Alarm.closed_at)
+    query = select(Alarm.device_id).where(Alarm.raised_at <= at, or_(ended.is_(None), ended > at))
+    return set(session.scalars(query.distinct()))
+
+
 def component_points(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(select(Component.code, Component.major, Component.minor, Component.lon, Component.lat))
     return [dict(r._mapping) for r in rows]

@@ -1,7 +1,7 @@
 """城市信息模型平台 — the city information model: the layer registry (CJJ/T 315 levels) with scene presets,
 per-layer transparency and swipe / side-by-side comparison; the city in 3D (deck.gl, offline) with tilt and
 rotation; a click on a building opens its object card; spatial services (buffer, within, nearest, isochrone,
-coverage) drawn on the scene and exported."""
+coverage) drawn on the scene and exported; flood and evacuation simulations played on one time slider."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import callbacks.cim
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import cim_layers, cim_view, isochrones, spatial_requests
+from cockpit.services import cim_layers, cim_view, isochrones, simulations, spatial_requests
 from cockpit.services.spatial_ops import TARGETS
 from cockpit.ui import panel, tab
 
@@ -22,11 +22,11 @@ def _layer_label(layer: cim_layers.Layer, lang: str) -> html.Span:
     title = t(layer.title, lang) if not layer.imported else layer.title
     department = t(layer.department, lang) if not layer.imported else layer.department
     licence = t(layer.licence, lang) if layer.licence.startswith("cim.") else layer.licence
-    vintage = t("cim.generated", lang) if layer.vintage == "generated" else layer.vintage
+    vintage = t(f"cim.{layer.vintage}", lang) if layer.vintage in ("generated", "live") else layer.vintage
     return html.Span(
         className="cim-layer",
         children=[
-            html.Span(f"CIM{layer.cim_level}", className="cim-level"),
+            html.Span(f"CIM{layer.cim_level}" if layer.cim_level else "IoT", className="cim-level"),
             html.Span(title, className="cim-layer-title"),
             html.Span(t("label.generated", lang), className="tag-generated") if layer.generated else None,
             html.Span(f"{department} · {vintage} · {licence}", className="cim-layer-meta"),
@@ -94,6 +94,7 @@ def _compare(lang: str) -> list:
         html.Label(t("cim.compare_scene", lang)),
         dcc.Dropdown(
             id=ids.CIM_COMPARE_SCENE,
+            className="type-filter",
             value="planning",
             clearable=False,
             options=[{"label": t(f"cim.scene.{s}", lang), "value": s} for s in cim_layers.SCENES],
@@ -124,6 +125,66 @@ def _stage(lang: str) -> html.Div:
     )
 
 
+def _timeline(lang: str) -> html.Div:
+    """One time slider for every time-dependent layer: the live devices' past before now, a simulation's
+    course after."""
+    marks = {m: t("cim.now", lang) if m == 0 else f"{m // 60:+d}h" for m in range(-360, 481, 120)}
+    return html.Div(
+        className="cim-timeline",
+        children=[
+            html.Span(t("cim.time", lang), className="cim-time-label"),
+            dcc.Slider(id=ids.CIM_TIME, min=-360, max=480, step=5, value=0, marks=marks, updatemode="mouseup"),
+        ],
+    )
+
+
+def _simulation(lang: str) -> list:
+    can_run = auth.allowed("simulation.run")
+    return [
+        dcc.RadioItems(
+            id=ids.CIM_SIM_KIND,
+            value="flood",
+            inline=True,
+            className="toggle",
+            options=[{"label": t(f"cim.sim.{k}", lang), "value": k} for k in simulations.KINDS],
+        ),
+        html.Div(
+            className="form-grid",
+            children=[
+                html.Label(t("cim.sim.storm", lang)),
+                dcc.RadioItems(
+                    id=ids.CIM_SIM_STORM,
+                    value="design",
+                    inline=True,
+                    className="toggle",
+                    options=[{"label": t(f"cim.sim.storm.{k}", lang), "value": k} for k in ("design", "observed")],
+                ),
+                html.Label(t("cim.sim.years", lang)),
+                dcc.Dropdown(
+                    id=ids.CIM_SIM_YEARS,
+                    className="type-filter",
+                    value=50,
+                    clearable=False,
+                    options=[
+                        {"label": t("cim.sim.years_value", lang, years=y), "value": y} for y in (5, 10, 20, 50, 100)
+                    ],
+                ),
+                html.Label(t("cim.sim.hours", lang)),
+                dcc.Input(id=ids.CIM_SIM_HOURS, type="number", value=6, min=1, max=12, step=1),
+                html.Label(t("cim.sim.drainage", lang)),
+                dcc.Input(id=ids.CIM_SIM_DRAINAGE, type="number", value=36, min=0, max=120, step=1),
+                html.Label(t("cim.sim.radius", lang)),
+                dcc.Input(id=ids.CIM_SIM_RADIUS, type="number", value=500, min=50, max=3000, step=50),
+            ],
+        ),
+        html.Div(t("cim.sim.note", lang), className="note"),
+        html.Div(id=ids.CIM_SIM_PLACE, className="note", children=t("cim.pick_place", lang)),
+        html.Button(t("cim.sim.run", lang), id=ids.CIM_SIM_RUN, className="primary", style=None if can_run else HIDDEN),
+        dcc.Interval(id=ids.CIM_SIM_POLL, interval=1000, disabled=True),
+        html.Div(id=ids.CIM_SIM_STATUS, className="cim-summary"),
+    ]
+
+
 def _tools(lang: str) -> list:
     can_export = auth.allowed("export")
     return [
@@ -141,6 +202,7 @@ def _tools(lang: str) -> list:
                 html.Label(t("cim.target", lang)),
                 dcc.Dropdown(
                     id=ids.CIM_TARGET,
+                    className="type-filter",
                     value="building",
                     clearable=False,
                     options=[{"label": t(f"cim.target.{k}", lang), "value": k} for k in TARGETS],
@@ -168,6 +230,7 @@ def _tools(lang: str) -> list:
                 html.Label(t("cim.facility", lang)),
                 dcc.Dropdown(
                     id=ids.CIM_FACILITY,
+                    className="type-filter",
                     value="school",
                     clearable=False,
                     options=[{"label": t(f"cim.facility.{f}", lang), "value": f} for f in isochrones.FACILITIES],
@@ -197,6 +260,8 @@ def layout(**_query: str) -> html.Div:
             dcc.Store(id=ids.CIM_PICKED),
             dcc.Store(id=ids.CIM_POINT),
             dcc.Store(id=ids.CIM_RESULT),
+            dcc.Store(id=ids.CIM_SIM),
+            dcc.Store(id=ids.CIM_SIM_DONE),
             html.Div(
                 className="col col-left",
                 children=[
@@ -204,7 +269,7 @@ def layout(**_query: str) -> html.Div:
                     panel(t("cim.compare", lang), *_compare(lang), class_name="fixed"),
                 ],
             ),
-            html.Div(className="col col-center", children=[_stage(lang)]),
+            html.Div(className="col col-center", children=[_stage(lang), _timeline(lang)]),
             html.Div(
                 className="col col-right",
                 children=[
@@ -220,6 +285,7 @@ def layout(**_query: str) -> html.Div:
                                 value="building",
                             ),
                             tab(t("cim.tools", lang), _tools(lang), value="tools"),
+                            tab(t("cim.simulation", lang), _simulation(lang), value="simulation"),
                         ],
                     ),
                 ],

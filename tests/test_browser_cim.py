@@ -48,6 +48,13 @@ def _click_at(page, lon: float, lat: float, z: float, shown: str) -> None:
     page.wait_for_selector(shown, timeout=5000)
 
 
+def _slide(page, minutes: int) -> None:
+    """Move the time slider by its number box, as a keyboard user would."""
+    page.fill("#cim-time input[type=number]", str(minutes))
+    page.locator("#cim-time input[type=number]").blur()  # the box sets the slider when it loses focus
+    wait_js(page, "m => window.cockpitCim.stats().spec === m", minutes, timeout=30)
+
+
 def _canvas_has_drawing(page) -> bool:
     """More than a few colours in the 3D canvas: something was drawn, not a blank clear colour."""
     return page.evaluate(
@@ -99,7 +106,7 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
     page.screenshot(path=str(SHOTS / "cim-building-card.png"))
 
     page.click("#cim-tabs .tab:has-text('空间分析')")
-    _click_at(page, lon + 0.0006, lat + 0.0006, 0, "#cim-place:has-text('位置')")
+    _click_at(page, lon + 0.0006, lat + 0.0006, 0, "#cim-place:has-text('·')")
     for tool, expect in (
         ("等时圈", "km²"),
         ("缓冲区", "找到"),
@@ -144,5 +151,38 @@ def test_an_analyst_runs_coverage_without_exports_and_english_reads_english(brow
     assert "Layer registry" in page.inner_text(".page-cim") and "Buildings (objects)" in page.inner_text(".page-cim")
     page.screenshot(path=str(SHOTS / "cim-english.png"))
     page.goto(served + "/lang/zh")
+    close(context, watch)
+    assert watch.problems == [], watch.problems
+
+
+def test_a_duty_officer_runs_a_flood_and_an_evacuation_on_the_time_slider(browser, served, city_url):
+    _, lon, lat = _residential(city_url)
+    context, page, watch = open_page(browser, served, "/platform/cim", width=1920, height=1080, role="duty_officer")
+    wait_js(page, READY, timeout=60)
+    page.click("#cim-scene label:has-text('应急场景')")
+    wait_js(page, READY, timeout=30)
+    page.click("#cim-tabs .tab:has-text('模拟推演')")
+    page.click("#cim-sim-run")
+    page.wait_for_selector("#cim-sim-result", timeout=90_000)
+    result = page.inner_text("#cim-sim-status")
+    assert "年一遇设计暴雨" in result and "建议封闭道路" in result and "估算" in result
+    wait_js(page, "() => document.querySelectorAll('#cim-view canvas').length > 0 && window.cockpitCim.stats().ready")
+    _slide(page, 240)
+    wait_js(page, READY, timeout=30)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "cim-flood.png"))
+    _slide(page, -120)  # the devices as they stood two hours ago
+    wait_js(page, READY, timeout=30)
+    _click_at(page, lon + 0.0006, lat + 0.0006, 0, "#cim-sim-place:has-text('·')")
+    page.click("#cim-sim-kind label:has-text('人员疏散')")
+    page.click("#cim-sim-run")
+    try:
+        wait_js(page, "() => document.querySelector('#cim-sim-status').innerText.includes('全部疏散')", timeout=90)
+    except AssertionError:
+        raise AssertionError(page.inner_text("#cim-sim-status") + " | " + page.inner_text("#cim-sim-place")) from None
+    assert "避难场所" in page.inner_text("#cim-sim-status") and "瓶颈路段" in page.inner_text("#cim-sim-status")
+    wait_js(page, READY, timeout=30)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "cim-evacuation.png"))
     close(context, watch)
     assert watch.problems == [], watch.problems

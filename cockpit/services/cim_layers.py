@@ -15,8 +15,8 @@ from data_access.db import transaction
 class Layer:
     key: str
     title: str  # i18n key, or the dataset's own title for an imported layer
-    kind: str  # how the renderer draws it: terrain | line | area | extruded | point | pipe
-    cim_level: int
+    kind: str  # how the renderer draws it: terrain | line | area | extruded | point | pipe | live
+    cim_level: int  # 0: not a model level (the IoT platform's live sensing)
     department: str  # i18n key, or the dataset's providing department
     vintage: str
     licence: str
@@ -114,9 +114,9 @@ BASE: tuple[Layer, ...] = (
 BY_KEY = {layer.key: layer for layer in BASE}
 # scene presets: the layers each shows and its camera (pitch, bearing)
 SCENES: dict[str, tuple[tuple[str, ...], int, int]] = {
-    "operations": (("water", "green", "road", "building", "metro"), 50, -20),
+    "operations": (("water", "green", "road", "building", "metro", "devices"), 50, -20),
     "planning": (("terrain", "water", "green", "road", "building", "pipeline"), 55, 15),
-    "emergency": (("terrain", "road", "building", "hospital", "shelter", "metro"), 45, 0),
+    "emergency": (("terrain", "road", "building", "hospital", "shelter", "metro", "devices"), 45, 0),
 }
 IMPORTED_FORMATS = {"cityjson": 3, "osm": 2}
 

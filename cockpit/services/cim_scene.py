@@ -6,6 +6,7 @@ terrain as an image. Built once per database and kept (the base layers change on
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from functools import cache
 
 import numpy as np
@@ -16,8 +17,9 @@ from shapely.geometry import mapping, shape
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import catalog, housing, terrain
+from cockpit.services.clock import stored_now
 from data_access import catalog as catalog_store
-from data_access import cim
+from data_access import cim, iot
 from data_access.db import transaction
 from sample_data.pipelines import pipelines as generated_pipelines
 
@@ -121,3 +123,22 @@ def terrain_png(url: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+def devices_at(url: str, minutes: int) -> bytes:
+    """The IoT devices as the time slider sets them: now, or with the alarms that were open `minutes` ago."""
+    with transaction(url) as session:
+        rows = iot.device_points_with_status(session)
+        alarmed = iot.devices_alarmed_at(session, stored_now() + timedelta(minutes=minutes)) if minutes < 0 else None
+    features = []
+    for row in rows:
+        alarm = row["alarm"] if alarmed is None else row["id"] in alarmed
+        status = "alarm" if alarm else ("online" if row["online"] else "offline")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {"name": row["name"], "code": row["code"], "type": row["type"], "status": status},
+            }
+        )
+    return orjson.dumps(_collection(features))

@@ -31,6 +31,8 @@ class Choices:
     result: dict | None = None
     picked: int | None = None
     reset: bool = False
+    minutes: int = 0  # the time slider: minutes from now (history of live layers before, simulations after)
+    simulation: dict | None = None  # a finished run (simulations.status)
 
 
 def scene_layers(scene: str) -> list[str]:
@@ -65,11 +67,12 @@ def _centre(url: str) -> tuple[float, float]:
     return round(middle.x, 6), round(middle.y, 6)
 
 
-def _layer(layer: cim_layers.Layer, visible: bool, opacity: float) -> dict:
+def _layer(layer: cim_layers.Layer, visible: bool, opacity: float, minutes: int = 0) -> dict:
+    url = f"{layer.url}?minutes={min(0, minutes)}" if layer.kind == "live" else layer.url
     return {
         "key": layer.key,
         "kind": layer.kind,
-        "url": layer.url,
+        "url": url,
         "colour": list(layer.colour),
         "opacity": max(0.0, min(1.0, opacity)),
         "visible": visible,
@@ -79,7 +82,7 @@ def _layer(layer: cim_layers.Layer, visible: bool, opacity: float) -> dict:
 def spec(url: str, choices: Choices) -> dict:
     registry = cim_layers.registry(url)
     shown = set(choices.visible)
-    layers = [_layer(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY)) for r in registry]
+    layers = [_layer(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY), choices.minutes) for r in registry]
     compare = choices.compare if choices.compare in COMPARE_MODES else "none"
     other = set(scene_layers(choices.compare_scene))
     return {
@@ -93,4 +96,33 @@ def spec(url: str, choices: Choices) -> dict:
         },
         "result": choices.result,
         "picked": choices.picked,
+        "minutes": choices.minutes,
+    } | _simulated(choices.simulation, choices.minutes)
+
+
+def frame_at(run: dict, minutes: int) -> dict | None:
+    """The run's last frame at or before the slider's time (None before the run's first frame)."""
+    before = [f for f in run["frames"] if f["minute"] <= minutes]
+    return before[-1] if before else None
+
+
+def _simulated(run: dict | None, minutes: int) -> dict:
+    """What a finished simulation draws at the slider's time: the flood's depth image, or who is still at
+    home and how full each shelter is."""
+    if not run or run["status"] != "done" or minutes < 0:
+        return {"flood": None, "evacuation": None}
+    shown = frame_at(run, minutes)
+    if shown:  # the page reads frames through its own session route, not the bearer-token API
+        shown = shown | {"url": shown["url"].replace("/api/v1/simulations/", "/cim/simulations/")}
+    result = run["result"]
+    if run["kind"] == "flood":
+        return {"flood": {"image": shown["url"], "bounds": result["bounds"]} if shown else None, "evacuation": None}
+    return {
+        "flood": None,
+        "evacuation": {
+            "state": shown["url"] if shown else None,
+            "homes": result["homes"],
+            "shelters": result["shelters"],
+            "area": result["area"],
+        },
     }

@@ -46,6 +46,9 @@ class Storm:
     label: str
     total_mm: float
     peak_mm_h: float
+    hours: int
+    return_years: float | None = None  # a design storm's
+    start: str | None = None  # an observed storm's first hour (Beijing time, ISO)
 
 
 def _intensity(minutes: float, years: float) -> float:
@@ -69,7 +72,9 @@ def design_storm(return_years: float = 50, hours: int = 6) -> Storm:
         slots.append(float(np.mean([rate(t) for t in samples])) * 60)  # mm/min → mm/h
     total = sum(slots) * SLOT_MINUTES / 60
     label = f"design storm P={return_years:g}a, {hours} h"
-    return Storm([round(s, 2) for s in slots], "design", label, round(total, 1), round(max(slots), 1))
+    return Storm(
+        [round(s, 2) for s in slots], "design", label, round(total, 1), round(max(slots), 1), hours, return_years
+    )
 
 
 def observed_storm(url: str, hours: int = 6) -> Storm:
@@ -84,7 +89,9 @@ def observed_storm(url: str, hours: int = 6) -> Storm:
     slots = [float(h) for h in hourly for _ in range(60 // SLOT_MINUTES)]
     when = series[start][0]
     label = f"observed at Wanliu (Haidian), {when:%Y-%m-%d %H}:00 +{hours} h"
-    return Storm(slots, "observed", label, round(float(sum(hourly)), 1), round(max(hourly), 1))
+    return Storm(
+        slots, "observed", label, round(float(sum(hourly)), 1), round(max(hourly), 1), hours, start=when.isoformat()
+    )
 
 
 def _bounded(params: dict, name: str, default: float) -> float:
@@ -142,6 +149,8 @@ def simulate(url: str, params: dict) -> Outcome:
         "storm": storm.__dict__ | {"rain_mm_h": storm.rain_mm_h},
         "drainage_mm_h": drainage,
         "terrain": {"source": grid.source, "generated": grid.generated, "cell_m": grid.cell_m},
+        "step_s": STEP_S,
+        "soak_mm_h": GREEN_SOAK_MM_H,
         "bounds": [grid.west, grid.south, grid.east, grid.north],
         "balance_m3": {
             "rain": round(result.rain_m3),
@@ -255,7 +264,8 @@ def _impacts(url: str, grid: terrain.Grid, depth: np.ndarray) -> dict:
         "roads": flooded_roads,
         "closures": [
             {
-                "road": r["name"] or r["kind"],
+                "road": r["name"],
+                "kind": r["kind"],
                 "depth_m": r["max_depth_m"],
                 "lon": r["lon"],
                 "lat": r["lat"],
