@@ -242,6 +242,24 @@
     ];
   }
 
+  const CHANGE_COLOURS = { added: [80, 220, 140, 235], removed: [255, 80, 80, 150], changed: [255, 170, 40, 235] };
+
+  function modelLayers(model, side) {
+    if (!model) return [];
+    return ["removed", "changed", "added"].map(function (change) {
+      return new window.deck.GeoJsonLayer({
+        id: side + ":model-" + change,
+        data: { type: "FeatureCollection", features: model[change] || [] },
+        extruded: true,
+        pickable: true,
+        wireframe: change === "removed",
+        getElevation: function (f) { return (f.properties.height || 9) + 0.5; },
+        getFillColor: CHANGE_COLOURS[change],
+        getLineColor: [255, 80, 80, 255],
+      });
+    });
+  }
+
   function tooltip(info) {
     const o = info.object;
     if (!o) return null;
@@ -249,6 +267,10 @@
     if (p.network) {
       return text("cim_network_" + p.network, p.network) + " · DN" + p.diameter_mm + " · " + text("cim_depth", "埋深") +
         " " + p.depth_m + " m · " + text("cim_generated", "生成");
+    }
+    if (p.change) {
+      return text("cim_change_" + p.change, p.change) + (p.name ? " · " + p.name : "") +
+        (p.height_before !== undefined ? " · " + p.height_before + " → " + p.height + " m" : "");
     }
     if (p.people !== undefined) {
       return (p.name || "") + " · " + p.people + " " + text("cim_people", "人");
@@ -364,6 +386,7 @@
         return state.then(function (moment) {
           return made.concat(
             floodLayers(spec.flood, name),
+            modelLayers(spec.model, name),
             evacuationLayers(evac, moment, name),
             labels,
             resultLayers(spec.result, name)

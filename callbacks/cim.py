@@ -14,7 +14,15 @@ from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Count, LonLat, Minute, Minutes, Name, PickedBuilding, RunRef, Shape
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_view, geocoder, isochrones, simulations, spatial_requests
+from cockpit.services import (
+    building_object,
+    cim_view,
+    geocoder,
+    isochrones,
+    model_compare,
+    simulations,
+    spatial_requests,
+)
 from cockpit.services.building_object import BuildingObject
 from cockpit.services.export import to_csv
 from cockpit.ui import alarm_type_label
@@ -295,6 +303,7 @@ def register(app: Dash) -> None:
         Input(ids.CIM_PICKED, "data"),
         Input(ids.CIM_TIME, "value"),
         Input(ids.CIM_SIM_DONE, "data"),
+        Input(ids.CIM_MODEL, "data"),
         State(ids.CIM_SCENE, "value"),
     )
     @guard("cim.read")
@@ -309,6 +318,7 @@ def register(app: Dash) -> None:
         picked: PickedBuilding | None,
         minutes: Minute | None,
         done: RunRef | None,
+        model: Shape | None,
         scene: Name | None,
     ):
         keys = [item["id"]["layer"] for item in dash.ctx.inputs_list[1]]
@@ -325,6 +335,7 @@ def register(app: Dash) -> None:
             reset=dash.ctx.triggered_id == ids.CIM_VISIBLE,
             minutes=int(minutes or 0),
             simulation=_finished(done),
+            model=model,
         )
         return cim_view.spec(context.settings().database_url, choices)
 
@@ -503,3 +514,38 @@ def register(app: Dash) -> None:
             return view, False, no_update, no_update
         first = run["frames"][len(run["frames"]) // 2]["minute"] if run["frames"] else no_update
         return view, True, ({"id": run["id"]} if run["status"] == "done" else no_update), first
+
+    @app.callback(
+        Output(ids.CIM_MODEL, "data"),
+        Output(ids.CIM_MODEL_RESULT, "children"),
+        Input(ids.CIM_MODEL_RUN, "n_clicks"),
+        State(ids.CIM_MODEL_LEFT, "value"),
+        State(ids.CIM_MODEL_RIGHT, "value"),
+        prevent_initial_call=True,
+    )
+    @guard("cim.read")
+    def compare_models(_clicks: Clicks | None, left: Name | None, right: Name | None):
+        lang = context.lang()
+        try:
+            found = model_compare.compare(context.settings().database_url, left or "base", right or "base")
+        except Refused as error:
+            return no_update, html.Div(error.say(lang), className="note error")
+        counts = found["counts"]
+        why = {w: t(f"cim.model.why.{w}", lang) for w in ("height", "footprint", "name")}
+        changed = [
+            html.Li(
+                neutral(
+                    f"{f['properties']['name'] or f['properties']['osm_id'] or '—'} · "
+                    + "、".join(why[w] for w in f["properties"]["why"])
+                )
+            )
+            for f in found["changed"][:6]
+        ]
+        return (
+            {k: found[k] for k in ("added", "removed", "changed")},
+            [
+                html.Div(t("cim.model.counts", lang, **counts), id="cim-model-counts"),
+                html.Ul(changed),
+                html.Div(t("cim.model.legend", lang), className="note"),
+            ],
+        )

@@ -9,7 +9,7 @@ from cockpit import auth, context
 from cockpit.api import PATHS, _idempotent, _int_arg, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_layers, simulations, spatial_requests
+from cockpit.services import building_object, cim_layers, model_compare, simulations, spatial_requests
 from cockpit.services.export import to_csv
 
 SPATIAL = {
@@ -49,6 +49,14 @@ PATHS.update(
     {
         "/api/v1/cim/layers": {
             "get": _operation("The CIM layer registry (CJJ/T 315 levels) and the scene presets", "cim.read")
+        },
+        "/api/v1/cim/compare": {
+            "get": _operation(
+                "Model comparison of two vintages of the buildings (base, or version:N of an imported dataset): "
+                "added, removed and changed, with why",
+                "cim.read",
+                ("left", "right"),
+            )
         },
         "/api/v1/cim/buildings/{id}": {
             "get": _operation(
@@ -95,6 +103,17 @@ def cim_registry() -> flask.Response:
         for name, (keys, pitch, bearing) in cim_layers.SCENES.items()
     }
     return flask.jsonify(layers=[layer.__dict__ for layer in layers], scenes=scenes)
+
+
+@blueprint.get("/cim/compare")
+@auth.guard("cim.read")
+def cim_compare() -> tuple[flask.Response, int]:
+    left, right = flask.request.args.get("left", "base"), flask.request.args.get("right", "")
+    try:
+        found = model_compare.compare(context.settings().database_url, left[:40], right[:40])
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(found), 200
 
 
 @blueprint.get("/cim/buildings/<id:building_id>")

@@ -148,12 +148,44 @@ def spatial_imports(session: Session, formats: Sequence[str]) -> list[dict[str, 
             DatasetVersion.created_at,
             DatasetVersion.source_name,
             DatasetVersion.format,
+            DatasetVersion.min_lon,
+            DatasetVersion.min_lat,
+            DatasetVersion.max_lon,
+            DatasetVersion.max_lat,
         )
         .join(DatasetVersion, DatasetVersion.id == Dataset.current_version_id)
         .where(Dataset.kind == "import", DatasetVersion.format.in_(formats), DatasetVersion.min_lon.is_not(None))
         .order_by(Dataset.id)
     )
     return [dict(r._mapping) for r in session.execute(query)]
+
+
+def shape_versions(session: Session, formats: Sequence[str]) -> list[dict[str, Any]]:
+    """Every ready version, of every imported dataset, that came in a format of shapes (model vintages)."""
+    query = (
+        select(
+            Dataset.id,
+            Dataset.title,
+            Dataset.generated,
+            DatasetVersion.id.label("version_id"),
+            DatasetVersion.number,
+            DatasetVersion.created_at,
+        )
+        .join(DatasetVersion, DatasetVersion.dataset_id == Dataset.id)
+        .where(
+            DatasetVersion.status == "ready", DatasetVersion.format.in_(formats), DatasetVersion.min_lon.is_not(None)
+        )
+        .order_by(Dataset.id, DatasetVersion.number)
+    )
+    return [dict(r._mapping) for r in session.execute(query)]
+
+
+def version_records(session: Session, version_id: int, limit: int = 200_000) -> tuple[list[str], list[dict]]:
+    """A version's field names and its records (values as stored JSON, geometry as GeoJSON text)."""
+    names = [f["name"] for f in fields(session, version_id)]
+    source = DatasetRecord.__table__
+    query = select(source.c.data, source.c.geometry).where(source.c.version_id == version_id)
+    return names, [dict(r) for r in session.execute(query.order_by(source.c.id).limit(limit)).mappings()]
 
 
 def add_quality(session: Session, values: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ import callbacks.cim
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import cim_layers, cim_view, isochrones, simulations, spatial_requests
+from cockpit.services import cim_layers, cim_view, isochrones, model_compare, simulations, spatial_requests
 from cockpit.services.spatial_ops import TARGETS
 from cockpit.ui import panel, tab
 
@@ -101,6 +101,34 @@ def _compare(lang: str) -> list:
         ),
         html.Label(t("cim.swipe", lang)),
         dcc.Slider(id=ids.CIM_SWIPE, min=5, max=95, step=5, value=50, marks=None),
+        html.H3(t("cim.model", lang)),
+        *_model(lang),
+    ]
+
+
+def _model(lang: str) -> list:
+    """Model comparison: two vintages of the buildings."""
+    found = model_compare.sources(context.settings().database_url)
+    options = [
+        {
+            "label": t("cim.model.base", lang)
+            if s["key"] == "base"
+            else s["title"] + (f" ({t('label.generated', lang)})" if s["generated"] else ""),
+            "value": s["key"],
+        }
+        for s in found
+    ]
+    return [
+        dcc.Dropdown(id=ids.CIM_MODEL_LEFT, className="type-filter", value="base", clearable=False, options=options),
+        dcc.Dropdown(
+            id=ids.CIM_MODEL_RIGHT,
+            className="type-filter",
+            value=found[-1]["key"],
+            clearable=False,
+            options=options,
+        ),
+        html.Button(t("cim.model.run", lang), id=ids.CIM_MODEL_RUN),
+        html.Div(id=ids.CIM_MODEL_RESULT, className="cim-summary"),
     ]
 
 
@@ -262,6 +290,7 @@ def layout(**_query: str) -> html.Div:
             dcc.Store(id=ids.CIM_RESULT),
             dcc.Store(id=ids.CIM_SIM),
             dcc.Store(id=ids.CIM_SIM_DONE),
+            dcc.Store(id=ids.CIM_MODEL),
             html.Div(
                 className="col col-left",
                 children=[

@@ -1,7 +1,8 @@
 """The CIM layer registry (图层目录), after CJJ/T 315-2022 (城市信息模型基础平台技术标准): each layer with its
 CIM level (CIM1 地表模型 … CIM7 零件模型), source department, vintage and licence, and the scene presets the
 standard asks for. The base layers are declared here once; every imported CityJSON or OSM dataset of the
-big-data platform becomes a layer too (CityJSON LoD2 and above: CIM3; LoD1 and OSM buildings: CIM2)."""
+big-data platform becomes a layer too (CityJSON: CIM3; OSM, GeoJSON, GeoPackage and Shapefile shapes: CIM2),
+extruded where its records carry a height or floors."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Layer:
     url: str
     colour: tuple[int, int, int]
     imported: bool = False
+    bounds: tuple[float, float, float, float] | None = None  # an imported layer's extent
 
 
 OSM = "ODbL 1.0 © OpenStreetMap contributors"
@@ -99,6 +101,18 @@ BASE: tuple[Layer, ...] = (
         (70, 200, 120),
     ),
     Layer(
+        "devices",
+        "cim.layer.devices",
+        "live",
+        0,
+        "cim.dept.iot",
+        "live",
+        "cim.licence.generated",
+        True,
+        "/cim/devices.json",
+        (82, 196, 26),
+    ),
+    Layer(
         "pipeline",
         "cim.layer.pipeline",
         "pipe",
@@ -118,7 +132,7 @@ SCENES: dict[str, tuple[tuple[str, ...], int, int]] = {
     "planning": (("terrain", "water", "green", "road", "building", "pipeline"), 55, 15),
     "emergency": (("terrain", "road", "building", "hospital", "shelter", "metro", "devices"), 45, 0),
 }
-IMPORTED_FORMATS = {"cityjson": 3, "osm": 2}
+IMPORTED_FORMATS = {"cityjson": 3, "osm": 2, "geojson": 2, "gpkg": 2, "shapefile": 2}
 
 
 def registry(url: str) -> list[Layer]:
@@ -133,7 +147,7 @@ def _imported(row: dict) -> Layer:
     return Layer(
         f"dataset:{row['id']}",
         row["title"],
-        "extruded" if row["format"] == "cityjson" else "area",
+        "extruded",
         level,
         row["provider"],
         f"v{row['number']} · {row['created_at']:%Y-%m-%d}",
@@ -142,4 +156,5 @@ def _imported(row: dict) -> Layer:
         f"/cim/datasets/{row['id']}.json",
         (200, 170, 230),
         imported=True,
+        bounds=(row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"]),
     )

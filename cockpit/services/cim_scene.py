@@ -100,9 +100,12 @@ def dataset(url: str, actor: Actor, dataset_id: int) -> bytes:
         geometry = item.pop("_geometry", None)
         if geometry is None:
             continue
-        height = item.get("height")
-        properties = {"id": item["_id"], "name": item.get("name") or item.get("id"), "dataset": dataset_id}
-        if isinstance(height, int | float) and height > 0:
+        height = next((item[f] for f in ("height", "高度") if isinstance(item.get(f), int | float)), None)
+        floors = next((item[f] for f in ("层数", "floors") if isinstance(item.get(f), int | float)), None)
+        height = height if height is not None else (floors * STOREY_M if floors else None)
+        name = item.get("name") or item.get("名称") or item.get("id")
+        properties = {"id": item["_id"], "name": name, "dataset": dataset_id}
+        if height is not None and height > 0:
             properties["height"] = float(height)
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return orjson.dumps(_collection(features))

@@ -33,6 +33,7 @@ class Choices:
     reset: bool = False
     minutes: int = 0  # the time slider: minutes from now (history of live layers before, simulations after)
     simulation: dict | None = None  # a finished run (simulations.status)
+    model: dict | None = None  # a model comparison: added, removed and changed buildings
 
 
 def scene_layers(scene: str) -> list[str]:
@@ -84,9 +85,14 @@ def spec(url: str, choices: Choices) -> dict:
     shown = set(choices.visible)
     layers = [_layer(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY), choices.minutes) for r in registry]
     compare = choices.compare if choices.compare in COMPARE_MODES else "none"
+    camera_at = camera(url, choices.scene) | {"reset": choices.reset}
+    away = _elsewhere(url, [r for r in registry if r.key in shown and r.bounds])
+    if away and choices.reset:  # an imported model of another place (a CityJSON of Delft…): go and look at it
+        west, south, east, north = away
+        camera_at |= {"longitude": (west + east) / 2, "latitude": (south + north) / 2, "zoom": 15.5}
     other = set(scene_layers(choices.compare_scene))
     return {
-        "camera": camera(url, choices.scene) | {"reset": choices.reset},
+        "camera": camera_at,
         "layers": layers,
         "labels": choices.labels,
         "compare": {
@@ -97,7 +103,18 @@ def spec(url: str, choices: Choices) -> dict:
         "result": choices.result,
         "picked": choices.picked,
         "minutes": choices.minutes,
+        "model": choices.model,
     } | _simulated(choices.simulation, choices.minutes)
+
+
+def _elsewhere(url: str, imported: list[cim_layers.Layer]) -> tuple[float, float, float, float] | None:
+    """The extent of the first shown imported layer that lies outside the city's detail zone."""
+    (south, west), (north, east) = areas.detail_bounds(url)
+    for layer in imported:
+        w, s, e, n = layer.bounds
+        if e < west or w > east or n < south or s > north:
+            return layer.bounds
+    return None
 
 
 def frame_at(run: dict, minutes: int) -> dict | None:

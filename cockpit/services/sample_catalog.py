@@ -9,16 +9,21 @@ import csv
 import tempfile
 from pathlib import Path
 
+import orjson
+from shapely.geometry import shape
+
 from cockpit.actor import Actor
-from cockpit.services import catalog, conflicts
+from cockpit.services import catalog, conflicts, housing
 from cockpit.services.clock import city_now
 from cockpit.services.comparisons import COMPARISONS
 from cockpit.services.importing.pipeline import Request, run
 from data_access import catalog as storage
+from data_access import cim
 from data_access.db import transaction
-from sample_data import licences
+from sample_data import building_census, licences
 from sample_data.departments import COLUMNS, shelter_registers
 
+CENSUS = ("building_census_2026", "市住房城乡建设委", "建筑普查 2026（住建委）", "Building census 2026 (housing)")
 LICENCES = ("e_licences", "市市场监管局", "电子证照库（市场监管局）", "E-licence register (market regulation)")
 REGISTERS = (
     ("shelters_emergency", "市应急管理局", "应急避难场所名录（应急管理局）", "Shelter register (emergency management)"),
@@ -36,6 +41,10 @@ def load(url: str, actor: Actor, seed: int) -> int:
         present = storage.dataset_by_name(session, LICENCES[0]) is not None
     if not present:
         _import_licences(url, actor, seed)
+    with transaction(url) as session:
+        present = storage.dataset_by_name(session, CENSUS[0]) is not None
+    if not present:
+        _import_census(url, actor, seed)
     return sum(conflicts.detect(url, comparison, actor).found for comparison in COMPARISONS)
 
 
@@ -82,6 +91,33 @@ def _import_licences(url: str, actor: Actor, seed: int) -> None:
                 "持证主体、注册资本、经营范围为北京注册上市公司的真实数据；"
                 "证照编号、信用代码、发证机关、日期与状态为种子生成"
             ),
+        }
+        run(url, Request(path, name, department, title=title, record=record, generated=True), actor)
+
+
+def _import_census(url: str, actor: Actor, seed: int) -> None:
+    name, department, title, title_en = CENSUS
+    with transaction(url) as session:
+        buildings = cim.base_rows(session, "building")
+        areas = [shape(f["geometry"]) for f in cim.base_features(session, "coverage")]
+        obstacles = [shape(f["geometry"]) for layer in ("road", "water") for f in cim.base_features(session, layer)]
+    floors = {
+        b["id"]: housing.estimate(b["id"], orjson.loads(b["properties"] or "{}"), b["kind"], 0.0)[2] for b in buildings
+    }
+    rows = [
+        b | {"geometry": orjson.loads(b["geometry"]), "osm_id": orjson.loads(b["properties"] or "{}").get("osm_id")}
+        for b in buildings
+    ]
+    collection = building_census.census(rows, floors, areas, obstacles, seed)
+    with tempfile.TemporaryDirectory(prefix="cockpit-sample-") as folder:
+        path = Path(folder) / f"{name}.geojson"
+        path.write_bytes(orjson.dumps(collection))
+        record = {
+            "sharing": "unconditional",
+            "frequency": "yearly",
+            "title_en": title_en,
+            "keywords": "建筑普查 建筑 层数 census buildings",
+            "description": "以 OpenStreetMap 建筑为底，种子生成的拆除、加层、扩建与新建：供模型对比",
         }
         run(url, Request(path, name, department, title=title, record=record, generated=True), actor)
 

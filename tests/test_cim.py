@@ -1,0 +1,119 @@
+"""The CIM platform's services without a browser: the layer registry and its scenes, imported CityJSON and
+census datasets as layers, the building object and its links, the view description the 3D scene draws, model
+comparison of two vintages, and the API routes that share them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from conftest import TEST_ACTOR
+from sqlalchemy import text
+
+from cockpit.refusal import Refused
+from cockpit.services import building_object, cim_layers, cim_scene, cim_view, model_compare, users
+from cockpit.services.importing.pipeline import Request, run
+from data_access.db import transaction
+
+DELFT = Path(__file__).resolve().parent.parent / "sample_data" / "formats" / "delft.city.json"
+
+
+def _apartment(url: str) -> int:
+    with transaction(url) as session:
+        return session.execute(
+            text("SELECT id FROM base_feature WHERE layer = 'building' AND kind = 'apartments' ORDER BY id")
+        ).scalar()
+
+
+def test_the_registry_gives_every_layer_its_level_source_vintage_and_licence(city_url):
+    layers = {layer.key: layer for layer in cim_layers.registry(city_url)}
+    assert {"terrain", "road", "water", "green", "building", "metro", "pipeline", "devices"} <= set(layers)
+    assert layers["terrain"].cim_level == 1 and layers["building"].cim_level == 2 and layers["terrain"].generated
+    assert all(layer.department and layer.vintage and layer.licence for layer in layers.values())
+    for keys, _, _ in cim_layers.SCENES.values():
+        assert set(keys) <= set(layers)
+    census = next(layer for layer in layers.values() if layer.imported and "建筑普查" in layer.title)
+    drawn = orjson.loads(cim_scene.dataset(city_url, TEST_ACTOR, int(census.key.split(":")[1])))
+    assert drawn["features"] and all(f["properties"]["height"] > 0 for f in drawn["features"][:50])
+
+
+def test_an_imported_cityjson_is_a_cim3_layer_and_the_camera_goes_to_it(db_url):
+    from sample_data.load import load_sample_city
+
+    load_sample_city(db_url, "small", 7)
+    report = run(db_url, Request(DELFT, "delft_model", "Delft"), TEST_ACTOR)
+    layer = next(layer for layer in cim_layers.registry(db_url) if layer.key == f"dataset:{report.dataset_id}")
+    assert layer.cim_level == 3 and layer.kind == "extruded" and 4.3 < layer.bounds[0] < 4.4
+    drawn = orjson.loads(cim_scene.dataset(db_url, TEST_ACTOR, report.dataset_id))
+    heights = [f["properties"].get("height") for f in drawn["features"]]
+    assert sum(h is not None and h > 0 for h in heights) >= 150
+    spec = cim_view.spec(db_url, cim_view.Choices(visible=("building", layer.key), reset=True))
+    assert 4.3 < spec["camera"]["longitude"] < 4.4  # Delft, not Beijing
+    with pytest.raises(Refused) as refused:
+        cim_scene.dataset(db_url, TEST_ACTOR, 999_999)
+    assert refused.value.http == 404
+
+
+def test_a_building_object_gathers_place_people_and_what_is_around(city_url):
+    found = building_object.building(city_url, _apartment(city_url))
+    assert found.address.startswith("北京市海淀区") and found.street and found.grid.startswith(found.street)
+    assert (
+        found.community
+        and found.community.startswith(found.street)
+        and found.community_name.endswith(("社区居委会", "村委会"))
+    )
+    assert found.residents > found.households > 0 and {"residents", "community_boundary"} <= set(found.generated)
+    assert found.height_m == found.floors * 3
+    for kind, reach in building_object.REACH_M.items():
+        metres = [row["metres"] for row in getattr(found, kind)]
+        assert metres == sorted(metres) and all(m <= reach for m in metres)
+    with pytest.raises(Refused) as refused:
+        building_object.building(city_url, 999_999)
+    assert refused.value.http == 404
+
+
+def test_the_view_says_what_to_draw_at_the_time_on_the_slider(city_url):
+    spec = cim_view.spec(city_url, cim_view.Choices(visible=("building", "devices"), minutes=-90))
+    shown = {layer["key"]: layer for layer in spec["layers"] if layer["visible"]}
+    assert set(shown) == {"building", "devices"} and shown["devices"]["url"].endswith("minutes=-90")
+    run_view = {
+        "status": "done",
+        "kind": "flood",
+        "result": {"bounds": [116.3, 39.9, 116.4, 40.0]},
+        "frames": [{"minute": m, "url": f"/api/v1/simulations/5/frames/{i}.png"} for i, m in enumerate((15, 30, 45))],
+    }
+    later = cim_view.spec(city_url, cim_view.Choices(minutes=40, simulation=run_view))
+    assert later["flood"]["image"] == "/cim/simulations/5/frames/1.png"
+    assert cim_view.spec(city_url, cim_view.Choices(minutes=10, simulation=run_view))["flood"] is None
+    devices = orjson.loads(cim_scene.devices_at(city_url, -60))
+    assert {f["properties"]["status"] for f in devices["features"]} <= {"online", "offline", "alarm"}
+
+
+def test_model_comparison_finds_the_census_changes(city_url):
+    census = next(s["key"] for s in model_compare.sources(city_url) if s["key"] != "base")
+    found = model_compare.compare(city_url, "base", census)
+    counts = found["counts"]
+    assert counts["added"] == 15 and 10 < counts["removed"] < 60 and counts["changed"] > 20
+    assert all(f["properties"]["why"] for f in found["changed"])
+    same = model_compare.compare(city_url, "base", "base")
+    assert same["counts"]["unchanged"] == sum(counts[k] for k in ("removed", "changed", "unchanged"))
+    assert same["counts"]["added"] == same["counts"]["removed"] == same["counts"]["changed"] == 0
+    with pytest.raises(Refused):
+        model_compare.compare(city_url, "base", "nonsense")
+
+
+def test_the_cim_api_shares_layers_buildings_and_comparisons(app_client, city_url):
+    token = users.create_token(city_url, TEST_ACTOR, "cim-leader", "leader")
+    bearer = {"Authorization": f"Bearer {token}"}
+    layers = app_client.get("/api/v1/cim/layers", headers=bearer).get_json()
+    assert layers["scenes"]["emergency"]["layers"] and any(x["key"] == "terrain" for x in layers["layers"])
+    building = app_client.get(f"/api/v1/cim/buildings/{_apartment(city_url)}", headers=bearer)
+    assert building.status_code == 200 and building.get_json()["building"]["community_name"]
+    assert app_client.get("/api/v1/cim/buildings/999999", headers=bearer).status_code == 404
+    census = next(s["key"] for s in model_compare.sources(city_url) if s["key"] != "base")
+    compared = app_client.get(f"/api/v1/cim/compare?left=base&right={census}", headers=bearer).get_json()
+    assert compared["counts"]["added"] == 15
+    assert app_client.get("/api/v1/cim/compare?left=base&right=x", headers=bearer).status_code == 400
+    field = users.create_token(city_url, TEST_ACTOR, "cim-field", "field_worker")
+    assert app_client.get("/api/v1/cim/layers", headers={"Authorization": f"Bearer {field}"}).status_code == 403
