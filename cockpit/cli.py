@@ -17,11 +17,13 @@ from gunicorn.app.base import BaseApplication
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
+from cockpit.refusal import Refused
 from cockpit.services import (
     anchor,
     audit,
     catalog_measure,
     conflicts,
+    dem,
     emergency,
     rulebook,
     sample_catalog,
@@ -276,6 +278,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     upgrade(settings.database_url)
+    if Path(args.path).is_file() and dem.is_dem(Path(args.path)):  # an elevation model: the CIM terrain
+        try:
+            made = dem.import_dem(settings.database_url, Path(args.path), _cli_actor())
+        except Refused as error:
+            print(f"cockpit import: {error}", file=sys.stderr)
+            return 2
+        print(f"terrain {made['id']}: {made['source']}, heights {made['low']:.1f} to {made['high']:.1f} m")
+        return 0
     request = Request(
         Path(args.path),
         args.dataset or Path(args.path).name.split(".")[0],
@@ -327,6 +337,14 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             f"#{row['id']} {row['status']:<9} {row['comparison']} {row['attribute']} {row['entity']}: "
             f"{row['left_value']} ≠ {row['right_value']} → {row['department']}"
         )
+    return 0
+
+
+def cmd_terrain(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    upgrade(settings.database_url)
+    gone = dem.clear(settings.database_url, _cli_actor())
+    print(f"{gone} imported elevation models removed: the terrain is generated again")
     return 0
 
 
@@ -424,7 +442,9 @@ def parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("import", help="import a file into the data catalog as a new dataset version")
     load.add_argument(
-        "path", help="CSV, Excel, GeoJSON, GeoPackage, Shapefile (zip), OSM (XML/PBF), CityJSON, GTFS (zip)"
+        "path",
+        help="CSV, Excel, GeoJSON, GeoPackage, Shapefile (zip), OSM (XML/PBF), CityJSON, GTFS (zip); a GeoTIFF or "
+        "SRTM .hgt elevation model becomes the CIM terrain",
     )
     load.add_argument("--dataset", help="the dataset's name (letters, digits, _ and -); default: the file's name")
     load.add_argument("--department", default="未指定部门", help="the providing department (提供部门)")
@@ -450,6 +470,10 @@ def parser() -> argparse.ArgumentParser:
     listed.add_argument("--status", choices=conflicts.STATUSES)
     listed.add_argument("--limit", type=int, default=100)
     fights.set_defaults(run=cmd_conflicts)
+
+    ground = sub.add_parser("terrain", help="the CIM terrain (import a DEM with `cockpit import FILE.tif|.hgt`)")
+    ground.add_argument("terrain_command", choices=["clear"], help="clear: back to the generated terrain")
+    ground.set_defaults(run=cmd_terrain)
 
     simulation = sub.add_parser("simulation", help="run a recorded simulation (started by the page or the API)")
     simulation.add_argument("id", type=int)

@@ -70,6 +70,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.spatial.bad_operation": ("未知的空间分析 {operation}", "no spatial operation {operation}"),
     "err.compare.bad_source": ("对比对象 {source} 无效（base 或 version:N）", "no source {source} (base or version:N)"),
     "err.compare.no_version": ("数据版本 {version} 不存在", "no dataset version {version}"),
+    "err.dem.unreadable": ("无法读取高程模型：{reason}", "the elevation model cannot be read: {reason}"),
+    "err.dem.no_crs": ("GeoTIFF 未声明坐标系（GeoKey）", "the GeoTIFF declares no coordinate system (GeoKeys)"),
+    "err.dem.elsewhere": (
+        "高程模型只覆盖详图区的 {share}，至少需要一半",
+        "the elevation model covers {share} of the detail zone; at least half is needed",
+    ),
     "err.flood.no_rain": ("没有实测降雨数据", "no observed rain in the data"),
     "err.flood.bad_param": ("{name} 须在 {low} 到 {high} 之间", "{name} must be from {low} to {high}"),
     "err.flood.bad_storm": ("降雨须为 design（设计暴雨）或 observed（实测）", "storm is design or observed"),

@@ -738,3 +738,22 @@ class SimulationFrame(Base):
     minute: Mapped[int] = mapped_column(Integer)
     image: Mapped[bytes | None] = mapped_column(LargeBinary)
     state: Mapped[str | None] = mapped_column(Text)
+
+
+class TerrainGrid(Base):
+    """An imported elevation model (GeoTIFF or SRTM HGT) resampled onto the detail zone's terrain grid; the
+    newest row is the terrain, and without one the terrain is generated."""
+
+    __tablename__ = "terrain_grid"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)  # the file and its coordinate system
+    west: Mapped[float] = mapped_column(Float)
+    south: Mapped[float] = mapped_column(Float)
+    east: Mapped[float] = mapped_column(Float)
+    north: Mapped[float] = mapped_column(Float)
+    cell_m: Mapped[float] = mapped_column(Float)
+    rows: Mapped[int] = mapped_column(Integer)
+    cols: Mapped[int] = mapped_column(Integer)
+    heights: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian, row 0 at the south edge
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

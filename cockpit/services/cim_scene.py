@@ -111,10 +111,13 @@ def dataset(url: str, actor: Actor, dataset_id: int) -> bytes:
     return orjson.dumps(_collection(features))
 
 
-@cache
 def terrain_png(url: str) -> bytes:
     """The terrain as a shaded-relief image over its bounds (terrain.Grid), for the renderer's bitmap layer."""
-    grid = terrain.grid(url)
+    return _terrain_png(terrain.grid(url))
+
+
+@cache
+def _terrain_png(grid: terrain.Grid) -> bytes:
     z = grid.heights
     dy, dx = np.gradient(z, grid.cell_m)
     shade = np.clip(0.55 + 0.45 * (-dx * 0.7 - dy * 0.7) / np.sqrt(1 + dx**2 + dy**2), 0, 1)

@@ -18,6 +18,7 @@ from shapely.geometry import shape
 
 from cockpit.services.spatial_ops import metric
 from data_access import cim
+from data_access import terrain as terrain_store
 from data_access.db import transaction
 
 CELL_M = 10.0
@@ -73,37 +74,64 @@ class Grid:
         return _centres(self.west, self.south, self.east, self.north, *self.heights.shape)
 
 
-@cache
 def grid(url: str) -> Grid:
+    """The terrain: the newest imported elevation model, or the generated one."""
+    with transaction(url) as session:
+        stamp = terrain_store.newest_id(session)
+    return _grid(url, stamp)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the terrain grid lies: the detail zone's bounds cut into CELL_M cells."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    rows: int
+    cols: int
+    width_m: float
+    height_m: float
+
+
+@cache
+def frame(url: str) -> Frame:
     with transaction(url) as session:
         zone = [shape(f["geometry"]) for f in cim.base_features(session, "coverage")]
+    west, south, east, north = shapely.union_all(zone).bounds
+    corner, far = metric(shapely.Point(west, south)), metric(shapely.Point(east, north))
+    width, height = far.x - corner.x, far.y - corner.y
+    return Frame(west, south, east, north, max(2, int(height / CELL_M)), max(2, int(width / CELL_M)), width, height)
+
+
+@cache
+def _grid(url: str, stamp: int) -> Grid:
+    at = frame(url)
+    with transaction(url) as session:
         water = [shape(f["geometry"]) for f in cim.base_features(session, "water")]
         footprints = [shape(f["geometry"]) for f in cim.base_features(session, "building")]
         roads = [
             {"properties": orjson.loads(r["properties"]), "geometry": orjson.loads(r["geometry"])}
             for r in cim.base_rows(session, "road")
         ]
-    west, south, east, north = shapely.union_all(zone).bounds
-    corner = metric(shapely.Point(west, south))
-    far = metric(shapely.Point(east, north))
-    cols = max(2, int((far.x - corner.x) / CELL_M))
-    rows = max(2, int((far.y - corner.y) / CELL_M))
-    x = np.linspace(0, far.x - corner.x, cols)
-    y = np.linspace(0, far.y - corner.y, rows)
-    xx, yy = np.meshgrid(x, y)
-    height_km = (far.y - corner.y) / 1000
-    slope = PLAIN_M - FALL_PER_KM * (xx / 1000 + (height_km - yy / 1000)) / np.sqrt(2)
-    relief = _random_field(rows, cols, np.random.default_rng(SEED + 2026))
-    heights = slope + relief
-    lon, lat = _centres(west, south, east, north, rows, cols)
-    streets = [shape(r["geometry"]).buffer(_half_width(r["properties"]) / 90_000) for r in roads]
-    if streets:
-        heights = np.where(shapely.contains_xy(shapely.union_all(streets), lon, lat), heights - KERB_M, heights)
-    if footprints:
-        heights = np.where(shapely.contains_xy(shapely.union_all(footprints), lon, lat), heights + WALLS_M, heights)
+        imported = terrain_store.get(session, stamp) if stamp else None
+    rows, cols = at.rows, at.cols
+    lon, lat = _centres(at.west, at.south, at.east, at.north, rows, cols)
+    if imported is not None:  # the ground as measured: only the city's own kerbs and sills are added
+        heights = np.frombuffer(imported["heights"], dtype="<f4").reshape(rows, cols).astype(np.float64)
+        heights = _urban(heights, lon, lat, roads, footprints)
+        source = (
+            f"{imported['source']}, resampled to {CELL_M:g} m; streets {KERB_M} m below, ground floors {WALLS_M} m up"
+        )
+        return Grid(heights, at.west, at.south, at.east, at.north, CELL_M, source, False)
+    xx, yy = np.meshgrid(np.linspace(0, at.width_m, cols), np.linspace(0, at.height_m, rows))
+    slope = PLAIN_M - FALL_PER_KM * (xx / 1000 + (at.height_m / 1000 - yy / 1000)) / np.sqrt(2)
+    heights = _urban(slope + _random_field(rows, cols, np.random.default_rng(SEED + 2026)), lon, lat, roads, footprints)
     if water:
         wet = shapely.contains_xy(shapely.union_all(water), lon, lat)
         heights = np.where(wet, heights - WATER_DEPTH_M, heights)
+    corner = metric(shapely.Point(at.west, at.south))
     for point in underpasses(roads):
         here = metric(point)
         gap = np.hypot(xx - (here.x - corner.x), yy - (here.y - corner.y))
@@ -113,7 +141,17 @@ def grid(url: str) -> Grid:
         f"±{RELIEF_M} m, streets {KERB_M} m below the blocks, ground floors {WALLS_M} m up, water "
         f"{WATER_DEPTH_M} m and underpasses up to {UNDERPASS_DEPTH_M} m below ground"
     )
-    return Grid(heights, west, south, east, north, CELL_M, source, True)
+    return Grid(heights, at.west, at.south, at.east, at.north, CELL_M, source, True)
+
+
+def _urban(heights: np.ndarray, lon: np.ndarray, lat: np.ndarray, roads: list[dict], footprints: list) -> np.ndarray:
+    """The city on the ground: streets a kerb lower than the blocks, buildings' ground floors a sill higher."""
+    streets = [shape(r["geometry"]).buffer(_half_width(r["properties"]) / 90_000) for r in roads]
+    if streets:
+        heights = np.where(shapely.contains_xy(shapely.union_all(streets), lon, lat), heights - KERB_M, heights)
+    if footprints:
+        heights = np.where(shapely.contains_xy(shapely.union_all(footprints), lon, lat), heights + WALLS_M, heights)
+    return heights
 
 
 def _half_width(tags: dict) -> float:
