@@ -163,9 +163,10 @@
       getColor: function (d) { return d.kind === "road" ? [210, 225, 240, 255] : [255, 236, 180, 255]; },
       fontFamily: FONT,
       characterSet: "auto",
-      fontSettings: { sdf: true },
-      outlineWidth: 3,
-      outlineColor: [7, 17, 31, 230],
+      background: true,
+      getBackgroundColor: [7, 17, 31, 170],
+      backgroundPadding: [3, 1],
+      parameters: { depthCompare: "always" },  // names stay readable in front of the buildings
       billboard: true,
       collisionEnabled: true,
       extensions: extensions,

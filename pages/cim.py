@@ -198,7 +198,7 @@ def _simulation(lang: str) -> list:
                     ],
                 ),
                 html.Label(t("cim.sim.hours", lang)),
-                dcc.Input(id=ids.CIM_SIM_HOURS, type="number", value=6, min=1, max=12, step=1),
+                dcc.Input(id=ids.CIM_SIM_HOURS, type="number", value=3, min=1, max=12, step=1),
                 html.Label(t("cim.sim.drainage", lang)),
                 dcc.Input(id=ids.CIM_SIM_DRAINAGE, type="number", value=36, min=0, max=120, step=1),
                 html.Label(t("cim.sim.radius", lang)),

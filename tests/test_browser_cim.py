@@ -98,6 +98,13 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
     page.click("#cim-compare label:has-text('不对比')")
     wait_js(page, "() => !document.querySelector('#cim-view-b canvas')", timeout=30)
     assert _canvas_has_drawing(page)
+    page.click("#cim-model-run")  # the OpenStreetMap buildings against the 2026 census
+    wait_js(
+        page, "() => (document.querySelector('#cim-model-counts') || {}).innerText?.includes('新增 15')", timeout=30
+    )
+    wait_js(page, READY, timeout=30)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "cim-model-comparison.png"))
 
     _click_at(page, lon, lat, 10, "#cim-building-card")
     card = page.inner_text("#cim-building-card")
@@ -165,7 +172,7 @@ def test_a_duty_officer_runs_a_flood_and_an_evacuation_on_the_time_slider(browse
     page.click("#cim-sim-run")
     page.wait_for_selector("#cim-sim-result", timeout=90_000)
     result = page.inner_text("#cim-sim-status")
-    assert "年一遇设计暴雨" in result and "建议封闭道路" in result and "估算" in result
+    assert "年一遇设计暴雨" in result and "3 小时" in result and "估算" in result
     wait_js(page, "() => document.querySelectorAll('#cim-view canvas').length > 0 && window.cockpitCim.stats().ready")
     _slide(page, 240)
     wait_js(page, READY, timeout=30)

@@ -67,7 +67,8 @@ def pipelines(url: str) -> bytes:
 
 @cache
 def labels(url: str) -> bytes:
-    """Names of roads (at their middle), named buildings and places: the map's own gazetteer, no tile server."""
+    """Names of roads (at their middle) and places: the map's own gazetteer, no tile server. A building's name
+    is on its card and its tooltip, so the scene is not buried in them."""
     with transaction(url) as session:
         roads = cim.base_features(session, "road")
         named = [
@@ -113,11 +114,12 @@ def dataset(url: str, actor: Actor, dataset_id: int) -> bytes:
 
 def terrain_png(url: str) -> bytes:
     """The terrain as a shaded-relief image over its bounds (terrain.Grid), for the renderer's bitmap layer."""
-    return _terrain_png(terrain.grid(url))
+    return _terrain_png(url, terrain.stamp(url))
 
 
 @cache
-def _terrain_png(grid: terrain.Grid) -> bytes:
+def _terrain_png(url: str, _stamp: int) -> bytes:
+    grid = terrain.grid(url)
     z = grid.heights
     dy, dx = np.gradient(z, grid.cell_m)
     shade = np.clip(0.55 + 0.45 * (-dx * 0.7 - dy * 0.7) / np.sqrt(1 + dx**2 + dy**2), 0, 1)

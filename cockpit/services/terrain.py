@@ -76,9 +76,13 @@ class Grid:
 
 def grid(url: str) -> Grid:
     """The terrain: the newest imported elevation model, or the generated one."""
+    return _grid(url, stamp(url))
+
+
+def stamp(url: str) -> int:
+    """Which terrain is current: the newest imported model's id, 0 for the generated one."""
     with transaction(url) as session:
-        stamp = terrain_store.newest_id(session)
-    return _grid(url, stamp)
+        return terrain_store.newest_id(session)
 
 
 @dataclass(frozen=True)
