@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flask
 
-from cockpit import auth, context
+from cockpit import auth, cim_web, context
 from cockpit.api import PATHS, _idempotent, _int_arg, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
@@ -204,11 +204,4 @@ def simulation_status(simulation_id: int) -> tuple[flask.Response, int]:
 @blueprint.get("/simulations/<id:simulation_id>/frames/<int(max=100000):number>.<any(png, json):suffix>")
 @auth.guard("cim.read")
 def simulation_frame(simulation_id: int, number: int, suffix: str) -> flask.Response | tuple[flask.Response, int]:
-    try:
-        body, mimetype = simulations.frame(context.settings().database_url, simulation_id, number)
-    except Refused as error:
-        return _refused_answer(error)
-    response = flask.Response(body, mimetype=mimetype)
-    response.cache_control.private = True
-    response.cache_control.max_age = 3600
-    return response
+    return cim_web.frame_response(simulation_id, number)

@@ -51,6 +51,11 @@ def devices_layer() -> flask.Response:
 @auth.guard("cim.read")
 def simulation_frame(simulation_id: int, number: int, suffix: str) -> flask.Response | tuple[flask.Response, int]:
     """A simulation's frame for the page's time slider (the API serves the same to bearer tokens)."""
+    return frame_response(simulation_id, number)
+
+
+def frame_response(simulation_id: int, number: int) -> flask.Response | tuple[flask.Response, int]:
+    """A frame as an image or JSON, kept an hour by the browser (a finished run's frames never change)."""
     try:
         body, mimetype = simulations.frame(context.settings().database_url, simulation_id, number)
     except Refused as error:

@@ -5,17 +5,14 @@ as the version's source, for lineage and to import it again."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import threading
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
 from cockpit.actor import Actor
+from cockpit.services import child
 from cockpit.services.importing import sources
 from cockpit.services.importing.errors import ImportFailed
 from cockpit.services.importing.pipeline import Request, prepare
@@ -47,7 +44,7 @@ def start(url: str, path: Path, request: Request, actor: Actor) -> dict:
         path.unlink(missing_ok=True)
         raise
     made = prepare(url, request, actor)
-    command = [sys.executable, "-m", "cockpit.cli", "import", str(path), "--dataset", request.dataset]
+    command = ["import", str(path), "--dataset", request.dataset]
     command += ["--department", request.department, "--version-id", str(made["id"]), "--quiet"]
     command += ["--actor", f"{actor.name}|{actor.role}", "--source-name", request.source_name or path.name]
     for key, value in request.record.items():
@@ -56,14 +53,7 @@ def start(url: str, path: Path, request: Request, actor: Actor) -> dict:
         command += ["--crs", request.declared.crs]
     if request.declared.encoding:
         command += ["--encoding", request.declared.encoding]
-    child = subprocess.Popen(
-        command,
-        env=os.environ | {"COCKPIT_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    threading.Thread(target=child.wait, daemon=True).start()  # reaped when done, so no zombie stays
+    child.start(url, *command)
     return made
 
 

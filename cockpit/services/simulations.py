@@ -4,17 +4,11 @@ run by its row and read its frames for the time slider. A failure leaves the run
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-from pathlib import Path
-
 import orjson
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import audit, evacuation, flood
+from cockpit.services import audit, child, evacuation, flood
 from cockpit.services.clock import stored_now
 from data_access import simulations as store
 from data_access.db import transaction, write_transaction
@@ -47,15 +41,7 @@ def start(url: str, actor: Actor, kind: str, params: dict, wait: bool = False) -
     if wait:
         execute(url, made)
     else:
-        command = [sys.executable, "-m", "cockpit.cli", "simulation", str(made)]
-        child = subprocess.Popen(
-            command,
-            env=os.environ | {"COCKPIT_DATABASE_URL": url},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        threading.Thread(target=child.wait, daemon=True).start()
+        child.start(url, "simulation", str(made))
     return status(url, made)
 
 
