@@ -75,7 +75,7 @@ PATHS.update(
 )
 
 
-@blueprint.post("/spatial/<operation>")
+@blueprint.post(f"/spatial/<any({', '.join(SPATIAL)}):operation>")
 @auth.guard("cim.read")
 def spatial(operation: str) -> tuple[flask.Response, int] | flask.Response:
     body = flask.request.get_json(silent=True)
@@ -151,14 +151,17 @@ PATHS.update(
         "/api/v1/simulations/{id}": {
             "get": _operation("A run: status, parameters, result and its frames for the time slider", "cim.read")
         },
-        "/api/v1/simulations/{id}/frames/{n}": {
-            "get": _operation("One frame: the flood depth as a PNG over the terrain's bounds, or JSON", "cim.read")
+        "/api/v1/simulations/{id}/frames/{number}.png": {
+            "get": _operation("A flood frame: the water depth as a PNG over the terrain's bounds", "cim.read")
+        },
+        "/api/v1/simulations/{id}/frames/{number}.json": {
+            "get": _operation("An evacuation frame: who is still at home at that minute", "cim.read")
         },
     }
 )
 
 
-@blueprint.post("/simulations/<kind>")
+@blueprint.post(f"/simulations/<any({', '.join(simulations.KINDS)}):kind>")
 @auth.guard("simulation.run")
 def start_simulation(kind: str) -> tuple[flask.Response, int]:
     body = flask.request.get_json(silent=True)
