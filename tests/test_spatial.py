@@ -13,8 +13,10 @@ import pytest
 import shapely
 from conftest import TEST_ACTOR
 from shapely.geometry import Point, box
+from sqlalchemy import text
 
 from cockpit.services import isochrones, spatial_ops, users
+from data_access.db import transaction
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 
@@ -120,3 +122,28 @@ def test_the_spatial_api_answers_geojson_and_csv_and_refuses_bad_input(app_clien
     field = users.create_token(city_url, TEST_ACTOR, "spatial-field", "field_worker")
     denied = app_client.post("/api/v1/spatial/nearest", json=body, headers={"Authorization": f"Bearer {field}"})
     assert denied.status_code == 403
+
+
+def test_the_cim_runs_on_postgis_too(pg_city):
+    from cockpit.services import building_object, catalog_measure, model_compare, sample_catalog, simulations
+
+    catalog_measure.register_tables(pg_city, TEST_ACTOR)
+    sample_catalog.load(pg_city, TEST_ACTOR, 7)
+    with transaction(pg_city) as session:
+        building = session.execute(
+            text("SELECT id FROM base_feature WHERE layer = 'building' AND kind = 'apartments' ORDER BY id")
+        ).scalar()
+    found = building_object.building(pg_city, building)
+    assert found.address.startswith("北京市海淀区") and found.community and found.residents > 0
+    census = next(s["key"] for s in model_compare.sources(pg_city) if s["key"] != "base")
+    assert model_compare.compare(pg_city, "base", census)["counts"]["added"] == 15
+    run = simulations.start(
+        pg_city, TEST_ACTOR, "evacuation", {"lon": 116.3455, "lat": 40.0045, "metres": 400}, wait=True
+    )
+    done = simulations.status(pg_city, run["id"])
+    assert done["status"] == "done" and done["frames"] and done["result"]["assigned"] > 0
+    flood = simulations.start(pg_city, TEST_ACTOR, "flood", {"hours": 1, "return_years": 20}, wait=True)
+    frame, kind = simulations.frame(pg_city, flood["id"], 0)
+    assert (
+        simulations.status(pg_city, flood["id"])["status"] == "done" and kind == "image/png" and frame[:4] == b"\x89PNG"
+    )
