@@ -95,6 +95,15 @@ def card(found: BuildingObject, lang: str) -> html.Div:
                 lang,
             ),
             _links(t("cim.conflicts", lang), found.conflicts, lambda r: f"{r['entity']} · {_attribute(r, lang)}", lang),
+            html.Section(
+                className="cim-links",
+                children=[
+                    html.H4(t("cim.enterprises", lang, count=len(found.enterprises))),
+                    html.Ul([html.Li(neutral(f"{e['name']} · {e['why']}")) for e in found.enterprises[:SHOWN_LINKS]])
+                    if found.enterprises
+                    else html.Div(t("cim.none_here", lang), className="note"),
+                ],
+            ),
             html.Div(t("cim.generated_note", lang, what=", ".join(found.generated)), className="note"),
         ],
     )

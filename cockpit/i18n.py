@@ -1064,6 +1064,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "cim.incidents": ("突发事件（300 米内）", "Incidents (within 300 m)"),
     "cim.conflicts": ("数据打架（150 米内）", "Data conflicts (within 150 m)"),
     "cim.generated_note": ("生成数据：{what}", "Generated: {what}"),
+    "cim.enterprises": (
+        "在此注册的企业（{count}，注册位置为生成）",
+        "Companies registered here ({count}, placement generated)",
+    ),
+    "cim.none_here": ("没有", "none"),
     "cim.coverage_result": (
         "{minutes} 分钟内可达：{covered} / {residents} 人（{share}）",
         "Within {minutes} minutes: {covered} of {residents} residents ({share})",

@@ -117,3 +117,17 @@ def test_the_cim_api_shares_layers_buildings_and_comparisons(app_client, city_ur
     assert app_client.get("/api/v1/cim/compare?left=base&right=x", headers=bearer).status_code == 400
     field = users.create_token(city_url, TEST_ACTOR, "cim-field", "field_worker")
     assert app_client.get("/api/v1/cim/layers", headers={"Authorization": f"Bearer {field}"}).status_code == 403
+
+
+def test_companies_are_registered_in_buildings_by_the_documented_rule(city_url):
+    from datetime import date
+
+    from cockpit.services import licences
+
+    rows, _ = licences._rows(city_url)
+    placed = licences._placement(city_url, tuple(r["credit_code"] for r in rows if r["kind"] == "营业执照"))
+    assert placed and all(code[2:8] == licences.HAIDIAN for code in placed)
+    code, building = next(iter(placed.items()))
+    found = building_object.building(city_url, building)
+    assert code in {e["credit_code"] for e in found.enterprises} and "enterprise_placement" in found.generated
+    assert licences.registered_at(city_url, building, date(2026, 11, 26))[0].kind == "营业执照"

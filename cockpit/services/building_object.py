@@ -1,9 +1,9 @@
 """The building as an object and a hub (单体化建筑): one card, server-side, that gathers what every platform
 knows about one building — where it is (standard address, district, street, community, grid), who lives there
 (homes, households, residents: the housing service's estimates, generated), what senses it and what happened
-around it (devices, open alarms, cases, incidents from the IoT, operations and emergency platforms), and
-what departments disagree about near it (data conflicts of the big-data platform). Every figure the
-generator made is listed in `generated`."""
+around it (devices, open alarms, cases, incidents from the IoT, operations and emergency platforms), what
+departments disagree about near it (data conflicts of the big-data platform) and the companies registered
+there (the e-licence register). Every figure the generator made is listed in `generated`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import Point, shape
 
 from cockpit.refusal import Refused
-from cockpit.services import areas, housing
+from cockpit.services import areas, clock, housing, licences
 from cockpit.services.spatial_ops import metric
 from data_access import building_links, cim
 from data_access.db import transaction
@@ -55,6 +55,7 @@ class BuildingObject:
     cases: list[dict] = field(default_factory=list)
     incidents: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
+    enterprises: list[dict] = field(default_factory=list)  # companies registered here (placement generated)
     generated: tuple[str, ...] = ()
     geometry: dict | None = None
 
@@ -120,6 +121,9 @@ def building(url: str, building_id: int) -> BuildingObject:
     address, numbered = _address(url, point, district_name or "", street_name or "", found["name"])
     links = _links(url, geometry)
     generated = [*homes.generated, "community_boundary"]
+    companies = _enterprises(url, building_id)
+    if companies:
+        generated.append("enterprise_placement")
     if numbered:
         generated.append("house_number")
     return BuildingObject(
@@ -146,8 +150,18 @@ def building(url: str, building_id: int) -> BuildingObject:
         residents=homes.residents,
         generated=tuple(generated),
         geometry=orjson.loads(found["geometry"]),
+        enterprises=companies,
         **links,
     )
+
+
+def _enterprises(url: str, building_id: int) -> list[dict]:
+    """Companies registered in the building, by the e-licence register (none when it is not imported)."""
+    try:
+        found = licences.registered_at(url, building_id, clock.city_now().date())
+    except Refused:
+        return []
+    return [{"name": f.holder, "credit_code": f.credit_code, "valid": f.valid, "why": f.why} for f in found]
 
 
 def _links(url: str, geometry) -> dict[str, list[dict]]:

@@ -7,6 +7,7 @@ copy it holds says what the register says."""
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -16,6 +17,7 @@ import orjson
 from cockpit.refusal import Refused
 from cockpit.services import catalog
 from data_access import catalog as store
+from data_access import cim
 from data_access.db import transaction
 from sample_data.licences import is_credit_code
 
@@ -110,3 +112,29 @@ def verify(url: str, number: str, today: date, digest: str | None = None) -> tup
         raise Refused("licence.unknown", http=404, number=number.strip()[:40])
     licence = _licence(row, generated, today)
     return licence, None if digest is None else digest.strip().lower() == licence.digest
+
+
+HAIDIAN = "110108"
+OFFICES = ("yes", "office", "commercial", "retail", "industrial")
+
+
+def registered_at(url: str, building_id: int, today: date) -> list[Licence]:
+    """The business licences of the companies registered in a building. No source gives a listed company's
+    address inside its district, so the register's Haidian companies are placed by a documented rule: each on
+    the detail zone's non-residential building at crc32(credit code) modulo their number (generated, said so)."""
+    rows, generated = _rows(url)
+    placed = _placement(url, tuple(r["credit_code"] for r in rows if r["kind"] == "营业执照"))
+    return [
+        _licence(r, generated, today)
+        for r in rows
+        if r["kind"] == "营业执照" and placed.get(r["credit_code"]) == building_id
+    ]
+
+
+@lru_cache(maxsize=4)
+def _placement(url: str, codes: tuple[str, ...]) -> dict[str, int]:
+    with transaction(url) as session:
+        offices = [b["id"] for b in cim.base_rows(session, "building") if (b["kind"] or "yes") in OFFICES]
+    if not offices:
+        return {}
+    return {code: offices[zlib.crc32(code.encode()) % len(offices)] for code in codes if code[2:8] == HAIDIAN}
