@@ -8,6 +8,7 @@ import flask
 from cockpit import auth, cim_web, context
 from cockpit.api import PATHS, _idempotent, _int_arg, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
+from cockpit.i18n import TABLE, t
 from cockpit.refusal import Refused
 from cockpit.services import building_object, cim_layers, model_compare, simulations, spatial_requests
 from cockpit.services.export import to_csv
@@ -102,7 +103,14 @@ def cim_registry() -> flask.Response:
         name: {"layers": list(keys), "pitch": pitch, "bearing": bearing}
         for name, (keys, pitch, bearing) in cim_layers.SCENES.items()
     }
-    return flask.jsonify(layers=[layer.__dict__ for layer in layers], scenes=scenes)
+    said = ("title", "department", "vintage", "licence")  # i18n keys of the registry, said in English and Chinese
+    rows = [
+        layer.__dict__
+        | {k: t(v, "en") for k, v in layer.__dict__.items() if k in said and v in TABLE}
+        | {f"{k}_zh": t(v, "zh") for k, v in layer.__dict__.items() if k in said and v in TABLE}
+        for layer in layers
+    ]
+    return flask.jsonify(layers=rows, scenes=scenes)
 
 
 @blueprint.get("/cim/compare")

@@ -983,7 +983,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "cim.right": ("右转", "Rotate right"),
     "cim.reset": ("复位", "Reset view"),
     "cim.legend": (
-        "拖动平移，右键或 Ctrl+拖动旋转倾斜；点击建筑查看对象；建筑高度按 OSM 层数×3 米，未标注层数者为生成",
+        "拖动平移，右键或 Ctrl 键+拖动旋转倾斜；点击建筑查看对象；"
+        "建筑高度按 OpenStreetMap 层数×3 米，未标注层数者为生成",
         "Drag to pan, right-drag or Ctrl+drag to rotate and tilt; click a building for its object; heights are "
         "OSM levels × 3 m, generated where OSM has none",
     ),
@@ -1033,6 +1034,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "cim.layer.devices": ("物联设备（实时）", "IoT devices (live)"),
     "cim.dept.iot": ("城域物联感知平台", "IoT sensing platform"),
     "cim.live": ("实时", "live"),
+    "cim.iot_level": ("物联", "IoT"),
+    "cim.dept.imported": ("导入数据集", "imported dataset"),
+    "cim.vintage.open_data": ("政府开放数据", "open data"),
     "cim.dept.survey": ("市规划和自然资源委（测绘）", "Planning and natural resources (survey)"),
     "cim.dept.osm": ("OpenStreetMap", "OpenStreetMap"),
     "cim.dept.health": ("市卫生健康委", "Health commission"),

@@ -142,6 +142,7 @@ def spatial_imports(session: Session, formats: Sequence[str]) -> list[dict[str, 
         select(
             Dataset.id,
             Dataset.title,
+            Dataset.title_en,
             Dataset.provider,
             Dataset.generated,
             DatasetVersion.number,

@@ -19,19 +19,30 @@ HIDDEN = {"display": "none"}
 
 
 def _layer_label(layer: cim_layers.Layer, lang: str) -> html.Span:
-    title = t(layer.title, lang) if not layer.imported else layer.title
-    department = t(layer.department, lang) if not layer.imported else layer.department
+    title = t(layer.title, lang) if not layer.imported else _imported_title(layer, lang)
+    department = t(layer.department, lang) if not layer.imported else _imported_department(layer, lang)
     licence = t(layer.licence, lang) if layer.licence.startswith("cim.") else layer.licence
-    vintage = t(f"cim.{layer.vintage}", lang) if layer.vintage in ("generated", "live") else layer.vintage
+    vintage = t(layer.vintage, lang) if layer.vintage.startswith("cim.") else layer.vintage
     return html.Span(
         className="cim-layer",
         children=[
-            html.Span(f"CIM{layer.cim_level}" if layer.cim_level else "IoT", className="cim-level"),
+            html.Span(f"CIM{layer.cim_level}" if layer.cim_level else t("cim.iot_level", lang), className="cim-level"),
             html.Span(title, className="cim-layer-title"),
             html.Span(t("label.generated", lang), className="tag-generated") if layer.generated else None,
-            html.Span(f"{department} · {vintage} · {licence}", className="cim-layer-meta"),
+            html.Span(
+                [f"{department} · {vintage} · ", html.Span(licence, className="raw")], className="cim-layer-meta"
+            ),
         ],
     )
+
+
+def _imported_title(layer: cim_layers.Layer, lang: str) -> str:
+    return layer.title_en or layer.title if lang == "en" else layer.title
+
+
+def _imported_department(layer: cim_layers.Layer, lang: str) -> str:
+    """A department's name is in Chinese only; the English page says where the layer came from instead."""
+    return t("cim.dept.imported", lang) if lang == "en" else layer.department
 
 
 def _layers(lang: str) -> list:
@@ -64,7 +75,7 @@ def _layers(lang: str) -> list:
                 html.Div(
                     className="cim-opacity-row",
                     children=[
-                        html.Span(t(layer.title, lang) if not layer.imported else layer.title),
+                        html.Span(t(layer.title, lang) if not layer.imported else _imported_title(layer, lang)),
                         dcc.Slider(
                             id={"type": ids.CIM_OPACITY, "layer": layer.key},
                             min=0,

@@ -11,7 +11,21 @@ from conftest import close, open_page, role_for
 from pages import PAGES
 
 pytestmark = pytest.mark.browser
-ALLOWED = {"AQI", "UCI", "CSV", "Excel", "PDF", "OpenStreetMap", "ODbL", "Leaflet", "Noto", "Sans", "OFL", "SIL"}
+ALLOWED = {
+    "AQI",
+    "UCI",
+    "CSV",
+    "Excel",
+    "PDF",
+    "OpenStreetMap",
+    "ODbL",
+    "Leaflet",
+    "Noto",
+    "Sans",
+    "OFL",
+    "SIL",
+    "Ctrl",
+}
 WORD = re.compile(r"(?<![\w.\-/@])[A-Za-z]{3,}(?![\w.\-/@])")
 CJK = re.compile(r"[\u3400-\u9fff]")
 UI_MADE = "h1, h2, h3, th, label, .kpi-label, .wall-kpi .label, .alarm-mute, .tab, .drill-bar .note"

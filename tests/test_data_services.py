@@ -86,10 +86,11 @@ def test_a_company_licences_are_found_by_code_or_name_and_verified_as_of_today(c
 def test_the_licence_service_answers_through_the_api_and_counts_its_calls(app_client, city_url):
     token = users.create_token(city_url, TEST_ACTOR, "licence-leader", "leader")
     bearer = {"Authorization": f"Bearer {token}"}
+    before = {s["name"]: s["calls"] for s in app_client.get("/api/v1/services", headers=bearer).get_json()["services"]}
     (found, *_) = app_client.get("/api/v1/services/licences?holder=泛海控股", headers=bearer).get_json()["licences"]
     checked = app_client.get(f"/api/v1/services/licences/{found['number']}?digest={found['digest']}", headers=bearer)
     assert checked.status_code == 200 and checked.get_json()["digest_matches"] is True
     assert app_client.get("/api/v1/services/licences?holder=x", headers=bearer).status_code == 400
     assert app_client.get("/api/v1/services/licences/NOPE", headers=bearer).status_code == 404
     calls = {s["name"]: s["calls"] for s in app_client.get("/api/v1/services", headers=bearer).get_json()["services"]}
-    assert calls["licences"] == 4
+    assert calls["licences"] == before["licences"] + 4  # other tests call it too

@@ -26,6 +26,7 @@ class Layer:
     colour: tuple[int, int, int]
     imported: bool = False
     bounds: tuple[float, float, float, float] | None = None  # an imported layer's extent
+    title_en: str | None = None  # an imported layer's English title (the catalog's)
 
 
 OSM = "ODbL 1.0 © OpenStreetMap contributors"
@@ -37,7 +38,7 @@ BASE: tuple[Layer, ...] = (
         "terrain",
         1,
         "cim.dept.survey",
-        "generated",
+        "cim.generated",
         "cim.licence.generated",
         True,
         "/cim/terrain.png",
@@ -94,7 +95,7 @@ BASE: tuple[Layer, ...] = (
         "point",
         1,
         "cim.dept.emergency",
-        "open data",
+        "cim.vintage.open_data",
         "cim.licence.reference",
         False,
         "/geo/shelters.json",
@@ -106,7 +107,7 @@ BASE: tuple[Layer, ...] = (
         "live",
         0,
         "cim.dept.iot",
-        "live",
+        "cim.live",
         "cim.licence.generated",
         True,
         "/cim/devices.json",
@@ -118,7 +119,7 @@ BASE: tuple[Layer, ...] = (
         "pipe",
         2,
         "cim.dept.utilities",
-        "generated",
+        "cim.generated",
         "cim.licence.generated",
         True,
         "/cim/pipelines.json",
@@ -157,4 +158,5 @@ def _imported(row: dict) -> Layer:
         (200, 170, 230),
         imported=True,
         bounds=(row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"]),
+        title_en=row["title_en"],
     )
