@@ -30,7 +30,9 @@ def include_object(dialect: str) -> Callable[..., bool]:
         if not reflected or compare_to is not None:
             return True
         return not (
-            name in ("spatial_ref_sys", "geom") or name.endswith(("_geom", "_geog")) or PARTITION.fullmatch(name)
+            name in ("spatial_ref_sys", "geom")
+            or name.endswith(("_geom", "_geog", "_geom_4547"))
+            or PARTITION.fullmatch(name)
         )
 
     return include

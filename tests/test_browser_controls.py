@@ -59,7 +59,7 @@ def click_everything(page) -> int:
         if kind:
             per_kind[kind] = per_kind.get(kind, 0) + 1
         try:
-            handle.click(timeout=3000)
+            handle.click(timeout=1500)  # a control still not clickable by then (an open list covers it) stays so
             clicked += 1
         except Exception:  # redrawn under the pointer: found again on the next round
             continue
