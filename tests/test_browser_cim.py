@@ -14,6 +14,7 @@ import pytest
 from conftest import close, open_page, wait_js
 from sqlalchemy import text
 
+from cockpit.services import model_compare
 from data_access.db import transaction
 
 pytestmark = pytest.mark.browser
@@ -98,7 +99,9 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
     page.click("#cim-compare label:has-text('不对比')")
     wait_js(page, "() => !document.querySelector('#cim-view-b canvas')", timeout=30)
     assert _canvas_has_drawing(page)
-    page.click("#cim-model-run")  # the OpenStreetMap buildings against the 2026 census
+    census = next(s["key"] for s in model_compare.sources(city_url) if "建筑普查" in (s["title"] or ""))
+    page.evaluate("v => window.dash_clientside.set_props('cim-model-right', {value: v})", census)  # other tests
+    page.click("#cim-model-run")  # the OpenStreetMap buildings against the 2026 census (import datasets too)
     wait_js(
         page, "() => (document.querySelector('#cim-model-counts') || {}).innerText?.includes('新增 15')", timeout=30
     )
