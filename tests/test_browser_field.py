@@ -116,7 +116,7 @@ def test_a_step_taken_offline_is_applied_once_after_reconnecting(browser, served
     page.wait_for_selector(f"{card} .act-help")
     page.fill(f"{card} .task-note", "需要增援")
     page.click(f"{card} .act-help")
-    page.wait_for_selector(f"{card} .act-handle")  # after asking for help: on scene, handled or hand back
+    page.wait_for_selector(f"{card} .act-handle", timeout=60000)  # after asking for help: handled or hand back
     assert _steps(city_url, case["id"], "help") == 1
     page.fill(f"{card} .task-note", "需市政部门处理")
     page.click(f"{card} .act-hand_back")
