@@ -167,6 +167,7 @@ def shape_versions(session: Session, formats: Sequence[str]) -> list[dict[str, A
         select(
             Dataset.id,
             Dataset.title,
+            Dataset.title_en,
             Dataset.generated,
             DatasetVersion.id.label("version_id"),
             DatasetVersion.number,

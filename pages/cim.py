@@ -124,7 +124,8 @@ def _model(lang: str) -> list:
         {
             "label": t("cim.model.base", lang)
             if s["key"] == "base"
-            else s["title"] + (f" ({t('label.generated', lang)})" if s["generated"] else ""),
+            else s["title_en" if lang == "en" else "title"]
+            + (f" ({t('label.generated', lang)})" if s["generated"] else ""),
             "value": s["key"],
         }
         for s in found

@@ -39,8 +39,13 @@ def sources(url: str) -> list[dict]:
     """What can be compared: the base layer, then every version of an imported dataset of shapes."""
     with transaction(url) as session:
         versions = store.shape_versions(session, FORMATS)
-    return [{"key": "base", "title": None, "generated": False}] + [
-        {"key": f"version:{v['version_id']}", "title": f"{v['title']} v{v['number']}", "generated": v["generated"]}
+    return [{"key": "base", "title": None, "title_en": None, "generated": False}] + [
+        {
+            "key": f"version:{v['version_id']}",
+            "title": f"{v['title']} v{v['number']}",
+            "title_en": f"{v['title_en'] or v['title']} v{v['number']}",
+            "generated": v["generated"],
+        }
         for v in versions
     ]
 
