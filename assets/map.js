@@ -6,7 +6,8 @@ window.cockpitMap = (function () {
   var VOCAB = window.cockpitVocab || {severity: {}, status: {}};  /* /vocab.js, from cockpit/vocab.py */
   var STATUS_COLOR = VOCAB.status;
   var DEVICE_COLOR = {air_quality: "#36cfc9", water_level: "#1890ff", manhole_tilt: "#faad14",
-                      street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3"};
+                      street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3",
+                      water_meter: "#69c0ff", power_meter: "#ffc53d", gas_meter: "#ff7a45"};
 
   function textTooltip(layer, text) {
     if (text === undefined || text === null || text === "") { return; }

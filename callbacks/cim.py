@@ -47,6 +47,26 @@ def _links(title: str, rows: list[dict], describe, lang: str) -> html.Section:
     )
 
 
+def _meters(rows: list[dict], lang: str) -> html.Section:
+    """Each meter with its last readings, as the utility's remote reading shows them."""
+
+    def reading(row: dict) -> str:
+        values = " · ".join(f"{t('metric.' + k, lang)} {v:,.2f}" for k, v in row["readings"].items())
+        state = values or t("cim.no_reading", lang)
+        return f"{t('device.' + row['type'], lang)} {row['code']} · {state}"
+
+    return html.Section(
+        className="cim-links",
+        id="cim-meters",
+        children=[
+            html.H4(t("cim.meters", lang, count=len(rows))),
+            html.Ul([html.Li(reading(r)) for r in rows])
+            if rows
+            else html.Div(t("cim.no_meters", lang), className="note"),
+        ],
+    )
+
+
 def _attribute(row: dict, lang: str) -> str:
     """A conflict's attribute as the data platform's queue says it."""
     if row["attribute"] in ("existence", "place"):
@@ -59,6 +79,7 @@ def card(found: BuildingObject, lang: str) -> html.Div:
     height = f"{found.height_m:.0f} m · {found.floors} " + t("cim.floors", lang)
     if found.height_source != "osm":
         height += f" ({made})"
+    made_list = t("cim.list_separator", lang).join(t("cim.made." + k, lang) for k in found.generated)
     people = t("cim.people", lang, homes=found.homes, households=found.households, residents=found.residents)
     return html.Div(
         className="cim-card",
@@ -79,6 +100,7 @@ def card(found: BuildingObject, lang: str) -> html.Div:
             _links(
                 t("cim.devices", lang), found.devices, lambda r: f"{t('device.' + r['type'], lang)} {r['code']}", lang
             ),
+            _meters(found.meters, lang),
             _links(
                 t("cim.alarms", lang),
                 found.alarms,
@@ -104,7 +126,7 @@ def card(found: BuildingObject, lang: str) -> html.Div:
                     else html.Div(t("cim.none_here", lang), className="note"),
                 ],
             ),
-            html.Div(t("cim.generated_note", lang, what=", ".join(found.generated)), className="note"),
+            html.Div(t("cim.generated_note", lang, what=made_list), className="note"),
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,8 +20,14 @@ def _inside(model: Any, box: Box) -> list:
 
 
 def devices(session: Session, box: Box) -> list[dict[str, Any]]:
-    query = select(Device.id, Device.code, Device.name, Device.type, Device.online, Device.lon, Device.lat)
-    return [dict(r._mapping) for r in session.execute(query.where(*_inside(Device, box)).order_by(Device.code))]
+    query = select(
+        Device.id, Device.code, Device.name, Device.type, Device.online, Device.lon, Device.lat, Device.last_values
+    )
+    rows = session.execute(query.where(*_inside(Device, box)).order_by(Device.code))
+    return [
+        {k: v for k, v in r._mapping.items() if k != "last_values"} | {"readings": orjson.loads(r.last_values or "{}")}
+        for r in rows
+    ]
 
 
 def open_alarms(session: Session, box: Box) -> list[dict[str, Any]]:

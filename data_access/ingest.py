@@ -51,6 +51,10 @@ METRICS: dict[str, tuple[float, float]] = {
     "lamp_fault": (0, 1),
     "noise_db": (0, 140),  # dB(A)
     "battery_pct": (0, 100),
+    "flow_m3h": (0, 100),  # a building's water or gas inflow, m³/h
+    "total_m3": (0, 1e9),  # meter register, m³
+    "power_kw": (0, 10_000),  # a building's electric load, kW
+    "total_kwh": (0, 1e12),  # meter register, kWh
 }
 
 

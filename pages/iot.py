@@ -17,7 +17,17 @@ from cockpit.services.alarms import SEVERITIES
 from cockpit.ui import alarm_type_label, panel, tab
 from pages import wall_view
 
-DEVICE_TYPES = ("air_quality", "water_level", "manhole_tilt", "street_lamp", "noise", "camera")
+DEVICE_TYPES = (
+    "air_quality",
+    "water_level",
+    "manhole_tilt",
+    "street_lamp",
+    "noise",
+    "camera",
+    "water_meter",
+    "power_meter",
+    "gas_meter",
+)
 RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
 NUMERIC = ("threshold", "duration_s", "severity", "escalate_after_s")
 HEADINGS = {

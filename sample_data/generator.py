@@ -29,6 +29,15 @@ DEVICE_TYPES = {
     "camera": ("视频监控摄像机", "区公安分局"),
 }
 
+# utility meters read remotely (NB-IoT smart meters) -> (Chinese name, the utility that owns them)
+METER_TYPES = {
+    "water_meter": ("智能水表", "北京市自来水集团"),
+    "power_meter": ("智能电表", "国网北京市电力公司"),
+    "gas_meter": ("智能燃气表", "北京市燃气集团"),
+}
+METERED_BUILDINGS_PER_UNIT = 40
+METERED_USES = {"yes", "residential", "apartments", "dormitory", "house", "bungalow", "commercial", "office"}
+
 # GB/T 30428-style component classes: (major, minor) -> name
 COMPONENT_CLASSES = {
     ("01", "01"): "上水井盖",
@@ -202,6 +211,41 @@ def generate(
             }
         )
     return GeneratedCity(streets, grid_rows, devices, components)
+
+
+def meters(
+    buildings: list[dict[str, Any]], grid_rows: list[dict[str, Any]], scale: str, seed: int
+) -> list[dict[str, Any]]:
+    """A water, a power and a gas meter inside each of a seeded choice of the real buildings (homes, offices and
+    shops, not schools or stations): the building card finds them by its footprint, as a utility's meter
+    register would place them by address."""
+    rng = np.random.default_rng(seed + 2)
+    candidates = [f for f in buildings if f["properties"].get("building") in METERED_USES]
+    n = min(len(candidates), METERED_BUILDINGS_PER_UNIT * SCALES[scale])
+    chosen = sorted(rng.choice(len(candidates), size=n, replace=False))
+    points = np.array(
+        [shape(candidates[i]["geometry"]).representative_point().coords[0] for i in chosen], dtype=float
+    ).round(6)
+    out = []
+    for serial, ((lon, lat), grid_id) in enumerate(zip(points, _grid_of(points, grid_rows), strict=True), start=1):
+        for m_type, (name, owner) in METER_TYPES.items():
+            out.append(
+                {
+                    "code": f"{DETAIL_ZONE_DISTRICT}-{m_type}-{serial:05d}",
+                    "name": f"{name} {serial:05d}",
+                    "type": m_type,
+                    "lon": float(lon),
+                    "lat": float(lat),
+                    "district_adcode": DETAIL_ZONE_DISTRICT,
+                    "grid_id": grid_id,
+                    "owner_department": owner,
+                    "online": bool(rng.random() > 0.02),
+                    "last_seen": None,
+                    "generated": True,
+                    "source": _source(seed),
+                }
+            )
+    return out
 
 
 RESOURCE_SCALES = {"small": 1, "medium": 5, "large": 17}

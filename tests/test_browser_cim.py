@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import close, open_page, wait_js
+from shapely.geometry import Point, shape
 from sqlalchemy import text
 
 from cockpit.services import model_compare
@@ -23,10 +24,14 @@ READY = "() => !!document.querySelector('#cim-view[data-ready=\"1\"]') && window
 
 
 def _residential(url: str) -> tuple[int, float, float]:
+    """The first block of flats the generator put utility meters in."""
     with transaction(url) as session:
-        row = session.execute(
+        rows = session.execute(
             text("SELECT id, geometry FROM base_feature WHERE layer = 'building' AND kind = 'apartments' ORDER BY id")
-        ).first()
+        ).all()
+        placed = session.execute(text("SELECT lon, lat FROM device WHERE type = 'water_meter'"))
+        meters = [Point(x, y) for x, y in placed]
+    row = next(r for r in rows if any(shape(json.loads(r.geometry)).contains(m) for m in meters))
     ring = json.loads(row.geometry)["coordinates"][0]
     lon = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
     lat = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
@@ -113,6 +118,7 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
     card = page.inner_text("#cim-building-card")
     assert "标准地址" in card and "北京市海淀区" in card and "社区" in card and "人口与住房" in card
     assert "物联设备" in card and "数据打架" in card and "生成" in card
+    assert "水电气表（3）" in card and "智能燃气表" in card
     page.screenshot(path=str(SHOTS / "cim-building-card.png"))
 
     page.click("#cim-tabs .tab:has-text('空间分析')")

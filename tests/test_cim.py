@@ -131,3 +131,51 @@ def test_companies_are_registered_in_buildings_by_the_documented_rule(city_url):
     found = building_object.building(city_url, building)
     assert code in {e["credit_code"] for e in found.enterprises} and "enterprise_placement" in found.generated
     assert licences.registered_at(city_url, building, date(2026, 11, 26))[0].kind == "营业执照"
+
+
+def _metered_building(url: str) -> tuple[int, str]:
+    """A building the generator put meters in, found by its footprint as the card finds them."""
+    from shapely.geometry import Point, shape
+
+    with transaction(url) as session:
+        lon, lat, code = session.execute(
+            text("SELECT lon, lat, code FROM device WHERE type = 'gas_meter' ORDER BY code")
+        ).first()
+        rows = session.execute(
+            text(
+                "SELECT id, geometry FROM base_feature WHERE layer = 'building' "
+                "AND min_lon <= :x AND max_lon >= :x AND min_lat <= :y AND max_lat >= :y"
+            ),
+            {"x": lon, "y": lat},
+        ).all()
+    return next(i for i, g in rows if shape(orjson.loads(g)).contains(Point(lon, lat))), code
+
+
+def test_a_building_reads_its_meters_through_the_iot_ingestion(city_db):
+    from datetime import UTC, datetime, timedelta
+
+    from cockpit.services import alarms, ingestion
+    from cockpit.services.simulator import METER_EVERY, CitySimulator
+
+    building, gas = _metered_building(city_db)
+    assert [m["readings"] for m in building_object.building(city_db, building).meters] == [{}, {}, {}]
+    simulator = CitySimulator(city_db, rate=60, seed=3, interval_s=5)
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=5)
+    messages = []
+    for step in range(0, 2 * METER_EVERY * 5 + 1, 5):
+        messages += simulator.tick(float(step), start + timedelta(seconds=step))
+    assert ingestion.ingest_mqtt(city_db, messages).quarantined == []
+    card = building_object.building(city_db, building)
+    assert {m["type"] for m in card.meters} == {"water_meter", "power_meter", "gas_meter"}
+    readings = {m["type"]: m["readings"] for m in card.meters}
+    assert set(readings["power_meter"]) == {"power_kw", "total_kwh"} and readings["power_meter"]["power_kw"] > 0
+    assert set(readings["water_meter"]) == set(readings["gas_meter"]) == {"flow_m3h", "total_m3"}
+    assert "meters" in card.generated and all(m["metres"] == 0 for m in card.meters)
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for seq, ago in ((1000, 70), (1001, 0)):
+        stamp = (now - timedelta(seconds=ago)).isoformat() + "Z"
+        body = {"ts": stamp, "seq": seq, "values": {"flow_m3h": 6.5, "total_m3": 9000.0}}
+        ingestion.ingest_mqtt(city_db, [(f"city/iot/{gas}/telemetry", orjson.dumps(body))])
+    leak = [a for a in alarms.open_alarms(city_db) if a["device_code"] == gas]
+    assert len(leak) == 1 and "flow_m3h" in orjson.dumps(leak[0]).decode()

@@ -4,7 +4,7 @@ import orjson
 import pytest
 from shapely.geometry import Point, shape
 
-from sample_data import real, streets
+from sample_data import generator, real, streets
 from sample_data.generator import COMPONENT_CLASSES, DEVICE_TYPES, generate
 
 
@@ -88,3 +88,20 @@ def test_grids_nest_in_their_street(inputs):
         assert grid["code"].startswith(street["code"]) and len(grid["code"]) == 12
         inside = shape(orjson.loads(street["geometry"])).buffer(1e-9)
         assert inside.contains(shape(orjson.loads(grid["geometry"])))
+
+
+def test_metered_buildings_have_a_water_a_power_and_a_gas_meter_inside_them(inputs):
+    buildings = real.read_geojson("buildings.geojson")
+    city = _city(inputs, seed=2)
+    meters = generator.meters(buildings, city.grids, "small", 2)
+    assert meters == generator.meters(buildings, city.grids, "small", 2)
+    by_place: dict[tuple[float, float], set[str]] = {}
+    for m in meters:
+        by_place.setdefault((m["lon"], m["lat"]), set()).add(m["type"])
+        assert m["generated"] is True and "seed=2" in m["source"]
+    assert len(by_place) == generator.METERED_BUILDINGS_PER_UNIT
+    assert all(kinds == set(generator.METER_TYPES) for kinds in by_place.values())
+    footprints = [shape(b["geometry"]) for b in buildings if b["properties"].get("building") in generator.METERED_USES]
+    assert all(any(f.contains(Point(place)) for f in footprints) for place in by_place)
+    everything = generator.meters(buildings, city.grids, "large", 2)
+    assert len(everything) == 3 * len(footprints)  # the large city meters every home, office and shop

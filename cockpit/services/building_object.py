@@ -3,7 +3,8 @@ knows about one building — where it is (standard address, district, street, co
 (homes, households, residents: the housing service's estimates, generated), what senses it and what happened
 around it (devices, open alarms, cases, incidents from the IoT, operations and emergency platforms), what
 departments disagree about near it (data conflicts of the big-data platform) and the companies registered
-there (the e-licence register). Every figure the generator made is listed in `generated`."""
+there (the e-licence register), and its utility meters (water, power, gas: IoT devices inside the footprint,
+read through the same ingestion as every sensor). Every figure the generator made is listed in `generated`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from cockpit.services.spatial_ops import metric
 from data_access import building_links, cim
 from data_access.db import transaction
 from sample_data.communities import community_areas
+from sample_data.generator import METER_TYPES
 
 SEED = 7
 REACH_M = {"devices": 100, "alarms": 150, "cases": 150, "incidents": 300, "conflicts": 150}
@@ -51,6 +53,7 @@ class BuildingObject:
     households: int
     residents: int
     devices: list[dict] = field(default_factory=list)
+    meters: list[dict] = field(default_factory=list)  # inside the footprint, with their last readings
     alarms: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     incidents: list[dict] = field(default_factory=list)
@@ -121,6 +124,8 @@ def building(url: str, building_id: int) -> BuildingObject:
     address, numbered = _address(url, point, district_name or "", street_name or "", found["name"])
     links = _links(url, geometry)
     generated = [*homes.generated, "community_boundary"]
+    if links["meters"]:
+        generated.append("meters")
     companies = _enterprises(url, building_id)
     if companies:
         generated.append("enterprise_placement")
@@ -186,4 +191,5 @@ def _links(url: str, geometry) -> dict[str, list[dict]]:
             if metres <= REACH_M[kind]:
                 kept.append(row | {"metres": round(float(metres))})
         out[kind] = sorted(kept, key=lambda r: r["metres"])
+    out["meters"] = [d for d in out["devices"] if d["type"] in METER_TYPES and d["metres"] == 0]
     return out

@@ -117,6 +117,18 @@ DEFAULTS = (
         4,
         3600,
     ),
+    (
+        "燃气表流量异常（>4 m³/h 持续 60 秒，疑似泄漏）",
+        "Gas meter flow abnormal (>4 m³/h for 60 s, suspected leak)",
+        "gas_meter",
+        "threshold",
+        "flow_m3h",
+        ">",
+        4,
+        60,
+        2,
+        1800,
+    ),
     ("设备离线超过 120 秒", "Device silent for 120 s", "*", "offline", None, ">=", 120, 0, 3, 1800),
 )
 FIELDS = tuple(f for f in iot.RULE_FIELDS if f != "enabled")

@@ -1,7 +1,8 @@
 """A live sample city: the real UCI air-quality series replayed for the 12 real stations on a compressed
 clock, and plausible telemetry for the generated devices (water level that follows the real rain, manhole
-tilt, lamp faults, noise), heartbeats, devices that fall silent, and answers to commands. It produces MQTT
-topic/payload pairs, so the same bytes go to a broker or straight into ingestion."""
+tilt, lamp faults, noise, utility meters that follow the hour of the day, now and then a gas leak),
+heartbeats, devices that fall silent, and answers to commands. It produces MQTT topic/payload pairs, so the
+same bytes go to a broker or straight into ingestion."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ from data_access.ingest import EVENT_TYPES
 AIR_METRICS = ("pm25", "pm10", "so2", "no2", "co", "o3", "temp")
 RAIN_STATION = "wanliu_aq"  # the real station inside Haidian, nearest the detail zone
 HEARTBEAT_S = 30.0
+METER_EVERY = 6  # utility meters report every sixth interval: battery-powered NB-IoT meters send less often
+# meter type -> (metric of the rate, metric of the running total, range of a building's mean rate)
+METERS = {
+    "water_meter": ("flow_m3h", "total_m3", (0.2, 3.0)),
+    "power_meter": ("power_kw", "total_kwh", (5.0, 80.0)),
+    "gas_meter": ("flow_m3h", "total_m3", (0.1, 1.5)),
+}
 SILENT_SHARE = 0.01  # devices that go quiet for a while, to exercise offline rules
 
 
@@ -109,7 +117,7 @@ class CitySimulator:
                 continue
             if elapsed < self.next_due[code]:
                 continue
-            self.next_due[code] += self.interval_s
+            self.next_due[code] += self.interval_s * (METER_EVERY if kind in METERS else 1)
             values = self._values(kind, code, state, air, rain, sim, now)
             if not values:
                 continue
@@ -180,7 +188,29 @@ class CitySimulator:
             day = 0.5 + 0.5 * math.sin((sim.hour - 8) / 24 * 2 * math.pi)
             spike = r.uniform(15, 25) if r.random() < 0.003 else 0.0
             return {"noise_db": round(min(140.0, 48 + 18 * day + r.gauss(0, 2.5) + spike), 1)}
+        if kind in METERS:
+            return self._meter(kind, code, state, sim, now)
         return {}
+
+    def _meter(self, kind: str, code: str, state: DeviceState, sim: datetime, now: datetime) -> dict[str, float]:
+        """A building's use over the day (low at night, peaks at breakfast and in the evening) around its own mean,
+        added up into the total a utility bills; a gas meter now and then runs high for minutes: a leak."""
+        rate_name, total_name, (low, high) = METERS[kind]
+        mean = low + (high - low) * (zlib.crc32(code.encode()) % 1000) / 1000
+        hour = sim.hour + sim.minute / 60
+        profile = 0.35 + 0.65 * math.exp(-(((hour - 7.5) / 1.5) ** 2)) + 0.9 * math.exp(-(((hour - 19.5) / 2.5) ** 2))
+        rate = max(0.0, mean * profile * self.random.gauss(1.0, 0.08))
+        if kind == "gas_meter":
+            leak = state.extra.get("leak_until")
+            if leak is None and self.random.random() < 0.002:
+                state.extra["leak_until"] = leak = now + timedelta(minutes=self.random.uniform(3, 8))
+            if leak is not None and now >= leak:
+                state.extra.pop("leak_until")
+            elif leak is not None:
+                rate += self.random.uniform(5.0, 8.0)
+        hours = self.interval_s * METER_EVERY * self.rate / 3600
+        state.extra[total_name] = state.extra.get(total_name, mean * 24 * 200) + rate * hours
+        return {rate_name: round(rate, 3), total_name: round(state.extra[total_name], 2)}
 
     def maybe_incident(self, elapsed: float) -> tuple[str, int, float, float, str] | None:
         """Now and then (about every five real minutes) an incident somewhere in the detail zone."""
