@@ -12,7 +12,16 @@
     gas: [255, 200, 60],
     power: [255, 90, 90],
   };
+  const MATERIAL = { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 70, 90] };
+  const CHUNK_DEG = 0.02; // the squares the buildings are drawn in, so a view draws only those on screen
+  const CHUNK_PAD = 0.005; // a building in a square may reach this far past its edge
   const state = {
+    lod: {}, // deck layer id -> {group, level, box, count} for the levels of detail
+    full: {}, // side -> every layer of the side, before culling
+    culled: {},
+    chosen: {},
+    budget: null,
+    culling: false,
     views: {}, // "a" and "b" (the comparison side): {deck, container}
     cache: {},
     spec: null,
@@ -66,6 +75,136 @@
     return f.properties.height_source === "osm" ? base.concat(240) : base.concat(225);
   }
 
+  function footprints(layer, data, spec, id) {
+    return new window.deck.GeoJsonLayer({
+      id: id,
+      data: data,
+      extruded: true,
+      wireframe: false,
+      filled: true,
+      stroked: false,
+      pickable: true,
+      autoHighlight: true,
+      highlightColor: [255, 220, 120, 255],
+      opacity: layer.opacity,
+      getElevation: function (f) { return f.properties.height || 9; },
+      getFillColor: function (f) { return buildingColour(f, spec); },
+      updateTriggers: { getFillColor: [spec.picked] },
+      material: MATERIAL,
+    });
+  }
+
+  function blockLayer(layer, cells, size, id) {
+    return new window.deck.ColumnLayer({
+      id: id,
+      data: cells,
+      diskResolution: 4,
+      angle: 45,
+      radius: size * 0.62,  // a square a little narrower than its cell, so streets show between blocks
+      extruded: true,
+      pickable: true,
+      opacity: layer.opacity,
+      getPosition: function (c) { return [c[0], c[1]]; },
+      getElevation: function (c) { return c[2]; },
+      getFillColor: function (c) { return c[4] >= 0.5 ? [126, 170, 222, 230] : [150, 160, 178, 230]; },
+      material: MATERIAL,
+    });
+  }
+
+  function chunks(items, where) {
+    const groups = {};
+    items.forEach(function (item) {
+      const p = where(item);
+      const key = Math.floor(p[0] / CHUNK_DEG) + "_" + Math.floor(p[1] / CHUNK_DEG);
+      (groups[key] = groups[key] || []).push(item);
+    });
+    return Object.keys(groups).map(function (key) {
+      const ij = key.split("_").map(Number);
+      const box = [ij[0] * CHUNK_DEG, ij[1] * CHUNK_DEG, (ij[0] + 1) * CHUNK_DEG, (ij[1] + 1) * CHUNK_DEG];
+      return { key: key, items: groups[key], box: box };
+    });
+  }
+
+  function firstPoint(f) {
+    let c = f.geometry.coordinates;
+    while (Array.isArray(c[0])) c = c[0];
+    return c;
+  }
+
+  /* A layer with coarser levels (the buildings and their blocks) becomes one deck layer per level and square of
+     the city; cull() shows the finest level whose on-screen squares fit the frame budget, and only those. */
+  function levelled(layer, data, levels, spec, side) {
+    const made = [];
+    function keep(deckLayer, level, chunk) {
+      state.lod[deckLayer.id] = { group: side + ":" + layer.key, level: level, box: chunk.box, count: chunk.items.length };
+      made.push(deckLayer);
+    }
+    levels.forEach(function (level, n) {
+      chunks(level.cells, function (c) { return c; }).forEach(function (chunk) {
+        keep(blockLayer(layer, chunk.items, level.cell_m, side + ":" + layer.key + "@" + level.cell_m + "#" + chunk.key),
+          n, chunk);
+      });
+    });
+    chunks(data.features, firstPoint).forEach(function (chunk) {
+      keep(footprints(layer, chunk.items, spec, side + ":" + layer.key + "#" + chunk.key), levels.length, chunk);
+    });
+    return made;
+  }
+
+  function onScreen(side) {
+    const element = container(side);
+    const sized = Object.assign({}, state.viewState, {
+      width: (element && element.clientWidth) || 1,
+      height: (element && element.clientHeight) || 1,
+    });
+    const b = new window.deck.WebMercatorViewport(sized).getBounds();
+    return [b[0] - CHUNK_PAD, b[1] - CHUNK_PAD, b[2] + CHUNK_PAD, b[3] + CHUNK_PAD];
+  }
+
+  function overlaps(a, b) {
+    return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+  }
+
+  function cull(side) {
+    const view = state.views[side];
+    const layers = state.full[side];
+    if (!view || !view.deck || !layers || !state.viewState) return;
+    const seen = onScreen(side);
+    const totals = {};
+    layers.forEach(function (l) {
+      const m = state.lod[l.id];
+      if (!m || !overlaps(m.box, seen)) return;
+      const counts = (totals[m.group] = totals[m.group] || {});
+      counts[m.level] = (counts[m.level] || 0) + m.count;
+    });
+    const chosen = {};
+    Object.keys(totals).forEach(function (group) {
+      const levels = Object.keys(totals[group]).map(Number).sort(function (x, y) { return y - x; });
+      const fits = levels.filter(function (n) { return totals[group][n] <= state.budget; });
+      chosen[group] = fits.length ? fits[0] : levels[levels.length - 1];
+    });
+    const shown = layers.map(function (l) {
+      const m = state.lod[l.id];
+      return !m || (chosen[m.group] === m.level && overlaps(m.box, seen));
+    });
+    const key = shown.map(function (v) { return v ? 1 : 0; }).join("");
+    state.chosen[side] = chosen;
+    if (key === state.culled[side]) return;
+    state.culled[side] = key;
+    view.deck.setProps({
+      layers: layers.map(function (l, i) { return state.lod[l.id] ? l.clone({ visible: shown[i] }) : l; }),
+    });
+  }
+
+  function cullSoon() {
+    if (state.culling) return;
+    state.culling = true;
+    window.requestAnimationFrame(function () {
+      state.culling = false;
+      Object.keys(state.views).forEach(cull);
+    });
+  }
+
   function deckLayer(layer, data, spec, side) {
     const D = window.deck;
     const id = side + ":" + layer.key;
@@ -73,24 +212,7 @@
     if (layer.kind === "terrain") {
       return new D.BitmapLayer({ id: id, image: layer.url, bounds: data.bounds, opacity: opacity });
     }
-    if (layer.kind === "extruded") {
-      return new D.GeoJsonLayer({
-        id: id,
-        data: data,
-        extruded: true,
-        wireframe: false,
-        filled: true,
-        stroked: false,
-        pickable: true,
-        autoHighlight: true,
-        highlightColor: [255, 220, 120, 255],
-        opacity: opacity,
-        getElevation: function (f) { return f.properties.height || 9; },
-        getFillColor: function (f) { return buildingColour(f, spec); },
-        updateTriggers: { getFillColor: [spec.picked] },
-        material: { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 70, 90] },
-      });
-    }
+    if (layer.kind === "extruded") return footprints(layer, data, spec, id);
     if (layer.kind === "line" || layer.kind === "pipe") {
       const pipe = layer.kind === "pipe";
       return new D.GeoJsonLayer({
@@ -264,6 +386,10 @@
   function tooltip(info) {
     const o = info.object;
     if (!o) return null;
+    if (Array.isArray(o)) {  // a block of buildings
+      return o[3] + " " + text("cim_block_buildings", "栋建筑") + " · " + text("cim_block_tallest", "最高") + " " + o[2] +
+        " m · " + text("cim_block_homes", "住宅占比") + " " + Math.round(o[4] * 100) + "%\n" + text("cim_block_hint", "点击放大");
+    }
     const p = o.properties || o;
     if (p.network) {
       return text("cim_network_" + p.network, p.network) + " · DN" + p.diameter_mm + " · " + text("cim_depth", "埋深") +
@@ -322,12 +448,17 @@
       const view = state.views[side];
       if (view && view.deck) view.deck.setProps({ viewState: viewState });
     });
+    cullSoon();
   }
 
   function clicked(info) {
     const set = window.dash_clientside && window.dash_clientside.set_props;
     if (!set) return;
-    const building = info.object && info.object.properties && info.layer && /:building$/.test(info.layer.id);
+    if (info.object && info.layer && /:building@/.test(info.layer.id)) {  // a block: go and look at its buildings
+      focus(info.object[0], info.object[1], Math.max(state.viewState.zoom + 2, 15.5));
+      return;
+    }
+    const building = info.object && info.object.properties && info.layer && /:building(#|$)/.test(info.layer.id);
     if (building) set("cim-picked", { data: { id: info.object.properties.id, at: Date.now() } });
     if (info.coordinate) {  // a building's place is a place too: the centre of an evacuation, an isochrone
       set("cim-point", { data: [Number(info.coordinate[0].toFixed(6)), Number(info.coordinate[1].toFixed(6))] });
@@ -373,11 +504,14 @@
     const wanted = layers.filter(function (l) { return l.visible; });
     return Promise.all(
       wanted.map(function (l) {
-        return fetched(l.kind === "terrain" ? "/cim/terrain.json" : l.url).then(function (data) {
-          return deckLayer(l, data, spec, name);
+        return Promise.all([fetched(l.kind === "terrain" ? "/cim/terrain.json" : l.url)].concat(
+          (l.levels || []).map(function (url) { return fetched(url); })
+        )).then(function (got) {
+          return got.length > 1 ? levelled(l, got[0], got.slice(1), spec, name) : deckLayer(l, got[0], spec, name);
         });
       })
-    ).then(function (made) {
+    ).then(function (parts) {
+      const made = [].concat.apply([], parts);
       const extra = spec.labels ? fetched("/cim/labels.json").then(function (d) { return [labelLayer(d, name)]; })
         : Promise.resolve([]);
       return extra.then(function (labels) {
@@ -418,8 +552,15 @@
           comparing ? side(spec, "b", spec.compare.layers) : Promise.resolve([]),
         ]).then(function (sides) {
           if (spec !== state.spec) return;
-          a.setProps({ layers: sides[0], viewState: state.viewState });
-          if (b) b.setProps({ layers: sides[1], viewState: state.viewState });
+          if (state.budget === null) state.budget = spec.budget;
+          state.full = { a: sides[0], b: sides[1] };
+          state.culled = {};
+          a.setProps({ viewState: state.viewState });
+          cull("a");
+          if (b) {
+            b.setProps({ viewState: state.viewState });
+            cull("b");
+          }
           state.ready = true;
           const mark = container("a");
           if (mark) mark.setAttribute("data-ready", "1");
@@ -473,7 +614,13 @@
         ready: state.ready,
         viewState: state.viewState,
         spec: state.spec ? state.spec.minutes : null,
+        levels: state.chosen.a || {},
       };
+    },
+    budget: function (most) {  // a weaker wall computer draws fewer buildings before the blocks stand in
+      state.budget = most;
+      state.culled = {};
+      Object.keys(state.views).forEach(cull);
     },
   };
 

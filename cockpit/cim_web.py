@@ -36,6 +36,17 @@ def scene_layer(layer: str) -> flask.Response | tuple[flask.Response, int]:
     return _json(SCENE[layer](context.settings().database_url))
 
 
+@blueprint.get("/cim/blocks/<int:cell_m>.json")
+@auth.guard("cim.read")
+def blocks_layer(cell_m: int) -> flask.Response | tuple[flask.Response, int]:
+    """The buildings as blocks of `cell_m`, the 3D view's far level of detail."""
+    try:
+        return _json(cim_scene.blocks(context.settings().database_url, cell_m))
+    except Refused as error:
+        answer, status = error.answer()
+        return flask.jsonify(answer), status
+
+
 @blueprint.get("/cim/devices.json")
 @auth.guard("view")
 def devices_layer() -> flask.Response:

@@ -35,6 +35,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.sharing.no_application": ("申请 {application} 不存在", "no application {application}"),
     "err.sharing.decided": ("申请 {application} 已处理（{status}）", "application {application} is already {status}"),
     "err.sharing.bad_status": ("未知的申请状态 {status}", "unknown application status {status}"),
+    "err.cim.no_such_block": ("没有 {size} 米的街区层级", "no level of {size} m blocks"),
     "err.housing.no_building": ("建筑 {building} 不存在", "no building {building}"),
     "err.licence.no_register": ("电子证照库尚未导入", "the e-licence register has not been imported"),
     "err.licence.bad_code": (
@@ -1203,6 +1204,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "js.cim_network_gas": ("燃气管", "Gas main"),
     "js.cim_network_power": ("电力管沟", "Power duct"),
     "js.cim_depth": ("埋深", "depth"),
+    "js.cim_block_buildings": ("栋建筑", "buildings"),
+    "js.cim_block_tallest": ("最高", "tallest"),
+    "js.cim_block_homes": ("住宅占比", "homes"),
+    "js.cim_block_hint": ("点击放大", "click to zoom in"),
     "js.cim_generated": ("生成", "generated"),
     "js.cim_height": ("高度", "height"),
     "js.cim_people": ("人", "people"),

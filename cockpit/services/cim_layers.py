@@ -27,6 +27,10 @@ class Layer:
     imported: bool = False
     bounds: tuple[float, float, float, float] | None = None  # an imported layer's extent
     title_en: str | None = None  # an imported layer's English title (the catalog's)
+    levels: tuple[str, ...] = ()  # coarser stand-ins drawn when the whole layer would not fit the frame budget
+
+
+BLOCK_SIZES_M = (400, 100)  # the buildings' level-of-detail blocks, coarsest first
 
 
 OSM = "ODbL 1.0 © OpenStreetMap contributors"
@@ -73,6 +77,7 @@ BASE: tuple[Layer, ...] = (
         False,
         "/cim/buildings.json",
         (120, 160, 210),
+        levels=tuple(f"/cim/blocks/{size}.json" for size in BLOCK_SIZES_M),
     ),
     Layer(
         "metro", "cim.layer.metro", "point", 2, "cim.dept.osm", "2024", OSM, False, "/geo/metro.json", (230, 120, 40)

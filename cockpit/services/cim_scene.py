@@ -11,12 +11,14 @@ from functools import cache
 
 import numpy as np
 import orjson
+import pandas as pd
 from PIL import Image
 from shapely.geometry import mapping, shape
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import catalog, housing, terrain
+from cockpit.services.cim_layers import BLOCK_SIZES_M
 from cockpit.services.clock import stored_now
 from data_access import catalog as catalog_store
 from data_access import cim, iot
@@ -24,6 +26,7 @@ from data_access.db import transaction
 from sample_data.pipelines import pipelines as generated_pipelines
 
 STOREY_M = 3.0
+METRES_PER_DEGREE = 111_320.0  # of latitude
 SEED = 7
 
 
@@ -32,11 +35,13 @@ def _collection(features: list[dict]) -> dict:
 
 
 @cache
-def buildings(url: str) -> bytes:
+def _buildings(url: str) -> tuple[list[dict], np.ndarray]:
+    """Each building as a feature, and its centroid, height and residential flag as columns for the blocks."""
     with transaction(url) as session:
         rows = cim.base_rows(session, "building")
     features = []
-    for row in rows:
+    columns = np.empty((len(rows), 4))
+    for i, row in enumerate(rows):
         geometry = shape(orjson.loads(row["geometry"]))
         tags = orjson.loads(row["properties"] or "{}")
         use, residential, floors, source, _ = housing.estimate(row["id"], tags, row["kind"], 0.0)
@@ -55,7 +60,50 @@ def buildings(url: str) -> bytes:
                 },
             }
         )
-    return orjson.dumps(_collection(features))
+        centre = geometry.centroid
+        columns[i] = (centre.x, centre.y, floors * STOREY_M, float(residential))
+    return features, columns
+
+
+@cache
+def buildings(url: str) -> bytes:
+    return orjson.dumps(_collection(_buildings(url)[0]))
+
+
+@cache
+def blocks(url: str, cell_m: int) -> bytes:
+    """The buildings as square blocks of `cell_m` for the 3D view's far levels of detail (as 3D Tiles' coarser
+    tiles stand in for the city when it is small on screen): per block its centre, its tallest building, how many
+    buildings and the share of them that are homes. Cells are cut on a lon/lat lattice whose steps are `cell_m` at
+    the buildings' mean latitude."""
+    if cell_m not in BLOCK_SIZES_M:
+        raise Refused("cim.no_such_block", http=404, size=cell_m)
+    columns = _buildings(url)[1]
+    if not len(columns):
+        return orjson.dumps({"cell_m": cell_m, "cells": []})
+    lat_step = cell_m / METRES_PER_DEGREE
+    lon_step = lat_step / np.cos(np.radians(columns[:, 1].mean()))
+    cells = pd.DataFrame(
+        {
+            "i": np.floor(columns[:, 0] / lon_step).astype(np.int64),
+            "j": np.floor(columns[:, 1] / lat_step).astype(np.int64),
+            "height": columns[:, 2],
+            "home": columns[:, 3],
+        }
+    )
+    grouped = cells.groupby(["i", "j"]).agg(height=("height", "max"), count=("home", "size"), homes=("home", "mean"))
+    i = grouped.index.get_level_values("i").to_numpy()
+    j = grouped.index.get_level_values("j").to_numpy()
+    out = np.column_stack(
+        (
+            ((i + 0.5) * lon_step).round(6),
+            ((j + 0.5) * lat_step).round(6),
+            grouped["height"].to_numpy(),
+            grouped["count"].to_numpy(),
+            grouped["homes"].to_numpy().round(2),
+        )
+    )
+    return orjson.dumps({"cell_m": cell_m, "cells": out}, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 @cache

@@ -17,6 +17,9 @@ from data_access.db import transaction
 COMPARE_MODES = ("none", "swipe", "split")
 ZOOM = 15.2
 DEFAULT_OPACITY = 0.9
+# most buildings (or blocks) the 3D view draws in one frame: past it a coarser level stands in, as a 3D Tiles
+# viewer trades detail for frame rate by screen-space error
+FRAME_BUDGET = 12_000
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def _layer(layer: cim_layers.Layer, visible: bool, opacity: float, minutes: int 
         "colour": list(layer.colour),
         "opacity": max(0.0, min(1.0, opacity)),
         "visible": visible,
+        "levels": list(layer.levels),
     }
 
 
@@ -94,6 +98,7 @@ def spec(url: str, choices: Choices) -> dict:
     return {
         "camera": camera_at,
         "layers": layers,
+        "budget": FRAME_BUDGET,
         "labels": choices.labels,
         "compare": {
             "mode": compare,
