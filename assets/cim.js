@@ -13,15 +13,28 @@
     power: [255, 90, 90],
   };
   const MATERIAL = { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 70, 90] };
-  const CHUNK_DEG = 0.02; // the squares the buildings are drawn in, so a view draws only those on screen
+  const CHUNK_DEG = 0.05; // the squares the buildings are drawn in, so a view draws only those on screen
+  const LABEL_ZOOM = 14; // names are read from a district's height down; above it they only clutter
+  const MAIN_ROADS = /primary|trunk|motorway|secondary/;
+  const WORLD = [-180, -90, 180, 90];
+  const SLOW_MS = 50; // a move that takes longer to show makes the moving frames coarser
+  const FAST_MS = 25; // one that shows sooner makes them finer again
+  const LEAST = 200; // the moving budget never falls below this many features per layer
+  const SETTLE_MS = 300; // after the camera stops, labels make room for each other again
   const CHUNK_PAD = 0.005; // a building in a square may reach this far past its edge
   const state = {
     lod: {}, // deck layer id -> {group, level, box, count} for the levels of detail
     full: {}, // side -> every layer of the side, before culling
     culled: {},
     chosen: {},
-    budget: null,
+    budget: null, // most features a layer draws in a still frame
+    movingBudget: null, // and while the camera moves: halved while the renderer drops camera moves
+    askedAt: null, // when the oldest camera move not yet drawn was asked for
+    waits: [], // how long moves took to reach the screen since the last check, ms
+    checked: 0,
     culling: false,
+    moving: false,
+    settling: null,
     views: {}, // "a" and "b" (the comparison side): {deck, container}
     cache: {},
     spec: null,
@@ -180,20 +193,48 @@
     const chosen = {};
     Object.keys(totals).forEach(function (group) {
       const levels = Object.keys(totals[group]).map(Number).sort(function (x, y) { return y - x; });
-      const fits = levels.filter(function (n) { return totals[group][n] <= state.budget; });
+      const most = state.moving ? state.movingBudget : state.budget;
+      const fits = levels.filter(function (n) { return totals[group][n] <= most; });
       chosen[group] = fits.length ? fits[0] : levels[levels.length - 1];
     });
+    const named = state.viewState.zoom >= LABEL_ZOOM;
     const shown = layers.map(function (l) {
       const m = state.lod[l.id];
+      if (isLabels(l)) return named;
       return !m || (chosen[m.group] === m.level && overlaps(m.box, seen));
     });
-    const key = shown.map(function (v) { return v ? 1 : 0; }).join("");
+    const key = shown.map(function (v) { return v ? 1 : 0; }).join("") + (state.moving ? "m" : "");
     state.chosen[side] = chosen;
     if (key === state.culled[side]) return;
     state.culled[side] = key;
     view.deck.setProps({
-      layers: layers.map(function (l, i) { return state.lod[l.id] ? l.clone({ visible: shown[i] }) : l; }),
+      layers: layers.map(function (l, i) {
+        // while the camera moves, labels skip the collision pass (a whole extra render in software WebGL)
+        if (isLabels(l)) return l.clone({ visible: shown[i], collisionEnabled: !state.moving });
+        return state.lod[l.id] ? l.clone({ visible: shown[i] }) : l;
+      }),
     });
+  }
+
+  function isLabels(layer) {
+    return /:labels$/.test(layer.id);
+  }
+
+  /* Once a second while the camera moves: when a move takes more than SLOW_MS to reach the screen (a wall
+     computer without a GPU), moving frames draw half as many features; when moves show within FAST_MS, twice as
+     many, up to the still budget. Still frames always draw the full budget. */
+  function adapt() {
+    const now = performance.now();
+    if (now - state.checked < 1000) return;
+    const waits = state.waits;
+    state.checked = now;
+    state.waits = [];
+    if (waits.length < 3 || state.budget === null) return;
+    const mean = waits.reduce(function (a, b) { return a + b; }, 0) / waits.length;
+    if (mean > SLOW_MS) state.movingBudget = Math.max(LEAST, Math.floor(state.movingBudget / 2));
+    else if (mean < FAST_MS) state.movingBudget = Math.min(state.budget, state.movingBudget * 2);
+    else return;
+    state.culled = {};
   }
 
   function cullSoon() {
@@ -205,6 +246,28 @@
     });
   }
 
+  function lines(layer, data, id) {
+    const pipe = layer.kind === "pipe";
+    return new window.deck.GeoJsonLayer({
+      id: id,
+      data: data,
+      stroked: true,
+      filled: false,
+      pickable: pipe,
+      opacity: layer.opacity,
+      lineWidthUnits: "meters",
+      lineWidthMinPixels: 1,
+      getLineWidth: function (f) {
+        if (pipe) return 1.5;
+        const kind = f.properties.kind || "";
+        return /primary|trunk|motorway/.test(kind) ? 14 : /secondary|tertiary/.test(kind) ? 9 : 4;
+      },
+      getLineColor: function (f) {
+        return pipe ? NETWORK_COLOURS[f.properties.network] || layer.colour : layer.colour;
+      },
+    });
+  }
+
   function deckLayer(layer, data, spec, side) {
     const D = window.deck;
     const id = side + ":" + layer.key;
@@ -213,27 +276,15 @@
       return new D.BitmapLayer({ id: id, image: layer.url, bounds: data.bounds, opacity: opacity });
     }
     if (layer.kind === "extruded") return footprints(layer, data, spec, id);
-    if (layer.kind === "line" || layer.kind === "pipe") {
-      const pipe = layer.kind === "pipe";
-      return new D.GeoJsonLayer({
-        id: id,
-        data: data,
-        stroked: true,
-        filled: false,
-        pickable: pipe,
-        opacity: opacity,
-        lineWidthUnits: "meters",
-        lineWidthMinPixels: 1,
-        getLineWidth: function (f) {
-          if (pipe) return 1.5;
-          const kind = f.properties.kind || "";
-          return /primary|trunk|motorway/.test(kind) ? 14 : /secondary|tertiary/.test(kind) ? 9 : 4;
-        },
-        getLineColor: function (f) {
-          return pipe ? NETWORK_COLOURS[f.properties.network] || layer.colour : layer.colour;
-        },
+    if (layer.kind === "line") {  // the main roads alone stand in for the network when it does not fit
+      const main = data.features.filter(function (f) { return MAIN_ROADS.test(f.properties.kind || ""); });
+      const group = side + ":" + layer.key;
+      return [lines(layer, main, id + "@main"), lines(layer, data, id)].map(function (made, level) {
+        state.lod[made.id] = { group: group, level: level, box: WORLD, count: level ? data.features.length : main.length };
+        return made;
       });
     }
+    if (layer.kind === "pipe") return lines(layer, data, id);
     if (layer.kind === "live") {
       const colours = (window.cockpitVocab && window.cockpitVocab.status) || {};
       return new D.GeoJsonLayer({
@@ -448,6 +499,14 @@
       const view = state.views[side];
       if (view && view.deck) view.deck.setProps({ viewState: viewState });
     });
+    state.moving = true;
+    if (state.askedAt === null) state.askedAt = performance.now();
+    adapt();
+    window.clearTimeout(state.settling);
+    state.settling = window.setTimeout(function () {
+      state.moving = false;
+      cullSoon();
+    }, SETTLE_MS);
     cullSoon();
   }
 
@@ -493,6 +552,8 @@
       },
       onAfterRender: function () {
         state.frames += 1;
+        if (state.askedAt !== null) state.waits.push(performance.now() - state.askedAt);
+        state.askedAt = null;
       },
       parameters: { clearColor: [0.03, 0.07, 0.12, 1] },
     });
@@ -552,7 +613,7 @@
           comparing ? side(spec, "b", spec.compare.layers) : Promise.resolve([]),
         ]).then(function (sides) {
           if (spec !== state.spec) return;
-          if (state.budget === null) state.budget = spec.budget;
+          if (state.budget === null) state.budget = state.movingBudget = spec.budget;
           state.full = { a: sides[0], b: sides[1] };
           state.culled = {};
           a.setProps({ viewState: state.viewState });
@@ -608,6 +669,9 @@
     focus: focus,
     _deck: function () { return state.views.a && state.views.a.deck; },
     screenOf: screenOf,
+    view: function (change) {  // move the camera by part of a view state (the bench orbits with it)
+      if (state.viewState) setView(Object.assign({}, state.viewState, change));
+    },
     stats: function () {
       return {
         frames: state.frames,
@@ -615,10 +679,12 @@
         viewState: state.viewState,
         spec: state.spec ? state.spec.minutes : null,
         levels: state.chosen.a || {},
+        budget: state.budget,
+        movingBudget: state.movingBudget,
       };
     },
     budget: function (most) {  // a weaker wall computer draws fewer buildings before the blocks stand in
-      state.budget = most;
+      state.budget = state.movingBudget = most;
       state.culled = {};
       Object.keys(state.views).forEach(cull);
     },

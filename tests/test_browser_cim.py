@@ -123,7 +123,7 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
 
     page.evaluate("() => window.cockpitCim.budget(300)")  # a weak wall computer: fewer buildings than the city has
     page.evaluate("([lon, lat]) => window.cockpitCim.focus(lon, lat, 14)", [lon, lat])
-    wait_js(page, "() => window.cockpitCim.stats().levels['a:building'] === 0", timeout=10)  # the 400 m blocks
+    wait_js(page, "() => window.cockpitCim.stats().levels['a:building'] === 1", timeout=10)  # 400 m blocks
     page.wait_for_timeout(1000)
     assert _canvas_has_drawing(page)
     page.screenshot(path=str(SHOTS / "cim-blocks.png"))
@@ -136,7 +136,7 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
             break
     assert page.evaluate("() => window.cockpitCim.stats().viewState.zoom >= 15.5")
     page.evaluate("() => window.cockpitCim.budget(12000)")
-    wait_js(page, "() => window.cockpitCim.stats().levels['a:building'] === 2", timeout=10)
+    wait_js(page, "() => window.cockpitCim.stats().levels['a:building'] === 3", timeout=10)  # footprints
 
     page.click("#cim-tabs .tab:has-text('空间分析')")
     _click_at(page, lon + 0.0006, lat + 0.0006, 0, "#cim-place:has-text('·')")

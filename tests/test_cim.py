@@ -179,3 +179,24 @@ def test_a_building_reads_its_meters_through_the_iot_ingestion(city_db):
         ingestion.ingest_mqtt(city_db, [(f"city/iot/{gas}/telemetry", orjson.dumps(body))])
     leak = [a for a in alarms.open_alarms(city_db) if a["device_code"] == gas]
     assert len(leak) == 1 and "flow_m3h" in orjson.dumps(leak[0]).decode()
+
+
+def test_blocks_stand_in_for_the_buildings_when_the_city_is_small_on_screen(city_url, client_as):
+    features = orjson.loads(cim_scene.buildings(city_url))["features"]
+    tallest = max(f["properties"]["height"] for f in features)
+    sizes = {}
+    for size in cim_layers.BLOCK_SIZES_M:
+        blocks = orjson.loads(cim_scene.blocks(city_url, size))
+        assert blocks["cell_m"] == size and sum(c[3] for c in blocks["cells"]) == len(features)
+        assert max(c[2] for c in blocks["cells"]) == tallest and all(0 <= c[4] <= 1 for c in blocks["cells"])
+        sizes[size] = len(blocks["cells"])
+    assert sizes[400] < sizes[100] < len(features)
+    with pytest.raises(Refused) as refused:
+        cim_scene.blocks(city_url, 7)
+    assert refused.value.http == 404
+    building = next(x for x in cim_view.spec(city_url, cim_view.Choices())["layers"] if x["key"] == "building")
+    desk = client_as("analyst")
+    for level in building["levels"]:
+        assert desk.get(level).status_code == 200
+    assert desk.get("/cim/blocks/7.json").status_code == 404
+    assert client_as("field_worker").get(building["levels"][0]).status_code == 403

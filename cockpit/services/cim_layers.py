@@ -30,7 +30,7 @@ class Layer:
     levels: tuple[str, ...] = ()  # coarser stand-ins drawn when the whole layer would not fit the frame budget
 
 
-BLOCK_SIZES_M = (400, 100)  # the buildings' level-of-detail blocks, coarsest first
+BLOCK_SIZES_M = (1600, 400, 100)  # the buildings' level-of-detail blocks, coarsest first
 
 
 OSM = "ODbL 1.0 © OpenStreetMap contributors"
