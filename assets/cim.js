@@ -14,7 +14,7 @@
   };
   const MATERIAL = { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 70, 90] };
   const CHUNK_DEG = 0.05; // the squares the buildings are drawn in, so a view draws only those on screen
-  const LABEL_ZOOM = 14; // names are read from a district's height down; above it they only clutter
+  const LABEL_ZOOM = 15; // names are read from a neighbourhood's height down; above it they only clutter
   const MAIN_ROADS = /primary|trunk|motorway|secondary/;
   const WORLD = [-180, -90, 180, 90];
   const SLOW_MS = 50; // a move that takes longer to show makes the moving frames coarser
