@@ -25,6 +25,7 @@ from cockpit.services import (
     conflicts,
     dem,
     emergency,
+    planning,
     rulebook,
     sample_catalog,
     simulations,
@@ -97,6 +98,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")
+    zones = planning.load_sample(settings.database_url, _cli_actor(), args.seed)
+    if zones:
+        print(f"{zones} zones of the generated plans loaded")
+    patches = planning.detect(settings.database_url, _cli_actor())
+    print(f"conflict patches between the plans: {patches.new} new, {patches.settled} settled")
     found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)
     print(f"data conflicts between departments' datasets: {found} found by the comparisons")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)

@@ -35,6 +35,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.sharing.no_application": ("申请 {application} 不存在", "no application {application}"),
     "err.sharing.decided": ("申请 {application} 已处理（{status}）", "application {application} is already {status}"),
     "err.sharing.bad_status": ("未知的申请状态 {status}", "unknown application status {status}"),
+    "err.planning.bad_status": ("状态须为 {allowed} 之一", "status must be one of {allowed}"),
+    "err.planning.bad_rule": ("类型须为 {allowed} 之一", "type must be one of {allowed}"),
     "err.cim.no_such_block": ("没有 {size} 米的街区层级", "no level of {size} m blocks"),
     "err.housing.no_building": ("建筑 {building} 不存在", "no building {building}"),
     "err.licence.no_register": ("电子证照库尚未导入", "the e-licence register has not been imported"),

@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.steward": frozenset({"analyst", "admin"}),  # records shared conditionally or not at all
     "dataset.import": frozenset({"analyst", "admin"}),
     "cim.read": frozenset(DESK),  # the city model, building objects and spatial services
+    "planning.read": frozenset(DESK),  # the plans and their conflict patches
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

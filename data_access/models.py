@@ -757,3 +757,54 @@ class TerrainGrid(Base):
     heights: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian, row 0 at the south edge
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PlanLayer(Base):
+    """A plan of multi-plan integration (多规合一): its type, keeping department, approving authority, vintage
+    and legal status."""
+
+    __tablename__ = "plan_layer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(128))
+    title_en: Mapped[str] = mapped_column(String(128))
+    department: Mapped[str] = mapped_column(String(64))
+    authority: Mapped[str] = mapped_column(String(64))
+    vintage: Mapped[str] = mapped_column(String(64))
+    legal_status: Mapped[str] = mapped_column(String(32))
+    generated: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class PlanZone(Base):
+    """A zone of a plan: its code, land use and the limits the plan sets on it."""
+
+    __tablename__ = "plan_zone"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("plan_layer.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    use: Mapped[str] = mapped_column(String(32))
+    far_max: Mapped[float | None] = mapped_column(Float)
+    height_max: Mapped[float | None] = mapped_column(Float)
+    green_min: Mapped[float | None] = mapped_column(Float)
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON, WGS-84
+
+
+class PlanConflict(Base):
+    """A conflict patch (冲突图斑): where two plans (or a plan and what stands) disagree under a rule. Its key
+    (rule, both zones, the piece) stays the same between detections, so its status survives them."""
+
+    __tablename__ = "plan_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    rule: Mapped[str] = mapped_column(String(48))
+    left_layer: Mapped[str] = mapped_column(String(32))
+    left_code: Mapped[str] = mapped_column(String(64))
+    right_layer: Mapped[str] = mapped_column(String(32))
+    right_code: Mapped[str] = mapped_column(String(64))
+    area_m2: Mapped[float] = mapped_column(Float)
+    department: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open | settled (no longer found)
+    geometry: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime)
