@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import flask
 
 from cockpit import auth, context
-from cockpit.api import PATHS, _int_arg, _iso, _operation, blueprint
+from cockpit.api import PATHS, _error, _idempotent, _int_arg, _iso, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import planning
+from cockpit.services import plan_workflow, planning
+
+TEXTS = ("department", "opinion", "yielding", "reason", "deadline")
 
 PATHS.update(
     {
@@ -18,6 +22,18 @@ PATHS.update(
                 "department asked to settle it, status and the patch as GeoJSON",
                 "planning.read",
                 ("status", "type", "limit"),
+            )
+        },
+        "/api/v1/planning/conflicts/{id}/transition": {
+            "post": _operation(
+                "Settle a patch: assign it to a leading department with a deadline for opinions (coordinators), "
+                "record a department's opinion, or decide which plan yields (leaders): the yielding zone loses the "
+                "patch in a new revision of its plan",
+                "planning.read",
+                body='{"action": "assign"|"opine"|"decide", "department", "deadline": "YYYY-MM-DD", "opinion", '
+                '"yielding": "left"|"right", "reason"}',
+                example={"action": "assign", "department": "市规划自然资源委"},
+                idempotent=True,
             )
         },
     }
@@ -37,3 +53,36 @@ def plan_conflicts() -> tuple[flask.Response, int]:
     except Refused as error:
         return _refused_answer(error)
     return flask.jsonify(conflicts=[_iso(r) for r in rows]), 200
+
+
+@blueprint.post("/planning/conflicts/<id:conflict_id>/transition")
+@auth.guard("planning.read")
+def plan_conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
+    """Who may take which step is checked by the workflow itself (coordinators assign, leaders decide)."""
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+        return _error(400, 'body must be {"action": "assign"|"opine"|"decide", ...} in JSON')
+    given = {k: body.get(k) for k in TEXTS}
+    if any(v is not None and not isinstance(v, str) for v in given.values()):
+        return _error(400, ", ".join(TEXTS) + " are text")
+    raw = given.pop("deadline")
+    try:
+        deadline = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return _error(400, "deadline is a date, YYYY-MM-DD")
+
+    def action() -> tuple[dict, int]:
+        try:
+            done = plan_workflow.transition(
+                context.settings().database_url,
+                auth.current_actor(),
+                conflict_id,
+                body["action"],
+                deadline=deadline,
+                **given,
+            )
+        except Refused as error:
+            return error.answer()
+        return {"conflict": _iso(done)}, 200
+
+    return _idempotent(action)

@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dataset.import": frozenset({"analyst", "admin"}),
     "cim.read": frozenset(DESK),  # the city model, building objects and spatial services
     "planning.read": frozenset(DESK),  # the plans and their conflict patches
+    "planning.coordinate": frozenset({"analyst", "admin"}),  # assign a patch, record departments' opinions
+    "planning.decide": frozenset({"leader"}),  # which plan yields: a new revision of it
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

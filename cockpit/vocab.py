@@ -13,6 +13,14 @@ ALARM_TRANSITIONS = {
     "resolve": (("new", "acknowledged"), "resolved"),
     "close": (("resolved",), "closed"),
 }
+# a plan conflict patch: action -> (statuses it may start from, status it leads to); a patch the next detection no
+# longer finds is "settled", whatever its status
+PLAN_CONFLICT_STATUSES = ("open", "assigned", "decided", "settled")
+PLAN_CONFLICT_TRANSITIONS = {
+    "assign": (("open",), "assigned"),
+    "opine": (("assigned",), "assigned"),
+    "decide": (("assigned",), "decided"),
+}
 INCIDENT_TYPES = ("natural_disaster", "accident", "public_health", "social_security")
 DEVICE_STATUS_COLOURS = {"online": "#52c41a", "offline": "#8c8c8c", "alarm": SEVERITIES[1][1]}
 # the catalog record's attributes (government data-sharing rules): sharing, opening, update frequency in days

@@ -3,10 +3,11 @@ so the same schema runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -772,6 +773,7 @@ class PlanLayer(Base):
     authority: Mapped[str] = mapped_column(String(64))
     vintage: Mapped[str] = mapped_column(String(64))
     legal_status: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)  # 0 as approved; each decided conflict applied adds one
     generated: Mapped[bool] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(Text)
 
@@ -804,7 +806,39 @@ class PlanConflict(Base):
     right_code: Mapped[str] = mapped_column(String(64))
     area_m2: Mapped[float] = mapped_column(Float)
     department: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), index=True)  # open | settled (no longer found)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # cockpit.vocab.PLAN_CONFLICT_STATUSES
     geometry: Mapped[str] = mapped_column(Text)
     detected_at: Mapped[datetime] = mapped_column(DateTime)
     settled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assigned_to: Mapped[str | None] = mapped_column(String(64))  # the department that leads the settlement
+    deadline: Mapped[date | None] = mapped_column(Date)  # for the departments' opinions
+    decision: Mapped[str | None] = mapped_column(String(8))  # left | right: the plan that yields the patch
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanOpinion(Base):
+    """A department's opinion on a conflict patch, asked for by its deadline."""
+
+    __tablename__ = "plan_opinion"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("plan_conflict.id"), index=True)
+    department: Mapped[str] = mapped_column(String(64))
+    opinion: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(128))
+    given_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PlanRevision(Base):
+    """A zone changed by a decided conflict: the plan's new revision, the zone before and after (GeoJSON)."""
+
+    __tablename__ = "plan_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer_key: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)
+    zone_code: Mapped[str] = mapped_column(String(32))
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("plan_conflict.id"))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(String(128))
+    made_at: Mapped[datetime] = mapped_column(DateTime)

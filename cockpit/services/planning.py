@@ -33,7 +33,7 @@ class Detected:
     repaired: int
 
 
-def _geojson(shape: shapely.Geometry) -> str:
+def geojson(shape: shapely.Geometry) -> str:
     return orjson.dumps(mapping(shapely.set_precision(shape, 1e-7))).decode()
 
 
@@ -58,6 +58,7 @@ def load_sample(url: str, actor: Actor, seed: int) -> int:
             "authority": authority,
             "vintage": vintage,
             "legal_status": status,
+            "revision": 0,
             "generated": True,
             "source": source,
         }
@@ -71,7 +72,7 @@ def load_sample(url: str, actor: Actor, seed: int) -> int:
                 "far_max": z.far_max,
                 "height_max": z.height_max,
                 "green_min": z.green_min,
-                "geometry": _geojson(z.geometry),
+                "geometry": geojson(z.geometry),
             }
             for z in found
         ]
@@ -112,7 +113,7 @@ def detect(url: str, actor: Actor) -> Detected:
                 "right_code": patch.right_code,
                 "area_m2": patch.area_m2,
                 "department": patch.department,
-                "geometry": _geojson(patch.geometry),
+                "geometry": geojson(patch.geometry),
             }
         )
     with write_transaction(url) as session:
