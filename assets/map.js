@@ -74,6 +74,21 @@ window.cockpitMap = (function () {
       div.appendChild(span);
       return L.marker(latlng, {icon: L.divIcon({html: div, className: "", iconSize: L.point(size + (alarms ? 16 : 0), size)})});
     },
+    /* the plans: a zone filled in its use's colour, red-line zones outlined; patches bright over them */
+    planZone: function (feature) {
+      var p = feature.properties || {};
+      var line = p.layer === "red_line";
+      return {color: line ? "#ff4d4f" : p.colour, weight: line ? 2 : 0.6, dashArray: line ? "6 4" : null,
+              fillColor: p.colour, fillOpacity: line ? 0.05 : 0.28};
+    },
+    planBuilding: function () {
+      return {color: "#aab4c4", weight: 0.6, fillColor: "#aab4c4", fillOpacity: 0.35};
+    },
+    planPatch: function (feature) {
+      var p = feature.properties || {};
+      var done = p.status === "settled";
+      return {color: done ? "#8c8c8c" : p.colour, weight: 1.6, fillColor: p.colour, fillOpacity: done ? 0.1 : 0.55};
+    },
     road: function (feature) {
       var kind = (feature.properties || {}).kind;
       var major = ["motorway", "trunk", "primary", "secondary"].indexOf(kind) >= 0;

@@ -1001,6 +1001,76 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.import.no_dataset": ("请填写数据集标识和提供部门", "name the dataset and its providing department"),
     # city information model platform
     "nav.cim": ("信息模型平台", "City model"),
+    "nav.planning": ("多规合一", "Plans"),
+    "plan.title": ("多规融合一图管控", "Multi-plan integration"),
+    "plan.layers": ("规划图层（一张图）", "Plan layers (one map)"),
+    "plan.legal.in_force": ("现行有效", "in force"),
+    "plan.legal.under_review": ("审批中", "under review"),
+    "plan.revision": ("修订 {n}", "revision {n}"),
+    "plan.zones": ("{n} 个地块", "{n} zones"),
+    "plan.current": ("现状建筑（OpenStreetMap）", "Standing buildings (OpenStreetMap)"),
+    "plan.counts": ("冲突图斑统计", "Conflict patches"),
+    "plan.by_street": ("待处理图斑按街道", "Open patches by street"),
+    "plan.by_rule": ("按冲突类型", "By type"),
+    "plan.detect": ("重新检测冲突", "Detect conflicts again"),
+    "plan.detected": (
+        "检测完成：新增 {new}，消除 {settled}，剔除碎斑 {slivers}",
+        "Detected: {new} new, {settled} settled, {slivers} slivers dropped",
+    ),
+    "plan.patches": ("冲突图斑", "Conflict patches"),
+    "plan.all_types": ("全部冲突类型", "All types"),
+    "plan.rule.construction_on_protected": (
+        "建设用地占用农用地/生态用地",
+        "Construction land on farmland or ecological land",
+    ),
+    "plan.rule.construction_in_red_line": ("建设用地进入生态保护红线", "Construction land inside the red line"),
+    "plan.rule.project_in_red_line": ("重点项目进入生态保护红线", "Key project inside the red line"),
+    "plan.rule.project_against_zoning": ("重点项目与控规用地性质不符", "Key project against the zoning"),
+    "plan.rule.road_through_building": ("规划道路穿越现状建筑", "Planned road through a standing building"),
+    "plan.none": ("没有符合条件的图斑", "No patches match"),
+    "plan.more": ("另有 {count} 个图斑，请用筛选缩小范围", "{count} more patches: narrow the filter"),
+    "plan.detail": ("图斑详情与协调", "Patch and its settlement"),
+    "plan.pick": ("在列表或地图上选择一个图斑", "Pick a patch in the list or on the map"),
+    "plan.rule": ("冲突类型", "Type"),
+    "plan.left": ("规划一", "First plan"),
+    "plan.right": ("规划二 / 现状", "Second plan / standing"),
+    "plan.area": ("面积", "Area"),
+    "plan.department": ("建议牵头部门", "Proposed lead"),
+    "plan.status": ("状态", "Status"),
+    "plan.lead": ("牵头部门", "Leading department"),
+    "plan.due": ("意见期限", "opinions due"),
+    "plan.deadline": ("意见期限 YYYY-MM-DD（默认 10 天）", "Deadline YYYY-MM-DD (default 10 days)"),
+    "plan.bad_deadline": ("期限格式应为 YYYY-MM-DD", "The deadline is a date, YYYY-MM-DD"),
+    "plan.assign": ("交办", "Assign"),
+    "plan.opinion_by": ("提出意见的部门", "Department giving the opinion"),
+    "plan.opinion": ("部门意见", "Opinion"),
+    "plan.opine": ("录入意见", "Record opinion"),
+    "plan.yield.left": ("规划一让步", "First plan yields"),
+    "plan.yield.right": ("规划二让步", "Second plan yields"),
+    "plan.reason": ("裁定理由", "Reason for the decision"),
+    "plan.decide": ("裁定并修订规划", "Decide and revise the plan"),
+    "plan.decision": ("裁定", "Decision"),
+    "plan.opinions": ("部门意见（{count}）", "Opinions ({count})"),
+    "plan.no_opinions": ("尚无部门意见", "No opinions yet"),
+    "plan.revised": ("{layer}修订 {n}：地块 {zone} 让出该图斑", "{layer} revision {n}: zone {zone} gave up the patch"),
+    "plan.done": ("图斑 #{id}：{action}已记录", "Patch #{id}: {action} recorded"),
+    "plan.export_geojson": ("导出 GeoJSON", "Export GeoJSON"),
+    "plan.export_gpkg": ("导出 GeoPackage", "Export GeoPackage"),
+    "plan.export_pdf": ("导出图斑清单 PDF", "Export patch list (PDF)"),
+    "plan.pdf_title": ("多规合一冲突图斑清单", "Plan conflict patches"),
+    "plan.pdf_subtitle": (
+        "共 {count} 个图斑 · {when} · 规划数据为生成数据",
+        "{count} patches · {when} · the plans are generated",
+    ),
+    "planning.status.all": ("全部", "all"),
+    "org.市发展改革委": ("市发展改革委", "Municipal Development and Reform Commission"),
+    "org.市规划自然资源委": ("市规划自然资源委", "Municipal Planning and Natural Resources Commission"),
+    "org.市规划自然资源委海淀分局": ("市规划自然资源委海淀分局", "Planning and Natural Resources, Haidian branch"),
+    "org.市生态环境局": ("市生态环境局", "Municipal Ecology and Environment Bureau"),
+    "org.市交通委": ("市交通委", "Municipal Transport Commission"),
+    "org.北京市人民代表大会": ("北京市人民代表大会", "Beijing Municipal People's Congress"),
+    "org.北京市人民政府": ("北京市人民政府", "Beijing Municipal People's Government"),
+    "org.国务院": ("国务院", "State Council"),
     "cim.title": ("城市信息模型平台", "City information model platform"),
     "cim.layers": ("图层目录（CJJ/T 315）", "Layer registry (CJJ/T 315)"),
     "cim.scene.operations": ("运行场景", "Operations"),
@@ -1270,6 +1340,13 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text for `key` in `lang`; a missing key is a programming error and fails loudly."""
     text = TABLE[key][LANGS.index(lang)]
     return text.format(**values) if values else text
+
+
+def organisation(name: str, lang: str) -> str:
+    """A department or authority by its official name, in English where the table knows it (names from
+    imported data it does not know stay as given)."""
+    key = "org." + name
+    return t(key, lang) if key in TABLE else name
 
 
 def normalise(lang: str | None, default: str) -> str:

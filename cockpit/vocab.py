@@ -21,6 +21,25 @@ PLAN_CONFLICT_TRANSITIONS = {
     "opine": (("assigned",), "assigned"),
     "decide": (("assigned",), "decided"),
 }
+PLAN_RULE_COLOURS = {  # a conflict patch's rule (cockpit.services.plan_overlay.RULES) -> its colour on the map
+    "construction_on_protected": "#ff4d4f",
+    "construction_in_red_line": "#ff85c0",
+    "project_in_red_line": "#f759ab",
+    "project_against_zoning": "#ffa940",
+    "road_through_building": "#b37feb",
+}
+PLAN_USE_COLOURS = {  # a plan zone's use -> its colour (GB 50137 land-use colours, darkened for the dark map)
+    "R2": "#d4b106",
+    "B1": "#cf1322",
+    "A33": "#d46b08",
+    "A5": "#c41d7f",
+    "G1": "#389e0d",
+    "E1": "#1d39c4",
+    "S1": "#8c8c8c",
+    "construction": "#8c6d3f",
+    "farmland": "#a0d911",
+    "ecological": "#13c2c2",
+}
 INCIDENT_TYPES = ("natural_disaster", "accident", "public_health", "social_security")
 DEVICE_STATUS_COLOURS = {"online": "#52c41a", "offline": "#8c8c8c", "alarm": SEVERITIES[1][1]}
 # the catalog record's attributes (government data-sharing rules): sharing, opening, update frequency in days

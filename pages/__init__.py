@@ -1,7 +1,17 @@
 """One module per page, layout only, each declaring its PAGE once. PAGES is the navigation and wall order;
 adding a page is one page module, one callbacks module and one line here."""
 
-from pages import cim, data, emergency, field, iot, not_found, operations, overview, support
+from pages import cim, data, emergency, field, iot, not_found, operations, overview, planning, support
 
-PAGES = [overview.PAGE, operations.PAGE, emergency.PAGE, data.PAGE, iot.PAGE, cim.PAGE, support.PAGE, field.PAGE]
+PAGES = [
+    overview.PAGE,
+    operations.PAGE,
+    emergency.PAGE,
+    data.PAGE,
+    iot.PAGE,
+    cim.PAGE,
+    planning.PAGE,
+    support.PAGE,
+    field.PAGE,
+]
 NOT_FOUND = not_found

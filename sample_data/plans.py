@@ -37,7 +37,7 @@ PLAN_TYPES = {
         "Land-use master plan",
         "市规划自然资源委",
         "北京市人民政府",
-        "2006–2020（2017 年调整）",
+        "2006–2020 / 2017",
         "in_force",
     ),
     "red_line": ("生态保护红线", "Ecological protection red line", "市生态环境局", "国务院", "2018", "in_force"),

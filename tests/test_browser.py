@@ -107,6 +107,7 @@ def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, scre
         "大数据平台",
         "物联感知平台",
         "信息模型平台",
+        "多规合一",
     ]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")

@@ -25,6 +25,8 @@ ALLOWED = {
     "OFL",
     "SIL",
     "Ctrl",
+    "GeoJSON",
+    "GeoPackage",
 }
 WORD = re.compile(r"(?<![\w.\-/@])[A-Za-z]{3,}(?![\w.\-/@])")
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -1,0 +1,198 @@
+"""多规融合一图管控 — multi-plan integration: the plans on one map over what stands, the conflict patches the
+rule matrix finds between them, and their settlement (assign, opinions, decision into a new plan revision)."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+import callbacks.planning
+from cockpit import auth, context, ids
+from cockpit.i18n import organisation, t
+from cockpit.page import Page
+from cockpit.services import areas, planning_view
+from cockpit.services.plan_overlay import RULES
+from cockpit.ui import panel
+from cockpit.vocab import PLAN_CONFLICT_STATUSES
+
+SHOWN = ["regulatory", "red_line"]
+
+
+def _layer_option(layer: dict, lang: str) -> dict:
+    title = layer["title"] if lang == "zh" else layer["title_en"]
+    facts = " · ".join(
+        (
+            organisation(layer["department"], lang),
+            organisation(layer["authority"], lang),
+            layer["vintage"],
+            t(f"plan.legal.{layer['legal_status']}", lang),
+            t("plan.revision", lang, n=layer["revision"]),
+            t("plan.zones", lang, n=layer["zones"]),
+        )
+    )
+    return {
+        "label": html.Span(
+            className="plan-layer",
+            children=[
+                html.Span(title, className="name"),
+                html.Span(t("label.generated", lang), className="tag") if layer["generated"] else None,
+                html.Span(facts, className="note"),
+            ],
+        ),
+        "value": layer["key"],
+    }
+
+
+def _map() -> dl.Map:
+    return dl.Map(
+        id=ids.PLAN_MAP,
+        bounds=areas.detail_bounds(context.settings().database_url),
+        maxZoom=19,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=[
+            dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
+            dl.GeoJSON(
+                id=ids.PLAN_ZONES,
+                style={"variable": "cockpitMap.planZone"},
+                onEachFeature={"variable": "cockpitMap.named"},
+            ),
+            dl.GeoJSON(id=ids.PLAN_BUILDINGS, style={"variable": "cockpitMap.planBuilding"}, interactive=False),
+            dl.GeoJSON(id=ids.PLAN_PATCHES, style={"variable": "cockpitMap.planPatch"}),
+            dl.ScaleControl(),
+        ],
+    )
+
+
+def _steps(lang: str) -> html.Div:
+    coordinate, decide = auth.allowed("planning.coordinate"), auth.allowed("planning.decide")
+    return html.Div(
+        className="plan-steps",
+        children=[
+            html.Div(
+                className="dispatch-actions" if coordinate else "dispatch-actions hidden",
+                children=[
+                    dcc.Input(
+                        id=ids.PLAN_DEPARTMENT, placeholder=t("plan.lead", lang), className="search", maxLength=64
+                    ),
+                    dcc.Input(
+                        id=ids.PLAN_DEADLINE, placeholder=t("plan.deadline", lang), className="search", maxLength=10
+                    ),
+                    html.Button(t("plan.assign", lang), id=ids.PLAN_ASSIGN),
+                ],
+            ),
+            html.Div(
+                className="dispatch-actions" if coordinate else "dispatch-actions hidden",
+                children=[
+                    dcc.Input(
+                        id=ids.PLAN_OPINION_BY, placeholder=t("plan.opinion_by", lang), className="search", maxLength=64
+                    ),
+                    dcc.Input(
+                        id=ids.PLAN_OPINION, placeholder=t("plan.opinion", lang), className="search", maxLength=2000
+                    ),
+                    html.Button(t("plan.opine", lang), id=ids.PLAN_OPINE),
+                ],
+            ),
+            html.Div(
+                className="dispatch-actions" if decide else "dispatch-actions hidden",
+                children=[
+                    dcc.RadioItems(
+                        id=ids.PLAN_YIELD,
+                        className="toggle",
+                        inline=True,
+                        options=[{"label": t(f"plan.yield.{side}", lang), "value": side} for side in ("left", "right")],
+                    ),
+                    dcc.Input(
+                        id=ids.PLAN_REASON, placeholder=t("plan.reason", lang), className="search", maxLength=500
+                    ),
+                    html.Button(t("plan.decide", lang), id=ids.PLAN_DECIDE),
+                ],
+            ),
+        ],
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    lang = context.lang()
+    url = context.settings().database_url
+    layers = [_layer_option(layer, lang) for layer in planning_view.registry(url)]
+    layers.append(
+        {"label": html.Span(t("plan.current", lang), className="plan-layer name"), "value": planning_view.CURRENT}
+    )
+    exports = html.Div(
+        className="dispatch-actions" if auth.allowed("export") else "dispatch-actions hidden",
+        children=[
+            html.Button(t("plan.export_geojson", lang), id=ids.PLAN_EXPORT_GEOJSON),
+            html.Button(t("plan.export_gpkg", lang), id=ids.PLAN_EXPORT_GPKG),
+            html.Button(t("plan.export_pdf", lang), id=ids.PLAN_EXPORT_PDF),
+            dcc.Download(id=ids.PLAN_DOWNLOAD),
+        ],
+    )
+    detect = html.Div(
+        className="dispatch-actions" if auth.allowed("planning.coordinate") else "dispatch-actions hidden",
+        children=[html.Button(t("plan.detect", lang), id=ids.PLAN_DETECT)],
+    )
+    return html.Div(
+        className="page page-planning",
+        children=[
+            dcc.Store(id=ids.PLAN_SELECTED),
+            html.Div(
+                className="col col-left",
+                children=[
+                    panel(
+                        t("plan.layers", lang),
+                        dcc.Checklist(id=ids.PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
+                        class_name="grow",
+                    ),
+                    panel(t("plan.counts", lang), html.Div(id=ids.PLAN_COUNTS), detect, class_name="fixed"),
+                ],
+            ),
+            html.Div(className="col col-center", children=[html.Div(className="map-wrap", children=[_map()])]),
+            html.Div(
+                className="col col-right",
+                children=[
+                    panel(
+                        t("plan.patches", lang),
+                        dcc.RadioItems(
+                            id=ids.PLAN_STATUS,
+                            value="open",
+                            className="toggle",
+                            inline=True,
+                            options=[
+                                {"label": t(f"planning.status.{s}", lang), "value": s}
+                                for s in (*PLAN_CONFLICT_STATUSES, "all")
+                            ],
+                        ),
+                        dcc.Dropdown(
+                            id=ids.PLAN_RULE,
+                            className="type-filter",
+                            placeholder=t("plan.all_types", lang),
+                            options=[{"label": t(f"plan.rule.{r.key}", lang), "value": r.key} for r in RULES],
+                        ),
+                        html.Div(id=ids.PLAN_LIST, className="results"),
+                        class_name="grow",
+                    ),
+                    panel(
+                        t("plan.detail", lang),
+                        html.Div(id=ids.PLAN_DETAIL, children=t("plan.pick", lang)),
+                        _steps(lang),
+                        html.Div(id=ids.PLAN_MSG, className="note msg"),
+                        exports,
+                        class_name="grow",
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+PAGE = Page(
+    path="/planning",
+    nav="nav.planning",
+    title="plan.title",
+    permission="planning.read",
+    layout=layout,
+    callbacks=callbacks.planning.register,
+    ready="#plan-list .case-item",
+)
