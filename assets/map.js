@@ -84,10 +84,12 @@ window.cockpitMap = (function () {
     planBuilding: function () {
       return {color: "#aab4c4", weight: 0.6, fillColor: "#aab4c4", fillOpacity: 0.35};
     },
-    planPatch: function (feature) {
+    planPatch: function (feature, context) {
       var p = feature.properties || {};
       var done = p.status === "settled";
-      return {color: done ? "#8c8c8c" : p.colour, weight: 1.6, fillColor: p.colour, fillOpacity: done ? 0.1 : 0.55};
+      var picked = context && context.hideout && context.hideout.selected === p.id;
+      return {color: picked ? "#ffffff" : (done ? "#8c8c8c" : p.colour), weight: picked ? 4 : 1.6,
+              fillColor: p.colour, fillOpacity: done ? 0.1 : 0.55};
     },
     road: function (feature) {
       var kind = (feature.properties || {}).kind;

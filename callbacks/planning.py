@@ -21,7 +21,7 @@ from cockpit.services.plan_overlay import RULES
 from cockpit.ui import clicked_pattern
 from cockpit.vocab import PLAN_CONFLICT_STATUSES
 
-SHOWN_PATCHES = 200
+SHOWN_PATCHES = 40  # the largest first; a filter narrows the rest
 
 
 def _url() -> str:
@@ -150,7 +150,8 @@ def register(app: Dash) -> None:
         Output(ids.PLAN_ASSIGN, "disabled"),
         Output(ids.PLAN_OPINE, "disabled"),
         Output(ids.PLAN_DECIDE, "disabled"),
-        Output(ids.PLAN_MAP, "bounds"),
+        Output(ids.PLAN_MAP, "viewport"),
+        Output(ids.PLAN_PATCHES, "hideout"),
         Input(ids.PLAN_SELECTED, "data"),
         Input(ids.PLAN_MSG, "children"),
     )
@@ -159,12 +160,13 @@ def register(app: Dash) -> None:
         lang = context.lang()
         found = planning_view.detail(_url(), int(selected), current_actor().role) if selected else None
         if found is None:
-            return t("plan.pick", lang), True, True, True, no_update
+            return t("plan.pick", lang), True, True, True, no_update, {"selected": None}
         west, south, east, north = shapely.bounds(shapely.from_geojson(orjson.dumps(found["geometry"]).decode()))
         pad = 0.002
-        bounds = [[south - pad, west - pad], [north + pad, east + pad]]
+        viewport = {"bounds": [[south - pad, west - pad], [north + pad, east + pad]], "transition": "flyToBounds"}
         steps = found["steps"]
-        return _detail(found, lang), "assign" not in steps, "opine" not in steps, "decide" not in steps, bounds
+        disabled = ("assign" not in steps, "opine" not in steps, "decide" not in steps)
+        return _detail(found, lang), *disabled, viewport, {"selected": found["id"]}
 
     @app.callback(
         Output(ids.PLAN_MSG, "children"),

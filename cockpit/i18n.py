@@ -1008,7 +1008,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "plan.legal.under_review": ("审批中", "under review"),
     "plan.revision": ("修订 {n}", "revision {n}"),
     "plan.zones": ("{n} 个地块", "{n} zones"),
-    "plan.current": ("现状建筑（OpenStreetMap）", "Standing buildings (OpenStreetMap)"),
+    "plan.current": ("现状建筑", "Standing buildings"),
+    "plan.current_note": (
+        "OpenStreetMap · ODbL 1.0 · 现状，不是规划",
+        "OpenStreetMap · ODbL 1.0 · what stands, not a plan",
+    ),
     "plan.counts": ("冲突图斑统计", "Conflict patches"),
     "plan.by_street": ("待处理图斑按街道", "Open patches by street"),
     "plan.by_rule": ("按冲突类型", "By type"),

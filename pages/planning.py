@@ -47,6 +47,7 @@ def _map() -> dl.Map:
     return dl.Map(
         id=ids.PLAN_MAP,
         bounds=areas.detail_bounds(context.settings().database_url),
+        trackViewport=False,
         maxZoom=19,
         zoomSnap=0.25,
         preferCanvas=True,

@@ -15,12 +15,12 @@ from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit, plan_overlay
 from cockpit.services.clock import stored_now
+from cockpit.vocab import PLAN_CONFLICT_STATUSES
 from data_access import cim
 from data_access import planning as store
 from data_access.db import transaction, write_transaction
 from sample_data import plans, real
 
-STATUSES = ("open", "settled")
 RULES = tuple(r.key for r in plan_overlay.RULES)
 
 
@@ -123,8 +123,8 @@ def detect(url: str, actor: Actor) -> Detected:
 
 
 def listing(url: str, status: str | None = None, rule: str | None = None, limit: int = 1000) -> list[dict]:
-    if status is not None and status not in STATUSES:
-        raise Refused("planning.bad_status", http=400, allowed=", ".join(STATUSES))
+    if status is not None and status not in PLAN_CONFLICT_STATUSES:
+        raise Refused("planning.bad_status", http=400, allowed=", ".join(PLAN_CONFLICT_STATUSES))
     if rule is not None and rule not in RULES:
         raise Refused("planning.bad_rule", http=400, allowed=", ".join(RULES))
     with transaction(url) as session:
