@@ -95,14 +95,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         more = sum(role == "field_worker" and username not in named for username, role, _ in made)
         if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
-    registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
-    if registered:
-        print(f"{registered} of the cockpit's tables added to the data catalog")
     zones = planning.load_sample(settings.database_url, _cli_actor(), args.seed)
     if zones:
         print(f"{zones} zones of the generated plans loaded")
     patches = planning.detect(settings.database_url, _cli_actor())
     print(f"conflict patches between the plans: {patches.new} new, {patches.settled} settled")
+    registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
+    if registered:
+        print(f"{registered} of the cockpit's tables added to the data catalog")
     found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)
     print(f"data conflicts between departments' datasets: {found} found by the comparisons")
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)

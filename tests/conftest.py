@@ -64,9 +64,9 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_sample_city(url, "small", SEED)
     rulebook.ensure_defaults(url, TEST_ACTOR)
     emergency.ensure_default_plans(url, TEST_ACTOR)
-    catalog_measure.register_tables(url, TEST_ACTOR)
     planning.load_sample(url, TEST_ACTOR, SEED)
     planning.detect(url, TEST_ACTOR)
+    catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
     return var / "cockpit.db"
 
@@ -98,9 +98,9 @@ def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     users.ensure_demo_users(url, TEST_ACTOR)
     rulebook.ensure_defaults(url, TEST_ACTOR)
     emergency.ensure_default_plans(url, TEST_ACTOR)
-    catalog_measure.register_tables(url, TEST_ACTOR)
     planning.load_sample(url, TEST_ACTOR, SEED)
     planning.detect(url, TEST_ACTOR)
+    catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
     return var
 

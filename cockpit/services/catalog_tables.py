@@ -218,6 +218,31 @@ TABLES = (
         keywords="突发事件 应急 incident emergency",
     ),
     TableDataset(
+        "plan_zones",
+        "plan_zone",
+        "规划地块（多规合一）",
+        "Plan zones (multi-plan integration)",
+        "控规、土地利用规划、生态保护红线、交通专项与重点项目的地块及管控指标（生成）",
+        "市规划自然资源委",
+        frequency="irregular",
+        generated=True,
+        keywords="规划 控规 红线 多规合一 plan zoning red line",
+    ),
+    TableDataset(
+        "plan_conflicts",
+        "plan_conflict",
+        "规划冲突图斑",
+        "Plan conflict patches",
+        "多规合一冲突图斑、协调状态与裁定（由生成的规划检测）",
+        "市规划自然资源委",
+        sharing="conditional",
+        frequency="daily",
+        stamp="detected_at",
+        withheld=("decided_by",),
+        generated=True,
+        keywords="冲突图斑 多规合一 plan conflict patch",
+    ),
+    TableDataset(
         "resources",
         "resource",
         "应急资源",
@@ -259,9 +284,17 @@ GLOSSARY = {
     "priority": "优先级",
     "category": "类别",
     "description": "描述",
+    "use": "用地性质或分类",
+    "far_max": "容积率上限",
+    "height_max": "建筑高度上限（米）",
+    "green_min": "绿地率下限",
+    "area_m2": "面积（平方米）",
+    "department": "部门",
+    "rule": "规则",
+    "deadline": "期限",
 }
 
-TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime"}
+TABLE_TYPES = {"INTEGER": "integer", "FLOAT": "number", "BOOLEAN": "boolean", "DATETIME": "datetime", "DATE": "date"}
 
 
 def fields_of(spec: TableDataset) -> list[dict[str, Any]]:
