@@ -19,7 +19,7 @@ from cockpit.services import audit, cim_scene, plan_workflow, planning, planning
 from cockpit.services.clock import stored_now
 from cockpit.services.plan_overlay import RULES
 from cockpit.ui import clicked_pattern
-from cockpit.vocab import PLAN_CONFLICT_STATUSES
+from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_RULE_COLOURS
 
 SHOWN_PATCHES = 40  # the largest first; a filter narrows the rest
 
@@ -71,7 +71,15 @@ def _counts(found: dict, lang: str) -> html.Div:
     )
     body = [
         html.Tr(
-            [html.Td(t(f"plan.rule.{rule}", lang), title=f"{found['area_m2'][rule]:,.0f} m²")]
+            [
+                html.Td(
+                    [
+                        html.Span(className="swatch", style={"background": PLAN_RULE_COLOURS[rule]}),
+                        t(f"plan.rule.{rule}", lang),
+                    ],
+                    title=f"{found['area_m2'][rule]:,.0f} m²",
+                )
+            ]
             + [html.Td(str(by_status[s])) for s in PLAN_CONFLICT_STATUSES]
         )
         for rule, by_status in found["by_rule"].items()
