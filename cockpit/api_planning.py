@@ -10,8 +10,9 @@ from cockpit import auth, context
 from cockpit.api import PATHS, _error, _idempotent, _int_arg, _iso, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import plan_workflow, planning
+from cockpit.services import plan_workflow, planning, schemes
 
+MAX_BODY = 5_000_000  # bytes of GeoJSON: three schemes of 300 detailed footprints fit with room
 TEXTS = ("department", "opinion", "yielding", "reason", "deadline")
 
 PATHS.update(
@@ -22,6 +23,76 @@ PATHS.update(
                 "department asked to settle it, status and the patch as GeoJSON",
                 "planning.read",
                 ("status", "type", "limit"),
+            )
+        },
+        "/api/v1/planning/schemes/compare": {
+            "post": _operation(
+                "Compare two or three massing schemes for one site: FAR, density, green ratio, height, floor areas, "
+                "population capacity, jobs, trips, pass/fail against the regulatory plan's limits, the 15-minute "
+                "life circle (schools, clinics, parks), deltas against the first scheme; an estimate",
+                "planning.read",
+                body='{"site": Polygon, "schemes": [{"name", "green_m2", "buildings": [{"geometry": Polygon, '
+                '"floors", "use": "residential"|"commercial"|"office"|"school"|"clinic"}]}]}',
+                example={
+                    "site": {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [116.3205, 39.9985],
+                                [116.3225, 39.9985],
+                                [116.3225, 40.0],
+                                [116.3205, 40.0],
+                                [116.3205, 39.9985],
+                            ]
+                        ],
+                    },
+                    "schemes": [
+                        {
+                            "name": "A",
+                            "green_m2": 9000,
+                            "buildings": [
+                                {
+                                    "geometry": {
+                                        "type": "Polygon",
+                                        "coordinates": [
+                                            [
+                                                [116.321, 39.999],
+                                                [116.3215, 39.999],
+                                                [116.3215, 39.9993],
+                                                [116.321, 39.9993],
+                                                [116.321, 39.999],
+                                            ]
+                                        ],
+                                    },
+                                    "floors": 18,
+                                    "use": "residential",
+                                }
+                            ],
+                        },
+                        {
+                            "name": "B",
+                            "green_m2": 6000,
+                            "buildings": [
+                                {
+                                    "geometry": {
+                                        "type": "Polygon",
+                                        "coordinates": [
+                                            [
+                                                [116.321, 39.999],
+                                                [116.322, 39.999],
+                                                [116.322, 39.9995],
+                                                [116.321, 39.9995],
+                                                [116.321, 39.999],
+                                            ]
+                                        ],
+                                    },
+                                    "floors": 12,
+                                    "use": "office",
+                                }
+                            ],
+                        },
+                    ],
+                },
             )
         },
         "/api/v1/planning/conflicts/{id}/transition": {
@@ -86,3 +157,14 @@ def plan_conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
         return {"conflict": _iso(done)}, 200
 
     return _idempotent(action)
+
+
+@blueprint.post("/planning/schemes/compare")
+@auth.guard("planning.read")
+def compare_schemes() -> tuple[flask.Response, int]:
+    if flask.request.content_length and flask.request.content_length > MAX_BODY:
+        return _error(413, f"a comparison is at most {MAX_BODY // 1_000_000} MB")
+    try:
+        return flask.jsonify(schemes.compare(context.settings().database_url, flask.request.get_json(silent=True))), 200
+    except Refused as error:
+        return _refused_answer(error)

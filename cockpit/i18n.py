@@ -61,6 +61,26 @@ TABLE: dict[str, tuple[str, str]] = {
     "planning.layer.land_use": ("土地利用总体规划", "land-use plan"),
     "planning.layer.red_line": ("生态保护红线", "ecological red line"),
     "planning.layer.transport": ("综合交通专项规划", "transport plan"),
+    "err.planning.bad_body": (
+        "请求体须为 JSON 对象：site 与 schemes",
+        "the body is a JSON object with site and schemes",
+    ),
+    "err.planning.bad_polygon": ("{what} 不是有效的面：{why}", "{what} is not a usable polygon: {why}"),
+    "err.planning.bad_number": ("{what} 须在 {low} 到 {high} 之间", "{what} must be between {low} and {high}"),
+    "err.planning.bad_buildings": (
+        "方案 {scheme} 须有 1 到 {most} 栋建筑",
+        "scheme {scheme} needs 1 to {most} buildings",
+    ),
+    "err.planning.outside_site": (
+        "方案 {scheme} 的第 {building} 栋建筑超出用地范围",
+        "scheme {scheme}: building {building} lies outside the site",
+    ),
+    "err.planning.bad_use": (
+        "方案 {scheme} 第 {building} 栋的用途须为 {allowed} 之一",
+        "scheme {scheme}, building {building}: use must be one of {allowed}",
+    ),
+    "err.planning.site_too_big": ("用地面积超过 {most} 平方公里", "the site is larger than {most} km²"),
+    "err.planning.bad_schemes": ("须提交 2 到 {most} 个方案", "send 2 to {most} schemes"),
     "err.planning.bad_status": ("状态须为 {allowed} 之一", "status must be one of {allowed}"),
     "err.planning.bad_rule": ("类型须为 {allowed} 之一", "type must be one of {allowed}"),
     "err.cim.no_such_block": ("没有 {size} 米的街区层级", "no level of {size} m blocks"),

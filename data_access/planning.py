@@ -134,3 +134,13 @@ def counts(session: Session) -> list[tuple[str, str, int, float]]:
         PlanConflict.rule, PlanConflict.status
     )
     return [(r, s, int(n), float(a or 0)) for r, s, n, a in session.execute(query)]
+
+
+def zone_limits(session: Session, layer_key: str) -> dict[str, dict[str, float | None]]:
+    """Each zone's limits (FAR, height, green ratio) by its code."""
+    query = (
+        select(PlanZone.code, PlanZone.far_max, PlanZone.height_max, PlanZone.green_min)
+        .join(PlanLayer)
+        .where(PlanLayer.key == layer_key)
+    )
+    return {c: {"far_max": f, "height_max": h, "green_min": g} for c, f, h, g in session.execute(query)}

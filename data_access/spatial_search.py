@@ -20,6 +20,7 @@ TARGETS: dict[str, tuple[str, str, str, str]] = {
     "clinic": ("base_feature", "layer = 'poi' AND kind IN ('hospital', 'clinic', 'doctors')", "geometry", "kind"),
     "school": ("base_feature", "layer = 'poi' AND kind IN ('school', 'kindergarten')", "geometry", "kind"),
     "road": ("base_feature", "layer = 'road'", "geometry", "kind"),
+    "park": ("base_feature", "layer = 'green' AND kind IN ('leisure=park', 'leisure=garden')", "geometry", "kind"),
     "hospital": ("facility", "kind = 'hospital'", "ST_AsGeoJSON(geom)", "kind"),
     "shelter": ("facility", "kind = 'shelter'", "ST_AsGeoJSON(geom)", "kind"),
     "metro_station": ("facility", "kind = 'metro_station'", "ST_AsGeoJSON(geom)", "kind"),
