@@ -212,9 +212,11 @@ def register(app: Dash) -> None:
                 return t("err.planning.not_allowed", lang, action=t("plan.detect", lang))
             found = planning.detect(_url(), actor)
             return t("plan.detected", lang, new=found.new, settled=found.settled, slivers=found.slivers)
+        action = {ids.PLAN_ASSIGN: "assign", ids.PLAN_OPINE: "opine", ids.PLAN_DECIDE: "decide"}.get(ctx.triggered_id)
+        if action is None:
+            return no_update
         if not selected:
             return t("plan.pick", lang)
-        action = {ids.PLAN_ASSIGN: "assign", ids.PLAN_OPINE: "opine", ids.PLAN_DECIDE: "decide"}[ctx.triggered_id]
         try:
             due = date.fromisoformat(deadline) if deadline else None
         except ValueError:
@@ -261,9 +263,11 @@ def register(app: Dash) -> None:
             rows = planning_view.patches(_url(), None if status in (None, "all") else status, rule or None)
         except Refused:
             return no_update
-        kind = {ids.PLAN_EXPORT_GEOJSON: "geojson", ids.PLAN_EXPORT_GPKG: "gpkg", ids.PLAN_EXPORT_PDF: "pdf"}[
+        kind = {ids.PLAN_EXPORT_GEOJSON: "geojson", ids.PLAN_EXPORT_GPKG: "gpkg", ids.PLAN_EXPORT_PDF: "pdf"}.get(
             ctx.triggered_id
-        ]
+        )
+        if kind is None:
+            return no_update
         audit.record_alone(_url(), current_actor(), "planning.export", kind, after={"patches": len(rows)})
         if kind == "geojson":
             return dcc.send_bytes(planning_view.export_geojson(rows), "plan_conflicts.geojson")

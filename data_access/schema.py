@@ -47,10 +47,12 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+    engine_for(url).dispose()  # pooled connections cache PostGIS's operator lookups; a migration may recreate it
 
 
 def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
+    engine_for(url).dispose()
 
 
 def table_names(url: str) -> set[str]:

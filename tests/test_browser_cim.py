@@ -89,7 +89,7 @@ def test_a_leader_turns_the_scene_compares_reads_a_building_and_runs_the_tools(b
     for button in ("#cim-tilt", "#cim-left", "#cim-right", "#cim-reset"):
         before = page.evaluate("() => JSON.stringify(window.cockpitCim.stats().viewState)")
         page.click(button)
-        wait_js(page, "b => JSON.stringify(window.cockpitCim.stats().viewState) !== b", before)
+        wait_js(page, "b => JSON.stringify(window.cockpitCim.stats().viewState) !== b", before, timeout=30)
     for scene in ("规划场景", "应急场景"):
         page.click(f"#cim-scene label:has-text('{scene}')")
         wait_js(page, READY, timeout=30)
