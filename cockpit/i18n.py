@@ -1134,6 +1134,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "cim.target.clinic": ("医疗点（OSM）", "Clinics (OSM)"),
     "cim.target.school": ("学校", "Schools"),
     "cim.target.road": ("道路", "Roads"),
+    "cim.target.park": ("公园绿地", "Parks"),
     "cim.target.hospital": ("医院", "Hospitals"),
     "cim.target.shelter": ("避难场所", "Shelters"),
     "cim.target.metro_station": ("地铁站", "Metro stations"),

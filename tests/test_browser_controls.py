@@ -26,32 +26,30 @@ READY = {page.path: page.ready for page in PAGES}
 CASES = [(page.path, role) for page in PAGES for role in ROLES if role in PERMISSIONS[page.permission]]
 
 
-KEY = """e => {
-    const id = e.id || (e.closest('[id]') || {}).id || '';
-    const kind = id.startsWith('{') ? JSON.parse(id).type : '';  // one of a list drawn from data
-    return [id, kind, e.getAttribute('value') || '', e.textContent.trim().slice(0, 40)];
-}"""
+SCAN = f"""els => els.map(e => {{
+    const box = e.getBoundingClientRect();
+    const shown = box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const skipped = e.matches('{SKIP}') || !!e.closest('{SKIP}');
+    const id = e.id || (e.closest('[id]') || {{}}).id || '';
+    const kind = id.startsWith('{{') ? JSON.parse(id).type : '';  // one of a list drawn from data
+    return [shown && !skipped, id, kind, e.getAttribute('value') || '', e.textContent.trim().slice(0, 40)];
+}})"""
 PER_LIST = 2  # entries of one list (cases, devices, alarms…) do the same thing: a couple is enough
 
 
 def click_everything(page) -> int:
     """Click each visible control once (a couple of each list's entries), finding them again after every
-    click (the page redraws)."""
+    click (the page redraws); each round reads every control's state in one call to the page."""
     done: set[str] = set()
     per_kind: dict[str, int] = {}
     clicked = 0
     for _ in range(200):
-        handles = [h for h in page.query_selector_all(CONTROLS) if h.is_visible()]
-        keyed = []
-        for h in handles:
-            if h.evaluate(f"e => e.matches('{SKIP}') || !!e.closest('{SKIP}')"):
-                continue
-            ident, kind, value, text = h.evaluate(KEY)
+        handles = page.query_selector_all(CONTROLS)
+        todo = []
+        for handle, (usable, ident, kind, value, text) in zip(handles, page.evaluate(SCAN, handles), strict=True):
             key = f"{ident}|{value}|{text}"
-            if key in done or (kind and per_kind.get(kind, 0) >= PER_LIST):
-                continue
-            keyed.append((key, kind, h))
-        todo = keyed
+            if usable and key not in done and not (kind and per_kind.get(kind, 0) >= PER_LIST):
+                todo.append((key, kind, handle))
         if not todo:
             return clicked
         key, kind, handle = todo[0]
