@@ -476,7 +476,11 @@ def register(app: Dash) -> None:
         if not result or not auth.allowed("export"):
             return no_update
         if dash.ctx.triggered_id == ids.CIM_EXPORT_CSV:
-            rows = spatial_requests.rows(result.get("features", []))
+            features = result.get("features")
+            try:
+                rows = spatial_requests.rows(features if isinstance(features, list) else [])
+            except Refused:
+                return no_update
             return dcc.send_string(to_csv(rows), "spatial.csv")
         return dcc.send_bytes(orjson.dumps(result), "spatial.geojson")
 

@@ -79,7 +79,7 @@ def test_tables_with_composite_keys_page_and_conflicts_are_found(pg_city):
     assert done["status"] == "resolved" and done["winner"] == row["proposed"]
 
 
-def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_url):
+def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_db):
     from cockpit.services import planning
 
     planning.load_sample(pg_city, TEST_ACTOR, 7)
@@ -87,7 +87,7 @@ def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_url):
     again = planning.detect(pg_city, TEST_ACTOR)
     on_postgres = planning.listing(pg_city, status="open")
     assert again.new == 0 and again.again == len(on_postgres) > 0
-    embedded = planning.listing(city_url, status="open")  # the same plans and buildings give the same patches
+    embedded = planning.listing(city_db, status="open")  # the same plans and buildings give the same patches
     assert sorted((c["rule"], c["zones"], c["area_m2"]) for c in on_postgres) == sorted(
         (c["rule"], c["zones"], c["area_m2"]) for c in embedded
     )

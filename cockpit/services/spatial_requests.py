@@ -80,9 +80,13 @@ def rows(features: list[dict]) -> list[dict]:
     """A row per feature for a CSV: its properties, a representative point and the geometry as WKT."""
     out = []
     for feature in features:
-        shape = shapely.from_geojson(orjson.dumps(feature["geometry"]))
+        try:
+            shape = shapely.from_geojson(orjson.dumps(feature["geometry"]))
+            properties = dict(feature.get("properties") or {})
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+            raise Refused("spatial.bad_geometry") from None
         point = shape.representative_point()
-        out.append(feature["properties"] | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
+        out.append(properties | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
     columns = list(dict.fromkeys(key for row in out for key in row))
     return [{c: row.get(c) for c in columns} for row in out]
 
