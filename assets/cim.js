@@ -158,7 +158,12 @@
           n, chunk);
       });
     });
-    chunks(data.features, firstPoint).forEach(function (chunk) {
+    const clear = spec.clear;  // a site the scheme builds on: what stands there now makes way for its massing
+    const standing = clear ? data.features.filter(function (f) {
+      const p = firstPoint(f);
+      return !(p[0] >= clear[0] && p[0] <= clear[2] && p[1] >= clear[1] && p[1] <= clear[3]);
+    }) : data.features;
+    chunks(standing, firstPoint).forEach(function (chunk) {
       keep(footprints(layer, chunk.items, spec, side + ":" + layer.key + "#" + chunk.key), levels.length, chunk);
     });
     return made;
@@ -434,6 +439,33 @@
     });
   }
 
+  /* a scheme's buildings on its site (the planning page's 方案比选), coloured by use, each side its own scheme */
+  function massingLayers(spec, side) {
+    const scheme = spec.massing && spec.massing[side];
+    if (!scheme) return [];
+    const D = window.deck;
+    return [
+      new D.GeoJsonLayer({
+        id: side + ":site",
+        data: spec.site,
+        filled: true,
+        stroked: true,
+        getFillColor: [255, 196, 0, 40],
+        getLineColor: [255, 196, 0, 255],
+        lineWidthMinPixels: 2,
+      }),
+      new D.GeoJsonLayer({
+        id: side + ":massing",
+        data: scheme,
+        extruded: true,
+        pickable: true,
+        getElevation: function (f) { return f.properties.height; },
+        getFillColor: function (f) { return hex(f.properties.colour).slice(0, 3).concat(240); },
+        material: MATERIAL,
+      }),
+    ];
+  }
+
   function tooltip(info) {
     const o = info.object;
     if (!o) return null;
@@ -466,8 +498,9 @@
     return p.name || p.text || null;
   }
 
-  function container(side) {
-    return document.getElementById(side === "a" ? "cim-view" : "cim-view-b");
+  function container(side) {  // the CIM page's two canvases, or those a spec names (the planning page's massing)
+    const named = (state.spec && state.spec.containers) || ["cim-view", "cim-view-b"];
+    return document.getElementById(side === "a" ? named[0] : named[1]);
   }
 
   function layout(spec) {
@@ -512,7 +545,7 @@
 
   function clicked(info) {
     const set = window.dash_clientside && window.dash_clientside.set_props;
-    if (!set) return;
+    if (!set || (state.spec && state.spec.pickable === false)) return;
     if (info.object && info.layer && /:building@/.test(info.layer.id)) {  // a block: go and look at its buildings
       focus(info.object[0], info.object[1], Math.max(state.viewState.zoom + 2, 15.5));
       return;
@@ -576,7 +609,8 @@
       const extra = spec.labels ? fetched("/cim/labels.json").then(function (d) { return [labelLayer(d, name)]; })
         : Promise.resolve([]);
       return extra.then(function (labels) {
-        if (name !== "a") return made.concat(labels);
+        const massing = massingLayers(spec, name);
+        if (name !== "a") return made.concat(labels, massing);
         const evac = spec.evacuation;
         const state = evac && evac.state ? fetched(evac.state) : Promise.resolve(null);
         return state.then(function (moment) {
@@ -585,6 +619,7 @@
             modelLayers(spec.model, name),
             evacuationLayers(evac, moment, name),
             labels,
+            massing,
             resultLayers(spec.result, name)
           );
         });
@@ -593,8 +628,9 @@
   }
 
   function render(spec) {
-    if (!spec || !container("a")) return;
-    state.spec = spec;
+    if (!spec) return;
+    state.spec = spec;  // first: it may name the canvases (container)
+    if (!container("a")) return;
     state.ready = false;
     loadDeck()
       .then(function () { return document.fonts ? document.fonts.load("13px " + FONT, "海淀") : null; })

@@ -81,6 +81,9 @@ window.cockpitMap = (function () {
       return {color: line ? "#ff4d4f" : p.colour, weight: line ? 2 : 0.6, dashArray: line ? "6 4" : null,
               fillColor: p.colour, fillOpacity: line ? 0.05 : 0.28};
     },
+    planSite: function () {
+      return {color: "#ffc400", weight: 3, dashArray: "8 4", fillColor: "#ffc400", fillOpacity: 0.08};
+    },
     planBuilding: function () {
       return {color: "#aab4c4", weight: 0.6, fillColor: "#aab4c4", fillOpacity: 0.35};
     },
@@ -134,3 +137,41 @@ window.cockpitMap.case = function (feature, latlng) {
   var colour = p.overdue ? "#ff4d4f" : ({1: "#fa8c16", 2: "#fadb14", 3: "#40a9ff"}[p.priority] || "#40a9ff");
   return L.circleMarker(latlng, {radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.9});
 };
+/* 卷帘 swipe on the planning map: the plans ticked show left of the line, the plan compared right of it. Leaflet
+   moves its panes when the map pans, so the clip is measured again whenever the map pane moves. */
+(function () {
+  var swiped = {on: false, at: 50, watching: null};
+  function clip() {
+    var map = document.getElementById("plan-map");
+    if (!map) { return; }
+    var pane = map.querySelector(".leaflet-map-pane");
+    var left = map.querySelector(".leaflet-plan-left-pane");
+    var right = map.querySelector(".leaflet-plan-right-pane");
+    if (!pane || !left || !right) { return; }
+    if (!swiped.on) {
+      left.style.clip = "";
+      right.style.clip = "";
+      return;
+    }
+    var box = map.getBoundingClientRect(), origin = pane.getBoundingClientRect();
+    var dx = origin.left - box.left, dy = origin.top - box.top;
+    var x = box.width * swiped.at / 100 - dx, top = -dy, bottom = box.height - dy;
+    left.style.clip = "rect(" + top + "px, " + x + "px, " + bottom + "px, " + (-dx) + "px)";
+    right.style.clip = "rect(" + top + "px, " + (box.width - dx) + "px, " + bottom + "px, " + x + "px)";
+  }
+  function watch() {
+    var pane = document.querySelector("#plan-map .leaflet-map-pane");
+    if (!pane || swiped.watching === pane) { return; }
+    swiped.watching = pane;
+    new MutationObserver(clip).observe(pane, {attributes: true, attributeFilter: ["style"]});
+  }
+  window.cockpitMap.swipe = function (on, at) {
+    swiped.on = on;
+    swiped.at = Number(at) || 50;
+    watch();
+    clip();
+    var line = document.getElementById("plan-swipe-line");
+    if (line) { line.style.left = swiped.at + "%"; }
+    return on ? "plan-swipe-line" : "plan-swipe-line hidden";
+  };
+})();

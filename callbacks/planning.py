@@ -9,6 +9,7 @@ import orjson
 import shapely
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from callbacks import planning_schemes, planning_screening
 from cockpit import auth, context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
@@ -22,6 +23,7 @@ from cockpit.ui import clicked_pattern
 from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_RULE_COLOURS
 
 SHOWN_PATCHES = 40  # the largest first; a filter narrows the rest
+MODES = {"conflicts": ids.PLAN_CONFLICTS_PANE, "schemes": ids.PLAN_SCHEMES_PANE, "screening": ids.PLAN_SCREENING_PANE}
 
 
 def _url() -> str:
@@ -41,6 +43,14 @@ def _detail(found: dict, lang: str) -> list:
         (t("plan.department", lang), organisation(found["department"], lang)),
         (t("plan.status", lang), t(f"planning.status.{found['status']}", lang)),
     ]
+    if found["meets"]:
+        plans = " · ".join(_layer(key, lang) for key in found["meets"]["plans"])
+        rows.append(
+            (
+                t("plan.meets", lang),
+                t("plan.meets_detail", lang, plans=plans, n=len(found["meets"]["patches"]), m2=found["meets"]["area_m2"]),
+            )
+        )
     if found["assigned_to"]:
         rows.append((t("plan.lead", lang), f"{found['assigned_to']} · {t('plan.due', lang)} {found['deadline']}"))
     if found["decision"]:
@@ -89,11 +99,44 @@ def _counts(found: dict, lang: str) -> html.Div:
         children=[
             html.Table(className="plan-counts", children=[html.Thead(head), html.Tbody(body)]),
             html.Div(f"{t('plan.by_street', lang)}：{streets or '—'}", className="note"),
+            html.Div(t("plan.meetings", lang, n=found["meetings"]), className="note"),
         ]
     )
 
 
 def register(app: Dash) -> None:
+    planning_schemes.register(app)
+    planning_screening.register(app)
+
+    @app.callback(
+        *(Output(pane, "className") for pane in MODES.values()),
+        Output(ids.PLAN_MASSING, "className"),
+        Input(ids.PLAN_MODE, "value"),
+        Input(ids.PLAN_COMPARED, "data"),
+    )
+    @guard("planning.read")
+    def mode(chosen: Name | None, compared: Shape | None):
+        chosen = chosen if chosen in MODES else "conflicts"
+        panes = ["col-stack" if key == chosen else "col-stack hidden" for key in MODES]
+        massing = "plan-massing" if chosen == "schemes" and compared else "plan-massing hidden"
+        return *panes, massing
+
+    @app.callback(
+        Output(ids.PLAN_SWIPE_ZONES, "data"),
+        Input(ids.PLAN_SWIPE, "value"),
+        Input(ids.PLAN_MSG, "children"),
+    )
+    @guard("planning.read")
+    def swipe_layer(compared: Name | None, _msg: Shown):
+        return planning_view.zones_geojson(_url(), [compared] if compared else [])
+
+    app.clientside_callback(
+        "function (layer, at) { return window.cockpitMap.swipe(Boolean(layer), at); }",
+        Output(ids.PLAN_SWIPE_LINE, "className"),
+        Input(ids.PLAN_SWIPE, "value"),
+        Input(ids.PLAN_SWIPE_AT, "value"),
+    )
+
     @app.callback(
         Output(ids.PLAN_ZONES, "data"),
         Output(ids.PLAN_BUILDINGS, "data"),

@@ -34,6 +34,8 @@ Radius = Annotated[float, Meta(ge=0, le=100)]  # km
 Simulated = Annotated[float, Meta(ge=0, le=100_000)]  # a number box: the service rounds and bounds it
 Level = Annotated[int, Meta(ge=1, le=4)]
 Shown = Any  # a component's children, used only as a trigger
+FloorArea = Annotated[float, Meta(ge=0, le=5_000_000)]  # m²: a project's floor area
+UploadedFile = Annotated[str, Meta(max_length=1_000_000)]  # a dcc.Upload's data URL (base64)
 
 
 class AlarmFeed(TypedDict):

@@ -21,6 +21,17 @@ PLAN_CONFLICT_TRANSITIONS = {
     "opine": (("assigned",), "assigned"),
     "decide": (("assigned",), "decided"),
 }
+SCREENING_STATUSES = ("open", "concluded")
+SCREENING_ANSWERS = ("agree", "conditional", "disagree")  # mildest first: the strictest answer concludes
+SCREENING_RESULTS = ("pass", "warn", "fail")
+SCREENING_COLOURS = {"pass": "#52c41a", "warn": "#faad14", "fail": "#ff4d4f"}
+MASSING_COLOURS = {  # a scheme building's use in the 3D massing
+    "residential": "#7eaade",
+    "commercial": "#f0a35e",
+    "office": "#b48ee6",
+    "school": "#6fd19a",
+    "clinic": "#ff7b7b",
+}
 PLAN_RULE_COLOURS = {  # a conflict patch's rule (cockpit.services.plan_overlay.RULES) -> its colour on the map
     "construction_on_protected": "#ff4d4f",
     "construction_in_red_line": "#ff85c0",

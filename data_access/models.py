@@ -815,6 +815,7 @@ class PlanConflict(Base):
     decision: Mapped[str | None] = mapped_column(String(8))  # left | right: the plan that yields the patch
     decided_by: Mapped[str | None] = mapped_column(String(128))
     reason: Mapped[str | None] = mapped_column(Text)
+    meets: Mapped[str | None] = mapped_column(Text)  # JSON: the multi-way meeting this patch is part of
 
 
 class PlanOpinion(Base):
@@ -842,3 +843,37 @@ class PlanRevision(Base):
     after: Mapped[str] = mapped_column(Text)
     made_by: Mapped[str] = mapped_column(String(128))
     made_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PlanScreening(Base):
+    """A project pre-screened on its drawn site (策划生成): the checks found, and the conclusion the
+    departments' answers lead to."""
+
+    __tablename__ = "plan_screening"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    use: Mapped[str] = mapped_column(String(32))
+    floor_area_m2: Mapped[float] = mapped_column(Float)
+    site: Mapped[str] = mapped_column(Text)  # GeoJSON
+    area_m2: Mapped[float] = mapped_column(Float)
+    checks: Mapped[str] = mapped_column(Text)  # JSON list
+    status: Mapped[str] = mapped_column(String(16), index=True)  # cockpit.vocab.SCREENING_STATUSES
+    conclusion: Mapped[str | None] = mapped_column(String(16))  # cockpit.vocab.SCREENING_ANSWERS
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    concluded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PlanScreeningRequest(Base):
+    """An opinion asked of a department about a pre-screened project, by its deadline."""
+
+    __tablename__ = "plan_screening_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("plan_screening.id"), index=True)
+    department: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))  # the check that needs the department
+    deadline: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(String(16))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(128))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)

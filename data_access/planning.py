@@ -61,7 +61,7 @@ def store_patches(session: Session, patches: list[dict[str, Any]], now: datetime
         session.execute(
             update(PlanConflict)
             .where(PlanConflict.id == known[p["key"]][0])
-            .values(area_m2=p["area_m2"], geometry=p["geometry"], settled_at=None)
+            .values(area_m2=p["area_m2"], geometry=p["geometry"], meets=p.get("meets"), settled_at=None)
         )
         if known[p["key"]][1] == "settled":
             session.execute(update(PlanConflict).where(PlanConflict.id == known[p["key"]][0]).values(status="open"))

@@ -14,8 +14,11 @@ from cockpit.services import areas, planning_view
 from cockpit.services.plan_overlay import RULES
 from cockpit.ui import panel
 from cockpit.vocab import PLAN_CONFLICT_STATUSES
+from pages.planning_tools import schemes_pane, screening_pane
 
 SHOWN = ["regulatory", "red_line"]
+MODES = ("conflicts", "schemes", "screening")
+DRAW = {"polygon": True, "rectangle": True, "polyline": False, "circle": False, "marker": False, "circlemarker": False}
 
 
 def _layer_option(layer: dict, lang: str) -> dict:
@@ -54,13 +57,28 @@ def _map() -> dl.Map:
         className="cockpit-map",
         children=[
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
-            dl.GeoJSON(
-                id=ids.PLAN_ZONES,
-                style={"variable": "cockpitMap.planZone"},
-                onEachFeature={"variable": "cockpitMap.named"},
+            dl.Pane(  # left of the swipe line: the plans ticked
+                name="plan-left",
+                style={"zIndex": 410},
+                children=dl.GeoJSON(
+                    id=ids.PLAN_ZONES,
+                    style={"variable": "cockpitMap.planZone"},
+                    onEachFeature={"variable": "cockpitMap.named"},
+                ),
+            ),
+            dl.Pane(  # right of it: the plan compared
+                name="plan-right",
+                style={"zIndex": 411},
+                children=dl.GeoJSON(
+                    id=ids.PLAN_SWIPE_ZONES,
+                    style={"variable": "cockpitMap.planZone"},
+                    onEachFeature={"variable": "cockpitMap.named"},
+                ),
             ),
             dl.GeoJSON(id=ids.PLAN_BUILDINGS, style={"variable": "cockpitMap.planBuilding"}, interactive=False),
             dl.GeoJSON(id=ids.PLAN_PATCHES, style={"variable": "cockpitMap.planPatch"}),
+            dl.GeoJSON(id=ids.PLAN_SITE, style={"variable": "cockpitMap.planSite"}, interactive=False),
+            dl.FeatureGroup([dl.EditControl(id=ids.PLAN_DRAW, draw=DRAW, edit={"edit": False, "remove": True})]),
             dl.ScaleControl(),
         ],
     )
@@ -117,7 +135,8 @@ def _steps(lang: str) -> html.Div:
 def layout(**_query: str) -> html.Div:
     lang = context.lang()
     url = context.settings().database_url
-    layers = [_layer_option(layer, lang) for layer in planning_view.registry(url)]
+    plans = planning_view.registry(url)
+    layers = [_layer_option(layer, lang) for layer in plans]
     layers.append(
         {"label": html.Span(t("plan.current", lang), className="plan-layer name"), "value": planning_view.CURRENT}
     )
@@ -138,51 +157,108 @@ def layout(**_query: str) -> html.Div:
         className="page page-planning",
         children=[
             dcc.Store(id=ids.PLAN_SELECTED),
+            dcc.Store(id=ids.PLAN_SCREENING),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(
                         t("plan.layers", lang),
                         dcc.Checklist(id=ids.PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
+                        _swipe(lang, plans),
                         class_name="grow",
                     ),
                     panel(t("plan.counts", lang), html.Div(id=ids.PLAN_COUNTS), detect, class_name="fixed"),
                 ],
             ),
-            html.Div(className="col col-center", children=[html.Div(className="map-wrap", children=[_map()])]),
+            html.Div(
+                className="col col-center",
+                children=[
+                    html.Div(
+                        className="map-wrap",
+                        children=[_map(), html.Div(id=ids.PLAN_SWIPE_LINE, className="plan-swipe-line hidden")],
+                    ),
+                    html.Div(
+                        id=ids.PLAN_MASSING,
+                        className="plan-massing hidden",
+                        children=[
+                            html.Div(id=ids.PLAN_MASSING_A, className="cim-canvas"),
+                            html.Div(id=ids.PLAN_MASSING_B, className="cim-canvas"),
+                        ],
+                    ),
+                    dcc.Store(id=ids.PLAN_MASSING_SPEC),
+                    dcc.Store(id=ids.PLAN_COMPARED),
+                ],
+            ),
             html.Div(
                 className="col col-right",
                 children=[
-                    panel(
-                        t("plan.patches", lang),
-                        dcc.RadioItems(
-                            id=ids.PLAN_STATUS,
-                            value="open",
-                            className="toggle",
-                            inline=True,
-                            options=[
-                                {"label": t(f"planning.status.{s}", lang), "value": s}
-                                for s in (*PLAN_CONFLICT_STATUSES, "all")
-                            ],
-                        ),
-                        dcc.Dropdown(
-                            id=ids.PLAN_RULE,
-                            className="type-filter",
-                            placeholder=t("plan.all_types", lang),
-                            options=[{"label": t(f"plan.rule.{r.key}", lang), "value": r.key} for r in RULES],
-                        ),
-                        html.Div(id=ids.PLAN_LIST, className="results"),
-                        class_name="grow",
+                    dcc.RadioItems(
+                        id=ids.PLAN_MODE,
+                        value="conflicts",
+                        inline=True,
+                        className="toggle plan-mode",
+                        options=[{"label": t(f"plan.mode.{m}", lang), "value": m} for m in MODES],
                     ),
-                    panel(
-                        t("plan.detail", lang),
-                        html.Div(id=ids.PLAN_DETAIL, children=t("plan.pick", lang)),
-                        _steps(lang),
-                        html.Div(id=ids.PLAN_MSG, className="note msg"),
-                        exports,
-                        class_name="grow",
-                    ),
+                    _conflicts(lang, exports),
+                    schemes_pane(lang),
+                    screening_pane(lang),
                 ],
+            ),
+        ],
+    )
+
+
+def _swipe(lang: str, plans: list[dict]) -> html.Div:
+    """卷帘: the plans ticked left of a line, one other plan right of it."""
+    return html.Div(
+        className="plan-swipe",
+        children=[
+            dcc.Dropdown(
+                id=ids.PLAN_SWIPE,
+                className="type-filter",
+                placeholder=t("plan.swipe", lang),
+                options=[
+                    {"label": layer["title"] if lang == "zh" else layer["title_en"], "value": layer["key"]}
+                    for layer in plans
+                ],
+            ),
+            dcc.Slider(id=ids.PLAN_SWIPE_AT, min=5, max=95, step=1, value=50, marks=None, className="swipe-slider"),
+        ],
+    )
+
+
+def _conflicts(lang: str, exports: html.Div) -> html.Div:
+    return html.Div(
+        id=ids.PLAN_CONFLICTS_PANE,
+        className="col-stack",
+        children=[
+            panel(
+                t("plan.patches", lang),
+                dcc.RadioItems(
+                    id=ids.PLAN_STATUS,
+                    value="open",
+                    className="toggle",
+                    inline=True,
+                    options=[
+                        {"label": t(f"planning.status.{s}", lang), "value": s} for s in (*PLAN_CONFLICT_STATUSES, "all")
+                    ],
+                ),
+                dcc.Dropdown(
+                    id=ids.PLAN_RULE,
+                    className="type-filter",
+                    placeholder=t("plan.all_types", lang),
+                    options=[{"label": t(f"plan.rule.{r.key}", lang), "value": r.key} for r in RULES],
+                ),
+                html.Div(id=ids.PLAN_LIST, className="results"),
+                class_name="grow",
+            ),
+            panel(
+                t("plan.detail", lang),
+                html.Div(id=ids.PLAN_DETAIL, children=t("plan.pick", lang)),
+                _steps(lang),
+                html.Div(id=ids.PLAN_MSG, className="note msg"),
+                exports,
+                class_name="grow",
             ),
         ],
     )

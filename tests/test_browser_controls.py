@@ -26,7 +26,8 @@ READY = {page.path: page.ready for page in PAGES}
 CASES = [(page.path, role) for page in PAGES for role in ROLES if role in PERMISSIONS[page.permission]]
 
 
-SCAN = f"""els => els.map(e => {{
+SCAN = f"""() => Array.from(document.querySelectorAll('{CONTROLS}')).map((e, n) => {{
+    e.setAttribute('data-scan', n);  // clicked by this number: no handle per control per round
     const box = e.getBoundingClientRect();
     const shown = box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
     const skipped = e.matches('{SKIP}') || !!e.closest('{SKIP}');
@@ -39,25 +40,24 @@ PER_LIST = 2  # entries of one list (cases, devices, alarms…) do the same thin
 
 def click_everything(page) -> int:
     """Click each visible control once (a couple of each list's entries), finding them again after every
-    click (the page redraws); each round reads every control's state in one call to the page."""
+    click (the page redraws); each round numbers and reads every control in one call to the page."""
     done: set[str] = set()
     per_kind: dict[str, int] = {}
     clicked = 0
     for _ in range(200):
-        handles = page.query_selector_all(CONTROLS)
         todo = []
-        for handle, (usable, ident, kind, value, text) in zip(handles, page.evaluate(SCAN, handles), strict=True):
+        for n, (usable, ident, kind, value, text) in enumerate(page.evaluate(SCAN)):
             key = f"{ident}|{value}|{text}"
             if usable and key not in done and not (kind and per_kind.get(kind, 0) >= PER_LIST):
-                todo.append((key, kind, handle))
+                todo.append((key, kind, n))
         if not todo:
             return clicked
-        key, kind, handle = todo[0]
+        key, kind, n = todo[0]
         done.add(key)
         if kind:
             per_kind[kind] = per_kind.get(kind, 0) + 1
-        try:
-            handle.click(timeout=1500)  # a control still not clickable by then (an open list covers it) stays so
+        try:  # a control still not clickable by then (an open list covers it) stays so
+            page.click(f"[data-scan='{n}']", timeout=1500)
             clicked += 1
         except Exception:  # redrawn under the pointer: found again on the next round
             continue
@@ -70,6 +70,8 @@ def test_every_control_as_every_role(browser, served, path, role):
     context, page, watch = open_page(browser, served, path, role=role)
     page.on("dialog", lambda dialog: dialog.accept())
     page.wait_for_selector(READY[path])
+    if path == "/platform/cim":  # software GL redraws the scene after every click: a weak wall's budget
+        page.evaluate("() => window.cockpitCim.budget(400)")
     assert click_everything(page) >= 3
     page.wait_for_timeout(600)  # an error the last click causes arrives in this time
     close(context, watch)

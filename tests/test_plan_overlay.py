@@ -89,3 +89,21 @@ def test_the_generated_plans_give_every_kind_of_conflict():
     assert kinds == {r.key for r in plan_overlay.RULES}
     assert found.slivers > 0  # the shifted lattices leave slivers along their edges
     assert all(p.area_m2 >= plan_overlay.MIN_AREA_M2 for p in found.patches)
+
+
+def test_three_plans_on_the_same_ground_are_one_meeting():
+    """A homes zone on farmland and inside the red line: two pairwise patches, one meeting of three plans on the
+    ground all three share (100 m × 50 m, worked out by hand); a patch elsewhere meets nothing."""
+    zoning = layer("regulatory", [("KG-1", "R2", _metric_box(X, Y, 200, 100))])
+    land = layer("land_use", [("TG-1", "farmland", _metric_box(X, Y, 100, 100))])
+    red = layer("red_line", [("HX-1", "ecological", _metric_box(X, Y + 50, 200, 50))])
+    rules = [CONFLICT, next(r for r in RULES if r.key == "construction_in_red_line")]
+    found = detect({"regulatory": zoning, "land_use": land, "red_line": red}, rules)
+    assert len(found.patches) == 2
+    (meeting,) = plan_overlay.meetings(found.patches)
+    assert meeting.plans == ("land_use", "red_line", "regulatory")
+    assert meeting.members == (0, 1)
+    assert meeting.area_m2 == pytest.approx(100 * 50, rel=1e-3)
+    apart = layer("red_line", [("HX-2", "ecological", _metric_box(X + 150, Y, 50, 100))])
+    elsewhere = detect({"regulatory": zoning, "land_use": land, "red_line": apart}, rules)
+    assert len(elsewhere.patches) == 2 and plan_overlay.meetings(elsewhere.patches) == []

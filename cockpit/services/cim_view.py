@@ -71,7 +71,7 @@ def _centre(url: str) -> tuple[float, float]:
     return round(middle.x, 6), round(middle.y, 6)
 
 
-def _layer(layer: cim_layers.Layer, visible: bool, opacity: float, minutes: int = 0) -> dict:
+def layer_spec(layer: cim_layers.Layer, visible: bool, opacity: float, minutes: int = 0) -> dict:
     url = f"{layer.url}?minutes={min(0, minutes)}" if layer.kind == "live" else layer.url
     return {
         "key": layer.key,
@@ -87,7 +87,9 @@ def _layer(layer: cim_layers.Layer, visible: bool, opacity: float, minutes: int 
 def spec(url: str, choices: Choices) -> dict:
     registry = cim_layers.registry(url)
     shown = set(choices.visible)
-    layers = [_layer(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY), choices.minutes) for r in registry]
+    layers = [
+        layer_spec(r, r.key in shown, choices.opacity.get(r.key, DEFAULT_OPACITY), choices.minutes) for r in registry
+    ]
     compare = choices.compare if choices.compare in COMPARE_MODES else "none"
     camera_at = camera(url, choices.scene) | {"reset": choices.reset}
     away = _elsewhere(url, [r for r in registry if r.key in shown and r.bounds])
@@ -103,7 +105,7 @@ def spec(url: str, choices: Choices) -> dict:
         "compare": {
             "mode": compare,
             "position": max(5, min(95, int(choices.swipe))),
-            "layers": [_layer(r, r.key in other, DEFAULT_OPACITY) for r in registry] if compare != "none" else [],
+            "layers": [layer_spec(r, r.key in other, DEFAULT_OPACITY) for r in registry] if compare != "none" else [],
         },
         "result": choices.result,
         "picked": choices.picked,

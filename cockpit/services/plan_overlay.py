@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 import shapely
 
@@ -127,6 +128,48 @@ def overlay(left: Layer, right: Layer, rule: Rule) -> tuple[list[Patch], int]:
         for k, shape in zip(kept, shapes, strict=True)
     ]
     return patches, int(len(pieces) - len(kept))
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Where three or more plans disagree on the same ground (多规交叠): the overlapping patches of different
+    rules, reported once, with the ground they share."""
+
+    members: tuple[int, ...]  # indexes into the patches
+    plans: tuple[str, ...]
+    rules: tuple[str, ...]
+    area_m2: float
+
+
+def meetings(patches: Sequence[Patch]) -> list[Meeting]:
+    """The multi-way overlay of the pairwise patches: patches of different rules that share more than a sliver
+    are joined, and each joined group that spans three or more layers is a meeting."""
+    if not patches:
+        return []
+    shapes = metric(np.array([p.geometry for p in patches], dtype=object))
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    pairs = (left < right) & np.array([patches[a].rule != patches[b].rule for a, b in zip(left, right, strict=True)])
+    left, right = left[pairs], right[pairs]
+    shared = shapely.intersection(shapes[left], shapes[right])
+    big = shapely.area(shared) >= MIN_AREA_M2
+    graph = nx.Graph()
+    graph.add_edges_from(zip(left[big].tolist(), right[big].tolist(), strict=True))
+    out = []
+    for group in nx.connected_components(graph):
+        members = tuple(sorted(group))
+        plans = {layer for m in members for layer in (patches[m].left, patches[m].right)}
+        if len(plans) < 3:
+            continue
+        ground = shapely.union_all(shared[big][np.isin(left[big], members) & np.isin(right[big], members)])
+        out.append(
+            Meeting(
+                members,
+                tuple(sorted(plans)),
+                tuple(sorted({patches[m].rule for m in members})),
+                round(float(ground.area), 1),
+            )
+        )
+    return sorted(out, key=lambda m: m.members)
 
 
 def detect(layers: dict[str, Layer], rules: Sequence[Rule] = RULES) -> Detection:

@@ -100,7 +100,8 @@ def detect(url: str, actor: Actor) -> Detected:
     found = plan_overlay.detect(layers)
     pieces: dict[tuple[str, str, str], int] = {}
     rows = []
-    for patch in sorted(found.patches, key=lambda p: (p.rule, p.left_code, p.right_code, -p.area_m2)):
+    ordered = sorted(found.patches, key=lambda p: (p.rule, p.left_code, p.right_code, -p.area_m2))
+    for patch in ordered:
         pair = (patch.rule, patch.left_code, patch.right_code)
         pieces[pair] = pieces.get(pair, 0) + 1
         rows.append(
@@ -114,8 +115,18 @@ def detect(url: str, actor: Actor) -> Detected:
                 "area_m2": patch.area_m2,
                 "department": patch.department,
                 "geometry": geojson(patch.geometry),
+                "meets": None,
             }
         )
+    for meeting in plan_overlay.meetings(ordered):
+        told = {
+            "plans": list(meeting.plans),
+            "rules": list(meeting.rules),
+            "area_m2": meeting.area_m2,
+            "patches": [rows[m]["key"] for m in meeting.members],
+        }
+        for m in meeting.members:
+            rows[m]["meets"] = orjson.dumps(told).decode()
     with write_transaction(url) as session:
         counts = store.store_patches(session, rows, stored_now())
         audit.record(session, actor, "planning.detect", "plan_conflict", after=counts | {"slivers": found.slivers})
@@ -139,6 +150,7 @@ def listing(url: str, status: str | None = None, rule: str | None = None, limit:
             "department": r["department"],
             "status": r["status"],
             "detected_at": r["detected_at"],
+            "meets": orjson.loads(r["meets"]) if r["meets"] else None,
             "geometry": r["geometry"],
         }
         for r in rows

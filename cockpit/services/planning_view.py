@@ -90,12 +90,19 @@ def counts(url: str) -> dict[str, Any]:
             area[rule] += m2
     names = areas.names(url)
     streets: dict[str, int] = {}
-    for row in planning.listing(url, status="open"):
+    unsettled = [r for r in planning.listing(url) if r["status"] != "settled"]
+    meetings = {tuple(r["meets"]["patches"]) for r in unsettled if r["meets"]}
+    for row in (r for r in unsettled if r["status"] == "open"):
         point = shapely.from_geojson(orjson.dumps(row["geometry"]).decode()).representative_point()
         street = areas.locate(url, point.x, point.y).street_code
         name = names.get(street or "", "—")
         streets[name] = streets.get(name, 0) + 1
-    return {"by_rule": table, "area_m2": area, "by_street": dict(sorted(streets.items(), key=lambda kv: -kv[1]))}
+    return {
+        "by_rule": table,
+        "area_m2": area,
+        "by_street": dict(sorted(streets.items(), key=lambda kv: -kv[1])),
+        "meetings": len(meetings),  # places where three or more plans disagree, each counted once
+    }
 
 
 def detail(url: str, conflict_id: int, role: str | None) -> dict[str, Any] | None:
@@ -113,7 +120,8 @@ def detail(url: str, conflict_id: int, role: str | None) -> dict[str, Any] | Non
         if found["status"] in starts and allows(role, PERMISSION[action])
     ]
     shape = orjson.loads(found["geometry"])
-    return found | {"geometry": shape, "opinions": opinions, "revisions": made, "steps": steps}
+    meets = orjson.loads(found["meets"]) if found["meets"] else None
+    return found | {"geometry": shape, "opinions": opinions, "revisions": made, "steps": steps, "meets": meets}
 
 
 def export_geojson(rows: list[dict[str, Any]]) -> bytes:
@@ -128,6 +136,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "rule": row["rule"],
         "plans": "/".join(row["plans"]),
+        "meets": "/".join(row["meets"]["plans"]) if row.get("meets") else "",
         "zones": "/".join(row["zones"]),
         "area_m2": row["area_m2"],
         "department": row["department"],

@@ -42,7 +42,7 @@ ASSUMPTIONS = (
 )
 
 
-def _polygon(geometry: Any, what: str) -> shapely.Geometry:
+def polygon(geometry: Any, what: str) -> shapely.Geometry:
     """A GeoJSON polygon in WGS-84, valid and not empty, or a refusal that says what is wrong."""
     try:
         shaped = shape(geometry)
@@ -58,7 +58,7 @@ def _polygon(geometry: Any, what: str) -> shapely.Geometry:
     return shaped
 
 
-def _number(value: Any, what: str, low: float, high: float) -> float:
+def number(value: Any, what: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise Refused("planning.bad_number", what=what, low=low, high=high)
     return float(value)
@@ -85,7 +85,7 @@ def _limits(url: str, site: shapely.Geometry) -> dict[str, Any]:
     }
 
 
-def _life_circle(url: str, site: shapely.Geometry) -> dict[str, int]:
+def life_circle(url: str, site: shapely.Geometry) -> dict[str, int]:
     centre = site.representative_point()
     reach = isochrones.isochrones(url, centre.x, centre.y, [LIFE_CIRCLE_MINUTES], "walk")[0]
     area = shape(reach["geometry"])
@@ -105,10 +105,10 @@ def _indicators(scheme: dict, site_m2: float, site_metric: shapely.Geometry, lim
     for n, building in enumerate(buildings, start=1):
         if not isinstance(building, dict):
             raise Refused("planning.bad_buildings", scheme=name, most=MAX_BUILDINGS)
-        footprint = metric(_polygon(building.get("geometry"), f"{name} #{n}"))
+        footprint = metric(polygon(building.get("geometry"), f"{name} #{n}"))
         if not footprint.within(site_metric.buffer(0.5)):
             raise Refused("planning.outside_site", scheme=name, building=n)
-        floors = _number(building.get("floors"), f"{name} #{n} floors", 1, 100)
+        floors = number(building.get("floors"), f"{name} #{n} floors", 1, 100)
         use = building.get("use")
         if use not in USES:
             raise Refused("planning.bad_use", scheme=name, building=n, allowed=", ".join(USES))
@@ -118,7 +118,7 @@ def _indicators(scheme: dict, site_m2: float, site_metric: shapely.Geometry, lim
         if use in PROVIDES:
             provides.add(PROVIDES[use])
     covered = shapely.union_all(np.array(footprints, dtype=object)).area
-    green = _number(scheme.get("green_m2", 0), f"{name} green_m2", 0, site_m2)
+    green = number(scheme.get("green_m2", 0), f"{name} green_m2", 0, site_m2)
     if green > POCKET_PARK_M2:
         provides.add("park")
     gross = floor_area["residential"] + floor_area["other"]
@@ -159,7 +159,7 @@ def compare(url: str, body: Any) -> dict[str, Any]:
     """The schemes side by side, each with its deltas against the first."""
     if not isinstance(body, dict):
         raise Refused("planning.bad_body")
-    site = _polygon(body.get("site"), "site")
+    site = polygon(body.get("site"), "site")
     site_metric = metric(site)
     site_m2 = site_metric.area
     if site_m2 > MAX_SITE_M2:
@@ -168,7 +168,7 @@ def compare(url: str, body: Any) -> dict[str, Any]:
     if not isinstance(schemes, list) or not 2 <= len(schemes) <= MAX_SCHEMES:
         raise Refused("planning.bad_schemes", most=MAX_SCHEMES)
     limits = _limits(url, site)
-    near = _life_circle(url, site)
+    near = life_circle(url, site)
     compared = [_indicators(s if isinstance(s, dict) else {}, site_m2, site_metric, limits, near) for s in schemes]
     first = compared[0]["values"]
     for scheme in compared:
