@@ -175,3 +175,18 @@ window.cockpitMap.case = function (feature, latlng) {
     return on ? "plan-swipe-line" : "plan-swipe-line hidden";
   };
 })();
+/* Construction: project sites by stage, the selected design, homes by sunlight verdict, the design's shadows. */
+window.cockpitMap.conSite = function (feature) {
+  var p = feature.properties || {};
+  return {color: p.selected ? "#ffffff" : p.colour, weight: p.selected ? 3 : 1.5, fillColor: p.colour, fillOpacity: 0.35};
+};
+window.cockpitMap.conDesign = function () {
+  return {color: "#ffc400", weight: 2, fillColor: "#ffc400", fillOpacity: 0.55};
+};
+window.cockpitMap.conHome = function (feature) {
+  var c = (feature.properties || {}).colour || "#8c8c8c";
+  return {color: c, weight: 1, fillColor: c, fillOpacity: 0.6};
+};
+window.cockpitMap.conShadow = function () {
+  return {color: "#1d2b44", weight: 0.5, fillColor: "#000000", fillOpacity: 0.12};
+};

@@ -48,7 +48,13 @@ def _detail(found: dict, lang: str) -> list:
         rows.append(
             (
                 t("plan.meets", lang),
-                t("plan.meets_detail", lang, plans=plans, n=len(found["meets"]["patches"]), m2=found["meets"]["area_m2"]),
+                t(
+                    "plan.meets_detail",
+                    lang,
+                    plans=plans,
+                    n=len(found["meets"]["patches"]),
+                    m2=found["meets"]["area_m2"],
+                ),
             )
         )
     if found["assigned_to"]:

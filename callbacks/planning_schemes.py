@@ -17,7 +17,6 @@ from cockpit.i18n import t
 from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import massing, scheme_view, schemes
-from pages.planning_tools import RULES, SCHEMES
 
 
 def _url() -> str:
@@ -35,9 +34,9 @@ def drawn_site(drawn: Shape | None) -> dict | None:
 def _parametric(site_geometry: dict, numbers: dict[tuple[int, str], Simulated | None], lang: str) -> dict:
     site = schemes.polygon(site_geometry, "site")
     made = []
-    for n in range(len(SCHEMES)):
+    for n in range(len(massing.STARTING)):
         name = t(f"scheme.name.{n}", lang)
-        given = {rule: numbers.get((n, rule)) for rule, *_range in RULES}
+        given = {rule: numbers.get((n, rule)) for rule, *_range in massing.RANGES}
         made.append(massing.scheme(site, name, massing.rules(given, name)))
     return {"site": site_geometry, "schemes": made}
 

@@ -26,6 +26,7 @@ from cockpit.services import (
     dem,
     emergency,
     planning,
+    projects,
     rulebook,
     sample_catalog,
     simulations,
@@ -100,6 +101,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"{zones} zones of the generated plans loaded")
     patches = planning.detect(settings.database_url, _cli_actor())
     print(f"conflict patches between the plans: {patches.new} new, {patches.settled} settled")
+    projects_loaded = projects.load_sample(settings.database_url, _cli_actor(), args.seed)
+    if projects_loaded:
+        print(f"{projects_loaded} construction projects with their schedules loaded (generated)")
     registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")

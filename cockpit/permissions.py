@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "planning.read": frozenset(DESK),  # the plans and their conflict patches
     "planning.coordinate": frozenset({"analyst", "admin"}),  # assign a patch, record departments' opinions
     "planning.decide": frozenset({"leader"}),  # which plan yields: a new revision of it
+    "construction.read": frozenset(DESK),  # projects, their schedules and design checks
+    "construction.edit": frozenset({"analyst", "admin"}),  # import a schedule, record progress, freeze a baseline
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

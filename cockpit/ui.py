@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import dash
+import dash_leaflet as dl
 from dash import dcc, html
 
 from cockpit import context, inputs
 from cockpit.i18n import TABLE, t
+from cockpit.services import areas
 
 T = TypeVar("T")
 
@@ -167,6 +169,21 @@ def denied(lang: str) -> html.Div:
 
 def panel(title: str, *children: Any, class_name: str = "") -> html.Section:
     return html.Section(className=f"panel {class_name}".strip(), children=[html.H2(title), *children])
+
+
+def detail_map(map_id: str, children: list[Any]) -> dl.Map:
+    """A Leaflet map framed on the detail zone, drawn on canvas from the cockpit's own layers; bounds need
+    trackViewport off, or the first viewport event undoes them."""
+    return dl.Map(
+        id=map_id,
+        bounds=areas.detail_bounds(context.settings().database_url),
+        trackViewport=False,
+        maxZoom=19,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=children,
+    )
 
 
 def tab(label: str, children: Any, value: str | None = None) -> dcc.Tab:

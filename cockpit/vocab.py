@@ -21,6 +21,23 @@ PLAN_CONFLICT_TRANSITIONS = {
     "opine": (("assigned",), "assigned"),
     "decide": (("assigned",), "decided"),
 }
+PROJECT_STAGES = (  # 立项 → 规划许可 → 施工许可 → 施工 → 竣工验收 → 运维
+    "approval",
+    "planning_permit",
+    "construction_permit",
+    "construction",
+    "acceptance",
+    "operation",
+)
+PROJECT_STAGE_COLOURS = {
+    "approval": "#8c8c8c",
+    "planning_permit": "#40a9ff",
+    "construction_permit": "#36cfc9",
+    "construction": "#fa8c16",
+    "acceptance": "#b37feb",
+    "operation": "#52c41a",
+}
+PROJECT_KINDS = ("residential", "commercial", "school")
 SCREENING_STATUSES = ("open", "concluded")
 SCREENING_ANSWERS = ("agree", "conditional", "disagree")  # mildest first: the strictest answer concludes
 SCREENING_RESULTS = ("pass", "warn", "fail")

@@ -13,23 +13,16 @@ import callbacks.emergency
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas
-from cockpit.ui import panel, tab
+from cockpit.ui import detail_map, panel, tab
 from pages import wall_view
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
 
 
 def _map(lang: str) -> dl.Map:
-    return dl.Map(
-        id=ids.EM_MAP,
-        bounds=areas.detail_bounds(context.settings().database_url),
-        trackViewport=False,
-        maxZoom=19,
-        zoomSnap=0.25,
-        preferCanvas=True,
-        className="cockpit-map",
-        children=[
+    return detail_map(
+        ids.EM_MAP,
+        [
             dl.GeoJSON(
                 url="/geo/districts.json",
                 style={"color": "#3fa9f5", "weight": 1.2, "fillOpacity": 0.08, "fillColor": "#0e2a47"},

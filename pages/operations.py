@@ -12,22 +12,15 @@ import callbacks.operations
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas
 from cockpit.services.operations import FLOW
-from cockpit.ui import panel
+from cockpit.ui import detail_map, panel
 from pages import wall_view
 
 
 def _map() -> dl.Map:
-    return dl.Map(
-        id=ids.OPS_MAP,
-        bounds=areas.detail_bounds(context.settings().database_url),
-        trackViewport=False,
-        maxZoom=19,
-        zoomSnap=0.25,
-        preferCanvas=True,
-        className="cockpit-map",
-        children=[
+    return detail_map(
+        ids.OPS_MAP,
+        [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
                 url="/geo/grids.json",

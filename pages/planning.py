@@ -10,9 +10,9 @@ import callbacks.planning
 from cockpit import auth, context, ids
 from cockpit.i18n import organisation, t
 from cockpit.page import Page
-from cockpit.services import areas, planning_view
+from cockpit.services import planning_view
 from cockpit.services.plan_overlay import RULES
-from cockpit.ui import panel
+from cockpit.ui import detail_map, panel
 from cockpit.vocab import PLAN_CONFLICT_STATUSES
 from pages.planning_tools import schemes_pane, screening_pane
 
@@ -47,15 +47,9 @@ def _layer_option(layer: dict, lang: str) -> dict:
 
 
 def _map() -> dl.Map:
-    return dl.Map(
-        id=ids.PLAN_MAP,
-        bounds=areas.detail_bounds(context.settings().database_url),
-        trackViewport=False,
-        maxZoom=19,
-        zoomSnap=0.25,
-        preferCanvas=True,
-        className="cockpit-map",
-        children=[
+    return detail_map(
+        ids.PLAN_MAP,
+        [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.Pane(  # left of the swipe line: the plans ticked
                 name="plan-left",
@@ -163,8 +157,8 @@ def layout(**_query: str) -> html.Div:
                 children=[
                     panel(
                         t("plan.layers", lang),
-                        dcc.Checklist(id=ids.PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
                         _swipe(lang, plans),
+                        dcc.Checklist(id=ids.PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
                         class_name="grow",
                     ),
                     panel(t("plan.counts", lang), html.Div(id=ids.PLAN_COUNTS), detect, class_name="fixed"),

@@ -8,21 +8,16 @@ from dash import dcc, html
 
 from cockpit import auth, ids
 from cockpit.i18n import t
+from cockpit.services.massing import RANGES, STARTING
 from cockpit.services.screening import ZONING
 from cockpit.ui import panel
 from cockpit.vocab import SCREENING_ANSWERS
 
-SCHEMES = (  # the three schemes a drawn site starts with: floors, density, share of homes, green ratio
-    {"floors": 18, "density": 0.22, "residential": 1.0, "green": 0.35},
-    {"floors": 9, "density": 0.3, "residential": 0.7, "green": 0.3},
-    {"floors": 30, "density": 0.18, "residential": 0.5, "green": 0.4},
-)
-RULES = (("floors", 1, 60, 1), ("density", 0.05, 0.6, 0.01), ("residential", 0, 1, 0.05), ("green", 0, 0.7, 0.01))
 UPLOAD_MOST = 700_000  # bytes: a callback takes at most 1 MB, and the file travels base64-encoded
 
 
 def _scheme_inputs(lang: str) -> html.Table:
-    head = html.Tr([html.Th("")] + [html.Th(t(f"scheme.name.{n}", lang)) for n in range(len(SCHEMES))])
+    head = html.Tr([html.Th("")] + [html.Th(t(f"scheme.name.{n}", lang)) for n in range(len(STARTING))])
     body = [
         html.Tr(
             [html.Td(t(f"scheme.rule.{rule}", lang))]
@@ -38,10 +33,10 @@ def _scheme_inputs(lang: str) -> html.Table:
                         className="search number",
                     )
                 )
-                for n, values in enumerate(SCHEMES)
+                for n, values in enumerate(STARTING)
             ]
         )
-        for rule, low, high, step in RULES
+        for rule, low, high, step in RANGES
     ]
     return html.Table(className="plan-counts scheme-inputs", children=[html.Thead(head), html.Tbody(body)])
 
@@ -80,7 +75,7 @@ def schemes_pane(lang: str) -> html.Div:
                     className="toggle",
                     options=[
                         {"label": t("scheme.right", lang, name=t(f"scheme.name.{n}", lang)), "value": n}
-                        for n in range(1, len(SCHEMES))
+                        for n in range(1, len(STARTING))
                     ],
                 ),
                 html.Div(id=ids.PLAN_COMPARISON, className="results", children=t("scheme.none", lang)),

@@ -26,14 +26,21 @@ READY = {page.path: page.ready for page in PAGES}
 CASES = [(page.path, role) for page in PAGES for role in ROLES if role in PERMISSIONS[page.permission]]
 
 
-SCAN = f"""() => Array.from(document.querySelectorAll('{CONTROLS}')).map((e, n) => {{
+SCAN = f"""() => Array.from(document.querySelectorAll('{CONTROLS}')).map((control, n) => {{
+    const box = control.getBoundingClientRect();
+    const shown = box.width > 0 && box.height > 0 && getComputedStyle(control).visibility !== 'hidden';
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    const label = control.closest('label');
+    // a box its own label's text lies over is clicked through the label, as a person clicks the words
+    const e = label && top && top !== control && label.contains(top) ? label : control;
+    // covered for now (an open list, a tooltip): left for a later round rather than waited on
+    const covered = !!top && !(e.contains(top) || top.contains(e));
     e.setAttribute('data-scan', n);  // clicked by this number: no handle per control per round
-    const box = e.getBoundingClientRect();
-    const shown = box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
-    const skipped = e.matches('{SKIP}') || !!e.closest('{SKIP}');
-    const id = e.id || (e.closest('[id]') || {{}}).id || '';
+    const skipped = control.matches('{SKIP}') || !!control.closest('{SKIP}');
+    const id = control.id || (control.closest('[id]') || {{}}).id || '';
     const kind = id.startsWith('{{') ? JSON.parse(id).type : '';  // one of a list drawn from data
-    return [shown && !skipped, id, kind, e.getAttribute('value') || '', e.textContent.trim().slice(0, 40)];
+    const value = control.getAttribute('value') || '';
+    return [shown && !skipped && !covered, id, kind, value, control.textContent.trim().slice(0, 40)];
 }})"""
 PER_LIST = 2  # entries of one list (cases, devices, alarms…) do the same thing: a couple is enough
 
@@ -57,7 +64,7 @@ def click_everything(page) -> int:
         if kind:
             per_kind[kind] = per_kind.get(kind, 0) + 1
         try:  # a control still not clickable by then (an open list covers it) stays so
-            page.click(f"[data-scan='{n}']", timeout=1500)
+            page.click(f"[data-scan='{n}']", timeout=1500, no_wait_after=True)
             clicked += 1
         except Exception:  # redrawn under the pointer: found again on the next round
             continue

@@ -88,7 +88,7 @@ def _draw_site(page) -> None:
     page.mouse.down()
     page.mouse.move(x + 110, y + 90, steps=8)
     page.mouse.up()
-    page.wait_for_selector("#plan-map path.leaflet-interactive")
+    page.wait_for_timeout(500)  # drawn on the map's canvas: the site reaches Dash with the draw event
 
 
 def test_plans_compared_by_swipe_schemes_in_3d_and_a_project_pre_screened(browser, served, tmp_path):
@@ -98,12 +98,16 @@ def test_plans_compared_by_swipe_schemes_in_3d_and_a_project_pre_screened(browse
     page.wait_for_timeout(1500)
 
     page.click("#plan-swipe")
-    page.click("#plan-swipe .VirtualizedSelectOption:has-text('土地利用总体规划')")
+    page.click(".dash-dropdown-option:has-text('土地利用总体规划')")
     page.wait_for_selector("#plan-swipe-line:not(.hidden)")
     wait_js(page, "() => /rect\\(/.test(document.querySelector('.leaflet-plan-right-pane').style.clip)")
     before = page.evaluate("() => document.querySelector('.leaflet-plan-left-pane').style.clip")
-    track = page.locator("#plan-swipe-at").bounding_box()
-    page.mouse.click(track["x"] + track["width"] * 0.25, track["y"] + track["height"] / 2)
+    track = page.locator("#plan-swipe-at .dash-slider-track").bounding_box()
+    thumb = page.locator("#plan-swipe-at [role=slider]").bounding_box()
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    page.mouse.down()  # the line dragged to a quarter of the way
+    page.mouse.move(track["x"] + track["width"] * 0.25, track["y"] + 2, steps=6)
+    page.mouse.up()
     wait_js(page, "b => document.querySelector('.leaflet-plan-left-pane').style.clip !== b", before)
     page.screenshot(path=str(SHOTS / "planning-swipe.png"))
 

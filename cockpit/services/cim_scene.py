@@ -70,6 +70,11 @@ def buildings(url: str) -> bytes:
     return orjson.dumps(_collection(_buildings(url)[0]))
 
 
+def building_features(url: str) -> list[dict]:
+    """The standing buildings with their heights and uses (estimated where OpenStreetMap is silent)."""
+    return _buildings(url)[0]
+
+
 @cache
 def blocks(url: str, cell_m: int) -> bytes:
     """The buildings as square blocks of `cell_m` for the 3D view's far levels of detail (as 3D Tiles' coarser

@@ -22,25 +22,31 @@ LENGTH_M = 60.0  # longest slab before a gap
 GAP_M = 8.0  # between slabs in a row (fire access)
 SUNLIGHT_RATIO = 1.6  # rows of homes stand this many times their height apart (Beijing's 日照间距系数)
 LEAST_M2 = 200.0  # smaller pieces are left as open ground
+RANGES = (  # each number a scheme is made of: least, most, and the step a planner moves it by
+    ("floors", 1, 60, 1),
+    ("density", 0.05, 0.6, 0.01),  # building footprint ÷ site area
+    ("residential", 0, 1, 0.05),  # share of the floor area that is homes
+    ("green", 0, 0.7, 0.01),  # green area ÷ site area
+)
+STARTING = (  # the three schemes a drawn site starts with: tall homes, a mid-rise mix, towers with offices
+    {"floors": 18, "density": 0.22, "residential": 1.0, "green": 0.35},
+    {"floors": 9, "density": 0.3, "residential": 0.7, "green": 0.3},
+    {"floors": 30, "density": 0.18, "residential": 0.5, "green": 0.4},
+)
 
 
 @dataclass(frozen=True)
 class Rules:
     floors: int
-    density: float  # building footprint ÷ site area
-    residential: float  # share of the floor area that is homes
-    green: float  # green area ÷ site area
+    density: float
+    residential: float
+    green: float
 
 
 def rules(values: dict[str, Any], name: str) -> Rules:
-    """The four numbers of a scheme, each in its range, or a refusal that names the one out of range."""
-    number = schemes.number
-    return Rules(
-        floors=int(number(values.get("floors"), f"{name} floors", 1, 60)),
-        density=number(values.get("density"), f"{name} density", 0.05, 0.6),
-        residential=number(values.get("residential"), f"{name} residential", 0, 1),
-        green=number(values.get("green"), f"{name} green", 0, 0.7),
-    )
+    """The numbers of a scheme, each in its range, or a refusal that names the one out of range."""
+    given = {key: schemes.number(values.get(key), f"{name} {key}", low, high) for key, low, high, _ in RANGES}
+    return Rules(int(given.pop("floors")), **given)
 
 
 def _row(inner: shapely.Geometry, south: float, west: float, east: float) -> list[shapely.Geometry]:

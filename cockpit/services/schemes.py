@@ -64,17 +64,17 @@ def number(value: Any, what: str, low: float, high: float) -> float:
     return float(value)
 
 
-def _limits(url: str, site: shapely.Geometry) -> dict[str, Any]:
+def limits(url: str, site: shapely.Geometry) -> dict[str, Any]:
     """The strictest limits of the regulatory zones that cover a real share of the site."""
     with transaction(url) as session:
         zones = store.zones(session).get("regulatory", [])
-        limits = store.zone_limits(session, "regulatory")
+        by_code = store.zone_limits(session, "regulatory")
     area = site.area
     binding = []
     for code, use, geometry in zones:
         shared = shapely.from_geojson(geometry).intersection(site).area
         if shared >= SHARE_OF_SITE * area:
-            binding.append((code, use, limits[code]))
+            binding.append((code, use, by_code[code]))
     if not binding:
         return {"zones": [], "far_max": None, "height_max": None, "green_min": None}
     return {
@@ -167,14 +167,14 @@ def compare(url: str, body: Any) -> dict[str, Any]:
     schemes = body.get("schemes")
     if not isinstance(schemes, list) or not 2 <= len(schemes) <= MAX_SCHEMES:
         raise Refused("planning.bad_schemes", most=MAX_SCHEMES)
-    limits = _limits(url, site)
+    binding = limits(url, site)
     near = life_circle(url, site)
-    compared = [_indicators(s if isinstance(s, dict) else {}, site_m2, site_metric, limits, near) for s in schemes]
+    compared = [_indicators(s if isinstance(s, dict) else {}, site_m2, site_metric, binding, near) for s in schemes]
     first = compared[0]["values"]
     for scheme in compared:
         scheme["deltas"] = {k: round(v - first[k], 3) for k, v in scheme["values"].items()}
     return {
-        "site": {"area_m2": round(site_m2, 1), "limits": limits, "geometry": orjson.loads(shapely.to_geojson(site))},
+        "site": {"area_m2": round(site_m2, 1), "limits": binding, "geometry": orjson.loads(shapely.to_geojson(site))},
         "schemes": compared,
         "assumptions": ASSUMPTIONS,
         "estimate": True,

@@ -1,0 +1,66 @@
+"""Construction projects on the /api/v1 blueprint: the register, a project's schedule with its critical path,
+and the sunlight analysis of its design."""
+
+from __future__ import annotations
+
+import flask
+
+from cockpit import auth, context
+from cockpit.api import PATHS, _operation, blueprint
+from cockpit.api_catalog import _refused_answer
+from cockpit.refusal import Refused
+from cockpit.services import projects
+
+PATHS.update(
+    {
+        "/api/v1/projects": {
+            "get": _operation(
+                "Construction projects from approval (立项) to operation (运维): stage, owner, contractor, budget and "
+                "spending, share of work done, forecast and baseline finish, delay in days, slip alerts; late first",
+                "construction.read",
+            )
+        },
+        "/api/v1/projects/{id}/schedule": {
+            "get": _operation(
+                "A project's schedule: each task with its links, baseline, forecast start and finish, total and free "
+                "float, actuals; the critical path by CPM; slips of critical tasks against the baseline",
+                "construction.read",
+            )
+        },
+        "/api/v1/projects/{id}/sunlight": {
+            "get": _operation(
+                "Sunlight analysis (日照分析) of the project's design on 大寒日 (day=dahan) or 冬至日 "
+                "(day=dongzhi): the neighbouring homes' worst window sill without and with the design against "
+                "GB 50180, and the design's shadow hour by hour",
+                "construction.read",
+                ("day",),
+            )
+        },
+    }
+)
+
+
+@blueprint.get("/projects")
+@auth.guard("construction.read")
+def project_list() -> tuple[flask.Response, int]:
+    found = projects.portfolio(context.settings().database_url)
+    return flask.jsonify(projects=found["projects"]), 200
+
+
+@blueprint.get("/projects/<id:project_id>/schedule")
+@auth.guard("construction.read")
+def project_schedule(project_id: int) -> tuple[flask.Response, int]:
+    try:
+        return flask.jsonify(projects.schedule_view(context.settings().database_url, project_id)), 200
+    except Refused as error:
+        return _refused_answer(error)
+
+
+@blueprint.get("/projects/<id:project_id>/sunlight")
+@auth.guard("construction.read")
+def project_sunlight(project_id: int) -> tuple[flask.Response, int]:
+    try:
+        found = projects.sunlight(context.settings().database_url, project_id, flask.request.args.get("day", "dahan"))
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(found), 200
