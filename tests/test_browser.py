@@ -108,6 +108,7 @@ def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, scre
         "物联感知平台",
         "信息模型平台",
         "多规合一",
+        "项目建设",
     ]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")

@@ -61,3 +61,25 @@ def test_a_tall_design_south_of_a_home_takes_its_sill_below_the_rule():
     assert (without[south] >= 7.5 * 60).all()  # open ground: nearly the whole counted day
     assert (with_tall[south] < needed * 60).all()
     assert (with_low[south] == without[south]).all()  # a 6 m building 28 m away casts short of the sill
+
+
+def test_a_design_south_of_a_real_home_is_found_to_take_its_sun(city_url):
+    """An 80 m slab put 15 m south of a home of the detail zone, the width of the home and 40 m more each side:
+    the home is reported as falling short because of the design."""
+    from cockpit.services import cim_scene
+    from cockpit.services.spatial_ops import metric, wgs84
+
+    homes = [f for f in cim_scene.building_features(city_url) if f["properties"]["residential"]]
+    home = homes[len(homes) // 2]
+    west, south, east, _north = metric(shapely.geometry.shape(home["geometry"])).bounds
+    slab = wgs84(box(west - 40, south - 35, east + 40, south - 15))
+    design = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": shapely.geometry.mapping(slab), "properties": {"height": 80.0}}],
+    }
+    found = sunlight.analyse(city_url, design, "dahan")
+    mine = next(h for h in found["homes"] if h["id"] == home["properties"]["id"])
+    assert mine["verdict"] in ("caused", "already")
+    assert mine["hours_with"] <= mine["hours_without"] and mine["hours_with"] < 2.0
+    assert found["caused"] >= 1 and found["needed_h"] == 2.0
+    assert len(found["shadows"]["features"]) == 8  # 08:00 to 15:00, one a full hour

@@ -99,7 +99,7 @@ def forecast(rows: list[dict[str, Any]], start_on: date, today: date) -> Forecas
     finish = max((t.ef for t in timings.values()), default=0.0)
     planned = [r["baseline_finish"] for r in rows if r["baseline_finish"] is not None]
     slips = [
-        {"code": r["code"], "name": r["name"], "days": round(timings[r["code"]].ef - r["baseline_finish"], 1)}
+        {"code": r["code"], "name": r["name"], "days": round(timings[r["code"]].ef - r["baseline_finish"])}
         for r in rows
         if r["code"] in critical
         and r["baseline_finish"] is not None

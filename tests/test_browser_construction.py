@@ -1,0 +1,66 @@
+"""The construction page in Chromium: the portfolio ranked by delay, a late project's Gantt chart and slip
+alerts, its schedule exported as MS Project XML by a leader and imported back by an analyst, the baseline
+frozen (the slips clear), a broken file refused, and the sunlight analysis drawn on the map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import close, open_page
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def _pick_late(page) -> str:
+    """The first project in construction whose critical tasks slip (late first: a finished one has none)."""
+    building = page.locator("#con-ranking .case-item:has-text('施工 ·')")
+    for n in range(building.count()):
+        item = building.nth(n)
+        name = item.locator("span").first.inner_text()
+        item.click()
+        page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+        page.wait_for_selector("#con-gantt .bars path")
+        if "关键任务滞后预警" in page.inner_text("#con-slips"):
+            return name
+    raise AssertionError("no project in construction has slipping critical tasks")
+
+
+def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(browser, served, tmp_path):
+    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="leader")
+    page.wait_for_selector("#con-ranking .case-item")
+    assert "滞后" in page.locator("#con-ranking .case-item").first.inner_text()  # late first
+    name = _pick_late(page)
+    assert page.locator("#con-baseline").is_hidden() and page.locator("#con-upload").is_hidden()
+    with page.expect_download() as caught:
+        page.click("#con-export")
+    exported = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(exported)
+    assert exported.read_bytes().startswith(b"<?xml") and b"<PredecessorLink>" in exported.read_bytes()
+    page.click("#con-day label:has-text('冬至日')")
+    page.click("#con-sun-run")
+    page.wait_for_selector("#con-sun-result:has-text('冬至日')", timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "construction.png"))
+    close(context, watch)
+    assert watch.problems == []
+
+    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="analyst")
+    page.wait_for_selector("#con-ranking .case-item")
+    page.click(f"#con-ranking .case-item:has-text('{name}')")
+    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    assert page.locator("#con-export").is_hidden()  # an analyst does not export
+    page.set_input_files("#con-upload input[type=file]", str(exported))
+    page.wait_for_selector("#con-msg:has-text('已导入 16 项任务')", timeout=30_000)
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<Project><Tasks><Task>", encoding="utf-8")
+    page.set_input_files("#con-upload input[type=file]", str(broken))
+    page.wait_for_selector("#con-msg:has-text('不是可用的 MS Project XML 文件')")
+    assert "关键任务滞后预警" in page.inner_text("#con-slips")  # the refused file changed nothing
+    page.click("#con-baseline")
+    page.wait_for_selector("#con-msg:has-text('基线已冻结')")
+    page.wait_for_selector("#con-slips:has-text('关键任务均未滞后于基线')")
+    page.screenshot(path=str(SHOTS / "construction-baseline.png"))
+    close(context, watch)
+    assert watch.problems == []
