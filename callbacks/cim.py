@@ -102,6 +102,12 @@ def card(found: BuildingObject, lang: str) -> html.Div:
             ),
             _meters(found.meters, lang),
             _links(
+                t("cim.projects", lang),
+                found.projects,
+                lambda r: f"{r['name']} · {t('con.stage.' + r['stage'], lang)}",
+                lang,
+            ),
+            _links(
                 t("cim.alarms", lang),
                 found.alarms,
                 lambda r: f"{alarm_type_label(r['alarm_type'], lang)} · {r['code']}",

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, timedelta
 
+import dash
 import plotly.graph_objects as go
 import shapely
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -16,9 +17,9 @@ from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
-from cockpit.inputs import ByNumber, Clicks, Id, Name, Shape, Shown, UploadedFile
+from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, UploadedFile
 from cockpit.refusal import Refused
-from cockpit.services import audit, construction_view, projects
+from cockpit.services import audit, cim_view, construction_view, projects
 from cockpit.ui import clicked_pattern, kpi, number, styled
 from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES
 
@@ -326,3 +327,68 @@ def register(app: Dash) -> None:
             _url(), current_actor(), "construction.export", f"project:{selected}", after={"format": "mspdi"}
         )
         return dcc.send_bytes(body, f"schedule_{selected}.xml")
+
+    @app.callback(
+        Output(ids.CON_GANTT_BOX, "className"),
+        Output(ids.CON_PLAY, "className"),
+        Input(ids.CON_VIEW, "value"),
+    )
+    @guard("construction.read")
+    def view(chosen: Name | None):
+        playing = chosen == "playback"
+        return ("gantt hidden", "playback") if playing else ("gantt", "playback hidden")
+
+    @app.callback(
+        Output(ids.CON_PLAY_AT, "max"),
+        Output(ids.CON_PLAY_AT, "value"),
+        Output(ids.CON_PLAY_AT, "marks"),
+        Input(ids.CON_SELECTED, "data"),
+    )
+    @guard("construction.read")
+    def play_range(selected: Id | None):
+        if not selected:
+            return 1, 0, None
+        try:
+            schedule = projects.schedule_view(_url(), int(selected))
+        except Refused:
+            return 1, 0, None
+        start = date.fromisoformat(schedule["start"])
+        last = max(1, (date.fromisoformat(schedule["finish"]) - start).days)
+        today = min(last, max(0, (date.fromisoformat(schedule["status_date"]) - start).days))
+        marks = {0: schedule["start"], today: schedule["status_date"], last: schedule["finish"]}
+        return last, today, marks
+
+    @app.callback(
+        Output(ids.CON_PLAY_SPEC, "data"),
+        Output(ids.CON_PLAY_STATE, "children"),
+        Input(ids.CON_PLAY_AT, "value"),
+        Input(ids.CON_VIEW, "value"),
+        State(ids.CON_SELECTED, "data"),
+    )
+    @guard("construction.read")
+    def playback(day: Count | None, chosen: Name | None, selected: Id | None):
+        lang = context.lang()
+        if chosen != "playback" or not selected:
+            return no_update, no_update
+        try:
+            found = projects.detail(_url(), int(selected))
+        except Refused as error:
+            return no_update, error.say(lang)
+        on = date.fromisoformat(found["schedule"]["start"]) + timedelta(days=int(day or 0))
+        shown = construction_view.playback(found, on)
+        reset = ctx.triggered_id != ids.CON_PLAY_AT  # moving the day keeps the camera where the viewer put it
+        spec = cim_view.massing_scene(_url(), found["site"], {"a": shown["massing"]}, reset=reset)
+        said = t(
+            "con.play_state",
+            lang,
+            day=on.isoformat(),
+            phase=t(f"con.phase.{shown['phase']}", lang),
+            floors=" / ".join(str(n) for n in shown["floors"]),
+        )
+        return spec | {"containers": [ids.CON_PLAY_A, ids.CON_PLAY_B]}, said
+
+    app.clientside_callback(
+        dash.ClientsideFunction("cim", "render"),
+        Output(ids.CON_PLAY, "title"),
+        Input(ids.CON_PLAY_SPEC, "data"),
+    )

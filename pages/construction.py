@@ -82,10 +82,41 @@ def layout(**_query: str) -> html.Div:
                 className="col col-center",
                 children=[
                     html.Div(className="map-wrap", children=[_map()]),
+                    dcc.RadioItems(
+                        id=ids.CON_VIEW,
+                        value="gantt",
+                        inline=True,
+                        className="toggle",
+                        options=[{"label": t(f"con.view.{v}", lang), "value": v} for v in ("gantt", "playback")],
+                    ),
                     html.Div(
                         className="gantt-wrap",
-                        children=dcc.Graph(id=ids.CON_GANTT, config={"displayModeBar": False}, className="gantt"),
+                        children=[
+                            html.Div(
+                                id=ids.CON_GANTT_BOX,
+                                className="gantt",
+                                children=dcc.Graph(
+                                    id=ids.CON_GANTT, config={"displayModeBar": False}, className="gantt"
+                                ),
+                            ),
+                            html.Div(
+                                id=ids.CON_PLAY,
+                                className="playback hidden",
+                                children=[
+                                    dcc.Slider(id=ids.CON_PLAY_AT, min=0, max=1, step=1, value=0, marks=None),
+                                    html.Div(id=ids.CON_PLAY_STATE, className="note"),
+                                    html.Div(
+                                        className="play-stage",
+                                        children=[
+                                            html.Div(id=ids.CON_PLAY_A, className="cim-canvas"),
+                                            html.Div(id=ids.CON_PLAY_B, className="cim-canvas"),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                        ],
                     ),
+                    dcc.Store(id=ids.CON_PLAY_SPEC),
                 ],
             ),
             html.Div(

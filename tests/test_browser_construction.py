@@ -43,6 +43,15 @@ def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(
     page.wait_for_selector("#con-sun-result:has-text('冬至日')", timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SHOTS / "construction.png"))
+    page.click("#con-view label:has-text('三维施工推演')")  # the schedule drives the building in 3D
+    page.wait_for_selector("#con-play-a[data-ready]", timeout=30_000)
+    page.wait_for_selector("#con-play-state:has-text('主体')")
+    page.fill("#con-play-at input[type=number]", "0")
+    page.press("#con-play-at input[type=number]", "Enter")
+    page.wait_for_selector("#con-play-state:has-text('场地与基础施工')")
+    page.wait_for_selector("#con-play-state:has-text('主体 0')")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "construction-playback.png"))
     close(context, watch)
     assert watch.problems == []
 

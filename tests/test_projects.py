@@ -122,3 +122,14 @@ def test_the_api_lists_projects_and_gives_a_schedule_with_its_critical_path(app_
     assert sun["needed_h"] == 1.0 and sun["day"] == "dongzhi"
     assert app_client.get(f"/api/v1/projects/{listed[0]['id']}/sunlight?day=x", headers=leader).status_code == 400
     assert app_client.get("/api/v1/projects", headers=bearer("field_worker")).status_code == 403
+
+
+def test_the_building_under_construction_carries_its_project_on_its_cim_object(city_url):
+    from cockpit.services import building_object
+    from data_access import cim
+
+    with transaction(city_url) as session:
+        rows = cim.base_rows(session, "building")
+    site = next(r for r in rows if r["kind"] == "construction")
+    found = building_object.building(city_url, site["id"]).projects
+    assert found and found[0]["metres"] == 0 and found[0]["code"].startswith("XM-OSM-")

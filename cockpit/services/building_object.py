@@ -19,12 +19,14 @@ from cockpit.refusal import Refused
 from cockpit.services import areas, clock, housing, licences
 from cockpit.services.spatial_ops import metric
 from data_access import building_links, cim
+from data_access import projects as projects_store
 from data_access.db import transaction
 from sample_data.communities import community_areas
 from sample_data.generator import METER_TYPES
 
 SEED = 7
 REACH_M = {"devices": 100, "alarms": 150, "cases": 150, "incidents": 300, "conflicts": 150}
+PROJECT_REACH_M = 100  # construction projects whose site lies this near: what is being built next door
 STOREY_M = 3.0
 DOOR_SPACING_M = 20  # one house number every 20 m along a road, odd on the left, even on the right
 
@@ -59,6 +61,7 @@ class BuildingObject:
     incidents: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     enterprises: list[dict] = field(default_factory=list)  # companies registered here (placement generated)
+    projects: list[dict] = field(default_factory=list)  # construction projects on or next to the building
     generated: tuple[str, ...] = ()
     geometry: dict | None = None
 
@@ -156,8 +159,24 @@ def building(url: str, building_id: int) -> BuildingObject:
         generated=tuple(generated),
         geometry=orjson.loads(found["geometry"]),
         enterprises=companies,
+        projects=_projects(url, geometry),
         **links,
     )
+
+
+def _projects(url: str, geometry) -> list[dict]:
+    """Construction projects whose site lies on or near the building, nearest first."""
+    footprint = metric(geometry)
+    with transaction(url) as session:
+        found = projects_store.projects(session)
+    near = []
+    for p in found:
+        metres = float(shapely.distance(footprint, metric(shapely.from_geojson(p["site"]))))
+        if metres <= PROJECT_REACH_M:
+            near.append(
+                {"id": p["id"], "code": p["code"], "name": p["name"], "stage": p["stage"], "metres": round(metres)}
+            )
+    return sorted(near, key=lambda r: r["metres"])
 
 
 def _enterprises(url: str, building_id: int) -> list[dict]:

@@ -150,3 +150,31 @@ def _simulated(run: dict | None, minutes: int) -> dict:
             "area": result["area"],
         },
     }
+
+
+MASSING_CONTEXT = ("green", "road", "building")  # the city a massing stands in
+MASSING_CAMERA = {"zoom": 16.4, "pitch": 55, "bearing": -25, "maxPitch": 85}
+
+
+def massing_scene(url: str, site: dict, massing: dict[str, dict], reset: bool = True) -> dict:
+    """A spec for buildings not yet built (a scheme, a project on a date) on their site in the standing city:
+    side "a" alone, or "a" and "b" side by side; what stands on the site makes way, nothing is picked."""
+    centre = shape(site).centroid
+    registry = {layer.key: layer for layer in cim_layers.registry(url)}
+    context = [layer_spec(registry[k], True, DEFAULT_OPACITY) for k in MASSING_CONTEXT]
+    split = "b" in massing
+    return {
+        "camera": MASSING_CAMERA | {"longitude": centre.x, "latitude": centre.y, "reset": reset},
+        "layers": context,
+        "budget": FRAME_BUDGET,
+        "labels": False,
+        "compare": {"mode": "split" if split else "none", "position": 50, "layers": context if split else []},
+        "pickable": False,
+        "clear": list(shapely.bounds(shape(site))),
+        "site": site,
+        "massing": massing,
+        "result": None,
+        "picked": None,
+        "minutes": 0,
+        "model": None,
+    }

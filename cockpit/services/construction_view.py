@@ -80,3 +80,52 @@ def sunlight_geojson(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
         ],
     }
     return homes, result["shadows"]
+
+
+PHASE_COLOURS = {  # what a building under construction looks like in the playback
+    "ground": "#8c6d46",  # site works, pit and foundations: the footprint at ground level
+    "structure": "#a0a8b8",  # the frame rising floor by floor
+    "envelope": "#7eaade",  # facade closing
+    "complete": "#52c41a",
+}
+GROUND_M = 0.5
+
+
+def _share(schedule: dict[str, Any], code: str, on: date) -> float:
+    """How much of a task is done on a date, by its forecast (which holds what actually happened)."""
+    task = next((t for t in schedule["tasks"] if t["code"] == code), None)
+    if task is None:
+        return 0.0
+    start, finish = date.fromisoformat(task["start"]), date.fromisoformat(task["finish"])
+    if on >= finish:
+        return 1.0
+    if on <= start:
+        return 0.0
+    return (on - start).days / max(1, (finish - start).days)
+
+
+def playback(found: dict[str, Any], on: date) -> dict[str, Any]:
+    """The project's buildings as they stand on a date: the floors the frame has reached, the phase's colour."""
+    schedule = found["schedule"]
+    frame, facade, accepted = (_share(schedule, c, on) for c in ("frame", "facade", "accept"))
+    phase = "complete" if accepted >= 1 else "envelope" if facade > 0 else "structure" if frame > 0 else "ground"
+    features = []
+    for f in found["design"]["features"]:
+        floors = f["properties"]["floors"]
+        built = round(floors * frame)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": f["geometry"],
+                "properties": {
+                    "height": max(GROUND_M, built * f["properties"]["height"] / max(floors, 1)),
+                    "colour": PHASE_COLOURS[phase],
+                    "name": f"{built}/{floors}F",
+                },
+            }
+        )
+    return {
+        "phase": phase,
+        "floors": [round(f["properties"]["floors"] * frame) for f in found["design"]["features"]],
+        "massing": {"type": "FeatureCollection", "features": features},
+    }

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import shapely
-from shapely.geometry import shape
-
-from cockpit.services import cim_layers, cim_view, schemes
+from cockpit.services import cim_view, schemes
 from cockpit.vocab import MASSING_COLOURS
 
 INDICATORS = (  # key, unit, decimals
@@ -26,8 +23,6 @@ INDICATORS = (  # key, unit, decimals
 )
 PERCENT = {"density", "green_ratio"}
 LIMITS = {"far": "far_max", "height_m": "height_max", "green_ratio": "green_min"}
-CONTEXT = ("green", "road", "building")  # the city the massing stands in
-CAMERA = {"zoom": 16.4, "pitch": 55, "bearing": -25, "maxPitch": 85, "reset": True}
 
 
 def _figure(value: float | None, key: str, decimals: int, signed: bool = False) -> str:
@@ -105,24 +100,6 @@ def _massing(scheme: dict[str, Any]) -> dict[str, Any]:
 
 def massing_spec(url: str, body: dict[str, Any], right: int) -> dict[str, Any]:
     """The CIM renderer's spec: the first scheme on the left, scheme `right` on the right, split side by side."""
-    site = shape(body["site"])
-    centre = site.centroid
-    registry = {layer.key: layer for layer in cim_layers.registry(url)}
-    context = [cim_view.layer_spec(registry[k], True, cim_view.DEFAULT_OPACITY) for k in CONTEXT]
     shown = body["schemes"]
     right = right if 0 < right < len(shown) else 1
-    return {
-        "camera": CAMERA | {"longitude": centre.x, "latitude": centre.y},
-        "layers": context,
-        "budget": cim_view.FRAME_BUDGET,
-        "labels": False,
-        "compare": {"mode": "split", "position": 50, "layers": context},
-        "pickable": False,
-        "clear": list(shapely.bounds(site)),
-        "site": body["site"],
-        "massing": {"a": _massing(shown[0]), "b": _massing(shown[right])},
-        "result": None,
-        "picked": None,
-        "minutes": 0,
-        "model": None,
-    }
+    return cim_view.massing_scene(url, body["site"], {"a": _massing(shown[0]), "b": _massing(shown[right])})
