@@ -140,6 +140,10 @@ def test_plans_compared_by_swipe_schemes_in_3d_and_a_project_pre_screened(browse
     broken.write_text("{not json", encoding="utf-8")
     page.set_input_files("#plan-upload input[type=file]", str(broken))
     page.wait_for_selector("#plan-scheme-msg:has-text('方案文件不是 JSON')")
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"site": SITE, "pad": "x" * 800_000}), encoding="utf-8")
+    page.set_input_files("#plan-upload input[type=file]", str(huge))
+    page.wait_for_selector("#plan-scheme-msg:has-text('文件超过 700 KB')")
 
     page.click("#plan-mode label:has-text('策划生成')")
     page.fill("#plan-screen-name", "海淀学院路住宅项目")
