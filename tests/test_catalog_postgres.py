@@ -91,3 +91,27 @@ def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_db):
     assert sorted((c["rule"], c["zones"], c["area_m2"]) for c in on_postgres) == sorted(
         (c["rule"], c["zones"], c["area_m2"]) for c in embedded
     )
+
+
+def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
+    """The register, its forecasts and a pre-screening with its answers on PostgreSQL, as on the embedded engine
+    (the same seed gives the same projects; the dates are today's on both)."""
+    from cockpit.actor import Actor
+    from cockpit.services import planning, projects, screening
+
+    planning.load_sample(pg_city, TEST_ACTOR, 7)  # once: the plan test may have loaded them already
+    assert projects.load_sample(pg_city, TEST_ACTOR, 7) == 13
+    on_postgres = projects.portfolio(pg_city)["projects"]
+    embedded = projects.portfolio(city_db)["projects"]
+    assert [(p["code"], p["stage"], p["delay_days"]) for p in on_postgres] == [
+        (p["code"], p["stage"], p["delay_days"]) for p in embedded
+    ]
+    body = projects.export_schedule(pg_city, on_postgres[0]["id"])
+    assert projects.import_schedule(pg_city, Actor("analyst", "analyst"), on_postgres[0]["id"], body) == 16
+    site = projects.detail(pg_city, on_postgres[0]["id"])["site"]
+    found = screening.screen(
+        pg_city, Actor("analyst", "analyst"), {"site": site, "use": "office", "floor_area_m2": 5000, "name": "PG"}
+    )
+    for asked in found["requests"]:
+        found = screening.answer(pg_city, Actor("analyst", "analyst"), found["id"], asked["id"], "agree", "")
+    assert found["status"] == "concluded" and found["conclusion"] == "agree"
