@@ -4,8 +4,6 @@ checks the role), the baseline frozen, and the sunlight analysis drawn on the ma
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, timedelta
 
 import dash
@@ -20,7 +18,7 @@ from cockpit.i18n import t
 from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import audit, cim_view, construction_view, projects
-from cockpit.ui import clicked_pattern, kpi, number, styled
+from cockpit.ui import clicked_pattern, kpi, number, styled, uploaded
 from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES
 
 GANTT_COLOURS = {"done": "#52c41a", "critical": "#ff4d4f", "late": "#fa8c16", "planned": "#40a9ff"}
@@ -300,9 +298,8 @@ def register(app: Dash) -> None:
             if ctx.triggered_id == ids.CON_BASELINE:
                 projects.freeze_baseline(_url(), current_actor(), int(selected))
                 return t("con.baseline_frozen", lang)
-            try:
-                body = base64.b64decode((contents or "").split(",", 1)[1], validate=True)
-            except (IndexError, ValueError, binascii.Error):
+            body = uploaded(contents)
+            if body is None:
                 return t("err.schedule.bad_file", lang, why="base64")
             n = projects.import_schedule(_url(), current_actor(), int(selected), body)
         except Refused as error:

@@ -3,9 +3,6 @@ the table side by side, and the two schemes' massing handed to the CIM renderer 
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import dash
 import orjson
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
@@ -17,6 +14,7 @@ from cockpit.i18n import t
 from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import massing, scheme_view, schemes
+from cockpit.ui import uploaded
 
 
 def _url() -> str:
@@ -53,13 +51,14 @@ def _numbers(values: list[Simulated | None]) -> dict[tuple[int, str], Simulated 
 
 
 def _uploaded(contents: str) -> dict:
+    body = uploaded(contents)
     try:
-        body = orjson.loads(base64.b64decode(contents.split(",", 1)[1], validate=True))
-    except (IndexError, ValueError, binascii.Error, orjson.JSONDecodeError):
-        raise Refused("planning.bad_file") from None
-    if not isinstance(body, dict):
+        parsed = orjson.loads(body) if body is not None else None
+    except orjson.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict):
         raise Refused("planning.bad_file")
-    return body
+    return parsed
 
 
 def _verdict(passed: bool | None) -> str:

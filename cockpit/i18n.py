@@ -298,7 +298,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "js.field_no_position": ("还没有手机定位，请允许定位后再上报", "no position yet: allow location, then report"),
     "js.field_new_task": ("有新任务", "new task"),
     "js.draw.polygon": ("画多边形查询范围", "Draw a polygon to query"),
-    "js.upload.too_big": ("文件超过 700 KB，未上传：请拆分后再传", "the file is over 700 KB and was not sent: split it"),
+    "js.upload.too_big": (
+        "文件超过 700 KB，未上传：请拆分后再传",
+        "the file is over 700 KB and was not sent: split it",
+    ),
     "js.draw.rectangle": ("画矩形查询范围", "Draw a rectangle to query"),
     "js.draw.cancel": ("取消", "Cancel"),
     "js.draw.cancel_title": ("取消绘制", "Cancel drawing"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -169,6 +171,14 @@ def denied(lang: str) -> html.Div:
 
 def panel(title: str, *children: Any, class_name: str = "") -> html.Section:
     return html.Section(className=f"panel {class_name}".strip(), children=[html.H2(title), *children])
+
+
+def uploaded(contents: str | None) -> bytes | None:
+    """The bytes of a dcc.Upload's data URL (`data:<type>;base64,<data>`), or None when it is not one."""
+    try:
+        return base64.b64decode((contents or "").split(",", 1)[1], validate=True)
+    except (IndexError, ValueError, binascii.Error):
+        return None
 
 
 def detail_map(map_id: str, children: list[Any]) -> dl.Map:
