@@ -14,7 +14,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
-from cockpit.i18n import t
+from cockpit.i18n import TABLE, t
 from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import audit, cim_view, construction_view, projects
@@ -73,9 +73,15 @@ def _ranking(found: dict, selected: int | None, lang: str) -> list:
     ]
 
 
+def _task_name(code: str, name: str, lang: str) -> str:
+    """A template task in the viewer's language; an imported one as its schedule names it."""
+    key = f"task.{code}"
+    return t(key, lang) if key in TABLE and TABLE[key][0] == name else name
+
+
 def _gantt(schedule: dict, lang: str) -> go.Figure:
     rows = construction_view.gantt_rows(schedule)
-    names = [r["name"] for r in rows]
+    names = [_task_name(r["code"], r["name"], lang) for r in rows]
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
@@ -166,7 +172,12 @@ def _slips(found: dict, lang: str) -> html.Div:
     return html.Div(
         className="slip-alerts",
         children=[html.H4(t("con.slips", lang, n=len(slips)))]
-        + [html.Div(t("con.slip", lang, task=s["name"], days=s["days"]), className="alert-line") for s in slips],
+        + [
+            html.Div(
+                t("con.slip", lang, task=_task_name(s["code"], s["name"], lang), days=s["days"]), className="alert-line"
+            )
+            for s in slips
+        ],
     )
 
 

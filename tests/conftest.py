@@ -90,20 +90,11 @@ def copy_city(template: Path, target: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A var/ directory holding a migrated database with the small sample city, loaded once per run."""
+def city_dir(city_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var/ directory holding the loaded small city with the demo accounts: the one the served cockpit runs."""
     var = tmp_path_factory.mktemp("var")
-    url = f"sqlite:///{var / 'cockpit.db'}"
-    upgrade(url)
-    load_sample_city(url, "small", SEED)
+    url = copy_city(city_template, var / "cockpit.db")
     users.ensure_demo_users(url, TEST_ACTOR)
-    rulebook.ensure_defaults(url, TEST_ACTOR)
-    emergency.ensure_default_plans(url, TEST_ACTOR)
-    planning.load_sample(url, TEST_ACTOR, SEED)
-    planning.detect(url, TEST_ACTOR)
-    projects.load_sample(url, TEST_ACTOR, SEED)
-    catalog_measure.register_tables(url, TEST_ACTOR)
-    sample_catalog.load(url, TEST_ACTOR, SEED)
     return var
 
 

@@ -4,7 +4,10 @@ problems reported from the field, and steps queued offline applied once."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from datetime import timedelta
+from functools import cache
 
 import pytest
 from conftest import TEST_ACTOR
@@ -39,12 +42,21 @@ def jpeg(lon: float = 116.3205, lat: float = 39.9995, size: tuple[int, int] = (6
     return body.getvalue()
 
 
+@cache
 def bomb() -> bytes:
-    """A small PNG that would decode to 100,000 × 100,000 pixels."""
-    image = Image.new("1", (100_000, 100_000))
-    body = io.BytesIO()
-    image.save(body, "PNG", optimize=True)
-    return body.getvalue()
+    """A small, whole PNG that decodes to 100,000 × 100,000 one-bit pixels (1.25 GB), written row by row by hand:
+    making it through Pillow would itself cost the gigabyte the photo check exists to refuse."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    side = 100_000
+    packer = zlib.compressobj(9)
+    row = bytes(1 + side // 8)  # filter byte and a row of black pixels
+    block = row * 1000
+    pixels = b"".join(packer.compress(block) for _ in range(side // 1000)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def dispatched_to(url: str, worker: str, category: str, event_id: str) -> dict:

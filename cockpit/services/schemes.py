@@ -65,13 +65,16 @@ def number(value: Any, what: str, low: float, high: float) -> float:
 
 
 def limits(url: str, site: shapely.Geometry) -> dict[str, Any]:
-    """The strictest limits of the regulatory zones that cover a real share of the site."""
+    """The strictest limits of the regulatory zones for building (not green or water) covering a real share of the
+    site."""
     with transaction(url) as session:
         zones = store.zones(session).get("regulatory", [])
         by_code = store.zone_limits(session, "regulatory")
     area = site.area
     binding = []
     for code, use, geometry in zones:
+        if not by_code[code]["far_max"]:  # green and water: open space, no limit on what is built beside it
+            continue
         shared = shapely.from_geojson(geometry).intersection(site).area
         if shared >= SHARE_OF_SITE * area:
             binding.append((code, use, by_code[code]))
