@@ -1069,7 +1069,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "con.detail": ("项目详情与进度", "Project and schedule"),
     "con.pick": ("选择一个项目", "Pick a project"),
     "con.sunlight": ("日照分析（GB 50180）", "Sunlight analysis (GB 50180)"),
-    "con.day.dahan": ("大寒日 ≥ 2 小时", "Major Cold (大寒) ≥ 2 h"),
+    "con.day.dahan": ("大寒日 ≥ 2 小时", "Major Cold day ≥ 2 h"),
     "con.day.dongzhi": ("冬至日 ≥ 1 小时", "Winter solstice ≥ 1 h"),
     "con.sun_run": ("分析设计方案对周边住宅的日照影响", "Analyse the design's effect on the homes around it"),
     "con.export_xml": ("导出进度（MS Project XML）", "Export schedule (MS Project XML)"),
