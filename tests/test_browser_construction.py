@@ -46,8 +46,12 @@ def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(
     page.click("#con-view label:has-text('三维施工推演')")  # the schedule drives the building in 3D
     page.wait_for_selector("#con-play-a[data-ready]", timeout=30_000)
     page.wait_for_selector("#con-play-state:has-text('主体')")
-    page.fill("#con-play-at input[type=number]", "0")
-    page.press("#con-play-at input[type=number]", "Enter")
+    track = page.locator("#con-play-at .dash-slider-track").bounding_box()
+    thumb = page.locator("#con-play-at [role=slider]").bounding_box()
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    page.mouse.down()  # back to the day ground was broken
+    page.mouse.move(track["x"] - 20, track["y"] + 2, steps=6)
+    page.mouse.up()
     page.wait_for_selector("#con-play-state:has-text('场地与基础施工')")
     page.wait_for_selector("#con-play-state:has-text('主体 0')")
     page.wait_for_timeout(1000)
