@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 SCALE ?= small
+# Two test workers, each with its own served city; whole files go to one worker, since a file's tests build on each other.
+JOBS ?= 2
 
 .PHONY: run test install install-test lint bench clean
 
@@ -31,7 +33,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test: install-test lint
-	$(BIN)/python -m pytest -q -ra --durations=20
+	$(BIN)/python -m pytest -q -ra --durations=20 -n $(JOBS) --dist loadfile
 
 bench: install-test
 	$(BIN)/python bench/page_load.py

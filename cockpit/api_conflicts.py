@@ -61,7 +61,7 @@ def list_conflicts() -> tuple[flask.Response, int]:
 def detect_conflicts() -> tuple[flask.Response, int]:
     body = flask.request.get_json(silent=True) or {}
     name = body.get("comparison") if isinstance(body, dict) else None
-    if name is not None and name not in COMPARISONS:
+    if name is not None and (not isinstance(name, str) or name not in COMPARISONS):
         return _error(400, f"comparison must be one of {', '.join(sorted(COMPARISONS))}")
     chosen = [COMPARISONS[name]] if name else list(COMPARISONS.values())
     url, actor = context.settings().database_url, auth.current_actor()
