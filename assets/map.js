@@ -190,3 +190,8 @@ window.cockpitMap.conHome = function (feature) {
 window.cockpitMap.conShadow = function () {
   return {color: "#1d2b44", weight: 0.5, fillColor: "#000000", fillOpacity: 0.12};
 };
+window.cockpitMap.conSensor = function (feature, latlng) {
+  var p = feature.properties || {};
+  return L.circleMarker(latlng, {radius: p.band === "normal" ? 4 : 7, weight: 1.5, color: "#0a1628",
+    fillColor: p.colour || "#52c41a", fillOpacity: 0.95});
+};

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import shapely
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from callbacks import construction_monitoring
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
@@ -182,6 +183,8 @@ def _slips(found: dict, lang: str) -> html.Div:
 
 
 def register(app: Dash) -> None:
+    construction_monitoring.register(app)
+
     @app.callback(
         Output(ids.CON_KPIS, "children"),
         Output(ids.CON_STAGES, "children"),
@@ -339,12 +342,16 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.CON_GANTT_BOX, "className"),
         Output(ids.CON_PLAY, "className"),
+        Output(ids.CON_MON, "className"),
         Input(ids.CON_VIEW, "value"),
     )
     @guard("construction.read")
     def view(chosen: Name | None):
-        playing = chosen == "playback"
-        return ("gantt hidden", "playback") if playing else ("gantt", "playback hidden")
+        shown = chosen if chosen in ("playback", "monitoring") else "gantt"
+        return tuple(
+            name if shown == view_name else f"{name} hidden"
+            for name, view_name in (("gantt", "gantt"), ("playback", "playback"), ("monitoring", "monitoring"))
+        )
 
     @app.callback(
         Output(ids.CON_PLAY_AT, "max"),

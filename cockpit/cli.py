@@ -30,6 +30,7 @@ from cockpit.services import (
     rulebook,
     sample_catalog,
     simulations,
+    structural,
     users,
 )
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
@@ -104,6 +105,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     projects_loaded = projects.load_sample(settings.database_url, _cli_actor(), args.seed)
     if projects_loaded:
         print(f"{projects_loaded} construction projects with their schedules loaded (generated)")
+    sensors = structural.load_sample(settings.database_url, _cli_actor())
+    if sensors:
+        print(f"{sensors} structural sensors on the projects, with their daily history (generated)")
     registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")

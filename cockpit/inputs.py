@@ -36,6 +36,9 @@ Level = Annotated[int, Meta(ge=1, le=4)]
 Shown = Any  # a component's children, used only as a trigger
 FloorArea = Annotated[float, Meta(ge=0, le=5_000_000)]  # m²: a project's floor area
 UploadedFile = Annotated[str, Meta(max_length=1_000_000)]  # a dcc.Upload's data URL (base64)
+ControlValue = Annotated[
+    float, Meta(gt=0, le=10_000)
+]  # a structure's design control value; the service checks the metric's range
 
 
 class AlarmFeed(TypedDict):

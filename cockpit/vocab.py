@@ -97,3 +97,16 @@ def for_browser() -> dict[str, object]:
         "severity": {str(s): colour for s, (_, colour) in SEVERITIES.items()},
         "status": DEVICE_STATUS_COLOURS,
     }
+
+
+# a structural sensor's device type -> the metric it reports (structural health monitoring of projects, #16)
+STRUCTURE_TYPES = {
+    "settlement": "settle_mm",
+    "inclinometer": "incline_permil",
+    "crack_meter": "crack_mm",
+    "strain_gauge": "strain_ue",
+    "vibration": "ppv_mms",
+}
+# 预警 / 报警 / 控制: (band, share of the control value that enters it, the alarm severity it raises)
+STRUCTURE_BANDS = (("warning", 0.70, 3), ("alarm", 0.85, 2), ("control", 1.0, 1))
+STRUCTURE_BAND_COLOURS = {"normal": "#52c41a", "warning": "#fadb14", "alarm": "#fa8c16", "control": "#ff4d4f"}

@@ -55,6 +55,11 @@ METRICS: dict[str, tuple[float, float]] = {
     "total_m3": (0, 1e9),  # meter register, m³
     "power_kw": (0, 10_000),  # a building's electric load, kW
     "total_kwh": (0, 1e12),  # meter register, kWh
+    "settle_mm": (-100, 300),  # a building's cumulative settlement since its first observation, down positive
+    "incline_permil": (0, 100),  # a building's tilt, ‰ of its height
+    "crack_mm": (0, 50),  # crack width
+    "strain_ue": (-5000, 5000),  # steel strain, µε
+    "ppv_mms": (0, 500),  # peak particle velocity of ground vibration, mm/s
 }
 
 

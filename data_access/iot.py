@@ -219,12 +219,22 @@ RULE_FIELDS = (
 )
 
 
-def rules(session: Session, enabled_only: bool = False) -> list[dict[str, Any]]:
+def rules(session: Session, enabled_only: bool = False, scoped: bool | None = None) -> list[dict[str, Any]]:
+    """`scoped`: True for the rules of single devices only, False for the rules of device types only."""
     table = Rule.__table__
-    columns = [table.c[name] for name in ("id", *RULE_FIELDS, "updated_by", "updated_at")]
+    columns = [table.c[name] for name in ("id", *RULE_FIELDS, "device_code", "updated_by", "updated_at")]
     query = select(*columns).order_by(table.c.id)
     if enabled_only:
         query = query.where(table.c.enabled.is_(True))
+    if scoped is not None:
+        query = query.where(table.c.device_code.is_not(None) if scoped else table.c.device_code.is_(None))
+    return [dict(row._mapping) for row in session.connection().execute(query)]
+
+
+def device_rules(session: Session, codes: list[str]) -> list[dict[str, Any]]:
+    table = Rule.__table__
+    columns = [table.c[name] for name in ("id", *RULE_FIELDS, "device_code", "updated_by", "updated_at")]
+    query = select(*columns).where(table.c.device_code.in_(codes)).order_by(table.c.id)
     return [dict(row._mapping) for row in session.connection().execute(query)]
 
 

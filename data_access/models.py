@@ -204,6 +204,7 @@ class Rule(Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     updated_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    device_code: Mapped[str | None] = mapped_column(String(64), index=True)  # one device's own rule
 
 
 class RuleState(Base):

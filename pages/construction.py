@@ -13,6 +13,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services.sunlight import RULE_DAYS
 from cockpit.ui import detail_map, panel
+from pages.construction_monitoring import monitoring_pane
 
 
 def _map() -> dl.Map:
@@ -32,6 +33,11 @@ def _map() -> dl.Map:
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(id=ids.CON_DESIGN, style={"variable": "cockpitMap.conDesign"}, interactive=False),
+            dl.GeoJSON(
+                id=ids.CON_SENSORS,
+                pointToLayer={"variable": "cockpitMap.conSensor"},
+                onEachFeature={"variable": "cockpitMap.named"},
+            ),
             dl.ScaleControl(),
         ],
     )
@@ -87,7 +93,9 @@ def layout(**_query: str) -> html.Div:
                         value="gantt",
                         inline=True,
                         className="toggle",
-                        options=[{"label": t(f"con.view.{v}", lang), "value": v} for v in ("gantt", "playback")],
+                        options=[
+                            {"label": t(f"con.view.{v}", lang), "value": v} for v in ("gantt", "playback", "monitoring")
+                        ],
                     ),
                     html.Div(
                         className="gantt-wrap",
@@ -114,6 +122,7 @@ def layout(**_query: str) -> html.Div:
                                     ),
                                 ],
                             ),
+                            monitoring_pane(lang),
                         ],
                     ),
                     dcc.Store(id=ids.CON_PLAY_SPEC),

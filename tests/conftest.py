@@ -21,7 +21,16 @@ from sqlalchemy import select
 
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
-from cockpit.services import catalog_measure, emergency, planning, projects, rulebook, sample_catalog, users
+from cockpit.services import (
+    catalog_measure,
+    emergency,
+    planning,
+    projects,
+    rulebook,
+    sample_catalog,
+    structural,
+    users,
+)
 from data_access.db import transaction
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
@@ -67,6 +76,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     planning.load_sample(url, TEST_ACTOR, SEED)
     planning.detect(url, TEST_ACTOR)
     projects.load_sample(url, TEST_ACTOR, SEED)
+    structural.load_sample(url, TEST_ACTOR)
     catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
     return var / "cockpit.db"

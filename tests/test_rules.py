@@ -72,3 +72,14 @@ def test_impossible_thresholds_are_refused():
     assert validate(pm25 | {"kind": "rate", "threshold": 99_999}) != []
     offline = THRESHOLD | {"kind": "offline", "metric": None}
     assert validate(offline | {"threshold": 120}) == [] and validate(offline | {"threshold": 1}) != []
+
+
+def test_a_daily_rate_is_measured_against_the_observation_a_day_before():
+    """Settlement rates are per day (GB 50497): readings minutes apart are noise, not movement, and are not
+    measured; the day after, 2.5 mm more is 2.5 mm/d."""
+    rule = {"kind": "rate", "metric": "settle_mm", "op": ">=", "threshold": 2.0, "duration_s": 0}
+    day = 86400
+    assert feed(rule, [(0, 10.0), (60, 10.4), (600, 10.9), (day, 12.5)]) == [None, None, None, "raise"]
+    assert feed(rule, [(0, 10.0), (day, 11.0), (2 * day, 12.0)]) == [None, "clear", "clear"]
+    # a day's observation taken half an hour early still counts as the next day's
+    assert feed(rule, [(0, 10.0), (day - 1800, 12.1)]) == [None, "raise"]

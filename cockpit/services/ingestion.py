@@ -13,11 +13,15 @@ from cockpit.actor import Actor
 from cockpit.services import audit, operations, rule_engine, rulebook
 from cockpit.services.alarms import now_utc
 from cockpit.services.operations import EventIn
+from cockpit.vocab import STRUCTURE_TYPES
 from data_access import iot, readings
 from data_access.db import transaction, write_transaction
 from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_batch
 
-FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"}  # component alarms that are cases too
+# alarms that are cases too: of city components, and of structures (a structural warning goes to a desk by itself)
+FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"} | dict.fromkeys(
+    STRUCTURE_TYPES, "structure_warning"
+)
 
 
 @dataclass

@@ -34,6 +34,7 @@ CATEGORIES: dict[str, tuple[float, int, str]] = {
     "clothes_hanging": (0.7, 3, "grid"),
     "manhole_fault": (0.0, 1, "区市政市容委"),
     "lamp_fault": (0.0, 2, "区城管委"),
+    "structure_warning": (0.0, 1, "区住房城乡建设委"),
 }
 # minutes allowed for the stage a case is entering, by priority
 SLA_MINUTES = {

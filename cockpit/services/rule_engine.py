@@ -37,18 +37,29 @@ def group(
     it does not drive alarms, which have already moved past it."""
     plan = RulePlan()
     by_type: dict[str, list[tuple[int, str]]] = {}
+    own: dict[str, list[dict[str, Any]]] = {}
     for rule in active:
         if rule["kind"] != "offline":
-            by_type.setdefault(rule["device_type"], []).append((rule["id"], rule["metric"]))
             plan.rules[rule["id"]] = rule
+            if rule.get("device_code"):
+                own.setdefault(rule["device_code"], []).append(rule)
+            else:
+                by_type.setdefault(rule["device_type"], []).append((rule["id"], rule["metric"]))
     generic = by_type.pop(rules.ANY_TYPE, [])
     applicable = {kind: found + generic for kind, found in by_type.items()}
+    overrides = {
+        code: ({_slot(r) for r in found}, [(r["id"], r["metric"]) for r in found]) for code, found in own.items()
+    }
     series = plan.series
     for reading in stored:
         newest = seen_before.get(reading.device_id)
         if newest is not None and reading.ts < newest:
             continue
-        for rule_id, metric in applicable.get(reading.device_type, generic):
+        feeds = applicable.get(reading.device_type, generic)
+        if reading.device_code in overrides:
+            slots, mine = overrides[reading.device_code]
+            feeds = [f for f in feeds if _slot(plan.rules[f[0]]) not in slots] + mine
+        for rule_id, metric in feeds:
             value = reading.values.get(metric)
             if value is not None:
                 points = series.get((rule_id, reading.device_id))
@@ -59,6 +70,11 @@ def group(
     for points in series.values():
         points.sort(key=itemgetter(0))
     return plan
+
+
+def _slot(rule: dict[str, Any]) -> tuple[str, str, int]:
+    """A device's own rule replaces its type's rule in the same slot: same metric, kind and severity."""
+    return rule["metric"], rule["kind"], rule["severity"]
 
 
 def evaluate(plan: RulePlan, states: dict[Pair, RuleStateRow]) -> RulePlan:

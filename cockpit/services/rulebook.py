@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
-from cockpit.services import audit, rules
+from cockpit.services import audit, rules, structural_limits
 from cockpit.services.alarms import now_utc
 from data_access import iot
 from data_access.db import transaction, write_transaction
@@ -134,16 +134,25 @@ DEFAULTS = (
 FIELDS = tuple(f for f in iot.RULE_FIELDS if f != "enabled")
 
 
+def defaults() -> list[dict[str, Any]]:
+    return [dict(zip(FIELDS, d, strict=True)) | {"device_code": None} for d in DEFAULTS] + (
+        structural_limits.default_rules()
+    )
+
+
 def ensure_defaults(url: str, actor: Actor) -> int:
-    """Add the default rules to an install that has none; returns how many were added."""
+    """Add the default rules an install does not have yet (an older install gains the rules of sensors added
+    since, by name); returns how many were added."""
     with write_transaction(url) as session:
-        if iot.rules(session):
-            return 0
+        have = {r["name"] for r in iot.rules(session, scoped=False)}
         now = now_utc()
         values = [
-            dict(zip(FIELDS, d, strict=True)) | {"enabled": True, "updated_by": actor.name, "updated_at": now}
-            for d in DEFAULTS
+            d | {"enabled": True, "updated_by": actor.name, "updated_at": now}
+            for d in defaults()
+            if d["name"] not in have
         ]
+        if not values:
+            return 0
         iot.add_rules(session, values)
         audit.record(session, actor, "rule.defaults", "rules", after={"count": len(values)})
     _active.pop(url, None)
@@ -161,8 +170,9 @@ def active(url: str, session: Session) -> list[dict[str, Any]]:
 
 
 def all_rules(url: str) -> list[dict[str, Any]]:
+    """The rules of device types; a building's own rules are kept on its project (cockpit.services.structural)."""
     with transaction(url) as session:
-        return iot.rules(session)
+        return iot.rules(session, scoped=False)
 
 
 def update(url: str, actor: Actor, rule_id: int, changes: dict[str, Any]) -> list[str]:

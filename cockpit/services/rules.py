@@ -1,6 +1,7 @@
 """Alarm rules as plain functions: given a rule, its state for one device and a new value, what happens.
-Kinds: threshold (value op threshold), rate (change per minute op threshold), offline (silent for
-threshold seconds). A condition must hold for duration_s before it raises."""
+Kinds: threshold (value op threshold), rate (change per minute op threshold; per day for the slow metrics of
+structures, whose standards state rates per day), offline (silent for threshold seconds). A condition must
+hold for duration_s before it raises."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 KINDS = ("threshold", "rate", "offline")
 ANY_TYPE = "*"
 OFFLINE_SECONDS = (10, 7 * 86400)
+DAILY_RATE = frozenset({"settle_mm", "crack_mm"})  # GB 50497 and JGJ 8 give these rates in mm per day
+DAY_S = 86400.0
+DAY_SLACK_S = 3600.0  # a daily observation taken an hour early is still a day after the one before
 
 
 class State(NamedTuple):
@@ -63,7 +67,8 @@ def _physical(rule: dict[str, Any], threshold: float) -> list[str]:
     low, high = span
     if rule.get("kind") == "rate":
         width = high - low
-        return [] if -width <= threshold <= width else [f"a rate threshold is within ±{width:g} per minute"]
+        per = "day" if rule.get("metric") in DAILY_RATE else "minute"
+        return [] if -width <= threshold <= width else [f"a rate threshold is within ±{width:g} per {per}"]
     return [] if low <= threshold <= high else [f"{rule['metric']} lies between {low:g} and {high:g}"]
 
 
@@ -74,7 +79,13 @@ def evaluate(rule: dict[str, Any], state: State, value: float, ts: datetime) -> 
     if rule["kind"] == "rate":
         if state.last_value is None or state.last_ts is None or ts == state.last_ts:
             return Outcome(State(None, value, ts), None)
-        measured = (value - state.last_value) / ((ts - state.last_ts).total_seconds() / 60)
+        span = (ts - state.last_ts).total_seconds()
+        if rule["metric"] in DAILY_RATE:
+            if span < DAY_S - DAY_SLACK_S:  # compared with the observation a day before, not noise of a minute
+                return Outcome(state, None)
+            measured = (value - state.last_value) / (span / DAY_S)
+        else:
+            measured = (value - state.last_value) / (span / 60)
     else:
         measured = value
     breach = OPS[rule["op"]](measured, rule["threshold"])

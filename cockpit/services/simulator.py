@@ -1,6 +1,7 @@
 """A live sample city: the real UCI air-quality series replayed for the 12 real stations on a compressed
 clock, and plausible telemetry for the generated devices (water level that follows the real rain, manhole
-tilt, lamp faults, noise, utility meters that follow the hour of the day, now and then a gas leak),
+tilt, lamp faults, noise, utility meters that follow the hour of the day, now and then a gas leak, the
+structural sensors' daily observation),
 heartbeats, devices that fall silent, and answers to commands. It produces MQTT topic/payload pairs, so the
 same bytes go to a broker or straight into ingestion."""
 
@@ -10,12 +11,12 @@ import math
 import random
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
 
-from cockpit.services import clock
+from cockpit.services import clock, structural
 from cockpit.services.commands import CATALOG
 from data_access import bigdata, iot
 from data_access.db import transaction
@@ -73,6 +74,7 @@ class CitySimulator:
         self.sightings = 0
         self._air: dict[str, dict[str, Any]] = {}
         self.elapsed = 0.0
+        self.observed_on: date | None = None
 
     def _offset(self, code: str, period: float) -> float:
         """Spread devices evenly over the period, the same way every run."""
@@ -98,6 +100,9 @@ class CitySimulator:
         air = self._air_at(min(hour, clock.SERIES_END))
         rain = (air.get(RAIN_STATION) or {}).get("rain") or 0.0
         out: list[tuple[str, bytes]] = []
+        if now.date() != self.observed_on:  # structural sensors upload the day's observation once a day
+            self.observed_on = now.date()
+            out += structural.day_messages(self.url, now.date())
         stamp = now.isoformat(timespec="milliseconds") + "Z"
         for device in self.devices:
             code, kind = device["code"], device["type"]
