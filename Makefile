@@ -4,8 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 SCALE ?= small
-# Two test workers, each with its own served city; whole files go to one worker, since a file's tests build on each other.
-JOBS ?= 2
 
 .PHONY: run test install install-test lint bench clean
 
@@ -33,7 +31,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test: install-test lint
-	$(BIN)/python -m pytest -q -ra --durations=20 -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -q -ra --durations=60
 
 bench: install-test
 	$(BIN)/python bench/page_load.py

@@ -7,7 +7,9 @@ window.cockpitMap = (function () {
   var STATUS_COLOR = VOCAB.status;
   var DEVICE_COLOR = {air_quality: "#36cfc9", water_level: "#1890ff", manhole_tilt: "#faad14",
                       street_lamp: "#fadb14", noise: "#b37feb", camera: "#5cdbd3",
-                      water_meter: "#69c0ff", power_meter: "#ffc53d", gas_meter: "#ff7a45"};
+                      water_meter: "#69c0ff", power_meter: "#ffc53d", gas_meter: "#ff7a45",
+                      settlement: "#d3adf7", inclinometer: "#ffadd2", crack_meter: "#ff9c6e",
+                      strain_gauge: "#87e8de", vibration: "#adc6ff"};
 
   function textTooltip(layer, text) {
     if (text === undefined || text === null || text === "") { return; }

@@ -104,7 +104,14 @@ def card(found: BuildingObject, lang: str) -> html.Div:
             _links(
                 t("cim.projects", lang),
                 found.projects,
-                lambda r: f"{r['name']} · {t('con.stage.' + r['stage'], lang)}",
+                lambda r: (
+                    f"{r['name']} · {t('con.stage.' + r['stage'], lang)}"
+                    + (
+                        t("cim.project_sensors", lang, n=r["sensors"], band=t("band." + r["band"], lang))
+                        if r["sensors"]
+                        else ""
+                    )
+                ),
                 lang,
             ),
             _links(

@@ -20,7 +20,7 @@ from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, Uplo
 from cockpit.refusal import Refused
 from cockpit.services import audit, cim_view, construction_view, projects
 from cockpit.ui import clicked_pattern, kpi, number, styled, uploaded
-from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES
+from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS
 
 GANTT_COLOURS = {"done": "#52c41a", "critical": "#ff4d4f", "late": "#fa8c16", "planned": "#40a9ff"}
 EMPTY = {"type": "FeatureCollection", "features": []}
@@ -63,9 +63,18 @@ def _ranking(found: dict, selected: int | None, lang: str) -> list:
                     className="left" if r["delay_days"] > 0 else "note",
                 ),
                 html.Span(
-                    f"{t('con.stage.' + r['stage'], lang)} · {t('con.done', lang, pct=round(100 * r['done']))} · "
-                    f"{t('con.budget_used', lang, pct=round(100 * r['budget_used']))}"
-                    + (f" · {t('label.generated', lang)}" if r["generated"] else ""),
+                    [
+                        f"{t('con.stage.' + r['stage'], lang)} · {t('con.done', lang, pct=round(100 * r['done']))} · "
+                        f"{t('con.budget_used', lang, pct=round(100 * r['budget_used']))}"
+                        + (f" · {t('label.generated', lang)}" if r["generated"] else ""),
+                        html.Span(
+                            t("con.structural_band", lang, band=t(f"band.{r['band']}", lang)),
+                            className="band-chip",
+                            style={"background": STRUCTURE_BAND_COLOURS[r["band"]]},
+                        )
+                        if r["band"] != "normal"
+                        else None,
+                    ],
                     className="note",
                 ),
             ],
@@ -204,6 +213,7 @@ def register(app: Dash) -> None:
             kpi(t("con.spent", lang), f"{100 * used:.0f}%"),
             kpi(t("con.late", lang), str(found["late"])),
             kpi(t("con.slip_count", lang), str(found["slips"])),
+            kpi(t("con.structural", lang), str(found["structural"])),
         ]
         sites = construction_view.sites_geojson(_url(), found["projects"], selected)
         return kpis, _stages(found, lang), _ranking(found, selected, lang), sites

@@ -1,15 +1,15 @@
 """Construction projects on the /api/v1 blueprint: the register, a project's schedule with its critical path,
-and the sunlight analysis of its design."""
+the sunlight analysis of its design, and its structural monitoring."""
 
 from __future__ import annotations
 
 import flask
 
 from cockpit import auth, context
-from cockpit.api import PATHS, _operation, blueprint
+from cockpit.api import PATHS, _iso, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import projects
+from cockpit.services import projects, structural, structural_view
 
 PATHS.update(
     {
@@ -34,6 +34,14 @@ PATHS.update(
                 "GB 50180, and the design's shadow hour by hour",
                 "construction.read",
                 ("day",),
+            )
+        },
+        "/api/v1/projects/{id}/monitoring": {
+            "get": _operation(
+                "Structural monitoring (结构监测) of the project: each sensor's latest value, daily rate, control "
+                "values (the standard's or the design's), band (normal/warning/alarm/control), JGJ 8 stability and "
+                "the hyperbolic forecast of the days until the control value (p10, p50, p90); open alarms",
+                "construction.read",
             )
         },
     }
@@ -64,3 +72,18 @@ def project_sunlight(project_id: int) -> tuple[flask.Response, int]:
     except Refused as error:
         return _refused_answer(error)
     return flask.jsonify(found), 200
+
+
+@blueprint.get("/projects/<id:project_id>/monitoring")
+@auth.guard("construction.read")
+def project_monitoring(project_id: int) -> tuple[flask.Response, int]:
+    try:
+        view = structural.project_view(context.settings().database_url, project_id)
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(
+        project=view["project"],
+        band=view["band"],
+        sensors=[_iso(r) for r in structural_view.rows(view)],
+        alarms=[_iso(a) for a in view["alarms"]],
+    ), 200

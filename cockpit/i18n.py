@@ -1141,6 +1141,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "con.spent": ("投资完成率", "Spent"),
     "con.late": ("在建滞后", "Late"),
     "con.slip_count": ("关键滞后", "Slips"),
+    "con.structural": ("结构预警", "Structural warnings"),
+    "con.structural_band": ("结构监测：{band}", "Structural monitoring: {band}"),
     "con.sun.caused": (
         "{name}：{before} → {after} 小时，{lost} 个窗台因本设计不满足",
         "{name}: {before} → {after} h, {lost} sills fall below the rule because of this design",
@@ -1195,6 +1197,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "{n} points, gravest band: {band}, {alarms} open alarms",
     ),
     "mon.fit": ("双曲线拟合与预测", "Hyperbolic fit and forecast"),
+    "cim.project_sensors": (" · 结构监测 {n} 点，{band}", " · {n} structural sensors, {band}"),
     "mon.report_title": ("结构健康监测日报表", "Daily structural monitoring report"),
     "mon.project": ("工程名称", "Project"),
     "mon.number": ("报表编号", "Report no."),

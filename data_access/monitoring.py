@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from data_access.models import Alarm, Device, Reading
@@ -52,3 +52,14 @@ def open_alarms(session: Session, device_ids: list[int]) -> list[dict[str, Any]]
         .order_by(Alarm.severity, Alarm.raised_at)
     )
     return [dict(r._mapping) for r in rows]
+
+
+def gravest_open(session: Session, types: tuple[str, ...]) -> dict[str, int]:
+    """device code -> the gravest severity among its open alarms, for the sensors of the given types."""
+    rows = session.execute(
+        select(Device.code, func.min(Alarm.severity))
+        .join(Alarm, Alarm.device_id == Device.id)
+        .where(Device.type.in_(types), Alarm.status.in_(("new", "acknowledged")))
+        .group_by(Device.code)
+    )
+    return dict(rows.all())

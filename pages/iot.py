@@ -15,6 +15,7 @@ from cockpit.page import Page
 from cockpit.services import alarm_queue, areas, rulebook
 from cockpit.services.alarms import SEVERITIES
 from cockpit.ui import alarm_type_label, panel, tab
+from cockpit.vocab import STRUCTURE_TYPES
 from pages import wall_view
 
 DEVICE_TYPES = (
@@ -27,6 +28,7 @@ DEVICE_TYPES = (
     "water_meter",
     "power_meter",
     "gas_meter",
+    *STRUCTURE_TYPES,
 )
 RULE_COLUMNS = ("id", *(f for f in rulebook.FIELDS if f != "name_en"), "enabled")
 NUMERIC = ("threshold", "duration_s", "severity", "escalate_after_s")

@@ -414,7 +414,9 @@ class Watch:
 def open_page(
     browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin", **options
 ):
-    """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…)."""
+    """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…). It is
+    returned once the page's own ready check holds (its declared selector), not after the network falls quiet:
+    a live page's pushes keep the network busy for seconds after it is usable."""
     context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     watch = Watch(page, base)
@@ -422,8 +424,21 @@ def open_page(
         browser_sign_in(page, base, role, path)
     else:
         page.goto(base + path)
-    page.wait_for_load_state("networkidle")
+    ready = _ready_check(path, role)
+    if ready:
+        page.wait_for_selector(ready, timeout=30_000)
+    else:
+        page.wait_for_load_state("networkidle")
     return context, page, watch
+
+
+def _ready_check(path: str, role: str | None) -> str | None:
+    """The page's declared ready selector, when `role` may see the page (else it shows the refusal)."""
+    from cockpit.permissions import PERMISSIONS
+    from pages import PAGES
+
+    found = next((p for p in PAGES if p.path == path.split("?")[0]), None)
+    return found.ready if found and role in PERMISSIONS[found.permission] else None
 
 
 def close(context, watch: Watch) -> None:

@@ -77,3 +77,55 @@ def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(
     page.screenshot(path=str(SHOTS / "construction-baseline.png"))
     close(context, watch)
     assert watch.problems == []
+
+
+def test_a_leader_reads_a_buildings_monitoring_and_an_analyst_sets_its_design_values(browser, served, tmp_path):
+    """The building that settles too much: flagged in the ranking, its points in the warning band with the
+    forecast of the day it reaches the control value, the daily report downloaded by a leader; an analyst's
+    design values (tighter than the standard's) move its points into the alarm band."""
+    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="leader")
+    page.wait_for_selector("#con-ranking .case-item")
+    flagged = page.locator("#con-ranking .case-item:has-text('结构监测：预警')")
+    assert flagged.count() == 1
+    name = flagged.locator("span").first.inner_text()
+    flagged.click()
+    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    page.click("#con-view label:has-text('结构监测')")
+    page.wait_for_selector("#con-mon-table td:has-text('CJ01')")
+    assert page.locator("#con-mon-table .band-chip:has-text('预警')").count() == 4
+    page.wait_for_selector("#con-mon-chart .scatterlayer .trace")
+    assert page.locator("#con-mon-chart .scatterlayer .trace").count() == 2  # the readings and the fit
+    assert "双曲线拟合" in page.inner_text("#con-mon-assess") and "JGJ 8" in page.inner_text("#con-mon-assess")
+    assert page.locator(".mon-design").is_hidden()  # a leader reads; design values are the analyst's
+    page.click("#con-mon-sensor")
+    page.click(".dash-dropdown-option:has-text('QX01')")
+    page.wait_for_selector("#con-mon-chart .annotation-text:has-text('控制')")
+    with page.expect_download() as caught:
+        page.click("#con-mon-report")
+    report = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(report)
+    assert report.read_bytes().startswith(b"%PDF")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "construction-monitoring.png"))
+    close(context, watch)
+    assert watch.problems == []
+
+    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="analyst")
+    page.wait_for_selector("#con-ranking .case-item")
+    page.click(f"#con-ranking .case-item:has-text('{name}')")
+    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    page.click("#con-view label:has-text('结构监测')")
+    page.wait_for_selector("#con-mon-table td:has-text('CJ01')")
+    assert page.locator("#con-mon-report").is_hidden()  # an analyst does not export
+    page.fill("#con-mon-control", "25")
+    page.fill("#con-mon-rate", "1.5")
+    page.click("#con-mon-save")
+    page.wait_for_selector("#con-mon-msg:has-text('已为 4 个沉降观测点设置设计控制值')")
+    page.wait_for_selector("#con-mon-table td:has-text('25 / 1.5 (设计值)')")
+    assert page.locator("#con-mon-table .band-chip:has-text('报警')").count() >= 3
+    page.fill("#con-mon-control", "")
+    page.click("#con-mon-save")
+    page.wait_for_selector("#con-mon-msg:has-text('请填写累计控制值')")
+    page.screenshot(path=str(SHOTS / "construction-monitoring-design.png"))
+    close(context, watch)
+    assert watch.problems == []

@@ -68,7 +68,7 @@ def click_everything(page) -> int:
             clicked += 1
         except Exception:  # redrawn under the pointer: found again on the next round
             continue
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(20)
     return clicked
 
 

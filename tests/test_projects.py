@@ -121,7 +121,15 @@ def test_the_api_lists_projects_and_gives_a_schedule_with_its_critical_path(app_
     sun = app_client.get(f"/api/v1/projects/{listed[0]['id']}/sunlight?day=dongzhi", headers=leader).get_json()
     assert sun["needed_h"] == 1.0 and sun["day"] == "dongzhi"
     assert app_client.get(f"/api/v1/projects/{listed[0]['id']}/sunlight?day=x", headers=leader).status_code == 400
-    assert app_client.get("/api/v1/projects", headers=bearer("field_worker")).status_code == 403
+    field = bearer("field_worker")
+    assert app_client.get("/api/v1/projects", headers=field).status_code == 403
+    watched = next(p for p in listed if p["stage"] == "construction")
+    monitoring = app_client.get(f"/api/v1/projects/{watched['id']}/monitoring", headers=leader).get_json()
+    assert monitoring["sensors"] and {"code", "latest", "rate", "control", "band", "days_ahead"} <= set(
+        monitoring["sensors"][0]
+    )
+    assert app_client.get("/api/v1/projects/99999/monitoring", headers=leader).status_code == 404
+    assert app_client.get(f"/api/v1/projects/{watched['id']}/monitoring", headers=field).status_code == 403
 
 
 def test_the_building_under_construction_carries_its_project_on_its_cim_object(city_url):
@@ -133,3 +141,6 @@ def test_the_building_under_construction_carries_its_project_on_its_cim_object(c
     site = next(r for r in rows if r["kind"] == "construction")
     found = building_object.building(city_url, site["id"]).projects
     assert found and found[0]["metres"] == 0 and found[0]["code"].startswith("XM-OSM-")
+    # a project in construction or later carries its structural sensors and their gravest band
+    assert found[0]["band"] in ("normal", "warning", "alarm", "control")
+    assert (found[0]["sensors"] > 0) == (found[0]["stage"] in ("construction", "acceptance", "operation"))

@@ -16,9 +16,10 @@ import shapely
 from shapely.geometry import Point, shape
 
 from cockpit.refusal import Refused
-from cockpit.services import areas, clock, housing, licences
+from cockpit.services import areas, clock, housing, licences, structural_limits
 from cockpit.services.spatial_ops import metric
-from data_access import building_links, cim
+from cockpit.vocab import STRUCTURE_TYPES
+from data_access import building_links, cim, monitoring
 from data_access import projects as projects_store
 from data_access.db import transaction
 from sample_data.communities import community_areas
@@ -169,13 +170,25 @@ def _projects(url: str, geometry) -> list[dict]:
     footprint = metric(geometry)
     with transaction(url) as session:
         found = projects_store.projects(session)
-    near = []
-    for p in found:
-        metres = float(shapely.distance(footprint, metric(shapely.from_geojson(p["site"]))))
-        if metres <= PROJECT_REACH_M:
-            near.append(
-                {"id": p["id"], "code": p["code"], "name": p["name"], "stage": p["stage"], "metres": round(metres)}
-            )
+        near = []
+        for p in found:
+            metres = float(shapely.distance(footprint, metric(shapely.from_geojson(p["site"]))))
+            if metres <= PROJECT_REACH_M:
+                sensors = monitoring.sensors(session, p["code"], tuple(STRUCTURE_TYPES))
+                alarms = monitoring.open_alarms(session, [s["id"] for s in sensors]) if sensors else []
+                near.append(
+                    {
+                        "id": p["id"],
+                        "code": p["code"],
+                        "name": p["name"],
+                        "stage": p["stage"],
+                        "metres": round(metres),
+                        "sensors": len(sensors),
+                        "band": structural_limits.BAND_OF_SEVERITY.get(
+                            min((a["severity"] for a in alarms), default=0), "normal"
+                        ),
+                    }
+                )
     return sorted(near, key=lambda r: r["metres"])
 
 

@@ -16,12 +16,12 @@ from shapely.geometry import shape
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import areas, audit, massing, msproject, schedules, schemes
+from cockpit.services import areas, audit, massing, msproject, schedules, schemes, structural_limits
 from cockpit.services import sunlight as sunlight_analysis
 from cockpit.services.clock import stored_now
 from cockpit.services.spatial_ops import metric
-from cockpit.vocab import PROJECT_STAGES
-from data_access import cim
+from cockpit.vocab import PROJECT_STAGES, STRUCTURE_TYPES
+from data_access import cim, monitoring
 from data_access import planning as plans
 from data_access import projects as store
 from data_access.db import transaction, write_transaction
@@ -183,7 +183,8 @@ def portfolio(url: str) -> dict[str, Any]:
     with transaction(url) as session:
         found = store.projects(session)
         tasks = store.all_tasks(session)
-    rows = [_summary(p, tasks.get(p["id"], []), today) for p in found]
+        bands = structural_limits.project_bands(monitoring.gravest_open(session, tuple(STRUCTURE_TYPES)))
+    rows = [_summary(p, tasks.get(p["id"], []), today) | {"band": bands.get(p["code"], "normal")} for p in found]
     rows.sort(key=lambda r: (-r["delay_days"], r["code"]))
     names = areas.names(url)
     by_street: dict[str, dict[str, float]] = {}
@@ -201,6 +202,7 @@ def portfolio(url: str) -> dict[str, Any]:
         "spent_wan": round(sum(r["spent_wan"] for r in rows), 1),
         "late": sum(r["delay_days"] > 0 for r in rows if r["stage"] == "construction"),
         "slips": sum(len(r["slips"]) for r in rows),
+        "structural": sum(r["band"] != "normal" for r in rows),
     }
 
 

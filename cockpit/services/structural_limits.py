@@ -21,6 +21,7 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "ppv_mms": (10.0, None),
 }
 ESCALATE_S = {1: 600, 2: 1800, 3: 3600}
+BAND_OF_SEVERITY = {severity: band for band, _share, severity in STRUCTURE_BANDS}  # what an open alarm means
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,13 @@ def band(value: float | None, control: float | None) -> str:
 def worse(a: str, b: str) -> str:
     order = ("normal", *(name for name, _s, _v in STRUCTURE_BANDS))
     return max(a, b, key=order.index)
+
+
+def project_bands(gravest: dict[str, int]) -> dict[str, str]:
+    """project code -> its gravest band, from its sensors' gravest open alarms (a sensor's code is its project's
+    code and the point number)."""
+    out: dict[str, int] = {}
+    for code, severity in gravest.items():
+        project = code.rsplit("-", 1)[0]
+        out[project] = min(out.get(project, severity), severity)
+    return {project: BAND_OF_SEVERITY.get(severity, "warning") for project, severity in out.items()}
