@@ -197,3 +197,6 @@ window.cockpitMap.conSensor = function (feature, latlng) {
   return L.circleMarker(latlng, {radius: p.band === "normal" ? 4 : 7, weight: 1.5, color: "#0a1628",
     fillColor: p.colour || "#52c41a", fillOpacity: 0.95});
 };
+window.cockpitMap.conCorridor = function () {
+  return {color: "#69c0ff", weight: 1, dashArray: "6 4", fillColor: "#69c0ff", fillOpacity: 0.08};
+};

@@ -157,6 +157,7 @@ def _facts(found: dict, lang: str) -> list:
         ),
         (t("con.finish", lang), t("con.finishes", lang, finish=found["finish"], baseline=found["baseline_finish"])),
         (t("con.height", lang), height),
+        (t("con.sightline", lang), _sightlines(found["sightlines"], lang)),
     ]
     stages = [
         html.Li(
@@ -173,6 +174,23 @@ def _facts(found: dict, lang: str) -> list:
         ],
         html.Ol(className="stage-line", children=stages),
     ]
+
+
+def _sightlines(found: list[dict], lang: str) -> str:
+    if not found:
+        return t("con.sight_none", lang)
+    return "；".join(
+        t(
+            "con.sight_ok" if s["passes"] else "con.sight_over",
+            lang,
+            code=s["code"],
+            park=s["park"],
+            landmark=s["landmark"],
+            m=s["height_m"],
+            most=s["allowed_m"],
+        )
+        for s in found
+    )
 
 
 def _slips(found: dict, lang: str) -> html.Div:

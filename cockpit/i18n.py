@@ -1120,6 +1120,16 @@ TABLE: dict[str, tuple[str, str]] = {
     "con.height_ok": ("{m:.0f} 米，控规限高 {most:.0f} 米：符合", "{m:.0f} m, the plan allows {most:.0f} m: passes"),
     "con.height_over": ("{m:.0f} 米，超过控规限高 {most:.0f} 米", "{m:.0f} m, above the plan's {most:.0f} m"),
     "con.height_free": ("{m:.0f} 米（所在地块无控规限高）", "{m:.0f} m (no height limit where it stands)"),
+    "con.sightline": ("视线通廊", "View corridors"),
+    "con.sight_none": ("不在控规视线通廊内（通廊为生成）", "In no view corridor of the plan (corridors generated)"),
+    "con.sight_ok": (
+        "{code} {park}→{landmark}：{m:.0f} 米 ≤ 视线允许 {most:.0f} 米，符合（通廊为生成）",
+        "{code} {park}→{landmark}: {m:.0f} m ≤ the sightline's {most:.0f} m, passes (corridor generated)",
+    ),
+    "con.sight_over": (
+        "{code} {park}→{landmark}：{m:.0f} 米，高于视线允许 {most:.0f} 米，遮挡视线（通廊为生成）",
+        "{code} {park}→{landmark}: {m:.0f} m, above the sightline's {most:.0f} m: blocks the view (corridor generated)",
+    ),
     "con.code": ("项目编号", "Code"),
     "con.kind": ("类型", "Kind"),
     "con.kind.residential": ("住宅", "Homes"),

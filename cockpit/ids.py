@@ -342,3 +342,4 @@ CON_MON_SAVE = "con-mon-save"
 CON_MON_REPORT = "con-mon-report"
 CON_MON_DOWNLOAD = "con-mon-download"
 CON_MON_MSG = "con-mon-msg"
+CON_CORRIDORS = "con-corridors"  # the plan's view corridors (generated) the sightline check uses

@@ -11,6 +11,7 @@ import callbacks.construction
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
+from cockpit.services import sightline
 from cockpit.services.sunlight import RULE_DAYS
 from cockpit.ui import detail_map, panel
 from pages.construction_monitoring import monitoring_pane
@@ -21,6 +22,12 @@ def _map() -> dl.Map:
         ids.CON_MAP,
         [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
+            dl.GeoJSON(
+                id=ids.CON_CORRIDORS,
+                data=sightline.geojson(context.settings().database_url),
+                style={"variable": "cockpitMap.conCorridor"},
+                onEachFeature={"variable": "cockpitMap.named"},
+            ),
             dl.GeoJSON(id=ids.CON_SHADOWS, style={"variable": "cockpitMap.conShadow"}, interactive=False),
             dl.GeoJSON(
                 id=ids.CON_HOMES,

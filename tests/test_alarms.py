@@ -88,9 +88,12 @@ def test_unacknowledged_alarm_escalates_on_time(city_db):
     tilt(city_db, 1, 25, seconds_ago=20)
     tilt(city_db, 2, 25, seconds_ago=5)
     raised = open_for_device(city_db)[0]
-    assert alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=299))["escalated"] == 0
-    assert alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=301))["escalated"] == 1
-    assert alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=302))["escalated"] == 0
+    # the sample city has older open warnings (a settling building) that the sweeps escalate too: read this one
+    alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=299))
+    assert open_for_device(city_db)[0]["escalation_level"] == 0
+    assert alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=301))["escalated"] >= 1
+    assert open_for_device(city_db)[0]["escalation_level"] == 1
+    alarms.sweep(city_db, raised["raised_at"] + timedelta(seconds=302))
     assert open_for_device(city_db)[0]["escalation_level"] == 1
 
 
@@ -109,7 +112,10 @@ def test_silent_device_raises_offline_then_recovers(city_db):
 
 
 def test_feed_counts_by_severity(city_db):
+    before = alarms.feed(city_db)  # the sample city's own open warnings (a settling building)
     tilt(city_db, 1, 25, seconds_ago=20)
     tilt(city_db, 2, 25, seconds_ago=5)
     feed = alarms.feed(city_db)
-    assert feed["open"] == 1 and feed["by_severity"]["2"] == 1 and feed["latest"][0]["code"] == DEVICE
+    assert feed["open"] == before["open"] + 1
+    assert feed["by_severity"]["2"] == before["by_severity"].get("2", 0) + 1
+    assert feed["latest"][0]["code"] == DEVICE

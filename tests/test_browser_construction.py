@@ -27,11 +27,20 @@ def _pick_late(page) -> str:
     raise AssertionError("no project in construction has slipping critical tasks")
 
 
+def _open_project(browser, served: str, role: str, name: str):
+    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role=role)
+    page.wait_for_selector("#con-ranking .case-item")
+    page.click(f"#con-ranking .case-item:has-text('{name}')")
+    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    return context, page, watch
+
+
 def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(browser, served, tmp_path):
     context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="leader")
     page.wait_for_selector("#con-ranking .case-item")
     assert "滞后" in page.locator("#con-ranking .case-item").first.inner_text()  # late first
     name = _pick_late(page)
+    assert "视线通廊" in page.inner_text("#con-detail")  # the design checked against the plan's view corridors
     assert page.locator("#con-baseline").is_hidden() and page.locator("#con-upload").is_hidden()
     with page.expect_download() as caught:
         page.click("#con-export")
@@ -59,10 +68,7 @@ def test_a_leader_exports_and_an_analyst_imports_a_schedule_and_checks_sunlight(
     close(context, watch)
     assert watch.problems == []
 
-    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="analyst")
-    page.wait_for_selector("#con-ranking .case-item")
-    page.click(f"#con-ranking .case-item:has-text('{name}')")
-    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    context, page, watch = _open_project(browser, served, "analyst", name)
     assert page.locator("#con-export").is_hidden()  # an analyst does not export
     page.set_input_files("#con-upload input[type=file]", str(exported))
     page.wait_for_selector("#con-msg:has-text('已导入 16 项任务')", timeout=30_000)
@@ -110,10 +116,7 @@ def test_a_leader_reads_a_buildings_monitoring_and_an_analyst_sets_its_design_va
     close(context, watch)
     assert watch.problems == []
 
-    context, page, watch = open_page(browser, served, "/construction", width=1920, height=1080, role="analyst")
-    page.wait_for_selector("#con-ranking .case-item")
-    page.click(f"#con-ranking .case-item:has-text('{name}')")
-    page.wait_for_selector(f"#con-detail h3:has-text('{name}')")
+    context, page, watch = _open_project(browser, served, "analyst", name)
     page.click("#con-view label:has-text('结构监测')")
     page.wait_for_selector("#con-mon-table td:has-text('CJ01')")
     assert page.locator("#con-mon-report").is_hidden()  # an analyst does not export

@@ -16,7 +16,7 @@ from shapely.geometry import shape
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import areas, audit, massing, msproject, schedules, schemes, structural_limits
+from cockpit.services import areas, audit, massing, msproject, schedules, schemes, sightline, structural_limits
 from cockpit.services import sunlight as sunlight_analysis
 from cockpit.services.clock import stored_now
 from cockpit.services.spatial_ops import metric
@@ -280,6 +280,7 @@ def detail(url: str, project_id: int) -> dict[str, Any]:
         "height_m": tallest,
         "height_max": limit,
         "height_ok": None if limit is None else tallest <= limit,
+        "sightlines": sightline.check(url, design),
         "schedule": schedule_view(url, project_id),
         "source": project["source"],
     }
