@@ -411,18 +411,27 @@ class Watch:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
+SIGNED_IN: dict[tuple[str, str], dict] = {}  # (base URL, role) -> a signed-in browser's cookies, reused
+
+
 def open_page(
     browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin", **options
 ):
-    """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…). It is
+    """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…). A role
+    signs in through the form once and its session cookie is reused, as a browser keeps it; a session that has
+    ended (signed out, expired) signs in again. It is
     returned once the page's own ready check holds (its declared selector), not after the network falls quiet:
     a live page's pushes keep the network busy for seconds after it is usable."""
-    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    state = SIGNED_IN.get((base, role)) if role else None
+    context = browser.new_context(viewport={"width": width, "height": height}, storage_state=state, **options)
     page = context.new_page()
     watch = Watch(page, base)
-    if role:
+    if state is not None:
+        page.goto(base + path)
+    if role and (state is None or urlsplit(page.url).path == "/login"):  # first time, or the session has ended
         browser_sign_in(page, base, role, path)
-    else:
+        SIGNED_IN[(base, role)] = context.storage_state()
+    elif not role:
         page.goto(base + path)
     ready = _ready_check(path, role)
     if ready:
@@ -433,11 +442,13 @@ def open_page(
 
 
 def _ready_check(path: str, role: str | None) -> str | None:
-    """The page's declared ready selector, when `role` may see the page (else it shows the refusal)."""
+    """The page's declared ready selector, when `role` may see the page as it is (else a refusal shows)."""
     from cockpit.permissions import PERMISSIONS
     from pages import PAGES
 
-    found = next((p for p in PAGES if p.path == path.split("?")[0]), None)
+    if "?" in path:  # a query changes the page (the wall view draws another layout)
+        return None
+    found = next((p for p in PAGES if p.path == path), None)
     return found.ready if found and role in PERMISSIONS[found.permission] else None
 
 

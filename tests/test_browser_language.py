@@ -30,6 +30,7 @@ ALLOWED = {
     "Ctrl",
     "GeoJSON",
     "GeoPackage",
+    "JGJ",
 }
 WORD = re.compile(r"(?<![\w.\-/@])[A-Za-z]{3,}(?![\w.\-/@])")
 CJK = re.compile(r"[\u3400-\u9fff]")

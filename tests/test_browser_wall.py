@@ -12,7 +12,7 @@ from pages import PAGES
 
 pytestmark = pytest.mark.browser
 WALL_PAGES = [p for p in PAGES if p.wall is not None]
-IDLE_S = 10
+IDLE_S = 5  # no refresh falls in it either way: the wall redraws every 30 s or on a push
 
 
 def layout_count(cdp) -> float:

@@ -115,3 +115,27 @@ def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
     for asked in found["requests"]:
         found = screening.answer(pg_city, Actor("analyst", "analyst"), found["id"], asked["id"], "agree", "")
     assert found["status"] == "concluded" and found["conclusion"] == "agree"
+
+
+def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_city, city_db):
+    """The sensors' daily history through ingestion and the rule engine, the forecast and a design override on
+    PostgreSQL, as on the embedded engine."""
+    from cockpit.actor import Actor
+    from cockpit.services import planning, projects, rulebook, structural
+
+    planning.load_sample(pg_city, TEST_ACTOR, 7)
+    projects.load_sample(pg_city, TEST_ACTOR, 7)
+    rulebook.ensure_defaults(pg_city, TEST_ACTOR)
+    assert structural.load_sample(pg_city, TEST_ACTOR) == 48
+    assert structural.load_sample(pg_city, TEST_ACTOR) == 0  # once
+
+    def bands(url: str) -> dict[str, str]:
+        return {p["code"]: p["band"] for p in projects.portfolio(url)["projects"]}
+
+    assert bands(pg_city) == bands(city_db)
+    heavy = next(p for p in projects.portfolio(pg_city)["projects"] if p["band"] == "warning")
+    view = structural.project_view(pg_city, heavy["id"])
+    assert all(s["forecast"]["days_ahead"] for s in view["sensors"] if s["type"] == "settlement")
+    assert structural.set_design(pg_city, Actor("analyst", "analyst"), heavy["id"], "settlement", 25.0, 1.5) == 4
+    again = structural.project_view(pg_city, heavy["id"])
+    assert {s["band"] for s in again["sensors"] if s["type"] == "settlement"} == {"alarm"}

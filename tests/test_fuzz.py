@@ -25,7 +25,7 @@ from cockpit.inputs import Shape
 from cockpit.permissions import PERMISSIONS
 from cockpit.services import users
 
-EXAMPLES = int(os.environ.get("COCKPIT_FUZZ_EXAMPLES", "40"))  # examples per callback and per route
+EXAMPLES = int(os.environ.get("COCKPIT_FUZZ_EXAMPLES", "25"))  # examples per callback and per route
 JSON_TYPE = {"Content-Type": "application/json"}  # bodies go out as Python writes them, NaN and all
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
