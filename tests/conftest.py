@@ -76,7 +76,6 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     planning.load_sample(url, TEST_ACTOR, SEED)
     planning.detect(url, TEST_ACTOR)
     projects.load_sample(url, TEST_ACTOR, SEED)
-    structural.load_sample(url, TEST_ACTOR)
     catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
     return var / "cockpit.db"
@@ -100,10 +99,26 @@ def copy_city(template: Path, target: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def city_dir(city_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A var/ directory holding the loaded small city with the demo accounts: the one the served cockpit runs."""
-    var = tmp_path_factory.mktemp("var")
+def structural_template(city_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The loaded city with its projects' structural sensors and their daily history (which raise warnings,
+    alarms and cases): apart from `city_template`, whose quiet city other tests count on."""
+    var = tmp_path_factory.mktemp("structural")
     url = copy_city(city_template, var / "cockpit.db")
+    structural.load_sample(url, TEST_ACTOR)
+    return var / "cockpit.db"
+
+
+@pytest.fixture
+def structural_db(structural_template: Path, tmp_path: Path) -> str:
+    return copy_city(structural_template, tmp_path / "cockpit.db")
+
+
+@pytest.fixture(scope="session")
+def city_dir(structural_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var/ directory holding the loaded small city, structural sensors included, with the demo accounts: the
+    one the served cockpit runs, as `cockpit init` makes it."""
+    var = tmp_path_factory.mktemp("var")
+    url = copy_city(structural_template, var / "cockpit.db")
     users.ensure_demo_users(url, TEST_ACTOR)
     return var
 
@@ -415,7 +430,14 @@ SIGNED_IN: dict[tuple[str, str], dict] = {}  # (base URL, role) -> a signed-in b
 
 
 def open_page(
-    browser, base: str, path: str, width: int = 1600, height: int = 900, role: str | None = "admin", **options
+    browser,
+    base: str,
+    path: str,
+    width: int = 1600,
+    height: int = 900,
+    role: str | None = "admin",
+    lang: str | None = None,
+    **options,
 ):
     """A signed-in page in a context of its own; `options` go to the context (a phone's geolocation…). A role
     signs in through the form once and its session cookie is reused, as a browser keeps it; a session that has
@@ -424,13 +446,16 @@ def open_page(
     a live page's pushes keep the network busy for seconds after it is usable."""
     state = SIGNED_IN.get((base, role)) if role else None
     context = browser.new_context(viewport={"width": width, "height": height}, storage_state=state, **options)
+    if lang:  # the language switch's cookie, set before the first page
+        context.add_cookies([{"name": "cockpit_lang", "value": lang, "url": base}])
     page = context.new_page()
     watch = Watch(page, base)
     if state is not None:
         page.goto(base + path)
     if role and (state is None or urlsplit(page.url).path == "/login"):  # first time, or the session has ended
         browser_sign_in(page, base, role, path)
-        SIGNED_IN[(base, role)] = context.storage_state()
+        state = context.storage_state()
+        SIGNED_IN[(base, role)] = state | {"cookies": [c for c in state["cookies"] if c["name"] != "cockpit_lang"]}
     elif not role:
         page.goto(base + path)
     ready = _ready_check(path, role)

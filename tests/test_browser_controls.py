@@ -26,7 +26,12 @@ READY = {page.path: page.ready for page in PAGES}
 CASES = [(page.path, role) for page in PAGES for role in ROLES if role in PERMISSIONS[page.permission]]
 
 
-SCAN = f"""() => Array.from(document.querySelectorAll('{CONTROLS}')).map((control, n) => {{
+SCAN = f"""([done, full]) => Array.from(document.querySelectorAll('{CONTROLS}')).map((control, n) => {{
+    const id = control.id || (control.closest('[id]') || {{}}).id || '';
+    const value = control.getAttribute('value') || '';
+    const text = control.textContent.trim().slice(0, 40);
+    const kind = id.startsWith('{{') ? JSON.parse(id).type : '';  // one of a list drawn from data
+    if (done.includes(id + '|' + value + '|' + text) || full.includes(kind)) return [false, id, kind, value, text];
     const box = control.getBoundingClientRect();
     const shown = box.width > 0 && box.height > 0 && getComputedStyle(control).visibility !== 'hidden';
     const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
@@ -37,23 +42,23 @@ SCAN = f"""() => Array.from(document.querySelectorAll('{CONTROLS}')).map((contro
     const covered = !!top && !(e.contains(top) || top.contains(e));
     e.setAttribute('data-scan', n);  // clicked by this number: no handle per control per round
     const skipped = control.matches('{SKIP}') || !!control.closest('{SKIP}');
-    const id = control.id || (control.closest('[id]') || {{}}).id || '';
-    const kind = id.startsWith('{{') ? JSON.parse(id).type : '';  // one of a list drawn from data
-    const value = control.getAttribute('value') || '';
-    return [shown && !skipped && !covered, id, kind, value, control.textContent.trim().slice(0, 40)];
+    return [shown && !skipped && !covered, id, kind, value, text];
 }})"""
 PER_LIST = 2  # entries of one list (cases, devices, alarms…) do the same thing: a couple is enough
 
 
 def click_everything(page) -> int:
     """Click each visible control once (a couple of each list's entries), finding them again after every
-    click (the page redraws); each round numbers and reads every control in one call to the page."""
+    click (the page redraws); each round numbers and reads every control in one call to the page, hit-testing
+    only those not clicked yet."""
     done: set[str] = set()
     per_kind: dict[str, int] = {}
     clicked = 0
     for _ in range(200):
         todo = []
-        for n, (usable, ident, kind, value, text) in enumerate(page.evaluate(SCAN)):
+        for n, (usable, ident, kind, value, text) in enumerate(
+            page.evaluate(SCAN, [sorted(done), [k for k, count in per_kind.items() if count >= PER_LIST]])
+        ):
             key = f"{ident}|{value}|{text}"
             if usable and key not in done and not (kind and per_kind.get(kind, 0) >= PER_LIST):
                 todo.append((key, kind, n))

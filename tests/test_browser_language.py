@@ -55,9 +55,7 @@ def test_chinese_ui_has_no_english_leftovers(browser, served, path):
 
 @pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_english_ui_labels_hold_no_chinese(browser, served, path):
-    context, page, watch = open_page(browser, served, path, role=role_for(path))
-    context.add_cookies([{"name": "cockpit_lang", "value": "en", "url": served}])
-    page.goto(served + path)
+    context, page, watch = open_page(browser, served, path, role=role_for(path), lang="en")
     page.wait_for_selector(next(p.ready for p in PAGES if p.path == path))
     page.wait_for_timeout(800)
     labels = page.eval_on_selector_all(UI_MADE, "els => els.filter(e => e.offsetParent).map(e => e.innerText)")

@@ -117,7 +117,7 @@ def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
     assert found["status"] == "concluded" and found["conclusion"] == "agree"
 
 
-def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_city, city_db):
+def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_city, structural_db):
     """The sensors' daily history through ingestion and the rule engine, the forecast and a design override on
     PostgreSQL, as on the embedded engine."""
     from cockpit.actor import Actor
@@ -132,7 +132,7 @@ def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_c
     def bands(url: str) -> dict[str, str]:
         return {p["code"]: p["band"] for p in projects.portfolio(url)["projects"]}
 
-    assert bands(pg_city) == bands(city_db)
+    assert bands(pg_city) == bands(structural_db)
     heavy = next(p for p in projects.portfolio(pg_city)["projects"] if p["band"] == "warning")
     view = structural.project_view(pg_city, heavy["id"])
     assert all(s["forecast"]["days_ahead"] for s in view["sensors"] if s["type"] == "settlement")

@@ -15,7 +15,8 @@ def test_loaded_city_counts(city_url):
     assert _count(city_url, Facility) == 364 + 44 + 1181
     assert _count(city_url, AirQualityHour) == 12 * 35064
     assert _count(city_url, Component) == 2000
-    assert _count(city_url, Device) == 200 + 3 * 40 + 12  # road devices, meters in 40 buildings, stations
+    # road devices, meters in 40 buildings, stations, structural sensors on the projects of the template city
+    assert _count(city_url, Device) == 200 + 3 * 40 + 12 + 48
 
 
 def test_only_the_real_stations_are_unlabelled(city_url):

@@ -24,14 +24,14 @@ def test_migrations_round_trip_and_match_models(postgres_url):
     upgrade(postgres_url)
 
 
-def test_sample_city_and_services_agree_with_sqlite(postgres_url, city_url):
+def test_sample_city_and_services_agree_with_sqlite(postgres_url, city_db):
     upgrade(postgres_url)
     load_sample_city(postgres_url, "small", 7)
     with transaction(postgres_url) as session:
         assert session.scalar(select(func.count()).select_from(AirQualityHour)) == 12 * 35064
         assert session.scalar(select(func.count()).select_from(Component)) == 2000
-    assert overview.vital_signs(postgres_url).by_district == overview.vital_signs(city_url).by_district
-    assert air.current_air(postgres_url)["city_aqi"] == air.current_air(city_url)["city_aqi"]
+    assert overview.vital_signs(postgres_url).by_district == overview.vital_signs(city_db).by_district
+    assert air.current_air(postgres_url)["city_aqi"] == air.current_air(city_db)["city_aqi"]
 
 
 def test_audit_log_is_append_only_and_chained_on_postgres(postgres_url):

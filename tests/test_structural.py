@@ -37,8 +37,8 @@ def _heavy(views: dict[str, dict]) -> dict:
     return next(v for v in views.values() if v["band"] != "normal")
 
 
-def test_sensors_carry_a_daily_history_and_one_building_stands_in_the_warning_band(city_db):
-    views = _views(city_db)
+def test_sensors_carry_a_daily_history_and_one_building_stands_in_the_warning_band(structural_db):
+    views = _views(structural_db)
     assert views and all(v["sensors"] for v in views.values())
     kinds = {s["type"] for v in views.values() for s in v["sensors"]}
     assert kinds == set(structural.TYPES)
@@ -52,7 +52,7 @@ def test_sensors_carry_a_daily_history_and_one_building_stands_in_the_warning_ba
     assert all(0 < s["forecast"]["days_ahead"][1] < 730 for s in settling)
     # the same engine raised their alarms, severity 3 (预警), and filed structural-warning cases by itself
     assert {a["severity"] for a in heavy["alarms"]} == {3}
-    with transaction(city_db) as session:
+    with transaction(structural_db) as session:
         cases = session.execute(
             text("select count(*) from case_file where category = 'structure_warning'")
         ).scalar_one()
@@ -61,13 +61,13 @@ def test_sensors_carry_a_daily_history_and_one_building_stands_in_the_warning_ba
     assert all(v["band"] == "normal" and not v["alarms"] for v in calm)
 
 
-def test_design_values_override_the_defaults_on_that_building_only(city_db):
-    views = _views(city_db)
+def test_design_values_override_the_defaults_on_that_building_only(structural_db):
+    views = _views(structural_db)
     heavy = _heavy(views)
     other = next(v for v in views.values() if v is not heavy and v["project"]["stage"] == "construction")
-    n = structural.set_design(city_db, ANALYST, heavy["project"]["id"], "settlement", 25.0, 1.5)
+    n = structural.set_design(structural_db, ANALYST, heavy["project"]["id"], "settlement", 25.0, 1.5)
     assert n == 4
-    after = structural.project_view(city_db, heavy["project"]["id"])
+    after = structural.project_view(structural_db, heavy["project"]["id"])
     point = next(s for s in after["sensors"] if s["type"] == "settlement")
     assert (point["control"], point["rate_control"], point["design"]) == (25.0, 1.5, True)
     assert point["band"] == "alarm"  # about 22.5 of 25 is 90 %: 报警 from 85 %
@@ -77,7 +77,7 @@ def test_design_values_override_the_defaults_on_that_building_only(city_db):
     other_code = next(s["code"] for s in other["sensors"] if s["type"] == "settlement")
     at = stored_now().replace(microsecond=0) + timedelta(minutes=1)
     report = ingestion.ingest(
-        city_db,
+        structural_db,
         [
             Telemetry(heavy_code, 100_000, at, {"settle_mm": 23.0}),
             Telemetry(other_code, 100_000, at, {"settle_mm": 23.0}),
@@ -85,7 +85,7 @@ def test_design_values_override_the_defaults_on_that_building_only(city_db):
         "test",
     )
     assert report.stored == 2
-    with transaction(city_db) as session:
+    with transaction(structural_db) as session:
         graded = dict(
             session.execute(
                 text(
@@ -99,7 +99,7 @@ def test_design_values_override_the_defaults_on_that_building_only(city_db):
     assert graded == {heavy_code: 2, other_code: 3}
     assert audit[0][0] == "analyst" and orjson.loads(audit[0][1]) == {"control": 25.0, "rate": 1.5}
     # the IoT page's rule table keeps to the rules of types; the building's own are on its project
-    assert all(r["device_code"] is None for r in rulebook.all_rules(city_db))
+    assert all(r["device_code"] is None for r in rulebook.all_rules(structural_db))
 
 
 @pytest.mark.parametrize(
@@ -112,26 +112,28 @@ def test_design_values_override_the_defaults_on_that_building_only(city_db):
         ("analyst", "crack_meter", 2.0, None, "struct.no_sensors"),  # a building in construction has none yet
     ],
 )
-def test_design_values_refused_with_a_reason(city_db, role, device_type, control, rate, code):
-    heavy = _heavy(_views(city_db))
+def test_design_values_refused_with_a_reason(structural_db, role, device_type, control, rate, code):
+    heavy = _heavy(_views(structural_db))
     with pytest.raises(Refused) as refused:
-        structural.set_design(city_db, Actor(role, role), heavy["project"]["id"], device_type, control, rate)
+        structural.set_design(structural_db, Actor(role, role), heavy["project"]["id"], device_type, control, rate)
     assert refused.value.key == code
 
 
-def test_a_day_sent_twice_is_stored_once(city_db):
+def test_a_day_sent_twice_is_stored_once(structural_db):
     day = stored_now().date()
-    sent = structural.observations(city_db, day)
+    sent = structural.observations(structural_db, day)
     assert sent and all(o.ts == datetime.combine(day, datetime.min.time()) for o in sent)
-    report = ingestion.ingest(city_db, sent, "test")
+    report = ingestion.ingest(structural_db, sent, "test")
     assert report.stored == 0 and report.duplicates == len(sent)
-    messages = structural.day_messages(city_db, day)
+    messages = structural.day_messages(structural_db, day)
     assert len(messages) == len(sent) and messages[0][0].startswith("city/iot/XM-")
 
 
-def test_the_daily_report_lists_every_point_and_the_forecast(city_db, tmp_path):
-    heavy = _heavy(_views(city_db))
-    body = structural_report.daily_pdf(city_db, heavy["project"]["id"], "zh", "Asia/Shanghai", tmp_path, stored_now())
+def test_the_daily_report_lists_every_point_and_the_forecast(structural_db, tmp_path):
+    heavy = _heavy(_views(structural_db))
+    body = structural_report.daily_pdf(
+        structural_db, heavy["project"]["id"], "zh", "Asia/Shanghai", tmp_path, stored_now()
+    )
     path = tmp_path / "report.pdf"
     path.write_bytes(body)
     said = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -139,14 +141,14 @@ def test_the_daily_report_lists_every_point_and_the_forecast(city_db, tmp_path):
     for sensor in heavy["sensors"]:
         assert sensor["code"].rsplit("-", 1)[-1] in said
     assert "双曲线拟合" in said and "JGJ 8" in said and "预警" in said
-    quiet = next(p for p in _projects(city_db).values() if p["stage"] == "approval")
+    quiet = next(p for p in _projects(structural_db).values() if p["stage"] == "approval")
     with pytest.raises(Refused) as refused:
-        structural_report.daily_pdf(city_db, quiet["id"], "zh", "Asia/Shanghai", tmp_path, stored_now())
+        structural_report.daily_pdf(structural_db, quiet["id"], "zh", "Asia/Shanghai", tmp_path, stored_now())
     assert refused.value.http == 404
 
 
-def test_the_chart_carries_bands_fit_and_forecast_range(city_db):
-    heavy = _heavy(_views(city_db))
+def test_the_chart_carries_bands_fit_and_forecast_range(structural_db):
+    heavy = _heavy(_views(structural_db))
     rows = structural_view.rows(heavy)
     code = structural_view.first_to_watch(rows)
     found = structural_view.chart(heavy, code)
