@@ -495,7 +495,11 @@ def register(app: Dash) -> None:
             except Refused:
                 return no_update
             return dcc.send_string(to_csv(rows), "spatial.csv")
-        return dcc.send_bytes(orjson.dumps(result), "spatial.geojson")
+        try:
+            body = orjson.dumps(result)
+        except TypeError:  # what no JSON holds (an integer past 64 bits) came from the client, not from a search
+            return no_update
+        return dcc.send_bytes(body, "spatial.geojson")
 
     @app.callback(
         Output(ids.CIM_SIM, "data"),

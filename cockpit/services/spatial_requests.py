@@ -83,9 +83,11 @@ def rows(features: list[dict]) -> list[dict]:
         try:
             shape = shapely.from_geojson(orjson.dumps(feature["geometry"]))
             properties = dict(feature.get("properties") or {})
+            point = shape.representative_point()  # an invalid ring can make GEOS refuse here too
+            if point.is_empty:
+                raise ValueError("empty")
         except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
             raise Refused("spatial.bad_geometry") from None
-        point = shape.representative_point()
         out.append(properties | {"lon": round(point.x, 6), "lat": round(point.y, 6), "wkt": shape.wkt})
     columns = list(dict.fromkeys(key for row in out for key in row))
     return [{c: row.get(c) for c in columns} for row in out]
