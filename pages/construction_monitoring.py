@@ -21,7 +21,7 @@ def _design(lang: str) -> html.Div:
                 options=[{"label": t(f"device.{d}", lang), "value": d} for d in STRUCTURE_TYPES],
                 value="settlement",
                 clearable=False,
-                className="mon-type",
+                className="type-filter mon-type",
             ),
             dcc.Input(id=ids.CON_MON_CONTROL, type="number", min=0, placeholder=t("mon.control", lang)),
             dcc.Input(id=ids.CON_MON_RATE, type="number", min=0, placeholder=t("mon.rate_control", lang)),
@@ -43,7 +43,12 @@ def monitoring_pane(lang: str) -> html.Div:
                     html.Div(
                         className="mon-chart",
                         children=[
-                            dcc.Dropdown(id=ids.CON_MON_SENSOR, clearable=False, placeholder=t("mon.pick", lang)),
+                            dcc.Dropdown(
+                                id=ids.CON_MON_SENSOR,
+                                clearable=False,
+                                placeholder=t("mon.pick", lang),
+                                className="type-filter",
+                            ),
                             dcc.Graph(id=ids.CON_MON_CHART, config={"displayModeBar": False}, className="mon-graph"),
                         ],
                     ),
