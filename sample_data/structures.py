@@ -15,8 +15,6 @@ from datetime import date
 import numpy as np
 from shapely.geometry import Polygon
 
-from cockpit.vocab import STRUCTURE_TYPES
-
 # stage -> (device type, how many) on each project at that stage
 SENSORS = {
     "construction": (("settlement", 4), ("inclinometer", 1), ("strain_gauge", 1), ("vibration", 1)),
@@ -61,11 +59,10 @@ def places(site: Polygon, device_type: str, count: int) -> list[tuple[float, flo
     return [(round(p.x, 6), round(p.y, 6)) for p in points]
 
 
-def model(device_code: str, device_type: str, age_days: int, heavy: bool) -> Model:
+def model(device_code: str, metric: str, age_days: int, heavy: bool) -> Model:
     """A sensor's curve, the same on every run. The heavy building's `a` is chosen so that today (`age_days`
     after the first observation) it has settled HEAVY_NOW of its control value."""
     rng = np.random.default_rng(zlib.crc32(device_code.encode()))
-    metric = STRUCTURE_TYPES[device_type]
     if heavy:
         final = HEAVY_FINAL_MM * float(rng.uniform(0.95, 1.05))
         now = 30.0 * HEAVY_NOW * float(rng.uniform(0.97, 1.03))

@@ -122,7 +122,7 @@ def observations(url: str, day: date, projects: list[dict[str, Any]] | None = No
         if elapsed < 0 or (sensor["type"] == "vibration" and project["stage"] != "construction"):
             continue
         age = (date.fromisoformat(loaded) - began).days
-        curve = sample.model(sensor["code"], sensor["type"], age, project["code"] == heavy)
+        curve = sample.model(sensor["code"], STRUCTURE_TYPES[sensor["type"]], age, project["code"] == heavy)
         value = sample.value(curve, sensor["code"], day, elapsed)
         out.append(Telemetry(sensor["code"], elapsed, at, {curve.metric: value}))
     return out
