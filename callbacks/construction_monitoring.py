@@ -23,10 +23,6 @@ def _url() -> str:
     return context.settings().database_url
 
 
-def _n(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
 def _table(rows: list[dict], lang: str) -> html.Table:
     head = ("point", "item", "latest", "rate", "control", "band")
     return html.Table(
@@ -38,11 +34,11 @@ def _table(rows: list[dict], lang: str) -> html.Table:
                         [
                             html.Td(r["code"].rsplit("-", 1)[-1]),
                             html.Td(t(f"metric.{r['metric']}", lang)),
-                            html.Td(_n(r["latest"])),
-                            html.Td(_n(r["rate"])),
+                            html.Td(structural_view.shown(r["latest"])),
+                            html.Td(structural_view.shown(r["rate"])),
                             html.Td(
-                                _n(r["control"])
-                                + (f" / {_n(r['rate_control'])}" if r["rate_control"] else "")
+                                structural_view.shown(r["control"])
+                                + (f" / {structural_view.shown(r['rate_control'])}" if r["rate_control"] else "")
                                 + (f" ({t('mon.design', lang)})" if r["design"] else "")
                             ),
                             html.Td(

@@ -18,10 +18,6 @@ from cockpit.vocab import STRUCTURE_BAND_COLOURS
 WIDTHS = (30, 22, 15, 15, 15, 14, 16, 16, 27, 12)
 
 
-def _n(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
 def _in_hand(url: str, project_id: int, lang: str) -> str:
     """The working condition (工况): the stage, and the tasks under way today."""
     schedule = projects.schedule_view(url, project_id)
@@ -62,17 +58,21 @@ def daily_pdf(url: str, project_id: int, lang: str, zone: str, var_dir: Path, no
         table.row([t(f"mon.col.{c}", lang) for c in structural_view.REPORT_COLUMNS])
         for r in rows:
             sensor = by_code[r["code"]]
-            controls = _n(r["control"]) + (f" / {_n(r['rate_control'])}" if r["rate_control"] else "")
+            controls = structural_view.shown(r["control"]) + (
+                f" / {structural_view.shown(r['rate_control'])}" if r["rate_control"] else ""
+            )
             cells = table.row()
             for text in (
                 r["code"].rsplit("-", 1)[-1],
                 t(f"metric.{r['metric']}", lang),
-                _n(sensor["first"]),
-                _n(sensor["previous"]),
-                _n(r["latest"]),
-                _n(r["change"]),
-                _n(None if r["latest"] is None or sensor["first"] is None else round(r["latest"] - sensor["first"], 3)),
-                _n(r["rate"]),
+                structural_view.shown(sensor["first"]),
+                structural_view.shown(sensor["previous"]),
+                structural_view.shown(r["latest"]),
+                structural_view.shown(r["change"]),
+                structural_view.shown(
+                    None if r["latest"] is None or sensor["first"] is None else round(r["latest"] - sensor["first"], 3)
+                ),
+                structural_view.shown(r["rate"]),
                 controls + (f" ({t('mon.design', lang)})" if r["design"] else ""),
             ):
                 cells.cell(text)

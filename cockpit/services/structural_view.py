@@ -46,6 +46,11 @@ def rows(view: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def shown(value: float | None) -> str:
+    """A reading as the table and the report print it: shortest form, a dash where there is none."""
+    return "—" if value is None else f"{value:g}"
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 3)
 
