@@ -9,7 +9,7 @@ from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Name, Shown
-from cockpit.services import anchor, audit, users
+from cockpit.services import anchor, audit, support_components, users
 from cockpit.services.export import to_csv
 
 SHOWN = 200
@@ -59,6 +59,29 @@ def people_table(people: list[dict], lang: str) -> html.Table:
     return html.Table([html.Thead(head), html.Tbody(body)], className="table table-left", id="people-table")
 
 
+def components_table(rows: list[dict], lang: str) -> html.Table:
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t(f"support.comp.{c}", lang)) for c in ("name", "route", "used_by", "calls")])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(r["title"] if lang == "zh" else r["title_en"]),
+                            html.Td(html.Code(r["route"])),
+                            html.Td(t(r["used_by"], lang)),
+                            html.Td(str(r["calls"]), className="num"),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+        ],
+        id="support-components-table",
+        className="table",
+    )
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.SUPPORT_AUDIT, "children"),
@@ -70,6 +93,11 @@ def register(app: Dash) -> None:
     def show_audit(action: Name | None, actor: Name | None, _chain: Shown):
         rows = audit.rows(context.settings().database_url, action=action or None, actor=actor or None, limit=SHOWN)
         return audit_table(rows, context.lang())
+
+    @app.callback(Output(ids.SUPPORT_COMPONENTS, "children"), Input(ids.SUPPORT_COMPONENTS, "id"))
+    @guard("audit.read")
+    def show_components(_id: Name):
+        return components_table(support_components.listing(context.settings().database_url), context.lang())
 
     @app.callback(Output(ids.SUPPORT_USERS, "children"), Input(ids.SUPPORT_USERS, "id"))
     @guard("users.read")

@@ -25,6 +25,7 @@ from cockpit.services import (
     conflicts,
     dem,
     emergency,
+    enterprises,
     planning,
     projects,
     rulebook,
@@ -108,6 +109,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     sensors = structural.load_sample(settings.database_url, _cli_actor())
     if sensors:
         print(f"{sensors} structural sensors on the projects, with their daily history (generated)")
+    firms = enterprises.load_sample(settings.database_url, _cli_actor(), args.seed)
+    if firms:
+        print(f"{firms} enterprises (listed: real; Beijing locations and SMEs: generated) and the indicators loaded")
     registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")

@@ -152,6 +152,12 @@ class ByNumberAction(TypedDict):
     action: Name
 
 
+class ByCodeAction(TypedDict):
+    type: Name
+    code: Name
+    action: Name
+
+
 class ByAction(TypedDict):
     type: Name
     action: Name

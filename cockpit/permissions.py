@@ -33,6 +33,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "planning.decide": frozenset({"leader"}),  # which plan yields: a new revision of it
     "construction.read": frozenset(DESK),  # projects, their schedules and design checks
     "construction.edit": frozenset({"analyst", "admin"}),  # import a schedule, record progress, freeze a baseline
+    "industry.read": frozenset(DESK),  # the economy, enterprises, chains, recommendations, zombie flags
+    "industry.attract": frozenset({"leader", "analyst"}),  # track approaches to recommended enterprises
+    "industry.review": frozenset({"analyst", "admin"}),  # review a zombie flag, record an appeal
+    "industry.decide": frozenset({"leader"}),  # confirm or clear a zombie flag
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

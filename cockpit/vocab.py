@@ -110,3 +110,32 @@ STRUCTURE_TYPES = {
 # 预警 / 报警 / 控制: (band, share of the control value that enters it, the alarm severity it raises)
 STRUCTURE_BANDS = (("warning", 0.70, 3), ("alarm", 0.85, 2), ("control", 1.0, 1))
 STRUCTURE_BAND_COLOURS = {"normal": "#52c41a", "warning": "#fadb14", "alarm": "#fa8c16", "control": "#ff4d4f"}
+
+# industry development (#19): the investment-attraction pipeline (线索 → 接洽 → 考察 → 签约, or 终止) and the
+# review of a zombie flag (待核查 → 核查中 → 认定 / 排除; an 认定 may be appealed, which reopens the review)
+LEAD_STAGES = ("lead", "contacted", "visited", "signed", "dropped")
+LEAD_NEXT = {"lead": ("contacted", "dropped"), "contacted": ("visited", "dropped"), "visited": ("signed", "dropped")}
+ZOMBIE_STATES = ("flagged", "reviewing", "confirmed", "cleared", "appealed")
+ZOMBIE_NEXT = {
+    "flagged": ("reviewing",),
+    "reviewing": ("confirmed", "cleared"),
+    "confirmed": ("appealed",),
+    "appealed": ("reviewing",),
+}
+ZOMBIE_TIER_COLOURS = {"A": "#ff4d4f", "C": "#fa8c16"}
+CHAIN_ACTION_COLOURS = {"fill": "#ff4d4f", "strengthen": "#fa8c16", "extend": "#52c41a"}
+PRODUCTION_STATES = (("normal", 0.8), ("partial", 0.5), ("stopped", 0.0))  # power use against normal, at least
+PRODUCTION_COLOURS = {"normal": "#52c41a", "partial": "#fadb14", "stopped": "#ff4d4f"}
+# sectors for the industry map: Tushare's ~110 classes grouped, each with its colour; the rest is "other"
+SECTORS = {
+    "it": ("#00d2ff", ("软件服务", "互联网", "IT设备", "通信设备", "半导体", "元器件", "电信运营")),
+    "bio": ("#52c41a", ("医疗保健", "化学制药", "生物制药", "中成药", "医药商业")),
+    "equipment": ("#b37feb", ("专用机械", "电气设备", "电器仪表", "机械基件", "工程机械", "运输设备", "航空", "船舶")),
+    "auto": ("#fa8c16", ("汽车配件", "汽车整车", "汽车服务")),
+    "finance": ("#fadb14", ("银行", "证券", "保险", "多元金融")),
+    "build": ("#8c8c8c", ("建筑工程", "装修装饰", "区域地产", "全国地产", "园区开发", "房产服务", "其他建材")),
+    "energy": ("#13c2c2", ("环境保护", "新型电力", "石油开采", "供气供热", "火力发电", "水力发电", "煤炭开采")),
+    "culture": ("#ff85c0", ("影视音像", "文教休闲", "出版业", "广告包装", "服饰", "食品", "酒店餐饮", "旅游服务")),
+    "other": ("#597ef7", ()),
+}
+SECTOR_OF = {industry: key for key, (_colour, classes) in SECTORS.items() for industry in classes}

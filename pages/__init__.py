@@ -1,7 +1,20 @@
 """One module per page, layout only, each declaring its PAGE once. PAGES is the navigation and wall order;
 adding a page is one page module, one callbacks module and one line here."""
 
-from pages import cim, construction, data, emergency, field, iot, not_found, operations, overview, planning, support
+from pages import (
+    cim,
+    construction,
+    data,
+    emergency,
+    field,
+    industry,
+    iot,
+    not_found,
+    operations,
+    overview,
+    planning,
+    support,
+)
 
 PAGES = [
     overview.PAGE,
@@ -12,6 +25,7 @@ PAGES = [
     cim.PAGE,
     planning.PAGE,
     construction.PAGE,
+    industry.PAGE,
     support.PAGE,
     field.PAGE,
 ]

@@ -34,6 +34,7 @@ def layout(**_query: str) -> html.Div:
                 class_name="grow",
             ),
             panel(t("support.alerts", lang), html.Div(id=ids.SUPPORT_ALERTS, className="alerts")),
+            panel(t("support.components", lang), html.Div(id=ids.SUPPORT_COMPONENTS)),
             panel(
                 t("support.users", lang),
                 html.Div([t("support.users_note", lang), " ", html.Code("cockpit user")], className="note"),

@@ -24,6 +24,7 @@ from cockpit.permissions import ROLES
 from cockpit.services import (
     catalog_measure,
     emergency,
+    enterprises,
     planning,
     projects,
     rulebook,
@@ -76,6 +77,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     planning.load_sample(url, TEST_ACTOR, SEED)
     planning.detect(url, TEST_ACTOR)
     projects.load_sample(url, TEST_ACTOR, SEED)
+    enterprises.load_sample(url, TEST_ACTOR, SEED)
     catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
     return var / "cockpit.db"

@@ -31,6 +31,13 @@ ALLOWED = {
     "GeoJSON",
     "GeoPackage",
     "JGJ",
+    "ETS",
+    "ARIMA",
+    "MAPE",
+    "RMSE",
+    "GDP",
+    "EDA",
+    "LQ",
 }
 WORD = re.compile(r"(?<![\w.\-/@])[A-Za-z]{3,}(?![\w.\-/@])")
 CJK = re.compile(r"[\u3400-\u9fff]")

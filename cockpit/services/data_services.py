@@ -55,8 +55,13 @@ BY_NAME = {s.name: s for s in SERVICES}
 
 
 def record_call(url: str, actor: Actor, service: str, purpose: str | None = None) -> None:
+    record_usage(url, actor, f"service.{service}", BY_NAME[service].dataset, purpose)
+
+
+def record_usage(url: str, actor: Actor, route: str, dataset_name: str, purpose: str | None = None) -> None:
+    """One call of a platform service, registered against the catalog dataset it reads."""
     with write_transaction(url) as session:
-        dataset = catalog_store.dataset_by_name(session, BY_NAME[service].dataset)
+        dataset = catalog_store.dataset_by_name(session, dataset_name)
         if dataset is None:
             return
         catalog_store.record_usage(
@@ -66,14 +71,18 @@ def record_call(url: str, actor: Actor, service: str, purpose: str | None = None
                 "actor": actor.name,
                 "role": actor.role,
                 "purpose": (purpose or "")[:200] or None,
-                "route": f"service.{service}",
+                "route": route,
                 "records": 1,
                 "at": stored_now(),
             },
         )
 
 
-def listing(url: str) -> list[dict]:
+def call_counts(url: str, routes: list[str]) -> dict[str, int]:
     with transaction(url) as session:
-        counts = store.call_counts(session, [f"service.{s.name}" for s in SERVICES])
+        return store.call_counts(session, routes)
+
+
+def listing(url: str) -> list[dict]:
+    counts = call_counts(url, [f"service.{s.name}" for s in SERVICES])
     return [asdict(s) | {"calls": counts.get(f"service.{s.name}", 0)} for s in SERVICES]

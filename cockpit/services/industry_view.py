@@ -1,0 +1,108 @@
+"""View models of the industry page: the map's layers (enterprises by sector or by production state, the
+districts shaded by their enterprises' output, the parks, the planned business land of the detail zone) and
+the chain drawn as a graph, with every decision (colour, size, label) made here."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import shapely
+from shapely.geometry import Point, mapping
+
+from cockpit.services import economy, enterprises
+from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
+from data_access import cim, planning
+from data_access.db import transaction
+from sample_data.industry import PARK_RADIUS_DEG, PARKS
+
+PLANNED_USES = ("B1",)  # regulatory plan: commercial and business land (GB 50137)
+
+
+def sector(industry: str) -> str:
+    return SECTOR_OF.get(industry, "other")
+
+
+def enterprises_geojson(url: str, district: str | None, colour_by: str, sectors: list[str] | None) -> dict:
+    firms = enterprises.beijing(url)
+    if district:
+        firms = firms[firms["district_adcode"] == district]
+    features = []
+    for row in firms.itertuples():
+        key = sector(row.industry)
+        if sectors and key not in sectors:
+            continue
+        state = economy.production_state(row.power_index)
+        colour = PRODUCTION_COLOURS.get(state or "", "#595959") if colour_by == "production" else SECTORS[key][0]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "code": row.code,
+                    "name": f"{row.name} · {row.industry}",
+                    "color": colour,
+                    "generated": True,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@cache
+def districts_geojson(url: str) -> dict:
+    """Districts shaded by their enterprises' 2024 revenue (score), for the drill-down."""
+    firms = enterprises.beijing(url)
+    output = firms.groupby("district_adcode")["revenue_2024"].sum() / 1e8
+    with transaction(url) as session:
+        rows = cim.district_features(session)
+    for f in rows:
+        f["properties"]["score"] = round(float(output.get(f["properties"]["adcode"], 0.0)), 1)
+    return {"type": "FeatureCollection", "features": rows}
+
+
+def parks_geojson() -> dict:
+    features = []
+    for park in PARKS:
+        disc = shapely.affinity.scale(Point(park.lon, park.lat).buffer(PARK_RADIUS_DEG, 24), xfact=1.3, yfact=1.0)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(disc),
+                "properties": {"name": park.name, "code": park.code, "generated": True},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@cache
+def planned_geojson(url: str) -> dict:
+    """The regulatory plan's business land of the detail zone (scenario 1's plans, generated)."""
+    with transaction(url) as session:
+        zones = planning.zones(session).get("regulatory", [])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(shapely.from_geojson(geometry)),
+            "properties": {"name": f"{code} {use}", "generated": True},
+        }
+        for code, use, geometry in zones
+        if use in PLANNED_USES
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def chain_layout(chain: dict) -> dict:
+    """Node positions for the chain graph: tiers left to right, nodes spread in each tier; marker size by the
+    city's output, colour by the action."""
+    tiers = {"up": 0, "mid": 1, "down": 2}
+    placed = {}
+    for tier, x in tiers.items():
+        row = [n for n in chain["nodes"] if n["tier"] == tier]
+        for i, n in enumerate(row):
+            placed[n["key"]] = (x, (len(row) - 1) / 2 - i)
+    top = max((n["local_output"] for n in chain["nodes"]), default=0) or 1
+    return {
+        "positions": placed,
+        "sizes": {n["key"]: 14 + 30 * math.sqrt(n["local_output"] / top) for n in chain["nodes"]},
+    }
