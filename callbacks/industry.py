@@ -12,7 +12,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
-from cockpit.inputs import ByAction, ByCode, ByCodeAction, ByName, Clicks, Name, Shape, Shown, Text
+from cockpit.inputs import ByAction, ByCode, ByCodeAction, ByName, Clicks, Name, Names, Shape, Shown, Text
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import attraction, chain_gaps, economy, industry_view, zombies
@@ -398,15 +398,18 @@ def register(app: Dash) -> None:
         Output(ids.IND_MAP, "viewport"),
         Input(ids.IND_DISTRICT, "value"),
         Input(ids.IND_COLOUR, "value"),
+        Input(ids.IND_SECTORS, "value"),
     )
     @guard("industry.read")
-    def firms(district: Name | None, colour: Name | None):
+    def firms(district: Name | None, colour: Name | None, sectors: Names | None):
         chosen = _district(district)
         try:
             economy.production(_url(), chosen)
         except Refused:
             return no_update, no_update
-        data = industry_view.enterprises_geojson(_url(), chosen, colour or "sector", None)
+        data = industry_view.enterprises_geojson(
+            _url(), chosen, colour or "sector", sectors or None, lang=context.lang()
+        )
         if not chosen:
             return data, no_update
         with transaction(_url()) as session:

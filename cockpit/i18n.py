@@ -1749,6 +1749,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "ind.sector.culture": ("文化消费", "Culture"),
     "ind.sector.other": ("其他", "Other"),
     "ind.park": ("园区", "Park"),
+    "ind.power_tip": ("用电为常态的 {power}", "power {power} of normal"),
+    "ind.all_sectors": ("全部行业", "All sectors"),
     "ind.map_note": (
         "企业位置按园区/GDP 规则生成；黄色为控规商务用地（生成）",
         "Locations by the park/GDP rule (generated); yellow: planned business land (generated)",

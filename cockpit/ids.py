@@ -377,3 +377,4 @@ IND_LEADS = "ind-leads"
 IND_LEAD_MSG = "ind-lead-msg"
 SUPPORT_COMPONENTS = "support-components"
 IND_ZOMBIE_ACTIONS = "ind-zombie-actions"
+IND_SECTORS = "ind-sectors"  # the sectors whose enterprises the map shows (none picked: all)

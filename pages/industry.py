@@ -102,6 +102,13 @@ def _centre(lang: str) -> list:
                     className="toggle",
                     options=[{"label": t(f"ind.colour.{c}", lang), "value": c} for c in ("sector", "production")],
                 ),
+                dcc.Dropdown(
+                    id=ids.IND_SECTORS,
+                    options=[{"label": t(f"ind.sector.{key}", lang), "value": key} for key in SECTORS],
+                    multi=True,
+                    placeholder=t("ind.all_sectors", lang),
+                    className="type-filter ind-sectors",
+                ),
                 _legend(lang),
             ],
         ),

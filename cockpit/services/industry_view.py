@@ -10,6 +10,7 @@ from functools import cache
 import shapely
 from shapely.geometry import Point, mapping
 
+from cockpit.i18n import t
 from cockpit.services import economy, enterprises
 from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
 from data_access import cim, planning
@@ -23,7 +24,10 @@ def sector(industry: str) -> str:
     return SECTOR_OF.get(industry, "other")
 
 
-def enterprises_geojson(url: str, district: str | None, colour_by: str, sectors: list[str] | None) -> dict:
+def enterprises_geojson(
+    url: str, district: str | None, colour_by: str, sectors: list[str] | None, lang: str = "zh"
+) -> dict:
+    """Beijing's enterprises as points; the tooltip names the firm, its class and its power use this month."""
     firms = enterprises.beijing(url)
     if district:
         firms = firms[firms["district_adcode"] == district]
@@ -33,6 +37,7 @@ def enterprises_geojson(url: str, district: str | None, colour_by: str, sectors:
         if sectors and key not in sectors:
             continue
         state = economy.production_state(row.power_index)
+        power = "—" if state is None else f"{100 * row.power_index:.0f}%"
         colour = PRODUCTION_COLOURS.get(state or "", "#595959") if colour_by == "production" else SECTORS[key][0]
         features.append(
             {
@@ -40,7 +45,7 @@ def enterprises_geojson(url: str, district: str | None, colour_by: str, sectors:
                 "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
                 "properties": {
                     "code": row.code,
-                    "name": f"{row.name} · {row.industry}",
+                    "name": f"{row.name} · {row.industry} · {t('ind.power_tip', lang, power=power)}",
                     "color": colour,
                     "generated": True,
                 },
