@@ -23,11 +23,11 @@ from cockpit.services import audit, sharing, users
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-API_PREFIX = "/api/"
+API_PREFIX = ("/api/", "/open311/")  # bearer-token routes: the cockpit's API and its Open311 endpoint
 SHARING_PATHS = ("/api/v1/datasets", "/api/v1/openapi.json", "/api/v1/services/")
 # Paths anyone may fetch: the login form, code and styles (no data), the language switch, and the API,
 # which authenticates every call itself by bearer token and ignores the session cookie (no CSRF through it).
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", API_PREFIX, "/_favicon.ico")
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", *API_PREFIX, "/_favicon.ico")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,31}")  # fits beside ours in the 64-character column
 DATA_PREFIXES = (

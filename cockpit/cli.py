@@ -26,10 +26,12 @@ from cockpit.services import (
     dem,
     emergency,
     enterprises,
+    hotline_sim,
     planning,
     projects,
     rulebook,
     sample_catalog,
+    service_items,
     simulations,
     structural,
     users,
@@ -113,6 +115,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     if firms:
         print(f"{firms} enterprises (listed: real; Beijing locations and SMEs: generated) and the indicators loaded")
     registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
+    if service_items.load_sample(settings.database_url, _cli_actor(), args.seed):
+        print("the service-item catalogue (generated) imported into the data catalog; halls' and channels' days")
+    backfilled = hotline_sim.backfill(settings.database_url, args.seed)
+    if backfilled:
+        print(f"{backfilled} 12345 tickets of the last {hotline_sim.BACKFILL_DAYS} days (real messages, replayed)")
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")
     found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)

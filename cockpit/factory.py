@@ -15,6 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from cockpit import (
     api,
     api_routes,  # noqa: F401  (importing it puts every route on api.blueprint)
+    api_services,
     auth,
     cim_web,
     context,
@@ -79,11 +80,13 @@ def create_app(
     security.install_sessions(app, settings)
 
     server.register_blueprint(api.blueprint)
+    server.register_blueprint(api_services.open311)
     server.register_blueprint(push.blueprint)
     server.register_blueprint(field_api.blueprint)
     server.register_blueprint(data_web.blueprint)
     server.register_blueprint(cim_web.blueprint)
     security.csrf.exempt(api.blueprint)
+    security.csrf.exempt(api_services.open311)
 
     for page in pages:
         dash.register_page(page.name, path=page.path, layout=_guarded(page), title=t(page.title, settings.lang))

@@ -41,6 +41,9 @@ ControlValue = Annotated[
 ]  # a structure's design control value; the service checks the metric's range
 
 
+Weight = Annotated[float, Meta(ge=0, le=1)]  # a share of the assessment's composite
+
+
 class AlarmFeed(TypedDict):
     cursor: NotRequired[Count]
 

@@ -37,6 +37,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "industry.attract": frozenset({"leader", "analyst"}),  # track approaches to recommended enterprises
     "industry.review": frozenset({"analyst", "admin"}),  # review a zombie flag, record an appeal
     "industry.decide": frozenset({"leader"}),  # confirm or clear a zombie flag
+    "services.read": frozenset(DESK),  # service items, channels, tickets (personal data masked), assessment
+    "ticket.route": frozenset(ROLES),  # the NLP router: any signed-in role or token
+    "ticket.intake": frozenset({"duty_officer", "admin"}),  # take a ticket in (the page, Open311, the API)
+    "ticket.handle": frozenset({"duty_officer"}),  # triage, contact, handle, return, transfer, call back, reopen
+    "services.configure": frozenset({"admin"}),  # the assessment's weights
+    "licence.issue": frozenset({"duty_officer", "admin"}),  # sign an e-licence, record a credit commitment
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

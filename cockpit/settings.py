@@ -27,6 +27,8 @@ class Settings:
     reading_months: int
     proxies: int
     timezone: str
+    sms_url: str | None = None  # an HTTP SMS gateway: each message is POSTed as JSON {to, text}
+    smtp_url: str | None = None  # smtp://host:port[/sender]: e-mail notifications
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -78,4 +80,6 @@ def load_settings() -> Settings:
             os.environ.get("COCKPIT_PROXIES", "0")
         ),  # trusted proxies in front (nginx: 1)  # a year and the same month before
         timezone=_timezone(os.environ.get("COCKPIT_TIMEZONE", "Asia/Shanghai")),
+        sms_url=os.environ.get("COCKPIT_SMS_URL") or None,
+        smtp_url=os.environ.get("COCKPIT_SMTP_URL") or None,
     )

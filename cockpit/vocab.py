@@ -139,3 +139,26 @@ SECTORS = {
     "other": ("#597ef7", ()),
 }
 SECTOR_OF = {industry: key for key, (_colour, classes) in SECTORS.items() for industry in classes}
+
+# 12345 tickets (#18): 接诉即办 — received and routed (or triaged by a person) → dispatched to a department →
+# contacted → handled → the callback closes it; a department may return (退单) or transfer it, a caller reopen it
+TICKET_STATUSES = ("triage", "dispatched", "contacted", "handled", "closed", "merged")
+TICKET_OPEN = ("triage", "dispatched", "contacted", "handled")
+TICKET_ACTIONS = {  # action -> (statuses it starts from, status it leads to)
+    "route": (("triage",), "dispatched"),
+    "contact": (("dispatched",), "contacted"),
+    "handle": (("contacted",), "handled"),
+    "return": (("dispatched", "contacted"), "triage"),
+    "transfer": (("dispatched", "contacted"), "dispatched"),
+    "callback": (("handled",), "closed"),
+    "reopen": (("closed",), "dispatched"),
+}
+TICKET_COLOURS = {
+    "triage": "#fa8c16",
+    "dispatched": "#40a9ff",
+    "contacted": "#36cfc9",
+    "handled": "#95de64",
+    "closed": "#8c8c8c",
+    "merged": "#595959",
+}
+SATISFACTION = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意

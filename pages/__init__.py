@@ -13,6 +13,7 @@ from pages import (
     operations,
     overview,
     planning,
+    services,
     support,
 )
 
@@ -25,6 +26,7 @@ PAGES = [
     cim.PAGE,
     planning.PAGE,
     construction.PAGE,
+    services.PAGE,
     industry.PAGE,
     support.PAGE,
     field.PAGE,

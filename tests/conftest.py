@@ -25,10 +25,12 @@ from cockpit.services import (
     catalog_measure,
     emergency,
     enterprises,
+    hotline_sim,
     planning,
     projects,
     rulebook,
     sample_catalog,
+    service_items,
     structural,
     users,
 )
@@ -80,6 +82,8 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     enterprises.load_sample(url, TEST_ACTOR, SEED)
     catalog_measure.register_tables(url, TEST_ACTOR)
     sample_catalog.load(url, TEST_ACTOR, SEED)
+    service_items.load_sample(url, TEST_ACTOR, SEED)
+    hotline_sim.backfill(url, SEED)
     return var / "cockpit.db"
 
 

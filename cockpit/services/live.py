@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, emergency, field_sim, ingestion
+from cockpit.services import alarms, commands, emergency, field_sim, hotline_sim, ingestion, notifications
 from cockpit.services.simulator import CitySimulator
+from cockpit.settings import load_settings
 from data_access import mqtt, support
 from data_access.db import write_transaction
 
 SWEEP_EVERY_S = 2.0
+OUTBOX_EVERY_S = 30.0
 SIMULATION = Actor("simulation", None)
 
 
@@ -59,6 +61,9 @@ def simulate(
     started = time.monotonic()
     last_sweep = 0.0
     last_field = 0.0
+    last_outbox = 0.0
+    hotline = hotline_sim.Live()
+    settings = load_settings()
     sent = 0
     while not stop.is_set():
         elapsed = time.monotonic() - started
@@ -84,6 +89,10 @@ def simulate(
         if var_dir is not None and elapsed - last_field >= field_sim.EVERY_S:
             field_sim.play(url, var_dir, now)
             last_field = elapsed
+        hotline_sim.play(url, hotline, elapsed, now)
+        if elapsed - last_outbox >= OUTBOX_EVERY_S:
+            notifications.deliver(url, settings)
+            last_outbox = elapsed
         incident = sim.maybe_incident(elapsed)
         if incident:
             emergency.report_incident(url, SIMULATION, *incident, generated=True)

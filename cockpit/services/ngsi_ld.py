@@ -42,6 +42,19 @@ MODELS = {
     "cases": Model(
         "ServiceRequest", "code", {"service_code": "category", "status": "status", "requested_datetime": "filed_at"}
     ),
+    "tickets": Model(
+        "ServiceRequest",
+        "code",
+        {
+            "service_code": "category",
+            "status": "status",
+            "requested_datetime": "created_at",
+            "updated_datetime": "closed_at",
+            "description": "title",
+            "agency_responsible": "department",
+            "address_string": "address",
+        },
+    ),
     "incidents": Model(
         "Alert",
         "code",

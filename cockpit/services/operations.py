@@ -35,6 +35,7 @@ CATEGORIES: dict[str, tuple[float, int, str]] = {
     "manhole_fault": (0.0, 1, "区市政市容委"),
     "lamp_fault": (0.0, 2, "区城管委"),
     "structure_warning": (0.0, 1, "区住房城乡建设委"),
+    "hotline": (0.0, 2, "grid"),  # 未诉先办: a 12345 hotspot the street takes on before more calls come
 }
 # minutes allowed for the stage a case is entering, by priority
 SLA_MINUTES = {

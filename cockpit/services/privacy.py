@@ -43,6 +43,31 @@ def mask_plate(value: str) -> str:
     return _mask_middle(v)
 
 
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86)?1\d{10}(?!\d)")
+ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+NAME_IN_TEXT = re.compile(r"(?:我叫|本人|姓名[:：]?)\s*([\u4e00-\u9fff]{2,3})|([\u4e00-\u9fff])(先生|女士|同志|老师)")
+
+
+def mask_name(value: str) -> str:
+    """A name keeps its first character: 张三 → 张*."""
+    v = value.strip()
+    return v[:1] + "*" * max(1, len(v) - 1) if v else v
+
+
+def mask_text(text: str) -> str:
+    """Free text as a caller wrote it: phone and ID numbers masked, names after 我叫/本人/姓名 and the surname
+    before 先生/女士/同志/老师 replaced."""
+    text = PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    text = ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+
+    def name(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(0).replace(m.group(1), mask_name(m.group(1)))
+        return "某" + m.group(3)
+
+    return NAME_IN_TEXT.sub(name, text)
+
+
 def _mask_middle(value: str) -> str:
     """Anything unrecognised keeps at most a quarter of its characters at each end."""
     keep = len(value) // 4

@@ -29,6 +29,38 @@ COMPONENTS = (
         "indicators",
         "nav.industry",
     ),
+    Component(
+        "router",
+        "12345 智能分拨：诉求文本 → 分类、承办部门、置信度",
+        "12345 router: request text to category, department and confidence",
+        "POST /api/v1/tickets/route",
+        "tickets",
+        "nav.services",
+    ),
+    Component(
+        "licences",
+        "电子证照签发与核验（Ed25519 签名、二维码）",
+        "E-licences: issue (Ed25519 signature, QR code) and verify",
+        "POST /api/v1/licences · GET /api/v1/licences/{id}/verify",
+        "service_items",
+        "nav.services",
+    ),
+    Component(
+        "commitments",
+        "信用承诺：以承诺代替材料，到期核查",
+        "Credit commitments: a promise in place of a material, checked when due",
+        "POST /api/v1/commitments · POST /api/v1/commitments/{id}/settle",
+        "service_items",
+        "nav.services",
+    ),
+    Component(
+        "outbox",
+        "消息通知：站内信，短信与邮件适配器（COCKPIT_SMS_URL、COCKPIT_SMTP_URL）",
+        "Notifications: in-app; SMS and e-mail adapters (COCKPIT_SMS_URL, COCKPIT_SMTP_URL)",
+        "GET /api/v1/notifications",
+        "tickets",
+        "nav.services",
+    ),
 )
 BY_NAME = {c.name: c for c in COMPONENTS}
 
