@@ -76,8 +76,8 @@ def _channel_chart(found: dict, lang: str) -> go.Figure:
     return styled(
         figure,
         None,
-        legend={"orientation": "h", "y": -0.25, "font": {"size": 9}},
-        margin={"l": 44, "r": 6, "t": 6, "b": 6},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "font": {"size": 9}},
+        margin={"l": 40, "r": 6, "t": 30, "b": 20},
     )
 
 
@@ -101,14 +101,7 @@ def _channels(found: dict, lang: str) -> list:
 def _item_rows(rows: list[dict], lang: str) -> html.Table:
     return html.Table(
         [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t(f"sv.icol.{c}", lang))
-                        for c in ("name", "department", "days", "online", "volume", "complaints")
-                    ]
-                )
-            ),
+            html.Thead(html.Tr([html.Th(t(f"sv.icol.{c}", lang)) for c in ("name", "days", "volume", "complaints")])),
             html.Tbody(
                 [
                     html.Tr(
@@ -116,10 +109,9 @@ def _item_rows(rows: list[dict], lang: str) -> html.Table:
                             html.Td(
                                 [html.Span(r["name"], className="raw")]
                                 + ([html.Span(r["bundle"], className="band-chip sv-bundle raw")] if r["bundle"] else [])
+                                + [html.Div(f"{r['department']} · {r['online']}", className="meta raw")]
                             ),
-                            html.Td(r["department"], className="raw"),
                             html.Td(f"{r['committed_days']}/{r['statutory_days']}"),
-                            html.Td(r["online"], className="raw"),
                             html.Td(f"{r['volume']:,.0f}"),
                             html.Td(str(r["complaints"])),
                         ]
@@ -368,7 +360,7 @@ def register(app: Dash) -> None:
         State(ids.SV_ITEM, "value"),
         State(ids.SV_HOLDER, "value"),
         State(ids.SV_PROMISE, "value"),
-        State(ids.SV_DUE, "date"),
+        State(ids.SV_DUE, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")

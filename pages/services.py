@@ -60,7 +60,7 @@ def _items(lang: str) -> list:
                 dcc.Input(id=ids.SV_HOLDER, placeholder=t("sv.holder", lang), maxLength=200),
                 html.Button(t("sv.issue", lang), id=ids.SV_ISSUE),
                 dcc.Input(id=ids.SV_PROMISE, placeholder=t("sv.promise", lang), maxLength=1000),
-                dcc.DatePickerSingle(id=ids.SV_DUE, display_format="YYYY-MM-DD", className="sv-date"),
+                dcc.Input(id=ids.SV_DUE, type="date", className="sv-date"),
                 html.Button(t("sv.commit", lang), id=ids.SV_COMMIT),
             ],
         ),

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import orjson
+from fpdf.fonts import FontFace
 
 from cockpit.actor import Actor
 from cockpit.i18n import t
@@ -26,7 +27,7 @@ from data_access.db import transaction, write_transaction
 DEFAULT_WEIGHTS = {"response": 0.10, "resolution": 0.45, "satisfaction": 0.45}
 SATISFIED = {"satisfied": 1.0, "basic": 0.8, "unsatisfied": 0.0}
 META_KEY = "assessment_weights"
-LEAST_TICKETS = 3  # fewer tickets than this: not ranked (one bad call would decide the place)
+LEAST_TICKETS = 3  # fewer tickets than this, or no callback yet: not ranked (one call would decide the place)
 
 
 def weights(url: str) -> dict[str, float]:
@@ -101,7 +102,7 @@ def ranking(url: str, by: str = "department", month: str | None = None, now: dat
         {"key": k, "name": names.get(k, k) if by == "street" else k} | _score(g, now, w) for k, g in groups.items()
     ]
     ranked = sorted(
-        (s for s in scored if s["tickets"] >= LEAST_TICKETS and s["composite"] is not None),
+        (s for s in scored if s["tickets"] >= LEAST_TICKETS and None not in (s["response"], s["satisfaction"])),
         key=lambda s: -s["composite"],
     )
     for place, s in enumerate(ranked, start=1):
@@ -143,7 +144,9 @@ def monthly_pdf(url: str, month: str, lang: str, var_dir: Path) -> bytes:
     for by in ("department", "street"):
         rows = ranking(url, by, month)[:30]
         document.cell(0, 8, t(f"assess.by.{by}", lang), new_x="LMARGIN", new_y="NEXT")
-        with document.table(col_widths=(10, 60, 18, 20, 20, 20, 22), text_align="LEFT") as table:
+        with document.table(
+            col_widths=(10, 60, 18, 20, 20, 20, 22), text_align="LEFT", headings_style=FontFace(emphasis="")
+        ) as table:
             table.row(
                 [
                     t(f"assess.col.{c}", lang)

@@ -15,7 +15,9 @@ from data_access import cim
 from data_access import operations as case_store
 from data_access import services as store
 from data_access.db import transaction, write_transaction
+from sample_data.services import DEPARTMENTS
 
+CATEGORY_KEYS = tuple(DEPARTMENTS)
 WINDOW_DAYS = 30
 LEAST = 4
 
@@ -35,7 +37,7 @@ def find(url: str, now: datetime | None = None) -> list[dict]:
             continue
         out.append(
             {
-                "key": f"{street}|{category}",
+                "key": f"{street}-{CATEGORY_KEYS.index(category)}",  # ASCII: Dash matches pattern ids as JSON
                 "street": street,
                 "street_name": names.get(street, street),
                 "category": category,
