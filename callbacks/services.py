@@ -5,7 +5,7 @@ into operations cases."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -235,15 +235,6 @@ def _detail(found: dict, lang: str) -> list:
             className="sv-events",
         ),
     ]
-
-
-def _months() -> list[str]:
-    today = stored_now().date().replace(day=1)
-    out = []
-    for _ in range(3):
-        out.append(f"{today:%Y-%m}")
-        today = (today - timedelta(days=1)).replace(day=1)
-    return out
 
 
 def _ranking_table(rows: list[dict], lang: str) -> html.Table:
@@ -603,7 +594,6 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.SV_RANKING, "children"),
-        Output(ids.SV_MONTH, "options"),
         Output(ids.SV_W_RESPONSE, "value"),
         Output(ids.SV_W_RESOLUTION, "value"),
         Output(ids.SV_W_SATISFACTION, "value"),
@@ -614,14 +604,13 @@ def register(app: Dash) -> None:
     @guard("services.read")
     def ranking(by: Name | None, month: Name | None, _msg: Shown):
         lang = context.lang()
-        options = [{"label": t("sv.all_time", lang), "value": "all"}] + [{"label": m, "value": m} for m in _months()]
         try:
             rows = assessment.ranking(_url(), by or "department", None if month in (None, "all") else month)
         except Refused as error:
-            return error.say(lang), options, no_update, no_update, no_update
+            return error.say(lang), no_update, no_update, no_update
         w = assessment.weights(_url())
         note = html.Div(t("assess.weights_line", lang, **{k: f"{100 * v:.0f}" for k, v in w.items()}), className="note")
-        return [note, _ranking_table(rows, lang)], options, w["response"], w["resolution"], w["satisfaction"]
+        return [note, _ranking_table(rows, lang)], w["response"], w["resolution"], w["satisfaction"]
 
     @app.callback(
         Output(ids.SV_W_MSG, "children"),
@@ -654,7 +643,7 @@ def register(app: Dash) -> None:
     @guard("export")
     def report(_clicks: Clicks | None, month: Name | None):
         lang = context.lang()
-        chosen = month if month and month != "all" else _months()[0]
+        chosen = month if month and month != "all" else assessment.recent_months()[0]
         try:
             body = assessment.monthly_pdf(_url(), chosen, lang, context.settings().var_dir)
         except Refused:

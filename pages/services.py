@@ -13,7 +13,7 @@ import callbacks.services
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas
+from cockpit.services import areas, assessment
 from cockpit.ui import panel
 from cockpit.vocab import SATISFACTION
 from sample_data.services import CHANNELS, DEPARTMENTS
@@ -110,7 +110,14 @@ def _ranking(lang: str) -> html.Div:
                         className="toggle",
                         options=[{"label": t(f"assess.by.{b}", lang), "value": b} for b in ("department", "street")],
                     ),
-                    dcc.Dropdown(id=ids.SV_MONTH, className="type-filter sv-month", clearable=False, value="all"),
+                    dcc.Dropdown(
+                        id=ids.SV_MONTH,
+                        className="type-filter sv-month",
+                        clearable=False,
+                        value="all",
+                        options=[{"label": t("sv.all_time", lang), "value": "all"}]
+                        + [{"label": m, "value": m} for m in assessment.recent_months()],
+                    ),
                     html.Button(t("sv.report", lang), id=ids.SV_REPORT, className=_shown("export")),
                     dcc.Download(id=ids.SV_DOWNLOAD),
                 ],

@@ -8,7 +8,7 @@ A month's figures come from the tickets taken in that month. The monthly report 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -49,6 +49,16 @@ def set_weights(url: str, actor: Actor, given: dict[str, float]) -> dict[str, fl
         support.write_meta(session, {META_KEY: orjson.dumps(clean).decode()})
         audit.record(session, actor, "assess.weights", None, before=before, after=clean)
     return clean
+
+
+def recent_months(count: int = 3) -> list[str]:
+    """This month and the ones before it, newest first (YYYY-MM)."""
+    first = stored_now().date().replace(day=1)
+    out = []
+    for _ in range(count):
+        out.append(f"{first:%Y-%m}")
+        first = (first - timedelta(days=1)).replace(day=1)
+    return out
 
 
 def _month(month: str | None) -> tuple[datetime, datetime] | None:
