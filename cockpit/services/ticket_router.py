@@ -2,8 +2,12 @@
 first-level category, the department that answers for it and a confidence out, with the runners-up.
 
 jieba cuts the words (its own dictionary, inside the package: nothing is downloaded); a TF-IDF of words and
-of character 1–3-grams (place and organisation names the dictionary lacks still count) feeds a logistic
-regression (scikit-learn), trained on the 395 real labelled messages at first use and kept for the process.
+word pairs and of character 1–4-grams (place and organisation names the dictionary lacks still count) feeds
+a linear SVM with class weights balanced (the small categories count as much as the large), its scores
+calibrated into probabilities by CalibratedClassifierCV (scikit-learn), trained on the 395 real labelled
+messages at first use and kept for the process. By 5-fold cross-validation (bench/services.py) it scores
+accuracy 0.787, macro-F1 0.779, top-3 0.954, where the logistic regression on words and character 1–3-grams
+it replaced scored 0.734 and 0.705.
 Below THRESHOLD the ticket goes to a person's triage queue instead of a department."""
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from functools import cache
 
 import jieba
 import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
 
 from cockpit.refusal import Refused
 from sample_data.services import DEPARTMENTS, labelled
@@ -35,11 +40,12 @@ def words(text: str) -> list[str]:
 def pipeline() -> Pipeline:
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, sublinear_tf=True, min_df=1)),
-            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
+            ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, sublinear_tf=True, ngram_range=(1, 2))),
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=2)),
         ]
     )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=8.0, max_iter=2000))])
+    svm = LinearSVC(C=0.5, class_weight="balanced")
+    return Pipeline([("features", features), ("model", CalibratedClassifierCV(svm, cv=3))])
 
 
 @cache
