@@ -109,6 +109,8 @@ def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, scre
         "信息模型平台",
         "多规合一",
         "项目建设",
+        "政务服务",
+        "产业发展",
     ]
     context.close()
     context, page, watch = open_page(browser, served, "/platform/support", role="leader")
