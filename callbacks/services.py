@@ -78,6 +78,7 @@ def _channel_chart(found: dict, lang: str) -> go.Figure:
         None,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "font": {"size": 9}},
         margin={"l": 40, "r": 6, "t": 30, "b": 20},
+        xaxis={"tickformat": "%m-%d"},
     )
 
 
@@ -289,7 +290,17 @@ def register(app: Dash) -> None:
         except Refused as error:
             return error.say(lang), [], []
         options = [{"label": f"{r['name']}（{r['department']}）", "value": r["code"]} for r in rows]
-        return [html.Div(t("sv.items_note", lang), className="note"), _item_rows(rows[:20], lang)], options, options
+        return (
+            [
+                html.Div(
+                    [t("sv.items_note", lang), " ", html.Code("cockpit import items.csv --dataset service_items")],
+                    className="note",
+                ),
+                _item_rows(rows[:20], lang),
+            ],
+            options,
+            options,
+        )
 
     @app.callback(
         Output(ids.SV_LICENCE, "children"),

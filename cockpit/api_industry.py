@@ -115,7 +115,9 @@ def industry_chain(chain_id: str) -> tuple[flask.Response, int]:
 def industry_recommendations() -> tuple[flask.Response, int]:
     node = flask.request.args.get("node")
     if not node:
-        return _error(400, "?node= names a chain node, e.g. ic_equipment (GET /api/v1/industry/chains/{chain_id} lists them)")
+        return _error(
+            400, "?node= names a chain node, e.g. ic_equipment (GET /api/v1/industry/chains/{chain_id} lists them)"
+        )
     limit = flask.request.args.get("limit", "20")
     if not limit.isdigit() or not 1 <= int(limit) <= 200:
         return _error(400, "limit is a whole number from 1 to 200")

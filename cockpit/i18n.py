@@ -1919,8 +1919,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "sv.channel.hotline": ("12345 热线", "12345 hotline"),
     "sv.items": ("政务服务事项（高频在前）", "Service items (high-frequency first)"),
     "sv.items_note": (
-        "事项目录为种子生成，可用 cockpit import 导入真实目录；投诉数为关联的 12345 工单",
-        "The catalogue is generated (cockpit import loads a real one); complaints are linked 12345 tickets",
+        "事项目录为种子生成；投诉数为关联的 12345 工单。导入真实目录：",
+        "The catalogue is generated; complaints are linked 12345 tickets. To load a real one:",
     ),
     "sv.icol.name": ("事项", "Item"),
     "sv.icol.department": ("部门", "Department"),

@@ -257,3 +257,20 @@ def test_sms_notices_go_through_the_gateway_and_stay_in_app_without_one(city_db,
     done = notifications.deliver(city_db, load_settings())
     server.shutdown()
     assert done["sent"] == 1 and got[0]["to"] == "13912345678"
+
+
+def test_an_imported_catalogue_replaces_the_generated_one(city_db, tmp_path: Path):
+    from cockpit.services.importing.pipeline import Request, run
+
+    path = tmp_path / "items.csv"
+    head = ",".join(service_items.FIELDS)
+    path.write_text(
+        f"{head}\n"
+        "11010800000001,居住证签注,海淀分局,行政确认,5,1,窗口、网站,身份证,全程网办,,800\n"
+        "11010800000002,餐饮服务许可,海淀区市场监管局,行政许可,20,5,窗口,营业执照、平面图,网上预审,开办餐馆,90\n",
+        encoding="utf-8",
+    )
+    run(city_db, Request(path, service_items.DATASET, service_items.DEPARTMENT), DUTY)
+    found = service_items.items(city_db)
+    assert [r["name"] for r in found] == ["居住证签注", "餐饮服务许可"] and not found[0]["generated"]
+    assert service_items.bundles(city_db) == {"开办餐馆": ["餐饮服务许可"]}

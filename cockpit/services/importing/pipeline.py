@@ -63,6 +63,7 @@ class Report:
     fields: list[dict] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
     seconds: float = 0.0
+    generated: bool = False  # this version's rows were made by the generator: a real file makes the dataset real
 
 
 def prepare(url: str, request: Request, actor: Actor) -> dict:
@@ -149,7 +150,7 @@ def run(
         made = catalog.version(session, version_id)
     if made is None or made["status"] != "loading":
         raise ImportFailed("import.no_version", version=version_id)
-    report = Report(made["dataset_id"], version_id, made["number"])
+    report = Report(made["dataset_id"], version_id, made["number"], generated=request.generated)
     try:
         _load(url, request, report, progress)
         _finish(url, report, actor, _sha256(request.path))
@@ -334,6 +335,7 @@ def _finish(url: str, report: Report, actor: Actor, sha256: str) -> None:
             report.dataset_id,
             {
                 "current_version_id": report.version_id,
+                "generated": report.generated,
                 "updated_at": now,
                 "rows": report.rows,
                 "quality": report.quality["score"],
