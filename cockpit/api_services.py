@@ -53,6 +53,15 @@ PATHS.update(
             ),
         },
         "/api/v1/tickets/{id}": {"get": _operation("A ticket with its steps (personal data masked)", "services.read")},
+        "/api/v1/tickets/{id}/unmask": {
+            "post": _operation(
+                "The caller's name, phone and the clear text, for a role that may unmask, with a stated reason "
+                "(audited before the answer)",
+                "personal.unmask",
+                body='{"reason": str}',
+                example={"reason": "回访核实诉求人身份"},
+            )
+        },
         "/api/v1/tickets/{id}/transition": {
             "post": _operation(
                 "A step: route | contact | handle | return | transfer | callback | reopen (return, transfer and "
@@ -183,6 +192,24 @@ def ticket_detail(ticket_id: int) -> tuple[flask.Response, int]:
     except Refused as error:
         return _refused_answer(error)
     return flask.jsonify(shown(found) | {"events": [_iso(e) for e in found["events"]]}), 200
+
+
+@blueprint.post("/tickets/<id:ticket_id>/unmask")
+@auth.guard("personal.unmask")
+def ticket_unmask(ticket_id: int) -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
+        return _error(400, 'body must be {"reason": str} in JSON')
+    try:
+        found = tickets.detail(_db(), ticket_id)
+        clear = privacy.unmask(
+            _db(), auth.current_actor(), f"ticket:{ticket_id}", "caller", found["text"], body["reason"]
+        )
+    except Refused as error:
+        return _refused_answer(error)
+    except privacy.UnmaskRefused as error:
+        return _error(400, str(error))
+    return flask.jsonify(text=clear, caller_name=found["caller_name"], caller_phone=found["caller_phone"]), 200
 
 
 @blueprint.post("/tickets/<id:ticket_id>/transition")

@@ -130,3 +130,19 @@ def test_licences_commitments_and_the_export(app_client, city_url):
     ).get_json()
     entities = exported["records"] if isinstance(exported, dict) else exported
     assert entities[0]["type"] == "ServiceRequest" and "text" not in entities[0]
+
+
+def test_a_safety_officer_unmasks_a_caller_with_a_reason_and_others_cannot(app_client, city_url):
+    duty = _as(city_url, "duty_officer")
+    made = app_client.post(
+        "/api/v1/tickets",
+        json={"channel": "hotline", "text": "我叫赵六，电话13700001234，楼道堆物", "caller_phone": "13700001234"},
+        headers=duty,
+    ).get_json()["ticket"]
+    assert "137****1234" in made["text"] and made["caller_phone"] == "137****1234"
+    url = f"/api/v1/tickets/{made['id']}/unmask"
+    assert app_client.post(url, json={"reason": "回访核实身份"}, headers=duty).status_code == 403
+    officer = _as(city_url, "safety_officer")
+    assert app_client.post(url, json={"reason": "x"}, headers=officer).status_code == 400
+    clear = app_client.post(url, json={"reason": "回访核实身份"}, headers=officer).get_json()
+    assert "13700001234" in clear["text"] and clear["caller_phone"] == "13700001234"
