@@ -675,6 +675,7 @@ def register(app: Dash) -> None:
             html.Div(
                 className="rec",
                 children=[
+                    html.Span(t("sv.topic", lang), className="band-chip sv-topic") if h["topic"] else None,
                     html.B(f"{h['street_name']} · {h['category']} · ", className="raw"),
                     html.Span(t("sv.hot_count", lang, n=h["tickets"])),
                     html.Ul([html.Li(privacy.mask_text(x), className="raw") for x in h["titles"]]),

@@ -25,13 +25,10 @@ from cockpit.services import (
     conflicts,
     dem,
     emergency,
-    enterprises,
-    hotline_sim,
     planning,
     projects,
     rulebook,
     sample_catalog,
-    service_items,
     simulations,
     structural,
     users,
@@ -75,6 +72,9 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    # the scenarios' loaders pull in pandas, statsmodels and scikit-learn: only `init` pays for them, so
+    # `cockpit ingest` subscribes within a second of starting
+    from cockpit.services import enterprises, hotline_sim, service_items
     from sample_data.load import load_sample_city
 
     settings = load_settings()

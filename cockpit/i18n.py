@@ -2018,6 +2018,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "sv.hot_case": ("已转案件 #{case}", "Case #{case}"),
     "sv.to_case": ("转为案件", "Make a case"),
     "sv.hot_filed": ("已立案 #{case}，关联 {n} 件工单", "Case #{case} filed, {n} tickets linked"),
+    "sv.topic": ("每月一题", "Topic of the month"),
     "sv.no_hotspots": ("暂无热点", "No hotspots"),
     "tstatus.triage": ("待分拨", "Triage"),
     "tstatus.dispatched": ("已派单", "Dispatched"),

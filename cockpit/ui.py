@@ -196,6 +196,21 @@ def detail_map(map_id: str, children: list[Any]) -> dl.Map:
     )
 
 
+def city_map(map_id: str, children: list[Any], max_zoom: int = 18) -> dl.Map:
+    """A Leaflet map framed on the whole city, for pages that drill from the city into its districts."""
+    return dl.Map(
+        id=map_id,
+        bounds=areas.city_bounds(context.settings().database_url),
+        trackViewport=False,
+        minZoom=8,
+        maxZoom=max_zoom,
+        zoomSnap=0.25,
+        preferCanvas=True,
+        className="cockpit-map",
+        children=children,
+    )
+
+
 def tab(label: str, children: Any, value: str | None = None) -> dcc.Tab:
     """A tab in the cockpit's style."""
     extra = {"value": value} if value else {}

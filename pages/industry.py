@@ -12,8 +12,8 @@ import callbacks.industry
 from cockpit import context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas, chain_gaps, industry_view
-from cockpit.ui import panel
+from cockpit.services import chain_gaps, industry_view
+from cockpit.ui import city_map, panel
 from cockpit.vocab import SECTORS
 from sample_data.industry import GDP_SHARES, INDICATORS
 
@@ -22,16 +22,9 @@ VIEWS = ("outlook", "chain", "zombies")
 
 def _map(lang: str) -> dl.Map:
     url = context.settings().database_url
-    return dl.Map(
-        id=ids.IND_MAP,
-        bounds=areas.city_bounds(url),
-        trackViewport=False,
-        minZoom=8,
-        maxZoom=17,
-        zoomSnap=0.25,
-        preferCanvas=True,
-        className="cockpit-map",
-        children=[
+    return city_map(
+        ids.IND_MAP,
+        [
             dl.GeoJSON(
                 id=ids.IND_DISTRICTS,
                 data=industry_view.districts_geojson(url),

@@ -13,8 +13,8 @@ import callbacks.services
 from cockpit import auth, context, ids
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas, assessment
-from cockpit.ui import panel
+from cockpit.services import assessment
+from cockpit.ui import city_map, panel
 from cockpit.vocab import SATISFACTION
 from sample_data.services import CHANNELS, DEPARTMENTS
 
@@ -27,16 +27,9 @@ def _shown(permission: str) -> str | None:
 
 
 def _map() -> dl.Map:
-    return dl.Map(
-        id=ids.SV_MAP,
-        bounds=areas.city_bounds(context.settings().database_url),
-        trackViewport=False,
-        minZoom=8,
-        maxZoom=18,
-        zoomSnap=0.25,
-        preferCanvas=True,
-        className="cockpit-map",
-        children=[
+    return city_map(
+        ids.SV_MAP,
+        [
             dl.GeoJSON(url="/geo/districts.json", style={"color": "#3fa9f5", "weight": 1, "fillOpacity": 0.04}),
             dl.GeoJSON(
                 id=ids.SV_POINTS,

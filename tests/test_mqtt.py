@@ -84,12 +84,22 @@ class Sender:
         self.client.disconnect()
 
 
+def until_subscribed(sender: Sender, url: str, timeout: float = 30) -> None:
+    """Reading 0 again and again until it is stored: the consumer has subscribed (what the broker gets before
+    that is lost to a new session), and a repeat of reading 0 is a duplicate the store drops."""
+    deadline = time.monotonic() + timeout
+    while stored(url)[0] == 0:
+        assert time.monotonic() < deadline, "the consumer never subscribed"
+        sender.send(range(0, 1))
+        time.sleep(0.3)
+
+
 def test_ten_thousand_readings_exactly_once_through_restart_and_kill(mosquitto, city_db, tmp_path):
     log = tmp_path / "ingest.log"
     consumer = start_consumer(city_db, mosquitto.url, log)
     sender = Sender(mosquitto.port)
     try:
-        time.sleep(2)
+        until_subscribed(sender, city_db)
         sender.send(range(0, 3000))
         assert wait_for(lambda: stored(city_db)[0] > 1000, 30)
         consumer.send_signal(signal.SIGKILL)  # kill -9 mid-stream: unacknowledged messages come back
@@ -133,7 +143,7 @@ def test_two_workers_share_the_subscription_and_survive_a_kill(mosquitto, city_d
     sender = Sender(mosquitto.port)
     try:
         assert wait_for(lambda: len(worker_pids(consumer.pid)) == 2, 30), log.read_text()
-        time.sleep(2)
+        until_subscribed(sender, city_db)
         sender.send(range(0, 2000))
         assert wait_for(lambda: stored(city_db)[0] > 500, 30), log.read_text()
         os.kill(worker_pids(consumer.pid)[0], signal.SIGKILL)
@@ -158,7 +168,7 @@ def test_hostile_payloads_are_quarantined_and_the_consumer_goes_on(mosquitto, ci
     consumer = start_consumer(city_db, mosquitto.url, tmp_path / "ingest.log")
     sender = Sender(mosquitto.port)
     try:
-        time.sleep(2)
+        until_subscribed(sender, city_db)
         hostile = [
             b"\x00\xff",
             b"{}",

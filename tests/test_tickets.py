@@ -69,6 +69,8 @@ def test_a_ticket_is_routed_placed_and_a_duplicate_merged(city_db):
         tickets.intake(city_db, LEADER, "hotline", CALL)
     assert refused.value.http == 403
     assert privacy.mask_text(CALL).startswith("我叫李*，电话139****5678")
+    named = tickets.intake(city_db, DUTY, "website", "学院路上的路灯坏了好几天")  # no address: read from the text
+    assert named["lon"] is not None and "学院路" in (named["address"] or "")
 
 
 def test_the_steps_run_in_order_with_reasons_and_audit(city_db):
@@ -179,6 +181,7 @@ def test_the_assessment_is_the_weighted_rates_computed_by_hand(db_url):
 def test_a_hotspot_becomes_one_case_with_its_tickets_linked(city_db):
     found = hotspots.find(city_db)
     assert found and all(h["tickets"] >= hotspots.LEAST for h in found) and found[0]["key"].isascii()
+    assert [h["topic"] for h in found[:2]] == [True, False]
     done = hotspots.to_case(city_db, DUTY, found[0]["key"])
     with transaction(city_db) as session:
         linked = {store.ticket(session, i)["case_id"] for i in found[0]["ids"]}

@@ -119,6 +119,17 @@ def geocode(url: str, text: str, limit: int = 5) -> list[Match]:
     return [_match(url, entry, round(min(score, 1.0), 3)) for score, entry in scored[:limit]]
 
 
+def mentioned(url: str, text: str) -> Match | None:
+    """地址抽取: the most precise place a free text names — the longest gazetteer name found in it, a building or
+    POI before a road, a road before a street (names of fewer than three characters are too ambiguous)."""
+    said = normalised(text)
+    found = [e for e in gazetteer(url) if len(e.key) >= 3 and e.level != "district" and e.key in said]
+    if not found:
+        return None
+    best = max(found, key=lambda e: (LEVELS[e.level], len(e.key)))
+    return _match(url, best, 1.0)
+
+
 def _score(query: str, key: str) -> float:
     if not query or not key:
         return 0.0

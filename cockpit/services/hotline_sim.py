@@ -113,7 +113,7 @@ def _one(
     contacted_at = created + contact
     handled_at = created + handle
     finished = handled_at <= now
-    late = handled_at > created + timedelta(days=tickets.HANDLE_DAYS[priority])
+    late = handled_at > created + tickets.handle_time(priority, category)
     satisfaction = resolved = None
     if finished:
         resolved = rng.random() < (0.65 if late else 0.88)
@@ -148,7 +148,7 @@ def _one(
             "merged_into": None,
             "created_at": created,
             "contact_due": created + timedelta(hours=tickets.CONTACT_HOURS[priority]),
-            "handle_due": created + timedelta(days=tickets.HANDLE_DAYS[priority]),
+            "handle_due": created + tickets.handle_time(priority, category),
             "contacted_at": contacted_at if contacted_at <= now else None,
             "handled_at": handled_at if finished else None,
             "closed_at": handled_at + timedelta(hours=6) if finished else None,

@@ -1,6 +1,7 @@
 """Hotspots (热点) and proactive items (未诉先办, 每月一题): where one kind of matter keeps being reported in one
 street over the last WINDOW_DAYS days (at least LEAST tickets), the street takes it on before the next call —
-one click makes it an operations case (scenario 3), placed at the tickets' centre, and links the tickets."""
+one click makes it an operations case (scenario 3), placed at the tickets' centre, and links the tickets. The
+largest is the month's topic (每月一题)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,10 @@ def find(url: str, now: datetime | None = None) -> list[dict]:
                 "case_id": next((r["case_id"] for r in group if r["case_id"]), None),
             }
         )
-    return sorted(out, key=lambda h: -h["tickets"])
+    ranked = sorted(out, key=lambda h: -h["tickets"])
+    for place, h in enumerate(ranked):
+        h["topic"] = place == 0  # 每月一题: the month's largest matter, taken on city-wide
+    return ranked
 
 
 def to_case(url: str, actor: Actor, key: str, now: datetime | None = None) -> dict:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, emergency, field_sim, hotline_sim, ingestion, notifications
+from cockpit.services import alarms, commands, emergency, field_sim, ingestion, notifications
 from cockpit.services.simulator import CitySimulator
 from cockpit.settings import load_settings
 from data_access import mqtt, support
@@ -51,6 +51,8 @@ def simulate(
 ) -> None:
     """Run the simulator until `duration` seconds pass or `stop` is set; with `var_dir` (where photos are
     kept) generated grid workers also act on the cases dispatched to them."""
+    from cockpit.services import hotline_sim  # the router's scikit-learn: not for the ingest processes
+
     stop = stop or threading.Event()
     sim = CitySimulator(url, rate, seed, interval_s)
     received: list[tuple[str, bytes]] = []
