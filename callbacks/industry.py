@@ -6,7 +6,6 @@ flags and one step of a flag's review (likewise)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import shapely
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from cockpit import context, ids
@@ -19,8 +18,6 @@ from cockpit.services import attraction, chain_gaps, economy, industry_view, zom
 from cockpit.services.chains import NODES
 from cockpit.ui import clicked_pattern, kpi, styled
 from cockpit.vocab import CHAIN_ACTION_COLOURS, LEAD_NEXT, PRODUCTION_COLOURS, ZOMBIE_NEXT, ZOMBIE_TIER_COLOURS
-from data_access import cim
-from data_access.db import transaction
 
 MODEL_COLOURS = {
     "naive": "#8c8c8c",
@@ -404,17 +401,12 @@ def register(app: Dash) -> None:
     def firms(district: Name | None, colour: Name | None, sectors: Names | None):
         chosen = _district(district)
         try:
-            economy.production(_url(), chosen)
+            viewport = industry_view.district_viewport(_url(), chosen) if chosen else no_update
         except Refused:
             return no_update, no_update
-        data = industry_view.enterprises_geojson(
+        return industry_view.enterprises_geojson(
             _url(), chosen, colour or "sector", sectors or None, lang=context.lang()
-        )
-        if not chosen:
-            return data, no_update
-        with transaction(_url()) as session:
-            west, south, east, north = shapely.from_geojson(cim.district_geometry(session, chosen)).bounds
-        return data, {"bounds": [[south, west], [north, east]], "transition": "flyToBounds"}
+        ), viewport
 
     @app.callback(
         Output(ids.IND_DISTRICT, "value"),

@@ -217,3 +217,13 @@ NODES_MODELS = ("naive", "snaive", "drift", "ets", "arima", "dfm")
 
 def test_nodes_are_unique_across_chains():
     assert len(NODES) == sum(len(c.nodes) for c in CHAINS)
+
+
+def test_the_drill_down_flies_to_a_known_district_only(city_db):
+    from cockpit.services import industry_view
+
+    (south, west), (north, east) = industry_view.district_viewport(city_db, "110108")["bounds"]
+    assert 39.8 < south < north < 40.2 and 116.0 < west < east < 116.5
+    with pytest.raises(Refused) as refused:
+        industry_view.district_viewport(city_db, "999999")
+    assert refused.value.http == 404

@@ -11,6 +11,7 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from cockpit.i18n import t
+from cockpit.refusal import Refused
 from cockpit.services import economy, enterprises
 from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
 from data_access import cim, planning
@@ -64,6 +65,16 @@ def districts_geojson(url: str) -> dict:
     for f in rows:
         f["properties"]["score"] = round(float(output.get(f["properties"]["adcode"], 0.0)), 1)
     return {"type": "FeatureCollection", "features": rows}
+
+
+def district_viewport(url: str, district: str) -> dict:
+    """The map's flight to a district picked for the drill-down; an unknown district is refused."""
+    with transaction(url) as session:
+        geometry = cim.district_geometry(session, district)
+    if geometry is None:
+        raise Refused("industry.no_district", http=404, district=district)
+    west, south, east, north = shapely.from_geojson(geometry).bounds
+    return {"bounds": [[south, west], [north, east]], "transition": "flyToBounds"}
 
 
 def parks_geojson() -> dict:
