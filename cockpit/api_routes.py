@@ -8,6 +8,7 @@ from cockpit import (
     api_construction,
     api_industry,
     api_planning,
+    api_safety,
     api_services,
     api_sharing,
 )
@@ -19,6 +20,7 @@ ROUTE_MODULES = (
     api_construction,
     api_industry,
     api_planning,
+    api_safety,
     api_services,
     api_sharing,
 )

@@ -74,7 +74,7 @@ def _password(args: argparse.Namespace) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     # the scenarios' loaders pull in pandas, statsmodels and scikit-learn: only `init` pays for them, so
     # `cockpit ingest` subscribes within a second of starting
-    from cockpit.services import enterprises, hotline_sim, service_items
+    from cockpit.services import enterprises, hotline_sim, service_items, vision_sim
     from sample_data.load import load_sample_city
 
     settings = load_settings()
@@ -120,6 +120,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     backfilled = hotline_sim.backfill(settings.database_url, args.seed)
     if backfilled:
         print(f"{backfilled} 12345 tickets of the last {hotline_sim.BACKFILL_DAYS} days (real messages, replayed)")
+    seen = vision_sim.backfill(settings.database_url, args.seed, datetime.now(UTC).replace(tzinfo=None))
+    if seen:
+        print(f"{seen} camera sightings of the last two hours (generated walks and drives on the real roads)")
     if registered:
         print(f"{registered} of the cockpit's tables added to the data catalog")
     found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)
@@ -286,6 +289,14 @@ def cmd_retention(args: argparse.Namespace) -> int:
     kept = retention.keep(
         settings.database_url, _cli_actor(), args.months or settings.reading_months, datetime.now(UTC).date()
     )
+    from cockpit.services import safety_retention
+
+    purged = safety_retention.run(settings.database_url, _cli_actor(), datetime.now(UTC).replace(tzinfo=None))
+    print(
+        f"public safety: {purged.sightings} sightings older than {purged.cutoff:%Y-%m-%d} deleted, "
+        f"{purged.person_files} empty person files, {purged.cases} closed lost-person cases' artefacts, "
+        f"{purged.grants} expired unmask grants"
+    )
     print(
         f"readings kept from {kept.cutoff}: dropped months {', '.join(kept.dropped_months) or 'none'}, "
         f"{kept.deleted} readings removed, partitions made for {', '.join(kept.added_months) or 'nothing new'}"
@@ -303,6 +314,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     upgrade(settings.database_url)
+    if Path(args.path).suffix.lower() == ".plt":  # a GeoLife track: replayed past the cameras as sightings
+        from cockpit.services import safety_files
+
+        try:
+            made = safety_files.replay_track(settings.database_url, Path(args.path), _cli_actor())
+        except Refused as error:
+            print(f"cockpit import: {error}", file=sys.stderr)
+            return 2
+        print(f"{made['points']} track points replayed: {made['sightings']} sightings at {made['cameras']} cameras")
+        return 0
     if Path(args.path).is_file() and dem.is_dem(Path(args.path)):  # an elevation model: the CIM terrain
         try:
             made = dem.import_dem(settings.database_url, Path(args.path), _cli_actor())

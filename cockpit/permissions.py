@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ticket.handle": frozenset({"duty_officer"}),  # triage, contact, handle, return, transfer, call back, reopen
     "services.configure": frozenset({"admin"}),  # the assessment's weights
     "licence.issue": frozenset({"duty_officer", "admin"}),  # sign an e-licence, record a credit commitment
+    "safety.read": frozenset({"leader", "safety_officer"}),  # the public-safety page: leaders see aggregates only
+    "safety.files": frozenset({"safety_officer"}),  # person and vehicle files, sightings, trajectories, searches
+    "safety.oversight": frozenset({"leader", "safety_officer"}),  # the monthly report of searches per officer
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

@@ -4,6 +4,9 @@ the browser gets the same colours as CSS variables (/vocab.css) and as data for 
 
 from __future__ import annotations
 
+# what video analytics reports is the wire contract's (data_access.ingest), shown from here
+from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, SIGHTING_KINDS, VEHICLE_COLOURS, VEHICLE_TYPES  # noqa: F401
+
 # severity -> (key, colour); incident levels 1-4 are drawn on the same scale
 SEVERITIES = {1: ("critical", "#ff4d4f"), 2: ("major", "#fa8c16"), 3: ("minor", "#fadb14"), 4: ("info", "#40a9ff")}
 # alarm lifecycle: action -> (statuses it may start from, status it leads to)
@@ -162,3 +165,18 @@ TICKET_COLOURS = {
     "merged": "#595959",
 }
 SATISFACTION = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
+
+# public safety (scenario 4): what video analytics reports, the lost-person states, the key areas
+KEY_AREA_COLOURS = {"metro": "#40a9ff", "hospital": "#ff7a45", "school": "#fadb14", "campus": "#95de64"}
+LOST_STATES = ("open", "located", "dispatched", "found", "closed")
+LOST_NEXT = {  # a lost-person case's step -> (states it starts from, state it leads to)
+    "confirm": (("open", "located"), "located"),
+    "dispatch": (("located", "open"), "dispatched"),
+    "found": (("open", "located", "dispatched"), "found"),
+    "close": (("found",), "closed"),
+}
+LOST_OPEN = ("open", "located", "dispatched")
+LEGAL_BASES = ("criminal_case", "lost_person", "public_emergency", "administrative_case")
+VISION_METRICS = ("watchlist", "crowd_ratio", "loiter_min")  # the camera rules' metrics (cockpit.services.rulebook)
+RETENTION_DAYS = {"sighting": 30, "unmask_grant": 30}  # lost-person artefacts go at closure
+UNMASK_MINUTES = 30

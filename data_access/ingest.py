@@ -23,6 +23,16 @@ MAX_SEQ = 2**53
 CODE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 TOPIC = re.compile(r"^city/iot/([^/]+)/(telemetry|status|command/ack)$")
 VISION = re.compile(r"^city/vision/([^/]+)/event$")
+SIGHTING = re.compile(r"^city/vision/([^/]+)/sighting$")
+# what video analytics reports of a sighting (the wire contract of city/vision/{camera}/sighting)
+SIGHTING_KINDS = ("person", "vehicle")
+CLOTHING_COLOURS = ("black", "white", "grey", "red", "blue", "green", "yellow", "brown")
+AGE_BANDS = ("child", "young", "adult", "elderly")
+VEHICLE_TYPES = ("car", "suv", "van", "bus", "truck")
+VEHICLE_COLOURS = ("black", "white", "silver", "red", "blue", "grey")
+FEATURE_DIM = 32
+IMAGE_KEYS = ("image", "photo", "snapshot", "jpeg", "png", "base64")  # a sighting never carries a picture
+PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-HJ-NP-Z0-9]{5,6}$")
 EVENT_TYPES = (
     "shop_outside",
     "illegal_parking",
@@ -108,6 +118,24 @@ class CameraEvent:
 
 
 @dataclass(frozen=True)
+class SightingIn:
+    camera_code: str
+    sighting_id: str
+    ts: datetime
+    kind: str
+    confidence: float
+    plate: str | None = None
+    vehicle_type: str | None = None
+    colour: str | None = None
+    upper: str | None = None
+    lower: str | None = None
+    age_band: str | None = None
+    bag: bool | None = None
+    hat: bool | None = None
+    feature: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Rejected:
     reason: str
     payload: str
@@ -115,7 +143,7 @@ class Rejected:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-Parsed = Telemetry | Status | CommandAck | CameraEvent | Rejected
+Parsed = Telemetry | Status | CommandAck | CameraEvent | SightingIn | Rejected
 
 
 class Invalid(ValueError):
@@ -214,6 +242,80 @@ def camera_event(camera: str, body: Any, now: datetime) -> CameraEvent:
     )
 
 
+def _choice(body: dict, name: str, allowed: tuple[str, ...]) -> str:
+    value = body.get(name)
+    if value not in allowed:
+        raise Invalid(f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _flag(body: dict, name: str) -> bool:
+    value = body.get(name)
+    if not isinstance(value, bool):
+        raise Invalid(f"{name} must be true or false")
+    return value
+
+
+def _feature(raw: Any) -> tuple[float, ...]:
+    if not isinstance(raw, list) or len(raw) != FEATURE_DIM:
+        raise Invalid(f"feature must be a list of {FEATURE_DIM} numbers")
+    if any(isinstance(v, bool) or not isinstance(v, int | float) or not -1.0 <= v <= 1.0 for v in raw):
+        raise Invalid("feature values must be numbers from -1 to 1")
+    if sum(v * v for v in raw) < 1e-6:
+        raise Invalid("feature must not be all zeros")
+    return tuple(float(v) for v in raw)
+
+
+def sighting(camera: str, body: Any, now: datetime) -> SightingIn:
+    """A person (attributes and a feature vector) or a vehicle (plate, type, colour); a payload that carries
+    anything like an image is refused, so none is ever stored."""
+    if not CODE.match(camera):
+        raise Invalid("camera code must be 1-64 letters, digits, '-' or '_'")
+    if not isinstance(body, dict):
+        raise Invalid("payload must be a JSON object")
+    pictures = [k for k in body if any(word in str(k).lower() for word in IMAGE_KEYS)]
+    if pictures:
+        raise Invalid(f"a sighting carries no image: {str(pictures[0])[:40]!r} refused")
+    sighting_id = body.get("sighting_id")
+    if not isinstance(sighting_id, str) or not CODE.match(sighting_id):
+        raise Invalid("sighting_id must be 1-64 letters, digits, '-' or '_'")
+    kind = _choice(body, "kind", SIGHTING_KINDS)
+    confidence = body.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        raise Invalid("confidence must be a number from 0 to 1")
+    ts = _timestamp(body.get("ts"), now)
+    if kind == "vehicle":
+        plate = body.get("plate")
+        if not isinstance(plate, str) or not PLATE.match(plate):
+            raise Invalid("plate must be a mainland plate such as 京A12345")
+        return SightingIn(
+            camera,
+            sighting_id,
+            ts,
+            kind,
+            float(confidence),
+            plate=plate,
+            vehicle_type=_choice(body, "vehicle_type", VEHICLE_TYPES),
+            colour=_choice(body, "colour", VEHICLE_COLOURS),
+        )
+    attributes = body.get("attributes")
+    if not isinstance(attributes, dict):
+        raise Invalid("a person sighting needs attributes {upper, lower, age_band, bag, hat}")
+    return SightingIn(
+        camera,
+        sighting_id,
+        ts,
+        kind,
+        float(confidence),
+        upper=_choice(attributes, "upper", CLOTHING_COLOURS),
+        lower=_choice(attributes, "lower", CLOTHING_COLOURS),
+        age_band=_choice(attributes, "age_band", AGE_BANDS),
+        bag=_flag(attributes, "bag"),
+        hat=_flag(attributes, "hat"),
+        feature=_feature(body.get("feature")),
+    )
+
+
 @lru_cache(maxsize=65536)
 def _telemetry_device(topic: str) -> str | None:
     """The device of a well-formed telemetry topic; topics repeat, so the regexes run once per device."""
@@ -263,6 +365,9 @@ def _parse_careful(topic: str, payload: bytes | str, now: datetime) -> Parsed:
         vision = VISION.match(topic or "")
         if vision:
             return camera_event(vision.group(1), _decode(payload), now)
+        seen = SIGHTING.match(topic or "")
+        if seen:
+            return sighting(seen.group(1), _decode(payload), now)
         if not match:
             raise Invalid(f"unknown topic {str(topic)[:100]!r}")
         code, kind = match.groups()

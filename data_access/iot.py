@@ -11,13 +11,26 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from data_access.ingest import CommandAck, Rejected, Status
-from data_access.models import Alarm, AlarmEvent, Command, Component, Device, Quarantine, Reading, Rule, RuleState
+from data_access.models import (
+    Alarm,
+    AlarmEvent,
+    CameraSite,
+    Command,
+    Component,
+    Device,
+    PersonFile,
+    Quarantine,
+    Reading,
+    Rule,
+    RuleState,
+    Sighting,
+)
 from data_access.readings import OPEN, device_index
 
 
 def replace_devices(session: Session, devices: list[dict[str, Any]], components: list[dict[str, Any]]) -> None:
     """A new device population: what belonged to the old devices (readings, alarms, commands) goes too."""
-    for table in (AlarmEvent, Alarm, RuleState, Command, Reading, Component, Device):
+    for table in (Sighting, PersonFile, CameraSite, AlarmEvent, Alarm, RuleState, Command, Reading, Component, Device):
         session.execute(delete(table))
     if devices:
         session.execute(insert(Device), devices)

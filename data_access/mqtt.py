@@ -11,7 +11,13 @@ from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 
-SUBSCRIPTIONS = ("city/iot/+/telemetry", "city/iot/+/status", "city/iot/+/command/ack", "city/vision/+/event")
+SUBSCRIPTIONS = (
+    "city/iot/+/telemetry",
+    "city/iot/+/status",
+    "city/iot/+/command/ack",
+    "city/vision/+/event",
+    "city/vision/+/sighting",
+)
 Handler = Callable[[list[tuple[str, bytes]]], None]
 
 

@@ -13,6 +13,7 @@ from pages import (
     operations,
     overview,
     planning,
+    safety,
     services,
     support,
 )
@@ -20,6 +21,7 @@ from pages import (
 PAGES = [
     overview.PAGE,
     operations.PAGE,
+    safety.PAGE,
     emergency.PAGE,
     data.PAGE,
     iot.PAGE,

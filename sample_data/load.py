@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from data_access import bigdata, cim, emergency, iot, support
+from data_access import safety as safety_store
 from data_access.db import transaction
-from sample_data import generator, real, streets
+from sample_data import generator, real, safety, streets
 
 
 def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> dict[str, str]:
@@ -26,6 +27,7 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         frame = real.district_frame(district_rows)
         with transaction(url) as session:
             emergency.replace_resources(session, [], [])
+            safety_store.replace_key_areas(session, [], [])
             iot.replace_devices(session, [], [])
             cim.replace_streets(session, [], [])
             bigdata.clear_air_quality(session)
@@ -53,12 +55,21 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         scale,
         seed,
     )
+    areas, cameras, sites = safety.key_areas(
+        real.read_geojson(real.BASE_FILES["poi"]), generator.DETAIL_ZONE_DISTRICT, seed
+    )
+    sites += [
+        {"camera_code": d["code"], "area_code": None, "sees": "both"} for d in city.devices if d["type"] == "camera"
+    ]
     with transaction(url) as session:
         emergency.replace_resources(session, [], [])
+        safety_store.replace_key_areas(session, [], [])
         iot.replace_devices(session, [], [])
         cim.replace_streets(session, city.streets, city.grids)
         metered = generator.meters(real.read_geojson(real.BASE_FILES["building"]), city.grids, scale, seed)
-        iot.replace_devices(session, city.devices + metered + _station_devices(session), city.components)
+        devices = city.devices + cameras + metered + _station_devices(session)
+        iot.replace_devices(session, devices, city.components)
+        safety_store.replace_key_areas(session, areas, sites)
         emergency.add_resources(session, units)
         support.write_meta(session, wanted | {"loaded_at": datetime.now(UTC).isoformat(timespec="seconds")})
         return support.read_meta(session)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from cockpit import bus
 from cockpit.actor import Actor
-from cockpit.services import audit, operations, rule_engine, rulebook
+from cockpit.services import audit, operations, rule_engine, rulebook, sightings
 from cockpit.services.alarms import now_utc
 from cockpit.services.operations import EventIn
 from cockpit.vocab import STRUCTURE_TYPES
 from data_access import iot, readings
 from data_access.db import transaction, write_transaction
-from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, Status, Telemetry, parse_batch
+from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, SightingIn, Status, Telemetry, parse_batch
 
 # alarms that are cases too: of city components, and of structures (a structural warning goes to a desk by itself)
 FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"} | dict.fromkeys(
@@ -31,6 +31,8 @@ class IngestReport:
     quarantined: list[dict[str, str | None]] = field(default_factory=list)
     statuses: int = 0
     acks: int = 0
+    sightings: int = 0
+    sighting_duplicates: int = 0
     alarms_raised: list[int] = field(default_factory=list)
     alarms_resolved: list[int] = field(default_factory=list)
     cases_filed: list[int] = field(default_factory=list)
@@ -44,9 +46,17 @@ def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None =
     telemetry: list[Telemetry] = []
     statuses: list[Status] = []
     acks: list[CommandAck] = []
-    sightings: list[CameraEvent] = []
+    events_seen: list[CameraEvent] = []
+    seen: list[SightingIn] = []
     rejects: list[Rejected] = []
-    kinds = {Telemetry: telemetry, Status: statuses, CommandAck: acks, CameraEvent: sightings, Rejected: rejects}
+    kinds = {
+        Telemetry: telemetry,
+        Status: statuses,
+        CommandAck: acks,
+        CameraEvent: events_seen,
+        SightingIn: seen,
+        Rejected: rejects,
+    }
     for item in items:
         kinds[type(item)].append(item)
     with transaction(url) as session:
@@ -66,9 +76,12 @@ def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None =
                 report.acks += 1
             else:
                 rejects.append(Rejected(f"no open command {ack.command_id} for {ack.device_code!r}", ack.detail))
+        kept = sightings.store(session, url, seen, now) if seen else None
+        if kept is not None:
+            rejects += kept.rejected
         iot.quarantine(session, rejects, source, now)
         evaluation = rule_engine.settle(session, plan, now)
-        events = [EventIn(e.event_id, e.camera_code, e.type, e.confidence, e.ts, e.lon, e.lat) for e in sightings]
+        events = [EventIn(e.event_id, e.camera_code, e.type, e.confidence, e.ts, e.lon, e.lat) for e in events_seen]
         events += [
             EventIn(f"alarm-{a['id']}", a["code"], FAULTS[a["type"]], 1.0, a["raised_at"], a["lon"], a["lat"])
             for a in (iot.alarm_sources(session, evaluation.raised) if evaluation.raised else [])
@@ -78,6 +91,9 @@ def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None =
         if actor is not None:
             counts = {"received": len(telemetry), "stored": len(stored), "quarantined": len(rejects)}
             audit.record(session, actor, "readings.write", f"{source}:batch", after=counts)
+    if kept is not None:
+        kept.commit()
+        report.sightings, report.sighting_duplicates = kept.stored, kept.duplicates
     report.stored = len(stored)
     report.duplicates = prepared.duplicates + len(prepared.readings) - len(stored)
     report.quarantined = [{"reason": r.reason, "topic": r.topic} for r in rejects]

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, emergency, field_sim, ingestion, notifications
+from cockpit.services import alarms, commands, emergency, field_sim, ingestion, notifications, vision_alarms
 from cockpit.services.simulator import CitySimulator
 from cockpit.settings import load_settings
 from data_access import mqtt, support
 from data_access.db import write_transaction
 
 SWEEP_EVERY_S = 2.0
+VISION_EVERY_S = 10.0  # the camera rules read ten minutes of sightings: a sweep every ten seconds is plenty
 OUTBOX_EVERY_S = 30.0
 SIMULATION = Actor("simulation", None)
 
@@ -52,9 +53,11 @@ def simulate(
     """Run the simulator until `duration` seconds pass or `stop` is set; with `var_dir` (where photos are
     kept) generated grid workers also act on the cases dispatched to them."""
     from cockpit.services import hotline_sim  # the router's scikit-learn: not for the ingest processes
+    from cockpit.services.vision_sim import VisionSim
 
     stop = stop or threading.Event()
     sim = CitySimulator(url, rate, seed, interval_s)
+    vision = VisionSim(url, seed)
     received: list[tuple[str, bytes]] = []
     publisher = None
     if mqtt_url:
@@ -64,6 +67,7 @@ def simulate(
     last_sweep = 0.0
     last_field = 0.0
     last_outbox = 0.0
+    last_vision = 0.0
     hotline = hotline_sim.Live()
     settings = load_settings()
     sent = 0
@@ -72,7 +76,7 @@ def simulate(
         if duration is not None and elapsed >= duration:
             break
         now = _utc()
-        messages = sim.tick(elapsed, now)
+        messages = sim.tick(elapsed, now) + vision.messages(now)
         if publisher:
             inbox, received[:] = list(received), []
             answers = [a for a in (sim.answer(t, p, now) for t, p in inbox) if a]
@@ -87,6 +91,9 @@ def simulate(
             if elapsed - last_sweep >= SWEEP_EVERY_S:
                 alarms.sweep(url)
                 last_sweep = elapsed
+            if elapsed - last_vision >= VISION_EVERY_S:
+                vision_alarms.sweep(url)
+                last_vision = elapsed
         emergency.advance(url, 1.0)  # units move on the city clock: a 6-minute ETA takes 6 minutes
         if var_dir is not None and elapsed - last_field >= field_sim.EVERY_S:
             field_sim.play(url, var_dir, now)
@@ -118,13 +125,18 @@ def ingest_forever(
     process only when several share the subscription). Returns how many readings it stored."""
     relay = mqtt.Publisher(mqtt_url, f"{client_id}-relay") if housekeeping else None
     stored = 0
+    vision_swept = 0.0
 
     def handle(batch: list[tuple[str, bytes]]) -> None:
         nonlocal stored
         stored += ingestion.ingest_mqtt(url, batch).stored
 
     def idle() -> None:
+        nonlocal vision_swept
         alarms.sweep(url)
+        if time.monotonic() - vision_swept >= VISION_EVERY_S:
+            vision_alarms.sweep(url)
+            vision_swept = time.monotonic()
         if relay:
             commands.relay(url, relay.publish)
             relay.flush(timeout=5)

@@ -130,6 +130,43 @@ DEFAULTS = (
         1800,
     ),
     ("设备离线超过 120 秒", "Device silent for 120 s", "*", "offline", None, ">=", 120, 0, 3, 1800),
+    # the cameras' rules: evaluated from the sightings by cockpit.services.vision_alarms, not from telemetry
+    (
+        "布控车辆或人员出现",
+        "Watch-listed vehicle or person seen",
+        "camera",
+        "threshold",
+        "watchlist",
+        ">=",
+        1,
+        0,
+        1,
+        300,
+    ),
+    (
+        "重点区域人员密度超过容量",
+        "Crowd at a key area over its capacity",
+        "camera",
+        "threshold",
+        "crowd_ratio",
+        ">",
+        1.0,
+        0,
+        2,
+        600,
+    ),
+    (
+        "人员徘徊超过 20 分钟",
+        "Loitering by one camera over 20 min",
+        "camera",
+        "threshold",
+        "loiter_min",
+        ">=",
+        20,
+        0,
+        3,
+        1800,
+    ),
 )
 FIELDS = tuple(f for f in iot.RULE_FIELDS if f != "enabled")
 

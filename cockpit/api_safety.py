@@ -1,0 +1,275 @@
+"""Public safety on HTTP: searches of people and vehicles under a legal basis and case, trajectories, unmask,
+tags and the watch list; lost-person cases from intake to closure; aggregates for leaders; the oversight report.
+The services check the role and write the audit row; a refusal answers 4xx with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flask
+
+from cockpit import auth, context
+from cockpit.api import PATHS, _error, _idempotent, _iso, _operation, blueprint
+from cockpit.api_catalog import _refused_answer
+from cockpit.refusal import Refused
+from cockpit.services import lost_persons, oversight, safety_files, safety_view
+from cockpit.vocab import UNMASK_MINUTES
+
+PATHS.update(
+    {
+        "/api/v1/safety/summary": {
+            "get": _operation(
+                "Aggregates only: cameras, key areas' load, sightings per hour, open alarms and cases counted",
+                "safety.read",
+            )
+        },
+        "/api/v1/safety/searches": {
+            "post": _operation(
+                "Search vehicle files (plate, or type and colour) or person files (two attributes or more) over the "
+                "last `hours`; refused without `legal_basis` and `case_no`; plates masked; logged and audited",
+                "safety.files",
+                body='{"kind": "vehicle"|"person", "legal_basis", "case_no", "hours", "plate", "vehicle_type", '
+                '"colour", "upper", "lower", "age_band", "bag", "hat"}',
+                example={
+                    "kind": "vehicle",
+                    "legal_basis": "criminal_case",
+                    "case_no": "A110108-2026-0001",
+                    "plate": "京A*",
+                },
+            )
+        },
+        "/api/v1/safety/searches/{id}/trajectory": {
+            "get": _operation(
+                "The trajectory of result `ref` of one of your searches: time-ordered sightings, each hop's speed, "
+                "plausibility and confidence, impossible hops flagged",
+                "safety.files",
+                ("ref",),
+            )
+        },
+        "/api/v1/safety/searches/{id}/unmask": {
+            "post": _operation(
+                f"The clear plate of result `ref` for {UNMASK_MINUTES} minutes, with a stated reason (audited)",
+                "personal.unmask",
+                body='{"ref": int, "reason": str}',
+            )
+        },
+        "/api/v1/safety/searches/{id}/watch": {
+            "post": _operation(
+                "Put result `ref` on the watch list for `days`: a camera that sees it raises an alarm",
+                "safety.files",
+                body='{"ref": int, "reason": str, "days": int}',
+                idempotent=True,
+            )
+        },
+        "/api/v1/safety/watch": {"get": _operation("The watch list (subjects masked)", "safety.files")},
+        "/api/v1/safety/lost-persons": {
+            "get": _operation("Lost-person cases, newest first (names and phone masked)", "safety.files"),
+            "post": _operation(
+                "Take a lost-person report in: description, last-seen place and time, guardian contact, case number",
+                "safety.files",
+                body='{"case_no", "upper", "lower", "age_band", "bag", "hat", "lon", "lat", "minutes_ago" | '
+                '"last_seen_at", "name", "guardian_name", "guardian_phone"}',
+                example={
+                    "case_no": "LP110108-0001",
+                    "upper": "red",
+                    "lower": "black",
+                    "age_band": "elderly",
+                    "lon": 116.326,
+                    "lat": 39.992,
+                    "minutes_ago": 40,
+                    "guardian_name": "王芳",
+                    "guardian_phone": "13800138000",
+                },
+                idempotent=True,
+            ),
+        },
+        "/api/v1/safety/lost-persons/{id}/candidates": {
+            "get": _operation(
+                "The cameras in the walking ring and the candidate sightings ranked by attributes and feature",
+                "safety.files",
+            )
+        },
+        "/api/v1/safety/lost-persons/{id}/confirm": {
+            "post": _operation("An officer confirms a candidate sighting", "safety.files", body='{"sighting_id": int}')
+        },
+        "/api/v1/safety/lost-persons/{id}/track": {
+            "get": _operation("The confirmed track and the area the person can be in now", "safety.files")
+        },
+        "/api/v1/safety/lost-persons/{id}/transition": {
+            "post": _operation(
+                "dispatch (a search team by the emergency dispatch) | found | close",
+                "safety.files",
+                body='{"action"}',
+                idempotent=True,
+            )
+        },
+        "/api/v1/safety/oversight": {
+            "get": _operation("The month's searches per officer (?month=YYYY-MM)", "safety.oversight", ("month",))
+        },
+    }
+)
+
+
+def _db() -> str:
+    return context.settings().database_url
+
+
+def _body() -> dict[str, Any] | None:
+    body = flask.request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _answer(action: Callable[[], Any]) -> tuple[flask.Response, int]:
+    try:
+        found = action()
+    except Refused as error:
+        return _refused_answer(error)
+    return flask.jsonify(_deep_iso(found)), 200
+
+
+def _deep_iso(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _iso({k: _deep_iso(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_deep_iso(v) for v in value]
+    return value
+
+
+@blueprint.get("/safety/summary")
+@auth.guard("safety.read")
+def safety_summary() -> tuple[flask.Response, int]:
+    found = safety_view.summary(_db(), auth.current_actor())
+    return flask.jsonify(_deep_iso(found | {"hours": [h.isoformat() + "Z" for h in found["hours"]]})), 200
+
+
+@blueprint.post("/safety/searches")
+@auth.guard("safety.files")
+def safety_search() -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return _error(400, 'body must be {"kind", "legal_basis", "case_no", ...criteria} in JSON')
+    return _answer(lambda: safety_files.search(_db(), auth.current_actor(), body))
+
+
+def _ref() -> int | None:
+    raw = flask.request.args.get("ref", "")
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 6 else None
+
+
+@blueprint.get("/safety/searches/<id:search_id>/trajectory")
+@auth.guard("safety.files")
+def safety_trajectory(search_id: int) -> tuple[flask.Response, int]:
+    ref = _ref()
+    if ref is None:
+        return _error(400, "ref is the result's number in the search")
+    return _answer(lambda: safety_files.trajectory(_db(), auth.current_actor(), search_id, ref))
+
+
+@blueprint.post("/safety/searches/<id:search_id>/unmask")
+@auth.guard("personal.unmask")
+def safety_unmask(search_id: int) -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return _error(400, 'body must be {"ref": int, "reason": str} in JSON')
+    return _answer(
+        lambda: safety_files.unmask(_db(), auth.current_actor(), search_id, body.get("ref"), body.get("reason"))
+    )
+
+
+@blueprint.post("/safety/searches/<id:search_id>/watch")
+@auth.guard("safety.files")
+def safety_watch(search_id: int) -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return _error(400, 'body must be {"ref": int, "reason": str, "days": int} in JSON')
+
+    def action() -> tuple[dict, int]:
+        try:
+            entry = safety_files.watch(
+                _db(), auth.current_actor(), search_id, body.get("ref"), body.get("reason"), body.get("days", 7)
+            )
+        except Refused as error:
+            return error.answer()
+        return {"watch": entry}, 200
+
+    return _idempotent(action)
+
+
+@blueprint.get("/safety/watch")
+@auth.guard("safety.files")
+def safety_watch_list() -> tuple[flask.Response, int]:
+    return _answer(lambda: {"watch": safety_files.watch_list(_db(), auth.current_actor())})
+
+
+@blueprint.get("/safety/lost-persons")
+@auth.guard("safety.files")
+def lost_list() -> tuple[flask.Response, int]:
+    return _answer(lambda: {"lost_persons": lost_persons.cases(_db(), auth.current_actor())})
+
+
+@blueprint.post("/safety/lost-persons")
+@auth.guard("safety.files")
+def lost_intake() -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return _error(400, 'body must be {"case_no", "upper", "lower", "age_band", "lon", "lat", ...} in JSON')
+
+    def action() -> tuple[dict, int]:
+        try:
+            found = lost_persons.intake(_db(), auth.current_actor(), body)
+        except Refused as error:
+            return error.answer()
+        return {"lost_person": _deep_iso(found)}, 200
+
+    return _idempotent(action)
+
+
+@blueprint.get("/safety/lost-persons/<id:lost_id>/candidates")
+@auth.guard("safety.files")
+def lost_candidates(lost_id: int) -> tuple[flask.Response, int]:
+    return _answer(lambda: lost_persons.candidates(_db(), auth.current_actor(), lost_id))
+
+
+@blueprint.post("/safety/lost-persons/<id:lost_id>/confirm")
+@auth.guard("safety.files")
+def lost_confirm(lost_id: int) -> tuple[flask.Response, int]:
+    body = _body()
+    sighting = body.get("sighting_id") if body else None
+    if isinstance(sighting, bool) or not isinstance(sighting, int):
+        return _error(400, 'body must be {"sighting_id": int} in JSON')
+    return _answer(lambda: lost_persons.confirm(_db(), auth.current_actor(), lost_id, sighting))
+
+
+@blueprint.get("/safety/lost-persons/<id:lost_id>/track")
+@auth.guard("safety.files")
+def lost_track(lost_id: int) -> tuple[flask.Response, int]:
+    return _answer(lambda: lost_persons.track(_db(), auth.current_actor(), lost_id))
+
+
+STEPS = {"dispatch": lost_persons.dispatch, "found": lost_persons.found, "close": lost_persons.close}
+
+
+@blueprint.post("/safety/lost-persons/<id:lost_id>/transition")
+@auth.guard("safety.files")
+def lost_transition(lost_id: int) -> tuple[flask.Response, int]:
+    body = _body()
+    step = STEPS.get(body.get("action")) if body else None
+    if step is None:
+        return _error(400, 'body must be {"action": "dispatch" | "found" | "close"} in JSON')
+
+    def action() -> tuple[dict, int]:
+        try:
+            found = step(_db(), auth.current_actor(), lost_id)
+        except Refused as error:
+            return error.answer()
+        return _deep_iso(found), 200
+
+    return _idempotent(action)
+
+
+@blueprint.get("/safety/oversight")
+@auth.guard("safety.oversight")
+def safety_oversight() -> tuple[flask.Response, int]:
+    month = flask.request.args.get("month") or oversight.this_month()
+    return _answer(lambda: oversight.report(_db(), auth.current_actor(), month))
