@@ -480,6 +480,7 @@ def register(app: Dash) -> None:
         Input(ids.SF_L_ID, "data"),
         Input(ids.SF_L_STEP_MSG, "children"),
         Input(ids.SF_VIEW, "value"),
+        prevent_initial_call=True,
     )
     @guard("safety.files")
     def lost_cases(selected: Id | None, _msg: Shown, _view: Name | None):

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -33,6 +33,7 @@ from cockpit.services import (
     service_items,
     structural,
     users,
+    vision_sim,
 )
 from data_access.db import transaction
 from data_access.schema import upgrade
@@ -84,6 +85,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sample_catalog.load(url, TEST_ACTOR, SEED)
     service_items.load_sample(url, TEST_ACTOR, SEED)
     hotline_sim.backfill(url, SEED)
+    vision_sim.backfill(url, SEED, datetime.now(UTC).replace(tzinfo=None))
     return var / "cockpit.db"
 
 
