@@ -171,7 +171,7 @@ def _lost_line(c: dict[str, Any], selected: int | None, lang: str) -> html.Butto
         className="case-item" + (" selected" if c["id"] == selected else ""),
         children=[
             html.Span(c["code"], className="raw"),
-            html.Span(t(f"sf.lstatus.{c['status']}", lang), className="band-chip"),
+            html.Span(t(f"sf.lstatus.{c['status']}", lang), className="band-chip", style={"background": "#597ef7"}),
             html.Span(f"{c['case_no']} · {show(c['last_seen_at'], lang)}", className="meta raw"),
         ],
     )
@@ -205,7 +205,7 @@ def _candidate_line(c: dict[str, Any], lang: str) -> html.Button:
         id={"type": ids.SF_L_CONFIRM, "id": c["sighting_id"]},
         className="case-item",
         children=[
-            html.Span(f"{c['score']:.2f}", className="band-chip"),
+            html.Span(f"{c['score']:.2f}", className="band-chip", style={"background": "#1890ff"}),
             html.Span(c["camera"], className="raw"),
             html.Span(
                 f"{look} · {t('sf.ring', lang, ring=c['ring'], metres=c['metres'])} · {show(c['ts'], lang)}",

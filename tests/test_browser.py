@@ -103,6 +103,7 @@ def test_leader_sees_no_admin_navigation_and_gets_a_notice(browser, served, scre
     assert page.locator(".nav-link").all_inner_texts() == [
         "城市总览",
         "一网统管",
+        "公共安全",
         "应急指挥",
         "大数据平台",
         "物联感知平台",
