@@ -1176,8 +1176,21 @@ class Sighting(Base):
     feature: Mapped[bytes | None] = mapped_column(LargeBinary)
     person_file_id: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
-        Index("ix_sighting_plate_ts", "plate", "ts"),
-        Index("ix_sighting_file_ts", "person_file_id", "ts"),
+        # partial: a person's sighting leaves the plate index alone, a vehicle's the file index
+        Index(
+            "ix_sighting_plate_ts",
+            "plate",
+            "ts",
+            sqlite_where=text("plate IS NOT NULL"),
+            postgresql_where=text("plate IS NOT NULL"),
+        ),
+        Index(
+            "ix_sighting_file_ts",
+            "person_file_id",
+            "ts",
+            sqlite_where=text("person_file_id IS NOT NULL"),
+            postgresql_where=text("person_file_id IS NOT NULL"),
+        ),
         Index("ix_sighting_device_ts", "device_id", "ts"),
     )
 

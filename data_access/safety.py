@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from data_access.models import (
@@ -108,22 +107,44 @@ def cameras(session: Session) -> list[dict[str, Any]]:
     return _rows(session.execute(query))
 
 
-def person_files_after(session: Session, after_id: int) -> list[tuple[int, bytes, int]]:
-    query = select(PersonFile.id, PersonFile.centroid, PersonFile.sightings).where(PersonFile.id > after_id)
+def person_files_after(session: Session, after_id: int, seen_since: datetime) -> list[tuple]:
+    """(id, centroid, sightings, last_seen) of the files newer than `after_id` seen since a time."""
+    query = select(PersonFile.id, PersonFile.centroid, PersonFile.sightings, PersonFile.last_seen).where(
+        PersonFile.id > after_id, PersonFile.last_seen >= seen_since
+    )
     return [tuple(r) for r in session.execute(query.order_by(PersonFile.id))]
 
 
-def add_person_file(session: Session, values: dict[str, Any]) -> int:
-    row = PersonFile(**values)
-    session.add(row)
-    session.flush()
-    return row.id
+def add_person_files(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """New files in one statement; their ids in the order given."""
+    if not rows:
+        return []
+    statement = insert(PersonFile).returning(PersonFile.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
 
 
 def update_person_files(session: Session, values: list[dict[str, Any]]) -> None:
-    """Each dict: id, centroid, sightings, last_seen, attributes."""
-    if values:
-        session.execute(update(PersonFile), values)
+    """Each dict: file (its id), centroid, sightings, last_seen; one executemany, a later time never moved back."""
+    if not values:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(
+            "UPDATE person_file SET centroid = ?, sightings = ?, last_seen = max(last_seen, ?) WHERE id = ?",
+            [(v["centroid"], v["sightings"], v["last_seen"].isoformat(" ", "microseconds"), v["file"]) for v in values],
+        )
+        return
+    table = PersonFile.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("file"))
+        .values(
+            centroid=bindparam("centroid"),
+            sightings=bindparam("sightings"),
+            last_seen=func.greatest(table.c.last_seen, bindparam("last_seen")),
+        )
+    )
+    session.execute(statement, values)
 
 
 def person_file(session: Session, file_id: int) -> dict[str, Any] | None:
@@ -143,14 +164,26 @@ def stored_sighting_ids(session: Session, ids: list[str]) -> set[str]:
     return set(session.scalars(select(Sighting.sighting_id).where(Sighting.sighting_id.in_(ids))))
 
 
-def insert_sightings(session: Session, rows: list[dict[str, Any]]) -> None:
-    """A sighting id already stored (a redelivery, a twin ingest process) is skipped by the database."""
+INSERTED = tuple(f for f in SIGHTING_FIELDS if f != "id")
+
+
+def insert_sightings(session: Session, rows: list[tuple]) -> None:
+    """Rows are tuples in INSERTED order. A sighting id already stored (a redelivery, a twin ingest process) is
+    skipped by the database. On SQLite the rows go straight to the driver's executemany, sparing SQLAlchemy's
+    per-row parameter building."""
     if not rows:
         return
-    table = Sighting.__table__
-    dialect = session.connection().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    session.execute(insert(table).on_conflict_do_nothing(index_elements=["sighting_id"]), rows)
+    connection = session.connection()
+    at = INSERTED.index("ts")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(
+            f"INSERT INTO sighting ({', '.join(INSERTED)}) VALUES ({', '.join('?' * len(INSERTED))}) "
+            "ON CONFLICT (sighting_id) DO NOTHING",
+            [(*r[:at], r[at].isoformat(" ", "microseconds"), *r[at + 1 :]) for r in rows],
+        )
+        return
+    statement = postgresql_insert(Sighting.__table__).on_conflict_do_nothing(index_elements=["sighting_id"])
+    session.execute(statement, [dict(zip(INSERTED, r, strict=True)) for r in rows])
 
 
 def sightings_where(

@@ -6,6 +6,7 @@ GeoLife track replayed past the cameras."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def test_a_sighting_is_parsed_strictly_and_an_image_is_refused():
     now = _now()
     topic, payload = _person("cam-1", "s-1", now, _unit(1))
     parsed = parse_mqtt(topic, payload, now)
-    assert isinstance(parsed, SightingIn) and parsed.age_band == "elderly" and len(parsed.feature) == FEATURE_DIM
+    assert isinstance(parsed, SightingIn) and parsed.age_band == "elderly" and len(parsed.feature) == 4 * FEATURE_DIM
+    packed = orjson.loads(payload) | {"feature": base64.b64encode(_unit(1).astype("<f4").tobytes()).decode()}
+    assert parse_mqtt(topic, orjson.dumps(packed), now).feature == _unit(1).astype("<f4").tobytes()
     body = orjson.loads(payload)
     bad = [
         body | {"image": "data:image/jpeg;base64,AAAA"},
@@ -110,8 +113,11 @@ def test_sightings_are_stored_once_and_join_a_person_file_by_feature(city_db):
     batch.append(_person(cameras[0], "t-other", now, near(stranger), upper="blue"))
     batch.append(("city/vision/nope/sighting", batch[0][1].replace(b"t-me-0", b"t-unknown")))
     batch.append((batch[0][0], b'{"sighting_id": "x", "image": "AAAA"}'))
+    wild = orjson.loads(batch[0][1]) | {"sighting_id": "t-wild", "feature": [5.0] * FEATURE_DIM}
+    batch.append((batch[0][0], orjson.dumps(wild)))  # passes the fast parser; the batch check refuses it
     first = ingestion.ingest_mqtt(city_db, batch)
-    assert first.sightings == 6 and len(first.quarantined) == 2
+    assert first.sightings == 6 and len(first.quarantined) == 3
+    sightings.forget(city_db)  # a new process reads the stored centroids back
     again = ingestion.ingest_mqtt(city_db, batch[:6])
     assert again.sightings == 0 and again.sighting_duplicates == 6
     with transaction(city_db) as session:
@@ -121,6 +127,7 @@ def test_sightings_are_stored_once_and_join_a_person_file_by_feature(city_db):
         reasons = [q["reason"] for q in iot.quarantine_summary(session)["recent"]]
     assert len(mine) == 1 and other and other != mine
     assert any("unknown camera" in r for r in reasons) and any("no image" in r for r in reasons)
+    assert any("feature values" in r for r in reasons)
 
 
 def test_a_search_needs_a_legal_basis_and_a_case_and_the_right_role(city_db):

@@ -1,22 +1,27 @@
 """Sightings into storage, exactly once, and each person sighting into a person file (一人一档) by its feature
 vector: it joins the file whose centroid it is most like (cosine similarity at least SAME_PERSON), or starts a
 new one. No identity is involved; an officer may link one later. The files' centroids are kept in memory per
-process and read incrementally (only files newer than the last seen), so a batch costs one matrix product."""
+process and read incrementally (only files newer than the last seen), so a batch costs one matrix product.
+Only files seen in the last RECENT take part: someone seen again after a day starts a new file, which keeps
+the matrix the size of a day's people, not of the retention period's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import orjson
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from data_access import safety as safety_store
 from data_access.ingest import FEATURE_DIM, Rejected, SightingIn
 
 SAME_PERSON = 0.80  # cosine similarity at which a sighting joins a file (two strangers' vectors: ~0 ± 0.18)
+RECENT = timedelta(hours=24)
+STORE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -25,6 +30,8 @@ class _Files:
     index: dict[int, int] = field(default_factory=dict)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, FEATURE_DIM), dtype=np.float32))
     counts: list[int] = field(default_factory=list)
+    seen: list[datetime] = field(default_factory=list)
+    stored: list[datetime] = field(default_factory=list)  # each file's last sighting as its row says
     last_id: int = 0
     cameras: dict[str, int] = field(default_factory=dict)
 
@@ -43,13 +50,24 @@ def forget(url: str) -> None:
     _cache.pop(url, None)
 
 
-def _files(session: Session, url: str) -> _Files:
+def _files(session: Session, url: str, now: datetime) -> _Files:
     files = _cache.setdefault(url, _Files())
-    new = safety_store.person_files_after(session, files.last_id)
+    cutoff = now - RECENT
+    if files.seen and min(files.seen) < cutoff - timedelta(hours=1):  # an hour's slack: pruned now and then
+        keep = [i for i, seen in enumerate(files.seen) if seen >= cutoff]
+        files.ids = [files.ids[i] for i in keep]
+        files.counts = [files.counts[i] for i in keep]
+        files.seen = [files.seen[i] for i in keep]
+        files.stored = [files.stored[i] for i in keep]
+        files.matrix = files.matrix[keep]
+        files.index = {file_id: i for i, file_id in enumerate(files.ids)}
+    new = safety_store.person_files_after(session, files.last_id, cutoff)
     if new:
         files.index |= {r[0]: len(files.ids) + i for i, r in enumerate(new)}
         files.ids += [r[0] for r in new]
         files.counts += [r[2] for r in new]
+        files.seen += [r[3] for r in new]
+        files.stored += [r[3] for r in new]
         files.matrix = np.vstack([files.matrix, np.stack([vector(r[1]) for r in new])])
         files.last_id = new[-1][0]
     return files
@@ -71,7 +89,7 @@ class Stored:
 
 def store(session: Session, url: str, items: list[SightingIn], now: datetime) -> Stored:
     """In the caller's write transaction."""
-    files = _files(session, url)
+    files = _files(session, url, now)
     cameras = _camera_ids(session, files, {s.camera_code for s in items})
     rejected = [
         Rejected(f"unknown camera {s.camera_code!r}", s.sighting_id) for s in items if s.camera_code not in cameras
@@ -84,68 +102,93 @@ def store(session: Session, url: str, items: list[SightingIn], now: datetime) ->
             fresh[s.sighting_id] = s
     new = list(fresh.values())
     people = [s for s in new if s.kind == "person"]
-    assigned, updates = _assign(session, files, people)
+    found = _assign(session, files, people)
+    rejected += found.rejected
+    features, assigned = found.features, found.files
     rows = [
-        {
-            "sighting_id": s.sighting_id,
-            "device_id": cameras[s.camera_code],
-            "ts": s.ts,
-            "kind": s.kind,
-            "confidence": s.confidence,
-            "plate": s.plate,
-            "vehicle_type": s.vehicle_type,
-            "colour": s.colour,
-            "upper": s.upper,
-            "lower": s.lower,
-            "age_band": s.age_band,
-            "bag": s.bag,
-            "hat": s.hat,
-            "feature": vector(s.feature).tobytes() if s.feature else None,
-            "person_file_id": assigned.get(s.sighting_id),
-        }
+        (
+            s.sighting_id,
+            cameras[s.camera_code],
+            s.ts,
+            s.kind,
+            s.confidence,
+            s.plate,
+            s.vehicle_type,
+            s.colour,
+            s.upper,
+            s.lower,
+            s.age_band,
+            s.bag,
+            s.hat,
+            features.get(s.sighting_id),
+            assigned.get(s.sighting_id),
+        )
         for s in new
+        if s.kind == "vehicle" or s.sighting_id in assigned
     ]
     safety_store.insert_sightings(session, rows)
 
     def commit() -> None:
-        for file_id, (centroid, count) in updates.items():
-            files.matrix[files.index[file_id]] = centroid
-            files.counts[files.index[file_id]] = count
+        for file_id, (centroid, count) in found.centroids.items():
+            i = files.index[file_id]
+            seen = found.latest[file_id]
+            files.matrix[i], files.counts[i], files.seen[i] = centroid, count, max(files.seen[i], seen)
+            if file_id in found.written:
+                files.stored[i] = max(files.stored[i], seen)
 
-    return Stored(len(new), len(items) - len(rejected) - len(new), rejected, commit)
+    return Stored(len(rows), len(items) - len(rejected) - len(rows), rejected, commit)
 
 
-def _assign(
-    session: Session, files: _Files, people: list[SightingIn]
-) -> tuple[dict[str, int], dict[int, tuple[np.ndarray, int]]]:
+@dataclass
+class _Assignment:
+    files: dict[str, int] = field(default_factory=dict)  # sighting id -> person file id
+    centroids: dict[int, tuple[np.ndarray, int]] = field(default_factory=dict)  # known files' new centroid, count
+    latest: dict[int, datetime] = field(default_factory=dict)  # known files' newest sighting in the batch
+    written: set[int] = field(default_factory=set)  # known files whose row was rewritten
+    features: dict[str, bytes] = field(default_factory=dict)  # each sighting's unit vector as stored
+    rejected: list[Rejected] = field(default_factory=list)  # a vector out of range, not finite, or all zeros
+
+
+def _assign(session: Session, files: _Files, people: list[SightingIn]) -> _Assignment:
     """Each person sighting to a file: the best known file above the threshold, else a file made in this batch,
     else a new file. Returns sighting id -> file id and the known files' new centroids and counts (new files
-    reach the process's copy when it next reads the files)."""
+    reach the process's copy when it next reads the files), and each sighting's unit feature vector as stored.
+    The known files' part is whole-array numpy."""
     if not people:
-        return {}, {}
-    vectors = np.stack([vector(s.feature or ()) for s in people])
+        return _Assignment()
+    raw = np.frombuffer(b"".join(s.feature or b"" for s in people), dtype="<f4").reshape(-1, FEATURE_DIM)
+    norms = np.linalg.norm(raw, axis=1)
+    valid = np.isfinite(raw).all(axis=1) & (np.abs(raw).max(axis=1) <= 1.0) & (norms >= 1e-3)
+    refused = [
+        Rejected("feature values must be numbers from -1 to 1, not all zero", people[i].sighting_id)
+        for i in np.flatnonzero(~valid).tolist()
+    ]
+    if not valid.all():
+        people = [s for s, ok in zip(people, valid.tolist(), strict=True) if ok]
+        raw, norms = raw[valid], norms[valid]
+    if not people:
+        return _Assignment(rejected=refused)
+    vectors = (raw / norms[:, None]).astype(np.float32)
     best = np.full(len(people), -1)
     if files.ids:
-        similarity = vectors @ files.matrix.T
+        with threadpool_limits(1, "blas"):  # a small product: a second BLAS thread only spins against SQLite
+            similarity = vectors @ files.matrix.T
         top = similarity.argmax(axis=1)
         best = np.where(similarity[np.arange(len(people)), top] >= SAME_PERSON, top, -1)
-    centroids: dict[int, tuple[np.ndarray, int]] = {}
-    made: list[tuple[np.ndarray, list[int]]] = []  # this batch's new files: centroid, indexes of its sightings
-    for i in range(len(people)):
-        if best[i] >= 0:
-            file_id = files.ids[best[i]]
-            centroid, count = centroids.get(file_id, (files.matrix[best[i]], files.counts[best[i]]))
-            centroids[file_id] = (vector(tuple(centroid * count + vectors[i])), count + 1)
-            continue
-        match = next((m for m in made if float(vectors[i] @ m[0]) >= SAME_PERSON), None)
-        if match is None:
-            made.append((vectors[i], [i]))
-        else:
-            match[1].append(i)
-    assigned = {people[i].sighting_id: files.ids[best[i]] for i in range(len(people)) if best[i] >= 0}
-    for _, members in made:
-        file_id = safety_store.add_person_file(
-            session,
+    known = np.flatnonzero(best >= 0)
+    rows, slot = np.unique(best[known], return_inverse=True)
+    counts = np.asarray(files.counts, dtype=np.int64)[rows] if len(rows) else np.zeros(0, np.int64)
+    sums = files.matrix[rows] * counts[:, None] if len(rows) else np.zeros((0, FEATURE_DIM), np.float32)
+    np.add.at(sums, slot, vectors[known])
+    added = np.bincount(slot, minlength=len(rows))
+    sums = (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+    centroids = {files.ids[r]: (sums[k], int(counts[k] + added[k])) for k, r in enumerate(rows)}
+    ids = files.ids
+    assigned = {people[i].sighting_id: ids[b] for i, b in zip(known.tolist(), best[known].tolist(), strict=True)}
+    made = _leaders(vectors, np.flatnonzero(best < 0))
+    new_ids = safety_store.add_person_files(
+        session,
+        [
             {
                 "centroid": vector(tuple(vectors[members].mean(axis=0))).tobytes(),
                 "sightings": len(members),
@@ -153,28 +196,49 @@ def _assign(
                 "last_seen": max(people[m].ts for m in members),
                 "attributes": _attributes(people[members[-1]]),
                 "identity": None,
-            },
-        )
+            }
+            for members in made
+        ],
+    )
+    for file_id, members in zip(new_ids, made, strict=True):
         assigned |= {people[m].sighting_id: file_id for m in members}
-    latest: dict[int, SightingIn] = {}
-    for s in people:
-        file_id = assigned[s.sighting_id]
-        if file_id in centroids and (file_id not in latest or s.ts > latest[file_id].ts):
-            latest[file_id] = s
+    latest: dict[int, datetime] = {}
+    for i, b in zip(known.tolist(), best[known].tolist(), strict=True):
+        file_id, ts = ids[b], people[i].ts
+        latest[file_id] = max(latest.get(file_id, ts), ts)
+    written = {f for f, (_, count) in centroids.items() if _worth_writing(files, f, count, latest[f])}
     safety_store.update_person_files(
         session,
         [
-            {
-                "id": file_id,
-                "centroid": centroid.tobytes(),
-                "sightings": count,
-                "last_seen": latest[file_id].ts,
-                "attributes": _attributes(latest[file_id]),
-            }
-            for file_id, (centroid, count) in centroids.items()
+            {"file": f, "centroid": centroids[f][0].tobytes(), "sightings": centroids[f][1], "last_seen": latest[f]}
+            for f in written
         ],
     )
-    return assigned, centroids
+    features = {s.sighting_id: vectors[i].tobytes() for i, s in enumerate(people)}
+    return _Assignment(assigned, centroids, latest, written, features, refused)
+
+
+def _worth_writing(files: _Files, file_id: int, count: int, seen: datetime) -> bool:
+    """A file's row is rewritten when its count reaches a power of two (the centroid has moved enough to keep)
+    or its stored last sighting is an hour behind; the process's copy follows every sighting."""
+    i = files.index[file_id]
+    return count & (count - 1) == 0 or seen - files.stored[i] >= STORE_EVERY
+
+
+def _leaders(vectors: np.ndarray, unknown: np.ndarray) -> list[list[int]]:
+    """The sightings no known file claims, clustered among themselves: in order, each one not yet taken leads
+    a new file and takes every later one at least SAME_PERSON like it (one row of a similarity matrix each)."""
+    if not len(unknown):
+        return []
+    similar = (vectors[unknown] @ vectors[unknown].T) >= SAME_PERSON
+    free = np.ones(len(unknown), dtype=bool)
+    groups = []
+    for k in range(len(unknown)):
+        if free[k]:
+            members = np.flatnonzero(similar[k] & free)
+            free[members] = False
+            groups.append(unknown[members].tolist())
+    return groups
 
 
 def _attributes(s: SightingIn) -> str:

@@ -7,6 +7,7 @@ would publish. Now and then a crowd gathers at a key area, or someone lingers by
 
 from __future__ import annotations
 
+import base64
 import heapq
 import itertools
 import math
@@ -95,8 +96,9 @@ class Reporter:
             attributes["upper"] = r.choice(CLOTHING_COLOURS)
         base = agent.feature if agent.feature is not None else person_vector(self.np)
         noisy = base + self.np.normal(0, FEATURE_NOISE, FEATURE_DIM)
-        noisy = np.clip(noisy / np.linalg.norm(noisy), -1, 1)
-        return orjson.dumps(body | {"attributes": attributes, "feature": [round(float(v), 4) for v in noisy]})
+        noisy = np.clip(noisy / np.linalg.norm(noisy), -1, 1).astype("<f4")
+        feature = base64.b64encode(noisy.tobytes()).decode()  # float32 in base64, as analytics boxes ship it
+        return orjson.dumps(body | {"attributes": attributes, "feature": feature})
 
 
 class VisionSim:

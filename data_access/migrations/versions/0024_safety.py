@@ -169,8 +169,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("sighting_id"),
     )
     op.create_index("ix_sighting_device_ts", "sighting", ["device_id", "ts"], unique=False)
-    op.create_index("ix_sighting_file_ts", "sighting", ["person_file_id", "ts"], unique=False)
-    op.create_index("ix_sighting_plate_ts", "sighting", ["plate", "ts"], unique=False)
+    for name, column in (("ix_sighting_file_ts", "person_file_id"), ("ix_sighting_plate_ts", "plate")):
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(name, "sighting", [column, "ts"], sqlite_where=where, postgresql_where=where)
     op.create_index(op.f("ix_sighting_ts"), "sighting", ["ts"], unique=False)
 
 
