@@ -42,6 +42,7 @@ PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CROWD_EVERY = (1800, 3600)  # seconds between crowds at some key area
 LINGER_EVERY = (600, 1800)
 PAUSE_S = (120, 1800)  # between one trip and the next
+VISITORS = 1500
 
 
 def plate(rng: random.Random) -> str:
@@ -117,6 +118,7 @@ class VisionSim:
         self.order = itertools.count()
         self.reporter = Reporter(seed)
         self.agents = [self._person(i) for i in range(persons)] + [self._vehicle(i) for i in range(vehicles)]
+        self.visitors = [self._person(persons + i) for i in range(VISITORS)]  # who makes up a crowd
         self.next_trip: list[datetime] = []
         self.next_crowd = self.next_linger = datetime.min
 
@@ -185,7 +187,8 @@ class VisionSim:
         heapq.heappush(self.heap, (at, next(self.order), camera.code, self.reporter.body(agent, at, look)))
 
     def _crowd(self, at: datetime) -> None:
-        """A crowd at one key area: passers-by (each a new person) at its cameras over eight minutes."""
+        """A crowd at one key area: visitors (a pool of people seen now and then) at its cameras over eight
+        minutes."""
         by_area: dict[int, list[Camera]] = {}
         for camera in self.cameras:
             if camera.key_area_id is not None:
@@ -193,9 +196,8 @@ class VisionSim:
         if not by_area:
             return
         cameras = by_area[self.random.choice(sorted(by_area))]
-        for _ in range(self.random.randint(450, 650)):
-            stranger = self._person(0)
-            self._queue(stranger, self.random.choice(cameras), at + timedelta(seconds=self.random.uniform(0, 480)))
+        for visitor in self.random.sample(self.visitors, self.random.randint(450, 650)):
+            self._queue(visitor, self.random.choice(cameras), at + timedelta(seconds=self.random.uniform(0, 480)))
 
     def _linger(self, at: datetime) -> None:
         """One of the walkers stays by one camera for half an hour, seen every few minutes."""
