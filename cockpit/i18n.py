@@ -2103,7 +2103,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "sf.generated": (
         (
             "摄像机与抓拍为生成数据：人和车沿真实路网行走、行驶，经过摄像机时"
-            "生成结构化抓拍（属性与特征向量，不含图像）；重点区域来自真实 OSM 兴趣点。"
+            "生成结构化抓拍（属性与特征向量，不含图像）；重点区域来自真实 OpenStreetMap 兴趣点。"
         ),
         (
             "Cameras and sightings are generated: people walk and vehicles drive on the real road "
@@ -2144,7 +2144,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "sf.seen": ("抓拍 {n} 次", "seen {n} times"),
     "sf.vehicle.car": ("轿车", "Car"),
-    "sf.vehicle.suv": ("SUV", "SUV"),
+    "sf.vehicle.suv": ("越野车", "SUV"),
     "sf.vehicle.van": ("面包车", "Van"),
     "sf.vehicle.bus": ("客车", "Bus"),
     "sf.vehicle.truck": ("货车", "Truck"),

@@ -6,6 +6,7 @@ at the area's gates (points 60 m from it on the compass), and labelled generated
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ KEY_AREAS = {
 ENTRANCE_M = 450  # a subway entrance this close to a station of its name belongs to it
 GATE_M = 60.0
 MAX_CAMERAS = 4
+CJK = re.compile(r"[\u4e00-\u9fff]")
 SOURCE = "generated (cockpit seeded generator, seed={seed}) at a real OSM place: {place}"
 
 
@@ -44,14 +46,15 @@ def _entrances(
         point = tuple(entrance["geometry"]["coordinates"])
         nearest = min(stations, key=lambda s: _metres(point, s["geometry"]["coordinates"]))
         if nearest is station and _metres(here, point) <= ENTRANCE_M:
-            found.append((entrance["properties"].get("name") or f"#{len(found) + 1}", point))
+            name = entrance["properties"].get("name") or ""
+            found.append((name if CJK.search(name) else f"{len(found) + 1}号口", point))
     return sorted(found)[:MAX_CAMERAS]
 
 
 def _gates(rng: np.random.Generator, here: tuple[float, float]) -> list[tuple[str, tuple[float, float]]]:
     turn = rng.uniform(0, math.pi / 2)
     out = []
-    for i, label in enumerate(("N", "E", "S")):
+    for i, label in enumerate(("北门", "东门", "南门")):
         angle = turn + i * math.pi / 2
         dx = GATE_M * math.sin(angle) / (math.cos(math.radians(here[1])) * 111_320)
         dy = GATE_M * math.cos(angle) / 110_540
