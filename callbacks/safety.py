@@ -14,8 +14,9 @@ from cockpit import context, ids
 from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
 from cockpit.inputs import ByNumber, Clicks, Id, Name, Shown
+from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import lost_persons, oversight, safety_files, safety_view
+from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.services.clock import show
 from cockpit.ui import alarm_type_label, clicked_pattern, kpi, severity_badge, styled
 from cockpit.vocab import LOST_NEXT
@@ -67,13 +68,16 @@ def _area_line(a: dict[str, Any], lang: str) -> html.Div:
     )
 
 
-def _alarm_line(a: dict[str, Any], lang: str) -> html.Div:
+def _alarm_line(a: dict[str, Any], lang: str, handing: bool) -> html.Div:
     return html.Div(
         className="case-item",
         children=[
             severity_badge(a["severity"], lang),
             html.Span(alarm_type_label(a["type"], lang)),
             html.Span(f"{a['camera']} · {show(a['raised_at'], lang)} · {a['value']:g}", className="meta raw"),
+            html.Button(t("sf.to_incident", lang), id={"type": ids.SF_ALARM_INCIDENT, "id": a["id"]})
+            if handing
+            else None,
         ],
     )
 
@@ -238,14 +242,15 @@ def register(app: Dash) -> None:
         Output(ids.SF_CAMERAS, "data"),
         Input(ids.SF_REFRESH, "n_intervals"),
         Input(ids.SF_L_STEP_MSG, "children"),
+        Input(ids.SF_ALARM_MSG, "children"),
     )
     @guard("safety.read")
-    def vitals(_tick: Clicks | None, _msg: Shown):
+    def vitals(_tick: Clicks | None, _msg: Shown, _alarm: Shown):
         lang = context.lang()
         found = safety_view.summary(_url(), current_actor())
-        alarms = [_alarm_line(a, lang) for a in found["alarms"]] or [
-            html.Div(t("sf.no_alarms", lang), className="note")
-        ]
+        handing = allows(current_actor().role, "safety.files")
+        alarms = [_alarm_line(a, lang, handing) for a in found["alarms"]]
+        alarms = alarms or [html.Div(t("sf.no_alarms", lang), className="note")]
         return (
             _kpis(found["kpis"], lang),
             _chart(found, lang),
@@ -353,12 +358,14 @@ def register(app: Dash) -> None:
         Input(ids.SF_UNMASK, "n_clicks"),
         Input(ids.SF_TAG_ADD, "n_clicks"),
         Input(ids.SF_WATCH_ADD, "n_clicks"),
+        Input(ids.SF_IDENTITY_ADD, "n_clicks"),
         State(ids.SF_SEARCH_ID, "data"),
         State(ids.SF_REF, "data"),
         State(ids.SF_REASON, "value"),
         State(ids.SF_TAG, "value"),
         State(ids.SF_WATCH_REASON, "value"),
         State(ids.SF_WATCH_DAYS, "value"),
+        State(ids.SF_IDENTITY, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -366,12 +373,14 @@ def register(app: Dash) -> None:
         _unmask: Clicks | None,
         _tag: Clicks | None,
         _watch: Clicks | None,
+        _identity: Clicks | None,
         search_id: Id | None,
         ref: int | None,
         reason: Name | None,
         tag: Name | None,
         watch_reason: Name | None,
         days: int | None,
+        identity: Name | None,
     ):
         lang = context.lang()
         if search_id is None or ref is None:
@@ -384,6 +393,9 @@ def register(app: Dash) -> None:
             if ctx.triggered_id == ids.SF_TAG_ADD:
                 tags = safety_files.add_tag(_url(), actor, search_id, ref, tag or "")
                 return t("sf.tagged", lang, tags=", ".join(tags))
+            if ctx.triggered_id == ids.SF_IDENTITY_ADD:
+                shown = safety_files.link_identity(_url(), actor, search_id, ref, identity or "")
+                return t("sf.identified", lang, identity=shown)
             entry = safety_files.watch(_url(), actor, search_id, ref, watch_reason or "", days or 7)
             return t("sf.watched", lang, entry=entry)
         except Refused as error:
@@ -591,6 +603,23 @@ def register(app: Dash) -> None:
             return t(f"sf.step.{action}", lang) + " · " + t(f"sf.lstatus.{LOST_NEXT[action][1]}", lang)
         except Refused as error:
             return error.say(lang)
+
+    @app.callback(
+        Output(ids.SF_ALARM_MSG, "children"),
+        Input({"type": ids.SF_ALARM_INCIDENT, "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard("safety.files")
+    def alarm_incident(_clicks: list[Clicks | None]):
+        lang = context.lang()
+        clicked = clicked_pattern(ByNumber)
+        if clicked is None:
+            return no_update
+        try:
+            made = vision_alarms.to_incident(_url(), current_actor(), clicked["id"])
+        except Refused as error:
+            return error.say(lang)
+        return t("sf.incident_made", lang, incident=made["code"])
 
     @app.callback(
         Output(ids.SF_OVERSIGHT, "children"),

@@ -13,7 +13,7 @@ from cockpit import auth, context
 from cockpit.api import PATHS, _error, _idempotent, _iso, _operation, blueprint
 from cockpit.api_catalog import _refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import lost_persons, oversight, safety_files, safety_view
+from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.vocab import UNMASK_MINUTES
 
 PATHS.update(
@@ -62,7 +62,21 @@ PATHS.update(
                 idempotent=True,
             )
         },
+        "/api/v1/safety/searches/{id}/identity": {
+            "post": _operation(
+                "Link a person file of result `ref` to an identity the case established (shown masked)",
+                "safety.files",
+                body='{"ref": int, "identity": str}',
+            )
+        },
         "/api/v1/safety/watch": {"get": _operation("The watch list (subjects masked)", "safety.files")},
+        "/api/v1/safety/alarms/{id}/incident": {
+            "post": _operation(
+                "Hand a safety alarm to the emergency side: an incident at its camera for the duty officer to dispatch",
+                "safety.files",
+                idempotent=True,
+            )
+        },
         "/api/v1/safety/lost-persons": {
             "get": _operation("Lost-person cases, newest first (names and phone masked)", "safety.files"),
             "post": _operation(
@@ -192,6 +206,34 @@ def safety_watch(search_id: int) -> tuple[flask.Response, int]:
         except Refused as error:
             return error.answer()
         return {"watch": entry}, 200
+
+    return _idempotent(action)
+
+
+@blueprint.post("/safety/searches/<id:search_id>/identity")
+@auth.guard("safety.files")
+def safety_identity(search_id: int) -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return _error(400, 'body must be {"ref": int, "identity": str} in JSON')
+    return _answer(
+        lambda: {
+            "identity": safety_files.link_identity(
+                _db(), auth.current_actor(), search_id, body.get("ref"), body.get("identity")
+            )
+        }
+    )
+
+
+@blueprint.post("/safety/alarms/<id:alarm_id>/incident")
+@auth.guard("safety.files")
+def safety_alarm_incident(alarm_id: int) -> tuple[flask.Response, int]:
+    def action() -> tuple[dict, int]:
+        try:
+            made = vision_alarms.to_incident(_db(), auth.current_actor(), alarm_id)
+        except Refused as error:
+            return error.answer()
+        return {"incident": _deep_iso(made)}, 200
 
     return _idempotent(action)
 

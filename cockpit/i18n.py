@@ -2319,6 +2319,19 @@ TABLE: dict[str, tuple[str, str]] = {
     "err.safety.not_confirmed": ("请先确认一条候选抓拍", "confirm a candidate sighting first"),
     "err.safety.bad_month": ("月份格式为 YYYY-MM", "a month is YYYY-MM"),
     "err.safety.bad_format": ("导出格式为 csv 或 pdf", "the export format is csv or pdf"),
+    "sf.identity": ("关联身份（姓名）", "Link an identity (name)"),
+    "sf.identity_add": ("关联", "Link"),
+    "sf.identified": ("已关联身份：{identity}", "Identity linked: {identity}"),
+    "sf.to_incident": ("转应急事件", "Hand to emergency"),
+    "sf.incident_made": (
+        "已生成事件 {incident}，由值班员调度",
+        "Incident {incident} made for the duty officer to dispatch",
+    ),
+    "err.safety.bad_identity": (
+        "身份为2到64个字，且只能关联人员档案",
+        "an identity is 2 to 64 characters, linked to a person file only",
+    ),
+    "err.safety.no_alarm": ("没有公共安全告警 {alarm}", "no public-safety alarm {alarm}"),
 }
 
 

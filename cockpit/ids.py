@@ -513,3 +513,7 @@ SF_CSV = "sf-csv"
 SF_PDF = "sf-pdf"
 SF_DOWNLOAD = "sf-download"
 SF_REFRESH = "sf-refresh"
+SF_IDENTITY = "sf-identity"
+SF_IDENTITY_ADD = "sf-identity-add"
+SF_ALARM_INCIDENT = "sf-alarm-incident"  # pattern: {"type": SF_ALARM_INCIDENT, "id": alarm}
+SF_ALARM_MSG = "sf-alarm-msg"

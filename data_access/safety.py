@@ -154,6 +154,15 @@ def person_file(session: Session, file_id: int) -> dict[str, Any] | None:
     return {c.name: getattr(found, c.name) for c in PersonFile.__table__.columns}
 
 
+def identities(session: Session, subjects: list[str]) -> dict[str, str]:
+    """person:<id> -> the identity an officer linked, for the files that have one."""
+    ids = [int(s.partition(":")[2]) for s in subjects]
+    if not ids:
+        return {}
+    query = select(PersonFile.id, PersonFile.identity).where(PersonFile.id.in_(ids), PersonFile.identity.is_not(None))
+    return {f"person:{file_id}": identity for file_id, identity in session.execute(query)}
+
+
 def link_identity(session: Session, file_id: int, identity: str | None) -> None:
     session.execute(update(PersonFile).where(PersonFile.id == file_id).values(identity=identity))
 

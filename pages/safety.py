@@ -141,6 +141,13 @@ def _search(lang: str, shown: bool) -> html.Div:
                     html.Div(
                         className="sf-row",
                         children=[
+                            dcc.Input(id=ids.SF_IDENTITY, placeholder=t("sf.identity", lang), maxLength=64),
+                            html.Button(t("sf.identity_add", lang), id=ids.SF_IDENTITY_ADD),
+                        ],
+                    ),
+                    html.Div(
+                        className="sf-row",
+                        children=[
                             dcc.Input(id=ids.SF_WATCH_REASON, placeholder=t("sf.watch_reason", lang), maxLength=200),
                             dcc.Input(
                                 id=ids.SF_WATCH_DAYS, type="number", min=1, max=30, value=7, className="sf-number"
@@ -317,7 +324,12 @@ def layout(**_query: str) -> html.Div:
                         class_name="fixed",
                     ),
                     panel(t("sf.areas", lang), html.Div(id=ids.SF_AREA_LIST, className="results"), class_name="grow"),
-                    panel(t("sf.alarms", lang), html.Div(id=ids.SF_ALARMS, className="results"), class_name="grow"),
+                    panel(
+                        t("sf.alarms", lang),
+                        html.Div(id=ids.SF_ALARM_MSG, className="note msg"),
+                        html.Div(id=ids.SF_ALARMS, className="results"),
+                        class_name="grow",
+                    ),
                 ],
             ),
             html.Div(

@@ -216,11 +216,43 @@ def test_a_watched_plate_a_crowd_and_loitering_raise_alarms(city_db):
             a["alarm_type"] for a in iot.alarms(session, iot.OPEN, types=("watchlist", "crowd_ratio", "loiter_min"))
         }
     assert kinds == {"watchlist", "crowd_ratio", "loiter_min"} and len(raised.raised) >= 3
+    alarm = next(a for a in summary_alarms(city_db) if a["alarm_type"] == "crowd_ratio")
+    made = vision_alarms.to_incident(city_db, OFFICER, alarm["id"])
+    assert made["type"] == "social_security" and made["status"] == "open"
+    with pytest.raises(Refused):
+        vision_alarms.to_incident(city_db, LEADER, alarm["id"])
     summary = safety_view.summary(city_db, LEADER, now)
     assert summary["kpis"]["alarms"] >= 3 and summary["areas"][0]["load"] > 1
     assert "plate" not in orjson.dumps(summary, default=str).decode()
     with pytest.raises(Refused):
         safety_view.summary(city_db, DUTY, now)
+
+
+def summary_alarms(url: str) -> list[dict]:
+    with transaction(url) as session:
+        return iot.alarms(session, iot.OPEN, types=("watchlist", "crowd_ratio", "loiter_min"))
+
+
+def test_an_officer_links_an_identity_to_a_person_file_under_a_case(city_db):
+    cameras = [c for c in _cameras(city_db) if c["sees"] != "vehicle"]
+    now = _now() - timedelta(minutes=10)
+    me = _unit(31)
+    ingestion.ingest_mqtt(
+        city_db,
+        [
+            _person(cameras[0]["code"], f"id-{i}", now + timedelta(minutes=i), me, upper="white", lower="white")
+            for i in range(3)
+        ],
+    )
+    criteria = {"kind": "person", "upper": "white", "lower": "white", "age_band": "elderly", "hours": 1}
+    found = safety_files.search(city_db, OFFICER, criteria | CASE)
+    assert found["results"]
+    assert safety_files.link_identity(city_db, OFFICER, found["id"], 0, "李国强") == "李**"
+    again = safety_files.search(city_db, OFFICER, criteria | CASE)
+    assert "李**" in again["results"][0]["tags"] and "李国强" not in orjson.dumps(again).decode()
+    cars = safety_files.search(city_db, OFFICER, {"kind": "vehicle", "plate": "京*"} | CASE)
+    with pytest.raises(Refused):
+        safety_files.link_identity(city_db, OFFICER, cars["id"], 0, "李国强")
 
 
 def test_a_lost_person_is_found_from_intake_to_purge(city_db):

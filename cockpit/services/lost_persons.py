@@ -151,7 +151,8 @@ def _case(session: Any, lost_id: int, for_update: bool = False) -> dict[str, Any
 def cases(url: str, actor: Actor, open_only: bool = False, now: datetime | None = None) -> list[dict[str, Any]]:
     safety_files.require(actor)
     now = now or now_utc()
-    with transaction(url) as session:
+    with write_transaction(url) as session:
+        audit.record(session, actor, "safety.lost.view", "lost_persons")
         rows = safety_store.lost_persons(session, LOST_OPEN if open_only else None)
         clear = safety_store.granted(session, actor.name, [f"lost:{r['id']}" for r in rows], now)
     return [shown(r, f"lost:{r['id']}" in clear) for r in rows]
@@ -160,8 +161,9 @@ def cases(url: str, actor: Actor, open_only: bool = False, now: datetime | None 
 def case(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor)
     now = now or now_utc()
-    with transaction(url) as session:
+    with write_transaction(url) as session:
         row = _case(session, lost_id)
+        audit.record(session, actor, "safety.lost.view", f"lost:{row['code']}")
         clear = bool(safety_store.granted(session, actor.name, [f"lost:{lost_id}"], now))
     return shown(row, clear)
 

@@ -24,7 +24,7 @@ from data_access import support
 from data_access.db import transaction, write_transaction
 
 COLUMNS = ("officer", "searches", "follow_ups", "lost_person", "unmasks", "refused", "cases")
-FOLLOW_UPS = ("trajectory", "tag", "watch")
+FOLLOW_UPS = ("trajectory", "tag", "watch", "identity")
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:

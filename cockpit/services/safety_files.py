@@ -157,6 +157,13 @@ def search(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
         )
         clear = safety_store.granted(session, actor.name, subjects, now)
         tags = safety_store.tags(session, subjects)
+        identities = safety_store.identities(
+            session, [r["subject"] for r in results if r["subject"].startswith("person:")]
+        )
+    for r in results:
+        known = identities.get(r["subject"])
+        if known:
+            tags.setdefault(r["subject"], []).insert(0, privacy.mask_name(known))
     return {
         "id": search_id,
         "kind": body["kind"],
@@ -353,6 +360,22 @@ def add_tag(url: str, actor: Actor, search_id: int, ref: int, tag: str, now: dat
         return safety_store.tags(session, [subject]).get(subject, [])
 
 
+def link_identity(url: str, actor: Actor, search_id: int, ref: int, identity: str, now: datetime | None = None) -> str:
+    """An officer links a person file to an identity (a name established by the case); shown masked like any
+    name, and only under the search's case."""
+    require(actor)
+    if not isinstance(identity, str) or not 2 <= len(identity.strip()) <= 64:
+        raise Refused("safety.bad_identity")
+    now = now or now_utc()
+    with write_transaction(url) as session:
+        found, subject = _subject(session, actor, search_id, ref, now)
+        if not subject.startswith("person:"):
+            raise Refused("safety.bad_identity")
+        safety_store.link_identity(session, int(subject.partition(":")[2]), identity.strip())
+        _log(session, actor, found, "identity", subject, 1, now)
+    return privacy.mask_name(identity.strip())
+
+
 def watch(url: str, actor: Actor, search_id: int, ref: int, reason: str, days: int, now: datetime | None = None) -> int:
     """布控: the subject raises an alarm wherever a camera sees it, until the entry expires or is ended."""
     require(actor)
@@ -382,7 +405,8 @@ def watch(url: str, actor: Actor, search_id: int, ref: int, reason: str, days: i
 def watch_list(url: str, actor: Actor, now: datetime | None = None) -> list[dict[str, Any]]:
     require(actor)
     now = now or now_utc()
-    with transaction(url) as session:
+    with write_transaction(url) as session:
+        audit.record(session, actor, "safety.watch.view", "watch_list")
         rows = safety_store.watch_entries(session)
         clear = safety_store.granted(session, actor.name, [r["subject"] for r in rows], now)
     return [

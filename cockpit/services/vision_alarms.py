@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from cockpit import bus
-from cockpit.services import rule_engine, rulebook
+from cockpit.actor import Actor
+from cockpit.permissions import allows
+from cockpit.refusal import Refused
+from cockpit.services import audit, emergency, rule_engine, rulebook
 from cockpit.services.alarms import Evaluation, now_utc
-from data_access import readings
+from cockpit.vocab import VISION_METRICS
+from data_access import iot, readings
 from data_access import safety as safety_store
 from data_access.db import transaction, write_transaction
 
@@ -79,3 +84,29 @@ def sweep(url: str, now: datetime | None = None) -> Evaluation:
     if result.raised or result.resolved:
         bus.notify()
     return result
+
+
+LEVEL_OF_SEVERITY = {1: 3, 2: 4, 3: 4, 4: 4}  # a safety alarm becomes an incident of this level
+
+
+def to_incident(url: str, actor: Actor, alarm_id: int) -> dict[str, Any]:
+    """A safety officer hands a safety alarm to the emergency side: an incident at the camera, which the duty
+    officer dispatches to as any other; the alarm says which incident took it over."""
+    if not allows(actor.role, "safety.files"):
+        raise Refused("safety.not_allowed", http=403)
+    with transaction(url) as session:
+        alarm = iot.alarm(session, alarm_id)
+        camera = next((c for c in safety_store.cameras(session) if alarm and c["id"] == alarm["device_id"]), None)
+    if alarm is None or camera is None or alarm["alarm_type"] not in VISION_METRICS:
+        raise Refused("safety.no_alarm", http=404, alarm=alarm_id)
+    incident = emergency.report_incident(
+        url,
+        actor,
+        "social_security",
+        LEVEL_OF_SEVERITY.get(alarm["severity"], 4),
+        camera["lon"],
+        camera["lat"],
+        f"公共安全告警 #{alarm_id}（{alarm['alarm_type']}）：{camera['name']}",
+    )
+    audit.record_alone(url, actor, "safety.alarm.incident", f"alarm:{alarm_id}", after={"incident": incident["code"]})
+    return incident
