@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 
 from cockpit import context, ids
-from cockpit.auth import guard
+from cockpit.auth import guard, require
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Shown
 from cockpit.services import wall
@@ -94,6 +94,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def draw(name: Name, _n: Count | None, _feed: Shown):
         lang = context.lang()
+        require(wall.PERMISSIONS.get(name, "view"), f"wall:{name}")
         view = wall.VIEWS.get(name, wall.overview)(context.settings().database_url)
         kpis = [
             html.Div(

@@ -2332,6 +2332,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "an identity is 2 to 64 characters, linked to a person file only",
     ),
     "err.safety.no_alarm": ("没有公共安全告警 {alarm}", "no public-safety alarm {alarm}"),
+    "wall.areas_by_load": ("重点区域人员密度（容量 %）", "Key areas by load (% of capacity)"),
 }
 
 

@@ -6,6 +6,8 @@ monthly oversight report of searches per officer."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash_leaflet as dl
 from dash import dcc, html
 
@@ -16,6 +18,7 @@ from cockpit.page import Page
 from cockpit.services import oversight, safety_view
 from cockpit.ui import detail_map, panel
 from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, VEHICLE_COLOURS, VEHICLE_TYPES
+from pages import wall_view
 
 VIEWS = {"search": "safety.files", "lost": "safety.files", "watch": "safety.files", "oversight": "safety.oversight"}
 
@@ -362,4 +365,5 @@ PAGE = Page(
     layout=layout,
     callbacks=callbacks.safety.register,
     ready="#sf-area-list .case-item",
+    wall=partial(wall_view.layout, "safety"),
 )

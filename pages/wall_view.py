@@ -10,7 +10,7 @@ from dash import dcc, html
 from cockpit import context, ids
 from cockpit.services import areas
 
-DETAIL_VIEWS = ("operations", "iot")  # views whose map shows the gridded detail zone, not the whole city
+DETAIL_VIEWS = ("operations", "iot", "safety")  # views whose map shows the gridded detail zone, not the whole city
 
 
 def _map(name: str) -> dl.Map:

@@ -77,6 +77,8 @@ def test_wall_turns_to_the_next_scenario_by_itself(browser, served, screenshots)
     assert page.inner_text("#wall-next") == "一网统管"
     page.wait_for_url("**/operations?wall=5", timeout=20_000)
     page.wait_for_selector("#wall-kpis .wall-kpi")
+    page.wait_for_url("**/safety?wall=5", timeout=20_000)
+    page.wait_for_selector("#wall-kpis .wall-kpi")
     page.wait_for_url("**/emergency?wall=5", timeout=20_000)
     close(context, watch)
     assert watch.problems == []

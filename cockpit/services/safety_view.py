@@ -21,7 +21,11 @@ HOURS = 24
 
 def summary(url: str, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor, "safety.read")
-    now = now or now_utc()
+    return aggregates(url, now or now_utc())
+
+
+def aggregates(url: str, now: datetime) -> dict[str, Any]:
+    """The figures without a check: for the page's and the wall's callers, which check the role themselves."""
     with transaction(url) as session:
         cameras = safety_store.cameras(session)
         areas = safety_store.key_areas(session)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from cockpit.services import air, alarm_queue, drilldown, emergency, live_status, operations
+from cockpit.services import air, alarm_queue, drilldown, emergency, live_status, operations, safety_view
 from cockpit.services.alarms import ALERT_SEVERITIES, SEVERITIES, now_utc
 
 TICKER_LENGTH = 12
@@ -180,9 +180,36 @@ def iot_sensing(url: str) -> View:
     )
 
 
+def public_safety(url: str) -> View:
+    """Aggregates only, as a leader sees them: no file, no plate, no case."""
+    found = safety_view.aggregates(url, now_utc())
+    k = found["kpis"]
+    ticker = _ticker(url)
+    return View(
+        kpis=[
+            Kpi("sf.k.cameras", f"{k['cameras_online']}/{k['cameras']}"),
+            Kpi("sf.k.persons", str(k["persons_hour"])),
+            Kpi("sf.k.vehicles", str(k["vehicles_hour"])),
+            Kpi("sf.k.alarms", str(k["alarms"]), "bad" if k["alarms"] else "good"),
+            Kpi("sf.k.lost", str(k["lost_open"]), "bad" if k["lost_open"] else "good"),
+        ],
+        chart_title="wall.areas_by_load",
+        bars=[(a["name"], round(100 * a["load"])) for a in found["areas"][:CHART_BARS]],
+        bars_translate=None,
+        points=[
+            {"lon": a["lon"], "lat": a["lat"], "color": "#ff4d4f" if a["load"] > 1 else a["colour"], "name": a["name"]}
+            for a in found["areas"]
+        ],
+        highlight=_highlight(url, ticker),
+        ticker=ticker,
+    )
+
+
 VIEWS = {
     "overview": overview,
     "operations": city_operations,
+    "safety": public_safety,
     "emergency": emergency_command,
     "iot": iot_sensing,
 }
+PERMISSIONS = {"safety": "safety.read"}  # a view whose page asks more than "view" asks the same here
