@@ -74,7 +74,7 @@ def test_wall_turns_to_the_next_scenario_by_itself(browser, served, screenshots)
     page.wait_for_url("**/?wall=5")
     page.wait_for_selector("#wall-kpis .wall-kpi")
     assert page.is_hidden(".shell-nav") and page.is_hidden("#logout")
-    assert page.inner_text("#wall-next") == "一网统管"
+    page.wait_for_selector("#wall-next:text-is('一网统管')")  # drawn by wall.js once the page has settled
     page.wait_for_url("**/operations?wall=5", timeout=20_000)
     page.wait_for_selector("#wall-kpis .wall-kpi")
     page.wait_for_url("**/safety?wall=5", timeout=20_000)

@@ -16,7 +16,7 @@ def test_loaded_city_counts(city_url):
     assert _count(city_url, AirQualityHour) == 12 * 35064
     assert _count(city_url, Component) == 2000
     # road devices, meters in 40 buildings, stations, structural sensors on the projects of the template city
-    assert _count(city_url, Device) == 200 + 3 * 40 + 12 + 48
+    assert _count(city_url, Device) == 200 + 3 * 40 + 12 + 48 + 158  # … and the key areas' cameras
 
 
 def test_only_the_real_stations_are_unlabelled(city_url):
@@ -44,4 +44,4 @@ def test_new_seed_regenerates_but_keeps_real_data(db_url):
         second = session.scalar(select(Device.lon).where(Device.generated.is_(True)).order_by(Device.id))
     assert first != second
     assert _count(db_url, District) == 16
-    assert _count(db_url, Device) == 332
+    assert _count(db_url, Device) == 332 + 158

@@ -18,7 +18,7 @@ def test_current_air_at_a_known_hour(city_url):
 
 def test_vital_signs_count_by_district(city_url):
     signs = overview.vital_signs(city_url)
-    assert signs.totals["devices"] == 332 + 48  # with the structural sensors on the projects
+    assert signs.totals["devices"] == 332 + 48 + 158  # the structural sensors, the key areas' cameras
     assert signs.totals["hospital"] == 44
     haidian = next(r for r in signs.by_district if r["adcode"] == "110108")
     assert haidian["devices"] >= 200
