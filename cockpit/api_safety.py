@@ -142,6 +142,18 @@ def _answer(action: Callable[[], Any]) -> tuple[flask.Response, int]:
     return flask.jsonify(_deep_iso(found)), 200
 
 
+def _once(action: Callable[[], Any]) -> tuple[flask.Response, int]:
+    """A mutation under its Idempotency-Key: the service's answer (times as ISO), or its refusal, stored once."""
+
+    def run() -> tuple[Any, int]:
+        try:
+            return _deep_iso(action()), 200
+        except Refused as error:
+            return error.answer()
+
+    return _idempotent(run)
+
+
 def _deep_iso(value: Any) -> Any:
     if isinstance(value, dict):
         return _iso({k: _deep_iso(v) for k, v in value.items()})
@@ -198,16 +210,13 @@ def safety_watch(search_id: int) -> tuple[flask.Response, int]:
     if body is None:
         return _error(400, 'body must be {"ref": int, "reason": str, "days": int} in JSON')
 
-    def action() -> tuple[dict, int]:
-        try:
-            entry = safety_files.watch(
+    return _once(
+        lambda: {
+            "watch": safety_files.watch(
                 _db(), auth.current_actor(), search_id, body.get("ref"), body.get("reason"), body.get("days", 7)
             )
-        except Refused as error:
-            return error.answer()
-        return {"watch": entry}, 200
-
-    return _idempotent(action)
+        }
+    )
 
 
 @blueprint.post("/safety/searches/<id:search_id>/identity")
@@ -228,14 +237,7 @@ def safety_identity(search_id: int) -> tuple[flask.Response, int]:
 @blueprint.post("/safety/alarms/<id:alarm_id>/incident")
 @auth.guard("safety.files")
 def safety_alarm_incident(alarm_id: int) -> tuple[flask.Response, int]:
-    def action() -> tuple[dict, int]:
-        try:
-            made = vision_alarms.to_incident(_db(), auth.current_actor(), alarm_id)
-        except Refused as error:
-            return error.answer()
-        return {"incident": _deep_iso(made)}, 200
-
-    return _idempotent(action)
+    return _once(lambda: {"incident": vision_alarms.to_incident(_db(), auth.current_actor(), alarm_id)})
 
 
 @blueprint.get("/safety/watch")
@@ -257,14 +259,7 @@ def lost_intake() -> tuple[flask.Response, int]:
     if body is None:
         return _error(400, 'body must be {"case_no", "upper", "lower", "age_band", "lon", "lat", ...} in JSON')
 
-    def action() -> tuple[dict, int]:
-        try:
-            found = lost_persons.intake(_db(), auth.current_actor(), body)
-        except Refused as error:
-            return error.answer()
-        return {"lost_person": _deep_iso(found)}, 200
-
-    return _idempotent(action)
+    return _once(lambda: {"lost_person": lost_persons.intake(_db(), auth.current_actor(), body)})
 
 
 @blueprint.get("/safety/lost-persons/<id:lost_id>/candidates")
@@ -300,14 +295,7 @@ def lost_transition(lost_id: int) -> tuple[flask.Response, int]:
     if step is None:
         return _error(400, 'body must be {"action": "dispatch" | "found" | "close"} in JSON')
 
-    def action() -> tuple[dict, int]:
-        try:
-            found = step(_db(), auth.current_actor(), lost_id)
-        except Refused as error:
-            return error.answer()
-        return _deep_iso(found), 200
-
-    return _idempotent(action)
+    return _once(lambda: step(_db(), auth.current_actor(), lost_id))
 
 
 @blueprint.get("/safety/oversight")

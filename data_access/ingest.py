@@ -382,6 +382,19 @@ def _telemetry_device(topic: str) -> str | None:
     return None
 
 
+def _decode_fast(decoder: msgspec.json.Decoder, payload: bytes | str, latest: datetime) -> tuple[Any, datetime] | None:
+    """The payload as `decoder`'s structure and its UTC ('Z') time within range, or None for the careful path."""
+    try:
+        body = decoder.decode(payload)
+        text = body.ts
+        ts = datetime.fromisoformat(text[:-1]) if text[-1:] == "Z" else None
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+        return None
+    if ts is None or ts.tzinfo is not None or not EARLIEST <= ts <= latest:
+        return None
+    return body, ts
+
+
 def _fast_telemetry(topic: Any, payload: bytes | str, latest: datetime) -> Telemetry | None:
     """Well-formed telemetry with a UTC ('Z') time, checked with as little Python as possible; None sends
     the message down the careful path, which accepts other time zones and words the reason for a refusal."""
@@ -390,14 +403,10 @@ def _fast_telemetry(topic: Any, payload: bytes | str, latest: datetime) -> Telem
     device = _telemetry_device(topic)
     if device is None:
         return None
-    try:
-        body = _BODY.decode(payload)
-        text = body.ts
-        ts = datetime.fromisoformat(text[:-1]) if text[-1:] == "Z" else None
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+    decoded = _decode_fast(_BODY, payload, latest)
+    if decoded is None:
         return None
-    if ts is None or ts.tzinfo is not None or not EARLIEST <= ts <= latest:
-        return None
+    body, ts = decoded
     for name, value in body.values.items():
         bounds = METRICS.get(name)
         if bounds is None or not bounds[0] <= value <= bounds[1]:
@@ -418,14 +427,10 @@ def _fast_sighting(topic: Any, payload: bytes | str, latest: datetime) -> Sighti
     camera = _sighting_camera(topic)
     if camera is None:
         return None
-    try:
-        body = _SIGHTING.decode(payload)
-        text = body.ts
-        ts = datetime.fromisoformat(text[:-1]) if text[-1:] == "Z" else None
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+    decoded = _decode_fast(_SIGHTING, payload, latest)
+    if decoded is None:
         return None
-    if ts is None or ts.tzinfo is not None or not EARLIEST <= ts <= latest:
-        return None
+    body, ts = decoded
     if isinstance(body, _Vehicle):
         return SightingIn(
             camera, body.sighting_id, ts, "vehicle", body.confidence, body.plate, body.vehicle_type, body.colour

@@ -31,6 +31,15 @@ def _options(prefix: str, values: tuple[str, ...], lang: str) -> list[dict[str, 
     return [{"label": t(f"{prefix}.{v}", lang), "value": v} for v in values]
 
 
+def _pick(
+    component_id: str, placeholder: str, prefix: str, values: tuple[str, ...], lang: str, pick: dict
+) -> dcc.Dropdown:
+    """A dropdown of one vocabulary, said in the viewer's language."""
+    return dcc.Dropdown(
+        id=component_id, placeholder=t(placeholder, lang), options=_options(prefix, values, lang), **pick
+    )
+
+
 def _flags(component_id: str, lang: str) -> dcc.Checklist:
     return dcc.Checklist(
         id=component_id,
@@ -69,42 +78,17 @@ def _search(lang: str, shown: bool) -> html.Div:
                         className="sf-row",
                         children=[
                             dcc.Input(id=ids.SF_PLATE, placeholder=t("sf.plate", lang), maxLength=10),
-                            dcc.Dropdown(
-                                id=ids.SF_VTYPE,
-                                placeholder=t("sf.vtype", lang),
-                                options=_options("sf.vehicle", VEHICLE_TYPES, lang),
-                                **pick,
-                            ),
-                            dcc.Dropdown(
-                                id=ids.SF_VCOLOUR,
-                                placeholder=t("sf.vcolour", lang),
-                                options=_options("sf.colour", VEHICLE_COLOURS, lang),
-                                **pick,
-                            ),
+                            _pick(ids.SF_VTYPE, "sf.vtype", "sf.vehicle", VEHICLE_TYPES, lang, pick),
+                            _pick(ids.SF_VCOLOUR, "sf.vcolour", "sf.colour", VEHICLE_COLOURS, lang, pick),
                         ],
                     ),
                     html.Div(
                         id=ids.SF_PERSON_FIELDS,
                         className="sf-row hidden",
                         children=[
-                            dcc.Dropdown(
-                                id=ids.SF_UPPER,
-                                placeholder=t("sf.upper", lang),
-                                options=_options("sf.colour", CLOTHING_COLOURS, lang),
-                                **pick,
-                            ),
-                            dcc.Dropdown(
-                                id=ids.SF_LOWER,
-                                placeholder=t("sf.lower", lang),
-                                options=_options("sf.colour", CLOTHING_COLOURS, lang),
-                                **pick,
-                            ),
-                            dcc.Dropdown(
-                                id=ids.SF_AGE,
-                                placeholder=t("sf.age", lang),
-                                options=_options("sf.age", AGE_BANDS, lang),
-                                **pick,
-                            ),
+                            _pick(ids.SF_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_AGE, "sf.age", "sf.age", AGE_BANDS, lang, pick),
                             _flags(ids.SF_FLAGS, lang),
                         ],
                     ),
@@ -186,18 +170,8 @@ def _lost(lang: str, shown: bool) -> html.Div:
                                 options=_options("sf.age", AGE_BANDS, lang),
                                 **pick,
                             ),
-                            dcc.Dropdown(
-                                id=ids.SF_L_UPPER,
-                                placeholder=t("sf.upper", lang),
-                                options=_options("sf.colour", CLOTHING_COLOURS, lang),
-                                **pick,
-                            ),
-                            dcc.Dropdown(
-                                id=ids.SF_L_LOWER,
-                                placeholder=t("sf.lower", lang),
-                                options=_options("sf.colour", CLOTHING_COLOURS, lang),
-                                **pick,
-                            ),
+                            _pick(ids.SF_L_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_L_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
                         ],
                     ),
                     _flags(ids.SF_L_FLAGS, lang),

@@ -16,13 +16,12 @@ import shapely
 from shapely.geometry import Point
 
 from cockpit.actor import Actor
-from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import audit, emergency, isochrones, privacy, routing, safety_files
 from cockpit.services.alarms import now_utc
 from cockpit.services.sightings import vector
 from cockpit.services.spatial_ops import metric, wgs84
-from cockpit.vocab import LOST_NEXT, LOST_OPEN, UNMASK_MINUTES
+from cockpit.vocab import LOST_NEXT, LOST_OPEN
 from data_access import safety as safety_store
 from data_access.db import transaction, write_transaction
 from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS
@@ -362,25 +361,12 @@ def close(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> 
 
 def unmask(url: str, actor: Actor, lost_id: int, reason: str, now: datetime | None = None) -> dict[str, Any]:
     """The guardian's contact and the names, for UNMASK_MINUTES, to call the family."""
-    if not allows(actor.role, "personal.unmask"):
-        audit.record_alone(url, actor, "safety.unmask.denied", f"lost:{lost_id}")
-        raise Refused("safety.not_allowed", http=403)
-    if not isinstance(reason, str) or len(reason.strip()) < privacy.MIN_REASON:
-        raise Refused("safety.no_reason")
+    stated = safety_files.may_unmask(url, actor, f"lost:{lost_id}", reason)
     now = now or now_utc()
     with write_transaction(url) as session:
         row = _case(session, lost_id)
         if row["purged_at"] is not None:
             raise Refused("safety.case_closed", http=409)
-        safety_store.add_grant(
-            session,
-            {
-                "officer": actor.name,
-                "subject": f"lost:{lost_id}",
-                "reason": reason.strip()[:200],
-                "granted_at": now,
-                "expires_at": now + timedelta(minutes=UNMASK_MINUTES),
-            },
-        )
-        audit.record(session, actor, "safety.unmask", f"lost:{row['code']}", after={"reason": reason.strip()})
+        safety_files.grant(session, actor, f"lost:{lost_id}", stated, now)
+        audit.record(session, actor, "safety.unmask", f"lost:{row['code']}", after={"reason": stated})
     return case(url, actor, lost_id, now)

@@ -321,29 +321,33 @@ def _log(session: Any, actor: Actor, search: dict, kind: str, subject: str, foun
     )
 
 
-def unmask(url: str, actor: Actor, search_id: int, ref: int, reason: str, now: datetime | None = None) -> dict:
-    """The clear plate for UNMASK_MINUTES, for a role that may unmask and with a stated reason."""
+def may_unmask(url: str, actor: Actor, obj: str, reason: Any) -> str:
+    """The stated reason, for a role that may unmask; a refused attempt is itself audited."""
     if not allows(actor.role, "personal.unmask"):
-        audit.record_alone(url, actor, "safety.unmask.denied", f"search:{search_id}")
+        audit.record_alone(url, actor, "safety.unmask.denied", obj)
         raise Refused("safety.not_allowed", http=403)
     if not isinstance(reason, str) or len(reason.strip()) < privacy.MIN_REASON:
         raise Refused("safety.no_reason")
+    return reason.strip()[:200]
+
+
+def grant(session: Any, actor: Actor, subject: str, reason: str, now: datetime) -> datetime:
+    """An unmask grant of UNMASK_MINUTES for one officer and one subject; returns when it ends."""
+    expires = now + timedelta(minutes=UNMASK_MINUTES)
+    values = {"officer": actor.name, "subject": subject, "reason": reason, "granted_at": now, "expires_at": expires}
+    safety_store.add_grant(session, values)
+    return expires
+
+
+def unmask(url: str, actor: Actor, search_id: int, ref: int, reason: str, now: datetime | None = None) -> dict:
+    """The clear plate for UNMASK_MINUTES, for a role that may unmask and with a stated reason."""
+    stated = may_unmask(url, actor, f"search:{search_id}", reason)
     now = now or now_utc()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         if not subject.startswith("vehicle:"):
             raise Refused("safety.nothing_masked")
-        expires = now + timedelta(minutes=UNMASK_MINUTES)
-        safety_store.add_grant(
-            session,
-            {
-                "officer": actor.name,
-                "subject": subject,
-                "reason": reason.strip()[:200],
-                "granted_at": now,
-                "expires_at": expires,
-            },
-        )
+        expires = grant(session, actor, subject, stated, now)
         _log(session, actor, found, "unmask", subject, 1, now)
     return {"label": label(subject, True), "expires_at": expires}
 
