@@ -18,7 +18,7 @@ import pytest
 from conftest import close, open_page
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, safety_retention
+from cockpit.services import ingestion, safety_retention, vision_alarms
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import FEATURE_DIM
@@ -158,6 +158,58 @@ def test_an_officer_follows_a_vehicle_and_exports_the_oversight_report(browser, 
     with page.expect_download() as caught:
         page.click("#sf-pdf")
     assert Path(caught.value.path()).read_bytes().startswith(b"%PDF")
+    close(context, watch)
+    assert watch.problems == []
+
+
+def _crowd_and_walker(url: str) -> None:
+    """A crowd over one key area's capacity (its alarm raised by the camera rules' sweep), and a walker in white
+    seen three times."""
+    with transaction(url) as session:
+        cameras = [c for c in safety_store.cameras(session) if c["key_area_id"] is not None]
+    area = [c for c in cameras if c["key_area_id"] == cameras[-1]["key_area_id"]]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rng = np.random.default_rng(7)
+    look = {"upper": "white", "lower": "white", "age_band": "adult", "bag": True, "hat": True}
+    walker = rng.normal(size=FEATURE_DIM)
+    messages = []
+    for i in range(520):
+        vector = rng.normal(size=FEATURE_DIM) if i >= 3 else walker + rng.normal(0, 0.05, FEATURE_DIM)
+        body = {
+            "sighting_id": f"browser-crowd-{i}",
+            "ts": (now - timedelta(minutes=5, seconds=i)).isoformat() + "Z",
+            "kind": "person",
+            "confidence": 0.9,
+            "attributes": look if i < 3 else LOOK | {"upper": "black"},
+            "feature": [round(float(v), 5) for v in vector / np.linalg.norm(vector)],
+        }
+        messages.append((f"city/vision/{area[i % len(area)]['code']}/sighting", orjson.dumps(body)))
+    ingestion.ingest_mqtt(url, messages)
+    vision_alarms.sweep(url)
+
+
+def test_an_officer_hands_an_alarm_to_emergency_and_links_an_identity(browser, served, city_url):
+    _crowd_and_walker(city_url)
+    context, page, watch = open_page(browser, served, "/safety", width=1920, height=1080, role="safety_officer")
+    page.wait_for_selector("#sf-alarms button")
+    page.locator("#sf-alarms button").first.click()
+    page.wait_for_selector("#sf-alarm-msg:has-text('已生成事件')")
+
+    page.click("#sf-kind label:has-text('人员')")
+    _choose(page, "#sf-basis", "刑事案件侦查")
+    page.fill("#sf-case", "A110108-2026-0400")
+    _choose(page, "#sf-upper", "白")
+    _choose(page, "#sf-lower", "白")
+    page.click("#sf-flags label:has-text('戴帽')")
+    page.fill("#sf-hours", "1")
+    page.click("#sf-search")
+    page.wait_for_selector("#sf-msg:has-text('找到')")
+    page.locator("#sf-results .case-item").first.click()
+    page.wait_for_selector("#sf-hops table")
+    page.fill("#sf-identity", "李国强")
+    page.click("#sf-identity-add")
+    page.wait_for_selector("#sf-subject-msg:has-text('李**')")
+    assert "李国强" not in page.inner_text("#sf-subject-msg")
     close(context, watch)
     assert watch.problems == []
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import heapq
 import itertools
-import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -128,9 +127,7 @@ class VisionSim:
         if not net.nodes:
             return out
         for camera in (c for c in self.cameras if c.sees in sees):
-            dx = (net.coords[:, 0] - camera.lon) * math.cos(math.radians(camera.lat)) * 111_320
-            dy = (net.coords[:, 1] - camera.lat) * 110_540
-            for i in np.flatnonzero(dx * dx + dy * dy <= SEEN_M * SEEN_M):
+            for i in np.flatnonzero(routing.squared_metres(net.coords, camera.lon, camera.lat) <= SEEN_M * SEEN_M):
                 out.setdefault(net.nodes[i], camera)
         return out
 
@@ -274,9 +271,7 @@ def replay_plt(url: str, path: Path, end: datetime, seed: int = 1) -> list[tuple
     out = []
     coords = np.array([(c["lon"], c["lat"]) for c in cameras])
     for lon, lat, at in points:
-        dx = (coords[:, 0] - lon) * math.cos(math.radians(lat)) * 111_320
-        dy = (coords[:, 1] - lat) * 110_540
-        d2 = dx * dx + dy * dy
+        d2 = routing.squared_metres(coords, lon, lat)
         i = int(d2.argmin())
         near = cameras[i]["code"] if d2[i] <= SEEN_M * SEEN_M else None
         if near is not None and near != at_camera:
