@@ -382,8 +382,11 @@ def forget_search_criteria(session: Session, case_no: str) -> int:
 
 
 def add_lost_person(session: Session, values: dict[str, Any]) -> int:
-    row = LostPerson(**values)
+    """The case's code is LP-<day it was taken in>-<its id>: unique without reading the others first."""
+    row = LostPerson(**values | {"code": f"tmp-{values['created_at'].timestamp()}"})
     session.add(row)
+    session.flush()
+    row.code = f"LP-{values['created_at']:%Y%m%d}-{row.id:05d}"
     session.flush()
     return row.id
 

@@ -79,12 +79,9 @@ def intake(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
     phone = _text(body, "guardian_phone", 32, True)
     name = _text(body, "name", 64, False)
     with write_transaction(url) as session:
-        count = len(safety_store.lost_persons(session, limit=100_000))
-        code = f"LP-{now:%Y%m%d}-{count + 1:04d}"
         lost_id = safety_store.add_lost_person(
             session,
             {
-                "code": code,
                 "case_no": found.case_no,
                 "status": "open",
                 "description": orjson.dumps(attributes).decode(),
@@ -104,9 +101,9 @@ def intake(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
                 "purged_at": None,
             },
         )
-        audit.record(session, actor, "safety.lost.intake", f"lost:{code}", after={"case_no": found.case_no})
-        row = safety_store.lost_person(session, lost_id)
-    return shown(row or {}, clear=False)
+        row = safety_store.lost_person(session, lost_id) or {}
+        audit.record(session, actor, "safety.lost.intake", f"lost:{row.get('code')}", after={"case_no": found.case_no})
+    return shown(row, clear=False)
 
 
 def _seen_at(body: dict[str, Any], now: datetime) -> datetime:
