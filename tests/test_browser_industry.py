@@ -40,7 +40,7 @@ def test_a_leader_reads_the_economy_a_chain_and_tracks_a_target(browser, served)
     page.wait_for_selector("#ind-recs .rec")
     reasons = page.inner_text("#ind-recs")
     assert "主营业务涉及" in reasons and "营收" in reasons
-    page.locator("#ind-recs .rec button").first.click()
+    page.locator("#ind-recs .rec button:visible").first.click()  # one the every-control test has not tracked yet
     page.wait_for_selector("#ind-lead-msg:has-text('线索')")
     page.wait_for_selector("#ind-leads .lead button:has-text('接洽')")
     page.click("#ind-leads .lead button:has-text('接洽')")

@@ -18,7 +18,7 @@ import pytest
 from conftest import close, open_page
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, safety_retention, vision_alarms
+from cockpit.services import ingestion, rulebook, safety_retention, vision_alarms
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import FEATURE_DIM
@@ -185,6 +185,9 @@ def _crowd_and_walker(url: str) -> None:
         }
         messages.append((f"city/vision/{area[i % len(area)]['code']}/sighting", orjson.dumps(body)))
     ingestion.ingest_mqtt(url, messages)
+    for rule in rulebook.all_rules(url):  # the every-control test may have switched a camera rule off
+        if rule["device_type"] == "camera" and not rule["enabled"]:
+            assert rulebook.update(url, Actor("cli:test", "admin"), rule["id"], {"enabled": True}) == []
     vision_alarms.sweep(url)
 
 
