@@ -177,7 +177,7 @@ def _crowd_and_walker(url: str) -> None:
         vector = rng.normal(size=FEATURE_DIM) if i >= 3 else walker + rng.normal(0, 0.05, FEATURE_DIM)
         body = {
             "sighting_id": f"browser-crowd-{i}",
-            "ts": (now - timedelta(minutes=5, seconds=i)).isoformat() + "Z",
+            "ts": (now - timedelta(seconds=10 + i % 280)).isoformat() + "Z",  # all inside the rules' 10 minutes
             "kind": "person",
             "confidence": 0.9,
             "attributes": look if i < 3 else LOOK | {"upper": "black"},
