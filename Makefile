@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8050
 SCALE ?= small
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test test-fast install install-test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ run: install
 lint: install-test
 	$(BIN)/ruff check .
 
+# every suite, two workers (each with its own served city and browser); CI runs this
 test: install-test lint
-	$(BIN)/python -m pytest -q -ra --durations=60
+	$(BIN)/python -m pytest -q -ra --durations=40 -n 2 --dist loadfile
+
+# everything but the browser, PostgreSQL, cluster and fuzz suites: the loop while writing code
+test-fast: install-test
+	$(BIN)/python -m pytest -q -ra -n 2 -m "not browser and not postgres and not cluster and not fuzz"
 
 bench: install-test
 	$(BIN)/python bench/page_load.py

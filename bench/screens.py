@@ -27,8 +27,8 @@ import requests
 from common import BENCH, DESK, children, copy_db, free_port, fresh_city, pct, raise_alarm, rss_mb, serve, signed_in
 
 from callbacks.iot import ALARM_FILTERS
-from cockpit import ids
 from cockpit.services import users
+from cockpit.ui.iot import IOT_ALARM_MSG, IOT_ALARM_SORT, IOT_ALARMS
 
 ALARM_TIMEOUT_S = 10.0
 OPERATOR_TIMEOUT_S = 10.0
@@ -137,9 +137,9 @@ def _callback(output: dict, inputs: list[tuple[str, str, object]]) -> dict:
 
 
 ALARM_LIST = _callback(
-    {"id": ids.IOT_ALARMS, "property": "children"},
-    [("alarm-feed", "data", None), (ids.IOT_ALARM_MSG, "children", None)]
-    + [(f, "value", "severity" if f == ids.IOT_ALARM_SORT else None) for f in ALARM_FILTERS],
+    {"id": IOT_ALARMS, "property": "children"},
+    [("alarm-feed", "data", None), (IOT_ALARM_MSG, "children", None)]
+    + [(f, "value", "severity" if f == IOT_ALARM_SORT else None) for f in ALARM_FILTERS],
 )
 
 

@@ -7,21 +7,36 @@ from __future__ import annotations
 import dash
 from dash import ALL, Dash, Input, Output, State, html, no_update
 
-from cockpit import context, ids
+from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import ByNumber, Clicks, Id, Name, Shown, Text
 from cockpit.refusal import Refused
 from cockpit.services import conflicts
-from cockpit.ui import clicked_pattern
+from cockpit.ui.data import (
+    DATA_CONFLICT_ASSIGN,
+    DATA_CONFLICT_COUNTS,
+    DATA_CONFLICT_DEPARTMENT,
+    DATA_CONFLICT_DETAIL,
+    DATA_CONFLICT_DISMISS,
+    DATA_CONFLICT_LEFT,
+    DATA_CONFLICT_MSG,
+    DATA_CONFLICT_PICK,
+    DATA_CONFLICT_REASON,
+    DATA_CONFLICT_RIGHT,
+    DATA_CONFLICT_SELECTED,
+    DATA_CONFLICT_STATUS,
+    DATA_CONFLICTS,
+)
+from cockpit.ui.kit import clicked_pattern
 
 SHOWN = 300
 BUTTONS = {
-    ids.DATA_CONFLICT_ASSIGN: ("assign", None),
-    ids.DATA_CONFLICT_LEFT: ("resolve", "left"),
-    ids.DATA_CONFLICT_RIGHT: ("resolve", "right"),
-    ids.DATA_CONFLICT_DISMISS: ("dismiss", None),
+    DATA_CONFLICT_ASSIGN: ("assign", None),
+    DATA_CONFLICT_LEFT: ("resolve", "left"),
+    DATA_CONFLICT_RIGHT: ("resolve", "right"),
+    DATA_CONFLICT_DISMISS: ("dismiss", None),
 }
 
 
@@ -51,7 +66,7 @@ def queue_table(rows: list[dict], lang: str, pickable: bool = True) -> html.Tabl
                 html.Td(
                     html.Button(
                         neutral(row["entity"] or "—"),
-                        id={"type": ids.DATA_CONFLICT_PICK, "id": row["id"]},
+                        id={"type": DATA_CONFLICT_PICK, "id": row["id"]},
                         className="link-button",
                     )
                     if pickable
@@ -106,10 +121,10 @@ def detail(row: dict, names: dict[int, str], lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.DATA_CONFLICTS, "children"),
-        Output(ids.DATA_CONFLICT_COUNTS, "children"),
-        Input(ids.DATA_CONFLICT_STATUS, "value"),
-        Input(ids.DATA_CONFLICT_MSG, "children"),
+        Output(DATA_CONFLICTS, "children"),
+        Output(DATA_CONFLICT_COUNTS, "children"),
+        Input(DATA_CONFLICT_STATUS, "value"),
+        Input(DATA_CONFLICT_MSG, "children"),
     )
     @guard("catalog.read")
     def show_queue(status: Name | None, _msg: Shown):
@@ -123,8 +138,8 @@ def register(app: Dash) -> None:
         return queue_table(rows, lang), said
 
     @app.callback(
-        Output(ids.DATA_CONFLICT_SELECTED, "data"),
-        Input({"type": ids.DATA_CONFLICT_PICK, "id": ALL}, "n_clicks"),
+        Output(DATA_CONFLICT_SELECTED, "data"),
+        Input({"type": DATA_CONFLICT_PICK, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("catalog.read")
@@ -133,9 +148,9 @@ def register(app: Dash) -> None:
         return clicked["id"] if clicked else no_update
 
     @app.callback(
-        Output(ids.DATA_CONFLICT_DETAIL, "children"),
-        Input(ids.DATA_CONFLICT_SELECTED, "data"),
-        Input(ids.DATA_CONFLICT_MSG, "children"),
+        Output(DATA_CONFLICT_DETAIL, "children"),
+        Input(DATA_CONFLICT_SELECTED, "data"),
+        Input(DATA_CONFLICT_MSG, "children"),
     )
     @guard("catalog.read")
     def show_detail(selected: Id | None, _msg: Shown):
@@ -149,11 +164,11 @@ def register(app: Dash) -> None:
         return detail(found, conflicts.dataset_titles(url, lang), lang)
 
     @app.callback(
-        Output(ids.DATA_CONFLICT_MSG, "children"),
+        Output(DATA_CONFLICT_MSG, "children"),
         *(Input(button, "n_clicks") for button in BUTTONS),
-        State(ids.DATA_CONFLICT_SELECTED, "data"),
-        State(ids.DATA_CONFLICT_DEPARTMENT, "value"),
-        State(ids.DATA_CONFLICT_REASON, "value"),
+        State(DATA_CONFLICT_SELECTED, "data"),
+        State(DATA_CONFLICT_DEPARTMENT, "value"),
+        State(DATA_CONFLICT_REASON, "value"),
         prevent_initial_call=True,
     )
     @guard("catalog.steward")

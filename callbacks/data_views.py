@@ -14,7 +14,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.refusal import Refused
 from cockpit.services import catalog, dataset_meta
-from cockpit.ui import number, styled
+from cockpit.ui.kit import number, styled
 
 PREVIEW_ROWS = 50
 MAP_FEATURES = 2000

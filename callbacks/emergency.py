@@ -7,7 +7,7 @@ import orjson
 import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from cockpit import context, ids
+from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
@@ -34,7 +34,47 @@ from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.idempotency import fingerprint, run_once
 from cockpit.services.reports import ReportError
-from cockpit.ui import clicked_pattern, styled
+from cockpit.ui.emergency import (
+    EM_CLOSE,
+    EM_COVERAGE,
+    EM_COVERAGE_TOGGLE,
+    EM_DESCRIPTION,
+    EM_DETAIL,
+    EM_DISPATCH_MSG,
+    EM_DISPATCH_PLAN,
+    EM_DISPATCH_SELECTED,
+    EM_DISTRICT,
+    EM_DOWNLOAD,
+    EM_DRAW,
+    EM_INCIDENT_LAYER,
+    EM_INCIDENTS,
+    EM_LEVEL,
+    EM_MAP,
+    EM_MATCHES,
+    EM_NONCE,
+    EM_PLACE,
+    EM_PLAN_MSG,
+    EM_PLANS,
+    EM_QUERY_LAYER,
+    EM_RADIUS,
+    EM_RECOMMEND,
+    EM_REPORT,
+    EM_REPORT_CSV,
+    EM_REPORT_MSG,
+    EM_REPORT_PDF,
+    EM_RESOURCE_LAYER,
+    EM_ROUTES,
+    EM_SELECTED,
+    EM_SIM_BAR,
+    EM_SIM_JOB,
+    EM_SIM_N,
+    EM_SIM_RESULT,
+    EM_SIM_RUN,
+    EM_SIM_TICK,
+    EM_TYPE,
+    INCIDENT_PICK,
+)
+from cockpit.ui.kit import clicked_pattern, styled
 
 
 def _url() -> str:
@@ -61,7 +101,7 @@ def _minutes(seconds: float | None) -> str:
 
 def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
     return html.Button(
-        id={"type": ids.INCIDENT_PICK, "id": i["id"]},
+        id={"type": INCIDENT_PICK, "id": i["id"]},
         className="incident-item" + (" selected" if i["id"] == selected else ""),
         children=[
             html.Span(t(f"level.{i['level']}", lang), className=f"lvl lvl-{i['level']}"),
@@ -229,11 +269,11 @@ def _simulation_result(results: list[list], lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.EM_INCIDENTS, "children"),
+        Output(EM_INCIDENTS, "children"),
         Input("live-status", "data"),
-        Input(ids.EM_REPORT_MSG, "children"),
-        Input(ids.EM_DISPATCH_MSG, "children"),
-        Input(ids.EM_SELECTED, "data"),
+        Input(EM_REPORT_MSG, "children"),
+        Input(EM_DISPATCH_MSG, "children"),
+        Input(EM_SELECTED, "data"),
     )
     @guard("view")
     def incident_list(_status: Shown, _report: Shown, _dispatch_msg: Shown, selected: Id | None):
@@ -242,8 +282,8 @@ def register(app: Dash) -> None:
         return [_incident_button(i, selected, lang) for i in rows] or t("em.no_incidents", lang)
 
     @app.callback(
-        Output(ids.EM_SELECTED, "data"),
-        Input({"type": ids.INCIDENT_PICK, "id": ALL}, "n_clicks"),
+        Output(EM_SELECTED, "data"),
+        Input({"type": INCIDENT_PICK, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -253,8 +293,8 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output("em-click", "data"),
-        Output(ids.EM_PLACE, "children"),
-        Input(ids.EM_MAP, "clickData"),
+        Output(EM_PLACE, "children"),
+        Input(EM_MAP, "clickData"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -265,12 +305,12 @@ def register(app: Dash) -> None:
         return {"lon": round(lon, 6), "lat": round(lat, 6)}, f"{lon:.5f}, {lat:.5f}"
 
     @app.callback(
-        Output(ids.EM_REPORT_MSG, "children"),
-        Output(ids.EM_SELECTED, "data", allow_duplicate=True),
-        Input(ids.EM_REPORT, "n_clicks"),
-        State(ids.EM_TYPE, "value"),
-        State(ids.EM_LEVEL, "value"),
-        State(ids.EM_DESCRIPTION, "value"),
+        Output(EM_REPORT_MSG, "children"),
+        Output(EM_SELECTED, "data", allow_duplicate=True),
+        Input(EM_REPORT, "n_clicks"),
+        State(EM_TYPE, "value"),
+        State(EM_LEVEL, "value"),
+        State(EM_DESCRIPTION, "value"),
         State("em-click", "data"),
         prevent_initial_call=True,
     )
@@ -294,12 +334,12 @@ def register(app: Dash) -> None:
         return t("em.reported", lang, code=row["code"]), row["id"]
 
     @app.callback(
-        Output(ids.EM_DETAIL, "children"),
-        Output(ids.EM_RECOMMEND, "data"),
-        Output(ids.EM_ROUTES, "data"),
-        Input(ids.EM_SELECTED, "data"),
+        Output(EM_DETAIL, "children"),
+        Output(EM_RECOMMEND, "data"),
+        Output(EM_ROUTES, "data"),
+        Input(EM_SELECTED, "data"),
         Input("live-status", "data"),
-        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
     def detail(selected: Id | None, _status: Shown, _msg: Shown):
@@ -312,11 +352,11 @@ def register(app: Dash) -> None:
             return error.say(lang), [], None
 
     @app.callback(
-        Output(ids.EM_DISPATCH_MSG, "children"),
-        Output(ids.EM_RECOMMEND, "selected_rows"),
-        Input(ids.EM_DISPATCH_PLAN, "n_clicks"),
-        State(ids.EM_SELECTED, "data"),
-        State(ids.EM_NONCE, "data"),
+        Output(EM_DISPATCH_MSG, "children"),
+        Output(EM_RECOMMEND, "selected_rows"),
+        Input(EM_DISPATCH_PLAN, "n_clicks"),
+        State(EM_SELECTED, "data"),
+        State(EM_NONCE, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -324,13 +364,13 @@ def register(app: Dash) -> None:
         return _dispatch(selected, nonce or "", clicks, None, use_plan=True), []
 
     @app.callback(
-        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Output(ids.EM_RECOMMEND, "selected_rows", allow_duplicate=True),
-        Input(ids.EM_DISPATCH_SELECTED, "n_clicks"),
-        State(ids.EM_SELECTED, "data"),
-        State(ids.EM_RECOMMEND, "selected_rows"),
-        State(ids.EM_RECOMMEND, "data"),
-        State(ids.EM_NONCE, "data"),
+        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Output(EM_RECOMMEND, "selected_rows", allow_duplicate=True),
+        Input(EM_DISPATCH_SELECTED, "n_clicks"),
+        State(EM_SELECTED, "data"),
+        State(EM_RECOMMEND, "selected_rows"),
+        State(EM_RECOMMEND, "data"),
+        State(EM_NONCE, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -347,9 +387,9 @@ def register(app: Dash) -> None:
         return _dispatch(selected, nonce or "", clicks, picked, use_plan=False), []
 
     @app.callback(
-        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Input(ids.EM_CLOSE, "submit_n_clicks"),
-        State(ids.EM_SELECTED, "data"),
+        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(EM_CLOSE, "submit_n_clicks"),
+        State(EM_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -364,29 +404,29 @@ def register(app: Dash) -> None:
         return t("incident.status.closed", lang)
 
     @app.callback(
-        Output(ids.EM_COVERAGE, "data"),
-        Input(ids.EM_COVERAGE_TOGGLE, "value"),
+        Output(EM_COVERAGE, "data"),
+        Input(EM_COVERAGE_TOGGLE, "value"),
         Input("live-status", "data"),
-        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
     def coverage(toggle: Names | None, _status: Shown, _msg: Shown):
         return emergency.coverage(_url()) if toggle else None
 
     @app.callback(
-        Output(ids.EM_DOWNLOAD, "data"),
-        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Input(ids.EM_REPORT_CSV, "n_clicks"),
-        Input(ids.EM_REPORT_PDF, "n_clicks"),
-        State(ids.EM_SELECTED, "data"),
+        Output(EM_DOWNLOAD, "data"),
+        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(EM_REPORT_CSV, "n_clicks"),
+        Input(EM_REPORT_PDF, "n_clicks"),
+        State(EM_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("export")
     def after_action(_csv: Clicks | None, _pdf: Clicks | None, selected: Id | None):
         lang = context.lang()
-        if not selected or ctx.triggered_id not in (ids.EM_REPORT_CSV, ids.EM_REPORT_PDF):
+        if not selected or ctx.triggered_id not in (EM_REPORT_CSV, EM_REPORT_PDF):
             return no_update, t("em.pick", lang)
-        fmt = "csv" if ctx.triggered_id == ids.EM_REPORT_CSV else "pdf"
+        fmt = "csv" if ctx.triggered_id == EM_REPORT_CSV else "pdf"
         try:
             settings = context.settings()
             name, body = reports.export(
@@ -396,7 +436,7 @@ def register(app: Dash) -> None:
             return no_update, error.say(lang)
         return dcc.send_bytes(body, name), no_update
 
-    @app.callback(Output(ids.EM_PLANS, "data"), Input(ids.EM_PLAN_MSG, "children"))
+    @app.callback(Output(EM_PLANS, "data"), Input(EM_PLAN_MSG, "children"))
     @guard("view")
     def plans(_msg: Shown):
         lang = context.lang()
@@ -411,10 +451,10 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(ids.EM_PLAN_MSG, "children"),
-        Input(ids.EM_PLANS, "data_timestamp"),
-        State(ids.EM_PLANS, "data"),
-        State(ids.EM_PLANS, "data_previous"),
+        Output(EM_PLAN_MSG, "children"),
+        Input(EM_PLANS, "data_timestamp"),
+        State(EM_PLANS, "data"),
+        State(EM_PLANS, "data_previous"),
         prevent_initial_call=True,
     )
     @guard("plans.edit")
@@ -437,10 +477,10 @@ def register(app: Dash) -> None:
         return " ".join(out) or no_update
 
     @app.callback(
-        Output(ids.EM_SIM_JOB, "data"),
-        Output(ids.EM_SIM_TICK, "disabled"),
-        Input(ids.EM_SIM_RUN, "n_clicks"),
-        State(ids.EM_SIM_N, "value"),
+        Output(EM_SIM_JOB, "data"),
+        Output(EM_SIM_TICK, "disabled"),
+        Input(EM_SIM_RUN, "n_clicks"),
+        State(EM_SIM_N, "value"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -449,12 +489,12 @@ def register(app: Dash) -> None:
         return {"seed": int(clicks or 1), "total": total, "done": 0, "results": []}, False
 
     @app.callback(
-        Output(ids.EM_SIM_JOB, "data", allow_duplicate=True),
-        Output(ids.EM_SIM_TICK, "disabled", allow_duplicate=True),
-        Output(ids.EM_SIM_BAR, "style"),
-        Output(ids.EM_SIM_RESULT, "children"),
-        Input(ids.EM_SIM_TICK, "n_intervals"),
-        State(ids.EM_SIM_JOB, "data"),
+        Output(EM_SIM_JOB, "data", allow_duplicate=True),
+        Output(EM_SIM_TICK, "disabled", allow_duplicate=True),
+        Output(EM_SIM_BAR, "style"),
+        Output(EM_SIM_RESULT, "children"),
+        Input(EM_SIM_TICK, "n_intervals"),
+        State(EM_SIM_JOB, "data"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -471,23 +511,23 @@ def register(app: Dash) -> None:
         bar = {"width": f"{100 * job['done'] / job['total']:.0f}%"}
         return job, finished, bar, _simulation_result(job["results"], context.lang()) if finished else no_update
 
-    @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
+    @app.callback(Output(EM_DISTRICT, "options"), Input(EM_DISTRICT, "id"))
     @guard("view")
     def districts(_id: Name):
         return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(_url())]
 
     @app.callback(
-        Output(ids.EM_RESOURCE_LAYER, "data"),
-        Output(ids.EM_INCIDENT_LAYER, "data"),
-        Output(ids.EM_QUERY_LAYER, "data"),
-        Output(ids.EM_MATCHES, "children"),
-        Input(ids.EM_SELECTED, "data"),
-        Input(ids.EM_RADIUS, "value"),
-        Input(ids.EM_DISTRICT, "value"),
-        Input(ids.EM_DRAW, "geojson"),
+        Output(EM_RESOURCE_LAYER, "data"),
+        Output(EM_INCIDENT_LAYER, "data"),
+        Output(EM_QUERY_LAYER, "data"),
+        Output(EM_MATCHES, "children"),
+        Input(EM_SELECTED, "data"),
+        Input(EM_RADIUS, "value"),
+        Input(EM_DISTRICT, "value"),
+        Input(EM_DRAW, "geojson"),
         Input("live-status", "data"),
-        Input(ids.EM_DISPATCH_MSG, "children"),
-        Input(ids.EM_REPORT_MSG, "children"),
+        Input(EM_DISPATCH_MSG, "children"),
+        Input(EM_REPORT_MSG, "children"),
     )
     @guard("view")
     def layers(

@@ -1,5 +1,5 @@
 """Field page wiring: the worker's queue and map follow their position, the live clock and their own sent
-steps. The steps themselves go through cockpit/field_api.py (assets/field.js), so they work offline."""
+steps. The steps themselves go through cockpit/api/field.py (assets/field.js), so they work offline."""
 
 from __future__ import annotations
 
@@ -7,12 +7,21 @@ import hashlib
 
 from dash import Dash, Input, Output, State, html, no_update
 
-from cockpit import auth, context, ids
+from cockpit import auth, context
 from cockpit.auth import guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Place, Shown
 from cockpit.services import crew, field
+from cockpit.ui.field import (
+    FIELD_MAP,
+    FIELD_POSITION,
+    FIELD_ROUTE,
+    FIELD_SENT,
+    FIELD_SHOWN,
+    FIELD_TASK_LAYER,
+    FIELD_TASKS,
+)
 
 
 def _left(seconds: float | None, lang: str) -> str:
@@ -82,15 +91,15 @@ def _job(job: dict, lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.FIELD_TASKS, "children"),
-        Output(ids.FIELD_TASK_LAYER, "data"),
-        Output(ids.FIELD_ROUTE, "data"),
-        Output(ids.FIELD_MAP, "viewport"),
-        Output(ids.FIELD_SHOWN, "data"),
-        Input(ids.FIELD_POSITION, "data"),
-        Input(ids.FIELD_SENT, "data"),
+        Output(FIELD_TASKS, "children"),
+        Output(FIELD_TASK_LAYER, "data"),
+        Output(FIELD_ROUTE, "data"),
+        Output(FIELD_MAP, "viewport"),
+        Output(FIELD_SHOWN, "data"),
+        Input(FIELD_POSITION, "data"),
+        Input(FIELD_SENT, "data"),
         Input("live-status", "data"),
-        State(ids.FIELD_SHOWN, "data"),
+        State(FIELD_SHOWN, "data"),
     )
     @guard("field")
     def tasks(position: Place | None, _sent: Count | None, _status: Shown, shown: Name | None):

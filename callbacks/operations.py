@@ -6,14 +6,34 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from cockpit import context, ids
+from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import ByAction, ByNumber, Clicks, Id, Name, Shown, Text
 from cockpit.services import air, audit, daily, operations
 from cockpit.services.operations import CaseError
-from cockpit.ui import clicked_pattern, kpi, number, panel, styled
+from cockpit.ui.kit import clicked_pattern, kpi, number, panel, styled
+from cockpit.ui.operations import (
+    CASE_ACTION,
+    CASE_PICK,
+    OPS_CHARTS,
+    OPS_DAILY,
+    OPS_DETAIL,
+    OPS_DOWNLOAD,
+    OPS_EXPORT_CASES,
+    OPS_EXPORT_STATS,
+    OPS_EXPORT_XLSX,
+    OPS_FILTER,
+    OPS_HOTSPOTS,
+    OPS_KPIS,
+    OPS_LIST,
+    OPS_MSG,
+    OPS_NOTE,
+    OPS_PHOTO,
+    OPS_SELECTED,
+    OPS_VENUES,
+)
 
 
 def _url() -> str:
@@ -59,11 +79,11 @@ def _photos(photos: list[dict], lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.OPS_LIST, "children"),
-        Input(ids.OPS_FILTER, "value"),
+        Output(OPS_LIST, "children"),
+        Input(OPS_FILTER, "value"),
         Input("live-status", "data"),
-        Input(ids.OPS_MSG, "children"),
-        Input(ids.OPS_SELECTED, "data"),
+        Input(OPS_MSG, "children"),
+        Input(OPS_SELECTED, "data"),
     )
     @guard("view")
     def case_list(which: Name | None, _status: Shown, _msg: Shown, selected: Id | None):
@@ -73,7 +93,7 @@ def register(app: Dash) -> None:
             return t("ops.no_cases", lang)
         return [
             html.Button(
-                id={"type": ids.CASE_PICK, "id": r["id"]},
+                id={"type": CASE_PICK, "id": r["id"]},
                 className="case-item"
                 + (" overdue" if r["overdue"] else "")
                 + (" selected" if r["id"] == selected else ""),
@@ -87,8 +107,8 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(ids.OPS_SELECTED, "data"),
-        Input({"type": ids.CASE_PICK, "id": ALL}, "n_clicks"),
+        Output(OPS_SELECTED, "data"),
+        Input({"type": CASE_PICK, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -97,9 +117,9 @@ def register(app: Dash) -> None:
         return clicked["id"] if clicked else no_update
 
     @app.callback(
-        Output(ids.OPS_DETAIL, "children"),
-        Input(ids.OPS_SELECTED, "data"),
-        Input(ids.OPS_MSG, "children"),
+        Output(OPS_DETAIL, "children"),
+        Input(OPS_SELECTED, "data"),
+        Input(OPS_MSG, "children"),
         Input("live-status", "data"),
     )
     @guard("view")
@@ -136,11 +156,11 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(ids.OPS_MSG, "children"),
-        Input({"type": ids.CASE_ACTION, "action": ALL}, "n_clicks"),
-        State(ids.OPS_SELECTED, "data"),
-        State(ids.OPS_NOTE, "value"),
-        State(ids.OPS_PHOTO, "value"),
+        Output(OPS_MSG, "children"),
+        Input({"type": CASE_ACTION, "action": ALL}, "n_clicks"),
+        State(OPS_SELECTED, "data"),
+        State(OPS_NOTE, "value"),
+        State(OPS_PHOTO, "value"),
         prevent_initial_call=True,
     )
     @guard("case.handle")
@@ -160,12 +180,12 @@ def register(app: Dash) -> None:
         return t("ops.done", lang, code=done["code"], status=t("case.status." + done["status"], lang))
 
     @app.callback(
-        Output(ids.OPS_KPIS, "children"),
-        Output(ids.OPS_CHARTS, "children"),
-        Output(ids.OPS_HOTSPOTS, "data"),
-        Output(ids.OPS_VENUES, "children"),
+        Output(OPS_KPIS, "children"),
+        Output(OPS_CHARTS, "children"),
+        Output(OPS_HOTSPOTS, "data"),
+        Output(OPS_VENUES, "children"),
         Input("live-status", "data"),
-        Input(ids.OPS_MSG, "children"),
+        Input(OPS_MSG, "children"),
     )
     @guard("view")
     def signs(_status: Shown, _msg: Shown):
@@ -247,11 +267,11 @@ def register(app: Dash) -> None:
         return kpis, charts, points, table
 
     @app.callback(
-        Output(ids.OPS_DOWNLOAD, "data"),
-        Input(ids.OPS_EXPORT_CASES, "n_clicks"),
-        Input(ids.OPS_EXPORT_STATS, "n_clicks"),
-        Input(ids.OPS_EXPORT_XLSX, "n_clicks"),
-        Input(ids.OPS_DAILY, "n_clicks"),
+        Output(OPS_DOWNLOAD, "data"),
+        Input(OPS_EXPORT_CASES, "n_clicks"),
+        Input(OPS_EXPORT_STATS, "n_clicks"),
+        Input(OPS_EXPORT_XLSX, "n_clicks"),
+        Input(OPS_DAILY, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("export")
@@ -259,11 +279,11 @@ def register(app: Dash) -> None:
         url, lang, zone = _url(), context.lang(), context.settings().timezone
         which = ctx.triggered_id
         audit.record_alone(url, current_actor(), "ops.export", str(which))
-        if which == ids.OPS_EXPORT_CASES:
+        if which == OPS_EXPORT_CASES:
             return dcc.send_string(daily.cases_csv(url, lang, zone), "cases.csv")
-        if which == ids.OPS_EXPORT_XLSX:
+        if which == OPS_EXPORT_XLSX:
             return dcc.send_bytes(daily.cases_xlsx(url, lang, zone), "cases.xlsx")
-        if which == ids.OPS_EXPORT_STATS:
+        if which == OPS_EXPORT_STATS:
             return dcc.send_string(daily.stats_csv(url, lang, zone), "case_statistics.csv")
         settings = context.settings()
         name, body = daily.daily_pdf(url, lang, zone, settings.var_dir, settings.secret_key)

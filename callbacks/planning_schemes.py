@@ -8,13 +8,28 @@ import orjson
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from shapely.errors import GEOSException
 
-from cockpit import context, ids
+from cockpit import context
 from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import massing, scheme_view, schemes
-from cockpit.ui import uploaded
+from cockpit.ui.kit import uploaded
+from cockpit.ui.planning import (
+    PLAN_COMPARE,
+    PLAN_COMPARED,
+    PLAN_COMPARISON,
+    PLAN_DRAW,
+    PLAN_MASSING,
+    PLAN_MASSING_A,
+    PLAN_MASSING_B,
+    PLAN_MASSING_SIDE,
+    PLAN_MASSING_SPEC,
+    PLAN_SCHEME_INPUT,
+    PLAN_SCHEME_MSG,
+    PLAN_SITE,
+    PLAN_UPLOAD,
+)
 
 
 def _url() -> str:
@@ -106,14 +121,14 @@ def _table(view: dict, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.PLAN_COMPARISON, "children"),
-        Output(ids.PLAN_COMPARED, "data"),
-        Output(ids.PLAN_SCHEME_MSG, "children"),
-        Output(ids.PLAN_SITE, "data", allow_duplicate=True),
-        Input(ids.PLAN_COMPARE, "n_clicks"),
-        Input(ids.PLAN_UPLOAD, "contents"),
-        State(ids.PLAN_DRAW, "geojson"),
-        State({"type": ids.PLAN_SCHEME_INPUT, "scheme": ALL, "rule": ALL}, "value"),
+        Output(PLAN_COMPARISON, "children"),
+        Output(PLAN_COMPARED, "data"),
+        Output(PLAN_SCHEME_MSG, "children"),
+        Output(PLAN_SITE, "data", allow_duplicate=True),
+        Input(PLAN_COMPARE, "n_clicks"),
+        Input(PLAN_UPLOAD, "contents"),
+        State(PLAN_DRAW, "geojson"),
+        State({"type": PLAN_SCHEME_INPUT, "scheme": ALL, "rule": ALL}, "value"),
         prevent_initial_call=True,
     )
     @guard("planning.read")
@@ -121,10 +136,10 @@ def register(app: Dash) -> None:
         _clicks: Clicks | None, contents: UploadedFile | None, drawn: Shape | None, numbers: list[Simulated | None]
     ):
         lang = context.lang()
-        if ctx.triggered_id not in (ids.PLAN_COMPARE, ids.PLAN_UPLOAD):
+        if ctx.triggered_id not in (PLAN_COMPARE, PLAN_UPLOAD):
             return no_update, no_update, no_update, no_update
         try:
-            if ctx.triggered_id == ids.PLAN_UPLOAD:
+            if ctx.triggered_id == PLAN_UPLOAD:
                 body = _uploaded(contents or "")
             else:
                 site = drawn_site(drawn)
@@ -139,9 +154,9 @@ def register(app: Dash) -> None:
         return _table(scheme_view.table(result), lang), body, said, site
 
     @app.callback(
-        Output(ids.PLAN_MASSING_SPEC, "data"),
-        Input(ids.PLAN_COMPARED, "data"),
-        Input(ids.PLAN_MASSING_SIDE, "value"),
+        Output(PLAN_MASSING_SPEC, "data"),
+        Input(PLAN_COMPARED, "data"),
+        Input(PLAN_MASSING_SIDE, "value"),
     )
     @guard("planning.read")
     def massing_view(body: Shape | None, right: Simulated | None):
@@ -151,10 +166,10 @@ def register(app: Dash) -> None:
             spec = scheme_view.massing_spec(_url(), body, int(right or 1))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, GEOSException):
             return None
-        return spec | {"containers": [ids.PLAN_MASSING_A, ids.PLAN_MASSING_B]}
+        return spec | {"containers": [PLAN_MASSING_A, PLAN_MASSING_B]}
 
     app.clientside_callback(
         dash.ClientsideFunction("cim", "render"),
-        Output(ids.PLAN_MASSING, "title"),
-        Input(ids.PLAN_MASSING_SPEC, "data"),
+        Output(PLAN_MASSING, "title"),
+        Input(PLAN_MASSING_SPEC, "data"),
     )

@@ -21,16 +21,9 @@ from cockpit.refusal import Refused
 from cockpit.services import (
     anchor,
     audit,
-    catalog_measure,
     conflicts,
     dem,
-    emergency,
-    planning,
-    projects,
-    rulebook,
-    sample_catalog,
     simulations,
-    structural,
     users,
 )
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
@@ -72,10 +65,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    # the scenarios' loaders pull in pandas, statsmodels and scikit-learn: only `init` pays for them, so
-    # `cockpit ingest` subscribes within a second of starting
-    from cockpit.services import enterprises, hotline_sim, service_items, vision_sim
-    from sample_data.load import load_sample_city
+    from sample_data.load import load_sample_city, load_scenarios
 
     settings = load_settings()
     started = time.monotonic()
@@ -85,12 +75,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"schema at head; sample city scale={meta['sample_scale']} seed={meta['sample_seed']} "
         f"loaded {meta['loaded_at']} ({time.monotonic() - started:.1f} s)"
     )
-    added = rulebook.ensure_defaults(settings.database_url, _cli_actor())
-    if added:
-        print(f"{added} default alarm rules added")
-    plans = emergency.ensure_default_plans(settings.database_url, _cli_actor())
-    if plans:
-        print(f"{plans} default run-card lines added")
     if not args.no_demo_users:
         made = users.ensure_demo_users(settings.database_url, _cli_actor())
         named = {users.DEMO_FIELD, users.DEMO_CREW}
@@ -100,33 +84,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         more = sum(role == "field_worker" and username not in named for username, role, _ in made)
         if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
-    zones = planning.load_sample(settings.database_url, _cli_actor(), args.seed)
-    if zones:
-        print(f"{zones} zones of the generated plans loaded")
-    patches = planning.detect(settings.database_url, _cli_actor())
-    print(f"conflict patches between the plans: {patches.new} new, {patches.settled} settled")
-    projects_loaded = projects.load_sample(settings.database_url, _cli_actor(), args.seed)
-    if projects_loaded:
-        print(f"{projects_loaded} construction projects with their schedules loaded (generated)")
-    sensors = structural.load_sample(settings.database_url, _cli_actor())
-    if sensors:
-        print(f"{sensors} structural sensors on the projects, with their daily history (generated)")
-    firms = enterprises.load_sample(settings.database_url, _cli_actor(), args.seed)
-    if firms:
-        print(f"{firms} enterprises (listed: real; Beijing locations and SMEs: generated) and the indicators loaded")
-    registered = catalog_measure.register_tables(settings.database_url, _cli_actor())
-    if service_items.load_sample(settings.database_url, _cli_actor(), args.seed):
-        print("the service-item catalogue (generated) imported into the data catalog; halls' and channels' days")
-    backfilled = hotline_sim.backfill(settings.database_url, args.seed)
-    if backfilled:
-        print(f"{backfilled} 12345 tickets of the last {hotline_sim.BACKFILL_DAYS} days (real messages, replayed)")
-    seen = vision_sim.backfill(settings.database_url, args.seed, datetime.now(UTC).replace(tzinfo=None))
-    if seen:
-        print(f"{seen} camera sightings of the last two hours (generated walks and drives on the real roads)")
-    if registered:
-        print(f"{registered} of the cockpit's tables added to the data catalog")
-    found = sample_catalog.load(settings.database_url, _cli_actor(), args.seed)
-    print(f"data conflicts between departments' datasets: {found} found by the comparisons")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for line in load_scenarios(settings.database_url, _cli_actor(), args.seed, now):
+        print(line)
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
     return 0
 

@@ -13,24 +13,26 @@ from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
 from cockpit import (
-    api,
-    api_routes,  # noqa: F401  (importing it puts every route on api.blueprint)
-    api_services,
     auth,
-    cim_web,
     context,
-    data_web,
-    field_api,
     inputs,
     push,
     security,
     web,
 )
+from cockpit.api import (
+    cim_scene,
+    data_upload,
+    field,
+    routes,  # noqa: F401  (importing it puts every route on api.blueprint)
+)
+from cockpit.api import common as api
+from cockpit.api import services as api_services
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
-from cockpit.ui import denied, shell
+from cockpit.ui.kit import denied, shell
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest any route takes; each kind of request has its own (security.py)
 
@@ -82,9 +84,9 @@ def create_app(
     server.register_blueprint(api.blueprint)
     server.register_blueprint(api_services.open311)
     server.register_blueprint(push.blueprint)
-    server.register_blueprint(field_api.blueprint)
-    server.register_blueprint(data_web.blueprint)
-    server.register_blueprint(cim_web.blueprint)
+    server.register_blueprint(field.blueprint)
+    server.register_blueprint(data_upload.blueprint)
+    server.register_blueprint(cim_scene.blueprint)
     security.csrf.exempt(api.blueprint)
     security.csrf.exempt(api_services.open311)
 

@@ -10,10 +10,49 @@ import dash_leaflet as dl
 from dash import dash_table, dcc, html
 
 import callbacks.emergency
-from cockpit import auth, context, ids
+from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.ui import detail_map, panel, tab
+from cockpit.ui.emergency import (
+    EM_CLOSE,
+    EM_COVERAGE,
+    EM_COVERAGE_TOGGLE,
+    EM_DESCRIPTION,
+    EM_DETAIL,
+    EM_DISPATCH_MSG,
+    EM_DISPATCH_PLAN,
+    EM_DISPATCH_SELECTED,
+    EM_DISTRICT,
+    EM_DOWNLOAD,
+    EM_DRAW,
+    EM_INCIDENT_LAYER,
+    EM_INCIDENTS,
+    EM_LEVEL,
+    EM_MAP,
+    EM_MATCHES,
+    EM_NONCE,
+    EM_PLACE,
+    EM_PLAN_MSG,
+    EM_PLANS,
+    EM_QUERY_LAYER,
+    EM_RADIUS,
+    EM_RECOMMEND,
+    EM_REPORT,
+    EM_REPORT_CSV,
+    EM_REPORT_MSG,
+    EM_REPORT_PDF,
+    EM_RESOURCE_LAYER,
+    EM_ROUTES,
+    EM_SELECTED,
+    EM_SIM_BAR,
+    EM_SIM_JOB,
+    EM_SIM_N,
+    EM_SIM_RESULT,
+    EM_SIM_RUN,
+    EM_SIM_TICK,
+    EM_TYPE,
+)
+from cockpit.ui.kit import detail_map, panel, tab
 from pages import wall_view
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
@@ -21,7 +60,7 @@ INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_secur
 
 def _map(lang: str) -> dl.Map:
     return detail_map(
-        ids.EM_MAP,
+        EM_MAP,
         [
             dl.GeoJSON(
                 url="/geo/districts.json",
@@ -29,27 +68,27 @@ def _map(lang: str) -> dl.Map:
                 interactive=False,
             ),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
-            dl.GeoJSON(id=ids.EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
+            dl.GeoJSON(id=EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
             dl.GeoJSON(
-                id=ids.EM_QUERY_LAYER,
+                id=EM_QUERY_LAYER,
                 style={"color": "#f5a623", "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
                 interactive=False,
             ),
-            dl.GeoJSON(id=ids.EM_ROUTES, style={"color": "#00d2ff", "weight": 3, "opacity": 0.8}, interactive=False),
+            dl.GeoJSON(id=EM_ROUTES, style={"color": "#00d2ff", "weight": 3, "opacity": 0.8}, interactive=False),
             dl.GeoJSON(
-                id=ids.EM_RESOURCE_LAYER,
+                id=EM_RESOURCE_LAYER,
                 pointToLayer={"variable": "cockpitMap.unit"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(
-                id=ids.EM_INCIDENT_LAYER,
+                id=EM_INCIDENT_LAYER,
                 pointToLayer={"variable": "cockpitMap.incident"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.FeatureGroup(
                 [
                     dl.EditControl(
-                        id=ids.EM_DRAW,
+                        id=EM_DRAW,
                         draw={
                             "polygon": True,
                             "rectangle": True,
@@ -83,7 +122,7 @@ TABLE_STYLE = {
 
 def _recommend_table(lang: str, can_dispatch: bool) -> dash_table.DataTable:
     return dash_table.DataTable(
-        id=ids.EM_RECOMMEND,
+        id=EM_RECOMMEND,
         columns=[
             {"id": "name", "name": t("col.device", lang)},
             {"id": "kind_label", "name": t("col.kind", lang)},
@@ -100,7 +139,7 @@ def _recommend_table(lang: str, can_dispatch: bool) -> dash_table.DataTable:
 def _plans_table(lang: str) -> dash_table.DataTable:
     editable = auth.allowed("plans.edit")
     return dash_table.DataTable(
-        id=ids.EM_PLANS,
+        id=EM_PLANS,
         columns=[
             {"id": "type_label", "name": t("col.kind", lang)},
             {"id": "level_label", "name": t("em.level", lang)},
@@ -121,15 +160,15 @@ def _simulation(lang: str) -> list:
             className="toolbar",
             children=[
                 dcc.Input(
-                    id=ids.EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"
+                    id=EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"
                 ),
-                html.Button(t("em.sim_run", lang), id=ids.EM_SIM_RUN, className="primary"),
+                html.Button(t("em.sim_run", lang), id=EM_SIM_RUN, className="primary"),
             ],
         ),
-        html.Div(className="progress", children=[html.Div(id=ids.EM_SIM_BAR, className="bar", style={"width": "0%"})]),
-        html.Div(id=ids.EM_SIM_RESULT),
-        dcc.Store(id=ids.EM_SIM_JOB),
-        dcc.Interval(id=ids.EM_SIM_TICK, interval=300, disabled=True),
+        html.Div(className="progress", children=[html.Div(id=EM_SIM_BAR, className="bar", style={"width": "0%"})]),
+        html.Div(id=EM_SIM_RESULT),
+        dcc.Store(id=EM_SIM_JOB),
+        dcc.Interval(id=EM_SIM_TICK, interval=300, disabled=True),
     ]
 
 
@@ -141,23 +180,23 @@ def layout(**_query: str) -> html.Div:
     report = panel(
         t("em.new", lang),
         dcc.Dropdown(
-            id=ids.EM_TYPE,
+            id=EM_TYPE,
             options=[{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES],
             value="accident",
             clearable=False,
             className="type-filter",
         ),
         dcc.Dropdown(
-            id=ids.EM_LEVEL,
+            id=EM_LEVEL,
             options=[{"label": t(f"level.{n}", lang), "value": n} for n in (4, 3, 2, 1)],
             value=4,
             clearable=False,
             className="type-filter",
         ),
-        dcc.Input(id=ids.EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
-        html.Div(id=ids.EM_PLACE, className="note"),
-        html.Button(t("em.report", lang), id=ids.EM_REPORT, className="primary"),
-        html.Div(id=ids.EM_REPORT_MSG, className="note"),
+        dcc.Input(id=EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
+        html.Div(id=EM_PLACE, className="note"),
+        html.Button(t("em.report", lang), id=EM_REPORT, className="primary"),
+        html.Div(id=EM_REPORT_MSG, className="note"),
         class_name="fixed" if can_report else "fixed hidden",
     )
     actions = html.Div(
@@ -165,14 +204,14 @@ def layout(**_query: str) -> html.Div:
         children=[
             html.Button(
                 t("em.dispatch_plan", lang),
-                id=ids.EM_DISPATCH_PLAN,
+                id=EM_DISPATCH_PLAN,
                 className="primary big",
                 **{"data-key": "d", "data-confirm": t("em.dispatch_confirm", lang)},
             ),
-            html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
+            html.Button(t("em.dispatch_selected", lang), id=EM_DISPATCH_SELECTED),
             dcc.ConfirmDialogProvider(
                 html.Button(t("em.close", lang), className="danger"),
-                id=ids.EM_CLOSE,
+                id=EM_CLOSE,
                 message=t("em.close_confirm", lang),
             ),
         ],
@@ -180,14 +219,14 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-emergency",
         children=[
-            dcc.Store(id=ids.EM_SELECTED),
-            dcc.Store(id=ids.EM_NONCE, data=uuid.uuid4().hex),
+            dcc.Store(id=EM_SELECTED),
+            dcc.Store(id=EM_NONCE, data=uuid.uuid4().hex),
             dcc.Store(id="em-click"),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(
-                        t("em.incidents", lang), html.Div(id=ids.EM_INCIDENTS, className="results"), class_name="grow"
+                        t("em.incidents", lang), html.Div(id=EM_INCIDENTS, className="results"), class_name="grow"
                     ),
                     report,
                 ],
@@ -203,7 +242,7 @@ def layout(**_query: str) -> html.Div:
                             children=[
                                 html.Span(t("em.radius", lang)),
                                 dcc.Input(
-                                    id=ids.EM_RADIUS,
+                                    id=EM_RADIUS,
                                     type="number",
                                     min=0.1,
                                     max=50,
@@ -213,11 +252,11 @@ def layout(**_query: str) -> html.Div:
                                     debounce=True,
                                 ),
                                 dcc.Dropdown(
-                                    id=ids.EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
+                                    id=EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
                                 ),
                                 html.Span(t("em.polygon", lang), className="note"),
                                 dcc.Checklist(
-                                    id=ids.EM_COVERAGE_TOGGLE,
+                                    id=EM_COVERAGE_TOGGLE,
                                     options=[{"label": t("em.coverage", lang), "value": "on"}],
                                     value=[],
                                     className="toggle",
@@ -225,7 +264,7 @@ def layout(**_query: str) -> html.Div:
                                 html.Span(t("em.coverage_legend", lang), className="note legend"),
                             ],
                         ),
-                        html.Div(id=ids.EM_MATCHES, className="matches"),
+                        html.Div(id=EM_MATCHES, className="matches"),
                         class_name="fixed query",
                     ),
                 ],
@@ -236,16 +275,16 @@ def layout(**_query: str) -> html.Div:
                     panel(
                         t("em.plan", lang),
                         actions,
-                        html.Div(id=ids.EM_DISPATCH_MSG, className="note msg"),
+                        html.Div(id=EM_DISPATCH_MSG, className="note msg"),
                         html.Div(
                             className="dispatch-actions" if auth.allowed("export") else "dispatch-actions hidden",
                             children=[
-                                html.Button(t("em.report_csv", lang), id=ids.EM_REPORT_CSV),
-                                html.Button(t("em.report_pdf", lang), id=ids.EM_REPORT_PDF),
-                                dcc.Download(id=ids.EM_DOWNLOAD),
+                                html.Button(t("em.report_csv", lang), id=EM_REPORT_CSV),
+                                html.Button(t("em.report_pdf", lang), id=EM_REPORT_PDF),
+                                dcc.Download(id=EM_DOWNLOAD),
                             ],
                         ),
-                        html.Div(id=ids.EM_DETAIL),
+                        html.Div(id=EM_DETAIL),
                         class_name="grow",
                     ),
                     dcc.Tabs(
@@ -258,7 +297,7 @@ def layout(**_query: str) -> html.Div:
                                 [
                                     html.Div(t("em.plans_note", lang), className="note"),
                                     _plans_table(lang),
-                                    html.Div(id=ids.EM_PLAN_MSG, className="note msg"),
+                                    html.Div(id=EM_PLAN_MSG, className="note msg"),
                                 ],
                             ),
                             tab(t("em.sim", lang), _simulation(lang)),

@@ -8,18 +8,33 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 import callbacks.field
-from cockpit import auth, context, ids
+from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import areas, field
 from cockpit.services.operations import CATEGORIES
-from cockpit.ui import panel
+from cockpit.ui.field import (
+    FIELD_CATEGORY,
+    FIELD_LOCATE,
+    FIELD_MAP,
+    FIELD_POSITION,
+    FIELD_REPORT,
+    FIELD_REPORT_NOTE,
+    FIELD_REPORT_PHOTO,
+    FIELD_ROUTE,
+    FIELD_SENT,
+    FIELD_SHOWN,
+    FIELD_STATE,
+    FIELD_TASK_LAYER,
+    FIELD_TASKS,
+)
+from cockpit.ui.kit import panel
 
 
 def _map() -> dl.Map:
     url = context.settings().database_url
     return dl.Map(
-        id=ids.FIELD_MAP,
+        id=FIELD_MAP,
         bounds=field.extent(field.queue(url, auth.worker_name(), None), None) or areas.detail_bounds(url),
         trackViewport=False,
         maxZoom=19,
@@ -27,8 +42,8 @@ def _map() -> dl.Map:
         className="cockpit-map field-map",
         children=[
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
-            dl.GeoJSON(id=ids.FIELD_ROUTE, style={"color": "#00d2ff", "weight": 5, "opacity": 0.9}, interactive=False),
-            dl.GeoJSON(id=ids.FIELD_TASK_LAYER, pointToLayer={"variable": "cockpitMap.case"}),
+            dl.GeoJSON(id=FIELD_ROUTE, style={"color": "#00d2ff", "weight": 5, "opacity": 0.9}, interactive=False),
+            dl.GeoJSON(id=FIELD_TASK_LAYER, pointToLayer={"variable": "cockpitMap.case"}),
         ],
     )
 
@@ -43,30 +58,30 @@ def layout(**_query: str) -> html.Div:
                 className="field-bar",
                 children=[
                     html.Strong(auth.display_name()),
-                    html.Button(t("field.locate", lang), id=ids.FIELD_LOCATE, className="field-locate"),
-                    html.Span(id=ids.FIELD_STATE, className="field-state", **{"aria-live": "polite"}),
+                    html.Button(t("field.locate", lang), id=FIELD_LOCATE, className="field-locate"),
+                    html.Span(id=FIELD_STATE, className="field-state", **{"aria-live": "polite"}),
                 ],
             ),
             _map(),
-            html.Div(id=ids.FIELD_TASKS, className="field-tasks"),
+            html.Div(id=FIELD_TASKS, className="field-tasks"),
             panel(
                 t("field.report", lang),
                 html.Select(
-                    id=ids.FIELD_CATEGORY,
+                    id=FIELD_CATEGORY,
                     className="field-select",
                     children=[html.Option(t(f"cat.{c}", lang), value=c) for c in grid_owned],
                 ),
-                dcc.Textarea(id=ids.FIELD_REPORT_NOTE, className="field-note", placeholder=t("field.note", lang)),
+                dcc.Textarea(id=FIELD_REPORT_NOTE, className="field-note", placeholder=t("field.note", lang)),
                 html.Label(
                     className="field-file",
-                    children=[t("field.photo", lang), html.Span(id=ids.FIELD_REPORT_PHOTO, className="task-photo")],
+                    children=[t("field.photo", lang), html.Span(id=FIELD_REPORT_PHOTO, className="task-photo")],
                 ),
-                html.Button(t("field.send_report", lang), id=ids.FIELD_REPORT, className="field-big"),
+                html.Button(t("field.send_report", lang), id=FIELD_REPORT, className="field-big"),
                 class_name="field-report-panel",
             ),
-            dcc.Store(id=ids.FIELD_POSITION),
-            dcc.Store(id=ids.FIELD_SENT),
-            dcc.Store(id=ids.FIELD_SHOWN),
+            dcc.Store(id=FIELD_POSITION),
+            dcc.Store(id=FIELD_SENT),
+            dcc.Store(id=FIELD_SHOWN),
         ],
     )
 

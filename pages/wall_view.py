@@ -7,8 +7,9 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
-from cockpit import context, ids
+from cockpit import context
 from cockpit.services import areas
+from cockpit.ui.wall import WALL_CHART, WALL_HIGHLIGHT, WALL_KPIS, WALL_POINTS, WALL_REFRESH, WALL_TICKER, WALL_VIEW
 
 DETAIL_VIEWS = ("operations", "iot", "safety")  # views whose map shows the gridded detail zone, not the whole city
 
@@ -37,7 +38,7 @@ def _map(name: str) -> dl.Map:
         children=[
             *(dl.GeoJSON(url=f"/geo/{layer}.json", style=styles[layer], interactive=False) for layer in layers),
             dl.GeoJSON(
-                id=ids.WALL_POINTS,
+                id=WALL_POINTS,
                 pointToLayer={"variable": "cockpitMap.point"},
                 hideout={"radius": 9, "weight": 2, "stroke": "#ffffff"},
                 interactive=False,
@@ -50,8 +51,8 @@ def layout(name: str) -> html.Div:
     return html.Div(
         className=f"page page-wall wall-{name}",
         children=[
-            dcc.Store(id=ids.WALL_VIEW, data=name),
-            html.Div(id=ids.WALL_KPIS, className="wall-kpis"),
+            dcc.Store(id=WALL_VIEW, data=name),
+            html.Div(id=WALL_KPIS, className="wall-kpis"),
             html.Div(
                 className="wall-body",
                 children=[
@@ -59,13 +60,13 @@ def layout(name: str) -> html.Div:
                     html.Div(
                         className="wall-side",
                         children=[
-                            html.Div(id=ids.WALL_HIGHLIGHT, className="wall-highlight"),
-                            html.Div(id=ids.WALL_CHART, className="wall-chart"),
+                            html.Div(id=WALL_HIGHLIGHT, className="wall-highlight"),
+                            html.Div(id=WALL_CHART, className="wall-chart"),
                         ],
                     ),
                 ],
             ),
-            html.Div(className="wall-ticker", children=html.Div(id=ids.WALL_TICKER, className="ticker-track")),
-            dcc.Interval(id=ids.WALL_REFRESH, interval=30_000),
+            html.Div(className="wall-ticker", children=html.Div(id=WALL_TICKER, className="ticker-track")),
+            dcc.Interval(id=WALL_REFRESH, interval=30_000),
         ],
     )

@@ -13,6 +13,8 @@ import orjson
 from shapely.geometry import LineString, box, mapping, shape
 from shapely.ops import unary_union
 
+from cockpit.profile import METER_TYPES
+
 SCALES = {"small": 1, "medium": 10, "large": 60}
 DEVICES_PER_TYPE = 40
 COMPONENTS_PER_UNIT = 2_000
@@ -29,12 +31,6 @@ DEVICE_TYPES = {
     "camera": ("视频监控摄像机", "区公安分局"),
 }
 
-# utility meters read remotely (NB-IoT smart meters) -> (Chinese name, the utility that owns them)
-METER_TYPES = {
-    "water_meter": ("智能水表", "北京市自来水集团"),
-    "power_meter": ("智能电表", "国网北京市电力公司"),
-    "gas_meter": ("智能燃气表", "北京市燃气集团"),
-}
 METERED_BUILDINGS_PER_UNIT = 40
 METERED_USES = {"yes", "residential", "apartments", "dormitory", "house", "bungalow", "commercial", "office"}
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from cockpit.services.credit_code import check_character
+
 ENTERPRISES = Path(__file__).resolve().parent / "enterprises" / "listed_companies.csv.gz"
-CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
-CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 DISTRICTS = {
     "110108": "海淀区",
@@ -62,13 +62,8 @@ def credit_code(region: str, serial: int) -> str:
     return head + check_character(head)
 
 
-def check_character(first17: str) -> str:
-    total = sum(CODE_CHARS.index(c) * w for c, w in zip(first17, CODE_WEIGHTS, strict=True))
-    return CODE_CHARS[(31 - total % 31) % 31]
 
 
-def is_credit_code(code: str) -> bool:
-    return len(code) == 18 and all(c in CODE_CHARS for c in code) and check_character(code[:17]) == code[17]
 
 
 def beijing_companies() -> list[dict[str, str]]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cockpit.actor import Actor
 from data_access import bigdata, cim, emergency, iot, support
 from data_access import safety as safety_store
 from data_access.db import transaction
@@ -94,3 +97,112 @@ def _station_devices(session: Session) -> list[dict[str, Any]]:
         }
         for s in bigdata.stations(session)
     ]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of loading the sample city's scenarios, after its real and generated base (`load_sample_city`).
+    `run` returns a count (or what the step found); `says` turns it into the line `cockpit init` prints."""
+
+    name: str
+    run: Callable[[str, Actor, int, datetime], Any]
+    says: Callable[[Any], str | None]
+
+
+def _if(template: str) -> Callable[[Any], str | None]:
+    return lambda n: template.format(n=n) if n else None
+
+
+def _steps() -> tuple[Step, ...]:
+    # the scenarios' loaders pull in pandas, statsmodels and scikit-learn: only a load pays for them, so
+    # `cockpit ingest` subscribes within a second of starting
+    from cockpit.services import (
+        catalog_measure,
+        emergency,
+        enterprises,
+        hotline_sim,
+        planning,
+        projects,
+        rulebook,
+        sample_catalog,
+        service_items,
+        structural,
+        vision_sim,
+    )
+
+    def patches(found: Any) -> str:
+        return f"conflict patches between the plans: {found.new} new, {found.settled} settled"
+
+    return (
+        Step(
+            "rules",
+            lambda url, actor, seed, now: rulebook.ensure_defaults(url, actor),
+            _if("{n} default alarm rules added"),
+        ),
+        Step(
+            "run_cards",
+            lambda url, actor, seed, now: emergency.ensure_default_plans(url, actor),
+            _if("{n} default run-card lines added"),
+        ),
+        Step(
+            "plans",
+            lambda url, actor, seed, now: planning.load_sample(url, actor, seed),
+            _if("{n} zones of the generated plans loaded"),
+        ),
+        Step("plan_conflicts", lambda url, actor, seed, now: planning.detect(url, actor), patches),
+        Step(
+            "projects",
+            lambda url, actor, seed, now: projects.load_sample(url, actor, seed),
+            _if("{n} construction projects with their schedules loaded (generated)"),
+        ),
+        Step(
+            "structural",
+            lambda url, actor, seed, now: structural.load_sample(url, actor),
+            _if("{n} structural sensors on the projects, with their daily history (generated)"),
+        ),
+        Step(
+            "enterprises",
+            lambda url, actor, seed, now: enterprises.load_sample(url, actor, seed),
+            _if("{n} enterprises (listed: real; Beijing locations and SMEs: generated) and the indicators loaded"),
+        ),
+        Step(
+            "tables",
+            lambda url, actor, seed, now: catalog_measure.register_tables(url, actor),
+            _if("{n} of the cockpit's tables added to the data catalog"),
+        ),
+        Step(
+            "service_items",
+            lambda url, actor, seed, now: service_items.load_sample(url, actor, seed),
+            _if("the service-item catalogue (generated) imported into the data catalog; halls' and channels' days"),
+        ),
+        Step(
+            "tickets",
+            lambda url, actor, seed, now: hotline_sim.backfill(url, seed),
+            _if(f"{{n}} 12345 tickets of the last {hotline_sim.BACKFILL_DAYS} days (real messages, replayed)"),
+        ),
+        Step(
+            "sightings",
+            lambda url, actor, seed, now: vision_sim.backfill(url, seed, now),
+            _if("{n} camera sightings of the last two hours (generated walks and drives on the real roads)"),
+        ),
+        Step(
+            "data_conflicts",
+            lambda url, actor, seed, now: sample_catalog.load(url, actor, seed),
+            lambda n: f"data conflicts between departments' datasets: {n} found by the comparisons",
+        ),
+    )
+
+
+def load_scenarios(
+    url: str, actor: Actor, seed: int, now: datetime, skip: Collection[str] = (), only: Collection[str] = ()
+) -> list[str]:
+    """Every scenario's sample, in the one order `cockpit init` and the tests share; returns what each said.
+    The tests keep the structural sensors (which raise alarms) out of their quiet city and load them apart."""
+    said = []
+    for step in _steps():
+        if step.name in skip or (only and step.name not in only):
+            continue
+        line = step.says(step.run(url, actor, seed, now))
+        if line:
+            said.append(line)
+    return said

@@ -14,42 +14,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, box, shape
 
-# key -> (Chinese title, English title, department that keeps it, approving authority, vintage, legal status)
-PLAN_TYPES = {
-    "development": (
-        "国民经济和社会发展规划（重点项目）",
-        "Economic and social development plan (key projects)",
-        "市发展改革委",
-        "北京市人民代表大会",
-        "2021–2025",
-        "in_force",
-    ),
-    "regulatory": (
-        "控制性详细规划",
-        "Regulatory detailed plan",
-        "市规划自然资源委海淀分局",
-        "北京市人民政府",
-        "2020",
-        "in_force",
-    ),
-    "land_use": (
-        "土地利用总体规划",
-        "Land-use master plan",
-        "市规划自然资源委",
-        "北京市人民政府",
-        "2006–2020 / 2017",
-        "in_force",
-    ),
-    "red_line": ("生态保护红线", "Ecological protection red line", "市生态环境局", "国务院", "2018", "in_force"),
-    "transport": (
-        "综合交通专项规划",
-        "Transport sector plan",
-        "市交通委",
-        "北京市人民政府",
-        "2035",
-        "under_review",
-    ),
-}
+from cockpit.profile import CONSTRUCTION_USES
+
 # regulatory land-use codes (GB 50137) -> (FAR limit, height limit m, least green ratio)
 REGULATORY_USES = {
     "R2": (2.5, 60.0, 0.30),
@@ -59,7 +25,6 @@ REGULATORY_USES = {
     "G1": (0.0, 0.0, 0.70),
     "E1": (0.0, 0.0, 0.0),
 }
-CONSTRUCTION_USES = ("R2", "B1", "A33", "A5")
 LAND_USE_CLASSES = ("construction", "farmland", "ecological")
 REGULATORY_CELL = (0.0016, 0.0013)  # lon, lat degrees: about 136 m by 144 m
 LAND_USE_CELL = (0.0036, 0.0029)  # coarser, and shifted by a third of a cell

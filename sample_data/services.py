@@ -21,24 +21,12 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent / "hotline"
-LABELLED = HERE / "messages_labelled.csv"
 REPLIES = HERE / "messages_with_replies.csv.gz"
 VOTES = HERE / "messages_with_votes.csv.gz"
 TAXONOMY = HERE / "label_taxonomy.csv"
 SOURCE = "TipDM 2020 Teddy Cup 'smart government' messages (no licence stated; reference and development use)"
 
-# first-level category -> the Beijing department that answers for it
-DEPARTMENTS = {
-    "城乡建设": "市住房城乡建设委",
-    "劳动和社会保障": "市人力资源社会保障局",
-    "教育文体": "市教委",
-    "卫生计生": "市卫生健康委",
-    "交通运输": "市交通委",
-    "商贸旅游": "市商务局",
-    "环境保护": "市生态环境局",
-}
 ITEM_TYPES = ("行政许可", "行政确认", "行政给付", "公共服务", "其他行政权力")
-CHANNELS = ("window", "website", "app", "kiosk", "hotline")  # 窗口 网站 “北京通”APP 自助终端 12345
 HALLS = {
     "110000": "北京市政务服务中心",
     "110108": "海淀区政务服务中心",
@@ -102,7 +90,6 @@ CHANNEL_TIMES = {
 HALL_CROWDING = {"110000": 1.45, "110108": 1.25, "110105": 1.1}  # the busiest halls queue longest
 DAYS = 90
 HOTLINE_CALLS_PER_DAY = 62_000  # Beijing's 12345 took about 22 million contacts in 2023
-QUEUE_WARNING_MINUTES = 20.0
 
 
 def catalogue(seed: int) -> list[dict[str, object]]:
@@ -181,11 +168,6 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 @cache
-def labelled() -> tuple[tuple[str, str], ...]:
-    """(text, first-level category) of the labelled messages: title and detail together."""
-    return tuple((f"{r['title']}。{r['detail']}".strip(), r["label"]) for r in _read(LABELLED))
-
-
 @cache
 def replayed() -> tuple[tuple[str, str, float | None], ...]:
     """(title, detail, reply days or None) of the messages the simulator replays as incoming tickets."""

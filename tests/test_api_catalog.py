@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.services import users
 

@@ -4,7 +4,7 @@ refused outside the loaded city, idempotent, and only for roles that may report.
 from __future__ import annotations
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.services import areas, users
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.services import support_components, users
 

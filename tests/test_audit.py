@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from fixtures.servers import ROOT
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ACCOUNTS, TEST_ACTOR, csrf_token_of, forged_body, is_internal, server_callbacks
+from fixtures.db import TEST_ACTOR
+from fixtures.helpers import forged_body, is_internal, server_callbacks
+from fixtures.servers import ACCOUNTS, csrf_token_of
 
 from cockpit.permissions import PERMISSIONS, ROLES
 from cockpit.services import audit, users

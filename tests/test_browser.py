@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Watch, close, open_page, pick_until, role_for, wait_for_overview, wait_js
+from fixtures.browser import Watch, close, open_page, pick_until, wait_for_overview, wait_js
+from fixtures.helpers import role_for
 
 from cockpit.actor import Actor
 from cockpit.services import audit, throttle

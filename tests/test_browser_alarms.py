@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-from conftest import close, open_page, wait_js
+from fixtures.browser import close, open_page, wait_js
 
 from cockpit.services import ingestion
 

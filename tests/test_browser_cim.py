@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import close, open_page, wait_js
+from fixtures.browser import close, open_page, wait_js
 from shapely.geometry import Point, shape
 from sqlalchemy import text
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import close, open_page, pick_until
+from fixtures.browser import close, open_page, pick_until
 
 from cockpit.permissions import PERMISSIONS, ROLES
 from pages import PAGES

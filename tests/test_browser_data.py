@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import close, open_page, wait_js
+from fixtures.browser import close, open_page, wait_js
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"

@@ -9,7 +9,8 @@ import time
 
 import pytest
 import requests
-from conftest import ACCOUNTS, close, open_page, wait_js
+from fixtures.browser import close, open_page, wait_js
+from fixtures.servers import ACCOUNTS
 from test_field import bomb, dispatched_to, jpeg
 
 from cockpit.actor import Actor
@@ -113,7 +114,9 @@ def test_a_step_taken_offline_is_applied_once_after_reconnecting(browser, served
     time.sleep(2)
     assert _steps(city_url, case["id"], "accepted") == 1
     page.click(f"{card} .act-en_route")  # the rest of a worker's buttons, online again
-    page.wait_for_selector(f"{card} .act-help")
+    # "en route" applied: its button goes and the others move left. Waiting for the help button alone (there
+    # since "accepted") let the click land where help was a moment before, on "hand back" after the redraw.
+    page.wait_for_selector(f"{card} .act-en_route", state="detached", timeout=20000)
     page.fill(f"{card} .task-note", "需要增援")
     page.click(f"{card} .act-help")
     page.wait_for_selector(f"{card} .act-handle", timeout=60000)  # after asking for help: handled or hand back

@@ -4,7 +4,7 @@ acknowledging, tabs reached and opened by keyboard, and a confirmation before an
 from __future__ import annotations
 
 import pytest
-from conftest import close, open_page, pick_until, wait_js
+from fixtures.browser import close, open_page, pick_until, wait_js
 from test_browser_alarms import pm25
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import close, open_page, role_for
+from fixtures.browser import close, open_page
+from fixtures.helpers import role_for
 
 from pages import PAGES
 

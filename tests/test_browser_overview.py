@@ -4,7 +4,7 @@ a click on the map, and the period picker."""
 from __future__ import annotations
 
 import pytest
-from conftest import close, open_page, pick_until, wait_for_overview
+from fixtures.browser import close, open_page, pick_until, wait_for_overview
 
 pytestmark = pytest.mark.browser
 

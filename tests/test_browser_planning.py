@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import close, open_page, wait_js
+from fixtures.browser import close, open_page, wait_js
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"

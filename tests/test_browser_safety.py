@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
-from conftest import close, open_page
+from fixtures.browser import close, open_page
 
 from cockpit.actor import Actor
 from cockpit.services import ingestion, rulebook, safety_retention, vision_alarms

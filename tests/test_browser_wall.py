@@ -6,7 +6,7 @@ turns to the next scenario by itself."""
 from __future__ import annotations
 
 import pytest
-from conftest import close, open_page
+from fixtures.browser import close, open_page
 
 from pages import PAGES
 

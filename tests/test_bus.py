@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from conftest import sign_in
+from fixtures.servers import sign_in
 
 from cockpit import bus
 from cockpit.services import ingestion

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TEST_ACTOR, every_page
+from fixtures.db import TEST_ACTOR
+from fixtures.helpers import every_page
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused

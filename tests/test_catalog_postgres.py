@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TEST_ACTOR, every_page, fail_second_write
+from fixtures.db import TEST_ACTOR
+from fixtures.helpers import every_page, fail_second_write
 
 from cockpit.actor import Actor
 from cockpit.services import catalog, catalog_measure, conflicts, sample_catalog

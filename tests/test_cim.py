@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from sqlalchemy import text
 
 from cockpit.refusal import Refused

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ACCOUNTS, ROOT, TEST_ACTOR, free_port, require_or_skip, wait_for
+from fixtures.db import TEST_ACTOR
+from fixtures.servers import ACCOUNTS, ROOT, free_port, require_or_skip, wait_for
 from test_emergency import DUTY, ZGC
 
 from cockpit.services import emergency, rulebook, users

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from conftest import TEST_ACTOR, audit_actions
+from fixtures.db import TEST_ACTOR
+from fixtures.helpers import audit_actions
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import flask_login
 import pytest
-from conftest import ACCOUNTS, ROOT, TEST_ACTOR
+from fixtures.db import TEST_ACTOR
+from fixtures.servers import ACCOUNTS, ROOT
 
 from cockpit.i18n import LANGS, TABLE
 from cockpit.permissions import PERMISSIONS

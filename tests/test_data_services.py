@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.refusal import Refused
 from cockpit.services import geocoder, housing, licences, users
-from sample_data.licences import is_credit_code
+from cockpit.services.credit_code import is_credit_code
 
 
 def test_place_names_and_addresses_resolve_to_building_street_and_grid(city_url):

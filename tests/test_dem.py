@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from PIL import Image, TiffImagePlugin
 from pyproj import Transformer
 

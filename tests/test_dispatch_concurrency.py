@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from sqlalchemy import func, select
 
 from cockpit.actor import Actor

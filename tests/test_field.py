@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from PIL import Image
 
 from cockpit.actor import Actor

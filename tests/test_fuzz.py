@@ -17,7 +17,9 @@ from pathlib import Path
 import msgspec
 import pytest
 import requests
-from conftest import ACCOUNTS, ROOT, TEST_ACTOR, copy_city, free_port, is_internal, server_callbacks, wait_for
+from fixtures.db import TEST_ACTOR, copy_city
+from fixtures.helpers import is_internal, server_callbacks
+from fixtures.servers import ACCOUNTS, ROOT, free_port, wait_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

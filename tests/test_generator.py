@@ -4,6 +4,7 @@ import orjson
 import pytest
 from shapely.geometry import Point, shape
 
+from cockpit import profile
 from sample_data import generator, real, streets
 from sample_data.generator import COMPONENT_CLASSES, DEVICE_TYPES, generate
 
@@ -100,7 +101,7 @@ def test_metered_buildings_have_a_water_a_power_and_a_gas_meter_inside_them(inpu
         by_place.setdefault((m["lon"], m["lat"]), set()).add(m["type"])
         assert m["generated"] is True and "seed=2" in m["source"]
     assert len(by_place) == generator.METERED_BUILDINGS_PER_UNIT
-    assert all(kinds == set(generator.METER_TYPES) for kinds in by_place.values())
+    assert all(kinds == set(profile.METER_TYPES) for kinds in by_place.values())
     footprints = [shape(b["geometry"]) for b in buildings if b["properties"].get("building") in generator.METERED_USES]
     assert all(any(f.contains(Point(place)) for f in footprints) for place in by_place)
     everything = generator.meters(buildings, city.grids, "large", 2)

@@ -15,7 +15,9 @@ import openpyxl
 import orjson
 import pyogrio
 import pytest
-from conftest import TEST_ACTOR, fail_second_write, require_or_skip
+from fixtures.db import TEST_ACTOR
+from fixtures.helpers import fail_second_write
+from fixtures.servers import require_or_skip
 from shapely.geometry import Point
 from sqlalchemy import func, select
 

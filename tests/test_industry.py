@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import pytest
 import shapely
-from conftest import audit_actions
+from fixtures.helpers import audit_actions
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from sqlalchemy import text
 
 from cockpit.services import audit, plan_overlay, planning, users

@@ -4,7 +4,7 @@ from collections import Counter
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import audit_actions, telemetry
+from fixtures.helpers import audit_actions, telemetry
 from sqlalchemy import func, select
 
 from cockpit.services import air, overview
@@ -180,7 +180,7 @@ def _drawn(ring: list) -> dict:
 
 
 def test_spatial_queries_run_in_postgis_and_agree_with_sqlite(postgres_url, city_db):
-    from conftest import SEED
+    from fixtures.db import SEED
     from sqlalchemy import text
     from test_emergency import ZGC, incident
 

@@ -62,7 +62,7 @@ def test_unmask_with_reason_returns_value_and_logs_it(db_url):
 
 
 def test_unmask_api_for_safety_officers_only(app_client, city_url):
-    from conftest import TEST_ACTOR
+    from fixtures.db import TEST_ACTOR
 
     from cockpit.services import users
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused

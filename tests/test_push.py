@@ -8,7 +8,7 @@ import threading
 import time
 
 import requests
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from test_bus import raise_alarm
 
 from cockpit import push

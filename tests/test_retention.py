@@ -6,7 +6,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import ROOT, audit_actions, telemetry
+from fixtures.helpers import audit_actions, telemetry
+from fixtures.servers import ROOT
 from sqlalchemy import func, select
 
 from cockpit.services import ingestion, retention

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from shapely.geometry import Polygon, box, mapping
 
 from cockpit.refusal import Refused

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 import pytest
 import requests
-from conftest import ACCOUNTS, ROOT, TEST_ACTOR, csrf_token_of, free_port, sign_in, wait_for
+from fixtures.db import TEST_ACTOR
+from fixtures.servers import ACCOUNTS, ROOT, csrf_token_of, free_port, sign_in, wait_for
 
 from cockpit.services import audit, throttle, users
 from cockpit.services.clock import stored_now

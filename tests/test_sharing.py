@@ -5,7 +5,7 @@ an approved application, whose key reads that dataset alone; every read is in th
 from __future__ import annotations
 
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 
 from cockpit.refusal import Refused
 from cockpit.services import sharing, users

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from PIL import Image
 from sqlalchemy import text
 

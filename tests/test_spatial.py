@@ -11,7 +11,7 @@ import numpy as np
 import orjson
 import pytest
 import shapely
-from conftest import TEST_ACTOR
+from fixtures.db import TEST_ACTOR
 from shapely.geometry import Point, box
 from sqlalchemy import text
 

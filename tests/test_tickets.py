@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
-from conftest import audit_actions
+from fixtures.helpers import audit_actions
 from sklearn.model_selection import train_test_split
 
 from cockpit.actor import Actor
+from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
 from cockpit.services import (
     assessment,
@@ -32,7 +33,6 @@ from cockpit.services import (
 from cockpit.settings import load_settings
 from data_access import services as store
 from data_access.db import transaction, write_transaction
-from sample_data.services import DEPARTMENTS, labelled
 
 DUTY = Actor("duty:wang", "duty_officer")
 LEADER = Actor("leader:li", "leader")
@@ -41,7 +41,7 @@ CALL = "我叫李四，电话13912345678。中关村大街人行道的井盖破�
 
 
 def test_the_router_beats_the_majority_class_on_held_out_messages():
-    texts, labels = zip(*labelled(), strict=True)
+    texts, labels = zip(*ticket_router.labelled(), strict=True)
     train_x, test_x, train_y, test_y = train_test_split(texts, labels, test_size=0.25, random_state=3, stratify=labels)
     fitted = ticket_router.pipeline().fit(list(train_x), list(train_y))
     accuracy = float(np.mean(fitted.predict(list(test_x)) == np.array(test_y)))

@@ -29,7 +29,7 @@ def test_default_has_no_tile_server(dash_app):
 
 
 def test_tile_url_adds_a_tile_layer_and_allows_its_images(tiled_app):
-    from conftest import sign_in
+    from fixtures.servers import sign_in
 
     client = tiled_app.server.test_client()
     sign_in(client, "leader")

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from conftest import sign_in
+from fixtures.servers import sign_in
 
 from cockpit.actor import Actor
 from cockpit.services import audit, users

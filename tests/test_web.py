@@ -1,5 +1,5 @@
 import orjson
-from conftest import sign_in
+from fixtures.servers import sign_in
 
 
 def test_layer_route_serves_geojson_compressed(app_client):

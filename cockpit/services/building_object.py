@@ -15,6 +15,7 @@ import orjson
 import shapely
 from shapely.geometry import Point, shape
 
+from cockpit.profile import METER_TYPES
 from cockpit.refusal import Refused
 from cockpit.services import areas, clock, housing, licences, structural_limits
 from cockpit.services.spatial_ops import metric
@@ -23,7 +24,6 @@ from data_access import building_links, cim, monitoring
 from data_access import projects as projects_store
 from data_access.db import transaction
 from sample_data.communities import community_areas
-from sample_data.generator import METER_TYPES
 
 SEED = 7
 REACH_M = {"devices": 100, "alarms": 150, "cases": 150, "incidents": 300, "conflicts": 150}

@@ -9,12 +9,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from cockpit.profile import INDICATOR_SOURCE, INDICATORS
 from cockpit.refusal import Refused
 from cockpit.services import enterprises, forecast
 from cockpit.vocab import PRODUCTION_STATES
 from data_access import industry as store
 from data_access.db import transaction
-from sample_data.industry import INDICATOR_SOURCE, INDICATORS
 
 NAMES = tuple(INDICATORS)
 

@@ -19,12 +19,13 @@ import shapely
 from shapely.geometry import Point
 
 from cockpit.actor import Actor
+from cockpit.profile import DEPARTMENTS
 from cockpit.services import ticket_router, tickets
 from cockpit.services.clock import stored_now
 from data_access import cim
 from data_access import services as store
 from data_access.db import transaction, write_transaction
-from sample_data.services import DEPARTMENTS, SOURCE, replayed, reply_days
+from sample_data.services import SOURCE, replayed, reply_days
 
 BACKFILL_DAYS = 60
 PER_DAY = 16

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from cockpit.actor import Actor
 from cockpit.permissions import allows
+from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
 from cockpit.services import audit, operations
 from cockpit.services.clock import stored_now
@@ -16,7 +17,6 @@ from data_access import cim
 from data_access import operations as case_store
 from data_access import services as store
 from data_access.db import transaction, write_transaction
-from sample_data.services import DEPARTMENTS
 
 CATEGORY_KEYS = tuple(DEPARTMENTS)
 WINDOW_DAYS = 30

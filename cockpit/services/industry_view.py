@@ -11,12 +11,12 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from cockpit.i18n import t
+from cockpit.profile import PARK_RADIUS_DEG, PARKS
 from cockpit.refusal import Refused
 from cockpit.services import economy, enterprises
 from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
 from data_access import cim, planning
 from data_access.db import transaction
-from sample_data.industry import PARK_RADIUS_DEG, PARKS
 
 PLANNED_USES = ("B1",)  # regulatory plan: commercial and business land (GB 50137)
 

@@ -16,10 +16,10 @@ import orjson
 
 from cockpit.refusal import Refused
 from cockpit.services import catalog
+from cockpit.services.credit_code import is_credit_code
 from data_access import catalog as store
 from data_access import cim
 from data_access.db import transaction
-from sample_data.licences import is_credit_code
 
 DATASET = "e_licences"
 FIELDS = {

@@ -14,8 +14,8 @@ import networkx as nx
 import numpy as np
 import shapely
 
+from cockpit.profile import CONSTRUCTION_USES
 from cockpit.services.spatial_ops import metric, wgs84
-from sample_data.plans import CONSTRUCTION_USES
 
 MIN_AREA_M2 = 50.0
 MIN_WIDTH_M = 3.0

@@ -11,6 +11,7 @@ import orjson
 import shapely
 from shapely.geometry import mapping
 
+from cockpit import profile
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit, plan_overlay
@@ -62,7 +63,7 @@ def load_sample(url: str, actor: Actor, seed: int) -> int:
             "generated": True,
             "source": source,
         }
-        for key, (title, title_en, department, authority, vintage, status) in plans.PLAN_TYPES.items()
+        for key, (title, title_en, department, authority, vintage, status) in profile.PLAN_TYPES.items()
     ]
     zones = {
         key: [

@@ -15,6 +15,7 @@ import shapely
 
 from cockpit.actor import Actor
 from cockpit.permissions import allows
+from cockpit.profile import PLAN_TYPES
 from cockpit.refusal import Refused
 from cockpit.services import audit, schemes, spatial_ops
 from cockpit.services.clock import stored_now
@@ -23,7 +24,6 @@ from cockpit.vocab import SCREENING_ANSWERS, SCREENING_RESULTS
 from data_access import planning as plans
 from data_access import screenings as store
 from data_access.db import transaction, write_transaction
-from sample_data.plans import PLAN_TYPES
 
 OPINION_DAYS = 10
 ZONING = {"residential": "R2", "commercial": "B1", "office": "B1", "school": "A33", "clinic": "A5"}

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from cockpit import profile
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import catalog
@@ -130,13 +131,13 @@ def channels(url: str, today: date | None = None) -> dict:
     last = max(r["day"] for r in rows)
     since = last - timedelta(days=TREND_DAYS - 1)
     days = [since + timedelta(days=i) for i in range(TREND_DAYS)]
-    series: dict[str, list[int]] = {c: [0] * TREND_DAYS for c in sample.CHANNELS}
+    series: dict[str, list[int]] = {c: [0] * TREND_DAYS for c in profile.CHANNELS}
     for r in rows:
         if r["day"] >= since:
             series[r["channel"]][(r["day"] - since).days] += r["volume"]
     latest = [r for r in rows if r["day"] == last and r["channel"] == "window"]
     halls = [{"hall": r["hall"], "wait_min": r["wait_min"], "volume": r["volume"]} for r in latest]
-    warnings = [h for h in halls if h["wait_min"] > sample.QUEUE_WARNING_MINUTES]
+    warnings = [h for h in halls if h["wait_min"] > profile.QUEUE_WARNING_MINUTES]
     return {
         "days": [d.isoformat() for d in days],
         "series": series,
@@ -147,7 +148,7 @@ def channels(url: str, today: date | None = None) -> dict:
                 sum(r["handle_min"] for r in rows if r["channel"] == c) / max(1, sum(r["channel"] == c for r in rows)),
                 1,
             )
-            for c in sample.CHANNELS
+            for c in profile.CHANNELS
         },
         "generated": True,
     }

@@ -12,9 +12,11 @@ Below THRESHOLD the ticket goes to a person's triage queue instead of a departme
 
 from __future__ import annotations
 
+import csv
 import logging
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import jieba
 import numpy as np
@@ -25,12 +27,19 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
-from sample_data.services import DEPARTMENTS, labelled
 
+TRAINING = Path(__file__).resolve().parent / "router_data" / "messages_labelled.csv"  # package data: see NOTICE
 THRESHOLD = 0.45
 MAX_TEXT = 4000
 jieba.setLogLevel(logging.WARNING)
+
+
+def labelled() -> tuple[tuple[str, str], ...]:
+    """(text, first-level category) of the real labelled messages the router learns from: title and detail."""
+    with TRAINING.open(encoding="utf-8") as handle:
+        return tuple((f"{r['title']}。{r['detail']}".strip(), r["label"]) for r in csv.DictReader(handle))
 
 
 def words(text: str) -> list[str]:

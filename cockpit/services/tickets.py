@@ -15,13 +15,13 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from cockpit.actor import Actor
 from cockpit.permissions import allows
+from cockpit.profile import CHANNELS, DEPARTMENTS
 from cockpit.refusal import Refused
 from cockpit.services import audit, geocoder, notifications, routing, support_components, ticket_router
 from cockpit.services.clock import stored_now
 from cockpit.vocab import SATISFACTION, TICKET_ACTIONS, TICKET_OPEN
 from data_access import services as store
 from data_access.db import transaction, write_transaction
-from sample_data.services import CHANNELS, DEPARTMENTS
 
 CONTACT_HOURS = {1: 2, 2: 24}
 URGENT_HANDLE_DAYS = 1

@@ -1,0 +1,36 @@
+"""Component ids of industry development (/industry): placed by its page module, filled by its callbacks."""
+
+IND_DISTRICT = "ind-district"  # 全市 or one district: the drill-down every panel follows
+IND_INDICATOR = "ind-indicator"
+IND_KPIS = "ind-kpis"
+IND_PRODUCTION = "ind-production"
+IND_LISTED = "ind-listed"
+IND_MAP = "ind-map"
+IND_DISTRICTS = "ind-districts"
+IND_FIRMS = "ind-firms"
+IND_COLOUR = "ind-colour"  # enterprises coloured by sector or by production state
+IND_VIEW = "ind-view"  # 经济预测 | 产业链图谱 | 僵尸企业: what the centre shows under the map
+IND_OUTLOOK = "ind-outlook"
+IND_FORECAST = "ind-forecast"
+IND_BACKTEST = "ind-backtest"
+IND_CHAIN_BOX = "ind-chain-box"
+IND_CHAIN_GRAPH = "ind-chain-graph"
+IND_ZOMBIE_BOX = "ind-zombie-box"
+IND_ZOMBIES = "ind-zombies"
+IND_ZOMBIE_PICK = "ind-zombie-pick"
+IND_ZOMBIE_SEL = "ind-zombie-sel"
+IND_ZOMBIE_DETAIL = "ind-zombie-detail"
+IND_ZOMBIE_NOTE = "ind-zombie-note"
+IND_ZOMBIE_MOVE = "ind-zombie-move"
+IND_ZOMBIE_MSG = "ind-zombie-msg"
+IND_CHAIN = "ind-chain"
+IND_TARGETS = "ind-targets"
+IND_NODE_PICK = "ind-node-pick"
+IND_NODE = "ind-node"  # the chain node whose recommendations are shown
+IND_RECS = "ind-recs"
+IND_LEAD_ADD = "ind-lead-add"
+IND_LEAD_MOVE = "ind-lead-move"
+IND_LEADS = "ind-leads"
+IND_LEAD_MSG = "ind-lead-msg"
+IND_ZOMBIE_ACTIONS = "ind-zombie-actions"
+IND_SECTORS = "ind-sectors"  # the sectors whose enterprises the map shows (none picked: all)
