@@ -22,6 +22,7 @@ from common import BENCH, fresh_city, pct
 
 from cockpit.services import attraction, chain_gaps, economy, enterprises, forecast
 from cockpit.services.chains import NODES
+from sample_data.scenarios import enterprises as scenarios_enterprises
 
 
 def _loop_baseline(url: str, node_key: str) -> float:
@@ -53,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = fresh_city(Path(folder), demo_users=False)
-        print("loading enterprises and indicators:", enterprises.load_sample(url, BENCH, 1), "enterprises")
+        print("loading enterprises and indicators:", scenarios_enterprises.load(url, BENCH, 1), "enterprises")
         firms = enterprises.frame(url)
         pool = int((firms["listed"] & ~firms["is_beijing"]).sum())
         for chain in ("ic", "ai", "bio", "nev"):

@@ -18,7 +18,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, UploadedFile
 from cockpit.refusal import Refused
-from cockpit.services import audit, cim_view, construction_view, projects
+from cockpit.services import cim_view, construction_view, projects
 from cockpit.ui.construction import (
     CON_BASELINE,
     CON_DAY,
@@ -391,12 +391,9 @@ def register(app: Dash) -> None:
         if ctx.triggered_id != CON_EXPORT or not selected:
             return no_update
         try:
-            body = projects.export_schedule(_url(), int(selected))
+            body = projects.export_schedule(_url(), current_actor(), int(selected))
         except Refused:
             return no_update
-        audit.record_alone(
-            _url(), current_actor(), "construction.export", f"project:{selected}", after={"format": "mspdi"}
-        )
         return dcc.send_bytes(body, f"schedule_{selected}.xml")
 
     @app.callback(

@@ -12,7 +12,7 @@ from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, ControlValue, Id, Name, Shown
 from cockpit.refusal import Refused
-from cockpit.services import audit, clock, structural, structural_report, structural_view
+from cockpit.services import clock, structural, structural_report, structural_view
 from cockpit.ui.construction import (
     CON_MON_ASSESS,
     CON_MON_CHART,
@@ -217,11 +217,14 @@ def register(app: Dash) -> None:
         lang = context.lang()
         try:
             body = structural_report.daily_pdf(
-                settings.database_url, int(selected), lang, clock.DEFAULT_ZONE, settings.var_dir, clock.stored_now()
+                settings.database_url,
+                current_actor(),
+                int(selected),
+                lang,
+                clock.DEFAULT_ZONE,
+                settings.var_dir,
+                clock.stored_now(),
             )
         except Refused:
             return no_update
-        audit.record_alone(
-            settings.database_url, current_actor(), "structure.report", f"project:{selected}", after={"format": "pdf"}
-        )
         return dcc.send_bytes(body, f"monitoring_{selected}.pdf")

@@ -31,8 +31,7 @@ from cockpit.inputs import (
     UnitRow,
 )
 from cockpit.services import areas, emergency, reports
-from cockpit.services.emergency import DispatchConflict, DispatchError
-from cockpit.services.idempotency import fingerprint, run_once
+from cockpit.services.emergency import DispatchError
 from cockpit.services.reports import ReportError
 from cockpit.ui.emergency import (
     EM_CLOSE,
@@ -227,18 +226,8 @@ def _dispatch(
     lang = context.lang()
     if not incident_id:
         return t("em.pick", lang)
-    actor = current_actor()
     key = f"ui:{nonce}:{incident_id}:{'plan' if use_plan else 'pick'}:{clicks}"
-    request = fingerprint("dispatch", f"incident:{incident_id}", repr(sorted(resource_ids or [])).encode())
-
-    def action() -> tuple[dict, int]:
-        try:
-            made = emergency.dispatch(_url(), actor, incident_id, resource_ids, use_plan=use_plan)
-        except (DispatchConflict, DispatchError) as error:
-            return {"error": error.say(lang)}, 409
-        return {"dispatched": len(made)}, 200
-
-    answer, status = run_once(_url(), actor.name, key, request, action)
+    answer, status = emergency.dispatch_once(_url(), current_actor(), incident_id, resource_ids, use_plan, key, lang)
     if status != 200:
         return t("em.refused", lang, reason=answer["error"])
     return t("em.dispatched", lang, n=answer["dispatched"])

@@ -11,7 +11,7 @@ from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import ByAction, ByNumber, Clicks, Id, Name, Shown, Text
-from cockpit.services import air, audit, daily, operations
+from cockpit.services import air, daily, operations
 from cockpit.services.operations import CaseError
 from cockpit.ui.kit import clicked_pattern, kpi, number, panel, styled
 from cockpit.ui.operations import (
@@ -277,14 +277,9 @@ def register(app: Dash) -> None:
     @guard("export")
     def export(_cases: Clicks | None, _stats: Clicks | None, _xlsx: Clicks | None, _daily: Clicks | None):
         url, lang, zone = _url(), context.lang(), context.settings().timezone
-        which = ctx.triggered_id
-        audit.record_alone(url, current_actor(), "ops.export", str(which))
-        if which == OPS_EXPORT_CASES:
-            return dcc.send_string(daily.cases_csv(url, lang, zone), "cases.csv")
-        if which == OPS_EXPORT_XLSX:
-            return dcc.send_bytes(daily.cases_xlsx(url, lang, zone), "cases.xlsx")
-        if which == OPS_EXPORT_STATS:
-            return dcc.send_string(daily.stats_csv(url, lang, zone), "case_statistics.csv")
+        kind = {OPS_EXPORT_CASES: "cases_csv", OPS_EXPORT_XLSX: "cases_xlsx", OPS_EXPORT_STATS: "stats_csv"}.get(
+            ctx.triggered_id, "daily_pdf"
+        )
         settings = context.settings()
-        name, body = daily.daily_pdf(url, lang, zone, settings.var_dir, settings.secret_key)
+        name, body = daily.export(url, current_actor(), kind, lang, zone, settings.var_dir, settings.secret_key)
         return dcc.send_bytes(body, name)

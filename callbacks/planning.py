@@ -16,7 +16,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import organisation, t
 from cockpit.inputs import ByNumber, Clicks, Id, Name, Names, Shape, Shown, Text
 from cockpit.refusal import Refused
-from cockpit.services import audit, cim_scene, plan_workflow, planning, planning_view
+from cockpit.services import cim_scene, plan_workflow, planning, planning_view
 from cockpit.services.clock import stored_now
 from cockpit.services.plan_overlay import RULES
 from cockpit.ui.kit import clicked_pattern
@@ -351,16 +351,9 @@ def register(app: Dash) -> None:
             rows = planning_view.patches(_url(), None if status in (None, "all") else status, rule or None)
         except Refused:
             return no_update
-        kind = {PLAN_EXPORT_GEOJSON: "geojson", PLAN_EXPORT_GPKG: "gpkg", PLAN_EXPORT_PDF: "pdf"}.get(
-            ctx.triggered_id
-        )
+        kind = {PLAN_EXPORT_GEOJSON: "geojson", PLAN_EXPORT_GPKG: "gpkg", PLAN_EXPORT_PDF: "pdf"}.get(ctx.triggered_id)
         if kind is None:
             return no_update
-        audit.record_alone(_url(), current_actor(), "planning.export", kind, after={"patches": len(rows)})
-        if kind == "geojson":
-            return dcc.send_bytes(planning_view.export_geojson(rows), "plan_conflicts.geojson")
-        if kind == "gpkg":
-            return dcc.send_bytes(planning_view.export_gpkg(rows), "plan_conflicts.gpkg")
         words = {
             "title": t("plan.pdf_title", lang),
             "subtitle": t("plan.pdf_subtitle", lang, count=len(rows), when=context.when(stored_now())),
@@ -368,5 +361,5 @@ def register(app: Dash) -> None:
         }
         words |= {f"rule.{r.key}": t(f"plan.rule.{r.key}", lang) for r in RULES}
         words |= {f"status.{s}": t(f"planning.status.{s}", lang) for s in PLAN_CONFLICT_STATUSES}
-        body = planning_view.export_pdf(context.settings().var_dir, rows, words)
-        return dcc.send_bytes(body, "plan_conflicts.pdf")
+        name, body = planning_view.export(_url(), current_actor(), kind, rows, context.settings().var_dir, words)
+        return dcc.send_bytes(body, name)

@@ -140,9 +140,8 @@ def _chart(found: dict[str, Any], lang: str) -> go.Figure:
 
 
 def _area_line(a: dict[str, Any], lang: str) -> html.Div:
-    crowded = a["load"] > 1
     return html.Div(
-        className="case-item" + (" overdue" if crowded else ""),
+        className="case-item" + (" overdue" if a["crowded"] else ""),
         children=[
             html.Span(a["name"], className="raw"),
             html.Span(t(f"sf.area.{a['kind']}", lang), className="band-chip", style={"background": a["colour"]}),
@@ -170,8 +169,8 @@ def _areas_layer(found: dict[str, Any], lang: str) -> list:
         dl.Circle(
             center=[a["lat"], a["lon"]],
             radius=a["radius_m"],
-            color="#ff4d4f" if a["load"] > 1 else a["colour"],
-            weight=3 if a["load"] > 1 else 1,
+            color=a["shown"],
+            weight=3 if a["crowded"] else 1,
             fillOpacity=min(0.5, 0.08 + 0.3 * a["load"]),
             children=[
                 dl.Tooltip(f"{a['name']} · {t('sf.load', lang, load=round(100 * a['load']), capacity=a['capacity'])}")

@@ -16,16 +16,7 @@ from cockpit.i18n import t
 from cockpit.inputs import ByAction, ByCode, ByNumber, ByNumberAction, Clicks, Id, Name, Shape, Shown, Text, Weight
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import (
-    assessment,
-    audit,
-    commitments,
-    hotspots,
-    licence_signing,
-    privacy,
-    service_items,
-    tickets,
-)
+from cockpit.services import assessment, commitments, hotspots, licence_signing, service_items, tickets
 from cockpit.services.clock import stored_now
 from cockpit.ui.kit import clicked_pattern, kpi, styled
 from cockpit.ui.services import (
@@ -84,7 +75,7 @@ from cockpit.ui.services import (
     SV_W_SATISFACTION,
     SV_W_SAVE,
 )
-from cockpit.vocab import TICKET_ACTIONS, TICKET_COLOURS, TICKET_OPEN
+from cockpit.vocab import TICKET_ACTIONS, TICKET_COLOURS
 
 CHANNEL_COLOURS = {
     "window": "#40a9ff",
@@ -187,7 +178,7 @@ def _ticket_line(r: dict, selected: int | None, lang: str) -> html.Button:
         id={"type": SV_PICK, "id": r["id"]},
         className="case-item" + (" selected" if r["id"] == selected else "") + (" overdue" if late else ""),
         children=[
-            html.Span(privacy.mask_text(r["title"]), className="raw"),
+            html.Span(r["title"], className="raw"),
             html.Span(
                 t(f"tstatus.{r['status']}", lang),
                 className="band-chip",
@@ -203,15 +194,7 @@ def _ticket_line(r: dict, selected: int | None, lang: str) -> html.Button:
 
 
 def _filtered(status: str | None) -> list[dict]:
-    now = stored_now()
-    if status == "triage":
-        return tickets.queue(_url(), ("triage",), SHOWN_QUEUE)
-    if status == "closed":
-        return tickets.queue(_url(), ("closed",), SHOWN_QUEUE)
-    rows = tickets.queue(_url(), TICKET_OPEN, 2000)
-    if status == "overdue":
-        rows = [r for r in rows if tickets.overdue(r, now)]
-    return rows[:SHOWN_QUEUE]
+    return tickets.desk_queue(_url(), status, stored_now(), SHOWN_QUEUE)
 
 
 def _points(rows: list[dict], lang: str) -> dict:
@@ -256,8 +239,8 @@ def _detail(found: dict, lang: str) -> list:
             " ".join(
                 v
                 for v in (
-                    privacy.mask_name(found["caller_name"] or ""),
-                    privacy.mask_phone(found["caller_phone"] or ""),
+                    found["caller_name"] or "",
+                    found["caller_phone"] or "",
                 )
                 if v
             )
@@ -274,8 +257,8 @@ def _detail(found: dict, lang: str) -> list:
     if found["case_id"]:
         facts.append(("sv.f.case", f"#{found['case_id']}"))
     return [
-        html.H3(privacy.mask_text(found["title"]), className="raw"),
-        html.Div(privacy.mask_text(found["text"]), className="sv-ticket-text raw"),
+        html.H3(found["title"], className="raw"),
+        html.Div(found["text"], className="sv-ticket-text raw"),
         *[
             html.Div([html.Span(t(k, lang), className="k"), html.Span(v, className="raw")], className="kv")
             for k, v in facts
@@ -712,10 +695,9 @@ def register(app: Dash) -> None:
         lang = context.lang()
         chosen = month if month and month != "all" else assessment.recent_months()[0]
         try:
-            body = assessment.monthly_pdf(_url(), chosen, lang, context.settings().var_dir)
+            body = assessment.monthly_pdf(_url(), current_actor(), chosen, lang, context.settings().var_dir)
         except Refused:
             return no_update
-        audit.record_alone(_url(), current_actor(), "assess.report", None, after={"month": chosen})
         return dcc.send_bytes(body, f"12345-assessment-{chosen}.pdf")
 
     @app.callback(
@@ -734,7 +716,7 @@ def register(app: Dash) -> None:
                     html.Span(t("sv.topic", lang), className="band-chip sv-topic") if h["topic"] else None,
                     html.B(f"{h['street_name']} · {h['category']} · ", className="raw"),
                     html.Span(t("sv.hot_count", lang, n=h["tickets"])),
-                    html.Ul([html.Li(privacy.mask_text(x), className="raw") for x in h["titles"]]),
+                    html.Ul([html.Li(x, className="raw") for x in h["titles"]]),
                     html.Span(t("sv.hot_case", lang, case=h["case_id"]))
                     if h["case_id"]
                     else html.Button(

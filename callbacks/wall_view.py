@@ -95,8 +95,9 @@ def register(app: Dash) -> None:
     @guard("view")
     def draw(name: Name, _n: Count | None, _feed: Shown):
         lang = context.lang()
-        require(wall.PERMISSIONS.get(name, "view"), f"wall:{name}")
-        view = wall.VIEWS.get(name, wall.overview)(context.settings().database_url)
+        permission, shown = context.wall(name) or context.wall("overview")
+        require(permission, f"wall:{name}")
+        view = shown.view(context.settings().database_url)
         kpis = [
             html.Div(
                 [html.Div(t(k.label, lang), className="label"), html.Div(k.value, className="value")],

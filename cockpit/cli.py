@@ -18,14 +18,7 @@ from gunicorn.app.base import BaseApplication
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.refusal import Refused
-from cockpit.services import (
-    anchor,
-    audit,
-    conflicts,
-    dem,
-    simulations,
-    users,
-)
+from cockpit.services import anchor, audit, conflicts, dem, simulations, users
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
@@ -194,7 +187,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from cockpit.services.live import simulate
+    from sample_data.live.feed import simulate
 
     settings = load_settings()
     target = settings.mqtt_url or "in-process ingestion"
@@ -275,10 +268,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
     if Path(args.path).suffix.lower() == ".plt":  # a GeoLife track: replayed past the cameras as sightings
-        from cockpit.services import safety_files
 
         try:
-            made = safety_files.replay_track(settings.database_url, Path(args.path), _cli_actor())
+            from sample_data.live import vision_sim
+
+            made = vision_sim.replay_track(settings.database_url, Path(args.path), _cli_actor())
         except Refused as error:
             print(f"cockpit import: {error}", file=sys.stderr)
             return 2

@@ -8,14 +8,21 @@ from datetime import datetime
 import flask
 
 from cockpit.i18n import COOKIE, normalise
+from cockpit.page import Wall
 from cockpit.services import clock
 from cockpit.settings import Settings
 
 SETTINGS_KEY = "COCKPIT_SETTINGS"
+WALLS_KEY = "COCKPIT_WALLS"  # page name -> (its permission, its Wall), from the pages' declarations
 
 
 def settings() -> Settings:
     return flask.current_app.config[SETTINGS_KEY]
+
+
+def wall(name: str) -> tuple[str, Wall] | None:
+    """The wall a page declared, with the permission its page asks; None for a name no page declares."""
+    return flask.current_app.config[WALLS_KEY].get(name)
 
 
 def lang() -> str:

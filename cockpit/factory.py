@@ -33,6 +33,7 @@ from cockpit.page import Page
 from cockpit.services import audit
 from cockpit.settings import ROOT, Settings, load_settings
 from cockpit.ui.kit import denied, shell
+from cockpit.ui.wall import layout as wall_layout
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest any route takes; each kind of request has its own (security.py)
 
@@ -65,6 +66,7 @@ def create_app(
     )
     server = app.server
     server.config[context.SETTINGS_KEY] = settings
+    server.config[context.WALLS_KEY] = {p.name: (p.permission, p.wall) for p in pages if p.wall is not None}
     server.config["SECRET_KEY"] = settings.secret_key
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     server.config.update(_cache_config(settings))
@@ -122,7 +124,7 @@ def _guarded(page: Page) -> Callable[..., object]:
     def layout(**query: str) -> object:
         if auth.allowed(page.permission):
             if "wall" in query and page.wall is not None:
-                return page.wall()
+                return wall_layout(page.name, page.wall.detail)
             return page.layout(**query)
         audit.record_alone(
             context.settings().database_url,

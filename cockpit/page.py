@@ -11,6 +11,16 @@ from dash import Dash
 
 
 @dataclass(frozen=True)
+class Wall:
+    """What a page shows on the video wall: its view service (database URL -> a wall view model, decided there)
+    and whether its map frames the gridded detail zone rather than the whole city. The wall asks the page's own
+    permission."""
+
+    view: Callable[[str], object]
+    detail: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     path: str
     nav: str
@@ -19,7 +29,7 @@ class Page:
     layout: Callable[..., object]
     callbacks: Callable[[Dash], None]
     ready: str
-    wall: Callable[[], object] | None = None  # the page's wall view; None keeps it off the wall
+    wall: Wall | None = None  # the page's wall view; None keeps it off the wall
 
     @property
     def name(self) -> str:

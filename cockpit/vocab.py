@@ -168,6 +168,7 @@ SATISFACTION = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 
 
 # public safety (scenario 4): what video analytics reports, the lost-person states, the key areas
 KEY_AREA_COLOURS = {"metro": "#40a9ff", "hospital": "#ff7a45", "school": "#fadb14", "campus": "#95de64"}
+CROWDED_COLOUR = SEVERITIES[1][1]  # a key area over the crowd rule's threshold
 LOST_NEXT = {  # a lost-person case's step -> (states it starts from, state it leads to)
     "confirm": (("open", "located"), "located"),
     "dispatch": (("located", "open"), "dispatched"),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from data_access.models import BaseFeature, District, Facility, Grid, Street
 
-BASE_LAYERS = ("road", "building", "water", "green", "poi", "coverage")
+GENERATED_LAYERS = ("pipeline", "community")  # drawn by a generator on the real base, replaced with the streets
+BASE_LAYERS = ("road", "building", "water", "green", "poi", "coverage", *GENERATED_LAYERS)
 FACILITY_KINDS = ("metro_station", "hospital", "shelter")
 
 
@@ -36,6 +37,15 @@ def replace_streets(session: Session, streets: list[dict[str, Any]], grids: list
         session.execute(insert(Street), streets)
     if grids:
         session.execute(insert(Grid), grids)
+
+
+def replace_generated_layer(session: Session, layer: str, rows: list[dict[str, Any]]) -> None:
+    """Swap one generated layer (rows as BaseFeature columns): stored, so the core reads it like any layer."""
+    if layer not in GENERATED_LAYERS:
+        raise ValueError(f"not a generated layer: {layer!r}")
+    session.execute(delete(BaseFeature).where(BaseFeature.layer == layer))
+    if rows:
+        session.execute(insert(BaseFeature), [r | {"layer": layer} for r in rows])
 
 
 def _feature(geometry: str, properties: dict[str, Any]) -> dict[str, Any]:

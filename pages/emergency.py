@@ -4,7 +4,6 @@ queries, units ranked by ETA, the run card dispatched in one click, and the time
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
@@ -12,7 +11,8 @@ from dash import dash_table, dcc, html
 import callbacks.emergency
 from cockpit import auth, context
 from cockpit.i18n import t
-from cockpit.page import Page
+from cockpit.page import Page, Wall
+from cockpit.services import wall
 from cockpit.ui.emergency import (
     EM_CLOSE,
     EM_COVERAGE,
@@ -53,7 +53,6 @@ from cockpit.ui.emergency import (
     EM_TYPE,
 )
 from cockpit.ui.kit import detail_map, panel, tab
-from pages import wall_view
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
 
@@ -316,6 +315,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.emergency.register,
-    wall=partial(wall_view.layout, "emergency"),
+    wall=Wall(wall.emergency_command),
     ready="#em-detail:not(:empty)",
 )

@@ -3,16 +3,14 @@ remote control, open alarms with their lifecycle, editable rules and the quarant
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash_leaflet as dl
 from dash import dash_table, dcc, html
 
 import callbacks.iot
 from cockpit import auth, context
 from cockpit.i18n import t
-from cockpit.page import Page
-from cockpit.services import alarm_queue, areas, rulebook
+from cockpit.page import Page, Wall
+from cockpit.services import alarm_queue, areas, rulebook, wall
 from cockpit.services.alarms import SEVERITIES
 from cockpit.ui.iot import (
     IOT_ALARM_ACK_ALL,
@@ -39,7 +37,6 @@ from cockpit.ui.iot import (
 )
 from cockpit.ui.kit import alarm_type_label, panel, tab
 from cockpit.vocab import STRUCTURE_TYPES
-from pages import wall_view
 
 DEVICE_TYPES = (
     "air_quality",
@@ -312,6 +309,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.iot.register,
-    wall=partial(wall_view.layout, "iot"),
+    wall=Wall(wall.iot_sensing, detail=True),
     ready="#iot-kpis .kpi",
 )

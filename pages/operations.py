@@ -3,15 +3,14 @@ the whole workflow with its timeline, city vital signs with trends and a hotspot
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash_leaflet as dl
 from dash import dcc, html
 
 import callbacks.operations
 from cockpit import auth, context
 from cockpit.i18n import t
-from cockpit.page import Page
+from cockpit.page import Page, Wall
+from cockpit.services import wall
 from cockpit.services.operations import FLOW
 from cockpit.ui.kit import detail_map, panel
 from cockpit.ui.operations import (
@@ -34,7 +33,6 @@ from cockpit.ui.operations import (
     OPS_SELECTED,
     OPS_VENUES,
 )
-from pages import wall_view
 
 
 def _map() -> dl.Map:
@@ -141,6 +139,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.operations.register,
-    wall=partial(wall_view.layout, "operations"),
+    wall=Wall(wall.city_operations, detail=True),
     ready="#ops-kpis .kpi",
 )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash_leaflet as dl
 from dash import dcc, html
 
 import callbacks.overview
 from cockpit import context
 from cockpit.i18n import t
-from cockpit.page import Page
-from cockpit.services import areas, drilldown
+from cockpit.page import Page, Wall
+from cockpit.services import areas, drilldown, wall
 from cockpit.ui.kit import panel
 from cockpit.ui.overview import (
     OVERVIEW_AIR,
@@ -29,7 +27,6 @@ from cockpit.ui.overview import (
     OVERVIEW_VIEW_CITY,
     OVERVIEW_VIEW_DETAIL,
 )
-from pages import wall_view
 
 # layer -> (visible at start, style or function, hideout)
 POLYGON = {"weight": 1, "fillOpacity": 0.6}
@@ -188,6 +185,6 @@ PAGE = Page(
     permission="view",
     layout=layout,
     callbacks=callbacks.overview.register,
-    wall=partial(wall_view.layout, "overview"),
+    wall=Wall(wall.overview),
     ready="#overview-kpis .kpi-value",
 )

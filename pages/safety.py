@@ -6,16 +6,14 @@ monthly oversight report of searches per officer."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash_leaflet as dl
 from dash import dcc, html
 
 import callbacks.safety
 from cockpit import auth, context
 from cockpit.i18n import t
-from cockpit.page import Page
-from cockpit.services import oversight, safety_view
+from cockpit.page import Page, Wall
+from cockpit.services import oversight, safety_view, wall
 from cockpit.ui.kit import detail_map, panel
 from cockpit.ui.safety import (
     SF_AGE,
@@ -97,7 +95,6 @@ from cockpit.ui.safety import (
     SF_WATCH_REASON,
 )
 from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, VEHICLE_COLOURS, VEHICLE_TYPES
-from pages import wall_view
 
 VIEWS = {"search": "safety.files", "lost": "safety.files", "watch": "safety.files", "oversight": "safety.oversight"}
 
@@ -418,5 +415,5 @@ PAGE = Page(
     layout=layout,
     callbacks=callbacks.safety.register,
     ready="#sf-area-list .case-item",
-    wall=partial(wall_view.layout, "safety"),
+    wall=Wall(wall.public_safety, detail=True),
 )

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+import shapely
+import shapely.geometry
+from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
 from data_access import bigdata, cim, emergency, iot, support
 from data_access import safety as safety_store
 from data_access.db import transaction
-from sample_data import generator, real, safety, streets
+from sample_data import communities, generator, pipelines, real, safety, streets
 
 
 def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> dict[str, str]:
@@ -69,6 +73,10 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         safety_store.replace_key_areas(session, [], [])
         iot.replace_devices(session, [], [])
         cim.replace_streets(session, city.streets, city.grids)
+        roads = real.read_geojson(real.BASE_FILES["road"])
+        cim.replace_generated_layer(session, "pipeline", [_row(f) for f in pipelines.pipelines(roads, seed)])
+        coverage = real.read_geojson(real.BASE_FILES["coverage"])
+        cim.replace_generated_layer(session, "community", _communities(city.streets, coverage, seed))
         metered = generator.meters(real.read_geojson(real.BASE_FILES["building"]), city.grids, scale, seed)
         devices = city.devices + cameras + metered + _station_devices(session)
         iot.replace_devices(session, devices, city.components)
@@ -76,6 +84,48 @@ def load_sample_city(url: str, scale: str, seed: int, force: bool = False) -> di
         emergency.add_resources(session, units)
         support.write_meta(session, wanted | {"loaded_at": datetime.now(UTC).isoformat(timespec="seconds")})
         return support.read_meta(session)
+
+
+def _row(feature: dict[str, Any]) -> dict[str, Any]:
+    """A generated GeoJSON feature as a stored base-map row, its source in the row as in its properties."""
+    minx, miny, maxx, maxy = shape(feature["geometry"]).bounds
+    properties = feature["properties"]
+    return {
+        "osm_id": None,
+        "name": properties.get("name"),
+        "kind": properties.get("network") or properties.get("kind"),
+        "properties": orjson.dumps(properties).decode(),
+        "geometry": orjson.dumps(feature["geometry"]).decode(),
+        "min_lon": minx,
+        "min_lat": miny,
+        "max_lon": maxx,
+        "max_lat": maxy,
+        "source": properties["source"],
+    }
+
+
+def _communities(street_rows: list[dict[str, Any]], coverage: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """The communities (real names and codes, generated boundaries) of the streets the detail zone touches, where
+    the buildings are, as stored rows."""
+    zone = shapely.union_all([shape(f["geometry"]) for f in coverage])
+    rows = []
+    for street in street_rows:
+        polygon = shapely.from_geojson(street["geometry"])
+        if not polygon.intersects(zone):
+            continue
+        for c in communities.community_areas(street["code"], polygon, seed):
+            feature = {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(c["geometry"]),
+                "properties": {
+                    "name": c["name"],
+                    "code": c["code"],
+                    "street_code": street["code"],
+                    "source": c["source"],
+                },
+            }
+            rows.append(_row(feature))
+    return rows
 
 
 def _station_devices(session: Session) -> list[dict[str, Any]]:
@@ -119,16 +169,16 @@ def _steps() -> tuple[Step, ...]:
     from cockpit.services import (
         catalog_measure,
         emergency,
-        enterprises,
-        hotline_sim,
         planning,
-        projects,
         rulebook,
-        sample_catalog,
-        service_items,
-        structural,
-        vision_sim,
     )
+    from sample_data import catalog as sample_catalog
+    from sample_data.live import hotline_sim, vision_sim
+    from sample_data.scenarios import enterprises as scenarios_enterprises
+    from sample_data.scenarios import planning as scenarios_planning
+    from sample_data.scenarios import projects as scenarios_projects
+    from sample_data.scenarios import service_items as scenarios_service_items
+    from sample_data.scenarios import structural as scenarios_structural
 
     def patches(found: Any) -> str:
         return f"conflict patches between the plans: {found.new} new, {found.settled} settled"
@@ -146,23 +196,23 @@ def _steps() -> tuple[Step, ...]:
         ),
         Step(
             "plans",
-            lambda url, actor, seed, now: planning.load_sample(url, actor, seed),
+            lambda url, actor, seed, now: scenarios_planning.load(url, actor, seed),
             _if("{n} zones of the generated plans loaded"),
         ),
         Step("plan_conflicts", lambda url, actor, seed, now: planning.detect(url, actor), patches),
         Step(
             "projects",
-            lambda url, actor, seed, now: projects.load_sample(url, actor, seed),
+            lambda url, actor, seed, now: scenarios_projects.load(url, actor, seed),
             _if("{n} construction projects with their schedules loaded (generated)"),
         ),
         Step(
             "structural",
-            lambda url, actor, seed, now: structural.load_sample(url, actor),
+            lambda url, actor, seed, now: scenarios_structural.load(url, actor),
             _if("{n} structural sensors on the projects, with their daily history (generated)"),
         ),
         Step(
             "enterprises",
-            lambda url, actor, seed, now: enterprises.load_sample(url, actor, seed),
+            lambda url, actor, seed, now: scenarios_enterprises.load(url, actor, seed),
             _if("{n} enterprises (listed: real; Beijing locations and SMEs: generated) and the indicators loaded"),
         ),
         Step(
@@ -172,7 +222,7 @@ def _steps() -> tuple[Step, ...]:
         ),
         Step(
             "service_items",
-            lambda url, actor, seed, now: service_items.load_sample(url, actor, seed),
+            lambda url, actor, seed, now: scenarios_service_items.load(url, actor, seed),
             _if("the service-item catalogue (generated) imported into the data catalog; halls' and channels' days"),
         ),
         Step(

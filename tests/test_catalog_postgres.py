@@ -10,13 +10,17 @@ from fixtures.db import TEST_ACTOR
 from fixtures.helpers import every_page, fail_second_write
 
 from cockpit.actor import Actor
-from cockpit.services import catalog, catalog_measure, conflicts, sample_catalog
+from cockpit.services import catalog, catalog_measure, conflicts
 from cockpit.services.importing.pipeline import Request, run
 from cockpit.services.importing.sources import Declared
 from data_access import catalog as storage
 from data_access.db import transaction
 from data_access.schema import upgrade
+from sample_data import catalog as sample_catalog
 from sample_data.load import load_sample_city
+from sample_data.scenarios import planning as scenarios_planning
+from sample_data.scenarios import projects as scenarios_projects
+from sample_data.scenarios import structural as scenarios_structural
 
 FORMATS = Path(__file__).resolve().parent.parent / "sample_data" / "formats"
 ANALYST = Actor("pg-analyst", "analyst")
@@ -83,7 +87,7 @@ def test_tables_with_composite_keys_page_and_conflicts_are_found(pg_city):
 def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_db):
     from cockpit.services import planning
 
-    planning.load_sample(pg_city, TEST_ACTOR, 7)
+    scenarios_planning.load(pg_city, TEST_ACTOR, 7)
     planning.detect(pg_city, TEST_ACTOR)
     again = planning.detect(pg_city, TEST_ACTOR)
     on_postgres = planning.listing(pg_city, status="open")
@@ -98,10 +102,10 @@ def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
     """The register, its forecasts and a pre-screening with its answers on PostgreSQL, as on the embedded engine
     (the same seed gives the same projects; the dates are today's on both)."""
     from cockpit.actor import Actor
-    from cockpit.services import planning, projects, screening
+    from cockpit.services import projects, screening
 
-    planning.load_sample(pg_city, TEST_ACTOR, 7)  # once: the plan test may have loaded them already
-    assert projects.load_sample(pg_city, TEST_ACTOR, 7) == 13
+    scenarios_planning.load(pg_city, TEST_ACTOR, 7)  # once: the plan test may have loaded them already
+    assert scenarios_projects.load(pg_city, TEST_ACTOR, 7) == 13
     on_postgres = projects.portfolio(pg_city)["projects"]
     embedded = projects.portfolio(city_db)["projects"]
     # the embedded city was loaded at the session's start: across midnight its dates are a day older
@@ -109,7 +113,7 @@ def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
     there = {p["code"]: (p["stage"], p["delay_days"]) for p in embedded}
     assert here.keys() == there.keys() and len(here) == 13
     assert all(here[c][0] == there[c][0] and abs(here[c][1] - there[c][1]) <= 1 for c in here)
-    body = projects.export_schedule(pg_city, on_postgres[0]["id"])
+    body = projects.export_schedule(pg_city, TEST_ACTOR, on_postgres[0]["id"])
     assert projects.import_schedule(pg_city, Actor("analyst", "analyst"), on_postgres[0]["id"], body) == 16
     site = projects.detail(pg_city, on_postgres[0]["id"])["site"]
     found = screening.screen(
@@ -124,13 +128,13 @@ def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_c
     """The sensors' daily history through ingestion and the rule engine, the forecast and a design override on
     PostgreSQL, as on the embedded engine."""
     from cockpit.actor import Actor
-    from cockpit.services import planning, projects, rulebook, structural
+    from cockpit.services import projects, rulebook, structural
 
-    planning.load_sample(pg_city, TEST_ACTOR, 7)
-    projects.load_sample(pg_city, TEST_ACTOR, 7)
+    scenarios_planning.load(pg_city, TEST_ACTOR, 7)
+    scenarios_projects.load(pg_city, TEST_ACTOR, 7)
     rulebook.ensure_defaults(pg_city, TEST_ACTOR)
-    assert structural.load_sample(pg_city, TEST_ACTOR) == 48
-    assert structural.load_sample(pg_city, TEST_ACTOR) == 0  # once
+    assert scenarios_structural.load(pg_city, TEST_ACTOR) == 48
+    assert scenarios_structural.load(pg_city, TEST_ACTOR) == 0  # once
 
     def bands(url: str) -> dict[str, str]:
         return {p["code"]: p["band"] for p in projects.portfolio(url)["projects"]}

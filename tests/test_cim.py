@@ -155,7 +155,7 @@ def test_a_building_reads_its_meters_through_the_iot_ingestion(city_db):
     from datetime import UTC, datetime, timedelta
 
     from cockpit.services import alarms, ingestion
-    from cockpit.services.simulator import METER_EVERY, CitySimulator
+    from sample_data.live.simulator import METER_EVERY, CitySimulator
 
     building, gas = _metered_building(city_db)
     assert [m["readings"] for m in building_object.building(city_db, building).meters] == [{}, {}, {}]

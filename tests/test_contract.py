@@ -1,5 +1,6 @@
 """The page contract holds: every callback's ids live in a layout that hosts them, every page names a known
-permission, every i18n key has both languages, and no module imports a layer above its own."""
+permission, every i18n key has both languages and is defined once, no module imports a floor above its own (nor
+the HTTP and drawing edges into the services), and only the CLI's sample loading reads the sample city."""
 
 from __future__ import annotations
 
@@ -14,9 +15,15 @@ from fixtures.servers import ACCOUNTS, ROOT
 
 from cockpit.i18n import LANGS, TABLE
 from cockpit.permissions import PERMISSIONS
+from cockpit.ui.wall import layout as wall_layout
 from pages import PAGES
 
 LAYERS = ["data_access", "cockpit", "callbacks", "pages"]  # sources → data_access → cockpit → callbacks → pages
+CORE = [*LAYERS, "app.py"]
+SAMPLE_LOADING = {"cockpit/cli.py"}  # `cockpit init`, `simulate`, `serve` and `import TRACK.plt` drive the sample city
+# inside cockpit/: the edges (HTTP routes, drawing, the Flask/Dash shell) stand on the services, never under them
+EDGES = ("cockpit.api", "cockpit.ui", "cockpit.web", "cockpit.factory", "cockpit.cli", "cockpit.auth", "cockpit.push")
+WEB = ("flask", "dash", "dash_leaflet", "flask_login", "flask_wtf")
 DASH_INTERNAL = {"_pages_content", "_pages_store", "_pages_dummy", "_pages_location"}
 
 
@@ -64,7 +71,7 @@ def hosted(dash_app, city_url) -> set[str]:
         for page in PAGES:
             ids |= _ids(page.layout())
             if page.wall is not None:
-                ids |= _ids(page.wall())
+                ids |= _ids(wall_layout(page.name, page.wall.detail))
     return ids
 
 
@@ -124,15 +131,24 @@ def test_every_literal_i18n_key_exists():
     assert [p for p in prefixes if not any(k.startswith(p) for k in TABLE)] == []
 
 
-def _imports(path: Path) -> set[str]:
+def _modules(path: Path) -> set[str]:
+    """Every module a file imports, by its full dotted name (`from a import b` counts as a and a.b)."""
     tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
     return names
+
+
+def _imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _modules(path)}
+
+
+def _reaches(path: Path, prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in _modules(path) if any(m == p or m.startswith(p + ".") for p in prefixes))
 
 
 def test_no_module_imports_upward():
@@ -142,3 +158,60 @@ def test_no_module_imports_upward():
         above = set(LAYERS[LAYERS.index(layer) + 1 :])
         upward += [f"{path.relative_to(ROOT)} imports {name}" for name in _imports(path) & above]
     assert upward == []
+
+
+def _core_files() -> list[Path]:
+    return [p for p in _python_files() if "migrations" not in p.parts] + [ROOT / "app.py"]
+
+
+def test_the_core_never_reads_the_sample_city():
+    readers = [
+        f"{p.relative_to(ROOT)} imports {m}"
+        for p in _core_files()
+        if str(p.relative_to(ROOT)) not in SAMPLE_LOADING
+        for m in _reaches(p, ("sample_data",))
+    ]
+    assert readers == []
+
+
+def test_the_services_stand_below_the_edges():
+    """Services (and the kernel beside them) hold the decisions and know nothing of HTTP or drawing; the API
+    and the drawing floor call services, never each other, and never the stores directly."""
+    kernel = [ROOT / "cockpit" / f"{name}.py" for name in ("actor", "refusal", "permissions", "vocab", "profile")]
+    below = [*sorted((ROOT / "cockpit" / "services").rglob("*.py")), *kernel]
+    wrong = [f"{p.relative_to(ROOT)} imports {m}" for p in below for m in _reaches(p, (*EDGES, *WEB))]
+    api, ui = sorted((ROOT / "cockpit" / "api").glob("*.py")), sorted((ROOT / "cockpit" / "ui").glob("*.py"))
+    wrong += [f"{p.relative_to(ROOT)} imports {m}" for p in api for m in _reaches(p, ("cockpit.ui", "data_access"))]
+    wrong += [f"{p.relative_to(ROOT)} imports {m}" for p in ui for m in _reaches(p, ("cockpit.api", "data_access"))]
+    assert wrong == []
+
+
+def test_the_floor_check_can_fail(tmp_path):
+    """The checks above read real imports: a service that reaches for Flask or the sample city is caught."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("import flask\nfrom sample_data.plans import zones\nfrom cockpit.ui import kit\n")
+    assert _reaches(bad, WEB) == ["flask"]
+    assert _reaches(bad, ("sample_data",)) == ["sample_data.plans", "sample_data.plans.zones"]
+    assert _reaches(bad, EDGES) == ["cockpit.ui", "cockpit.ui.kit"]
+
+
+def test_an_i18n_key_defined_twice_fails_at_import():
+    from types import SimpleNamespace
+
+    from cockpit.i18n import merged
+
+    first = SimpleNamespace(__name__="first", TEXTS={"a.b": ("甲", "a")})
+    second = SimpleNamespace(__name__="second", TEXTS={"a.b": ("乙", "b")})
+    with pytest.raises(KeyError, match=re.escape("a.b")):
+        merged((first, second))
+    assert merged((first,)) == {"a.b": ("甲", "a")}
+
+
+def test_each_page_module_has_its_ids_and_texts_in_its_own_rooms():
+    """Adding a page is four files under one name; the shared tables that every page wrote into are gone."""
+    for gone in ("cockpit/i18n.py", "cockpit/ids.py", "data_access/models.py", "cockpit/ui.py"):
+        assert not (ROOT / gone).exists(), gone
+    for page in PAGES:
+        room = page.layout.__module__.rsplit(".", 1)[-1]
+        for floor in ("callbacks", "cockpit/ui", "cockpit/i18n"):
+            assert (ROOT / floor / f"{room}.py").exists(), f"{floor}/{room}.py"

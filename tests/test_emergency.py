@@ -81,6 +81,20 @@ def test_dispatch_then_conflict_names_the_holder(city_db):
     assert len(audit.rows(city_db, action="dispatch")) == 2
 
 
+def test_a_click_replayed_dispatches_once_and_a_held_unit_answers_409(city_db):
+    """The page's dispatch button: one idempotency key per click, so a double click sends the units once."""
+    first, second = incident(city_db), incident(city_db)
+    ids = [r.resource_id for r in emergency.recommend(city_db, first, limit=2)]
+    once = emergency.dispatch_once(city_db, DUTY, first, ids, False, "ui:n1:click1", "zh")
+    again = emergency.dispatch_once(city_db, DUTY, first, ids, False, "ui:n1:click1", "zh")
+    assert once == again == ({"dispatched": 2}, 200)
+    assert len(audit.rows(city_db, action="dispatch")) == 1
+    held, status = emergency.dispatch_once(city_db, OTHER, second, ids, False, "ui:n2:click1", "en")
+    assert status == 409 and "already dispatched to" in held["error"]
+    nothing, status = emergency.dispatch_once(city_db, OTHER, second, [], False, "ui:n2:click2", "en")
+    assert status == 409 and nothing["error"]
+
+
 def test_all_or_nothing(city_db):
     first, second = incident(city_db), incident(city_db)
     ranked = [r.resource_id for r in emergency.recommend(city_db, first, limit=3)]

@@ -158,7 +158,7 @@ def test_a_problem_reported_from_the_field_becomes_a_case(city_db, tmp_path):
 
 
 def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
-    from cockpit.services import field_sim
+    from sample_data.live import field_sim
 
     username, worker = users.demo_field_workers(city_db)[2]
     case_id = dispatched_to(city_db, worker, "muck", "test-sim-worker")["id"]

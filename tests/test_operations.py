@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.actor import Actor
-from cockpit.services import anchor, daily, ingestion, operations
+from cockpit.services import anchor, audit, daily, ingestion, operations
 from cockpit.services.operations import CaseError, due, time_left
 
 ZONE = "Asia/Shanghai"
@@ -195,3 +195,15 @@ def test_venue_load_is_generated_on_real_venues(city_db):
 def test_cases_as_excel(city_db):
     ingestion.ingest_mqtt(city_db, EVENTS)
     assert daily.cases_xlsx(city_db, "zh", ZONE)[:2] == b"PK"
+
+
+def test_every_export_is_audited_by_the_service_whoever_asks(city_db, tmp_path):
+    """The page's buttons and any other caller go through `daily.export`, which writes the audit row."""
+    ingestion.ingest_mqtt(city_db, EVENTS)
+    made = {kind: daily.export(city_db, DUTY, kind, "zh", ZONE, tmp_path, "test-secret") for kind in daily.EXPORTS}
+    assert made["cases_csv"][0] == "cases.csv" and made["cases_xlsx"][1][:2] == b"PK"
+    assert made["daily_pdf"][1].startswith(b"%PDF")
+    exported = [r for r in audit.rows(city_db, action="ops.export") if r["actor"] == DUTY.name]
+    assert sorted(r["object"] for r in exported) == sorted(daily.EXPORTS)
+    with pytest.raises(ValueError):
+        daily.export(city_db, DUTY, "everything", "zh", ZONE, tmp_path, "test-secret")

@@ -10,10 +10,11 @@ from sqlalchemy import text
 
 from cockpit.services import audit, plan_overlay, planning, users
 from data_access.db import write_transaction
+from sample_data.scenarios import planning as scenarios_planning
 
 
 def test_plans_load_once_and_patches_keep_their_identity_across_detections(city_db):
-    assert planning.load_sample(city_db, TEST_ACTOR, 7) == 0  # the template has them already
+    assert scenarios_planning.load(city_db, TEST_ACTOR, 7) == 0  # the template has them already
     first = planning.listing(city_db, status="open")
     assert {c["rule"] for c in first} == {r.key for r in plan_overlay.RULES}
     assert all(c["area_m2"] >= plan_overlay.MIN_AREA_M2 and c["geometry"]["type"] == "Polygon" for c in first)

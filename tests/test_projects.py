@@ -15,12 +15,13 @@ from cockpit.services import projects, schedules, users
 from cockpit.vocab import PROJECT_STAGES
 from data_access import projects as store
 from data_access.db import transaction
+from sample_data.scenarios import projects as scenarios_projects
 
 ANALYST = Actor("analyst", "analyst")
 
 
 def test_projects_load_once_at_every_stage_and_rank_by_delay(city_db):
-    assert projects.load_sample(city_db, TEST_ACTOR, 42) == 0  # conftest loaded them already
+    assert scenarios_projects.load(city_db, TEST_ACTOR, 42) == 0  # conftest loaded them already
     found = projects.portfolio(city_db)
     rows = found["projects"]
     assert len(rows) == 13 and set(found["by_stage"]) == set(PROJECT_STAGES)
@@ -52,7 +53,7 @@ def test_a_forecast_held_by_what_happened_slips_against_the_baseline():
 def test_ms_project_xml_goes_out_and_back_with_the_same_network(city_db):
     pid = projects.portfolio(city_db)["projects"][0]["id"]
     before = projects.schedule_view(city_db, pid)
-    body = projects.export_schedule(city_db, pid)
+    body = projects.export_schedule(city_db, TEST_ACTOR, pid)
     assert body.startswith(b"<?xml") and b"http://schemas.microsoft.com/project" in body
     assert projects.import_schedule(city_db, ANALYST, pid, body) == len(before["tasks"])
     after = projects.schedule_view(city_db, pid)

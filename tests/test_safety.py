@@ -20,17 +20,19 @@ from cockpit.services import (
     ingestion,
     lost_persons,
     oversight,
+    rulebook,
     safety_files,
     safety_retention,
     safety_view,
     sightings,
     vision_alarms,
-    vision_sim,
 )
+from cockpit.vocab import CROWDED_COLOUR, KEY_AREA_COLOURS
 from data_access import iot
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import FEATURE_DIM, Rejected, SightingIn, parse_mqtt
+from sample_data.live import vision_sim
 
 OFFICER = Actor("officer-a", "safety_officer")
 LEADER = Actor("leader-a", "leader")
@@ -223,6 +225,13 @@ def test_a_watched_plate_a_crowd_and_loitering_raise_alarms(city_db):
         vision_alarms.to_incident(city_db, LEADER, alarm["id"])
     summary = safety_view.summary(city_db, LEADER, now)
     assert summary["kpis"]["alarms"] >= 3 and summary["areas"][0]["load"] > 1
+    busiest = summary["areas"][0]
+    assert busiest["crowded"] and busiest["shown"] == CROWDED_COLOUR
+    with transaction(city_db) as session:  # the administrator raises the crowd rule's threshold past the load
+        rule = next(r for r in iot.rules(session, scoped=False) if r["metric"] == "crowd_ratio")
+    assert rulebook.update(city_db, Actor("admin", "admin"), rule["id"], {"threshold": busiest["load"] + 1}) == []
+    calmer = safety_view.summary(city_db, LEADER, now)["areas"][0]
+    assert not calmer["crowded"] and calmer["shown"] == KEY_AREA_COLOURS[calmer["kind"]]
     assert "plate" not in orjson.dumps(summary, default=str).decode()
     with pytest.raises(Refused):
         safety_view.summary(city_db, DUTY, now)
@@ -346,12 +355,12 @@ def test_a_geolife_track_replays_past_the_cameras(city_db, tmp_path):
     lines = [f"{lat:.6f},{lon:.6f},0,150,39745.33,2008-10-24,{at}" for lat, lon, at in points]
     track = tmp_path / "20081024080000.plt"
     track.write_text(header + "\n".join(lines) + "\n")
-    made = safety_files.replay_track(city_db, track, Actor("cli:test", "admin"))
+    made = vision_sim.replay_track(city_db, track, Actor("cli:test", "admin"))
     assert made == {"points": 3, "sightings": 1, "cameras": 1}
     broken = tmp_path / "broken.plt"
     broken.write_text(header + "39.9,not-a-number,0,1,1,2008-10-24,08:00:00\n")
     with pytest.raises(Refused) as refused:
-        safety_files.replay_track(city_db, broken, Actor("cli:test", "admin"))
+        vision_sim.replay_track(city_db, broken, Actor("cli:test", "admin"))
     assert refused.value.key == "safety.bad_plt"
 
 

@@ -125,7 +125,8 @@ def test_the_spatial_api_answers_geojson_and_csv_and_refuses_bad_input(app_clien
 
 
 def test_the_cim_runs_on_postgis_too(pg_city):
-    from cockpit.services import building_object, catalog_measure, model_compare, sample_catalog, simulations
+    from cockpit.services import building_object, catalog_measure, model_compare, simulations
+    from sample_data import catalog as sample_catalog
 
     catalog_measure.register_tables(pg_city, TEST_ACTOR)
     sample_catalog.load(pg_city, TEST_ACTOR, 7)

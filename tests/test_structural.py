@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import orjson
 import pytest
+from fixtures.db import TEST_ACTOR
 from sqlalchemy import text
 
 from cockpit.actor import Actor
@@ -15,6 +16,7 @@ from cockpit.services import ingestion, rulebook, structural, structural_report,
 from cockpit.services.clock import stored_now
 from data_access.db import transaction
 from data_access.ingest import Telemetry
+from sample_data.scenarios import structural as scenarios_structural
 
 ANALYST = Actor("analyst", "analyst")
 
@@ -121,19 +123,19 @@ def test_design_values_refused_with_a_reason(structural_db, role, device_type, c
 
 def test_a_day_sent_twice_is_stored_once(structural_db):
     day = stored_now().date()
-    sent = structural.observations(structural_db, day)
+    sent = scenarios_structural.observations(structural_db, day)
     assert sent and all(o.ts == datetime.combine(day, datetime.min.time()) for o in sent)
     ingestion.ingest(structural_db, sent, "test")  # today's upload (in already unless the city was loaded yesterday)
     report = ingestion.ingest(structural_db, sent, "test")
     assert report.stored == 0 and report.duplicates == len(sent)
-    messages = structural.day_messages(structural_db, day)
+    messages = scenarios_structural.day_messages(structural_db, day)
     assert len(messages) == len(sent) and messages[0][0].startswith("city/iot/XM-")
 
 
 def test_the_daily_report_lists_every_point_and_the_forecast(structural_db, tmp_path):
     heavy = _heavy(_views(structural_db))
     body = structural_report.daily_pdf(
-        structural_db, heavy["project"]["id"], "zh", "Asia/Shanghai", tmp_path, stored_now()
+        structural_db, TEST_ACTOR, heavy["project"]["id"], "zh", "Asia/Shanghai", tmp_path, stored_now()
     )
     path = tmp_path / "report.pdf"
     path.write_bytes(body)
@@ -144,7 +146,9 @@ def test_the_daily_report_lists_every_point_and_the_forecast(structural_db, tmp_
     assert "双曲线拟合" in said and "JGJ 8" in said and "预警" in said
     quiet = next(p for p in _projects(structural_db).values() if p["stage"] == "approval")
     with pytest.raises(Refused) as refused:
-        structural_report.daily_pdf(structural_db, quiet["id"], "zh", "Asia/Shanghai", tmp_path, stored_now())
+        structural_report.daily_pdf(
+            structural_db, TEST_ACTOR, quiet["id"], "zh", "Asia/Shanghai", tmp_path, stored_now()
+        )
     assert refused.value.http == 404
 
 

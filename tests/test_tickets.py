@@ -30,6 +30,7 @@ from cockpit.services import (
     ticket_router,
     tickets,
 )
+from cockpit.services.alarms import now_utc
 from cockpit.settings import load_settings
 from data_access import services as store
 from data_access.db import transaction, write_transaction
@@ -71,6 +72,21 @@ def test_a_ticket_is_routed_placed_and_a_duplicate_merged(city_db):
     assert privacy.mask_text(CALL).startswith("我叫李*，电话139****5678")
     named = tickets.intake(city_db, DUTY, "website", "学院路上的路灯坏了好几天")  # no address: read from the text
     assert named["lon"] is not None and "学院路" in (named["address"] or "")
+
+
+def test_every_reader_gets_the_ticket_masked_and_only_unmask_gives_it_clear(city_db):
+    row = tickets.intake(
+        city_db, DUTY, "hotline", CALL, address="中关村大街", caller_name="李四", caller_phone="13912345678"
+    )
+    shown = tickets.detail(city_db, row["id"])
+    listed = next(r for r in tickets.queue(city_db) if r["id"] == row["id"])
+    for ticket in (shown, listed, *tickets.desk_queue(city_db, None, now_utc(), 500)):
+        assert "13912345678" not in str(ticket) and "李四" not in str(ticket)
+    assert shown["caller_name"] == "李*" and shown["caller_phone"] == "139****5678"
+    with pytest.raises(privacy.UnmaskRefused):
+        tickets.unmask(city_db, LEADER, row["id"], "核实来电人身份以便回访")
+    clear = tickets.unmask(city_db, Actor("safety:zhao", "safety_officer"), row["id"], "核实来电人身份以便回访")
+    assert clear == {"text": CALL, "caller_name": "李四", "caller_phone": "13912345678"}
 
 
 def test_the_steps_run_in_order_with_reasons_and_audit(city_db):

@@ -25,7 +25,6 @@ from cockpit.services import alarms, audit, devices, emergency, ingestion, users
 from cockpit.services.alarms import AlarmError
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from cockpit.services.privacy import UnmaskRefused
-from data_access.ingest import Rejected, parse_api_item
 
 
 @blueprint.get("/openapi.json")
@@ -66,15 +65,7 @@ def post_readings() -> tuple[flask.Response, int]:
         return error_answer(400, f"a batch holds 1 to {MAX_BATCH} readings, not {len(items)}")
 
     def action() -> tuple[dict, int]:
-        parsed = [parse_api_item(item) for item in items]
-        invalid = [{"index": i, "reason": p.reason} for i, p in enumerate(parsed) if isinstance(p, Rejected)]
-        report = ingestion.ingest(context.settings().database_url, parsed, source="http", actor=auth.current_actor())
-        unknown = [q for q in report.quarantined if q["reason"].startswith("unknown device")]
-        return {
-            "stored": report.stored,
-            "duplicates": report.duplicates,
-            "quarantined": invalid + [{"index": None, "reason": q["reason"]} for q in unknown],
-        }, 200
+        return ingestion.ingest_api(context.settings().database_url, items, auth.current_actor()), 200
 
     return run_idempotent(action)
 

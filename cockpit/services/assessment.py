@@ -141,7 +141,8 @@ def overview(url: str, now: datetime | None = None) -> dict:
     }
 
 
-def monthly_pdf(url: str, month: str, lang: str, var_dir: Path) -> bytes:
+def monthly_pdf(url: str, actor: Actor, month: str, lang: str, var_dir: Path) -> bytes:
+    """The month's assessment report; its export is audited here, whoever asks for it."""
     document = pdf.document(var_dir, t("assess.report_title", lang, month=month), t("assess.report_note", lang))
     w = weights(url)
     document.cell(
@@ -171,4 +172,6 @@ def monthly_pdf(url: str, month: str, lang: str, var_dir: Path) -> bytes:
                         for k in ("response", "resolution", "satisfaction", "composite")
                     ]
                 )
-    return bytes(document.output())
+    body = bytes(document.output())
+    audit.record_alone(url, actor, "assess.report", None, after={"month": month})
+    return body

@@ -23,9 +23,7 @@ from cockpit.vocab import STRUCTURE_TYPES
 from data_access import building_links, cim, monitoring
 from data_access import projects as projects_store
 from data_access.db import transaction
-from sample_data.communities import community_areas
 
-SEED = 7
 REACH_M = {"devices": 100, "alarms": 150, "cases": 150, "incidents": 300, "conflicts": 150}
 PROJECT_REACH_M = 100  # construction projects whose site lies this near: what is being built next door
 STOREY_M = 3.0
@@ -71,12 +69,21 @@ class BuildingObject:
 
 
 @cache
+def _communities_by_street(url: str) -> dict[str, tuple[tuple[str, str, object], ...]]:
+    """(code, name, cell) of the communities in each street: a layer the city's loader stores."""
+    with transaction(url) as session:
+        rows = cim.base_rows(session, "community")
+    found: dict[str, list[tuple[str, str, object]]] = {}
+    for r in rows:
+        properties = orjson.loads(r["properties"])
+        found.setdefault(properties["street_code"], []).append(
+            (properties["code"], r["name"], shapely.from_geojson(r["geometry"]))
+        )
+    return {street: tuple(cells) for street, cells in found.items()}
+
+
 def _communities(url: str, street_code: str) -> tuple[tuple[str, str, object], ...]:
-    street = areas.levels(url)[1]
-    if street_code not in street.codes:
-        return ()
-    polygon = street.shapes[street.codes.index(street_code)]
-    return tuple((c["code"], c["name"], c["geometry"]) for c in community_areas(street_code, polygon, SEED))
+    return _communities_by_street(url).get(street_code, ())
 
 
 def community_of(url: str, street_code: str | None, point: Point) -> tuple[str | None, str | None]:

@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from cockpit.actor import Actor
 from cockpit.i18n import t
-from cockpit.services import anchor, clock, operations, pdf
+from cockpit.services import anchor, audit, clock, operations, pdf
 from cockpit.services.alarms import now_utc
 from cockpit.services.export import safe_cell, to_csv
 
@@ -144,3 +145,20 @@ def daily_pdf(
     )
     stamp = clock.to_city(now, zone).strftime("%Y-%m-%d")
     return f"daily_operations_{stamp}.pdf", bytes(document.output())
+
+
+EXPORTS = ("cases_csv", "cases_xlsx", "stats_csv", "daily_pdf")
+
+
+def export(url: str, actor: Actor, kind: str, lang: str, zone: str, var_dir: Path, secret: str) -> tuple[str, bytes]:
+    """One of the desk's exports as (file name, bytes), audited here whoever asks for it."""
+    if kind not in EXPORTS:
+        raise ValueError(f"unknown export {kind!r}")
+    audit.record_alone(url, actor, "ops.export", kind)
+    if kind == "cases_csv":
+        return "cases.csv", cases_csv(url, lang, zone).encode("utf-8")
+    if kind == "cases_xlsx":
+        return "cases.xlsx", cases_xlsx(url, lang, zone)
+    if kind == "stats_csv":
+        return "case_statistics.csv", stats_csv(url, lang, zone).encode("utf-8")
+    return daily_pdf(url, lang, zone, var_dir, secret)

@@ -24,6 +24,7 @@ from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import areas, audit, routing
 from cockpit.services.alarms import now_utc
+from cockpit.services.idempotency import fingerprint, run_once
 from cockpit.vocab import INCIDENT_TYPES
 from data_access import cim, emergency, spatial
 from data_access.db import transaction, write_transaction
@@ -301,6 +302,29 @@ def dispatch(
     except IntegrityError as error:  # the partial unique index caught a race the locks did not
         raise DispatchConflict("?", "another incident", "another dispatcher at the same moment") from error
     return ids
+
+
+def dispatch_once(
+    url: str,
+    actor: Actor,
+    incident_id: int,
+    resource_ids: list[int] | None,
+    use_plan: bool,
+    key: str,
+    lang: str,
+) -> tuple[dict[str, Any], int]:
+    """A dispatch under an idempotency key (one a click on a page load): a double or replayed click dispatches
+    once and answers as the first did. A held unit or nothing to send answers 409 with the reason in `lang`."""
+    request = fingerprint("dispatch", f"incident:{incident_id}", repr(sorted(resource_ids or [])).encode())
+
+    def action() -> tuple[dict[str, Any], int]:
+        try:
+            made = dispatch(url, actor, incident_id, resource_ids, use_plan=use_plan)
+        except (DispatchConflict, DispatchError) as error:
+            return {"error": error.say(lang)}, 409
+        return {"dispatched": len(made)}, 200
+
+    return run_once(url, actor.name, key, request, action)
 
 
 def _refuse_if_held(url: str, resource_ids: list[int]) -> None:

@@ -8,30 +8,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from cockpit.actor import Actor
-from cockpit.services import audit
-from data_access import cim
 from data_access import industry as store
-from data_access.db import transaction, write_transaction
-from sample_data import industry as sample
+from data_access.db import transaction
 
 YEARS = (2022, 2023, 2024)
 FIELDS = ("revenue", "net_profit", "operating_profit", "total_profit", "total_assets", "roe_pct")
-
-
-def load_sample(url: str, actor: Actor, seed: int) -> int:
-    """The listed companies, the generated SMEs and the indicators, once; answers how many enterprises."""
-    with transaction(url) as session:
-        if store.count(session):
-            return 0
-        districts = cim.districts(session)
-    rows, financials = sample.enterprises(districts, seed)
-    indicators = sample.indicators(seed)
-    with write_transaction(url) as session:
-        store.replace(session, rows, financials, indicators)
-        audit.record(session, actor, "industry.load", None, after={"enterprises": len(rows), "seed": seed})
-    frame.cache_clear()
-    return len(rows)
 
 
 @cache

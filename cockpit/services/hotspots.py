@@ -11,7 +11,7 @@ from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
-from cockpit.services import audit, operations
+from cockpit.services import audit, operations, privacy
 from cockpit.services.clock import stored_now
 from data_access import cim
 from data_access import operations as case_store
@@ -44,7 +44,7 @@ def find(url: str, now: datetime | None = None) -> list[dict]:
                 "category": category,
                 "tickets": len(group),
                 "ids": [r["id"] for r in group],
-                "titles": [r["title"] for r in group[:3]],
+                "titles": [privacy.mask_text(r["title"]) for r in group[:3]],
                 "lon": round(sum(r["lon"] for r in group) / len(group), 6),
                 "lat": round(sum(r["lat"] for r in group) / len(group), 6),
                 "case_id": next((r["case_id"] for r in group if r["case_id"]), None),

@@ -16,7 +16,17 @@ from cockpit.services.operations import EventIn
 from cockpit.vocab import STRUCTURE_TYPES
 from data_access import iot, readings
 from data_access.db import transaction, write_transaction
-from data_access.ingest import CameraEvent, CommandAck, Parsed, Rejected, SightingIn, Status, Telemetry, parse_batch
+from data_access.ingest import (
+    CameraEvent,
+    CommandAck,
+    Parsed,
+    Rejected,
+    SightingIn,
+    Status,
+    Telemetry,
+    parse_api_item,
+    parse_batch,
+)
 
 # alarms that are cases too: of city components, and of structures (a structural warning goes to a desk by itself)
 FAULTS = {"manhole_tilt": "manhole_fault", "street_lamp": "lamp_fault"} | dict.fromkeys(
@@ -101,6 +111,20 @@ def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None =
     if evaluation.raised or evaluation.resolved:
         bus.notify()
     return report
+
+
+def ingest_api(url: str, items: list[object], actor: Actor) -> dict[str, object]:
+    """`POST /api/v1/readings`: each item checked on its own (a bad one is named by its index and reason, the
+    others stored), and readings of devices the register does not know reported back as quarantined."""
+    parsed = [parse_api_item(item) for item in items]
+    invalid = [{"index": i, "reason": p.reason} for i, p in enumerate(parsed) if isinstance(p, Rejected)]
+    report = ingest(url, parsed, source="http", actor=actor)
+    unknown = [q for q in report.quarantined if q["reason"].startswith("unknown device")]
+    return {
+        "stored": report.stored,
+        "duplicates": report.duplicates,
+        "quarantined": invalid + [{"index": None, "reason": q["reason"]} for q in unknown],
+    }
 
 
 def steady_state() -> None:

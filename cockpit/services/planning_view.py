@@ -13,8 +13,9 @@ import geopandas as gpd
 import orjson
 import shapely
 
+from cockpit.actor import Actor
 from cockpit.permissions import allows
-from cockpit.services import areas, pdf, planning
+from cockpit.services import areas, audit, pdf, planning
 from cockpit.services.plan_workflow import PERMISSION
 from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_CONFLICT_TRANSITIONS, PLAN_RULE_COLOURS, PLAN_USE_COLOURS
 from data_access import planning as store
@@ -170,3 +171,17 @@ def export_pdf(var_dir: Path, rows: list[dict[str, Any]], words: dict[str, str])
         line = f"#{r['id']}  {rule}  {zones}  {r['area_m2']:,.0f} m²  {r['department']}  {status}"
         document.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(document.output())
+
+
+def export(
+    url: str, actor: Actor, kind: str, rows: list[dict[str, Any]], var_dir: Path, words: dict[str, str]
+) -> tuple[str, bytes]:
+    """The patches shown as GeoJSON, GeoPackage or the meeting's PDF, as (file name, bytes), audited here."""
+    if kind not in ("geojson", "gpkg", "pdf"):
+        raise ValueError(f"unknown export {kind!r}")
+    audit.record_alone(url, actor, "planning.export", kind, after={"patches": len(rows)})
+    if kind == "geojson":
+        return "plan_conflicts.geojson", export_geojson(rows)
+    if kind == "gpkg":
+        return "plan_conflicts.gpkg", export_gpkg(rows)
+    return "plan_conflicts.pdf", export_pdf(var_dir, rows, words)

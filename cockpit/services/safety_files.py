@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ import orjson
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import audit, ingestion, privacy, routing, vision_sim
+from cockpit.services import audit, privacy, routing
 from cockpit.services.alarms import now_utc
 from cockpit.services.sightings import vector
 from cockpit.vocab import LEGAL_BASES, UNMASK_MINUTES
@@ -434,11 +433,3 @@ def end_watch(url: str, actor: Actor, entry_id: int) -> None:
         if not safety_store.end_watch(session, entry_id):
             raise Refused("safety.no_watch", http=404)
         audit.record(session, actor, "safety.watch.end", f"watch:{entry_id}")
-
-
-def replay_track(url: str, path: Path, actor: Actor) -> dict[str, int]:
-    """`cockpit import FILE.plt`: a GeoLife track replayed past the cameras through the one ingestion path."""
-    messages = vision_sim.replay_plt(url, path, now_utc())
-    report = ingestion.ingest(url, ingestion.parse_batch(messages, now_utc()), "import", actor)
-    cameras = {topic.split("/")[2] for topic, _ in messages}
-    return {"points": len(vision_sim.read_plt(path)), "sightings": report.sightings, "cameras": len(cameras)}

@@ -11,7 +11,7 @@ from typing import Any
 from cockpit.actor import Actor
 from cockpit.services import oversight, safety_files, vision_alarms
 from cockpit.services.alarms import now_utc
-from cockpit.vocab import DEVICE_STATUS_COLOURS, KEY_AREA_COLOURS, LOST_OPEN, VISION_METRICS
+from cockpit.vocab import CROWDED_COLOUR, DEVICE_STATUS_COLOURS, KEY_AREA_COLOURS, LOST_OPEN, VISION_METRICS
 from data_access import iot
 from data_access import safety as safety_store
 from data_access.db import transaction
@@ -22,6 +22,14 @@ HOURS = 24
 def summary(url: str, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor, "safety.read")
     return aggregates(url, now or now_utc())
+
+
+def crowd_threshold(url: str) -> float:
+    """The load over which a key area is crowded: the crowd rule's own threshold, which an administrator tunes
+    in the rule editor (capacity, 1.0, if the rule is gone)."""
+    with transaction(url) as session:
+        found = [r["threshold"] for r in iot.rules(session, scoped=False) if r["metric"] == "crowd_ratio"]
+    return float(found[0]) if found else 1.0
 
 
 def aggregates(url: str, now: datetime) -> dict[str, Any]:
@@ -35,6 +43,7 @@ def aggregates(url: str, now: datetime) -> dict[str, Any]:
         lost = safety_store.lost_persons(session, LOST_OPEN)
         alarmed = iot.devices_in_alarm(session)
     ratios = vision_alarms.values(url, now)["crowd_ratio"]
+    crowded_over = crowd_threshold(url)
     first_camera: dict[int, int] = {}
     for camera in cameras:
         if camera["key_area_id"] is not None:
@@ -61,13 +70,16 @@ def aggregates(url: str, now: datetime) -> dict[str, Any]:
                     "name": a["name"],
                     "kind": a["kind"],
                     "capacity": a["capacity"],
-                    "load": ratios.get(first_camera.get(a["id"], -1), 0.0),
+                    "load": load,
+                    "crowded": load > crowded_over,
                     "lon": a["lon"],
                     "lat": a["lat"],
                     "radius_m": a["radius_m"],
                     "colour": KEY_AREA_COLOURS[a["kind"]],
+                    "shown": CROWDED_COLOUR if load > crowded_over else KEY_AREA_COLOURS[a["kind"]],
                 }
                 for a in areas
+                for load in [ratios.get(first_camera.get(a["id"], -1), 0.0)]
             ),
             key=lambda a: -a["load"],
         ),

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from fpdf.fonts import FontFace
 
+from cockpit.actor import Actor
 from cockpit.i18n import t
 from cockpit.refusal import Refused
-from cockpit.services import clock, pdf, projects, structural, structural_view
+from cockpit.services import audit, clock, pdf, projects, structural, structural_view
 from cockpit.vocab import STRUCTURE_BAND_COLOURS
 
 WIDTHS = (30, 22, 15, 15, 15, 14, 16, 16, 27, 12)
@@ -25,7 +26,7 @@ def _in_hand(url: str, project_id: int, lang: str) -> str:
     return "、".join(doing) if doing and lang == "zh" else ", ".join(doing) if doing else "—"
 
 
-def daily_pdf(url: str, project_id: int, lang: str, zone: str, var_dir: Path, now: datetime) -> bytes:
+def daily_pdf(url: str, actor: Actor, project_id: int, lang: str, zone: str, var_dir: Path, now: datetime) -> bytes:
     view = structural.project_view(url, project_id)
     project = view["project"]
     rows = structural_view.rows(view)
@@ -86,4 +87,6 @@ def daily_pdf(url: str, project_id: int, lang: str, zone: str, var_dir: Path, no
         document.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     document.ln(6)
     document.cell(0, 6, t("mon.signatures", lang), new_x="LMARGIN", new_y="NEXT")
-    return bytes(document.output())
+    body = bytes(document.output())
+    audit.record_alone(url, actor, "structure.report", f"project:{project_id}", after={"format": "pdf"})
+    return body

@@ -17,7 +17,7 @@ from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.profile import CHANNELS, DEPARTMENTS
 from cockpit.refusal import Refused
-from cockpit.services import audit, geocoder, notifications, routing, support_components, ticket_router
+from cockpit.services import audit, geocoder, notifications, privacy, routing, support_components, ticket_router
 from cockpit.services.clock import stored_now
 from cockpit.vocab import SATISFACTION, TICKET_ACTIONS, TICKET_OPEN
 from data_access import services as store
@@ -278,7 +278,18 @@ def link(url: str, actor: Actor, ticket_id: int, item_code: str | None = None, c
         return store.ticket(session, ticket_id) or {}
 
 
-def detail(url: str, ticket_id: int) -> dict:
+def masked(ticket: dict) -> dict:
+    """A ticket as every reader gets it: the caller's name and phone, and the personal data in the title and
+    text, masked. Clear text only through `unmask`, with a reason and its audit row."""
+    return ticket | {
+        "text": privacy.mask_text(ticket["text"]),
+        "title": privacy.mask_text(ticket["title"]),
+        "caller_name": privacy.mask_name(ticket["caller_name"]) if ticket["caller_name"] else None,
+        "caller_phone": privacy.mask_phone(ticket["caller_phone"]) if ticket["caller_phone"] else None,
+    }
+
+
+def _stored(url: str, ticket_id: int) -> dict:
     with transaction(url) as session:
         found = store.ticket(session, ticket_id)
         if found is None:
@@ -286,9 +297,32 @@ def detail(url: str, ticket_id: int) -> dict:
         return found | {"events": store.events(session, ticket_id)}
 
 
+def detail(url: str, ticket_id: int) -> dict:
+    return masked(_stored(url, ticket_id))
+
+
+def unmask(url: str, actor: Actor, ticket_id: int, reason: str) -> dict[str, str | None]:
+    """The caller's own words, name and phone in clear, for a role that may unmask and with a reason (the audit
+    row is written before they are returned)."""
+    found = _stored(url, ticket_id)
+    text = privacy.unmask(url, actor, f"ticket:{ticket_id}", "caller", found["text"], reason)
+    return {"text": text, "caller_name": found["caller_name"], "caller_phone": found["caller_phone"]}
+
+
 def queue(url: str, statuses: tuple[str, ...] | None = None, limit: int = 200) -> list[dict]:
     with transaction(url) as session:
-        return store.tickets(session, statuses, limit=limit)
+        return [masked(r) for r in store.tickets(session, statuses, limit=limit)]
+
+
+def desk_queue(url: str, shown: str | None, now: datetime, limit: int) -> list[dict]:
+    """The desk's ticket list for its filter: triage or closed as they are, overdue among the open ones, else
+    every open ticket; newest first, at most `limit`."""
+    if shown in ("triage", "closed"):
+        return queue(url, (shown,), limit)
+    rows = queue(url, TICKET_OPEN, 2000)
+    if shown == "overdue":
+        rows = [r for r in rows if overdue(r, now)]
+    return rows[:limit]
 
 
 def overdue(ticket: dict, now: datetime) -> str | None:

@@ -196,20 +196,7 @@ def public_safety(url: str) -> View:
         chart_title="wall.areas_by_load",
         bars=[(a["name"], round(100 * a["load"])) for a in found["areas"][:CHART_BARS]],
         bars_translate=None,
-        points=[
-            {"lon": a["lon"], "lat": a["lat"], "color": "#ff4d4f" if a["load"] > 1 else a["colour"], "name": a["name"]}
-            for a in found["areas"]
-        ],
+        points=[{"lon": a["lon"], "lat": a["lat"], "color": a["shown"], "name": a["name"]} for a in found["areas"]],
         highlight=_highlight(url, ticker),
         ticker=ticker,
     )
-
-
-VIEWS = {
-    "overview": overview,
-    "operations": city_operations,
-    "safety": public_safety,
-    "emergency": emergency_command,
-    "iot": iot_sensing,
-}
-PERMISSIONS = {"safety": "safety.read"}  # a view whose page asks more than "view" asks the same here

@@ -20,8 +20,10 @@ import networkx as nx
 import numpy as np
 import orjson
 
+from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import ingestion, routing
+from cockpit.services.alarms import now_utc
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import (
@@ -298,3 +300,11 @@ def backfill(url: str, seed: int, now: datetime) -> int:
         at = min(now, at + BACKFILL_STEP)
         stored += ingestion.ingest_mqtt(url, sim.messages(at), source="sim").sightings
     return stored
+
+
+def replay_track(url: str, path: Path, actor: Actor) -> dict[str, int]:
+    """`cockpit import FILE.plt`: a GeoLife track replayed past the cameras through the one ingestion path."""
+    messages = replay_plt(url, path, now_utc())
+    report = ingestion.ingest(url, ingestion.parse_batch(messages, now_utc()), "import", actor)
+    cameras = {topic.split("/")[2] for topic, _ in messages}
+    return {"points": len(read_plt(path)), "sightings": report.sightings, "cameras": len(cameras)}

@@ -16,11 +16,12 @@ from typing import Any
 
 import orjson
 
-from cockpit.services import clock, structural
+from cockpit.services import clock
 from cockpit.services.commands import CATALOG
 from data_access import bigdata, iot
 from data_access.db import transaction
 from data_access.ingest import EVENT_TYPES
+from sample_data.scenarios import structural as scenarios_structural
 
 AIR_METRICS = ("pm25", "pm10", "so2", "no2", "co", "o3", "temp")
 RAIN_STATION = "wanliu_aq"  # the real station inside Haidian, nearest the detail zone
@@ -102,7 +103,7 @@ class CitySimulator:
         out: list[tuple[str, bytes]] = []
         if now.date() != self.observed_on:  # structural sensors upload the day's observation once a day
             self.observed_on = now.date()
-            out += structural.day_messages(self.url, now.date())
+            out += scenarios_structural.day_messages(self.url, now.date())
         stamp = now.isoformat(timespec="milliseconds") + "Z"
         for device in self.devices:
             code, kind = device["code"], device["type"]
