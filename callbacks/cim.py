@@ -251,7 +251,7 @@ def _finished(done: dict | None) -> dict | None:
     if not done:
         return None
     try:
-        return simulations.status(context.settings().database_url, done["id"])
+        return simulations.status(context.database_url(), done["id"])
     except Refused:
         return None
 
@@ -433,7 +433,7 @@ def register(app: Dash) -> None:
             simulation=_finished(done),
             model=model,
         )
-        return cim_view.spec(context.settings().database_url, choices)
+        return cim_view.spec(context.database_url(), choices)
 
     app.clientside_callback(
         dash.ClientsideFunction("cim", "render"),
@@ -466,7 +466,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         turn = "building" if showing in (None, "building") else no_update
         try:
-            found = building_object.building(context.settings().database_url, picked["id"])
+            found = building_object.building(context.database_url(), picked["id"])
         except Refused as error:
             return html.Div(error.say(lang), className="note error"), turn
         return card(found, lang), turn
@@ -482,7 +482,7 @@ def register(app: Dash) -> None:
         if not point:
             return no_update, no_update
         lang = context.lang()
-        place = geocoder.reverse(context.settings().database_url, float(point[0]), float(point[1]))
+        place = geocoder.reverse(context.database_url(), float(point[0]), float(point[1]))
         said = t("cim.picked_place", lang, lon=f"{point[0]:.5f}", lat=f"{point[1]:.5f}", address=place.address)
         return said, said
 
@@ -522,9 +522,9 @@ def register(app: Dash) -> None:
         body |= {"metres": metres if metres is not None else 300, "k": k if k is not None else 5}
         body["minutes"] = (minutes or [15]) if operation == "isochrone" else max(minutes or [15])
         if operation == "within":
-            body["geometry"] = spatial_requests.grid_around(context.settings().database_url, point)
+            body["geometry"] = spatial_requests.grid_around(context.database_url(), point)
         try:
-            answer = spatial_requests.answer(context.settings().database_url, operation, body)
+            answer = spatial_requests.answer(context.database_url(), operation, body)
         except Refused as error:
             return no_update, html.Div(error.say(lang), className="note error")
         return answer, summary(answer, operation, lang)
@@ -591,7 +591,7 @@ def register(app: Dash) -> None:
                 "drainage_mm_h": drainage if drainage is not None else 36,
             }
         try:
-            run = simulations.start(context.settings().database_url, auth.current_actor(), kind or "flood", params)
+            run = simulations.start(context.database_url(), auth.current_actor(), kind or "flood", params)
         except Refused as error:
             return no_update, no_update, html.Div(error.say(lang), className="note error")
         return {"id": run["id"]}, False, simulation_view(run, lang)
@@ -610,7 +610,7 @@ def register(app: Dash) -> None:
         if not following:
             return no_update, True, no_update, no_update
         try:
-            run = simulations.status(context.settings().database_url, following["id"])
+            run = simulations.status(context.database_url(), following["id"])
         except Refused as error:
             return html.Div(error.say(context.lang()), className="note error"), True, no_update, no_update
         view = simulation_view(run, context.lang())
@@ -631,7 +631,7 @@ def register(app: Dash) -> None:
     def compare_models(_clicks: Clicks | None, left: Name | None, right: Name | None):
         lang = context.lang()
         try:
-            found = model_compare.compare(context.settings().database_url, left or "base", right or "base")
+            found = model_compare.compare(context.database_url(), left or "base", right or "base")
         except Refused as error:
             return no_update, html.Div(error.say(lang), className="note error")
         counts = found["counts"]

@@ -9,16 +9,17 @@ from datetime import date, timedelta
 import dash
 import plotly.graph_objects as go
 import shapely
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks import construction_monitoring
 from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
-from cockpit.inputs import ByNumber, Clicks, Count, Id, Name, Shape, Shown, UploadedFile
+from cockpit.inputs import Clicks, Count, Id, Name, Shown, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import cim_view, construction_view, projects
+from cockpit.services.geojson import feature_collection
 from cockpit.ui.construction import (
     CON_BASELINE,
     CON_DAY,
@@ -51,15 +52,12 @@ from cockpit.ui.construction import (
     CON_UPLOAD,
     CON_VIEW,
 )
-from cockpit.ui.kit import clicked_pattern, kpi, number, styled, uploaded
+from cockpit.ui.kit import kpi, number, register_pick, styled, uploaded
 from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS
 
 GANTT_COLOURS = {"done": "#52c41a", "critical": "#ff4d4f", "late": "#fa8c16", "planned": "#40a9ff"}
-EMPTY = {"type": "FeatureCollection", "features": []}
+EMPTY = feature_collection()
 
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _stages(found: dict, lang: str) -> html.Div:
@@ -255,7 +253,7 @@ def register(app: Dash) -> None:
     @guard("construction.read")
     def portfolio(selected: Id | None, _msg: Shown):
         lang = context.lang()
-        found = projects.portfolio(_url())
+        found = projects.portfolio(context.database_url())
         used = found["spent_wan"] / found["budget_wan"] if found["budget_wan"] else 0
         kpis = [
             kpi(t("con.projects", lang), str(len(found["projects"]))),
@@ -265,22 +263,10 @@ def register(app: Dash) -> None:
             kpi(t("con.slip_count", lang), str(found["slips"])),
             kpi(t("con.structural", lang), str(found["structural"])),
         ]
-        sites = construction_view.sites_geojson(_url(), found["projects"], selected)
+        sites = construction_view.sites_geojson(context.database_url(), found["projects"], selected)
         return kpis, _stages(found, lang), _ranking(found, selected, lang), sites
 
-    @app.callback(
-        Output(CON_SELECTED, "data"),
-        Input({"type": CON_PICK, "id": ALL}, "n_clicks"),
-        Input(CON_SITES, "clickData"),
-        prevent_initial_call=True,
-    )
-    @guard("construction.read")
-    def pick(_clicks: list[Clicks | None], feature: Shape | None):
-        if ctx.triggered_id == CON_SITES:
-            found = (feature or {}).get("properties", {}).get("id")
-            return found if isinstance(found, int) and found > 0 else no_update
-        clicked = clicked_pattern(ByNumber)
-        return clicked["id"] if clicked else no_update
+    register_pick(app, CON_SELECTED, CON_PICK, "construction.read", layer=CON_SITES)
 
     @app.callback(
         Output(CON_DETAIL, "children"),
@@ -300,7 +286,7 @@ def register(app: Dash) -> None:
         if not selected:
             return t("con.pick", lang), None, styled(go.Figure(), None), EMPTY, no_update, EMPTY, EMPTY, None
         try:
-            found = projects.detail(_url(), int(selected))
+            found = projects.detail(context.database_url(), int(selected))
         except Refused as error:
             return error.say(lang), None, no_update, EMPTY, no_update, EMPTY, EMPTY, None
         west, south, east, north = shapely.bounds(shapely.geometry.shape(found["site"]))
@@ -324,7 +310,7 @@ def register(app: Dash) -> None:
         if not selected:
             return no_update, no_update, t("con.pick", lang)
         try:
-            found = projects.sunlight(_url(), int(selected), day or "dahan")
+            found = projects.sunlight(context.database_url(), int(selected), day or "dahan")
         except Refused as error:
             return no_update, no_update, error.say(lang)
         homes, shadows = construction_view.sunlight_geojson(found)
@@ -370,12 +356,12 @@ def register(app: Dash) -> None:
             return t("con.pick", lang)
         try:
             if ctx.triggered_id == CON_BASELINE:
-                projects.freeze_baseline(_url(), current_actor(), int(selected))
+                projects.freeze_baseline(context.database_url(), current_actor(), int(selected))
                 return t("con.baseline_frozen", lang)
             body = uploaded(contents)
             if body is None:
                 return t("err.schedule.bad_file", lang, why="base64")
-            n = projects.import_schedule(_url(), current_actor(), int(selected), body)
+            n = projects.import_schedule(context.database_url(), current_actor(), int(selected), body)
         except Refused as error:
             return error.say(lang)
         return t("con.imported", lang, n=n)
@@ -391,7 +377,7 @@ def register(app: Dash) -> None:
         if ctx.triggered_id != CON_EXPORT or not selected:
             return no_update
         try:
-            body = projects.export_schedule(_url(), current_actor(), int(selected))
+            body = projects.export_schedule(context.database_url(), current_actor(), int(selected))
         except Refused:
             return no_update
         return dcc.send_bytes(body, f"schedule_{selected}.xml")
@@ -421,7 +407,7 @@ def register(app: Dash) -> None:
         if not selected:
             return 1, 0, None
         try:
-            schedule = projects.schedule_view(_url(), int(selected))
+            schedule = projects.schedule_view(context.database_url(), int(selected))
         except Refused:
             return 1, 0, None
         start = date.fromisoformat(schedule["start"])
@@ -443,13 +429,13 @@ def register(app: Dash) -> None:
         if chosen != "playback" or not selected:
             return no_update, no_update
         try:
-            found = projects.detail(_url(), int(selected))
+            found = projects.detail(context.database_url(), int(selected))
         except Refused as error:
             return no_update, error.say(lang)
         on = date.fromisoformat(found["schedule"]["start"]) + timedelta(days=int(day or 0))
         shown = construction_view.playback(found, on)
         reset = ctx.triggered_id != CON_PLAY_AT  # moving the day keeps the camera where the viewer put it
-        spec = cim_view.massing_scene(_url(), found["site"], {"a": shown["massing"]}, reset=reset)
+        spec = cim_view.massing_scene(context.database_url(), found["site"], {"a": shown["massing"]}, reset=reset)
         said = t(
             "con.play_state",
             lang,

@@ -13,6 +13,7 @@ from cockpit.i18n import t
 from cockpit.inputs import Clicks, ControlValue, Id, Name, Shown
 from cockpit.refusal import Refused
 from cockpit.services import clock, structural, structural_report, structural_view
+from cockpit.services.geojson import feature_collection
 from cockpit.ui.construction import (
     CON_MON_ASSESS,
     CON_MON_CHART,
@@ -31,12 +32,9 @@ from cockpit.ui.construction import (
 )
 from cockpit.ui.kit import styled
 
-EMPTY = {"type": "FeatureCollection", "features": []}
+EMPTY = feature_collection()
 FIT_COLOUR = "#b37feb"
 
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _table(rows: list[dict], lang: str) -> html.Table:
@@ -133,7 +131,7 @@ def register(app: Dash) -> None:
         if not selected:
             return t("con.pick", lang), None, [], None, None, EMPTY
         try:
-            view = structural.project_view(_url(), int(selected))
+            view = structural.project_view(context.database_url(), int(selected))
         except Refused as error:
             return error.say(lang), None, [], None, None, EMPTY
         rows = structural_view.rows(view)
@@ -168,7 +166,7 @@ def register(app: Dash) -> None:
         if not code or not selected:
             return _chart(None, lang)
         try:
-            view = structural.project_view(_url(), int(selected))
+            view = structural.project_view(context.database_url(), int(selected))
         except Refused:
             return _chart(None, lang)
         return _chart(structural_view.chart(view, code), lang)
@@ -198,7 +196,7 @@ def register(app: Dash) -> None:
         if control is None:
             return t("mon.need_control", lang)
         try:
-            n = structural.set_design(_url(), current_actor(), int(selected), kind or "", control, rate)
+            n = structural.set_design(context.database_url(), current_actor(), int(selected), kind or "", control, rate)
         except Refused as error:
             return error.say(lang)
         return t("mon.saved", lang, n=n, type=t(f"device.{kind}", lang))

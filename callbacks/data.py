@@ -58,14 +58,14 @@ def register(app: Dash) -> None:
     def show_departments(tab: Name | None):
         if tab != "departments":
             return no_update
-        return departments_view(catalog.departments(context.settings().database_url), context.lang())
+        return departments_view(catalog.departments(context.database_url()), context.lang())
 
     @app.callback(
         Output(DATA_CATALOG, "children"), Input(DATA_SEARCH, "value"), Input(DATA_IMPORT_STATE, "children")
     )
     @guard("catalog.read")
     def show_catalog(query: Name | None, _state: Shown):
-        url = context.settings().database_url
+        url = context.database_url()
         catalog_measure.measure_if_stale(url)
         return catalog_table(catalog.search(url, query or ""), context.lang())
 
@@ -79,7 +79,7 @@ def register(app: Dash) -> None:
     @guard("catalog.read")
     def show_dataset(dataset_id: Id | None):
         lang = context.lang()
-        found = catalog.detail(context.settings().database_url, dataset_id) if dataset_id else None
+        found = catalog.detail(context.database_url(), dataset_id) if dataset_id else None
         hidden = {"display": "none"}
         if found is None:
             return t("data.pick", lang), no_update, None, hidden
@@ -95,7 +95,7 @@ def register(app: Dash) -> None:
     @guard("catalog.read")
     def show_tab(tab: Name, dataset_id: Id | None):
         lang = context.lang()
-        found = catalog.detail(context.settings().database_url, dataset_id) if dataset_id else None
+        found = catalog.detail(context.database_url(), dataset_id) if dataset_id else None
         if found is None:
             return t("data.pick", lang)
         tabs = {
@@ -107,7 +107,7 @@ def register(app: Dash) -> None:
                 id="dataset-lineage", figure=lineage_figure(f.lineage, lang_), config={"displayModeBar": False}
             ),
             "conflicts": lambda f, lang_: data_conflicts.queue_table(
-                conflicts.listing(context.settings().database_url, dataset_id=f.record["id"], limit=300),
+                conflicts.listing(context.database_url(), dataset_id=f.record["id"], limit=300),
                 lang_,
                 pickable=False,
             ),
@@ -126,7 +126,7 @@ def register(app: Dash) -> None:
     def export(_n: Clicks | None, dataset_id: Id | None):
         if not dataset_id:
             return no_update
-        url = context.settings().database_url
+        url = context.database_url()
         try:
             page = catalog.records(url, current_actor(), dataset_id, limit=EXPORT_ROWS, route="page.export")
         except Refused:
@@ -144,7 +144,7 @@ def register(app: Dash) -> None:
     @guard("dataset.import")
     def follow_import(version_id: Id | None, _ticks: Shown):
         lang = context.lang()
-        found = import_jobs.status(context.settings().database_url, version_id) if version_id else None
+        found = import_jobs.status(context.database_url(), version_id) if version_id else None
         if found is None:
             return no_update, True
         share = f"{found['progress']:.0%}"

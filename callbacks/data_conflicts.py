@@ -5,13 +5,13 @@ department, let one side's value stand, dismiss), each checked and audited by co
 from __future__ import annotations
 
 import dash
-from dash import ALL, Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, html, no_update
 
 from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
-from cockpit.inputs import ByNumber, Clicks, Id, Name, Shown, Text
+from cockpit.inputs import Clicks, Id, Name, Shown, Text
 from cockpit.refusal import Refused
 from cockpit.services import conflicts
 from cockpit.ui.data import (
@@ -29,7 +29,7 @@ from cockpit.ui.data import (
     DATA_CONFLICT_STATUS,
     DATA_CONFLICTS,
 )
-from cockpit.ui.kit import clicked_pattern
+from cockpit.ui.kit import register_pick
 
 SHOWN = 300
 BUTTONS = {
@@ -128,7 +128,7 @@ def register(app: Dash) -> None:
     )
     @guard("catalog.read")
     def show_queue(status: Name | None, _msg: Shown):
-        lang, url = context.lang(), context.settings().database_url
+        lang, url = context.lang(), context.database_url()
         try:
             rows = conflicts.listing(url, status or None, limit=SHOWN)
         except Refused as error:
@@ -137,15 +137,7 @@ def register(app: Dash) -> None:
         said = " · ".join(f"{t(f'conflict.status.{s}', lang)} {counts.get(s, 0)}" for s in conflicts.STATUSES)
         return queue_table(rows, lang), said
 
-    @app.callback(
-        Output(DATA_CONFLICT_SELECTED, "data"),
-        Input({"type": DATA_CONFLICT_PICK, "id": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    @guard("catalog.read")
-    def pick(_clicks: list[Clicks | None]):
-        clicked = clicked_pattern(ByNumber)
-        return clicked["id"] if clicked else no_update
+    register_pick(app, DATA_CONFLICT_SELECTED, DATA_CONFLICT_PICK, "catalog.read")
 
     @app.callback(
         Output(DATA_CONFLICT_DETAIL, "children"),
@@ -157,7 +149,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         if not selected:
             return t("data.conflict_pick", lang)
-        url = context.settings().database_url
+        url = context.database_url()
         found = conflicts.one(url, selected)
         if found is None:
             return t("data.conflict_pick", lang)
@@ -188,7 +180,7 @@ def register(app: Dash) -> None:
         if not selected:
             return t("data.conflict_pick", lang)
         action, winner = BUTTONS[pressed]
-        url = context.settings().database_url
+        url = context.database_url()
         if action == "assign" and not department:
             department = (conflicts.one(url, selected) or {}).get("department")
         try:

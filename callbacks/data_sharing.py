@@ -80,7 +80,7 @@ def register(app: Dash) -> None:
     def show_applications(tab: Name | None, _msg: Shown):
         if tab != "sharing" or not auth.allowed("catalog.steward"):  # fires on every page load: say nothing
             return no_update
-        url, lang = context.settings().database_url, context.lang()
+        url, lang = context.database_url(), context.lang()
         titles = {c.id: c.title if lang == "zh" else c.title_en for c in catalog.search(url, "", limit=100_000)}
         return applications_table(sharing.applications(url), titles, lang)
 
@@ -98,7 +98,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         try:
             done, key = sharing.decide(
-                context.settings().database_url, current_actor(), clicked["id"], clicked["action"] == "approve", reason
+                context.database_url(), current_actor(), clicked["id"], clicked["action"] == "approve", reason
             )
         except Refused as error:
             return t("data.conflict_refused", lang, reason=error.say(lang))
@@ -119,7 +119,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         try:
             key = sharing.issue(
-                context.settings().database_url,
+                context.database_url(),
                 current_actor(),
                 department or "",
                 daily_quota=int(quota or sharing.DAILY_QUOTA),
@@ -144,7 +144,7 @@ def register(app: Dash) -> None:
             return no_update
         try:
             made = sharing.apply(
-                context.settings().database_url, current_actor(), dataset_id, department or "", purpose or ""
+                context.database_url(), current_actor(), dataset_id, department or "", purpose or ""
             )
         except Refused as error:
             return t("data.conflict_refused", lang, reason=error.say(lang))

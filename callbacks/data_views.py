@@ -14,6 +14,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.refusal import Refused
 from cockpit.services import catalog, dataset_meta
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.ui.kit import number, styled
 
 PREVIEW_ROWS = 50
@@ -263,7 +264,7 @@ def usage_tab(found: catalog.Detail, lang: str) -> html.Table | str:
 
 
 def preview(dataset_id: int, lang: str) -> list | str:
-    url = context.settings().database_url
+    url = context.database_url()
     try:
         page = catalog.records(url, current_actor(), dataset_id, limit=PREVIEW_ROWS, route="page.preview")
     except Refused as error:
@@ -275,17 +276,17 @@ def preview(dataset_id: int, lang: str) -> list | str:
 
 def mapped(dataset_id: int) -> dict | None:
     """The first MAP_FEATURES records with a place, for the map under the tabs (a read like any other)."""
-    url = context.settings().database_url
+    url = context.database_url()
     try:
         page = catalog.records(url, current_actor(), dataset_id, limit=MAP_FEATURES, route="page.map")
     except Refused:
         return None
     features = [
-        {"type": "Feature", "geometry": g, "properties": {"id": r["_id"]}}
+        feature(g, {"id": r["_id"]})
         for r in page.records
         if (g := r.get("_geometry") or r.get("geometry") or _point(r))
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 def _point(record: dict) -> dict | None:

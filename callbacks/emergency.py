@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import orjson
 import plotly.graph_objects as go
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import (
-    ByNumber,
     Clicks,
     Count,
     Id,
@@ -32,6 +31,7 @@ from cockpit.inputs import (
 )
 from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchError
+from cockpit.services.geojson import feature, feature_collection, point
 from cockpit.services.reports import ReportError
 from cockpit.ui.emergency import (
     EM_CLOSE,
@@ -73,25 +73,14 @@ from cockpit.ui.emergency import (
     EM_TYPE,
     INCIDENT_PICK,
 )
-from cockpit.ui.kit import clicked_pattern, styled
-
-
-def _url() -> str:
-    return context.settings().database_url
+from cockpit.ui.kit import register_pick, styled
 
 
 def _points(rows: list[dict], props) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                "properties": props(r),
-            }
+    return feature_collection([
+            point(r["lon"], r["lat"], props(r))
             for r in rows
-        ],
-    }
+        ])
 
 
 def _minutes(seconds: float | None) -> str:
@@ -134,7 +123,7 @@ def _unit_table(line: dict, lang: str) -> html.Table:
 
 
 def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
-    url = _url()
+    url = context.database_url()
     plan = emergency.plan_for(url, incident_id)
     line = emergency.timeline(url, incident_id)
     card = [
@@ -204,18 +193,11 @@ def _detail(incident_id: int, lang: str) -> tuple[list, list[dict], dict]:
         }
         for r in emergency.recommend(url, incident_id)
     ]
-    routes = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": orjson.loads(d["route"])},
-                "properties": {},
-            }
+    routes = feature_collection([
+            feature({"type": "LineString", "coordinates": orjson.loads(d["route"])}, {})
             for d in line["dispatches"]
             if d["status"] == "active"
-        ],
-    }
+        ])
     return detail, recommendations, routes
 
 
@@ -227,7 +209,9 @@ def _dispatch(
     if not incident_id:
         return t("em.pick", lang)
     key = f"ui:{nonce}:{incident_id}:{'plan' if use_plan else 'pick'}:{clicks}"
-    answer, status = emergency.dispatch_once(_url(), current_actor(), incident_id, resource_ids, use_plan, key, lang)
+    answer, status = emergency.dispatch_once(
+        context.database_url(), current_actor(), incident_id, resource_ids, use_plan, key, lang
+    )
     if status != 200:
         return t("em.refused", lang, reason=answer["error"])
     return t("em.dispatched", lang, n=answer["dispatched"])
@@ -267,18 +251,10 @@ def register(app: Dash) -> None:
     @guard("view")
     def incident_list(_status: Shown, _report: Shown, _dispatch_msg: Shown, selected: Id | None):
         lang = context.lang()
-        rows = emergency.incidents(_url())[:60]
+        rows = emergency.incidents(context.database_url())[:60]
         return [_incident_button(i, selected, lang) for i in rows] or t("em.no_incidents", lang)
 
-    @app.callback(
-        Output(EM_SELECTED, "data"),
-        Input({"type": INCIDENT_PICK, "id": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    @guard("view")
-    def pick(_clicks: list[Clicks | None]):
-        clicked = clicked_pattern(ByNumber)
-        return clicked["id"] if clicked else no_update
+    register_pick(app, EM_SELECTED, INCIDENT_PICK, "view")
 
     @app.callback(
         Output("em-click", "data"),
@@ -316,7 +292,13 @@ def register(app: Dash) -> None:
             return t("em.place_first", lang), no_update
         try:
             row = emergency.report_incident(
-                _url(), current_actor(), incident_type or "", level or 0, click["lon"], click["lat"], description or ""
+                context.database_url(),
+                current_actor(),
+                incident_type or "",
+                level or 0,
+                click["lon"],
+                click["lat"],
+                description or "",
             )
         except DispatchError as error:
             return t("em.refused", lang, reason=error.say(lang)), no_update
@@ -387,7 +369,7 @@ def register(app: Dash) -> None:
         if not selected:
             return t("em.pick", lang)
         try:
-            emergency.close_incident(_url(), current_actor(), int(selected))
+            emergency.close_incident(context.database_url(), current_actor(), int(selected))
         except DispatchError as error:
             return t("em.refused", lang, reason=error.say(lang))
         return t("incident.status.closed", lang)
@@ -400,7 +382,7 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def coverage(toggle: Names | None, _status: Shown, _msg: Shown):
-        return emergency.coverage(_url()) if toggle else None
+        return emergency.coverage(context.database_url()) if toggle else None
 
     @app.callback(
         Output(EM_DOWNLOAD, "data"),
@@ -419,7 +401,7 @@ def register(app: Dash) -> None:
         try:
             settings = context.settings()
             name, body = reports.export(
-                _url(), current_actor(), int(selected), fmt, lang, settings.timezone, settings.var_dir
+                context.database_url(), current_actor(), int(selected), fmt, lang, settings.timezone, settings.var_dir
             )
         except ReportError as error:
             return no_update, error.say(lang)
@@ -436,7 +418,7 @@ def register(app: Dash) -> None:
                 "level_label": t(f"level.{p['level']}", lang),
                 "kind_label": t("unit." + p["kind"], lang),
             }
-            for p in emergency.all_plans(_url())
+            for p in emergency.all_plans(context.database_url())
         ]
 
     @app.callback(
@@ -456,7 +438,7 @@ def register(app: Dash) -> None:
             if (row["count"], row["target_minutes"]) == (old["count"], old["target_minutes"]):
                 continue
             problems = emergency.update_plan(
-                _url(), current_actor(), int(row["id"]), row["count"], row["target_minutes"]
+                context.database_url(), current_actor(), int(row["id"]), row["count"], row["target_minutes"]
             )
             out.append(
                 t("em.refused", lang, reason="; ".join(problems))
@@ -493,7 +475,7 @@ def register(app: Dash) -> None:
         step = min(SIM_STEP, job["total"] - job["done"])
         job["results"] += [
             [r["response_s"], r["target_s"]]
-            for r in emergency.simulate_responses(_url(), job["seed"], job["done"], step)
+            for r in emergency.simulate_responses(context.database_url(), job["seed"], job["done"], step)
         ]
         job["done"] += step
         finished = job["done"] >= job["total"]
@@ -503,7 +485,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(EM_DISTRICT, "options"), Input(EM_DISTRICT, "id"))
     @guard("view")
     def districts(_id: Name):
-        return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(_url())]
+        return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(context.database_url())]
 
     @app.callback(
         Output(EM_RESOURCE_LAYER, "data"),
@@ -529,7 +511,7 @@ def register(app: Dash) -> None:
         _report: Shown,
     ):
         lang = context.lang()
-        url = _url()
+        url = context.database_url()
         try:
             found = emergency.query_resources(url, selected, radius or None, district, drawn)
         except DispatchError as error:
@@ -562,7 +544,7 @@ def register(app: Dash) -> None:
             },
         )
         query = (
-            {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": area, "properties": {}}]}
+            feature_collection([feature(area, {})])
             if area
             else None
         )

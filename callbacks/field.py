@@ -13,6 +13,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Place, Shown
 from cockpit.services import crew, field
+from cockpit.services.geojson import feature, feature_collection, point
 from cockpit.ui.field import (
     FIELD_MAP,
     FIELD_POSITION,
@@ -105,26 +106,19 @@ def register(app: Dash) -> None:
     def tasks(position: Place | None, _sent: Count | None, _status: Shown, shown: Name | None):
         lang = context.lang()
         here = field.Position(position["lon"], position["lat"]) if position else None
-        url = context.settings().database_url
+        url = context.database_url()
         items = field.queue(url, auth.worker_name(), here)
         jobs = crew.assignments(url, auth.worker_name())
         drawn = _signature(items, jobs, here)
         if drawn == shown:  # nothing to redraw: a half-typed note stays as it is
             return no_update, no_update, no_update, no_update, no_update
-        points = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
-                    "properties": {"name": i["code"], "status": "dispatched", "overdue": i["overdue"]},
-                }
+        points = feature_collection([
+                point(i["lon"], i["lat"], {"name": i["code"], "status": "dispatched", "overdue": i["overdue"]})
                 for i in items
-            ],
-        }
+            ])
         way = jobs[0]["route"] if jobs else items[0].get("route") if items else None
         route = (
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": way}, "properties": {}}
+            feature({"type": "LineString", "coordinates": way}, {})
             if way
             else None
         )

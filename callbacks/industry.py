@@ -65,10 +65,6 @@ MODEL_COLOURS = {
 }
 
 
-def _url() -> str:
-    return context.settings().database_url
-
-
 def _district(value: str | None) -> str | None:
     return None if not value or value == "city" else value
 
@@ -405,11 +401,15 @@ def register(app: Dash) -> None:
     def economy_panels(district: Name | None):
         lang = context.lang()
         try:
-            rows = economy.indicators(_url(), _district(district))
-            made = economy.production(_url(), _district(district))
+            rows = economy.indicators(context.database_url(), _district(district))
+            made = economy.production(context.database_url(), _district(district))
         except Refused as error:
             return error.say(lang), no_update, no_update
-        return _kpis(rows, lang), _production(made, lang), _listed(economy.listed_by_industry(_url()), lang)
+        return (
+            _kpis(rows, lang),
+            _production(made, lang),
+            _listed(economy.listed_by_industry(context.database_url()), lang),
+        )
 
     @app.callback(
         Output(IND_FORECAST, "figure"),
@@ -421,7 +421,7 @@ def register(app: Dash) -> None:
     def outlook(district: Name | None, indicator: Name | None):
         lang = context.lang()
         try:
-            found = economy.outlook(_url(), indicator or "consumption", _district(district))
+            found = economy.outlook(context.database_url(), indicator or "consumption", _district(district))
         except Refused as error:
             return no_update, error.say(lang)
         return _forecast_figure(found, lang), _backtest(found, lang)
@@ -437,11 +437,11 @@ def register(app: Dash) -> None:
     def firms(district: Name | None, colour: Name | None, sectors: Names | None):
         chosen = _district(district)
         try:
-            viewport = industry_view.district_viewport(_url(), chosen) if chosen else no_update
+            viewport = industry_view.district_viewport(context.database_url(), chosen) if chosen else no_update
         except Refused:
             return no_update, no_update
         return industry_view.enterprises_geojson(
-            _url(), chosen, colour or "sector", sectors or None, lang=context.lang()
+            context.database_url(), chosen, colour or "sector", sectors or None, lang=context.lang()
         ), viewport
 
     @app.callback(
@@ -478,7 +478,7 @@ def register(app: Dash) -> None:
     def chain(chosen: Name | None, node: Name | None):
         lang = context.lang()
         try:
-            found = chain_gaps.analyse(_url(), chosen or "ic")
+            found = chain_gaps.analyse(context.database_url(), chosen or "ic")
         except Refused as error:
             return no_update, error.say(lang)
         return _chain_figure(found, lang), _targets(found, node, lang)
@@ -506,12 +506,14 @@ def register(app: Dash) -> None:
     def recommendations(node: Name | None, _msg: Shown):
         lang = context.lang()
         if not node:
-            return html.Div(t("ind.pick_node", lang), className="note"), _leads(attraction.leads(_url()), lang)
+            return html.Div(t("ind.pick_node", lang), className="note"), _leads(
+                attraction.leads(context.database_url()), lang
+            )
         try:
-            found = attraction.recommend(_url(), node)
+            found = attraction.recommend(context.database_url(), node)
         except Refused as error:
             return error.say(lang), no_update
-        leads = attraction.leads(_url())
+        leads = attraction.leads(context.database_url())
         tracked = {r["code"] for r in leads if r["node"] == node}
         return _recs(found, tracked, lang), _leads(leads, lang)
 
@@ -529,7 +531,7 @@ def register(app: Dash) -> None:
             moved = clicked_pattern(ByCodeAction)
             if not moved:
                 return no_update
-            found = [r for r in attraction.leads(_url()) if r["code"] == moved["code"]]
+            found = [r for r in attraction.leads(context.database_url()) if r["code"] == moved["code"]]
             target = (found[0]["node"] if found else node) or ""
             code, stage = moved["code"], moved["action"]
         else:
@@ -538,7 +540,7 @@ def register(app: Dash) -> None:
                 return no_update
             target, code, stage = node or "", added["code"], "lead"
         try:
-            attraction.advance(_url(), current_actor(), target, code, stage)
+            attraction.advance(context.database_url(), current_actor(), target, code, stage)
         except Refused as error:
             return error.say(lang)
         return t("ind.lead_done", lang, code=code, stage=t(f"ind.stage.{stage}", lang))
@@ -553,7 +555,7 @@ def register(app: Dash) -> None:
     @guard("industry.read")
     def zombie_list(selected: Name | None, _msg: Shown):
         lang = context.lang()
-        found = zombies.flags(_url())
+        found = zombies.flags(context.database_url())
         picked = next((z for z in found if z["code"] == selected), None)
         if picked is None:
             return _zombie_rows(found, None, lang), t("ind.z_pick", lang), []
@@ -594,7 +596,7 @@ def register(app: Dash) -> None:
         if not clicked or not selected:
             return no_update
         try:
-            done = zombies.move(_url(), current_actor(), selected, clicked["action"], note or "")
+            done = zombies.move(context.database_url(), current_actor(), selected, clicked["action"], note or "")
         except Refused as error:
             return error.say(lang)
         return t("ind.z_done", lang, state=t(f"zombie.{done['state']}", lang))

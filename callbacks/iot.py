@@ -43,9 +43,6 @@ from cockpit.ui.kit import alarm_items, alarm_type_label, clicked_pattern, devic
 PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
 
 
-def _url() -> str:
-    return context.settings().database_url
-
 
 # the queue's controls: sort, severities, types, statuses, text — the callbacks take them in this order
 ALARM_FILTERS = (
@@ -146,7 +143,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def status_tiles(_pushed: Shown, _feed: Shown):
         lang = context.lang()
-        live = live_status.status(_url())
+        live = live_status.status(context.database_url())
         d = live["devices"]
         return [
             html.Div(kpi(t("iot.online", lang), number(d.get("online", 0))), className="kpi-cell online"),
@@ -167,7 +164,7 @@ def register(app: Dash) -> None:
                     html.Span(t(f"device.{d['type']}", lang), className="note"),
                 ],
             )
-            for d in devices.search(_url(), text, device_type)
+            for d in devices.search(context.database_url(), text, device_type)
         ]
 
     @app.callback(
@@ -189,7 +186,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(IOT_MAP, "viewport"), Input(IOT_SELECTED, "data"), prevent_initial_call=False)
     @guard("view")
     def centre(code: Name | None):
-        place = devices.place(_url(), code) if isinstance(code, str) else None
+        place = devices.place(context.database_url(), code) if isinstance(code, str) else None
         if place is None:
             return no_update
         return {"center": [place[1], place[0]], "zoom": 18, "transition": "flyTo"}
@@ -205,7 +202,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         if not code:
             return t("iot.pick_device", lang)
-        device = devices.detail(_url(), code)
+        device = devices.detail(context.database_url(), code)
         return _drawer(device, lang) if device else t("iot.pick_device", lang)
 
     @app.callback(
@@ -221,7 +218,7 @@ def register(app: Dash) -> None:
             return no_update
         lang = context.lang()
         try:
-            command_id = commands.issue(_url(), current_actor(), code, clicked["name"])
+            command_id = commands.issue(context.database_url(), current_actor(), code, clicked["name"])
         except CommandError as error:
             return t("alarm.refused", lang, reason=error.say(lang))
         return t("iot.command_sent", lang, id=command_id)
@@ -243,7 +240,7 @@ def register(app: Dash) -> None:
         text: Name | None,
     ):
         chosen = alarm_queue.clean(severities, types, statuses, text, sort)
-        return alarm_items(alarm_queue.queue(_url(), chosen, allowed("alarm.ack")), context.lang())
+        return alarm_items(alarm_queue.queue(context.database_url(), chosen, allowed("alarm.ack")), context.lang())
 
     @app.callback(
         Output(IOT_ALARM_MSG, "children", allow_duplicate=True),
@@ -261,7 +258,7 @@ def register(app: Dash) -> None:
         text: Name | None,
     ):
         chosen = alarm_queue.clean(severities, types, statuses, text, sort)
-        done = alarm_queue.acknowledge_all(_url(), current_actor(), chosen)
+        done = alarm_queue.acknowledge_all(context.database_url(), current_actor(), chosen)
         return t("alarm.ack_all_done", context.lang(), n=done)
 
     @app.callback(
@@ -277,7 +274,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         target = clicked
         try:
-            done = alarms.transition(_url(), current_actor(), int(target["alarm"]), target["action"])
+            done = alarms.transition(context.database_url(), current_actor(), int(target["alarm"]), target["action"])
         except AlarmError as error:
             return t("alarm.refused", lang, reason=error.say(lang))
         return f"#{done['id']} {t('alarm.status.' + done['status'], lang)}"
@@ -298,7 +295,7 @@ def register(app: Dash) -> None:
                 "kind": t(f"rule.kind.{r['kind']}", lang),
                 "device_type": t(f"device.{r['device_type']}", lang),
             }
-            for r in rulebook.all_rules(_url())
+            for r in rulebook.all_rules(context.database_url())
         ]
 
     @app.callback(
@@ -323,7 +320,7 @@ def register(app: Dash) -> None:
             for key in ("duration_s", "severity", "escalate_after_s"):
                 if key in changes and isinstance(changes[key], float) and changes[key].is_integer():
                     changes[key] = int(changes[key])
-            problems = rulebook.update(_url(), current_actor(), int(row["id"]), changes)
+            problems = rulebook.update(context.database_url(), current_actor(), int(row["id"]), changes)
             messages.append(
                 t("alarm.refused", lang, reason="; ".join(problems))
                 if problems
@@ -335,7 +332,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def quarantine(_status: Shown):
         lang = context.lang()
-        summary = devices.quarantine(_url())
+        summary = devices.quarantine(context.database_url())
         rows = [
             html.Div(
                 className="quarantine-row",

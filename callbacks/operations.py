@@ -10,10 +10,11 @@ from cockpit import context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
-from cockpit.inputs import ByAction, ByNumber, Clicks, Id, Name, Shown, Text
+from cockpit.inputs import ByAction, Clicks, Id, Name, Shown, Text
 from cockpit.services import air, daily, operations
+from cockpit.services.geojson import feature_collection, point
 from cockpit.services.operations import CaseError
-from cockpit.ui.kit import clicked_pattern, kpi, number, panel, styled
+from cockpit.ui.kit import clicked_pattern, kpi, number, panel, register_pick, styled
 from cockpit.ui.operations import (
     CASE_ACTION,
     CASE_PICK,
@@ -34,10 +35,6 @@ from cockpit.ui.operations import (
     OPS_SELECTED,
     OPS_VENUES,
 )
-
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _left(seconds: float | None, lang: str) -> str:
@@ -88,7 +85,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def case_list(which: Name | None, _status: Shown, _msg: Shown, selected: Id | None):
         lang = context.lang()
-        rows = operations.case_list(_url(), statuses=operations.OPEN if which == "open" else None)[:150]
+        rows = operations.case_list(context.database_url(), statuses=operations.OPEN if which == "open" else None)[:150]
         if not rows:
             return t("ops.no_cases", lang)
         return [
@@ -106,15 +103,7 @@ def register(app: Dash) -> None:
             for r in rows
         ]
 
-    @app.callback(
-        Output(OPS_SELECTED, "data"),
-        Input({"type": CASE_PICK, "id": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    @guard("view")
-    def pick(_clicks: list[Clicks | None]):
-        clicked = clicked_pattern(ByNumber)
-        return clicked["id"] if clicked else no_update
+    register_pick(app, OPS_SELECTED, CASE_PICK, "view")
 
     @app.callback(
         Output(OPS_DETAIL, "children"),
@@ -125,7 +114,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def detail(selected: Id | None, _msg: Shown, _status: Shown):
         lang = context.lang()
-        case = operations.detail(_url(), int(selected)) if selected else None
+        case = operations.detail(context.database_url(), int(selected)) if selected else None
         if case is None:
             return t("ops.pick", lang)
         return [
@@ -173,7 +162,7 @@ def register(app: Dash) -> None:
             return t("ops.pick", lang)
         try:
             done = operations.transition(
-                _url(), current_actor(), int(selected), clicked["action"], note or "", photo or ""
+                context.database_url(), current_actor(), int(selected), clicked["action"], note or "", photo or ""
             )
         except CaseError as error:
             return t("ops.refused", lang, reason=error.say(lang))
@@ -190,7 +179,7 @@ def register(app: Dash) -> None:
     @guard("view")
     def signs(_status: Shown, _msg: Shown):
         lang = context.lang()
-        url = _url()
+        url = context.database_url()
         s = operations.vital_signs(url)
         city = air.current_air(url)["city_aqi"]
         rate = "—" if s["on_time_rate"] is None else f"{s['on_time_rate'] * 100:.0f}%"
@@ -201,7 +190,7 @@ def register(app: Dash) -> None:
             kpi(t("ops.faults", lang), number(operations.component_faults(url))),
             kpi(t("ops.aqi", lang), number(city)),
         ]
-        hours = daily.per_hour(s, lang, context.settings().timezone, operations.now_utc())
+        hours = daily.per_hour(s, lang, context.settings().timezone, operations.stored_now())
         trend = go.Figure(go.Bar(x=[h for h, _ in hours], y=[n for _, n in hours], marker={"color": "#f5a623"}))
         styled(trend, 170)
         charts = [
@@ -215,22 +204,15 @@ def register(app: Dash) -> None:
             ),
             panel(t("ops.trend", lang), dcc.Graph(figure=trend, config={"displayModeBar": False})),
         ]
-        now = operations.now_utc()
-        points = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                    "properties": {
+        now = operations.stored_now()
+        points = feature_collection([
+                point(r["lon"], r["lat"], {
                         "name": f"{t('cat.' + r['category'], lang)} {r['code']}",
                         "priority": r["priority"],
                         "overdue": r["overdue"],
-                    },
-                }
+                    })
                 for r in operations.case_list(url, now, operations.OPEN)
-            ],
-        }
+            ])
         venues = operations.venue_load(url, now, context.settings().timezone)
         table = html.Table(
             className="table",
@@ -276,7 +258,7 @@ def register(app: Dash) -> None:
     )
     @guard("export")
     def export(_cases: Clicks | None, _stats: Clicks | None, _xlsx: Clicks | None, _daily: Clicks | None):
-        url, lang, zone = _url(), context.lang(), context.settings().timezone
+        url, lang, zone = context.database_url(), context.lang(), context.settings().timezone
         kind = {OPS_EXPORT_CASES: "cases_csv", OPS_EXPORT_XLSX: "cases_xlsx", OPS_EXPORT_STATS: "stats_csv"}.get(
             ctx.triggered_id, "daily_pdf"
         )

@@ -56,7 +56,7 @@ def _station(s: dict, hour: datetime, lang: str) -> html.Div:
 
 
 def render_air(lang: str) -> list:
-    current = air.current_air(context.settings().database_url)
+    current = air.current_air(context.database_url())
     hour = current["hour"]
     stations = sorted(current["stations"], key=lambda s: -(s["aqi"] or -1))
     return [
@@ -72,7 +72,7 @@ def render_air(lang: str) -> list:
 
 
 def render_kpis(lang: str) -> list:
-    totals = overview.vital_signs(context.settings().database_url).totals
+    totals = overview.vital_signs(context.database_url()).totals
     return [
         kpi(
             t("overview.devices", lang),
@@ -94,7 +94,7 @@ def _change(value: int | None) -> html.Span | None:
 
 def _crumbs(scope: drilldown.Scope, lang: str) -> list:
     """The path from the city to the scope, each step a button back up; the last step is where we are."""
-    crumbs = drilldown.breadcrumbs(context.settings().database_url, scope)
+    crumbs = drilldown.breadcrumbs(context.database_url(), scope)
     out: list = []
     for i, (level, code, name) in enumerate(crumbs):
         label = t("app.city", lang) if level == "city" else name
@@ -176,7 +176,7 @@ def register(app: Dash) -> None:
     def drill(
         _areas: list[Clicks | None], _crumbs: list[Clicks | None], feature: Shape | None, current: ScopeData | None
     ):
-        url = context.settings().database_url
+        url = context.database_url()
         scope = drilldown.scope_of(url, (current or {}).get("level"), (current or {}).get("code"))
         clicked = clicked_pattern(AreaPick)
         if clicked and "level" in clicked:
@@ -229,7 +229,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
     @guard("view")
     def open_alarms(_feed: Shown):
-        newest = alarm_queue.queue(context.settings().database_url, alarm_queue.Filter(), can_act=False, limit=6)
+        newest = alarm_queue.queue(context.database_url(), alarm_queue.Filter(), can_act=False, limit=6)
         return alarm_items(newest, context.lang(), link=True)
 
     @app.callback(
@@ -241,7 +241,7 @@ def register(app: Dash) -> None:
     )
     @guard("view")
     def view(_city: Clicks | None, _detail: Clicks | None, chosen: ScopeData | None) -> dict:
-        url = context.settings().database_url
+        url = context.database_url()
         if ctx.triggered_id == OVERVIEW_VIEW_CITY:
             return {"bounds": areas.city_bounds(url), "transition": "flyToBounds"}
         if ctx.triggered_id == OVERVIEW_VIEW_DETAIL:

@@ -7,19 +7,20 @@ from datetime import date
 
 import orjson
 import shapely
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks import planning_schemes, planning_screening
 from cockpit import auth, context
 from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import organisation, t
-from cockpit.inputs import ByNumber, Clicks, Id, Name, Names, Shape, Shown, Text
+from cockpit.inputs import Clicks, Id, Name, Names, Shape, Shown, Text
 from cockpit.refusal import Refused
 from cockpit.services import cim_scene, plan_workflow, planning, planning_view
 from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature_collection
 from cockpit.services.plan_overlay import RULES
-from cockpit.ui.kit import clicked_pattern
+from cockpit.ui.kit import register_pick
 from cockpit.ui.planning import (
     PLAN_ASSIGN,
     PLAN_BUILDINGS,
@@ -63,10 +64,6 @@ from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_RULE_COLOURS
 
 SHOWN_PATCHES = 40  # the largest first; a filter narrows the rest
 MODES = {"conflicts": PLAN_CONFLICTS_PANE, "schemes": PLAN_SCHEMES_PANE, "screening": PLAN_SCREENING_PANE}
-
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _layer(key: str, lang: str) -> str:
@@ -173,7 +170,7 @@ def register(app: Dash) -> None:
     )
     @guard("planning.read")
     def swipe_layer(compared: Name | None, _msg: Shown):
-        return planning_view.zones_geojson(_url(), [compared] if compared else [])
+        return planning_view.zones_geojson(context.database_url(), [compared] if compared else [])
 
     app.clientside_callback(
         "function (layer, at) { return window.cockpitMap.swipe(Boolean(layer), at); }",
@@ -191,9 +188,11 @@ def register(app: Dash) -> None:
     @guard("planning.read")
     def layers(shown: Names | None, _msg: Shown):
         shown = shown or []
-        buildings = orjson.loads(cim_scene.buildings(_url())) if planning_view.CURRENT in shown else None
-        empty = {"type": "FeatureCollection", "features": []}
-        return planning_view.zones_geojson(_url(), shown), buildings or empty
+        buildings = (
+            orjson.loads(cim_scene.buildings(context.database_url())) if planning_view.CURRENT in shown else None
+        )
+        empty = feature_collection()
+        return planning_view.zones_geojson(context.database_url(), shown), buildings or empty
 
     @app.callback(
         Output(PLAN_LIST, "children"),
@@ -207,7 +206,9 @@ def register(app: Dash) -> None:
     def patch_list(status: Name | None, rule: Name | None, _msg: Shown, selected: Id | None):
         lang = context.lang()
         try:
-            rows = planning_view.patches(_url(), None if status in (None, "all") else status, rule or None)
+            rows = planning_view.patches(
+                context.database_url(), None if status in (None, "all") else status, rule or None
+            )
         except Refused as error:
             return error.say(lang), no_update
         items = [
@@ -227,19 +228,7 @@ def register(app: Dash) -> None:
             items.append(html.Div(t("plan.more", lang, count=more), className="note"))
         return items or t("plan.none", lang), planning_view.patches_geojson(rows)
 
-    @app.callback(
-        Output(PLAN_SELECTED, "data"),
-        Input({"type": PLAN_PICK, "id": ALL}, "n_clicks"),
-        Input(PLAN_PATCHES, "clickData"),
-        prevent_initial_call=True,
-    )
-    @guard("planning.read")
-    def pick(_clicks: list[Clicks | None], feature: Shape | None):
-        if ctx.triggered_id == PLAN_PATCHES:
-            found = (feature or {}).get("properties", {}).get("id")
-            return found if isinstance(found, int) and found > 0 else no_update
-        clicked = clicked_pattern(ByNumber)
-        return clicked["id"] if clicked else no_update
+    register_pick(app, PLAN_SELECTED, PLAN_PICK, "planning.read", layer=PLAN_PATCHES)
 
     @app.callback(
         Output(PLAN_DETAIL, "children"),
@@ -254,7 +243,7 @@ def register(app: Dash) -> None:
     @guard("planning.read")
     def detail(selected: Id | None, _msg: Shown):
         lang = context.lang()
-        found = planning_view.detail(_url(), int(selected), current_actor().role) if selected else None
+        found = planning_view.detail(context.database_url(), int(selected), current_actor().role) if selected else None
         if found is None:
             return t("plan.pick", lang), True, True, True, no_update, {"selected": None}
         west, south, east, north = shapely.bounds(shapely.from_geojson(orjson.dumps(found["geometry"]).decode()))
@@ -298,7 +287,7 @@ def register(app: Dash) -> None:
         if ctx.triggered_id == PLAN_DETECT:
             if not auth.allowed("planning.coordinate"):
                 return t("err.planning.not_allowed", lang, action=t("plan.detect", lang))
-            found = planning.detect(_url(), actor)
+            found = planning.detect(context.database_url(), actor)
             return t("plan.detected", lang, new=found.new, settled=found.settled, slivers=found.slivers)
         action = {PLAN_ASSIGN: "assign", PLAN_OPINE: "opine", PLAN_DECIDE: "decide"}.get(ctx.triggered_id)
         if action is None:
@@ -311,7 +300,7 @@ def register(app: Dash) -> None:
             return t("plan.bad_deadline", lang)
         try:
             plan_workflow.transition(
-                _url(),
+                context.database_url(),
                 actor,
                 int(selected),
                 action,
@@ -331,7 +320,7 @@ def register(app: Dash) -> None:
     )
     @guard("planning.read")
     def counts(_msg: Shown):
-        return _counts(planning_view.counts(_url()), context.lang())
+        return _counts(planning_view.counts(context.database_url()), context.lang())
 
     @app.callback(
         Output(PLAN_DOWNLOAD, "data"),
@@ -348,7 +337,9 @@ def register(app: Dash) -> None:
     ):
         lang = context.lang()
         try:
-            rows = planning_view.patches(_url(), None if status in (None, "all") else status, rule or None)
+            rows = planning_view.patches(
+                context.database_url(), None if status in (None, "all") else status, rule or None
+            )
         except Refused:
             return no_update
         kind = {PLAN_EXPORT_GEOJSON: "geojson", PLAN_EXPORT_GPKG: "gpkg", PLAN_EXPORT_PDF: "pdf"}.get(ctx.triggered_id)
@@ -361,5 +352,7 @@ def register(app: Dash) -> None:
         }
         words |= {f"rule.{r.key}": t(f"plan.rule.{r.key}", lang) for r in RULES}
         words |= {f"status.{s}": t(f"planning.status.{s}", lang) for s in PLAN_CONFLICT_STATUSES}
-        name, body = planning_view.export(_url(), current_actor(), kind, rows, context.settings().var_dir, words)
+        name, body = planning_view.export(
+            context.database_url(), current_actor(), kind, rows, context.settings().var_dir, words
+        )
         return dcc.send_bytes(body, name)

@@ -14,6 +14,7 @@ from cockpit.i18n import t
 from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import massing, scheme_view, schemes
+from cockpit.services.geojson import feature_collection
 from cockpit.ui.kit import uploaded
 from cockpit.ui.planning import (
     PLAN_COMPARE,
@@ -30,10 +31,6 @@ from cockpit.ui.planning import (
     PLAN_SITE,
     PLAN_UPLOAD,
 )
-
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def drawn_site(drawn: Shape | None) -> dict | None:
@@ -146,10 +143,10 @@ def register(app: Dash) -> None:
                 if site is None:
                     return no_update, no_update, t("scheme.draw_first", lang), no_update
                 body = _parametric(site, _numbers(numbers), lang)
-            result = schemes.compare(_url(), body)
+            result = schemes.compare(context.database_url(), body)
         except Refused as error:
             return no_update, no_update, error.say(lang), no_update
-        site = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": body["site"]}]}
+        site = feature_collection([{"type": "Feature", "geometry": body["site"]}])
         said = t("scheme.compared", lang, n=len(result["schemes"]))
         return _table(scheme_view.table(result), lang), body, said, site
 
@@ -163,7 +160,7 @@ def register(app: Dash) -> None:
         if not body:
             return None
         try:  # the store is the client's: a forged one draws nothing
-            spec = scheme_view.massing_spec(_url(), body, int(right or 1))
+            spec = scheme_view.massing_spec(context.database_url(), body, int(right or 1))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, GEOSException):
             return None
         return spec | {"containers": [PLAN_MASSING_A, PLAN_MASSING_B]}

@@ -13,6 +13,7 @@ from cockpit.i18n import organisation, t
 from cockpit.inputs import ByNumber, Clicks, FloorArea, Id, Name, Shape, Shown, Text
 from cockpit.refusal import Refused
 from cockpit.services import screening
+from cockpit.services.geojson import feature_collection
 from cockpit.ui.kit import clicked_pattern
 from cockpit.ui.planning import (
     PLAN_ANSWER,
@@ -32,10 +33,6 @@ from cockpit.ui.planning import (
     PLAN_SITE,
 )
 from cockpit.vocab import SCREENING_COLOURS
-
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _check(check: dict, lang: str) -> html.Li:
@@ -129,12 +126,14 @@ def register(app: Dash) -> None:
                 if site is None:
                     return t("scheme.draw_first", lang), no_update
                 body = {"site": site, "name": name, "use": use, "floor_area_m2": floor_area}
-                found = screening.screen(_url(), current_actor(), body)
+                found = screening.screen(context.database_url(), current_actor(), body)
                 return t("screen.sent", lang, n=len(found["requests"])), found["id"]
             if ctx.triggered_id == PLAN_ANSWER_SEND:
                 if not picked or not request:
                     return t("screen.pick_request", lang), no_update
-                found = screening.answer(_url(), current_actor(), int(picked), int(request), answer, opinion)
+                found = screening.answer(
+                    context.database_url(), current_actor(), int(picked), int(request), answer, opinion
+                )
                 return t("screen.answered", lang), found["id"]
         except Refused as error:
             return error.say(lang), no_update
@@ -148,7 +147,7 @@ def register(app: Dash) -> None:
     @guard("planning.read")
     def listing(_msg: Shown, picked: Id | None):
         lang = context.lang()
-        rows = screening.listing(_url())
+        rows = screening.listing(context.database_url())
         return [
             html.Button(
                 id={"type": PLAN_SCREENING_PICK, "id": r["id"]},
@@ -196,7 +195,7 @@ def register(app: Dash) -> None:
         if not picked:
             return t("screen.pick", lang), [], None, no_update
         try:
-            found = screening.view(_url(), current_actor(), int(picked))
+            found = screening.view(context.database_url(), current_actor(), int(picked))
         except Refused as error:
             return error.say(lang), [], None, no_update
         options = [
@@ -204,5 +203,5 @@ def register(app: Dash) -> None:
             for r in found["requests"]
             if r["answer"] is None
         ]
-        site = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": found["site"]}]}
+        site = feature_collection([{"type": "Feature", "geometry": found["site"]}])
         return _detail(found, lang), options, options[0]["value"] if options else None, site

@@ -18,6 +18,7 @@ from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.services.clock import show
+from cockpit.services.geojson import feature_collection
 from cockpit.ui.kit import alarm_type_label, clicked_pattern, kpi, severity_badge, styled
 from cockpit.ui.safety import (
     SF_AGE,
@@ -107,9 +108,6 @@ from cockpit.vocab import LOST_NEXT
 KIND_COLOURS = {"person": "#40a9ff", "vehicle": "#fa8c16"}
 LOST_STEPS = {SF_L_DISPATCH: "dispatch", SF_L_FOUND: "found", SF_L_CLOSE: "close"}
 
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _kpis(k: dict[str, int], lang: str) -> list:
@@ -329,7 +327,7 @@ def register(app: Dash) -> None:
     @guard("safety.read")
     def vitals(_tick: Clicks | None, _msg: Shown, _alarm: Shown):
         lang = context.lang()
-        found = safety_view.summary(_url(), current_actor())
+        found = safety_view.summary(context.database_url(), current_actor())
         handing = allows(current_actor().role, "safety.files")
         alarms = [_alarm_line(a, lang, handing) for a in found["alarms"]]
         alarms = alarms or [html.Div(t("sf.no_alarms", lang), className="note")]
@@ -407,7 +405,7 @@ def register(app: Dash) -> None:
             body |= {"upper": upper, "lower": lower, "age_band": age}
             body |= {f: True for f in flags or []}
         try:
-            found = safety_files.search(_url(), current_actor(), body)
+            found = safety_files.search(context.database_url(), current_actor(), body)
         except Refused as error:
             return [], None, error.say(lang), "sf-form hidden", []
         lines = [_result_line(r, lang) for r in found["results"]]
@@ -430,7 +428,7 @@ def register(app: Dash) -> None:
         if clicked is None or search_id is None:
             return no_update, no_update, no_update, no_update
         try:
-            found = safety_files.trajectory(_url(), current_actor(), search_id, clicked["id"] - 1)
+            found = safety_files.trajectory(context.database_url(), current_actor(), search_id, clicked["id"] - 1)
         except Refused as error:
             return error.say(lang), [], None, "sf-form"
         return _hops_table(found, lang), _track_layer(found["points"], "#fa541c"), clicked["id"] - 1, "sf-form"
@@ -470,15 +468,15 @@ def register(app: Dash) -> None:
         actor = current_actor()
         try:
             if ctx.triggered_id == SF_UNMASK:
-                found = safety_files.unmask(_url(), actor, search_id, ref, reason or "")
+                found = safety_files.unmask(context.database_url(), actor, search_id, ref, reason or "")
                 return t("sf.unmasked", lang, label=found["label"], until=show(found["expires_at"], lang))
             if ctx.triggered_id == SF_TAG_ADD:
-                tags = safety_files.add_tag(_url(), actor, search_id, ref, tag or "")
+                tags = safety_files.add_tag(context.database_url(), actor, search_id, ref, tag or "")
                 return t("sf.tagged", lang, tags=", ".join(tags))
             if ctx.triggered_id == SF_IDENTITY_ADD:
-                shown = safety_files.link_identity(_url(), actor, search_id, ref, identity or "")
+                shown = safety_files.link_identity(context.database_url(), actor, search_id, ref, identity or "")
                 return t("sf.identified", lang, identity=shown)
-            entry = safety_files.watch(_url(), actor, search_id, ref, watch_reason or "", days or 7)
+            entry = safety_files.watch(context.database_url(), actor, search_id, ref, watch_reason or "", days or 7)
             return t("sf.watched", lang, entry=entry)
         except Refused as error:
             return error.say(lang)
@@ -495,8 +493,8 @@ def register(app: Dash) -> None:
         lang = context.lang()
         clicked = clicked_pattern(ByNumber)
         if clicked is not None:
-            safety_files.end_watch(_url(), current_actor(), clicked["id"])
-        rows = safety_files.watch_list(_url(), current_actor())
+            safety_files.end_watch(context.database_url(), current_actor(), clicked["id"])
+        rows = safety_files.watch_list(context.database_url(), current_actor())
         if not rows:
             return html.Div(t("sf.no_watch", lang), className="note")
         return [
@@ -545,7 +543,7 @@ def register(app: Dash) -> None:
         phone: Name | None,
     ):
         lang = context.lang()
-        place = safety_view.place(_url(), area) if area else None
+        place = safety_view.place(context.database_url(), area) if area else None
         if place is None:
             return t("sf.pick_place", lang), no_update
         body = {
@@ -563,7 +561,7 @@ def register(app: Dash) -> None:
             "guardian_phone": phone,
         }
         try:
-            found = lost_persons.intake(_url(), current_actor(), body)
+            found = lost_persons.intake(context.database_url(), current_actor(), body)
         except Refused as error:
             return error.say(lang), no_update
         return t("sf.lost_added", lang, code=found["code"]), found["id"]
@@ -579,7 +577,7 @@ def register(app: Dash) -> None:
     @guard("safety.files")
     def lost_cases(selected: Id | None, _msg: Shown, _view: Name | None):
         lang = context.lang()
-        rows = lost_persons.cases(_url(), current_actor())
+        rows = lost_persons.cases(context.database_url(), current_actor())
         lines = [_lost_line(c, selected, lang) for c in rows] or [html.Div(t("sf.no_lost", lang), className="note")]
         chosen = next((c for c in rows if c["id"] == selected), None)
         return lines, _lost_detail(chosen, lang) if chosen else html.Div(t("sf.pick_case", lang), className="note")
@@ -608,7 +606,7 @@ def register(app: Dash) -> None:
         if lost_id is None:
             return no_update, no_update, t("sf.pick_case", lang)
         try:
-            found = lost_persons.candidates(_url(), current_actor(), lost_id)
+            found = lost_persons.candidates(context.database_url(), current_actor(), lost_id)
         except Refused as error:
             return [], [], error.say(lang)
         lines = [_candidate_line(c, lang) for c in found["candidates"]]
@@ -630,8 +628,8 @@ def register(app: Dash) -> None:
         if clicked is None or lost_id is None:
             return no_update, no_update, no_update
         try:
-            lost_persons.confirm(_url(), current_actor(), lost_id, clicked["id"])
-            found = lost_persons.track(_url(), current_actor(), lost_id)
+            lost_persons.confirm(context.database_url(), current_actor(), lost_id, clicked["id"])
+            found = lost_persons.track(context.database_url(), current_actor(), lost_id)
         except Refused as error:
             return [], None, error.say(lang)
         message = t(
@@ -641,7 +639,7 @@ def register(app: Dash) -> None:
             impossible=found["impossible"],
             minutes=found["predicted"]["properties"]["minutes"],
         )
-        predicted = {"type": "FeatureCollection", "features": [found["predicted"]]}
+        predicted = feature_collection([found["predicted"]])
         return _track_layer(found["points"], "#52c41a"), predicted, message
 
     @app.callback(
@@ -669,7 +667,7 @@ def register(app: Dash) -> None:
         actor = current_actor()
         try:
             if ctx.triggered_id == SF_L_UNMASK:
-                found = lost_persons.unmask(_url(), actor, lost_id, reason or "")
+                found = lost_persons.unmask(context.database_url(), actor, lost_id, reason or "")
                 return t(
                     "sf.contact",
                     lang,
@@ -679,9 +677,9 @@ def register(app: Dash) -> None:
                 )
             action = LOST_STEPS[ctx.triggered_id]
             if action == "dispatch":
-                sent = lost_persons.dispatch(_url(), actor, lost_id)
+                sent = lost_persons.dispatch(context.database_url(), actor, lost_id)
                 return t("sf.dispatched", lang, incident=sent["incident"], units=sent["units"])
-            getattr(lost_persons, action)(_url(), actor, lost_id)
+            getattr(lost_persons, action)(context.database_url(), actor, lost_id)
             return t(f"sf.step.{action}", lang) + " · " + t(f"sf.lstatus.{LOST_NEXT[action][1]}", lang)
         except Refused as error:
             return error.say(lang)
@@ -698,7 +696,7 @@ def register(app: Dash) -> None:
         if clicked is None:
             return no_update
         try:
-            made = vision_alarms.to_incident(_url(), current_actor(), clicked["id"])
+            made = vision_alarms.to_incident(context.database_url(), current_actor(), clicked["id"])
         except Refused as error:
             return error.say(lang)
         return t("sf.incident_made", lang, incident=made["code"])
@@ -714,7 +712,7 @@ def register(app: Dash) -> None:
         if chosen != "oversight" or not month:
             return no_update
         try:
-            found = oversight.report(_url(), current_actor(), month)
+            found = oversight.report(context.database_url(), current_actor(), month)
         except Refused as error:
             return error.say(lang)
         columns = oversight.COLUMNS

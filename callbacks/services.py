@@ -18,6 +18,7 @@ from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import assessment, commitments, hotspots, licence_signing, service_items, tickets
 from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature_collection, point
 from cockpit.ui.kit import clicked_pattern, kpi, styled
 from cockpit.ui.services import (
     SV_ACT,
@@ -85,10 +86,6 @@ CHANNEL_COLOURS = {
     "hotline": "#fa8c16",
 }
 SHOWN_QUEUE = 60
-
-
-def _url() -> str:
-    return context.settings().database_url
 
 
 def _rate(value: float | None) -> str:
@@ -194,27 +191,20 @@ def _ticket_line(r: dict, selected: int | None, lang: str) -> html.Button:
 
 
 def _filtered(status: str | None) -> list[dict]:
-    return tickets.desk_queue(_url(), status, stored_now(), SHOWN_QUEUE)
+    return tickets.desk_queue(context.database_url(), status, stored_now(), SHOWN_QUEUE)
 
 
 def _points(rows: list[dict], lang: str) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                "properties": {
+    return feature_collection([
+            point(r["lon"], r["lat"], {
                     "id": r["id"],
                     "name": f"{r['code']} {t('tstatus.' + r['status'], lang)}",
                     "color": TICKET_COLOURS[r["status"]],
                     "generated": r["generated"],
-                },
-            }
+                })
             for r in rows
             if r["lon"] is not None
-        ],
-    }
+        ])
 
 
 def _detail(found: dict, lang: str) -> list:
@@ -312,8 +302,12 @@ def register(app: Dash) -> None:
     @guard("services.read")
     def vitals(_msg: Shown, _intake: Shown):
         lang = context.lang()
-        found = service_items.channels(_url())
-        return _kpis(assessment.overview(_url()), lang), _channel_chart(found, lang), _channels(found, lang)
+        found = service_items.channels(context.database_url())
+        return (
+            _kpis(assessment.overview(context.database_url()), lang),
+            _channel_chart(found, lang),
+            _channels(found, lang),
+        )
 
     @app.callback(
         Output(SV_ITEMS, "children"),
@@ -325,7 +319,7 @@ def register(app: Dash) -> None:
     def items(_msg: Shown):
         lang = context.lang()
         try:
-            rows = service_items.items(_url())
+            rows = service_items.items(context.database_url())
         except Refused as error:
             return error.say(lang), [], []
         options = [{"label": f"{r['name']}（{r['department']}）", "value": r["code"]} for r in rows]
@@ -356,7 +350,9 @@ def register(app: Dash) -> None:
         if not item:
             return t("sv.pick_item", lang), no_update, "hidden"
         try:
-            found = licence_signing.issue(_url(), context.settings().var_dir, current_actor(), item, holder or "")
+            found = licence_signing.issue(
+                context.database_url(), context.settings().var_dir, current_actor(), item, holder or ""
+            )
         except Refused as error:
             return error.say(lang), no_update, "hidden"
         card = html.Div(
@@ -387,7 +383,9 @@ def register(app: Dash) -> None:
         if not licence_id:
             return no_update
         try:
-            found = licence_signing.verify(_url(), context.settings().var_dir, current_actor(), licence_id)
+            found = licence_signing.verify(
+                context.database_url(), context.settings().var_dir, current_actor(), licence_id
+            )
         except Refused as error:
             return error.say(lang)
         return html.Div(
@@ -414,7 +412,7 @@ def register(app: Dash) -> None:
         if not item:
             return t("sv.pick_item", lang)
         try:
-            commitments.promise(_url(), current_actor(), item, holder or "", text or "", due_on)
+            commitments.promise(context.database_url(), current_actor(), item, holder or "", text or "", due_on)
         except Refused as error:
             return error.say(lang)
         return t("sv.committed", lang)
@@ -431,7 +429,7 @@ def register(app: Dash) -> None:
         if not clicked:
             return no_update
         try:
-            commitments.settle(_url(), current_actor(), clicked["id"], clicked["action"])
+            commitments.settle(context.database_url(), current_actor(), clicked["id"], clicked["action"])
         except Refused as error:
             return error.say(lang)
         return t(f"sv.settled.{clicked['action']}", lang)
@@ -459,7 +457,7 @@ def register(app: Dash) -> None:
                     ],
                 ],
             )
-            for c in commitments.listing(_url())[:12]
+            for c in commitments.listing(context.database_url())[:12]
         ]
 
     @app.callback(
@@ -502,14 +500,12 @@ def register(app: Dash) -> None:
         if not selected:
             return t("sv.pick", lang), []
         try:
-            found = tickets.detail(_url(), selected)
+            found = tickets.detail(context.database_url(), selected)
         except Refused as error:
             return error.say(lang), []
         may = allows(current_actor().role, "ticket.handle")
         buttons = [
-            html.Button(
-                t(f"taction.{a}", lang), id={"type": SV_ACT, "action": a}, className=None if may else "hidden"
-            )
+            html.Button(t(f"taction.{a}", lang), id={"type": SV_ACT, "action": a}, className=None if may else "hidden")
             for a, (starts, _to) in TICKET_ACTIONS.items()
             if found["status"] in starts
         ]
@@ -540,7 +536,7 @@ def register(app: Dash) -> None:
             return no_update
         try:
             done = tickets.transition(
-                _url(),
+                context.database_url(),
                 current_actor(),
                 selected,
                 clicked["action"],
@@ -566,8 +562,8 @@ def register(app: Dash) -> None:
         if not selected or not item:
             return t("sv.link_needs", lang)
         try:
-            service_items.item(_url(), item)
-            done = tickets.link(_url(), current_actor(), selected, item_code=item)
+            service_items.item(context.database_url(), item)
+            done = tickets.link(context.database_url(), current_actor(), selected, item_code=item)
         except Refused as error:
             return error.say(lang)
         return t("sv.linked", lang, code=done["code"], item=item)
@@ -595,7 +591,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         try:
             row = tickets.intake(
-                _url(),
+                context.database_url(),
                 current_actor(),
                 channel or "hotline",
                 text or "",
@@ -655,10 +651,12 @@ def register(app: Dash) -> None:
     def ranking(by: Name | None, month: Name | None, _msg: Shown):
         lang = context.lang()
         try:
-            rows = assessment.ranking(_url(), by or "department", None if month in (None, "all") else month)
+            rows = assessment.ranking(
+                context.database_url(), by or "department", None if month in (None, "all") else month
+            )
         except Refused as error:
             return error.say(lang), no_update, no_update, no_update
-        w = assessment.weights(_url())
+        w = assessment.weights(context.database_url())
         note = html.Div(t("assess.weights_line", lang, **{k: f"{100 * v:.0f}" for k, v in w.items()}), className="note")
         return [note, _ranking_table(rows, lang)], w["response"], w["resolution"], w["satisfaction"]
 
@@ -679,7 +677,7 @@ def register(app: Dash) -> None:
         if any(v is None for v in given.values()):
             return t("err.assess.bad_weights", lang)
         try:
-            assessment.set_weights(_url(), current_actor(), given)
+            assessment.set_weights(context.database_url(), current_actor(), given)
         except Refused as error:
             return error.say(lang)
         return t("sv.weights_saved", lang)
@@ -695,7 +693,9 @@ def register(app: Dash) -> None:
         lang = context.lang()
         chosen = month if month and month != "all" else assessment.recent_months()[0]
         try:
-            body = assessment.monthly_pdf(_url(), current_actor(), chosen, lang, context.settings().var_dir)
+            body = assessment.monthly_pdf(
+                context.database_url(), current_actor(), chosen, lang, context.settings().var_dir
+            )
         except Refused:
             return no_update
         return dcc.send_bytes(body, f"12345-assessment-{chosen}.pdf")
@@ -726,7 +726,7 @@ def register(app: Dash) -> None:
                     ),
                 ],
             )
-            for h in hotspots.find(_url())
+            for h in hotspots.find(context.database_url())
         ] or t("sv.no_hotspots", lang)
 
     @app.callback(
@@ -741,7 +741,7 @@ def register(app: Dash) -> None:
         if not clicked:
             return no_update
         try:
-            found = hotspots.to_case(_url(), current_actor(), clicked["code"])
+            found = hotspots.to_case(context.database_url(), current_actor(), clicked["code"])
         except Refused as error:
             return error.say(lang)
         return t("sv.hot_filed", lang, case=found["case_id"], n=found["tickets"])

@@ -103,18 +103,18 @@ def register(app: Dash) -> None:
     )
     @guard("audit.read")
     def show_audit(action: Name | None, actor: Name | None, _chain: Shown):
-        rows = audit.rows(context.settings().database_url, action=action or None, actor=actor or None, limit=SHOWN)
+        rows = audit.rows(context.database_url(), action=action or None, actor=actor or None, limit=SHOWN)
         return audit_table(rows, context.lang())
 
     @app.callback(Output(SUPPORT_COMPONENTS, "children"), Input(SUPPORT_COMPONENTS, "id"))
     @guard("audit.read")
     def show_components(_id: Name):
-        return components_table(support_components.listing(context.settings().database_url), context.lang())
+        return components_table(support_components.listing(context.database_url()), context.lang())
 
     @app.callback(Output(SUPPORT_USERS, "children"), Input(SUPPORT_USERS, "id"))
     @guard("users.read")
     def show_people(_id: Name):
-        return people_table(users.directory(context.settings().database_url), context.lang())
+        return people_table(users.directory(context.database_url()), context.lang())
 
     @app.callback(
         Output(SUPPORT_CHAIN, "children"), Input(SUPPORT_VERIFY, "n_clicks"), prevent_initial_call=True
@@ -134,7 +134,7 @@ def register(app: Dash) -> None:
     @guard("audit.read")
     def security_alerts(_status: Shown) -> list | str:
         lang = context.lang()
-        recent = audit.alerts(context.settings().database_url)
+        recent = audit.alerts(context.database_url())
         if not recent:
             return t("support.no_alerts", lang)
         return [
@@ -160,6 +160,6 @@ def register(app: Dash) -> None:
     )
     @guard("audit.export")
     def export(_n: Clicks | None, action: Name | None, actor: Name | None) -> dict:
-        url = context.settings().database_url
+        url = context.database_url()
         rows = audit.export(url, current_actor(), action=action or None, actor_name=actor or None)
         return dcc.send_string(to_csv(rows), "audit_log.csv")

@@ -11,6 +11,7 @@ from cockpit.auth import guard, require
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Shown
 from cockpit.services import wall
+from cockpit.services.geojson import feature_collection, point
 from cockpit.ui.kit import device_label, severity_badge, styled
 from cockpit.ui.wall import WALL_CHART, WALL_HIGHLIGHT, WALL_KPIS, WALL_POINTS, WALL_REFRESH, WALL_TICKER, WALL_VIEW
 
@@ -97,7 +98,7 @@ def register(app: Dash) -> None:
         lang = context.lang()
         permission, shown = context.wall(name) or context.wall("overview")
         require(permission, f"wall:{name}")
-        view = shown.view(context.settings().database_url)
+        view = shown.view(context.database_url())
         kpis = [
             html.Div(
                 [html.Div(t(k.label, lang), className="label"), html.Div(k.value, className="value")],
@@ -105,15 +106,8 @@ def register(app: Dash) -> None:
             )
             for k in view.kpis
         ]
-        points = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-                    "properties": {"color": p["color"], "name": p["name"]},
-                }
+        points = feature_collection([
+                point(p["lon"], p["lat"], {"color": p["color"], "name": p["name"]})
                 for p in view.points
-            ],
-        }
+            ])
         return kpis, points, _highlight(view.highlight, lang), _chart(view, lang), _ticker(view, lang)

@@ -68,7 +68,7 @@ def session_rules() -> users.SessionRules:
 @login_manager.user_loader
 def _load_user(token: str) -> SessionUser | None:
     """Checked on every request that needs the viewer: the server's record decides, not the cookie."""
-    row = users.resume_session(context.settings().database_url, token, session_rules())
+    row = users.resume_session(context.database_url(), token, session_rules())
     return SessionUser(row, token) if row else None
 
 
@@ -105,7 +105,7 @@ def allowed(permission: str) -> bool:
 def refuse(permission: str, obj: str) -> None:
     """Log the refusal and stop the request: 401 for nobody, 403 for a role without the permission."""
     actor = current_actor()
-    audit.record_alone(context.settings().database_url, actor, "access.denied", obj, after={"permission": permission})
+    audit.record_alone(context.database_url(), actor, "access.denied", obj, after={"permission": permission})
     status = 401 if actor.anonymous else 403
     flask.abort(
         flask.make_response(
@@ -148,7 +148,7 @@ def _bearer_client() -> dict[str, Any] | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return users.token_principal(context.settings().database_url, token.strip())
+    return users.token_principal(context.database_url(), token.strip())
 
 
 def gate() -> flask.Response | None:
@@ -161,7 +161,7 @@ def gate() -> flask.Response | None:
         refuse_origin()
     if path.startswith(API_PREFIX):
         flask.g.api_client = _bearer_client()
-        if not path.startswith(SHARING_PATHS) and sharing.key_of(context.settings().database_url, flask.g.api_client):
+        if not path.startswith(SHARING_PATHS) and sharing.key_of(context.database_url(), flask.g.api_client):
             refuse("sharing", object_of_request())  # a department's sharing key reads the catalog, nothing else
         return None
     if path.startswith(PUBLIC_PREFIXES) or flask_login.current_user.is_authenticated:
@@ -185,7 +185,7 @@ def same_origin() -> bool:
 def refuse_origin() -> None:
     sender = (flask.request.headers.get("Origin") or flask.request.headers.get("Referer") or "")[:200]
     audit.record_alone(
-        context.settings().database_url,
+        context.database_url(),
         current_actor(),
         "origin.refused",
         object_of_request(),

@@ -19,6 +19,7 @@ from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.refusal import Refused
 from cockpit.services import anchor, audit, conflicts, dem, simulations, users
+from cockpit.services.clock import stored_now
 from cockpit.services.comparisons import BY_NAME as COMPARISONS
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
@@ -77,7 +78,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         more = sum(role == "field_worker" and username not in named for username, role, _ in made)
         if more:
             print(f"DEMO ONLY {more} more grid workers gw<grid code>, password gw<grid code>-demo-2026")
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = stored_now()
     for line in load_scenarios(settings.database_url, _cli_actor(), args.seed, now):
         print(line)
     anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
@@ -244,7 +245,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     )
     from cockpit.services import safety_retention
 
-    purged = safety_retention.run(settings.database_url, _cli_actor(), datetime.now(UTC).replace(tzinfo=None))
+    purged = safety_retention.run(settings.database_url, _cli_actor(), stored_now())
     print(
         f"public safety: {purged.sightings} sightings older than {purged.cutoff:%Y-%m-%d} deleted, "
         f"{purged.person_files} empty person files, {purged.cases} closed lost-person cases' artefacts, "

@@ -20,6 +20,10 @@ def settings() -> Settings:
     return flask.current_app.config[SETTINGS_KEY]
 
 
+def database_url() -> str:
+    return settings().database_url
+
+
 def wall(name: str) -> tuple[str, Wall] | None:
     """The wall a page declared, with the permission its page asks; None for a name no page declares."""
     return flask.current_app.config[WALLS_KEY].get(name)

@@ -18,6 +18,7 @@ from cockpit import (
     inputs,
     push,
     security,
+    static_files,
     web,
 )
 from cockpit.api import (
@@ -79,6 +80,7 @@ def create_app(
     ]
     web.cache.init_app(server)
     Compress(server)
+    static_files.install(server)
     server.url_map.converters["id"] = inputs.IdConverter
     server.register_blueprint(web.blueprint)
     security.install_sessions(app, settings)
@@ -127,7 +129,7 @@ def _guarded(page: Page) -> Callable[..., object]:
                 return wall_layout(page.name, page.wall.detail)
             return page.layout(**query)
         audit.record_alone(
-            context.settings().database_url,
+            context.database_url(),
             auth.current_actor(),
             "access.denied",
             f"page:{page.path}",

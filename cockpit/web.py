@@ -71,7 +71,7 @@ def _device_signer() -> URLSafeTimedSerializer:
 def login():
     if flask.request.method == "GET":
         return _login_page()
-    url = context.settings().database_url
+    url = context.database_url()
     username = flask.request.form.get("username", "")[:64]
     known = _trusted_names()
     attempt = throttle.Attempt(username, flask.request.remote_addr, throttle.name_hash(username) in known)
@@ -110,7 +110,7 @@ def logout():
     actor = auth.current_actor()
     user = flask_login.current_user
     if not actor.anonymous:
-        users.end_session(context.settings().database_url, actor, user.token)
+        users.end_session(context.database_url(), actor, user.token)
     flask_login.logout_user()
     flask.session.clear()
     return flask.redirect(flask.url_for("cockpit_web.login"))
@@ -136,7 +136,7 @@ def geo_layer(layer: str) -> flask.Response:
     key = f"geo:{layer}"
     body = cache.get(key)
     if body is None:
-        body = gzip.compress(basemap.layer_json(context.settings().database_url, layer), compresslevel=6)
+        body = gzip.compress(basemap.layer_json(context.database_url(), layer), compresslevel=6)
         cache.set(key, body, timeout=LIVE_TTL if layer in basemap.LIVE_LAYERS else LAYER_TTL)
     if "gzip" in flask.request.headers.get("Accept-Encoding", ""):
         response = flask.Response(body, mimetype="application/geo+json")

@@ -100,7 +100,7 @@ def _imported_department(layer: cim_layers.Layer, lang: str) -> str:
 
 
 def _layers(lang: str) -> list:
-    registry = cim_layers.registry(context.settings().database_url)
+    registry = cim_layers.registry(context.database_url())
     return [
         dcc.RadioItems(
             id=CIM_SCENE,
@@ -173,7 +173,7 @@ def _compare(lang: str) -> list:
 
 def _model(lang: str) -> list:
     """Model comparison: two vintages of the buildings."""
-    found = model_compare.sources(context.settings().database_url)
+    found = model_compare.sources(context.database_url())
     options = [
         {
             "label": t("cim.model.base", lang)

@@ -56,7 +56,7 @@ def _map() -> dl.Map:
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
                 id=CON_CORRIDORS,
-                data=sightline.geojson(context.settings().database_url),
+                data=sightline.geojson(context.database_url()),
                 style={"variable": "cockpitMap.conCorridor"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),

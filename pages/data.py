@@ -215,7 +215,7 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
     )
     preview_map = dl.Map(
         id=DATA_MAP,
-        bounds=areas.detail_bounds(context.settings().database_url),
+        bounds=areas.detail_bounds(context.database_url()),
         maxZoom=20,
         trackViewport=False,
         className="cockpit-map data-map",

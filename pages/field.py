@@ -32,7 +32,7 @@ from cockpit.ui.kit import panel
 
 
 def _map() -> dl.Map:
-    url = context.settings().database_url
+    url = context.database_url()
     return dl.Map(
         id=FIELD_MAP,
         bounds=field.extent(field.queue(url, auth.worker_name(), None), None) or areas.detail_bounds(url),

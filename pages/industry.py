@@ -52,7 +52,7 @@ VIEWS = ("outlook", "chain", "zombies")
 
 
 def _map(lang: str) -> dl.Map:
-    url = context.settings().database_url
+    url = context.database_url()
     return city_map(
         IND_MAP,
         [

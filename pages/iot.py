@@ -119,7 +119,7 @@ def _map(lang: str) -> dl.Map:
     ]
     return dl.Map(
         id=IOT_MAP,
-        bounds=areas.detail_bounds(context.settings().database_url),
+        bounds=areas.detail_bounds(context.database_url()),
         trackViewport=False,
         maxZoom=20,
         zoomSnap=0.25,
@@ -199,7 +199,7 @@ def _alarm_controls(lang: str) -> html.Div:
                 className="type-filter",
                 options=[
                     {"label": alarm_type_label(k, lang), "value": k}
-                    for k in alarm_queue.alarm_types(context.settings().database_url)
+                    for k in alarm_queue.alarm_types(context.database_url())
                 ],
             ),
             dcc.Input(

@@ -77,7 +77,7 @@ def _map(lang: str) -> dl.Map:
     base = [dl.BaseLayer(dl.TileLayer(url=tile_url), name=t("layer.tiles", lang), checked=True)] if tile_url else []
     return dl.Map(
         id=OVERVIEW_MAP,
-        bounds=areas.city_bounds(context.settings().database_url),
+        bounds=areas.city_bounds(context.database_url()),
         trackViewport=False,
         minZoom=8,
         maxZoom=19,
@@ -128,7 +128,7 @@ def _drill_bar(lang: str) -> html.Div:
 
 def layout(level: str | None = None, code: str | None = None, **_query: str) -> html.Div:
     lang = context.lang()
-    scope = drilldown.scope_of(context.settings().database_url, level, code)
+    scope = drilldown.scope_of(context.database_url(), level, code)
     return html.Div(
         className="page page-overview",
         children=[

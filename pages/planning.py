@@ -170,7 +170,7 @@ def _steps(lang: str) -> html.Div:
 
 def layout(**_query: str) -> html.Div:
     lang = context.lang()
-    url = context.settings().database_url
+    url = context.database_url()
     plans = planning_view.registry(url)
     layers = [_layer_option(layer, lang) for layer in plans]
     layers.append(

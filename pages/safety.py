@@ -226,7 +226,7 @@ def _search(lang: str, shown: bool) -> html.Div:
 
 
 def _lost(lang: str, shown: bool) -> html.Div:
-    url = context.settings().database_url
+    url = context.database_url()
     pick = {"className": "type-filter", "clearable": False}
     return html.Div(
         id=SF_LOST_BOX,

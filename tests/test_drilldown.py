@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from cockpit.actor import Actor
 from cockpit.services import drilldown, emergency
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 
 DUTY = Actor("duty", "duty_officer")
 ZGC = (116.3205, 39.9845)  # inside the generated 中关村街道
@@ -33,7 +33,7 @@ def test_children_nest_down_to_the_grid(city_url):
 
 
 def test_ranking_places_incidents_in_their_area_with_change(city_db):
-    now = now_utc()
+    now = stored_now()
     span = drilldown.window("24h", None, None, "Asia/Shanghai", now + timedelta(seconds=1))
     before = {r["name"]: r["score"] for r in drilldown.ranking(city_db, drilldown.Scope("district", "110108"), span)}
     emergency.report_incident(city_db, DUTY, "accident", 3, *ZGC, "排行榜测试")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
 from cockpit.services import audit, emergency, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.emergency import DispatchConflict, DispatchError
 from data_access import emergency as store
 from data_access.db import transaction, write_transaction
@@ -120,7 +120,7 @@ def test_database_refuses_a_second_active_dispatch(city_db):
                 "method": "straight",
                 "route": "[]",
                 "dispatched_by": "x",
-                "dispatched_at": now_utc(),
+                "dispatched_at": stored_now(),
             },
         )
 
@@ -129,7 +129,7 @@ def test_units_move_through_their_stages(city_db):
     case = incident(city_db)
     unit = emergency.recommend(city_db, case, limit=1)[0]
     emergency.dispatch(city_db, DUTY, case, [unit.resource_id])
-    start = now_utc()
+    start = stored_now()
     emergency.advance(city_db, 1.0, start)
     assert unit_status(city_db, unit.resource_id) == "en_route"
     emergency.advance(city_db, 1.0, start + timedelta(seconds=unit.eta_s + 1))
@@ -208,7 +208,7 @@ def test_after_action_report_csv_and_pdf(city_db, tmp_path):
     emergency.dispatch(city_db, DUTY, case, use_plan=True)
     with pytest.raises(reports.ReportError):
         reports.after_action(city_db, case)
-    start = now_utc()
+    start = stored_now()
     emergency.advance(city_db, 1.0, start + timedelta(seconds=3600))
     emergency.close_incident(city_db, DUTY, case)
     report = reports.after_action(city_db, case)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from cockpit.actor import Actor
 from cockpit.services import audit, field, operations, photos, users
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.operations import CaseError, EventIn
 from data_access import emergency as emergency_store
 from data_access.db import transaction as transaction_of
@@ -62,7 +62,7 @@ def bomb() -> bytes:
 def dispatched_to(url: str, worker: str, category: str, event_id: str) -> dict:
     """A camera's event at the worker's post becomes a case, which the desk dispatches: to them, the nearest."""
     post = field.post_of(url, worker)
-    now = now_utc()
+    now = stored_now()
     event = EventIn(event_id, "cam-test", category, 0.95, now, post.lon, post.lat)
     with write_transaction(url) as session:
         case_id = operations.ingest_events(session, url, [event], now)[0]
@@ -154,7 +154,7 @@ def test_a_problem_reported_from_the_field_becomes_a_case(city_db, tmp_path):
     again = field.report(city_db, actor, "k1", "piled_materials", post, "人行道堆物", ())
     assert again["id"] == case["id"]  # the same report sent twice is one event
     assert operations.detail(city_db, case["id"])["photos"][0]["id"] == photo["id"]
-    assert now_utc() - timedelta(minutes=1) < case["filed_at"]
+    assert stored_now() - timedelta(minutes=1) < case["filed_at"]
 
 
 def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
@@ -162,7 +162,7 @@ def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
 
     username, worker = users.demo_field_workers(city_db)[2]
     case_id = dispatched_to(city_db, worker, "muck", "test-sim-worker")["id"]
-    now = now_utc()
+    now = stored_now()
     for _ in range(4):
         field_sim.play(city_db, tmp_path, now)
     detail = operations.detail(city_db, case_id)

@@ -30,7 +30,7 @@ from cockpit.services import (
     ticket_router,
     tickets,
 )
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.settings import load_settings
 from data_access import services as store
 from data_access.db import transaction, write_transaction
@@ -80,7 +80,7 @@ def test_every_reader_gets_the_ticket_masked_and_only_unmask_gives_it_clear(city
     )
     shown = tickets.detail(city_db, row["id"])
     listed = next(r for r in tickets.queue(city_db) if r["id"] == row["id"])
-    for ticket in (shown, listed, *tickets.desk_queue(city_db, None, now_utc(), 500)):
+    for ticket in (shown, listed, *tickets.desk_queue(city_db, None, stored_now(), 500)):
         assert "13912345678" not in str(ticket) and "李四" not in str(ticket)
     assert shown["caller_name"] == "李*" and shown["caller_phone"] == "139****5678"
     with pytest.raises(privacy.UnmaskRefused):

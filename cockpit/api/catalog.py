@@ -56,14 +56,14 @@ def _card(card: catalog.Card) -> dict:
 @auth.guard("catalog.read")
 def list_datasets() -> flask.Response:
     query = flask.request.args.get("q", "")[:200]
-    cards = catalog.search(context.settings().database_url, query, int_arg("limit", 100, 1, 1000))
+    cards = catalog.search(context.database_url(), query, int_arg("limit", 100, 1, 1000))
     return flask.jsonify(datasets=[_card(c) for c in cards])
 
 
 @blueprint.get("/datasets/<id:dataset_id>")
 @auth.guard("catalog.read")
 def get_dataset(dataset_id: int) -> tuple[flask.Response, int]:
-    found = catalog.detail(context.settings().database_url, dataset_id)
+    found = catalog.detail(context.database_url(), dataset_id)
     if found is None:
         return error_answer(404, f"no dataset {dataset_id}")
     return flask.jsonify(
@@ -116,7 +116,7 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
         return error_answer(400, f"format must be one of {', '.join(FORMATS)}")
     try:
         page = catalog.records(
-            context.settings().database_url,
+            context.database_url(),
             auth.current_actor(),
             dataset_id,
             cursor=_cursor(),
@@ -125,7 +125,7 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
             wanted=_fields(),
             purpose=flask.request.args.get("purpose") or flask.request.headers.get("X-Purpose"),
             route=f"records.{shape}",
-            key=sharing.key_of(context.settings().database_url, flask.g.get("api_client")),
+            key=sharing.key_of(context.database_url(), flask.g.get("api_client")),
         )
     except Refused as error:
         return refused_answer(error)
@@ -134,7 +134,7 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
         response = flask.Response(to_csv(rows, ["_id", *page.fields]), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="dataset-{dataset_id}.csv"'
     elif shape == "ngsi-ld":
-        with_record = catalog.detail(context.settings().database_url, dataset_id).record
+        with_record = catalog.detail(context.database_url(), dataset_id).record
         body = orjson.dumps(ngsi_ld.entities(with_record, page.records), default=str)
         response = flask.Response(body, mimetype="application/ld+json")
     elif shape == "geojson":
@@ -178,7 +178,7 @@ def post_dataset() -> tuple[flask.Response, int]:
 @blueprint.get("/imports/<id:version_id>")
 @auth.guard("catalog.read")
 def import_status(version_id: int) -> tuple[flask.Response, int]:
-    found = import_jobs.status(context.settings().database_url, version_id)
+    found = import_jobs.status(context.database_url(), version_id)
     if found is None:
         return error_answer(404, f"no import {version_id}")
     return flask.jsonify(version=iso_times(found)), 200

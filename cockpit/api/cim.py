@@ -83,7 +83,7 @@ def spatial(operation: str) -> tuple[flask.Response, int] | flask.Response:
     if not isinstance(body, dict):
         return flask.jsonify(error="body must be a JSON object"), 400
     try:
-        answered = spatial_requests.answer(context.settings().database_url, operation, body)
+        answered = spatial_requests.answer(context.database_url(), operation, body)
     except Refused as error:
         return refused_answer(error)
     if flask.request.args.get("format") == "csv":
@@ -98,7 +98,7 @@ def spatial(operation: str) -> tuple[flask.Response, int] | flask.Response:
 @blueprint.get("/cim/layers")
 @auth.guard("cim.read")
 def cim_registry() -> flask.Response:
-    layers = cim_layers.registry(context.settings().database_url)
+    layers = cim_layers.registry(context.database_url())
     scenes = {
         name: {"layers": list(keys), "pitch": pitch, "bearing": bearing}
         for name, (keys, pitch, bearing) in cim_layers.SCENES.items()
@@ -118,7 +118,7 @@ def cim_registry() -> flask.Response:
 def cim_compare() -> tuple[flask.Response, int]:
     left, right = flask.request.args.get("left", "base"), flask.request.args.get("right", "")
     try:
-        found = model_compare.compare(context.settings().database_url, left[:40], right[:40])
+        found = model_compare.compare(context.database_url(), left[:40], right[:40])
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(found), 200
@@ -128,7 +128,7 @@ def cim_compare() -> tuple[flask.Response, int]:
 @auth.guard("cim.read")
 def cim_building(building_id: int) -> tuple[flask.Response, int]:
     try:
-        found = building_object.building(context.settings().database_url, building_id)
+        found = building_object.building(context.database_url(), building_id)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(building=found.as_json()), 200
@@ -180,7 +180,7 @@ def start_simulation(kind: str) -> tuple[flask.Response, int]:
 
     def action() -> tuple[dict, int]:
         try:
-            made = simulations.start(context.settings().database_url, auth.current_actor(), kind, body)
+            made = simulations.start(context.database_url(), auth.current_actor(), kind, body)
         except Refused as error:
             return error.answer()
         return made | {"status_url": f"/api/v1/simulations/{made['id']}"}, 202
@@ -193,7 +193,7 @@ def start_simulation(kind: str) -> tuple[flask.Response, int]:
 def list_simulations() -> flask.Response:
     kind = flask.request.args.get("kind")
     rows = simulations.recent(
-        context.settings().database_url, kind if kind in simulations.KINDS else None, int_arg("limit", 20, 1, 200)
+        context.database_url(), kind if kind in simulations.KINDS else None, int_arg("limit", 20, 1, 200)
     )
     return flask.jsonify(
         simulations=[
@@ -207,7 +207,7 @@ def list_simulations() -> flask.Response:
 @auth.guard("cim.read")
 def simulation_status(simulation_id: int) -> tuple[flask.Response, int]:
     try:
-        return flask.jsonify(simulations.status(context.settings().database_url, simulation_id)), 200
+        return flask.jsonify(simulations.status(context.database_url(), simulation_id)), 200
     except Refused as error:
         return refused_answer(error)
 

@@ -33,7 +33,7 @@ def _json(body: bytes) -> flask.Response:
 def scene_layer(layer: str) -> flask.Response | tuple[flask.Response, int]:
     if layer not in SCENE:
         return flask.jsonify(error=f"unknown layer {layer!r}; known: {', '.join(SCENE)}"), 404
-    return _json(SCENE[layer](context.settings().database_url))
+    return _json(SCENE[layer](context.database_url()))
 
 
 @blueprint.get("/cim/blocks/<int:cell_m>.json")
@@ -41,7 +41,7 @@ def scene_layer(layer: str) -> flask.Response | tuple[flask.Response, int]:
 def blocks_layer(cell_m: int) -> flask.Response | tuple[flask.Response, int]:
     """The buildings as blocks of `cell_m`, the 3D view's far level of detail."""
     try:
-        return _json(cim_scene.blocks(context.settings().database_url, cell_m))
+        return _json(cim_scene.blocks(context.database_url(), cell_m))
     except Refused as error:
         answer, status = error.answer()
         return flask.jsonify(answer), status
@@ -53,7 +53,7 @@ def devices_layer() -> flask.Response:
     """The live devices, or as they stood `minutes` ago (the time slider, -1440..0)."""
     minutes = flask.request.args.get("minutes", "0")
     offset = int(minutes) if minutes.lstrip("-").isdecimal() and len(minutes) <= 5 else 0
-    response = _json(cim_scene.devices_at(context.settings().database_url, max(-1440, min(0, offset))))
+    response = _json(cim_scene.devices_at(context.database_url(), max(-1440, min(0, offset))))
     response.cache_control.max_age = 5
     return response
 
@@ -68,7 +68,7 @@ def simulation_frame(simulation_id: int, number: int, suffix: str) -> flask.Resp
 def frame_response(simulation_id: int, number: int) -> flask.Response | tuple[flask.Response, int]:
     """A frame as an image or JSON, kept an hour by the browser (a finished run's frames never change)."""
     try:
-        body, mimetype = simulations.frame(context.settings().database_url, simulation_id, number)
+        body, mimetype = simulations.frame(context.database_url(), simulation_id, number)
     except Refused as error:
         answer, status = error.answer()
         return flask.jsonify(answer), status
@@ -81,7 +81,7 @@ def frame_response(simulation_id: int, number: int) -> flask.Response | tuple[fl
 @blueprint.get("/cim/terrain.png")
 @auth.guard("cim.read")
 def terrain_image() -> flask.Response:
-    response = flask.Response(cim_scene.terrain_png(context.settings().database_url), mimetype="image/png")
+    response = flask.Response(cim_scene.terrain_png(context.database_url()), mimetype="image/png")
     response.cache_control.private = True
     response.cache_control.max_age = 300
     return response
@@ -90,7 +90,7 @@ def terrain_image() -> flask.Response:
 @blueprint.get("/cim/terrain.json")
 @auth.guard("cim.read")
 def terrain_extent() -> flask.Response:
-    grid = terrain.grid(context.settings().database_url)
+    grid = terrain.grid(context.database_url())
     return flask.jsonify(
         bounds=[grid.west, grid.south, grid.east, grid.north],
         cell_m=grid.cell_m,
@@ -105,7 +105,7 @@ def terrain_extent() -> flask.Response:
 @auth.guard("cim.read")
 def dataset_layer(dataset_id: int) -> flask.Response | tuple[flask.Response, int]:
     try:
-        body = cim_scene.dataset(context.settings().database_url, auth.current_actor(), dataset_id)
+        body = cim_scene.dataset(context.database_url(), auth.current_actor(), dataset_id)
     except Refused as error:
         answer, status = error.answer()
         return flask.jsonify(answer), status

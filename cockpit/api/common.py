@@ -133,7 +133,7 @@ def run_idempotent(action) -> tuple[flask.Response, int]:
     actor = auth.current_actor()
     request = flask.request
     answer, status = run_once(
-        context.settings().database_url,
+        context.database_url(),
         actor.name,
         request.headers.get("Idempotency-Key"),
         fingerprint(request.method, request.path, request.get_data()),

@@ -54,7 +54,7 @@ PATHS.update(
 def list_conflicts() -> tuple[flask.Response, int]:
     try:
         rows = conflicts.listing(
-            context.settings().database_url,
+            context.database_url(),
             flask.request.args.get("status") or None,
             int_arg("dataset", 0, 0, 2**53) or None,
             int_arg("limit", 500, 1, 5000),
@@ -72,7 +72,7 @@ def detect_conflicts() -> tuple[flask.Response, int]:
     if name is not None and (not isinstance(name, str) or name not in COMPARISONS):
         return error_answer(400, f"comparison must be one of {', '.join(sorted(COMPARISONS))}")
     chosen = [COMPARISONS[name]] if name else list(COMPARISONS.values())
-    url, actor = context.settings().database_url, auth.current_actor()
+    url, actor = context.database_url(), auth.current_actor()
     return flask.jsonify(detections=[conflicts.detect(url, c, actor).__dict__ for c in chosen]), 200
 
 
@@ -89,7 +89,7 @@ def conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             done = conflicts.transition(
-                context.settings().database_url, auth.current_actor(), conflict_id, body["action"], **extra
+                context.database_url(), auth.current_actor(), conflict_id, body["action"], **extra
             )
         except Refused as error:
             return error.answer()

@@ -50,7 +50,7 @@ PATHS.update(
 @blueprint.get("/projects")
 @auth.guard("construction.read")
 def project_list() -> tuple[flask.Response, int]:
-    found = projects.portfolio(context.settings().database_url)
+    found = projects.portfolio(context.database_url())
     return flask.jsonify(projects=found["projects"]), 200
 
 
@@ -58,7 +58,7 @@ def project_list() -> tuple[flask.Response, int]:
 @auth.guard("construction.read")
 def project_schedule(project_id: int) -> tuple[flask.Response, int]:
     try:
-        return flask.jsonify(projects.schedule_view(context.settings().database_url, project_id)), 200
+        return flask.jsonify(projects.schedule_view(context.database_url(), project_id)), 200
     except Refused as error:
         return refused_answer(error)
 
@@ -67,7 +67,7 @@ def project_schedule(project_id: int) -> tuple[flask.Response, int]:
 @auth.guard("construction.read")
 def project_sunlight(project_id: int) -> tuple[flask.Response, int]:
     try:
-        found = projects.sunlight(context.settings().database_url, project_id, flask.request.args.get("day", "dahan"))
+        found = projects.sunlight(context.database_url(), project_id, flask.request.args.get("day", "dahan"))
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(found), 200
@@ -77,7 +77,7 @@ def project_sunlight(project_id: int) -> tuple[flask.Response, int]:
 @auth.guard("construction.read")
 def project_monitoring(project_id: int) -> tuple[flask.Response, int]:
     try:
-        view = structural.project_view(context.settings().database_url, project_id)
+        view = structural.project_view(context.database_url(), project_id)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(

@@ -45,7 +45,7 @@ def openapi() -> flask.Response:
 def audit_log() -> flask.Response:
     limit = int_arg("limit", 500, 1, MAX_LIMIT)
     rows = audit.read(
-        context.settings().database_url,
+        context.database_url(),
         auth.current_actor(),
         action=flask.request.args.get("action") or None,
         actor_name=flask.request.args.get("actor") or None,
@@ -65,7 +65,7 @@ def post_readings() -> tuple[flask.Response, int]:
         return error_answer(400, f"a batch holds 1 to {MAX_BATCH} readings, not {len(items)}")
 
     def action() -> tuple[dict, int]:
-        return ingestion.ingest_api(context.settings().database_url, items, auth.current_actor()), 200
+        return ingestion.ingest_api(context.database_url(), items, auth.current_actor()), 200
 
     return run_idempotent(action)
 
@@ -75,7 +75,7 @@ def post_readings() -> tuple[flask.Response, int]:
 def list_devices() -> flask.Response:
     limit, offset = int_arg("limit", 1000, 1, MAX_LIMIT), int_arg("offset", 0, 0, 10_000_000)
     return flask.jsonify(
-        devices=[iso_times(d) for d in devices.listing(context.settings().database_url, limit, offset)]
+        devices=[iso_times(d) for d in devices.listing(context.database_url(), limit, offset)]
     )
 
 
@@ -86,7 +86,7 @@ def list_alarms() -> flask.Response:
     if status is not None and status not in ALARM_STATUSES:
         refuse(f"status must be one of {', '.join(ALARM_STATUSES)}")
     rows = alarms.recent_alarms(
-        context.settings().database_url, [status] if status else None, int_arg("limit", 200, 1, MAX_LIMIT)
+        context.database_url(), [status] if status else None, int_arg("limit", 200, 1, MAX_LIMIT)
     )
     return flask.jsonify(alarms=[iso_times(a) for a in rows])
 
@@ -96,7 +96,7 @@ def list_alarms() -> flask.Response:
 def ack_alarm(alarm_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
-            done = alarms.transition(context.settings().database_url, auth.current_actor(), alarm_id, "acknowledge")
+            done = alarms.transition(context.database_url(), auth.current_actor(), alarm_id, "acknowledge")
         except AlarmError as error:
             return error.answer()
         return {"alarm": iso_times(done)}, 200
@@ -112,7 +112,7 @@ def unmask_person(username: str) -> tuple[flask.Response, int]:
     if not isinstance(reason, str):
         return error_answer(400, 'body must be {"reason": "..."}')
     try:
-        phone = users.unmask_phone(context.settings().database_url, auth.current_actor(), username[:64], reason)
+        phone = users.unmask_phone(context.database_url(), auth.current_actor(), username[:64], reason)
     except UnmaskRefused as error:
         return error_answer(400, str(error))
     if phone is None:
@@ -124,7 +124,7 @@ def unmask_person(username: str) -> tuple[flask.Response, int]:
 @auth.guard("view")
 def list_incidents() -> flask.Response:
     status = flask.request.args.get("status")
-    rows = emergency.incidents(context.settings().database_url)
+    rows = emergency.incidents(context.database_url())
     if status:
         rows = [r for r in rows if r["status"] == status]
     return flask.jsonify(incidents=[iso_times(r) for r in rows])
@@ -146,7 +146,7 @@ def report_incident() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             row = emergency.report_incident(
-                context.settings().database_url,
+                context.database_url(),
                 auth.current_actor(),
                 body["type"],
                 body["level"],
@@ -166,7 +166,7 @@ def report_incident() -> tuple[flask.Response, int]:
 @auth.guard("view")
 def recommendations(incident_id: int) -> tuple[flask.Response, int]:
     try:
-        ranked = emergency.recommend(context.settings().database_url, incident_id, limit=int_arg("limit", 30, 1, 5000))
+        ranked = emergency.recommend(context.database_url(), incident_id, limit=int_arg("limit", 30, 1, 5000))
     except DispatchError as error:
         body, status = error.answer()
         return flask.jsonify(body), status
@@ -202,7 +202,7 @@ def dispatch(incident_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             made = emergency.dispatch(
-                context.settings().database_url, auth.current_actor(), incident_id, None if plan else ids, use_plan=plan
+                context.database_url(), auth.current_actor(), incident_id, None if plan else ids, use_plan=plan
             )
         except DispatchConflict as error:
             body, status = error.answer()

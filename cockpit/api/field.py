@@ -31,7 +31,7 @@ def _said(error: Refused) -> tuple[dict, int]:
 def run_idempotent(action) -> tuple[flask.Response, int]:
     request = flask.request
     answer, status = run_once(
-        context.settings().database_url,
+        context.database_url(),
         auth.current_actor().name,
         request.headers.get("Idempotency-Key"),
         fingerprint(request.method, request.path, request.get_data()),
@@ -69,7 +69,7 @@ def field_action() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             done = field.act(
-                context.settings().database_url,
+                context.database_url(),
                 actor,
                 worker,
                 body["case_id"],
@@ -94,7 +94,7 @@ def crew_stage() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             done = crew.report(
-                context.settings().database_url, actor, unit, body["dispatch_id"], body["stage"], _position(body)
+                context.database_url(), actor, unit, body["dispatch_id"], body["stage"], _position(body)
             )
         except Refused as error:
             return _said(error)
@@ -113,7 +113,7 @@ def field_report() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             case = field.report(
-                context.settings().database_url,
+                context.database_url(),
                 actor,
                 key,
                 body["category"],

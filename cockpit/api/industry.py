@@ -77,10 +77,6 @@ PATHS.update(
 )
 
 
-def _db() -> str:
-    return context.settings().database_url
-
-
 def _texts(reasons: list[dict], lang: str) -> list[str]:
     return [t(r["key"], lang, **{k: v for k, v in r.items() if k != "key"}) for r in reasons]
 
@@ -89,7 +85,9 @@ def _texts(reasons: list[dict], lang: str) -> list[str]:
 @auth.guard(READ)
 def industry_indicators() -> tuple[flask.Response, int]:
     try:
-        return flask.jsonify(indicators=economy.indicators(_db(), flask.request.args.get("district") or None)), 200
+        return flask.jsonify(
+            indicators=economy.indicators(context.database_url(), flask.request.args.get("district") or None)
+        ), 200
     except Refused as error:
         return refused_answer(error)
 
@@ -104,7 +102,7 @@ def industry_chains() -> tuple[flask.Response, int]:
 @auth.guard(READ)
 def industry_chain(chain_id: str) -> tuple[flask.Response, int]:
     try:
-        return flask.jsonify(chain_gaps.analyse(_db(), chain_id)), 200
+        return flask.jsonify(chain_gaps.analyse(context.database_url(), chain_id)), 200
     except Refused as error:
         return refused_answer(error)
 
@@ -121,7 +119,7 @@ def industry_recommendations() -> tuple[flask.Response, int]:
     if not limit.isdigit() or not 1 <= int(limit) <= 200:
         return error_answer(400, "limit is a whole number from 1 to 200")
     try:
-        found = attraction.recommend(_db(), node, int(limit))
+        found = attraction.recommend(context.database_url(), node, int(limit))
     except Refused as error:
         return refused_answer(error)
     shown = [r | {"reasons": _texts(r["reasons"], "zh"), "reasons_en": _texts(r["reasons"], "en")} for r in found]
@@ -141,7 +139,7 @@ def industry_lead() -> tuple[flask.Response, int]:
 
     def action() -> tuple[dict, int]:
         try:
-            done = attraction.advance(_db(), auth.current_actor(), *(body[k] for k in keys), note)
+            done = attraction.advance(context.database_url(), auth.current_actor(), *(body[k] for k in keys), note)
         except Refused as error:
             return error.answer()
         return {"lead": done | {"updated_at": done["updated_at"].isoformat()}}, 200
@@ -152,7 +150,7 @@ def industry_lead() -> tuple[flask.Response, int]:
 @blueprint.get("/industry/zombies")
 @auth.guard(READ)
 def industry_zombies() -> tuple[flask.Response, int]:
-    return flask.jsonify(zombies=zombies.flags(_db())), 200
+    return flask.jsonify(zombies=zombies.flags(context.database_url())), 200
 
 
 @blueprint.post("/industry/zombies/<code>/review")
@@ -166,7 +164,9 @@ def industry_zombie_review(code: str) -> tuple[flask.Response, int]:
 
     def action() -> tuple[dict, int]:
         try:
-            return {"review": zombies.move(_db(), auth.current_actor(), code, body["state"], body["note"])}, 200
+            return {
+                "review": zombies.move(context.database_url(), auth.current_actor(), code, body["state"], body["note"])
+            }, 200
         except Refused as error:
             return error.answer()
 
@@ -187,5 +187,5 @@ def forecast_service() -> tuple[flask.Response, int]:
         found = forecast.forecast(values, period, horizon)
     except Refused as error:
         return refused_answer(error)
-    support_components.record_call(_db(), auth.current_actor(), "forecast")
+    support_components.record_call(context.database_url(), auth.current_actor(), "forecast")
     return flask.jsonify(found), 200

@@ -124,7 +124,7 @@ PATHS.update(
 def plan_conflicts() -> tuple[flask.Response, int]:
     try:
         rows = planning.listing(
-            context.settings().database_url,
+            context.database_url(),
             flask.request.args.get("status") or None,
             flask.request.args.get("type") or None,
             int_arg("limit", 1000, 1, 10_000),
@@ -153,7 +153,7 @@ def plan_conflict_transition(conflict_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             done = plan_workflow.transition(
-                context.settings().database_url,
+                context.database_url(),
                 auth.current_actor(),
                 conflict_id,
                 body["action"],
@@ -173,6 +173,6 @@ def compare_schemes() -> tuple[flask.Response, int]:
     if flask.request.content_length and flask.request.content_length > MAX_BODY:
         return error_answer(413, f"a comparison is at most {MAX_BODY // 1_000_000} MB")
     try:
-        return flask.jsonify(schemes.compare(context.settings().database_url, flask.request.get_json(silent=True))), 200
+        return flask.jsonify(schemes.compare(context.database_url(), flask.request.get_json(silent=True))), 200
     except Refused as error:
         return refused_answer(error)

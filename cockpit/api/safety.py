@@ -126,10 +126,6 @@ PATHS.update(
 )
 
 
-def _db() -> str:
-    return context.settings().database_url
-
-
 def _body() -> dict[str, Any] | None:
     body = flask.request.get_json(silent=True)
     return body if isinstance(body, dict) else None
@@ -166,7 +162,7 @@ def _deep_iso(value: Any) -> Any:
 @blueprint.get("/safety/summary")
 @auth.guard("safety.read")
 def safety_summary() -> tuple[flask.Response, int]:
-    found = safety_view.summary(_db(), auth.current_actor())
+    found = safety_view.summary(context.database_url(), auth.current_actor())
     return flask.jsonify(_deep_iso(found | {"hours": [h.isoformat() + "Z" for h in found["hours"]]})), 200
 
 
@@ -176,7 +172,7 @@ def safety_search() -> tuple[flask.Response, int]:
     body = _body()
     if body is None:
         return error_answer(400, 'body must be {"kind", "legal_basis", "case_no", ...criteria} in JSON')
-    return _answer(lambda: safety_files.search(_db(), auth.current_actor(), body))
+    return _answer(lambda: safety_files.search(context.database_url(), auth.current_actor(), body))
 
 
 def _ref() -> int | None:
@@ -190,7 +186,7 @@ def safety_trajectory(search_id: int) -> tuple[flask.Response, int]:
     ref = _ref()
     if ref is None:
         return error_answer(400, "ref is the result's number in the search")
-    return _answer(lambda: safety_files.trajectory(_db(), auth.current_actor(), search_id, ref))
+    return _answer(lambda: safety_files.trajectory(context.database_url(), auth.current_actor(), search_id, ref))
 
 
 @blueprint.post("/safety/searches/<id:search_id>/unmask")
@@ -200,7 +196,9 @@ def safety_unmask(search_id: int) -> tuple[flask.Response, int]:
     if body is None:
         return error_answer(400, 'body must be {"ref": int, "reason": str} in JSON')
     return _answer(
-        lambda: safety_files.unmask(_db(), auth.current_actor(), search_id, body.get("ref"), body.get("reason"))
+        lambda: safety_files.unmask(
+            context.database_url(), auth.current_actor(), search_id, body.get("ref"), body.get("reason")
+        )
     )
 
 
@@ -214,7 +212,12 @@ def safety_watch(search_id: int) -> tuple[flask.Response, int]:
     return _once(
         lambda: {
             "watch": safety_files.watch(
-                _db(), auth.current_actor(), search_id, body.get("ref"), body.get("reason"), body.get("days", 7)
+                context.database_url(),
+                auth.current_actor(),
+                search_id,
+                body.get("ref"),
+                body.get("reason"),
+                body.get("days", 7),
             )
         }
     )
@@ -229,7 +232,7 @@ def safety_identity(search_id: int) -> tuple[flask.Response, int]:
     return _answer(
         lambda: {
             "identity": safety_files.link_identity(
-                _db(), auth.current_actor(), search_id, body.get("ref"), body.get("identity")
+                context.database_url(), auth.current_actor(), search_id, body.get("ref"), body.get("identity")
             )
         }
     )
@@ -238,19 +241,21 @@ def safety_identity(search_id: int) -> tuple[flask.Response, int]:
 @blueprint.post("/safety/alarms/<id:alarm_id>/incident")
 @auth.guard("safety.files")
 def safety_alarm_incident(alarm_id: int) -> tuple[flask.Response, int]:
-    return _once(lambda: {"incident": vision_alarms.to_incident(_db(), auth.current_actor(), alarm_id)})
+    return _once(
+        lambda: {"incident": vision_alarms.to_incident(context.database_url(), auth.current_actor(), alarm_id)}
+    )
 
 
 @blueprint.get("/safety/watch")
 @auth.guard("safety.files")
 def safety_watch_list() -> tuple[flask.Response, int]:
-    return _answer(lambda: {"watch": safety_files.watch_list(_db(), auth.current_actor())})
+    return _answer(lambda: {"watch": safety_files.watch_list(context.database_url(), auth.current_actor())})
 
 
 @blueprint.get("/safety/lost-persons")
 @auth.guard("safety.files")
 def lost_list() -> tuple[flask.Response, int]:
-    return _answer(lambda: {"lost_persons": lost_persons.cases(_db(), auth.current_actor())})
+    return _answer(lambda: {"lost_persons": lost_persons.cases(context.database_url(), auth.current_actor())})
 
 
 @blueprint.post("/safety/lost-persons")
@@ -260,13 +265,13 @@ def lost_intake() -> tuple[flask.Response, int]:
     if body is None:
         return error_answer(400, 'body must be {"case_no", "upper", "lower", "age_band", "lon", "lat", ...} in JSON')
 
-    return _once(lambda: {"lost_person": lost_persons.intake(_db(), auth.current_actor(), body)})
+    return _once(lambda: {"lost_person": lost_persons.intake(context.database_url(), auth.current_actor(), body)})
 
 
 @blueprint.get("/safety/lost-persons/<id:lost_id>/candidates")
 @auth.guard("safety.files")
 def lost_candidates(lost_id: int) -> tuple[flask.Response, int]:
-    return _answer(lambda: lost_persons.candidates(_db(), auth.current_actor(), lost_id))
+    return _answer(lambda: lost_persons.candidates(context.database_url(), auth.current_actor(), lost_id))
 
 
 @blueprint.post("/safety/lost-persons/<id:lost_id>/confirm")
@@ -276,13 +281,13 @@ def lost_confirm(lost_id: int) -> tuple[flask.Response, int]:
     sighting = body.get("sighting_id") if body else None
     if isinstance(sighting, bool) or not isinstance(sighting, int):
         return error_answer(400, 'body must be {"sighting_id": int} in JSON')
-    return _answer(lambda: lost_persons.confirm(_db(), auth.current_actor(), lost_id, sighting))
+    return _answer(lambda: lost_persons.confirm(context.database_url(), auth.current_actor(), lost_id, sighting))
 
 
 @blueprint.get("/safety/lost-persons/<id:lost_id>/track")
 @auth.guard("safety.files")
 def lost_track(lost_id: int) -> tuple[flask.Response, int]:
-    return _answer(lambda: lost_persons.track(_db(), auth.current_actor(), lost_id))
+    return _answer(lambda: lost_persons.track(context.database_url(), auth.current_actor(), lost_id))
 
 
 STEPS = {"dispatch": lost_persons.dispatch, "found": lost_persons.found, "close": lost_persons.close}
@@ -296,11 +301,11 @@ def lost_transition(lost_id: int) -> tuple[flask.Response, int]:
     if step is None:
         return error_answer(400, 'body must be {"action": "dispatch" | "found" | "close"} in JSON')
 
-    return _once(lambda: step(_db(), auth.current_actor(), lost_id))
+    return _once(lambda: step(context.database_url(), auth.current_actor(), lost_id))
 
 
 @blueprint.get("/safety/oversight")
 @auth.guard("safety.oversight")
 def safety_oversight() -> tuple[flask.Response, int]:
     month = flask.request.args.get("month") or oversight.this_month()
-    return _answer(lambda: oversight.report(_db(), auth.current_actor(), month))
+    return _answer(lambda: oversight.report(context.database_url(), auth.current_actor(), month))

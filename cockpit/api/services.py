@@ -110,10 +110,6 @@ PATHS.update(
 )
 
 
-def _db() -> str:
-    return context.settings().database_url
-
-
 def shown(ticket: dict) -> dict:
     """A ticket as the API gives it (the service masked the personal data), its times in ISO 8601."""
     return iso_times(ticket)
@@ -129,7 +125,7 @@ def route_ticket() -> tuple[flask.Response, int]:
         routed = ticket_router.route(body["text"])
     except Refused as error:
         return refused_answer(error)
-    support_components.record_call(_db(), auth.current_actor(), "router")
+    support_components.record_call(context.database_url(), auth.current_actor(), "router")
     return flask.jsonify(routed.answer()), 200
 
 
@@ -140,7 +136,7 @@ def ticket_list() -> tuple[flask.Response, int]:
     limit = flask.request.args.get("limit", "200")
     if not limit.isdigit() or not 1 <= int(limit) <= 5000:
         return error_answer(400, "limit is a whole number from 1 to 5000")
-    rows = tickets.queue(_db(), (status,) if status else None, int(limit))
+    rows = tickets.queue(context.database_url(), (status,) if status else None, int(limit))
     return flask.jsonify(tickets=[shown(r) for r in rows]), 200
 
 
@@ -159,7 +155,7 @@ def _intake(body: object, channel: str | None = None) -> tuple[dict, int]:
         return {"error": "lon and lat are WGS-84 degrees"}, 400
     try:
         row = tickets.intake(
-            _db(),
+            context.database_url(),
             auth.current_actor(),
             channel or str(body.get("channel") or ""),
             body["text"],
@@ -183,7 +179,7 @@ def ticket_intake() -> tuple[flask.Response, int]:
 @auth.guard("services.read")
 def ticket_detail(ticket_id: int) -> tuple[flask.Response, int]:
     try:
-        found = tickets.detail(_db(), ticket_id)
+        found = tickets.detail(context.database_url(), ticket_id)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(shown(found) | {"events": [iso_times(e) for e in found["events"]]}), 200
@@ -196,7 +192,7 @@ def ticket_unmask(ticket_id: int) -> tuple[flask.Response, int]:
     if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
         return error_answer(400, 'body must be {"reason": str} in JSON')
     try:
-        clear = tickets.unmask(_db(), auth.current_actor(), ticket_id, body["reason"])
+        clear = tickets.unmask(context.database_url(), auth.current_actor(), ticket_id, body["reason"])
     except Refused as error:
         return refused_answer(error)
     except privacy.UnmaskRefused as error:
@@ -220,7 +216,14 @@ def ticket_transition(ticket_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             done = tickets.transition(
-                _db(), auth.current_actor(), ticket_id, body["action"], note, category, resolved, satisfaction
+                context.database_url(),
+                auth.current_actor(),
+                ticket_id,
+                body["action"],
+                note,
+                category,
+                resolved,
+                satisfaction,
             )
         except Refused as error:
             return error.answer()
@@ -233,17 +236,19 @@ def ticket_transition(ticket_id: int) -> tuple[flask.Response, int]:
 @auth.guard("services.read")
 def service_assessment() -> tuple[flask.Response, int]:
     try:
-        rows = assessment.ranking(_db(), flask.request.args.get("by", "department"), flask.request.args.get("month"))
+        rows = assessment.ranking(
+            context.database_url(), flask.request.args.get("by", "department"), flask.request.args.get("month")
+        )
     except Refused as error:
         return refused_answer(error)
-    return flask.jsonify(ranking=rows, weights=assessment.weights(_db())), 200
+    return flask.jsonify(ranking=rows, weights=assessment.weights(context.database_url())), 200
 
 
 @blueprint.get("/service-items")
 @auth.guard("services.read")
 def service_item_list() -> tuple[flask.Response, int]:
     try:
-        return flask.jsonify(items=service_items.items(_db())), 200
+        return flask.jsonify(items=service_items.items(context.database_url())), 200
     except Refused as error:
         return refused_answer(error)
 
@@ -258,7 +263,11 @@ def licence_issue() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             found = licence_signing.issue(
-                _db(), context.settings().var_dir, auth.current_actor(), body["item_code"], body["holder"]
+                context.database_url(),
+                context.settings().var_dir,
+                auth.current_actor(),
+                body["item_code"],
+                body["holder"],
             )
         except Refused as error:
             return error.answer()
@@ -271,7 +280,9 @@ def licence_issue() -> tuple[flask.Response, int]:
 @auth.guard("ticket.route")
 def licence_verify(licence_id: int) -> tuple[flask.Response, int]:
     try:
-        found = licence_signing.verify(_db(), context.settings().var_dir, auth.current_actor(), licence_id)
+        found = licence_signing.verify(
+            context.database_url(), context.settings().var_dir, auth.current_actor(), licence_id
+        )
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(found), 200
@@ -280,7 +291,7 @@ def licence_verify(licence_id: int) -> tuple[flask.Response, int]:
 @blueprint.get("/commitments")
 @auth.guard("services.read")
 def commitment_list() -> tuple[flask.Response, int]:
-    return flask.jsonify(commitments=[iso_times(r) for r in commitments.listing(_db())]), 200
+    return flask.jsonify(commitments=[iso_times(r) for r in commitments.listing(context.database_url())]), 200
 
 
 @blueprint.post("/commitments")
@@ -298,7 +309,7 @@ def commitment_add() -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             row = commitments.promise(
-                _db(), auth.current_actor(), body["item_code"], body["holder"], body["promise"], due_on
+                context.database_url(), auth.current_actor(), body["item_code"], body["holder"], body["promise"], due_on
             )
         except Refused as error:
             return error.answer()
@@ -317,7 +328,9 @@ def commitment_settle(commitment_id: int) -> tuple[flask.Response, int]:
     def action() -> tuple[dict, int]:
         try:
             return {
-                "commitment": iso_times(commitments.settle(_db(), auth.current_actor(), commitment_id, body["state"]))
+                "commitment": iso_times(
+                    commitments.settle(context.database_url(), auth.current_actor(), commitment_id, body["state"])
+                )
             }, 200
         except Refused as error:
             return error.answer()
@@ -328,8 +341,8 @@ def commitment_settle(commitment_id: int) -> tuple[flask.Response, int]:
 @blueprint.get("/notifications")
 @auth.guard("services.read")
 def notification_list() -> tuple[flask.Response, int]:
-    support_components.record_call(_db(), auth.current_actor(), "outbox")
-    return flask.jsonify(notifications=[iso_times(r) for r in notifications.listing(_db())]), 200
+    support_components.record_call(context.database_url(), auth.current_actor(), "outbox")
+    return flask.jsonify(notifications=[iso_times(r) for r in notifications.listing(context.database_url())]), 200
 
 
 # ---- Open311 GeoReport v2: services are the router's categories; a request is a ticket ----
@@ -411,7 +424,7 @@ def open311_requests() -> tuple[flask.Response, int]:
     status = flask.request.args.get("status")
     if status not in (None, "open", "closed"):
         return flask.jsonify([{"code": 400, "description": "status is open or closed"}]), 400
-    rows = [r for r in tickets.queue(_db(), None, 1000) if r["status"] != "merged"]
+    rows = [r for r in tickets.queue(context.database_url(), None, 1000) if r["status"] != "merged"]
     if status:
         rows = [r for r in rows if (r["status"] in TICKET_OPEN) == (status == "open")]
     ids = flask.request.args.get("service_request_id")

@@ -62,7 +62,7 @@ def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
         return error_answer(400, 'body must be {"department": str, "purpose": str}')
     try:
         made = sharing.apply(
-            context.settings().database_url, auth.current_actor(), dataset_id, body["department"], body["purpose"]
+            context.database_url(), auth.current_actor(), dataset_id, body["department"], body["purpose"]
         )
     except Refused as error:
         return refused_answer(error)
@@ -73,7 +73,7 @@ def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
 @auth.guard("catalog.steward")
 def list_applications() -> tuple[flask.Response, int]:
     try:
-        rows = sharing.applications(context.settings().database_url, flask.request.args.get("status") or None)
+        rows = sharing.applications(context.database_url(), flask.request.args.get("status") or None)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(applications=[iso_times(r) for r in rows]), 200
@@ -90,7 +90,7 @@ def decide_application(application_id: int) -> tuple[flask.Response, int]:
         return error_answer(400, "reason is text")
     try:
         done, key = sharing.decide(
-            context.settings().database_url,
+            context.database_url(),
             auth.current_actor(),
             application_id,
             body["approve"],
@@ -109,7 +109,7 @@ def issue_key() -> tuple[flask.Response, int]:
     if not isinstance(body, dict) or not isinstance(body.get("department"), str):
         return error_answer(400, 'body must be {"department": str[, "daily_quota": int, "per_minute": int]}')
     try:
-        key = sharing.issue(context.settings().database_url, auth.current_actor(), body["department"], **_limits(body))
+        key = sharing.issue(context.database_url(), auth.current_actor(), body["department"], **_limits(body))
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(key=key, department=body["department"].strip()[:64]), 201
@@ -155,7 +155,7 @@ PATHS.update(
 
 def _service_call(name: str) -> None:
     """Scope and rate of a department key apply to the services too; the call goes in the usage register."""
-    url = context.settings().database_url
+    url = context.database_url()
     sharing.check(url, sharing.key_of(url, flask.g.get("api_client")), None)
     data_services.record_call(url, auth.current_actor(), name, flask.request.args.get("purpose"))
 
@@ -163,7 +163,7 @@ def _service_call(name: str) -> None:
 @blueprint.get("/services")
 @auth.guard("catalog.read")
 def list_services() -> flask.Response:
-    return flask.jsonify(services=data_services.listing(context.settings().database_url))
+    return flask.jsonify(services=data_services.listing(context.database_url()))
 
 
 @blueprint.get("/services/geocode")
@@ -176,7 +176,7 @@ def geocode() -> tuple[flask.Response, int]:
         _service_call("geocode")
     except Refused as error:
         return refused_answer(error)
-    found = geocoder.geocode(context.settings().database_url, address, int_arg("limit", 5, 1, 20))
+    found = geocoder.geocode(context.database_url(), address, int_arg("limit", 5, 1, 20))
     return flask.jsonify(matches=[m.__dict__ for m in found]), 200
 
 
@@ -193,7 +193,7 @@ def reverse_geocode() -> tuple[flask.Response, int]:
         _service_call("reverse")
     except Refused as error:
         return refused_answer(error)
-    return flask.jsonify(place=geocoder.reverse(context.settings().database_url, lon, lat).__dict__), 200
+    return flask.jsonify(place=geocoder.reverse(context.database_url(), lon, lat).__dict__), 200
 
 
 @blueprint.get("/services/buildings/<id:building_id>/housing")
@@ -201,7 +201,7 @@ def reverse_geocode() -> tuple[flask.Response, int]:
 def building_housing(building_id: int) -> tuple[flask.Response, int]:
     try:
         _service_call("housing")
-        found = housing.housing(context.settings().database_url, building_id)
+        found = housing.housing(context.database_url(), building_id)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(housing=found.__dict__), 200
@@ -215,7 +215,7 @@ def licences_of() -> tuple[flask.Response, int]:
         return error_answer(400, "holder is at most 100 characters")
     try:
         _service_call("licences")
-        found = licences.lookup(context.settings().database_url, holder, city_now().date())
+        found = licences.lookup(context.database_url(), holder, city_now().date())
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(licences=[f.__dict__ for f in found]), 200
@@ -229,7 +229,7 @@ def verify_licence(number: str) -> tuple[flask.Response, int]:
     try:
         _service_call("licences")
         licence, matches = licences.verify(
-            context.settings().database_url, number, city_now().date(), flask.request.args.get("digest")
+            context.database_url(), number, city_now().date(), flask.request.args.get("digest")
         )
     except Refused as error:
         return refused_answer(error)

@@ -9,7 +9,8 @@ from typing import Any
 
 from cockpit.actor import Actor
 from cockpit.services import alarm_grading, audit
-from cockpit.services.alarms import SEVERITIES, TRANSITIONS, now_utc
+from cockpit.services.alarms import SEVERITIES, TRANSITIONS
+from cockpit.services.clock import stored_now
 from cockpit.vocab import ALARM_STATUSES
 from data_access import iot
 from data_access.db import transaction, write_transaction
@@ -104,7 +105,7 @@ def alarm_types(url: str) -> list[str]:
 
 def acknowledge_all(url: str, actor: Actor, f: Filter) -> int:
     """Acknowledge every new alarm the filter shows (up to the queue's length), all in one transaction."""
-    now = now_utc()
+    now = stored_now()
     with write_transaction(url) as session:
         rows = [r for r in _rows(session, f, QUEUE_LIMIT) if r["status"] == "new"]
         for r in rows:

@@ -4,13 +4,14 @@ sweeps, and the severity scale. How rule outcomes grade one alarm per device and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cockpit import bus
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import alarm_grading, audit, rules
+from cockpit.services.clock import stored_now
 from cockpit.vocab import ALARM_TRANSITIONS as TRANSITIONS
 from cockpit.vocab import SEVERITIES
 from data_access import iot
@@ -30,16 +31,12 @@ class Evaluation:
     resolved: list[int]
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def transition(url: str, actor: Actor, alarm_id: int, action: str) -> dict[str, Any]:
     """An operator's step in the lifecycle, audited in the same transaction; refuses a step out of order."""
     if action not in TRANSITIONS:
         raise AlarmError("unknown_action", action=action)
     allowed_from, target = TRANSITIONS[action]
-    now = now_utc()
+    now = stored_now()
     with write_transaction(url) as session:
         current = iot.alarm(session, alarm_id, for_update=True)
         if current is None:
@@ -66,7 +63,7 @@ def transition(url: str, actor: Actor, alarm_id: int, action: str) -> dict[str, 
 
 def sweep(url: str, now: datetime | None = None) -> dict[str, int]:
     """Time-driven checks: devices gone silent (offline rules), unacknowledged alarms to escalate."""
-    now = now or now_utc()
+    now = now or stored_now()
     raised = resolved = escalated = 0
     with write_transaction(url) as session:
         offline_rules = [r for r in iot.rules(session, enabled_only=True) if r["kind"] == "offline"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hmac
 import os
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
+from cockpit.services.clock import stored_now
 from data_access import support
 from data_access.db import transaction
 
@@ -46,7 +46,7 @@ def write(url: str, var_dir: Path, secret: str) -> Anchor:
     """Append the chain's head now; the file is created readable by this account only."""
     with transaction(url) as session:
         rows, last_id, head = support.audit_head(session)
-    anchor = Anchor(datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"), rows, last_id, head)
+    anchor = Anchor(stored_now().isoformat(timespec="seconds"), rows, last_id, head)
     line = orjson.dumps(asdict(anchor) | {"hmac": _signature(secret, anchor)}) + b"\n"
     var_dir.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path_of(var_dir), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

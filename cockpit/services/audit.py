@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cockpit.actor import Actor
 from cockpit.services import anchor
 from cockpit.services.anchor import Anchor
+from cockpit.services.clock import stored_now
 from data_access import support
 from data_access.db import transaction, write_transaction
 
@@ -31,7 +32,7 @@ def record(
     return support.append_audit(
         session,
         {
-            "ts": datetime.now(UTC).replace(tzinfo=None),
+            "ts": stored_now(),
             "actor": actor.name,
             "role": actor.role,
             "action": action,
@@ -106,7 +107,7 @@ ALERT_WINDOW = timedelta(hours=24)
 def alerts(url: str, now: datetime | None = None, limit: int = 20) -> list[dict]:
     """Security alerts of the last ALERT_WINDOW, newest first, for the administrator's page: when, what was
     attacked (an account, by its name's hash, or an address) and from where."""
-    since = (now or datetime.now(UTC).replace(tzinfo=None)) - ALERT_WINDOW
+    since = (now or stored_now()) - ALERT_WINDOW
     with transaction(url) as session:
         rows = support.audit_rows(session, action="security.alert", limit=limit)
     alerts = []

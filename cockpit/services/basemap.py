@@ -10,6 +10,7 @@ import orjson
 from shapely.geometry import mapping, shape
 
 from cockpit.services import air
+from cockpit.services.geojson import feature_collection, point
 from data_access import cim, iot
 from data_access.db import transaction
 
@@ -17,17 +18,13 @@ DISTRICT_TOLERANCE = 0.0004  # degrees; about 40 m, invisible at city zoom, 8x f
 
 
 def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 def _points(rows: list[dict[str, Any]], props: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
     return _collection(
         [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                "properties": props(r),
-            }
+            point(r["lon"], r["lat"], props(r))
             for r in rows
         ]
     )

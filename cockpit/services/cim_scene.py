@@ -20,6 +20,7 @@ from cockpit.refusal import Refused
 from cockpit.services import catalog, housing, terrain
 from cockpit.services.cim_layers import BLOCK_SIZES_M
 from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature, feature_collection, point
 from data_access import catalog as catalog_store
 from data_access import cim, iot
 from data_access.db import transaction
@@ -29,7 +30,7 @@ METRES_PER_DEGREE = 111_320.0  # of latitude
 
 
 def _collection(features: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 @cache
@@ -44,10 +45,9 @@ def _buildings(url: str) -> tuple[list[dict], np.ndarray]:
         tags = orjson.loads(row["properties"] or "{}")
         use, residential, floors, source, _ = housing.estimate(row["id"], tags, row["kind"], 0.0)
         features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(geometry),
-                "properties": {
+            feature(
+                mapping(geometry),
+                {
                     "id": row["id"],
                     "name": row["name"],
                     "use": use,
@@ -56,7 +56,7 @@ def _buildings(url: str) -> tuple[list[dict], np.ndarray]:
                     "height": floors * STOREY_M,
                     "height_source": source,
                 },
-            }
+            )
         )
         centre = geometry.centroid
         columns[i] = (centre.x, centre.y, floors * STOREY_M, float(residential))
@@ -114,10 +114,7 @@ def pipelines(url: str) -> bytes:
     """The pipelines under the roads: a generated layer the city's loader stores (each says so)."""
     with transaction(url) as session:
         rows = cim.base_rows(session, "pipeline")
-    features = [
-        {"type": "Feature", "geometry": orjson.loads(r["geometry"]), "properties": orjson.loads(r["properties"])}
-        for r in rows
-    ]
+    features = [feature(orjson.loads(r["geometry"]), orjson.loads(r["properties"])) for r in rows]
     return orjson.dumps(_collection(features))
 
 
@@ -138,9 +135,9 @@ def labels(url: str) -> bytes:
             seen.add(name)
             middle = shape(road["geometry"]).interpolate(0.5, normalized=True)
             points.append({"text": name, "position": [middle.x, middle.y], "kind": "road"})
-    for feature in named:
-        point = shape(feature["geometry"]).representative_point()
-        points.append({"text": feature["properties"]["name"], "position": [point.x, point.y], "kind": "place"})
+    for place in named:
+        spot = shape(place["geometry"]).representative_point()
+        points.append({"text": place["properties"]["name"], "position": [spot.x, spot.y], "kind": "place"})
     return orjson.dumps(points)
 
 
@@ -164,7 +161,7 @@ def dataset(url: str, actor: Actor, dataset_id: int) -> bytes:
         properties = {"id": item["_id"], "name": name, "dataset": dataset_id}
         if height is not None and height > 0:
             properties["height"] = float(height)
-        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+        features.append(feature(geometry, properties))
     return orjson.dumps(_collection(features))
 
 
@@ -199,10 +196,10 @@ def devices_at(url: str, minutes: int) -> bytes:
         alarm = row["alarm"] if alarmed is None else row["id"] in alarmed
         status = "alarm" if alarm else ("online" if row["online"] else "offline")
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                "properties": {"name": row["name"], "code": row["code"], "type": row["type"], "status": status},
-            }
+            point(
+                row["lon"],
+                row["lat"],
+                {"name": row["name"], "code": row["code"], "type": row["type"], "status": status},
+            )
         )
     return orjson.dumps(_collection(features))

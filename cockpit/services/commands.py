@@ -11,7 +11,7 @@ import orjson
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import iot
 from data_access.db import transaction, write_transaction
 
@@ -41,7 +41,7 @@ def issue(url: str, actor: Actor, device_code: str, name: str) -> int:
                 "params": "{}",
                 "status": "pending",
                 "issued_by": actor.name,
-                "issued_at": now_utc(),
+                "issued_at": stored_now(),
             },
         )
         audit.record(
@@ -52,7 +52,7 @@ def issue(url: str, actor: Actor, device_code: str, name: str) -> int:
 
 def relay(url: str, send: Callable[[str, bytes], None]) -> list[dict[str, Any]]:
     """Hand every pending command to `send` (an MQTT publish, or the in-process simulator) and mark it sent."""
-    now = now_utc()
+    now = stored_now()
     with write_transaction(url) as session:
         pending = iot.commands_to_send(session)
         for command in pending:

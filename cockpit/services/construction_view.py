@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.vocab import PROJECT_STAGE_COLOURS
 from data_access import projects as store
 from data_access.db import transaction
@@ -19,23 +20,16 @@ VERDICT_COLOURS = {"caused": "#ff4d4f", "already": "#faad14", "passes": "#52c41a
 def sites_geojson(url: str, summaries: list[dict[str, Any]], selected: int | None) -> dict[str, Any]:
     with transaction(url) as session:
         sites = {p["id"]: orjson.loads(p["site"]) for p in store.projects(session)}
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": sites[s["id"]],
-                "properties": {
+    return feature_collection([
+            feature(sites[s["id"]], {
                     "id": s["id"],
                     "name": s["name"],
                     "colour": PROJECT_STAGE_COLOURS[s["stage"]],
                     "selected": s["id"] == selected,
                     "generated": s["generated"],
-                },
-            }
+                })
             for s in summaries
-        ],
-    }
+        ])
 
 
 def gantt_rows(schedule: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,20 +59,13 @@ def gantt_rows(schedule: dict[str, Any]) -> list[dict[str, Any]]:
 
 def sunlight_geojson(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(homes coloured by verdict, the design's hourly shadows)."""
-    homes = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": h["geometry"],
-                "properties": {
+    homes = feature_collection([
+            feature(h["geometry"], {
                     "name": f"{h['name'] or '#' + str(h['id'])} · {h['hours_without']:.1f} → {h['hours_with']:.1f} h",
                     "colour": VERDICT_COLOURS[h["verdict"]],
-                },
-            }
+                })
             for h in result["homes"]
-        ],
-    }
+        ])
     return homes, result["shadows"]
 
 
@@ -114,18 +101,14 @@ def playback(found: dict[str, Any], on: date) -> dict[str, Any]:
         floors = f["properties"]["floors"]
         built = round(floors * frame)
         features.append(
-            {
-                "type": "Feature",
-                "geometry": f["geometry"],
-                "properties": {
+            feature(f["geometry"], {
                     "height": max(GROUND_M, built * f["properties"]["height"] / max(floors, 1)),
                     "colour": PHASE_COLOURS[phase],
                     "name": f"{built}/{floors}F",
-                },
-            }
+                })
         )
     return {
         "phase": phase,
         "floors": [round(f["properties"]["floors"] * frame) for f in found["design"]["features"]],
-        "massing": {"type": "FeatureCollection", "features": features},
+        "massing": feature_collection(features),
     }

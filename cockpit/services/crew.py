@@ -12,7 +12,7 @@ import orjson
 
 from cockpit.actor import Actor
 from cockpit.services import audit, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.emergency import DispatchError
 from cockpit.services.field import Position
 from data_access import emergency as store
@@ -60,7 +60,7 @@ def report(
     """The next stage of the crew's own dispatch, in order; DispatchError names what is wrong."""
     if stage not in STAGES:
         raise DispatchError("unknown_stage", stage=stage)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         mine = next((d for d in store.dispatches(session, active_only=True) if d["id"] == dispatch_id), None)
         if mine is None or mine["resource_name"] != crew:

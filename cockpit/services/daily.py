@@ -14,7 +14,7 @@ import pandas as pd
 from cockpit.actor import Actor
 from cockpit.i18n import t
 from cockpit.services import anchor, audit, clock, operations, pdf
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.export import safe_cell, to_csv
 
 CASE_COLUMNS = (
@@ -62,7 +62,7 @@ def per_hour(signs: dict[str, Any], lang: str, zone: str, now: datetime) -> list
 
 
 def stats_rows(url: str, lang: str, zone: str, now: datetime | None = None) -> list[dict[str, Any]]:
-    now = now or now_utc()
+    now = now or stored_now()
     signs = operations.vital_signs(url, now)
     rate = None if signs["on_time_rate"] is None else round(signs["on_time_rate"] * 100, 1)
     rows = [
@@ -103,7 +103,7 @@ def daily_pdf(
     """The day's operations: vital signs, charts by category, area and hour, and the overdue cases, and an
     anchor of the audit chain (a printed copy outside the database). Returns (file name with the city date,
     bytes)."""
-    now = now or now_utc()
+    now = now or stored_now()
     signs = operations.vital_signs(url, now)
     day = clock.show(now, lang, zone, "date")
     document = pdf.document(

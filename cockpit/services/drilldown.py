@@ -13,7 +13,8 @@ from typing import Any
 from shapely.geometry import Point, mapping
 
 from cockpit.services import air, areas, clock, operations
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature
 from data_access import bigdata, emergency, iot
 from data_access import operations as cases_data
 from data_access.db import transaction
@@ -46,7 +47,7 @@ class Window:
 
 def window(period: str | None, start: str | None, end: str | None, zone: str, now: datetime | None = None) -> Window:
     """The period a viewer chose: 1h, 24h, 7d, or custom dates (city days, end day included)."""
-    now = now or now_utc()
+    now = now or stored_now()
     if period == "custom" and start and end:
         try:
             first = datetime.fromisoformat(start[:10]).replace(tzinfo=clock.zone(zone))
@@ -125,7 +126,7 @@ def _count(points: list[tuple[float, float]], kids: list[dict[str, Any]]) -> Cou
 
 def ranking(url: str, scope: Scope, period: Window, now: datetime | None = None) -> list[dict[str, Any]]:
     """Child areas by the problems in them, worst first; each measure with its previous-period value."""
-    now = now or now_utc()
+    now = now or stored_now()
     kids = children(url, scope)
     earlier = period.previous
     with transaction(url) as session:
@@ -172,16 +173,12 @@ def area_map(url: str, scope: Scope, rows: list[dict[str, Any]]) -> dict[str, An
     """The child areas as GeoJSON, each with its score for the choropleth and its code for the click."""
     scores = {r["code"]: r for r in rows}
     features = [
-        {
-            "type": "Feature",
-            "geometry": mapping(kid["shape"]),
-            "properties": {
+        feature(mapping(kid["shape"]), {
                 "code": kid["code"],
                 "name": kid["name"],
                 "score": scores.get(kid["code"], {}).get("score", 0),
                 "generated": kid["generated"],
-            },
-        }
+            })
         for kid in children(url, scope)
     ]
     top = max((f["properties"]["score"] for f in features), default=0)

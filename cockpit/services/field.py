@@ -11,7 +11,7 @@ from typing import Any
 
 from cockpit.actor import Actor
 from cockpit.services import audit, operations, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.operations import CATEGORIES, CaseError, EventIn
 from data_access import field
 from data_access import operations as cases
@@ -39,7 +39,7 @@ def post_of(url: str, worker: str) -> Position | None:
 def queue(url: str, worker: str, here: Position | None, now: datetime | None = None) -> list[dict[str, Any]]:
     """The worker's open tasks as view models: most urgent first (priority, then time left), each with its
     last field step, distance and, for the first, the way there along the roads."""
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         rows = field.assigned(session, worker, ("dispatched",))
         steps = {r["id"]: [s for s in cases.steps(session, r["id"]) if s["status"] in FIELD_STATUS] for r in rows}
@@ -108,7 +108,7 @@ def act(
         raise CaseError("needs_reason" if action != "handle" else "needs_note")
     if action == "handle" and not photo_ids:
         raise CaseError("needs_note")
-    now = now or now_utc()
+    now = now or stored_now()
     with atomic(url) as session:  # the photos, the step and, for handle or hand back, the transition: together
         current = cases.case(session, case_id, for_update=True)
         if current is None or current["assignee"] != worker:
@@ -157,7 +157,7 @@ def report(
     """直报: a problem found in the field becomes an event, and a case by the same rules as a camera's."""
     if category not in CATEGORIES:
         raise CaseError("unknown_category", 400, category=category)
-    now = now_utc()
+    now = stored_now()
     event = EventIn(f"field-{actor.name}-{key}"[:64], f"field:{actor.name}", category, 1.0, now, here.lon, here.lat)
     with write_transaction(url) as session:
         filed = operations.ingest_events(session, url, [event], now)

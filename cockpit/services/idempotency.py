@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy.exc import IntegrityError
 
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import support
 from data_access.db import atomic, transaction
 
@@ -37,10 +37,10 @@ def run_once(url: str, client: str, key: str | None, request: str, action: Calla
         return {"error": f"Idempotency-Key must be 1 to {MAX_KEY} printable characters"}, 400
     try:
         with atomic(url) as session:
-            seen = support.idempotency_get(session, key, client, now_utc() - KEEP)
+            seen = support.idempotency_get(session, key, client, stored_now() - KEEP)
             if seen is not None:
                 return _replay(seen, request)
-            support.idempotency_claim(session, key, client, request, now_utc())  # a twin now waits on this row
+            support.idempotency_claim(session, key, client, request, stored_now())  # a twin now waits on this row
             answer, status = action()
             if status in STORED:
                 support.idempotency_finish(session, key, client, orjson.dumps(answer, default=str).decode(), status)
@@ -49,7 +49,7 @@ def run_once(url: str, client: str, key: str | None, request: str, action: Calla
             return answer, status
     except IntegrityError:  # PostgreSQL: a twin claimed the key first; its answer is committed by now
         with transaction(url) as session:
-            seen = support.idempotency_get(session, key, client, now_utc() - KEEP)
+            seen = support.idempotency_get(session, key, client, stored_now() - KEEP)
         if seen is None:
             raise
         return _replay(seen, request)

@@ -14,6 +14,7 @@ from cockpit.i18n import t
 from cockpit.profile import PARK_RADIUS_DEG, PARKS
 from cockpit.refusal import Refused
 from cockpit.services import economy, enterprises
+from cockpit.services.geojson import feature, feature_collection, point
 from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
 from data_access import cim, planning
 from data_access.db import transaction
@@ -41,18 +42,14 @@ def enterprises_geojson(
         power = "—" if state is None else f"{100 * row.power_index:.0f}%"
         colour = PRODUCTION_COLOURS.get(state or "", "#595959") if colour_by == "production" else SECTORS[key][0]
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                "properties": {
+            point(row.lon, row.lat, {
                     "code": row.code,
                     "name": f"{row.name} · {row.industry} · {t('ind.power_tip', lang, power=power)}",
                     "color": colour,
                     "generated": True,
-                },
-            }
+                })
         )
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 @cache
@@ -64,7 +61,7 @@ def districts_geojson(url: str) -> dict:
         rows = cim.district_features(session)
     for f in rows:
         f["properties"]["score"] = round(float(output.get(f["properties"]["adcode"], 0.0)), 1)
-    return {"type": "FeatureCollection", "features": rows}
+    return feature_collection(rows)
 
 
 def district_viewport(url: str, district: str) -> dict:
@@ -82,13 +79,9 @@ def parks_geojson() -> dict:
     for park in PARKS:
         disc = shapely.affinity.scale(Point(park.lon, park.lat).buffer(PARK_RADIUS_DEG, 24), xfact=1.3, yfact=1.0)
         features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(disc),
-                "properties": {"name": park.name, "code": park.code, "generated": True},
-            }
+            feature(mapping(disc), {"name": park.name, "code": park.code, "generated": True})
         )
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 @cache
@@ -97,15 +90,11 @@ def planned_geojson(url: str) -> dict:
     with transaction(url) as session:
         zones = planning.zones(session).get("regulatory", [])
     features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(shapely.from_geojson(geometry)),
-            "properties": {"name": f"{code} {use}", "generated": True},
-        }
+        feature(shapely.geometry.mapping(shapely.from_geojson(geometry)), {"name": f"{code} {use}", "generated": True})
         for code, use, geometry in zones
         if use in PLANNED_USES
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 def chain_layout(chain: dict) -> dict:

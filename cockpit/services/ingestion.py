@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from cockpit import bus
 from cockpit.actor import Actor
 from cockpit.services import audit, operations, rule_engine, rulebook, sightings
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.operations import EventIn
 from cockpit.vocab import STRUCTURE_TYPES
 from data_access import iot, readings
@@ -52,7 +52,7 @@ def ingest(url: str, items: Iterable[Parsed], source: str, actor: Actor | None =
     """Everything that only reads (device look-up, rules, building the rows) happens before the write lock;
     the write transaction holds just the inserts, the rule states and the alarms. A batch written by a
     person or API client (`actor`) leaves one audit row in that same transaction."""
-    now = now_utc()
+    now = stored_now()
     telemetry: list[Telemetry] = []
     statuses: list[Status] = []
     acks: list[CommandAck] = []
@@ -138,5 +138,5 @@ def steady_state() -> None:
 
 
 def ingest_mqtt(url: str, messages: Iterable[tuple[str, bytes]], source: str = "mqtt") -> IngestReport:
-    now = now_utc()
+    now = stored_now()
     return ingest(url, parse_batch(messages, now), source)

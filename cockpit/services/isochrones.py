@@ -18,6 +18,7 @@ from shapely.ops import substring
 
 from cockpit.refusal import Refused
 from cockpit.services import housing, routing
+from cockpit.services.geojson import feature
 from cockpit.services.spatial_ops import metric, places, wgs84
 
 MODES = ("walk", "drive")
@@ -101,18 +102,14 @@ def isochrones(url: str, lon: float, lat: float, minutes: list[int], mode: str =
         # each segment widened on its own, then one cascaded union: twenty times faster than widening the lot
         area = shapely.union_all(shapely.buffer(np.array(pieces, dtype=object), reach, quad_segs=4))
         out.append(
-            {
-                "type": "Feature",
-                "geometry": orjson.loads(shapely.to_geojson(wgs84(area))),
-                "properties": {
+            feature(orjson.loads(shapely.to_geojson(wgs84(area))), {
                     "minutes": limit,
                     "mode": mode,
                     "area_km2": round(area.area / 1e6, 3),
                     "origin": [lon, lat],
                     "method": METHOD.format(reach=int(reach)),
                     "estimate": True,
-                },
-            }
+                })
         )
     return out
 
@@ -143,12 +140,8 @@ def coverage(url: str, facility: str, minutes: int = 15, mode: str = "walk") -> 
         people += row["residents"]
         covered_people += row["residents"] if inside else 0
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(v, 6) for v in homes["points"][i]]},
-                "properties": row
-                | {"covered": bool(inside), "minutes": round(float(taken) / 60, 1) if inside else None},
-            }
+            feature({"type": "Point", "coordinates": [round(v, 6) for v in homes["points"][i]]}, row
+                | {"covered": bool(inside), "minutes": round(float(taken) / 60, 1) if inside else None})
         )
     return {
         "type": "FeatureCollection",

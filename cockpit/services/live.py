@@ -7,14 +7,12 @@ from __future__ import annotations
 import threading
 import time
 
-from cockpit.actor import Actor
 from cockpit.services import alarms, commands, ingestion, vision_alarms
 from data_access import mqtt
 
 SWEEP_EVERY_S = 2.0
 VISION_EVERY_S = 10.0  # the camera rules read ten minutes of sightings: a sweep every ten seconds is plenty
 OUTBOX_EVERY_S = 30.0
-SIMULATION = Actor("simulation", None)
 
 
 def ingest_forever(

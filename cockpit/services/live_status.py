@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import iot, support
 from data_access.db import transaction
 
@@ -13,7 +13,7 @@ STALE_AFTER = timedelta(seconds=15)
 
 
 def status(url: str, now: datetime | None = None) -> dict[str, Any]:
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         meta = support.read_meta(session)
         devices = iot.device_status_counts(session)

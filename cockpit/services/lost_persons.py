@@ -18,7 +18,8 @@ from shapely.geometry import Point
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit, emergency, isochrones, privacy, routing, safety_files
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature
 from cockpit.services.sightings import vector
 from cockpit.services.spatial_ops import metric, wgs84
 from cockpit.vocab import LOST_NEXT, LOST_OPEN
@@ -66,7 +67,7 @@ def intake(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
     """`{"case_no", "upper", "lower", "age_band", "bag", "hat", "lon", "lat", "last_seen_at" (ISO, UTC) or
     "minutes_ago", "name", "guardian_name", "guardian_phone"}` → the case, masked."""
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     found = safety_files.basis(LEGAL_BASIS, body.get("case_no"))
     attributes = _check_attributes(body)
     lon, lat = body.get("lon"), body.get("lat")
@@ -146,7 +147,7 @@ def _case(session: Any, lost_id: int, for_update: bool = False) -> dict[str, Any
 
 def cases(url: str, actor: Actor, open_only: bool = False, now: datetime | None = None) -> list[dict[str, Any]]:
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         audit.record(session, actor, "safety.lost.view", "lost_persons")
         rows = safety_store.lost_persons(session, LOST_OPEN if open_only else None)
@@ -156,7 +157,7 @@ def cases(url: str, actor: Actor, open_only: bool = False, now: datetime | None 
 
 def case(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         row = _case(session, lost_id)
         audit.record(session, actor, "safety.lost.view", f"lost:{row['code']}")
@@ -190,7 +191,7 @@ def candidates(url: str, actor: Actor, lost_id: int, now: datetime | None = None
     """The ring and the ranked candidate sightings (the best of each person file): a sighting counts only
     where the person could have walked by then."""
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         row = _case(session, lost_id)
         if row["purged_at"] is not None or row["status"] not in LOST_OPEN:
@@ -294,7 +295,7 @@ def track(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> 
     """The confirmed file's sightings since the person went missing, with the hops' plausibility, and where
     the person can be now: the walking isochrone from the last sighting for the minutes since."""
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         row = _case(session, lost_id)
         if row["person_file_id"] is None:
@@ -309,7 +310,7 @@ def track(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> 
         area = isochrones.isochrones(url, last["lon"], last["lat"], [minutes], "walk")[0]
     except Refused:  # the last place is off the walkable network: the plain circle the pace allows
         circle = wgs84(metric(Point(last["lon"], last["lat"])).buffer(PACE_KMH["adult"] * minutes / 60 * 1000))
-        area = {"type": "Feature", "geometry": orjson.loads(shapely.to_geojson(circle)), "properties": {}}
+        area = feature(orjson.loads(shapely.to_geojson(circle)), {})
     area["properties"] |= {"minutes": minutes, "from": [last["lon"], last["lat"]]}
     return found | {"case": row["code"], "predicted": area, "last": last}
 
@@ -338,7 +339,7 @@ def dispatch(url: str, actor: Actor, lost_id: int, now: datetime | None = None) 
 
 def found(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         row = _case(session, lost_id, True)
         _step(session, actor, row, "found", {"found_at": now})
@@ -350,7 +351,7 @@ def found(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> 
 def close(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> dict[str, Any]:
     """Closed: the retention job deletes the description, names, contact and track links on its next run."""
     safety_files.require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         _step(session, actor, _case(session, lost_id, True), "close", {"closed_at": now})
     return case(url, actor, lost_id)
@@ -359,7 +360,7 @@ def close(url: str, actor: Actor, lost_id: int, now: datetime | None = None) -> 
 def unmask(url: str, actor: Actor, lost_id: int, reason: str, now: datetime | None = None) -> dict[str, Any]:
     """The guardian's contact and the names, for UNMASK_MINUTES, to call the family."""
     stated = safety_files.may_unmask(url, actor, f"lost:{lost_id}", reason)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         row = _case(session, lost_id)
         if row["purged_at"] is not None:

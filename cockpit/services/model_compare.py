@@ -14,6 +14,7 @@ from shapely.geometry import mapping, shape
 
 from cockpit.refusal import Refused
 from cockpit.services import housing
+from cockpit.services.geojson import feature
 from data_access import catalog as store
 from data_access import cim
 from data_access.db import transaction
@@ -153,4 +154,4 @@ def _feature(building: Building, change: str, why: list[str], before: Building |
         properties["height_before"] = round(before.height, 1) if before.height is not None else None
     point = building.shape.representative_point()
     properties |= {"lon": round(point.x, 6), "lat": round(point.y, 6)}
-    return {"type": "Feature", "geometry": mapping(building.shape), "properties": properties}
+    return feature(mapping(building.shape), properties)

@@ -17,7 +17,7 @@ from shapely.strtree import STRtree
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit, clock, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import cim, field, iot, operations
 from data_access.db import transaction, write_transaction
 
@@ -240,7 +240,7 @@ def transition(
     if action not in FLOW:
         raise CaseError("unknown_action", 400, action=action)
     allowed, target = FLOW[action]
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         current = operations.case(session, case_id, for_update=True)
         if current is None:
@@ -295,7 +295,7 @@ def transition(
 
 def case_list(url: str, now: datetime | None = None, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Overdue first (most overdue on top), then by time left; closed cases last."""
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         rows = operations.cases(session, statuses)
     for r in rows:
@@ -311,7 +311,7 @@ def detail(url: str, case_id: int) -> dict[str, Any] | None:
         row = operations.case(session, case_id)
         if row is None:
             return None
-        left = time_left(row, now_utc())
+        left = time_left(row, stored_now())
         return row | {
             "events": operations.case_events(session, case_id),
             "steps": operations.steps(session, case_id),
@@ -340,7 +340,7 @@ def _photo(photo: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
 
 def vital_signs(url: str, now: datetime | None = None) -> dict[str, Any]:
     """Open cases, on-time closure rate, cases by category and street, filings per hour."""
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         rows = operations.cases(session, limit=100_000)
         closed = [r["id"] for r in rows if r["status"] == "closed"]
@@ -467,7 +467,7 @@ VENUE_CURVES = {
 def venue_load(url: str, now: datetime | None = None, zone: str = clock.DEFAULT_ZONE) -> list[dict[str, Any]]:
     """Real venues of the detail zone (metro stations, parks, hospitals) with a generated load: a typical day's
     curve for the kind, at the city's hour, varied per venue by a fixed seed. Every value is generated."""
-    hour = clock.to_city(now or now_utc(), zone).hour
+    hour = clock.to_city(now or stored_now(), zone).hour
     with transaction(url) as session:
         venues = [
             (v["name"], "metro_station", v["lon"], v["lat"])

@@ -17,7 +17,7 @@ from cockpit.actor import Actor
 from cockpit.i18n import t
 from cockpit.refusal import Refused
 from cockpit.services import audit, pdf, safety_files
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.vocab import LEGAL_BASES
 from data_access import safety as safety_store
 from data_access import support
@@ -37,11 +37,11 @@ def month_range(month: str) -> tuple[datetime, datetime]:
 
 
 def this_month(now: datetime | None = None) -> str:
-    return f"{(now or now_utc()):%Y-%m}"
+    return f"{(now or stored_now()):%Y-%m}"
 
 
 def recent_months(now: datetime | None = None, count: int = 6) -> list[str]:
-    now = now or now_utc()
+    now = now or stored_now()
     index = now.year * 12 + now.month - 1
     return [f"{(index - i) // 12:04d}-{(index - i) % 12 + 1:02d}" for i in range(count)]
 

@@ -10,7 +10,6 @@ import hashlib
 import io
 import os
 import warnings
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import audit
+from cockpit.services.clock import stored_now
 from data_access import field
 from data_access.db import transaction, write_transaction
 
@@ -114,7 +114,7 @@ def store(url: str, var_dir: Path, actor: Actor, data: bytes) -> dict[str, Any]:
                 "sha256": digest,
                 "case_id": None,
                 "uploaded_by": actor.name,
-                "uploaded_at": datetime.now(UTC).replace(tzinfo=None),
+                "uploaded_at": stored_now(),
                 "width": clean.width,
                 "height": clean.height,
                 "size": len(body.getvalue()),

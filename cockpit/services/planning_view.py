@@ -16,6 +16,7 @@ import shapely
 from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.services import areas, audit, pdf, planning
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.services.plan_workflow import PERMISSION
 from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_CONFLICT_TRANSITIONS, PLAN_RULE_COLOURS, PLAN_USE_COLOURS
 from data_access import planning as store
@@ -38,22 +39,18 @@ def zones_geojson(url: str, shown: list[str]) -> dict:
         zones = store.zones(session)
     order = [layer["key"] for layer in registry(url)]
     features = [
-        {
-            "type": "Feature",
-            "geometry": orjson.loads(geometry),
-            "properties": {
+        feature(orjson.loads(geometry), {
                 "layer": key,
                 "name": f"{code} · {use}",
                 "use": use,
                 "colour": PLAN_USE_COLOURS.get(use, "#8c8c8c"),
                 "generated": True,
-            },
-        }
+            })
         for key in order
         if key in shown
         for code, use, geometry in zones.get(key, [])
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 def patches(url: str, status: str | None, rule: str | None) -> list[dict[str, Any]]:
@@ -61,22 +58,15 @@ def patches(url: str, status: str | None, rule: str | None) -> list[dict[str, An
 
 
 def patches_geojson(rows: list[dict[str, Any]]) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": r["geometry"],
-                "properties": {
+    return feature_collection([
+            feature(r["geometry"], {
                     "id": r["id"],
                     "rule": r["rule"],
                     "status": r["status"],
                     "colour": PLAN_RULE_COLOURS[r["rule"]],
-                },
-            }
+                })
             for r in rows
-        ],
-    }
+        ])
 
 
 def counts(url: str) -> dict[str, Any]:
@@ -127,9 +117,9 @@ def detail(url: str, conflict_id: int, role: str | None) -> dict[str, Any] | Non
 
 def export_geojson(rows: list[dict[str, Any]]) -> bytes:
     features = [
-        {"type": "Feature", "geometry": r["geometry"], "properties": {k: r.get(k) for k in _flat(r)}} for r in rows
+        feature(r["geometry"], {k: r.get(k) for k in _flat(r)}) for r in rows
     ]
-    return orjson.dumps({"type": "FeatureCollection", "features": features}, default=str)
+    return orjson.dumps(feature_collection(features), default=str)
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from cockpit.actor import Actor
 from cockpit.i18n import t
 from cockpit.refusal import Refused
 from cockpit.services import audit, clock, emergency, pdf
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.export import to_csv
 
 
@@ -176,7 +176,7 @@ def export(
 ) -> tuple[str, bytes]:
     """The report as (file name, bytes); the export is audited."""
     report = after_action(url, incident_id)
-    now = now_utc()
+    now = stored_now()
     body = as_csv(report, lang, zone).encode("utf-8") if fmt == "csv" else as_pdf(report, lang, zone, var_dir, now)
     audit.record_alone(url, actor, "report.export", f"incident:{report['incident']['code']}", after={"format": fmt})
     return f"after_action_{report['incident']['code']}.{fmt}", body

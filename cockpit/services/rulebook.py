@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cockpit.actor import Actor
 from cockpit.services import audit, rules, structural_limits
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import iot
 from data_access.db import transaction, write_transaction
 
@@ -182,7 +182,7 @@ def ensure_defaults(url: str, actor: Actor) -> int:
     since, by name); returns how many were added."""
     with write_transaction(url) as session:
         have = {r["name"] for r in iot.rules(session, scoped=False)}
-        now = now_utc()
+        now = stored_now()
         values = [
             d | {"enabled": True, "updated_by": actor.name, "updated_at": now}
             for d in defaults()
@@ -225,7 +225,7 @@ def update(url: str, actor: Actor, rule_id: int, changes: dict[str, Any]) -> lis
         problems = rules.validate(merged)
         if problems:
             return problems
-        before = iot.update_rule(session, rule_id, changes | {"updated_by": actor.name, "updated_at": now_utc()})
+        before = iot.update_rule(session, rule_id, changes | {"updated_by": actor.name, "updated_at": stored_now()})
         audit.record(
             session, actor, "rule.update", f"rule:{rule_id}", before={k: before[k] for k in changes}, after=changes
         )

@@ -19,7 +19,7 @@ from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import audit, privacy, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from cockpit.services.sightings import vector
 from cockpit.vocab import LEGAL_BASES, UNMASK_MINUTES
 from data_access import safety as safety_store
@@ -110,7 +110,7 @@ def label(subject: str, clear: bool) -> str:
 def search(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """`{"kind": "vehicle"|"person", "legal_basis", "case_no", "hours", ...criteria}` → the files found."""
     require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     if body.get("kind") not in ("vehicle", "person"):
         raise Refused("safety.bad_kind")
     try:
@@ -280,7 +280,7 @@ def track(rows: list[dict[str, Any]], kind: str, centroid: bytes | None = None) 
 def trajectory(url: str, actor: Actor, search_id: int, ref: int, now: datetime | None = None) -> dict[str, Any]:
     """The trajectory of one subject of a search over the search's window; logged under the search's case."""
     require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         hours = orjson.loads(found["criteria"])["hours"]
@@ -341,7 +341,7 @@ def grant(session: Any, actor: Actor, subject: str, reason: str, now: datetime) 
 def unmask(url: str, actor: Actor, search_id: int, ref: int, reason: str, now: datetime | None = None) -> dict:
     """The clear plate for UNMASK_MINUTES, for a role that may unmask and with a stated reason."""
     stated = may_unmask(url, actor, f"search:{search_id}", reason)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         if not subject.startswith("vehicle:"):
@@ -355,7 +355,7 @@ def add_tag(url: str, actor: Actor, search_id: int, ref: int, tag: str, now: dat
     require(actor)
     if not isinstance(tag, str) or not TAG.match(tag.strip()):
         raise Refused("safety.bad_tag")
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         safety_store.add_tag(session, {"subject": subject, "tag": tag.strip(), "added_by": actor.name, "added_at": now})
@@ -369,7 +369,7 @@ def link_identity(url: str, actor: Actor, search_id: int, ref: int, identity: st
     require(actor)
     if not isinstance(identity, str) or not 2 <= len(identity.strip()) <= 64:
         raise Refused("safety.bad_identity")
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         if not subject.startswith("person:"):
@@ -386,7 +386,7 @@ def watch(url: str, actor: Actor, search_id: int, ref: int, reason: str, days: i
         raise Refused("safety.no_reason")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
         raise Refused("safety.bad_days")
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         found, subject = _subject(session, actor, search_id, ref, now)
         entry = safety_store.add_watch(
@@ -407,7 +407,7 @@ def watch(url: str, actor: Actor, search_id: int, ref: int, reason: str, days: i
 
 def watch_list(url: str, actor: Actor, now: datetime | None = None) -> list[dict[str, Any]]:
     require(actor)
-    now = now or now_utc()
+    now = now or stored_now()
     with write_transaction(url) as session:
         audit.record(session, actor, "safety.watch.view", "watch_list")
         rows = safety_store.watch_entries(session)

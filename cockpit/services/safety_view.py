@@ -10,7 +10,8 @@ from typing import Any
 
 from cockpit.actor import Actor
 from cockpit.services import oversight, safety_files, vision_alarms
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
+from cockpit.services.geojson import feature_collection, point
 from cockpit.vocab import CROWDED_COLOUR, DEVICE_STATUS_COLOURS, KEY_AREA_COLOURS, LOST_OPEN, VISION_METRICS
 from data_access import iot
 from data_access import safety as safety_store
@@ -21,7 +22,7 @@ HOURS = 24
 
 def summary(url: str, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     safety_files.require(actor, "safety.read")
-    return aggregates(url, now or now_utc())
+    return aggregates(url, now or stored_now())
 
 
 def crowd_threshold(url: str) -> float:
@@ -113,17 +114,16 @@ def aggregates(url: str, now: datetime) -> dict[str, Any]:
 
 def camera_features(found: dict[str, Any]) -> dict[str, Any]:
     """Cameras as GeoJSON points coloured by status, for the page's map."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
-                "properties": {"name": c["name"], "colour": DEVICE_STATUS_COLOURS[c["status"]], "status": c["status"]},
-            }
+    return feature_collection(
+        [
+            point(
+                c["lon"],
+                c["lat"],
+                {"name": c["name"], "colour": DEVICE_STATUS_COLOURS[c["status"]], "status": c["status"]},
+            )
             for c in found["cameras"]
-        ],
-    }
+        ]
+    )
 
 
 def places(url: str) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from cockpit.services import cim_view, schemes
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.vocab import MASSING_COLOURS
 
 INDICATORS = (  # key, unit, decimals
@@ -80,22 +81,15 @@ def table(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _massing(scheme: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": b["geometry"],
-                "properties": {
+    return feature_collection([
+            feature(b["geometry"], {
                     "height": b["floors"] * schemes.STOREY_M,
                     "use": b["use"],
                     "colour": MASSING_COLOURS[b["use"]],
                     "name": f"{scheme.get('name', '')} · {b['floors']}F",
-                },
-            }
+                })
             for b in scheme["buildings"]
-        ],
-    }
+        ])
 
 
 def massing_spec(url: str, body: dict[str, Any], right: int) -> dict[str, Any]:

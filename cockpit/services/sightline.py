@@ -18,6 +18,7 @@ import shapely.ops
 from shapely.geometry import LineString, Point, shape
 
 from cockpit.services import cim_scene
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.services.spatial_ops import metric, wgs84
 from data_access import cim
 from data_access import projects as project_store
@@ -126,14 +127,12 @@ def check(url: str, design: dict[str, Any]) -> list[dict[str, Any]]:
 
 def geojson(url: str) -> dict[str, Any]:
     """The corridors on the map, in lon/lat."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": orjson.loads(shapely.to_geojson(wgs84(c.area()))),
-                "properties": {"name": f"{c.code} {c.park} → {c.landmark}", "generated": True},
-            }
+    return feature_collection(
+        [
+            feature(
+                orjson.loads(shapely.to_geojson(wgs84(c.area()))),
+                {"name": f"{c.code} {c.park} → {c.landmark}", "generated": True},
+            )
             for c in corridors(url)
-        ],
-    }
+        ]
+    )

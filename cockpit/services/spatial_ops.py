@@ -15,6 +15,7 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from cockpit.refusal import Refused
+from cockpit.services.geojson import feature
 from data_access import spatial, spatial_search
 from data_access.db import transaction
 
@@ -80,7 +81,7 @@ def _feature(row: dict, geometry: str | BaseGeometry, target: str, distance: flo
     properties = {"id": row["id"], "name": row["name"], "kind": row["kind"], "target": target}
     if distance is not None:
         properties["distance_m"] = round(float(distance), 2)
-    return {"type": "Feature", "geometry": shape, "properties": properties}
+    return feature(shape, properties)
 
 
 def within(url: str, target: str, polygon: BaseGeometry, limit: int = MAX_FEATURES) -> list[dict]:
@@ -135,5 +136,5 @@ def buffer(url: str, origin: BaseGeometry, metres: float, target: str | None = N
             drawn = orjson.loads(spatial_search.buffer(session, shapely.to_geojson(origin), metres))
         else:
             drawn = orjson.loads(shapely.to_geojson(wgs84(metric(origin).buffer(metres, quad_segs=8))))  # as PostGIS
-    area = {"type": "Feature", "geometry": drawn, "properties": {"role": "buffer", "metres": metres}}
+    area = feature(drawn, {"role": "buffer", "metres": metres})
     return [area, *(near(url, target, origin, metres) if target else [])]

@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cockpit.refusal import Refused
 from cockpit.services import areas, isochrones, spatial_ops
+from cockpit.services.geojson import feature_collection
 
 OPERATIONS = ("buffer", "within", "nearest", "isochrone", "coverage")
 
@@ -73,7 +74,7 @@ def answer(url: str, operation: str, body: dict) -> dict:
         return isochrones.coverage(url, str(body.get("facility", "hospital")), minutes, str(body.get("mode", "walk")))
     else:
         raise Refused("spatial.bad_operation", http=404, operation=operation[:40])
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(features)
 
 
 def rows(features: list[dict]) -> list[dict]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from cockpit.i18n import t
 from cockpit.services import trend
+from cockpit.services.geojson import feature_collection, point
 from cockpit.vocab import STRUCTURE_BAND_COLOURS, STRUCTURE_BANDS
 
 AHEAD_DAYS = 365  # how far the fitted curve is drawn past the last observation when no forecast date is near
@@ -56,17 +57,14 @@ def _round(value: float | None) -> float | None:
 
 
 def points_geojson(view: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
-                "properties": {"name": s["name"], "colour": STRUCTURE_BAND_COLOURS[s["band"]], "band": s["band"]},
-            }
+    return feature_collection(
+        [
+            point(
+                s["lon"], s["lat"], {"name": s["name"], "colour": STRUCTURE_BAND_COLOURS[s["band"]], "band": s["band"]}
+            )
             for s in view["sensors"]
-        ],
-    }
+        ]
+    )
 
 
 def chart(view: dict[str, Any], code: str) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ from shapely.geometry import shape
 
 from cockpit.refusal import Refused
 from cockpit.services import cim_scene
+from cockpit.services.geojson import feature, feature_collection
 from cockpit.services.spatial_ops import metric, wgs84
 
 RULE_DAYS = {  # the rule day, its date, the counted true-solar hours, and the hours a home's sill needs
@@ -204,13 +205,9 @@ def analyse(url: str, design: dict[str, Any], day_key: str, latitude: float | No
     rows.sort(key=lambda r: (r["verdict"] != "caused", r["hours_with"]))
     hourly = [s for s in suns if abs(s.minutes % 60 - STEP_MIN / 2) < 1e-6]
     shade = [
-        {
-            "type": "Feature",
-            "geometry": orjson.loads(
+        feature(orjson.loads(
                 shapely.to_geojson(wgs84(shapely.union_all(Prisms.of(design_m, design_h).shadows(s, 0.0))))
-            ),
-            "properties": {"hour": int(s.minutes // 60)},
-        }
+            ), {"hour": int(s.minutes // 60)})
         for s in hourly
     ]
     return {
@@ -222,6 +219,6 @@ def analyse(url: str, design: dict[str, Any], day_key: str, latitude: float | No
         "homes": rows,
         "caused": sum(r["verdict"] == "caused" for r in rows),
         "already": sum(r["verdict"] == "already" for r in rows),
-        "shadows": {"type": "FeatureCollection", "features": shade},
+        "shadows": feature_collection(shade),
         "samples": len(samples.points),
     }

@@ -15,7 +15,8 @@ from cockpit.actor import Actor
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import audit, emergency, rule_engine, rulebook
-from cockpit.services.alarms import Evaluation, now_utc
+from cockpit.services.alarms import Evaluation
+from cockpit.services.clock import stored_now
 from cockpit.vocab import VISION_METRICS
 from data_access import iot, readings
 from data_access import safety as safety_store
@@ -62,7 +63,7 @@ def values(url: str, now: datetime) -> dict[str, dict[int, float]]:
 
 def sweep(url: str, now: datetime | None = None) -> Evaluation:
     """One pass: the values now, through the camera rules, into alarms (one transaction)."""
-    now = now or now_utc()
+    now = now or stored_now()
     with transaction(url) as session:
         rules = [
             r

@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from cockpit.services import air, alarm_queue, drilldown, emergency, live_status, operations, safety_view
-from cockpit.services.alarms import ALERT_SEVERITIES, SEVERITIES, now_utc
+from cockpit.services.alarms import ALERT_SEVERITIES, SEVERITIES
+from cockpit.services.clock import stored_now
 
 TICKER_LENGTH = 12
 CHART_BARS = 8
@@ -101,7 +102,7 @@ def overview(url: str) -> View:
 
 
 def city_operations(url: str) -> View:
-    now = now_utc()
+    now = stored_now()
     signs = operations.vital_signs(url, now)
     cases = operations.case_list(url, now, operations.OPEN)
     ticker = _ticker(url)
@@ -131,7 +132,7 @@ def city_operations(url: str) -> View:
 
 
 def emergency_command(url: str) -> View:
-    now = now_utc()
+    now = stored_now()
     open_incidents = emergency.incidents(url, open_only=True)
     units = [u for u in emergency.resource_points(url) if u["kind"] in emergency.UNIT_KINDS]
     out = [u for u in units if u["status"] != "available"]
@@ -182,7 +183,7 @@ def iot_sensing(url: str) -> View:
 
 def public_safety(url: str) -> View:
     """Aggregates only, as a leader sees them: no file, no plate, no case."""
-    found = safety_view.aggregates(url, now_utc())
+    found = safety_view.aggregates(url, stored_now())
     k = found["kpis"]
     ticker = _ticker(url)
     return View(

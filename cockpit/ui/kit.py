@@ -10,10 +10,12 @@ from typing import Any, TypeVar
 
 import dash
 import dash_leaflet as dl
-from dash import dcc, html
+from dash import ALL, Dash, Input, Output, dcc, html, no_update
 
 from cockpit import context, inputs
+from cockpit.auth import guard
 from cockpit.i18n import TABLE, t
+from cockpit.inputs import ByNumber, Clicks, Shape
 from cockpit.services import areas
 
 T = TypeVar("T")
@@ -186,7 +188,7 @@ def detail_map(map_id: str, children: list[Any]) -> dl.Map:
     trackViewport off, or the first viewport event undoes them."""
     return dl.Map(
         id=map_id,
-        bounds=areas.detail_bounds(context.settings().database_url),
+        bounds=areas.detail_bounds(context.database_url()),
         trackViewport=False,
         maxZoom=19,
         zoomSnap=0.25,
@@ -200,7 +202,7 @@ def city_map(map_id: str, children: list[Any], max_zoom: int = 18) -> dl.Map:
     """A Leaflet map framed on the whole city, for pages that drill from the city into its districts."""
     return dl.Map(
         id=map_id,
-        bounds=areas.city_bounds(context.settings().database_url),
+        bounds=areas.city_bounds(context.database_url()),
         trackViewport=False,
         minZoom=8,
         maxZoom=max_zoom,
@@ -309,6 +311,30 @@ def clicked_pattern(kind: type[T]) -> T | None:
     if isinstance(triggered, dict) and dash.ctx.triggered and dash.ctx.triggered[0]["value"]:
         return inputs.parsed(triggered, kind, "clicked id")
     return None
+
+
+def register_pick(app: Dash, selected: str, pattern: str, permission: str, layer: str | None = None) -> None:
+    """A list's pick into its page's selection store: the clicked item's number id, or with `layer` the `id`
+    property of the map feature clicked; redraws of the list (no clicks) and bad ids change nothing."""
+    items = Input({"type": pattern, "id": ALL}, "n_clicks")
+    if layer is None:
+
+        @app.callback(Output(selected, "data"), items, prevent_initial_call=True)
+        @guard(permission)
+        def pick(_clicks: list[Clicks | None]):
+            clicked = clicked_pattern(ByNumber)
+            return clicked["id"] if clicked else no_update
+
+        return
+
+    @app.callback(Output(selected, "data"), items, Input(layer, "clickData"), prevent_initial_call=True)
+    @guard(permission)
+    def pick_on_map(_clicks: list[Clicks | None], feature: Shape | None):
+        if dash.ctx.triggered_id == layer:
+            found = (feature or {}).get("properties", {}).get("id")
+            return found if isinstance(found, int) and found > 0 else no_update
+        clicked = clicked_pattern(ByNumber)
+        return clicked["id"] if clicked else no_update
 
 
 def styled(figure: Any, height: int | None, **layout: Any) -> Any:

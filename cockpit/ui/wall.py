@@ -21,7 +21,7 @@ WALL_REFRESH = "wall-refresh"
 
 
 def _map(detail: bool) -> dl.Map:
-    url = context.settings().database_url
+    url = context.database_url()
     layers = ["roads", "grids"] if detail else ["districts"]
     styles = {
         "roads": {"variable": "cockpitMap.road"},

@@ -8,11 +8,11 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from cockpit.actor import Actor
 from cockpit.services import alarms, commands, emergency, ingestion, notifications, vision_alarms
+from cockpit.services.clock import stored_now
 from cockpit.services.live import OUTBOX_EVERY_S, SWEEP_EVERY_S, VISION_EVERY_S
 from cockpit.settings import load_settings
 from data_access import mqtt, support
@@ -23,10 +23,6 @@ from sample_data.live.simulator import CitySimulator
 SIMULATION = Actor("simulation", None)
 
 
-def _utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def publish_clock(url: str, sim: CitySimulator) -> None:
     with write_transaction(url) as session:
         support.write_meta(
@@ -34,7 +30,7 @@ def publish_clock(url: str, sim: CitySimulator) -> None:
             {
                 "sim_clock": sim.sim_time().isoformat(timespec="minutes"),
                 "sim_rate": f"{sim.rate:g}",
-                "sim_seen": _utc().isoformat(timespec="seconds"),
+                "sim_seen": stored_now().isoformat(timespec="seconds"),
             },
         )
 
@@ -75,7 +71,7 @@ def simulate(
         elapsed = time.monotonic() - started
         if duration is not None and elapsed >= duration:
             break
-        now = _utc()
+        now = stored_now()
         messages = sim.tick(elapsed, now) + vision.messages(now)
         if publisher:
             inbox, received[:] = list(received), []

@@ -23,7 +23,7 @@ import orjson
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services import ingestion, routing
-from cockpit.services.alarms import now_utc
+from cockpit.services.clock import stored_now
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import (
@@ -304,7 +304,7 @@ def backfill(url: str, seed: int, now: datetime) -> int:
 
 def replay_track(url: str, path: Path, actor: Actor) -> dict[str, int]:
     """`cockpit import FILE.plt`: a GeoLife track replayed past the cameras through the one ingestion path."""
-    messages = replay_plt(url, path, now_utc())
-    report = ingestion.ingest(url, ingestion.parse_batch(messages, now_utc()), "import", actor)
+    messages = replay_plt(url, path, stored_now())
+    report = ingestion.ingest(url, ingestion.parse_batch(messages, stored_now()), "import", actor)
     cameras = {topic.split("/")[2] for topic, _ in messages}
     return {"points": len(read_plt(path)), "sightings": report.sightings, "cameras": len(cameras)}
