@@ -30,13 +30,14 @@ run: install
 lint: install-test
 	$(BIN)/ruff check .
 
-# every suite, two workers (each with its own served city and browser); CI runs this
+# every suite on two workers, each with its own served city and browser (a file's tests share a worker:
+# tests/conftest.py groups them); CI runs this
 test: install-test lint
-	$(BIN)/python -m pytest -q -ra --durations=40 -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -ra --durations=40 -n 2 --dist loadgroup
 
 # everything but the browser, PostgreSQL, cluster and fuzz suites: the loop while writing code
 test-fast: install-test
-	$(BIN)/python -m pytest -q -ra -n 2 -m "not browser and not postgres and not cluster and not fuzz"
+	$(BIN)/python -m pytest -q -ra -n 2 --dist loadgroup -m "not browser and not postgres and not cluster and not fuzz"
 
 bench: install-test
 	$(BIN)/python bench/page_load.py
