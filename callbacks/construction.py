@@ -53,11 +53,15 @@ from cockpit.ui.construction import (
     CON_VIEW,
 )
 from cockpit.ui.kit import kpi, number, register_pick, styled, uploaded
-from cockpit.vocab import PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS
+from cockpit.vocab import PALETTE, PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS
 
-GANTT_COLOURS = {"done": "#52c41a", "critical": "#ff4d4f", "late": "#fa8c16", "planned": "#40a9ff"}
+GANTT_COLOURS = {
+    "done": PALETTE["green"],
+    "critical": PALETTE["red"],
+    "late": PALETTE["orange"],
+    "planned": PALETTE["blue"],
+}
 EMPTY = feature_collection()
-
 
 
 def _stages(found: dict, lang: str) -> html.Div:
@@ -149,7 +153,7 @@ def _gantt(schedule: dict, lang: str) -> go.Figure:
             + " %{customdata[1]}<extra></extra>",
         )
     )
-    figure.add_vline(x=schedule["status_date"], line={"color": "#f5a623", "dash": "dot", "width": 1})
+    figure.add_vline(x=schedule["status_date"], line={"color": PALETTE["amber"], "dash": "dot", "width": 1})
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(type="date")
     return styled(

@@ -31,9 +31,10 @@ from cockpit.ui.construction import (
     CON_SENSORS,
 )
 from cockpit.ui.kit import styled
+from cockpit.vocab import PALETTE
 
 EMPTY = feature_collection()
-FIT_COLOUR = "#b37feb"
+FIT_COLOUR = PALETTE["purple"]
 
 
 
@@ -81,7 +82,7 @@ def _chart(found: dict | None, lang: str) -> go.Figure:
             y=found["values"],
             mode="lines",
             name=t(f"metric.{found['metric']}", lang),
-            line={"color": "#36cfc9", "width": 1.5},
+            line={"color": PALETTE["cyan_light"], "width": 1.5},
         )
     )
     if found["fit"]:

@@ -16,16 +16,17 @@ from cockpit.refusal import Refused
 from cockpit.services import catalog, dataset_meta
 from cockpit.services.geojson import feature, feature_collection
 from cockpit.ui.kit import number, styled
+from cockpit.vocab import PALETTE
 
 PREVIEW_ROWS = 50
 MAP_FEATURES = 2000
 EXPORT_ROWS = 5000
 KIND_COLOURS = {
-    "source": "#8c9db5",
-    "import": "#00d2ff",
-    "transform": "#fadb14",
-    "dataset": "#52c41a",
-    "share": "#fa8c16",
+    "source": PALETTE["mist"],
+    "import": PALETTE["accent"],
+    "transform": PALETTE["yellow"],
+    "dataset": PALETTE["green"],
+    "share": PALETTE["orange"],
 }
 
 
@@ -178,7 +179,7 @@ def quality_tab(found: catalog.Detail, lang: str) -> list:
             x=[context.local(q["measured_at"]) for q in found.quality],
             y=[q["score"] for q in found.quality],
             mode="lines+markers",
-            line={"color": "#00d2ff"},
+            line={"color": PALETTE["accent"]},
             name=t("quality.score", lang),
         )
     )
@@ -205,7 +206,12 @@ def lineage_figure(graph: dict[str, list], lang: str) -> go.Figure:
         (x0, y0), (x1, y1) = where[start], where[end]
         figure.add_trace(
             go.Scatter(
-                x=[x0, x1], y=[y0, y1], mode="lines", line={"color": "#3d5577"}, hoverinfo="skip", showlegend=False
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                line={"color": PALETTE["slate_blue"]},
+                hoverinfo="skip",
+                showlegend=False,
             )
         )
     for kind, colour in KIND_COLOURS.items():

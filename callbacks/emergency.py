@@ -74,6 +74,7 @@ from cockpit.ui.emergency import (
     INCIDENT_PICK,
 )
 from cockpit.ui.kit import register_pick, styled
+from cockpit.vocab import PALETTE
 
 
 def _points(rows: list[dict], props) -> dict:
@@ -232,7 +233,7 @@ def _simulation_result(results: list[list], lang: str) -> list:
         p90=f"{figures['p90']:.1f}",
         share=f"{100 * figures['share']:.0f}",
     )
-    figure = go.Figure(go.Histogram(x=figures["minutes"], nbinsx=30, marker={"color": "#00d2ff"}))
+    figure = go.Figure(go.Histogram(x=figures["minutes"], nbinsx=30, marker={"color": PALETTE["accent"]}))
     styled(figure, 200, bargap=0.05, xaxis_title=t("em.minutes", lang))
     return [
         html.Div(summary, className="ontime" if figures["passes"] else "late"),

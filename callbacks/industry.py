@@ -53,15 +53,15 @@ from cockpit.ui.industry import (
     IND_ZOMBIES,
 )
 from cockpit.ui.kit import clicked_pattern, kpi, styled
-from cockpit.vocab import CHAIN_ACTION_COLOURS, LEAD_NEXT, PRODUCTION_COLOURS, ZOMBIE_NEXT, ZOMBIE_TIER_COLOURS
+from cockpit.vocab import CHAIN_ACTION_COLOURS, LEAD_NEXT, PALETTE, PRODUCTION_COLOURS, ZOMBIE_NEXT, ZOMBIE_TIER_COLOURS
 
 MODEL_COLOURS = {
-    "naive": "#8c8c8c",
-    "snaive": "#bfbfbf",
-    "drift": "#595959",
-    "ets": "#52c41a",
-    "arima": "#fa8c16",
-    "dfm": "#00d2ff",
+    "naive": PALETTE["grey"],
+    "snaive": PALETTE["grey_light"],
+    "drift": PALETTE["grey_dark"],
+    "ets": PALETTE["green"],
+    "arima": PALETTE["orange"],
+    "dfm": PALETTE["accent"],
 }
 
 
@@ -139,7 +139,7 @@ def _listed(found: dict, lang: str) -> html.Table:
 def _forecast_figure(found: dict, lang: str) -> go.Figure:
     figure = go.Figure()
     months, values = found["months"][-48:], found["values"][-48:]
-    figure.add_trace(go.Scatter(x=months, y=values, name=t("ind.actual", lang), line={"color": "#ffffff"}))
+    figure.add_trace(go.Scatter(x=months, y=values, name=t("ind.actual", lang), line={"color": PALETTE["white"]}))
     test_months = found["months"][-found["horizon"] :]
     for model, colour in MODEL_COLOURS.items():
         back = found["backtest"][model]
@@ -208,7 +208,7 @@ def _chain_figure(found: dict, lang: str) -> go.Figure:
                 mode="lines",
                 hoverinfo="skip",
                 showlegend=False,
-                line={"color": "#3a4a66", "width": 1},
+                line={"color": PALETTE["slate_light"], "width": 1},
             )
         )
     nodes = found["nodes"]
@@ -223,7 +223,7 @@ def _chain_figure(found: dict, lang: str) -> go.Figure:
             marker={
                 "size": [sizes[n["key"]] for n in nodes],
                 "color": [CHAIN_ACTION_COLOURS[n["action"]] for n in nodes],
-                "line": {"color": "#0a1628"},
+                "line": {"color": PALETTE["night_deep"]},
             },
             hovertext=[
                 t("ind.node_hover", lang, lq=n["lq"], out=f"{n['local_output'] / 1e8:,.1f}", score=n["score"])

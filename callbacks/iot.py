@@ -39,9 +39,17 @@ from cockpit.ui.iot import (
     IOT_TYPE,
 )
 from cockpit.ui.kit import alarm_items, alarm_type_label, clicked_pattern, device_label, kpi, number, styled
+from cockpit.vocab import PALETTE
 
-PLOT_COLORS = ("#00d2ff", "#f5a623", "#52c41a", "#b37feb", "#ff7875", "#36cfc9", "#fadb14")
-
+PLOT_COLORS = (
+    PALETTE["accent"],
+    PALETTE["amber"],
+    PALETTE["green"],
+    PALETTE["purple"],
+    PALETTE["red_light"],
+    PALETTE["cyan_light"],
+    PALETTE["yellow"],
+)
 
 
 # the queue's controls: sort, severities, types, statuses, text — the callbacks take them in this order

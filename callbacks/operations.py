@@ -35,6 +35,7 @@ from cockpit.ui.operations import (
     OPS_SELECTED,
     OPS_VENUES,
 )
+from cockpit.vocab import PALETTE
 
 
 def _left(seconds: float | None, lang: str) -> str:
@@ -50,7 +51,7 @@ def _bar(data: dict, lang: str, prefix: str | None) -> go.Figure:
         go.Bar(
             x=[t(prefix + k, lang) if prefix else k for k, _ in items],
             y=[v for _, v in items],
-            marker={"color": "#00d2ff"},
+            marker={"color": PALETTE["accent"]},
         )
     )
     styled(figure, 170)
@@ -191,7 +192,7 @@ def register(app: Dash) -> None:
             kpi(t("ops.aqi", lang), number(city)),
         ]
         hours = daily.per_hour(s, lang, context.settings().timezone, operations.stored_now())
-        trend = go.Figure(go.Bar(x=[h for h, _ in hours], y=[n for _, n in hours], marker={"color": "#f5a623"}))
+        trend = go.Figure(go.Bar(x=[h for h, _ in hours], y=[n for _, n in hours], marker={"color": PALETTE["amber"]}))
         styled(trend, 170)
         charts = [
             panel(
@@ -205,14 +206,20 @@ def register(app: Dash) -> None:
             panel(t("ops.trend", lang), dcc.Graph(figure=trend, config={"displayModeBar": False})),
         ]
         now = operations.stored_now()
-        points = feature_collection([
-                point(r["lon"], r["lat"], {
+        points = feature_collection(
+            [
+                point(
+                    r["lon"],
+                    r["lat"],
+                    {
                         "name": f"{t('cat.' + r['category'], lang)} {r['code']}",
                         "priority": r["priority"],
                         "overdue": r["overdue"],
-                    })
+                    },
+                )
                 for r in operations.case_list(url, now, operations.OPEN)
-            ])
+            ]
+        )
         venues = operations.venue_load(url, now, context.settings().timezone)
         table = html.Table(
             className="table",
@@ -233,7 +240,11 @@ def register(app: Dash) -> None:
             ],
         )
         curve = go.Figure()
-        for kind, colour in (("metro_station", "#00d2ff"), ("park", "#52c41a"), ("hospital", "#ff7875")):
+        for kind, colour in (
+            ("metro_station", PALETTE["accent"]),
+            ("park", PALETTE["green"]),
+            ("hospital", PALETTE["red_light"]),
+        ):
             rows = [v["curve"] for v in venues if v["kind"] == kind]
             if rows:
                 curve.add_trace(

@@ -32,6 +32,7 @@ from cockpit.ui.overview import (
     OVERVIEW_VIEW_CITY,
     OVERVIEW_VIEW_DETAIL,
 )
+from cockpit.vocab import PALETTE
 
 
 def _station(s: dict, hour: datetime, lang: str) -> html.Div:
@@ -129,8 +130,15 @@ def _trends(data: dict, lang: str) -> list:
     axis = {"tickformat": clock.FORMATS[lang]["axis"]}
     events = go.Figure(
         [
-            go.Bar(x=data["times"], y=data["alarms"], name=t("drill.alarms_raised", lang), marker={"color": "#ff7875"}),
-            go.Bar(x=data["times"], y=data["cases"], name=t("drill.cases_filed", lang), marker={"color": "#00d2ff"}),
+            go.Bar(
+                x=data["times"],
+                y=data["alarms"],
+                name=t("drill.alarms_raised", lang),
+                marker={"color": PALETTE["red_light"]},
+            ),
+            go.Bar(
+                x=data["times"], y=data["cases"], name=t("drill.cases_filed", lang), marker={"color": PALETTE["accent"]}
+            ),
         ]
     )
     styled(
@@ -143,7 +151,7 @@ def _trends(data: dict, lang: str) -> list:
         yaxis={"rangemode": "tozero", "dtick": 1 if max(data["alarms"] + data["cases"], default=0) < 5 else None},
     )
     air_figure = go.Figure(
-        go.Scatter(x=data["air_hours"], y=data["aqi"], mode="lines", line={"color": "#f5a623", "width": 2})
+        go.Scatter(x=data["air_hours"], y=data["aqi"], mode="lines", line={"color": PALETTE["amber"], "width": 2})
     )
     styled(air_figure, 150, xaxis={"tickformat": clock.FORMATS[lang]["series"], "nticks": 3})
     air_title = t("drill.aqi", lang, n=data["stations"]) if data["stations"] else t("drill.no_station", lang)

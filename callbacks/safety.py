@@ -103,11 +103,10 @@ from cockpit.ui.safety import (
     SF_WATCH_LIST,
     SF_WATCH_REASON,
 )
-from cockpit.vocab import LOST_NEXT
+from cockpit.vocab import LOST_NEXT, PALETTE
 
-KIND_COLOURS = {"person": "#40a9ff", "vehicle": "#fa8c16"}
+KIND_COLOURS = {"person": PALETTE["blue"], "vehicle": PALETTE["orange"]}
 LOST_STEPS = {SF_L_DISPATCH: "dispatch", SF_L_FOUND: "found", SF_L_CLOSE: "close"}
-
 
 
 def _kpis(k: dict[str, int], lang: str) -> list:
@@ -155,9 +154,7 @@ def _alarm_line(a: dict[str, Any], lang: str, handing: bool) -> html.Div:
             severity_badge(a["severity"], lang),
             html.Span(alarm_type_label(a["type"], lang)),
             html.Span(f"{a['camera']} · {show(a['raised_at'], lang)} · {a['value']:g}", className="meta raw"),
-            html.Button(t("sf.to_incident", lang), id={"type": SF_ALARM_INCIDENT, "id": a["id"]})
-            if handing
-            else None,
+            html.Button(t("sf.to_incident", lang), id={"type": SF_ALARM_INCIDENT, "id": a["id"]}) if handing else None,
         ],
     )
 
@@ -188,7 +185,7 @@ def _track_layer(points: list[dict[str, Any]], colour: str) -> list:
             dl.CircleMarker(
                 center=[p["lat"], p["lon"]],
                 radius=6 if i == len(points) - 1 else 4,
-                color="#ffffff",
+                color=PALETTE["white"],
                 fillColor=colour,
                 fillOpacity=1,
                 weight=1,
@@ -255,7 +252,9 @@ def _lost_line(c: dict[str, Any], selected: int | None, lang: str) -> html.Butto
         className="case-item" + (" selected" if c["id"] == selected else ""),
         children=[
             html.Span(c["code"], className="raw"),
-            html.Span(t(f"sf.lstatus.{c['status']}", lang), className="band-chip", style={"background": "#597ef7"}),
+            html.Span(
+                t(f"sf.lstatus.{c['status']}", lang), className="band-chip", style={"background": PALETTE["geekblue"]}
+            ),
             html.Span(f"{c['case_no']} · {show(c['last_seen_at'], lang)}", className="meta raw"),
         ],
     )
@@ -289,7 +288,7 @@ def _candidate_line(c: dict[str, Any], lang: str) -> html.Button:
         id={"type": SF_L_CONFIRM, "id": c["sighting_id"]},
         className="case-item",
         children=[
-            html.Span(f"{c['score']:.2f}", className="band-chip", style={"background": "#1890ff"}),
+            html.Span(f"{c['score']:.2f}", className="band-chip", style={"background": PALETTE["blue_strong"]}),
             html.Span(c["camera"], className="raw"),
             html.Span(
                 f"{look} · {t('sf.ring', lang, ring=c['ring'], metres=c['metres'])} · {show(c['ts'], lang)}",
@@ -303,10 +302,17 @@ def _ring_layer(found: dict[str, Any]) -> list:
     lon, lat = found["origin"]
     return [
         dl.Circle(
-            center=[lat, lon], radius=found["radius_m"], color="#ffc400", weight=2, fillOpacity=0.04, dashArray="8 6"
+            center=[lat, lon],
+            radius=found["radius_m"],
+            color=PALETTE["amber_bright"],
+            weight=2,
+            fillOpacity=0.04,
+            dashArray="8 6",
         ),
         *[
-            dl.CircleMarker(center=[c["lat"], c["lon"]], radius=5, color="#ffc400", fillOpacity=0.9, weight=1)
+            dl.CircleMarker(
+                center=[c["lat"], c["lon"]], radius=5, color=PALETTE["amber_bright"], fillOpacity=0.9, weight=1
+            )
             for c in found["cameras"]
         ],
     ]
@@ -431,7 +437,7 @@ def register(app: Dash) -> None:
             found = safety_files.trajectory(context.database_url(), current_actor(), search_id, clicked["id"] - 1)
         except Refused as error:
             return error.say(lang), [], None, "sf-form"
-        return _hops_table(found, lang), _track_layer(found["points"], "#fa541c"), clicked["id"] - 1, "sf-form"
+        return _hops_table(found, lang), _track_layer(found["points"], PALETTE["volcano"]), clicked["id"] - 1, "sf-form"
 
     @app.callback(
         Output(SF_SUBJECT_MSG, "children"),
@@ -504,9 +510,7 @@ def register(app: Dash) -> None:
                     html.Span(r["label"], className="raw"),
                     html.Span(t("sf.active" if r["active"] else "sf.ended", lang), className="band-chip"),
                     html.Span(f"{r['case_no']} · {r['reason']} · {show(r['until'], lang)}", className="meta raw"),
-                    html.Button(t("sf.unwatch", lang), id={"type": SF_UNWATCH, "id": r["id"]})
-                    if r["active"]
-                    else None,
+                    html.Button(t("sf.unwatch", lang), id={"type": SF_UNWATCH, "id": r["id"]}) if r["active"] else None,
                 ],
             )
             for r in rows
@@ -640,7 +644,7 @@ def register(app: Dash) -> None:
             minutes=found["predicted"]["properties"]["minutes"],
         )
         predicted = feature_collection([found["predicted"]])
-        return _track_layer(found["points"], "#52c41a"), predicted, message
+        return _track_layer(found["points"], PALETTE["green"]), predicted, message
 
     @app.callback(
         Output(SF_L_STEP_MSG, "children", allow_duplicate=True),

@@ -76,14 +76,14 @@ from cockpit.ui.services import (
     SV_W_SATISFACTION,
     SV_W_SAVE,
 )
-from cockpit.vocab import TICKET_ACTIONS, TICKET_COLOURS
+from cockpit.vocab import PALETTE, TICKET_ACTIONS, TICKET_COLOURS
 
 CHANNEL_COLOURS = {
-    "window": "#40a9ff",
-    "website": "#36cfc9",
-    "app": "#95de64",
-    "kiosk": "#b37feb",
-    "hotline": "#fa8c16",
+    "window": PALETTE["blue"],
+    "website": PALETTE["cyan_light"],
+    "app": PALETTE["green_light"],
+    "kiosk": PALETTE["purple"],
+    "hotline": PALETTE["orange"],
 }
 SHOWN_QUEUE = 60
 

@@ -14,6 +14,7 @@ from cockpit.services import wall
 from cockpit.services.geojson import feature_collection, point
 from cockpit.ui.kit import device_label, severity_badge, styled
 from cockpit.ui.wall import WALL_CHART, WALL_HIGHLIGHT, WALL_KPIS, WALL_POINTS, WALL_REFRESH, WALL_TICKER, WALL_VIEW
+from cockpit.vocab import PALETTE
 
 WALL_FONT = 26  # px: read from five metres on a 4K wall
 
@@ -40,7 +41,9 @@ def _highlight(item: dict | None, lang: str) -> list:
 
 def _chart(view: wall.View, lang: str) -> list:
     labels = [t(view.bars_translate + k, lang) if view.bars_translate else k for k, _ in view.bars]
-    figure = go.Figure(go.Bar(x=[v for _, v in view.bars], y=labels, orientation="h", marker={"color": "#00d2ff"}))
+    figure = go.Figure(
+        go.Bar(x=[v for _, v in view.bars], y=labels, orientation="h", marker={"color": PALETTE["accent"]})
+    )
     styled(
         figure,
         None,
@@ -106,8 +109,7 @@ def register(app: Dash) -> None:
             )
             for k in view.kpis
         ]
-        points = feature_collection([
-                point(p["lon"], p["lat"], {"color": p["color"], "name": p["name"]})
-                for p in view.points
-            ])
+        points = feature_collection(
+            [point(p["lon"], p["lat"], {"color": p["color"], "name": p["name"]}) for p in view.points]
+        )
         return kpis, points, _highlight(view.highlight, lang), _chart(view, lang), _ticker(view, lang)

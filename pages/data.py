@@ -65,7 +65,7 @@ from cockpit.ui.data import (
     DATA_TABS,
 )
 from cockpit.ui.kit import panel, tab
-from cockpit.vocab import FREQUENCY_DAYS, SHARING
+from cockpit.vocab import FREQUENCY_DAYS, PALETTE, SHARING
 
 TABS = ("record", "fields", "preview", "quality", "lineage", "conflicts", "problems", "usage")
 CRS_CHOICES = ("", "EPSG:4326", "EPSG:4490", "EPSG:4547", "EPSG:32650", "gcj02", "bd09")
@@ -220,7 +220,7 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
         trackViewport=False,
         className="cockpit-map data-map",
         children=[
-            dl.GeoJSON(url="/geo/districts.json", style={"color": "#3fa9f5", "weight": 1, "fillOpacity": 0.05}),
+            dl.GeoJSON(url="/geo/districts.json", style={"color": PALETTE["sky"], "weight": 1, "fillOpacity": 0.05}),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}),
             dl.GeoJSON(id=DATA_MAP_LAYER, pointToLayer={"variable": "cockpitMap.point"}),
             dl.ScaleControl(),

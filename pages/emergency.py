@@ -53,6 +53,7 @@ from cockpit.ui.emergency import (
     EM_TYPE,
 )
 from cockpit.ui.kit import detail_map, panel, tab
+from cockpit.vocab import PALETTE
 
 INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_security")
 
@@ -63,17 +64,19 @@ def _map(lang: str) -> dl.Map:
         [
             dl.GeoJSON(
                 url="/geo/districts.json",
-                style={"color": "#3fa9f5", "weight": 1.2, "fillOpacity": 0.08, "fillColor": "#0e2a47"},
+                style={"color": PALETTE["sky"], "weight": 1.2, "fillOpacity": 0.08, "fillColor": PALETTE["navy"]},
                 interactive=False,
             ),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(id=EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
             dl.GeoJSON(
                 id=EM_QUERY_LAYER,
-                style={"color": "#f5a623", "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
+                style={"color": PALETTE["amber"], "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
                 interactive=False,
             ),
-            dl.GeoJSON(id=EM_ROUTES, style={"color": "#00d2ff", "weight": 3, "opacity": 0.8}, interactive=False),
+            dl.GeoJSON(
+                id=EM_ROUTES, style={"color": PALETTE["accent"], "weight": 3, "opacity": 0.8}, interactive=False
+            ),
             dl.GeoJSON(
                 id=EM_RESOURCE_LAYER,
                 pointToLayer={"variable": "cockpitMap.unit"},
@@ -107,10 +110,10 @@ def _map(lang: str) -> dl.Map:
 
 TABLE_STYLE = {
     "style_as_list_view": True,
-    "style_header": {"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
+    "style_header": {"backgroundColor": PALETTE["night_blue"], "color": PALETTE["steel"], "border": "none"},
     "style_cell": {
-        "backgroundColor": "#07111f",
-        "color": "#d8e6f5",
+        "backgroundColor": PALETTE["night"],
+        "color": PALETTE["ice"],
         "border": "1px solid #1b3658",
         "fontFamily": "inherit",
         "fontSize": "0.78rem",
@@ -158,9 +161,7 @@ def _simulation(lang: str) -> list:
         html.Div(
             className="toolbar",
             children=[
-                dcc.Input(
-                    id=EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"
-                ),
+                dcc.Input(id=EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"),
                 html.Button(t("em.sim_run", lang), id=EM_SIM_RUN, className="primary"),
             ],
         ),
@@ -224,9 +225,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(
-                        t("em.incidents", lang), html.Div(id=EM_INCIDENTS, className="results"), class_name="grow"
-                    ),
+                    panel(t("em.incidents", lang), html.Div(id=EM_INCIDENTS, className="results"), class_name="grow"),
                     report,
                 ],
             ),

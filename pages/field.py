@@ -29,6 +29,7 @@ from cockpit.ui.field import (
     FIELD_TASKS,
 )
 from cockpit.ui.kit import panel
+from cockpit.vocab import PALETTE
 
 
 def _map() -> dl.Map:
@@ -42,7 +43,9 @@ def _map() -> dl.Map:
         className="cockpit-map field-map",
         children=[
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
-            dl.GeoJSON(id=FIELD_ROUTE, style={"color": "#00d2ff", "weight": 5, "opacity": 0.9}, interactive=False),
+            dl.GeoJSON(
+                id=FIELD_ROUTE, style={"color": PALETTE["accent"], "weight": 5, "opacity": 0.9}, interactive=False
+            ),
             dl.GeoJSON(id=FIELD_TASK_LAYER, pointToLayer={"variable": "cockpitMap.case"}),
         ],
     )

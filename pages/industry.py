@@ -46,7 +46,7 @@ from cockpit.ui.industry import (
     IND_ZOMBIES,
 )
 from cockpit.ui.kit import city_map, panel
-from cockpit.vocab import SECTORS
+from cockpit.vocab import PALETTE, SECTORS
 
 VIEWS = ("outlook", "chain", "zombies")
 
@@ -65,12 +65,17 @@ def _map(lang: str) -> dl.Map:
             ),
             dl.GeoJSON(
                 data=industry_view.planned_geojson(url),
-                style={"color": "#ffc400", "weight": 1, "fillColor": "#ffc400", "fillOpacity": 0.35},
+                style={
+                    "color": PALETTE["amber_bright"],
+                    "weight": 1,
+                    "fillColor": PALETTE["amber_bright"],
+                    "fillOpacity": 0.35,
+                },
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(
                 data=industry_view.parks_geojson(),
-                style={"color": "#ffffff", "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.04},
+                style={"color": PALETTE["white"], "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.04},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(

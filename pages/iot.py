@@ -36,7 +36,7 @@ from cockpit.ui.iot import (
     IOT_TYPE,
 )
 from cockpit.ui.kit import alarm_type_label, panel, tab
-from cockpit.vocab import STRUCTURE_TYPES
+from cockpit.vocab import PALETTE, STRUCTURE_TYPES
 
 DEVICE_TYPES = (
     "air_quality",
@@ -72,7 +72,7 @@ def _map(lang: str) -> dl.Map:
         dl.Overlay(
             dl.GeoJSON(
                 url="/geo/districts.json",
-                style={"color": "#3fa9f5", "weight": 1.5, "fillOpacity": 0.1, "fillColor": "#0e2a47"},
+                style={"color": PALETTE["sky"], "weight": 1.5, "fillOpacity": 0.1, "fillColor": PALETTE["navy"]},
             ),
             name=t("layer.districts", lang),
             checked=True,
@@ -85,7 +85,7 @@ def _map(lang: str) -> dl.Map:
         dl.Overlay(
             dl.GeoJSON(
                 url="/geo/buildings.json",
-                style={"color": "#3d5577", "weight": 1, "fillColor": "#22324a", "fillOpacity": 0.6},
+                style={"color": PALETTE["slate_blue"], "weight": 1, "fillColor": PALETTE["slate"], "fillOpacity": 0.6},
             ),
             name=t("layer.buildings", lang),
             checked=True,
@@ -110,7 +110,7 @@ def _map(lang: str) -> dl.Map:
                 cluster=True,
                 pointToLayer={"variable": "cockpitMap.point"},
                 clusterToLayer={"variable": "cockpitMap.cluster"},
-                hideout={"radius": 3, "color": "#8c9db5"},
+                hideout={"radius": 3, "color": PALETTE["mist"]},
                 superClusterOptions={"radius": 90, "maxZoom": 19},
             ),
             name=t("layer.components", lang),
@@ -150,10 +150,10 @@ def _rules_table(lang: str) -> dash_table.DataTable:
         editable=editable,
         style_as_list_view=True,
         style_table={"overflowX": "auto"},
-        style_header={"backgroundColor": "#0c1b2e", "color": "#7f97b2", "border": "none"},
+        style_header={"backgroundColor": PALETTE["night_blue"], "color": PALETTE["steel"], "border": "none"},
         style_cell={
-            "backgroundColor": "#07111f",
-            "color": "#d8e6f5",
+            "backgroundColor": PALETTE["night"],
+            "color": PALETTE["ice"],
             "border": "1px solid #1b3658",
             "fontFamily": "inherit",
             "fontSize": "0.78rem",

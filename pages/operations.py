@@ -33,6 +33,7 @@ from cockpit.ui.operations import (
     OPS_SELECTED,
     OPS_VENUES,
 )
+from cockpit.vocab import PALETTE
 
 
 def _map() -> dl.Map:
@@ -42,7 +43,7 @@ def _map() -> dl.Map:
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
                 url="/geo/grids.json",
-                style={"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.03, "dashArray": "2 3"},
+                style={"color": PALETTE["violet"], "weight": 1, "fillOpacity": 0.03, "dashArray": "2 3"},
                 interactive=False,
             ),
             dl.GeoJSON(

@@ -27,21 +27,22 @@ from cockpit.ui.overview import (
     OVERVIEW_VIEW_CITY,
     OVERVIEW_VIEW_DETAIL,
 )
+from cockpit.vocab import PALETTE
 
 # layer -> (visible at start, style or function, hideout)
 POLYGON = {"weight": 1, "fillOpacity": 0.6}
 LAYERS = [
-    ("districts", True, {"color": "#3fa9f5", "weight": 1.5, "fillColor": "#0e2a47", "fillOpacity": 0.35}),
-    ("coverage", True, {"color": "#f5a623", "weight": 1.5, "dashArray": "6 4", "fill": False}),
-    ("green", True, POLYGON | {"color": "#1f6b3f", "fillColor": "#17442b"}),
-    ("water", True, POLYGON | {"color": "#2c7fc9", "fillColor": "#174a78"}),
-    ("buildings", True, POLYGON | {"color": "#3d5577", "fillColor": "#22324a"}),
+    ("districts", True, {"color": PALETTE["sky"], "weight": 1.5, "fillColor": PALETTE["navy"], "fillOpacity": 0.35}),
+    ("coverage", True, {"color": PALETTE["amber"], "weight": 1.5, "dashArray": "6 4", "fill": False}),
+    ("green", True, POLYGON | {"color": PALETTE["forest"], "fillColor": PALETTE["forest_dark"]}),
+    ("water", True, POLYGON | {"color": PALETTE["ocean"], "fillColor": PALETTE["ocean_dark"]}),
+    ("buildings", True, POLYGON | {"color": PALETTE["slate_blue"], "fillColor": PALETTE["slate"]}),
     ("roads", True, {"variable": "cockpitMap.road"}),
-    ("grids", False, {"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.05, "dashArray": "2 3"}),
-    ("metro", True, {"radius": 3, "color": "#e6007e"}),
-    ("hospitals", True, {"radius": 5, "color": "#ff4d4f", "stroke": "#ffffff"}),
-    ("shelters", False, {"radius": 3, "color": "#52c41a"}),
-    ("stations", True, {"radius": 9, "stroke": "#ffffff", "weight": 2}),
+    ("grids", False, {"color": PALETTE["violet"], "weight": 1, "fillOpacity": 0.05, "dashArray": "2 3"}),
+    ("metro", True, {"radius": 3, "color": PALETTE["magenta"]}),
+    ("hospitals", True, {"radius": 5, "color": PALETTE["red"], "stroke": PALETTE["white"]}),
+    ("shelters", False, {"radius": 3, "color": PALETTE["green"]}),
+    ("stations", True, {"radius": 9, "stroke": PALETTE["white"], "weight": 2}),
     ("devices", True, None),
 ]
 POINT_LAYERS = {"metro", "hospitals", "shelters", "stations"}

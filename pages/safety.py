@@ -94,7 +94,7 @@ from cockpit.ui.safety import (
     SF_WATCH_LIST,
     SF_WATCH_REASON,
 )
-from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, VEHICLE_COLOURS, VEHICLE_TYPES
+from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, PALETTE, VEHICLE_COLOURS, VEHICLE_TYPES
 
 VIEWS = {"search": "safety.files", "lost": "safety.files", "watch": "safety.files", "oversight": "safety.oversight"}
 
@@ -347,7 +347,7 @@ def _map() -> dl.Map:
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}),
             dl.LayerGroup(id=SF_AREAS),
             dl.LayerGroup(id=SF_RING),
-            dl.GeoJSON(id=SF_PREDICTED, style={"color": "#ffc400", "weight": 2, "fillOpacity": 0.15}),
+            dl.GeoJSON(id=SF_PREDICTED, style={"color": PALETTE["amber_bright"], "weight": 2, "fillOpacity": 0.15}),
             dl.GeoJSON(
                 id=SF_CAMERAS,
                 pointToLayer={"variable": "cockpitMap.status"},

@@ -69,7 +69,7 @@ from cockpit.ui.services import (
     SV_W_SATISFACTION,
     SV_W_SAVE,
 )
-from cockpit.vocab import SATISFACTION
+from cockpit.vocab import PALETTE, SATISFACTION
 
 VIEWS = ("queue", "ranking", "hotspots")
 STATUS_FILTERS = ("open", "triage", "overdue", "closed")
@@ -83,7 +83,7 @@ def _map() -> dl.Map:
     return city_map(
         SV_MAP,
         [
-            dl.GeoJSON(url="/geo/districts.json", style={"color": "#3fa9f5", "weight": 1, "fillOpacity": 0.04}),
+            dl.GeoJSON(url="/geo/districts.json", style={"color": PALETTE["sky"], "weight": 1, "fillOpacity": 0.04}),
             dl.GeoJSON(
                 id=SV_POINTS,
                 pointToLayer={"variable": "cockpitMap.point"},

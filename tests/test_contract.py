@@ -215,3 +215,18 @@ def test_each_page_module_has_its_ids_and_texts_in_its_own_rooms():
         room = page.layout.__module__.rsplit(".", 1)[-1]
         for floor in ("callbacks", "cockpit/ui", "cockpit/i18n"):
             assert (ROOT / floor / f"{room}.py").exists(), f"{floor}/{room}.py"
+
+
+def test_colours_come_from_the_vocabulary():
+    """A hex colour written anywhere but cockpit/vocab.py is a second declaration of the theme."""
+    import io
+    import tokenize
+
+    stray = []
+    for path in _python_files():
+        if path == ROOT / "cockpit" / "vocab.py":
+            continue
+        for token in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
+            if token.type == tokenize.STRING and re.fullmatch(r"""["']#[0-9a-fA-F]{3,8}["']""", token.string):
+                stray.append(f"{path.relative_to(ROOT)}:{token.start[0]} {token.string}")
+    assert stray == []

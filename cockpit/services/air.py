@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cockpit.services import aqi, clock, live_status
+from cockpit.vocab import PALETTE
 from data_access import bigdata
 from data_access.db import transaction
 
@@ -48,7 +49,7 @@ def current_air(url: str, now: datetime | None = None) -> dict[str, Any]:
                 "reading": row,
                 "aqi": index.value if index else None,
                 "level": index.level if index else None,
-                "color": index.color if index else "#5b6b82",
+                "color": index.color if index else PALETTE["slate_grey"],
                 "primary": index.primary if index else None,
                 "measured_at": row["ts"] if row else None,
             }

@@ -10,6 +10,8 @@ import bisect
 import math
 from dataclasses import dataclass
 
+from cockpit.vocab import PALETTE
+
 IAQI_STEPS = (0, 50, 100, 150, 200, 300, 400, 500)
 
 # pollutant -> concentration breakpoints matching IAQI_STEPS (µg/m³, CO in mg/m³)
@@ -25,12 +27,12 @@ SO2_24H = (0, 50, 150, 475, 800, 1600, 2100, 2620)
 
 # (upper AQI bound, level key, colour of the standard's table)
 LEVELS = (
-    (50, "excellent", "#00e400"),
-    (100, "good", "#ffff00"),
-    (150, "light", "#ff7e00"),
-    (200, "moderate", "#ff0000"),
-    (300, "heavy", "#99004c"),
-    (math.inf, "severe", "#7e0023"),
+    (50, "excellent", PALETTE["aqi_excellent"]),
+    (100, "good", PALETTE["aqi_good"]),
+    (150, "light", PALETTE["aqi_light"]),
+    (200, "moderate", PALETTE["aqi_moderate"]),
+    (300, "heavy", PALETTE["aqi_heavy"]),
+    (math.inf, "severe", PALETTE["aqi_severe"]),
 )
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import orjson
 
 from cockpit.services.geojson import feature, feature_collection
-from cockpit.vocab import PROJECT_STAGE_COLOURS
+from cockpit.vocab import PALETTE, PROJECT_STAGE_COLOURS
 from data_access import projects as store
 from data_access.db import transaction
 
-VERDICT_COLOURS = {"caused": "#ff4d4f", "already": "#faad14", "passes": "#52c41a"}
+VERDICT_COLOURS = {"caused": PALETTE["red"], "already": PALETTE["gold"], "passes": PALETTE["green"]}
 
 
 def sites_geojson(url: str, summaries: list[dict[str, Any]], selected: int | None) -> dict[str, Any]:
@@ -70,10 +70,10 @@ def sunlight_geojson(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
 
 
 PHASE_COLOURS = {  # what a building under construction looks like in the playback
-    "ground": "#8c6d46",  # site works, pit and foundations: the footprint at ground level
-    "structure": "#a0a8b8",  # the frame rising floor by floor
-    "envelope": "#7eaade",  # facade closing
-    "complete": "#52c41a",
+    "ground": PALETTE["earth"],  # site works, pit and foundations: the footprint at ground level
+    "structure": PALETTE["mist_light"],  # the frame rising floor by floor
+    "envelope": PALETTE["steel_light"],  # facade closing
+    "complete": PALETTE["green"],
 }
 GROUND_M = 0.5
 

@@ -15,7 +15,7 @@ from cockpit.profile import PARK_RADIUS_DEG, PARKS
 from cockpit.refusal import Refused
 from cockpit.services import economy, enterprises
 from cockpit.services.geojson import feature, feature_collection, point
-from cockpit.vocab import PRODUCTION_COLOURS, SECTOR_OF, SECTORS
+from cockpit.vocab import PALETTE, PRODUCTION_COLOURS, SECTOR_OF, SECTORS
 from data_access import cim, planning
 from data_access.db import transaction
 
@@ -40,14 +40,20 @@ def enterprises_geojson(
             continue
         state = economy.production_state(row.power_index)
         power = "—" if state is None else f"{100 * row.power_index:.0f}%"
-        colour = PRODUCTION_COLOURS.get(state or "", "#595959") if colour_by == "production" else SECTORS[key][0]
+        colour = (
+            PRODUCTION_COLOURS.get(state or "", PALETTE["grey_dark"]) if colour_by == "production" else SECTORS[key][0]
+        )
         features.append(
-            point(row.lon, row.lat, {
+            point(
+                row.lon,
+                row.lat,
+                {
                     "code": row.code,
                     "name": f"{row.name} · {row.industry} · {t('ind.power_tip', lang, power=power)}",
                     "color": colour,
                     "generated": True,
-                })
+                },
+            )
         )
     return feature_collection(features)
 
@@ -78,9 +84,7 @@ def parks_geojson() -> dict:
     features = []
     for park in PARKS:
         disc = shapely.affinity.scale(Point(park.lon, park.lat).buffer(PARK_RADIUS_DEG, 24), xfact=1.3, yfact=1.0)
-        features.append(
-            feature(mapping(disc), {"name": park.name, "code": park.code, "generated": True})
-        )
+        features.append(feature(mapping(disc), {"name": park.name, "code": park.code, "generated": True}))
     return feature_collection(features)
 
 

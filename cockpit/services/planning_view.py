@@ -18,7 +18,13 @@ from cockpit.permissions import allows
 from cockpit.services import areas, audit, pdf, planning
 from cockpit.services.geojson import feature, feature_collection
 from cockpit.services.plan_workflow import PERMISSION
-from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_CONFLICT_TRANSITIONS, PLAN_RULE_COLOURS, PLAN_USE_COLOURS
+from cockpit.vocab import (
+    PALETTE,
+    PLAN_CONFLICT_STATUSES,
+    PLAN_CONFLICT_TRANSITIONS,
+    PLAN_RULE_COLOURS,
+    PLAN_USE_COLOURS,
+)
 from data_access import planning as store
 from data_access.db import transaction
 
@@ -43,7 +49,7 @@ def zones_geojson(url: str, shown: list[str]) -> dict:
                 "layer": key,
                 "name": f"{code} · {use}",
                 "use": use,
-                "colour": PLAN_USE_COLOURS.get(use, "#8c8c8c"),
+                "colour": PLAN_USE_COLOURS.get(use, PALETTE["grey"]),
                 "generated": True,
             })
         for key in order

@@ -12,6 +12,7 @@ from typing import Any
 from cockpit.services import air, alarm_queue, drilldown, emergency, live_status, operations, safety_view
 from cockpit.services.alarms import ALERT_SEVERITIES, SEVERITIES
 from cockpit.services.clock import stored_now
+from cockpit.vocab import PALETTE
 
 TICKER_LENGTH = 12
 CHART_BARS = 8
@@ -121,7 +122,7 @@ def city_operations(url: str) -> View:
             {
                 "lon": c["lon"],
                 "lat": c["lat"],
-                "color": "#ff4d4f" if (operations.time_left(c, now) or 0) < 0 else "#00d2ff",
+                "color": PALETTE["red"] if (operations.time_left(c, now) or 0) < 0 else PALETTE["accent"],
                 "name": c["code"],
             }
             for c in cases
@@ -149,10 +150,15 @@ def emergency_command(url: str) -> View:
         bars=sorted(Counter(i["type"] for i in recent).items(), key=lambda kv: -kv[1]),
         bars_translate="incident.",
         points=[
-            {"lon": i["lon"], "lat": i["lat"], "color": "#ff4d4f" if i["level"] <= 2 else "#fa8c16", "name": i["code"]}
+            {
+                "lon": i["lon"],
+                "lat": i["lat"],
+                "color": PALETTE["red"] if i["level"] <= 2 else PALETTE["orange"],
+                "name": i["code"],
+            }
             for i in open_incidents
         ]
-        + [{"lon": u["lon"], "lat": u["lat"], "color": "#13c2c2", "name": u["name"]} for u in out],
+        + [{"lon": u["lon"], "lat": u["lat"], "color": PALETTE["cyan"], "name": u["name"]} for u in out],
         highlight=_highlight(url, ticker),
         ticker=ticker,
     )

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from cockpit import context
 from cockpit.services import areas
+from cockpit.vocab import PALETTE
 
 WALL_VIEW = "wall-view"
 WALL_KPIS = "wall-kpis"
@@ -25,8 +26,8 @@ def _map(detail: bool) -> dl.Map:
     layers = ["roads", "grids"] if detail else ["districts"]
     styles = {
         "roads": {"variable": "cockpitMap.road"},
-        "grids": {"color": "#8c6ad1", "weight": 1, "fillOpacity": 0.03},
-        "districts": {"color": "#3fa9f5", "weight": 2, "fillColor": "#0e2a47", "fillOpacity": 0.35},
+        "grids": {"color": PALETTE["violet"], "weight": 1, "fillOpacity": 0.03},
+        "districts": {"color": PALETTE["sky"], "weight": 2, "fillColor": PALETTE["navy"], "fillOpacity": 0.35},
     }
     return dl.Map(
         id="wall-map",
@@ -45,7 +46,7 @@ def _map(detail: bool) -> dl.Map:
             dl.GeoJSON(
                 id=WALL_POINTS,
                 pointToLayer={"variable": "cockpitMap.point"},
-                hideout={"radius": 9, "weight": 2, "stroke": "#ffffff"},
+                hideout={"radius": 9, "weight": 2, "stroke": PALETTE["white"]},
                 interactive=False,
             ),
         ],
