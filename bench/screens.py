@@ -28,7 +28,7 @@ from common import BENCH, DESK, children, copy_db, free_port, fresh_city, pct, r
 
 from callbacks.iot import ALARM_FILTERS
 from cockpit.services import users
-from cockpit.ui.iot import IOT_ALARM_MSG, IOT_ALARM_SORT, IOT_ALARMS
+from cockpit.ui import iot as ids
 
 ALARM_TIMEOUT_S = 10.0
 OPERATOR_TIMEOUT_S = 10.0
@@ -137,9 +137,9 @@ def _callback(output: dict, inputs: list[tuple[str, str, object]]) -> dict:
 
 
 ALARM_LIST = _callback(
-    {"id": IOT_ALARMS, "property": "children"},
-    [("alarm-feed", "data", None), (IOT_ALARM_MSG, "children", None)]
-    + [(f, "value", "severity" if f == IOT_ALARM_SORT else None) for f in ALARM_FILTERS],
+    {"id": ids.IOT_ALARMS, "property": "children"},
+    [("alarm-feed", "data", None), (ids.IOT_ALARM_MSG, "children", None)]
+    + [(f, "value", "severity" if f == ids.IOT_ALARM_SORT else None) for f in ALARM_FILTERS],
 )
 
 

@@ -25,58 +25,7 @@ from cockpit.services import (
 )
 from cockpit.services.building_object import BuildingObject
 from cockpit.services.export import to_csv
-from cockpit.ui.cim import (
-    CIM_CARD,
-    CIM_COMPARE,
-    CIM_COMPARE_SCENE,
-    CIM_DOWNLOAD,
-    CIM_EXPORT_CSV,
-    CIM_EXPORT_GEOJSON,
-    CIM_FACILITY,
-    CIM_K,
-    CIM_LABELS,
-    CIM_LEFT,
-    CIM_LEGEND,
-    CIM_METRES,
-    CIM_MINUTES,
-    CIM_MODE,
-    CIM_MODEL,
-    CIM_MODEL_LEFT,
-    CIM_MODEL_RESULT,
-    CIM_MODEL_RIGHT,
-    CIM_MODEL_RUN,
-    CIM_OP,
-    CIM_OPACITY,
-    CIM_PICKED,
-    CIM_PLACE,
-    CIM_POINT,
-    CIM_RESET,
-    CIM_RESULT,
-    CIM_RESULT_SUMMARY,
-    CIM_RIGHT,
-    CIM_RUN,
-    CIM_SCENE,
-    CIM_SIM,
-    CIM_SIM_DONE,
-    CIM_SIM_DRAINAGE,
-    CIM_SIM_HOURS,
-    CIM_SIM_KIND,
-    CIM_SIM_PLACE,
-    CIM_SIM_POLL,
-    CIM_SIM_RADIUS,
-    CIM_SIM_RUN,
-    CIM_SIM_STATUS,
-    CIM_SIM_STORM,
-    CIM_SIM_YEARS,
-    CIM_SPEC,
-    CIM_SWIPE,
-    CIM_SWIPE_LINE,
-    CIM_TABS,
-    CIM_TARGET,
-    CIM_TILT,
-    CIM_TIME,
-    CIM_VISIBLE,
-)
+from cockpit.ui import cim as ids
 from cockpit.ui.kit import alarm_type_label
 
 SHOWN_LINKS = 6
@@ -382,25 +331,25 @@ def _storm(storm: dict, lang: str) -> str:
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(CIM_VISIBLE, "value"), Input(CIM_SCENE, "value"), prevent_initial_call=True)
+    @app.callback(Output(ids.CIM_VISIBLE, "value"), Input(ids.CIM_SCENE, "value"), prevent_initial_call=True)
     @guard("cim.read")
     def scene_preset(scene: Name | None):
         return cim_view.scene_layers(scene or "operations")
 
     @app.callback(
-        Output(CIM_SPEC, "data"),
-        Input(CIM_VISIBLE, "value"),
-        Input({"type": CIM_OPACITY, "layer": ALL}, "value"),
-        Input(CIM_LABELS, "value"),
-        Input(CIM_COMPARE, "value"),
-        Input(CIM_COMPARE_SCENE, "value"),
-        Input(CIM_SWIPE, "value"),
-        Input(CIM_RESULT, "data"),
-        Input(CIM_PICKED, "data"),
-        Input(CIM_TIME, "value"),
-        Input(CIM_SIM_DONE, "data"),
-        Input(CIM_MODEL, "data"),
-        State(CIM_SCENE, "value"),
+        Output(ids.CIM_SPEC, "data"),
+        Input(ids.CIM_VISIBLE, "value"),
+        Input({"type": ids.CIM_OPACITY, "layer": ALL}, "value"),
+        Input(ids.CIM_LABELS, "value"),
+        Input(ids.CIM_COMPARE, "value"),
+        Input(ids.CIM_COMPARE_SCENE, "value"),
+        Input(ids.CIM_SWIPE, "value"),
+        Input(ids.CIM_RESULT, "data"),
+        Input(ids.CIM_PICKED, "data"),
+        Input(ids.CIM_TIME, "value"),
+        Input(ids.CIM_SIM_DONE, "data"),
+        Input(ids.CIM_MODEL, "data"),
+        State(ids.CIM_SCENE, "value"),
     )
     @guard("cim.read")
     def describe(
@@ -428,7 +377,7 @@ def register(app: Dash) -> None:
             swipe=int(swipe or 50),
             result=result,
             picked=picked["id"] if picked else None,
-            reset=dash.ctx.triggered_id == CIM_VISIBLE,
+            reset=dash.ctx.triggered_id == ids.CIM_VISIBLE,
             minutes=int(minutes or 0),
             simulation=_finished(done),
             model=model,
@@ -437,24 +386,24 @@ def register(app: Dash) -> None:
 
     app.clientside_callback(
         dash.ClientsideFunction("cim", "render"),
-        Output(CIM_SWIPE_LINE, "title"),
-        Input(CIM_SPEC, "data"),
+        Output(ids.CIM_SWIPE_LINE, "title"),
+        Input(ids.CIM_SPEC, "data"),
     )
     app.clientside_callback(
         dash.ClientsideFunction("cim", "camera"),
-        Output(CIM_LEGEND, "title"),
-        Input(CIM_TILT, "n_clicks"),
-        Input(CIM_LEFT, "n_clicks"),
-        Input(CIM_RIGHT, "n_clicks"),
-        Input(CIM_RESET, "n_clicks"),
+        Output(ids.CIM_LEGEND, "title"),
+        Input(ids.CIM_TILT, "n_clicks"),
+        Input(ids.CIM_LEFT, "n_clicks"),
+        Input(ids.CIM_RIGHT, "n_clicks"),
+        Input(ids.CIM_RESET, "n_clicks"),
         prevent_initial_call=True,
     )
 
     @app.callback(
-        Output(CIM_CARD, "children"),
-        Output(CIM_TABS, "value"),
-        Input(CIM_PICKED, "data"),
-        State(CIM_TABS, "value"),
+        Output(ids.CIM_CARD, "children"),
+        Output(ids.CIM_TABS, "value"),
+        Input(ids.CIM_PICKED, "data"),
+        State(ids.CIM_TABS, "value"),
         prevent_initial_call=True,
     )
     @guard("cim.read")
@@ -472,9 +421,9 @@ def register(app: Dash) -> None:
         return card(found, lang), turn
 
     @app.callback(
-        Output(CIM_PLACE, "children"),
-        Output(CIM_SIM_PLACE, "children"),
-        Input(CIM_POINT, "data"),
+        Output(ids.CIM_PLACE, "children"),
+        Output(ids.CIM_SIM_PLACE, "children"),
+        Input(ids.CIM_POINT, "data"),
         prevent_initial_call=True,
     )
     @guard("cim.read")
@@ -487,17 +436,17 @@ def register(app: Dash) -> None:
         return said, said
 
     @app.callback(
-        Output(CIM_RESULT, "data"),
-        Output(CIM_RESULT_SUMMARY, "children"),
-        Input(CIM_RUN, "n_clicks"),
-        State(CIM_OP, "value"),
-        State(CIM_TARGET, "value"),
-        State(CIM_METRES, "value"),
-        State(CIM_K, "value"),
-        State(CIM_MINUTES, "value"),
-        State(CIM_MODE, "value"),
-        State(CIM_FACILITY, "value"),
-        State(CIM_POINT, "data"),
+        Output(ids.CIM_RESULT, "data"),
+        Output(ids.CIM_RESULT_SUMMARY, "children"),
+        Input(ids.CIM_RUN, "n_clicks"),
+        State(ids.CIM_OP, "value"),
+        State(ids.CIM_TARGET, "value"),
+        State(ids.CIM_METRES, "value"),
+        State(ids.CIM_K, "value"),
+        State(ids.CIM_MINUTES, "value"),
+        State(ids.CIM_MODE, "value"),
+        State(ids.CIM_FACILITY, "value"),
+        State(ids.CIM_POINT, "data"),
         prevent_initial_call=True,
     )
     @guard("cim.read")
@@ -530,17 +479,17 @@ def register(app: Dash) -> None:
         return answer, summary(answer, operation, lang)
 
     @app.callback(
-        Output(CIM_DOWNLOAD, "data"),
-        Input(CIM_EXPORT_GEOJSON, "n_clicks"),
-        Input(CIM_EXPORT_CSV, "n_clicks"),
-        State(CIM_RESULT, "data"),
+        Output(ids.CIM_DOWNLOAD, "data"),
+        Input(ids.CIM_EXPORT_GEOJSON, "n_clicks"),
+        Input(ids.CIM_EXPORT_CSV, "n_clicks"),
+        State(ids.CIM_RESULT, "data"),
         prevent_initial_call=True,
     )
     @guard("export")
     def export(_geojson: Clicks | None, _csv: Clicks | None, result: Shape | None):
         if not result or not auth.allowed("export"):
             return no_update
-        if dash.ctx.triggered_id == CIM_EXPORT_CSV:
+        if dash.ctx.triggered_id == ids.CIM_EXPORT_CSV:
             features = result.get("features")
             try:
                 rows = spatial_requests.rows(features if isinstance(features, list) else [])
@@ -554,17 +503,17 @@ def register(app: Dash) -> None:
         return dcc.send_bytes(body, "spatial.geojson")
 
     @app.callback(
-        Output(CIM_SIM, "data"),
-        Output(CIM_SIM_POLL, "disabled"),
-        Output(CIM_SIM_STATUS, "children"),
-        Input(CIM_SIM_RUN, "n_clicks"),
-        State(CIM_SIM_KIND, "value"),
-        State(CIM_SIM_STORM, "value"),
-        State(CIM_SIM_YEARS, "value"),
-        State(CIM_SIM_HOURS, "value"),
-        State(CIM_SIM_DRAINAGE, "value"),
-        State(CIM_SIM_RADIUS, "value"),
-        State(CIM_POINT, "data"),
+        Output(ids.CIM_SIM, "data"),
+        Output(ids.CIM_SIM_POLL, "disabled"),
+        Output(ids.CIM_SIM_STATUS, "children"),
+        Input(ids.CIM_SIM_RUN, "n_clicks"),
+        State(ids.CIM_SIM_KIND, "value"),
+        State(ids.CIM_SIM_STORM, "value"),
+        State(ids.CIM_SIM_YEARS, "value"),
+        State(ids.CIM_SIM_HOURS, "value"),
+        State(ids.CIM_SIM_DRAINAGE, "value"),
+        State(ids.CIM_SIM_RADIUS, "value"),
+        State(ids.CIM_POINT, "data"),
         prevent_initial_call=True,
     )
     @guard("simulation.run")
@@ -597,12 +546,12 @@ def register(app: Dash) -> None:
         return {"id": run["id"]}, False, simulation_view(run, lang)
 
     @app.callback(
-        Output(CIM_SIM_STATUS, "children", allow_duplicate=True),
-        Output(CIM_SIM_POLL, "disabled", allow_duplicate=True),
-        Output(CIM_SIM_DONE, "data"),
-        Output(CIM_TIME, "value"),
-        Input(CIM_SIM_POLL, "n_intervals"),
-        State(CIM_SIM, "data"),
+        Output(ids.CIM_SIM_STATUS, "children", allow_duplicate=True),
+        Output(ids.CIM_SIM_POLL, "disabled", allow_duplicate=True),
+        Output(ids.CIM_SIM_DONE, "data"),
+        Output(ids.CIM_TIME, "value"),
+        Input(ids.CIM_SIM_POLL, "n_intervals"),
+        State(ids.CIM_SIM, "data"),
         prevent_initial_call=True,
     )
     @guard("cim.read")
@@ -620,11 +569,11 @@ def register(app: Dash) -> None:
         return view, True, ({"id": run["id"]} if run["status"] == "done" else no_update), first
 
     @app.callback(
-        Output(CIM_MODEL, "data"),
-        Output(CIM_MODEL_RESULT, "children"),
-        Input(CIM_MODEL_RUN, "n_clicks"),
-        State(CIM_MODEL_LEFT, "value"),
-        State(CIM_MODEL_RIGHT, "value"),
+        Output(ids.CIM_MODEL, "data"),
+        Output(ids.CIM_MODEL_RESULT, "children"),
+        Input(ids.CIM_MODEL_RUN, "n_clicks"),
+        State(ids.CIM_MODEL_LEFT, "value"),
+        State(ids.CIM_MODEL_RIGHT, "value"),
         prevent_initial_call=True,
     )
     @guard("cim.read")

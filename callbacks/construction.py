@@ -20,38 +20,7 @@ from cockpit.inputs import Clicks, Count, Id, Name, Shown, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import cim_view, construction_view, projects
 from cockpit.services.geojson import feature_collection
-from cockpit.ui.construction import (
-    CON_BASELINE,
-    CON_DAY,
-    CON_DESIGN,
-    CON_DETAIL,
-    CON_DOWNLOAD,
-    CON_EXPORT,
-    CON_GANTT,
-    CON_GANTT_BOX,
-    CON_HOMES,
-    CON_KPIS,
-    CON_MAP,
-    CON_MON,
-    CON_MSG,
-    CON_PICK,
-    CON_PLAY,
-    CON_PLAY_A,
-    CON_PLAY_AT,
-    CON_PLAY_B,
-    CON_PLAY_SPEC,
-    CON_PLAY_STATE,
-    CON_RANKING,
-    CON_SELECTED,
-    CON_SHADOWS,
-    CON_SITES,
-    CON_SLIPS,
-    CON_STAGES,
-    CON_SUN_RESULT,
-    CON_SUN_RUN,
-    CON_UPLOAD,
-    CON_VIEW,
-)
+from cockpit.ui import construction as ids
 from cockpit.ui.kit import kpi, number, register_pick, styled, uploaded
 from cockpit.vocab import PALETTE, PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS
 
@@ -88,7 +57,7 @@ def _stages(found: dict, lang: str) -> html.Div:
 def _ranking(found: dict, selected: int | None, lang: str) -> list:
     return [
         html.Button(
-            id={"type": CON_PICK, "id": r["id"]},
+            id={"type": ids.CON_PICK, "id": r["id"]},
             className="case-item" + (" selected" if r["id"] == selected else ""),
             children=[
                 html.Span(neutral(r["name"])),
@@ -247,12 +216,12 @@ def register(app: Dash) -> None:
     construction_monitoring.register(app)
 
     @app.callback(
-        Output(CON_KPIS, "children"),
-        Output(CON_STAGES, "children"),
-        Output(CON_RANKING, "children"),
-        Output(CON_SITES, "data"),
-        Input(CON_SELECTED, "data"),
-        Input(CON_MSG, "children"),
+        Output(ids.CON_KPIS, "children"),
+        Output(ids.CON_STAGES, "children"),
+        Output(ids.CON_RANKING, "children"),
+        Output(ids.CON_SITES, "data"),
+        Input(ids.CON_SELECTED, "data"),
+        Input(ids.CON_MSG, "children"),
     )
     @guard("construction.read")
     def portfolio(selected: Id | None, _msg: Shown):
@@ -270,19 +239,19 @@ def register(app: Dash) -> None:
         sites = construction_view.sites_geojson(context.database_url(), found["projects"], selected)
         return kpis, _stages(found, lang), _ranking(found, selected, lang), sites
 
-    register_pick(app, CON_SELECTED, CON_PICK, "construction.read", layer=CON_SITES)
+    register_pick(app, ids.CON_SELECTED, ids.CON_PICK, "construction.read", layer=ids.CON_SITES)
 
     @app.callback(
-        Output(CON_DETAIL, "children"),
-        Output(CON_SLIPS, "children"),
-        Output(CON_GANTT, "figure"),
-        Output(CON_DESIGN, "data"),
-        Output(CON_MAP, "viewport"),
-        Output(CON_HOMES, "data"),
-        Output(CON_SHADOWS, "data"),
-        Output(CON_SUN_RESULT, "children"),
-        Input(CON_SELECTED, "data"),
-        Input(CON_MSG, "children"),
+        Output(ids.CON_DETAIL, "children"),
+        Output(ids.CON_SLIPS, "children"),
+        Output(ids.CON_GANTT, "figure"),
+        Output(ids.CON_DESIGN, "data"),
+        Output(ids.CON_MAP, "viewport"),
+        Output(ids.CON_HOMES, "data"),
+        Output(ids.CON_SHADOWS, "data"),
+        Output(ids.CON_SUN_RESULT, "children"),
+        Input(ids.CON_SELECTED, "data"),
+        Input(ids.CON_MSG, "children"),
     )
     @guard("construction.read")
     def detail(selected: Id | None, _msg: Shown):
@@ -300,12 +269,12 @@ def register(app: Dash) -> None:
         return _facts(found, lang), _slips(found, lang), figure, found["design"], viewport, EMPTY, EMPTY, None
 
     @app.callback(
-        Output(CON_HOMES, "data", allow_duplicate=True),
-        Output(CON_SHADOWS, "data", allow_duplicate=True),
-        Output(CON_SUN_RESULT, "children", allow_duplicate=True),
-        Input(CON_SUN_RUN, "n_clicks"),
-        State(CON_SELECTED, "data"),
-        State(CON_DAY, "value"),
+        Output(ids.CON_HOMES, "data", allow_duplicate=True),
+        Output(ids.CON_SHADOWS, "data", allow_duplicate=True),
+        Output(ids.CON_SUN_RESULT, "children", allow_duplicate=True),
+        Input(ids.CON_SUN_RUN, "n_clicks"),
+        State(ids.CON_SELECTED, "data"),
+        State(ids.CON_DAY, "value"),
         prevent_initial_call=True,
     )
     @guard("construction.read")
@@ -345,21 +314,21 @@ def register(app: Dash) -> None:
         return homes, shadows, [html.Div(summary, className="note"), *lines]
 
     @app.callback(
-        Output(CON_MSG, "children"),
-        Input(CON_UPLOAD, "contents"),
-        Input(CON_BASELINE, "n_clicks"),
-        State(CON_SELECTED, "data"),
+        Output(ids.CON_MSG, "children"),
+        Input(ids.CON_UPLOAD, "contents"),
+        Input(ids.CON_BASELINE, "n_clicks"),
+        State(ids.CON_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("construction.read")
     def change(contents: UploadedFile | None, _baseline: Clicks | None, selected: Id | None):
         lang = context.lang()
-        if ctx.triggered_id not in (CON_UPLOAD, CON_BASELINE):
+        if ctx.triggered_id not in (ids.CON_UPLOAD, ids.CON_BASELINE):
             return no_update
         if not selected:
             return t("con.pick", lang)
         try:
-            if ctx.triggered_id == CON_BASELINE:
+            if ctx.triggered_id == ids.CON_BASELINE:
                 projects.freeze_baseline(context.database_url(), current_actor(), int(selected))
                 return t("con.baseline_frozen", lang)
             body = uploaded(contents)
@@ -371,14 +340,14 @@ def register(app: Dash) -> None:
         return t("con.imported", lang, n=n)
 
     @app.callback(
-        Output(CON_DOWNLOAD, "data"),
-        Input(CON_EXPORT, "n_clicks"),
-        State(CON_SELECTED, "data"),
+        Output(ids.CON_DOWNLOAD, "data"),
+        Input(ids.CON_EXPORT, "n_clicks"),
+        State(ids.CON_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("export")
     def export(_clicks: Clicks | None, selected: Id | None):
-        if ctx.triggered_id != CON_EXPORT or not selected:
+        if ctx.triggered_id != ids.CON_EXPORT or not selected:
             return no_update
         try:
             body = projects.export_schedule(context.database_url(), current_actor(), int(selected))
@@ -387,10 +356,10 @@ def register(app: Dash) -> None:
         return dcc.send_bytes(body, f"schedule_{selected}.xml")
 
     @app.callback(
-        Output(CON_GANTT_BOX, "className"),
-        Output(CON_PLAY, "className"),
-        Output(CON_MON, "className"),
-        Input(CON_VIEW, "value"),
+        Output(ids.CON_GANTT_BOX, "className"),
+        Output(ids.CON_PLAY, "className"),
+        Output(ids.CON_MON, "className"),
+        Input(ids.CON_VIEW, "value"),
     )
     @guard("construction.read")
     def view(chosen: Name | None):
@@ -401,10 +370,10 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(CON_PLAY_AT, "max"),
-        Output(CON_PLAY_AT, "value"),
-        Output(CON_PLAY_AT, "marks"),
-        Input(CON_SELECTED, "data"),
+        Output(ids.CON_PLAY_AT, "max"),
+        Output(ids.CON_PLAY_AT, "value"),
+        Output(ids.CON_PLAY_AT, "marks"),
+        Input(ids.CON_SELECTED, "data"),
     )
     @guard("construction.read")
     def play_range(selected: Id | None):
@@ -421,11 +390,11 @@ def register(app: Dash) -> None:
         return last, today, marks
 
     @app.callback(
-        Output(CON_PLAY_SPEC, "data"),
-        Output(CON_PLAY_STATE, "children"),
-        Input(CON_PLAY_AT, "value"),
-        Input(CON_VIEW, "value"),
-        State(CON_SELECTED, "data"),
+        Output(ids.CON_PLAY_SPEC, "data"),
+        Output(ids.CON_PLAY_STATE, "children"),
+        Input(ids.CON_PLAY_AT, "value"),
+        Input(ids.CON_VIEW, "value"),
+        State(ids.CON_SELECTED, "data"),
     )
     @guard("construction.read")
     def playback(day: Count | None, chosen: Name | None, selected: Id | None):
@@ -438,7 +407,7 @@ def register(app: Dash) -> None:
             return no_update, error.say(lang)
         on = date.fromisoformat(found["schedule"]["start"]) + timedelta(days=int(day or 0))
         shown = construction_view.playback(found, on)
-        reset = ctx.triggered_id != CON_PLAY_AT  # moving the day keeps the camera where the viewer put it
+        reset = ctx.triggered_id != ids.CON_PLAY_AT  # moving the day keeps the camera where the viewer put it
         spec = cim_view.massing_scene(context.database_url(), found["site"], {"a": shown["massing"]}, reset=reset)
         said = t(
             "con.play_state",
@@ -447,10 +416,10 @@ def register(app: Dash) -> None:
             phase=t(f"con.phase.{shown['phase']}", lang),
             floors=" / ".join(str(n) for n in shown["floors"]),
         )
-        return spec | {"containers": [CON_PLAY_A, CON_PLAY_B]}, said
+        return spec | {"containers": [ids.CON_PLAY_A, ids.CON_PLAY_B]}, said
 
     app.clientside_callback(
         dash.ClientsideFunction("cim", "render"),
-        Output(CON_PLAY, "title"),
-        Input(CON_PLAY_SPEC, "data"),
+        Output(ids.CON_PLAY, "title"),
+        Input(ids.CON_PLAY_SPEC, "data"),
     )

@@ -14,22 +14,7 @@ from cockpit.inputs import Clicks, ControlValue, Id, Name, Shown
 from cockpit.refusal import Refused
 from cockpit.services import clock, structural, structural_report, structural_view
 from cockpit.services.geojson import feature_collection
-from cockpit.ui.construction import (
-    CON_MON_ASSESS,
-    CON_MON_CHART,
-    CON_MON_CONTROL,
-    CON_MON_DOWNLOAD,
-    CON_MON_MSG,
-    CON_MON_RATE,
-    CON_MON_REPORT,
-    CON_MON_SAVE,
-    CON_MON_SENSOR,
-    CON_MON_SUMMARY,
-    CON_MON_TABLE,
-    CON_MON_TYPE,
-    CON_SELECTED,
-    CON_SENSORS,
-)
+from cockpit.ui import construction as ids
 from cockpit.ui.kit import styled
 from cockpit.vocab import PALETTE
 
@@ -117,14 +102,14 @@ def _chart(found: dict | None, lang: str) -> go.Figure:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(CON_MON_SUMMARY, "children"),
-        Output(CON_MON_TABLE, "children"),
-        Output(CON_MON_SENSOR, "options"),
-        Output(CON_MON_SENSOR, "value"),
-        Output(CON_MON_ASSESS, "children"),
-        Output(CON_SENSORS, "data"),
-        Input(CON_SELECTED, "data"),
-        Input(CON_MON_MSG, "children"),
+        Output(ids.CON_MON_SUMMARY, "children"),
+        Output(ids.CON_MON_TABLE, "children"),
+        Output(ids.CON_MON_SENSOR, "options"),
+        Output(ids.CON_MON_SENSOR, "value"),
+        Output(ids.CON_MON_ASSESS, "children"),
+        Output(ids.CON_SENSORS, "data"),
+        Input(ids.CON_SELECTED, "data"),
+        Input(ids.CON_MON_MSG, "children"),
     )
     @guard("construction.read")
     def sensors(selected: Id | None, _msg: Shown):
@@ -157,9 +142,9 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(CON_MON_CHART, "figure"),
-        Input(CON_MON_SENSOR, "value"),
-        State(CON_SELECTED, "data"),
+        Output(ids.CON_MON_CHART, "figure"),
+        Input(ids.CON_MON_SENSOR, "value"),
+        State(ids.CON_SELECTED, "data"),
     )
     @guard("construction.read")
     def chart(code: Name | None, selected: Id | None):
@@ -173,12 +158,12 @@ def register(app: Dash) -> None:
         return _chart(structural_view.chart(view, code), lang)
 
     @app.callback(
-        Output(CON_MON_MSG, "children"),
-        Input(CON_MON_SAVE, "n_clicks"),
-        State(CON_SELECTED, "data"),
-        State(CON_MON_TYPE, "value"),
-        State(CON_MON_CONTROL, "value"),
-        State(CON_MON_RATE, "value"),
+        Output(ids.CON_MON_MSG, "children"),
+        Input(ids.CON_MON_SAVE, "n_clicks"),
+        State(ids.CON_SELECTED, "data"),
+        State(ids.CON_MON_TYPE, "value"),
+        State(ids.CON_MON_CONTROL, "value"),
+        State(ids.CON_MON_RATE, "value"),
         prevent_initial_call=True,
     )
     @guard("construction.read")
@@ -190,7 +175,7 @@ def register(app: Dash) -> None:
         rate: ControlValue | None,
     ):
         lang = context.lang()
-        if ctx.triggered_id != CON_MON_SAVE:
+        if ctx.triggered_id != ids.CON_MON_SAVE:
             return no_update
         if not selected:
             return t("con.pick", lang)
@@ -203,14 +188,14 @@ def register(app: Dash) -> None:
         return t("mon.saved", lang, n=n, type=t(f"device.{kind}", lang))
 
     @app.callback(
-        Output(CON_MON_DOWNLOAD, "data"),
-        Input(CON_MON_REPORT, "n_clicks"),
-        State(CON_SELECTED, "data"),
+        Output(ids.CON_MON_DOWNLOAD, "data"),
+        Input(ids.CON_MON_REPORT, "n_clicks"),
+        State(ids.CON_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("export")
     def report(_clicks: Clicks | None, selected: Id | None):
-        if ctx.triggered_id != CON_MON_REPORT or not selected:
+        if ctx.triggered_id != ids.CON_MON_REPORT or not selected:
             return no_update
         settings = context.settings()
         lang = context.lang()

@@ -29,23 +29,7 @@ from cockpit.inputs import Clicks, Id, Name, Shown
 from cockpit.refusal import Refused
 from cockpit.services import areas, catalog, catalog_measure, conflicts, import_jobs
 from cockpit.services.export import to_csv
-from cockpit.ui.data import (
-    DATA_CATALOG,
-    DATA_DATASET,
-    DATA_DEPARTMENTS,
-    DATA_DETAIL,
-    DATA_DOWNLOAD,
-    DATA_EXPORT,
-    DATA_IMPORT_POLL,
-    DATA_IMPORT_STATE,
-    DATA_IMPORT_VERSION,
-    DATA_MAP,
-    DATA_MAP_LAYER,
-    DATA_SEARCH,
-    DATA_SIDE_TABS,
-    DATA_TAB_BODY,
-    DATA_TABS,
-)
+from cockpit.ui import data as ids
 from cockpit.ui.kit import number
 
 
@@ -53,7 +37,7 @@ def register(app: Dash) -> None:
     data_conflicts.register(app)
     data_sharing.register(app)
 
-    @app.callback(Output(DATA_DEPARTMENTS, "children"), Input(DATA_SIDE_TABS, "value"))
+    @app.callback(Output(ids.DATA_DEPARTMENTS, "children"), Input(ids.DATA_SIDE_TABS, "value"))
     @guard("catalog.read")
     def show_departments(tab: Name | None):
         if tab != "departments":
@@ -61,7 +45,7 @@ def register(app: Dash) -> None:
         return departments_view(catalog.departments(context.database_url()), context.lang())
 
     @app.callback(
-        Output(DATA_CATALOG, "children"), Input(DATA_SEARCH, "value"), Input(DATA_IMPORT_STATE, "children")
+        Output(ids.DATA_CATALOG, "children"), Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_IMPORT_STATE, "children")
     )
     @guard("catalog.read")
     def show_catalog(query: Name | None, _state: Shown):
@@ -70,11 +54,11 @@ def register(app: Dash) -> None:
         return catalog_table(catalog.search(url, query or ""), context.lang())
 
     @app.callback(
-        Output(DATA_DETAIL, "children"),
-        Output(DATA_MAP, "viewport"),
-        Output(DATA_MAP_LAYER, "data"),
+        Output(ids.DATA_DETAIL, "children"),
+        Output(ids.DATA_MAP, "viewport"),
+        Output(ids.DATA_MAP_LAYER, "data"),
         Output("data-apply-box", "style"),
-        Input(DATA_DATASET, "data"),
+        Input(ids.DATA_DATASET, "data"),
     )
     @guard("catalog.read")
     def show_dataset(dataset_id: Id | None):
@@ -88,9 +72,9 @@ def register(app: Dash) -> None:
         return header(found, lang), view, mapped(dataset_id), None if may_apply else hidden
 
     @app.callback(
-        Output(DATA_TAB_BODY, "children"),
-        Input(DATA_TABS, "value"),
-        Input(DATA_DATASET, "data"),
+        Output(ids.DATA_TAB_BODY, "children"),
+        Input(ids.DATA_TABS, "value"),
+        Input(ids.DATA_DATASET, "data"),
     )
     @guard("catalog.read")
     def show_tab(tab: Name, dataset_id: Id | None):
@@ -117,9 +101,9 @@ def register(app: Dash) -> None:
         return tabs.get(tab, record_tab)(found, lang)
 
     @app.callback(
-        Output(DATA_DOWNLOAD, "data"),
-        Input(DATA_EXPORT, "n_clicks"),
-        State(DATA_DATASET, "data"),
+        Output(ids.DATA_DOWNLOAD, "data"),
+        Input(ids.DATA_EXPORT, "n_clicks"),
+        State(ids.DATA_DATASET, "data"),
         prevent_initial_call=True,
     )
     @guard("catalog.read")
@@ -135,10 +119,10 @@ def register(app: Dash) -> None:
         return dcc.send_string(to_csv(rows, ["_id", *page.fields]), f"dataset-{dataset_id}.csv")
 
     @app.callback(
-        Output(DATA_IMPORT_STATE, "children"),
-        Output(DATA_IMPORT_POLL, "disabled"),
-        Input(DATA_IMPORT_VERSION, "data"),
-        Input(DATA_IMPORT_POLL, "n_intervals"),
+        Output(ids.DATA_IMPORT_STATE, "children"),
+        Output(ids.DATA_IMPORT_POLL, "disabled"),
+        Input(ids.DATA_IMPORT_VERSION, "data"),
+        Input(ids.DATA_IMPORT_POLL, "n_intervals"),
         prevent_initial_call=True,
     )
     @guard("dataset.import")

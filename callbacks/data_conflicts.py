@@ -14,29 +14,15 @@ from cockpit.i18n import t
 from cockpit.inputs import Clicks, Id, Name, Shown, Text
 from cockpit.refusal import Refused
 from cockpit.services import conflicts
-from cockpit.ui.data import (
-    DATA_CONFLICT_ASSIGN,
-    DATA_CONFLICT_COUNTS,
-    DATA_CONFLICT_DEPARTMENT,
-    DATA_CONFLICT_DETAIL,
-    DATA_CONFLICT_DISMISS,
-    DATA_CONFLICT_LEFT,
-    DATA_CONFLICT_MSG,
-    DATA_CONFLICT_PICK,
-    DATA_CONFLICT_REASON,
-    DATA_CONFLICT_RIGHT,
-    DATA_CONFLICT_SELECTED,
-    DATA_CONFLICT_STATUS,
-    DATA_CONFLICTS,
-)
+from cockpit.ui import data as ids
 from cockpit.ui.kit import register_pick
 
 SHOWN = 300
 BUTTONS = {
-    DATA_CONFLICT_ASSIGN: ("assign", None),
-    DATA_CONFLICT_LEFT: ("resolve", "left"),
-    DATA_CONFLICT_RIGHT: ("resolve", "right"),
-    DATA_CONFLICT_DISMISS: ("dismiss", None),
+    ids.DATA_CONFLICT_ASSIGN: ("assign", None),
+    ids.DATA_CONFLICT_LEFT: ("resolve", "left"),
+    ids.DATA_CONFLICT_RIGHT: ("resolve", "right"),
+    ids.DATA_CONFLICT_DISMISS: ("dismiss", None),
 }
 
 
@@ -66,7 +52,7 @@ def queue_table(rows: list[dict], lang: str, pickable: bool = True) -> html.Tabl
                 html.Td(
                     html.Button(
                         neutral(row["entity"] or "—"),
-                        id={"type": DATA_CONFLICT_PICK, "id": row["id"]},
+                        id={"type": ids.DATA_CONFLICT_PICK, "id": row["id"]},
                         className="link-button",
                     )
                     if pickable
@@ -121,10 +107,10 @@ def detail(row: dict, names: dict[int, str], lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(DATA_CONFLICTS, "children"),
-        Output(DATA_CONFLICT_COUNTS, "children"),
-        Input(DATA_CONFLICT_STATUS, "value"),
-        Input(DATA_CONFLICT_MSG, "children"),
+        Output(ids.DATA_CONFLICTS, "children"),
+        Output(ids.DATA_CONFLICT_COUNTS, "children"),
+        Input(ids.DATA_CONFLICT_STATUS, "value"),
+        Input(ids.DATA_CONFLICT_MSG, "children"),
     )
     @guard("catalog.read")
     def show_queue(status: Name | None, _msg: Shown):
@@ -137,12 +123,12 @@ def register(app: Dash) -> None:
         said = " · ".join(f"{t(f'conflict.status.{s}', lang)} {counts.get(s, 0)}" for s in conflicts.STATUSES)
         return queue_table(rows, lang), said
 
-    register_pick(app, DATA_CONFLICT_SELECTED, DATA_CONFLICT_PICK, "catalog.read")
+    register_pick(app, ids.DATA_CONFLICT_SELECTED, ids.DATA_CONFLICT_PICK, "catalog.read")
 
     @app.callback(
-        Output(DATA_CONFLICT_DETAIL, "children"),
-        Input(DATA_CONFLICT_SELECTED, "data"),
-        Input(DATA_CONFLICT_MSG, "children"),
+        Output(ids.DATA_CONFLICT_DETAIL, "children"),
+        Input(ids.DATA_CONFLICT_SELECTED, "data"),
+        Input(ids.DATA_CONFLICT_MSG, "children"),
     )
     @guard("catalog.read")
     def show_detail(selected: Id | None, _msg: Shown):
@@ -156,11 +142,11 @@ def register(app: Dash) -> None:
         return detail(found, conflicts.dataset_titles(url, lang), lang)
 
     @app.callback(
-        Output(DATA_CONFLICT_MSG, "children"),
+        Output(ids.DATA_CONFLICT_MSG, "children"),
         *(Input(button, "n_clicks") for button in BUTTONS),
-        State(DATA_CONFLICT_SELECTED, "data"),
-        State(DATA_CONFLICT_DEPARTMENT, "value"),
-        State(DATA_CONFLICT_REASON, "value"),
+        State(ids.DATA_CONFLICT_SELECTED, "data"),
+        State(ids.DATA_CONFLICT_DEPARTMENT, "value"),
+        State(ids.DATA_CONFLICT_REASON, "value"),
         prevent_initial_call=True,
     )
     @guard("catalog.steward")

@@ -14,23 +14,7 @@ from cockpit.i18n import t
 from cockpit.inputs import ByNumberAction, Clicks, Id, Name, Shown, Simulated, Text
 from cockpit.refusal import Refused
 from cockpit.services import catalog, sharing
-from cockpit.ui.data import (
-    DATA_APPLICATION_ACT,
-    DATA_APPLICATION_MSG,
-    DATA_APPLICATION_REASON,
-    DATA_APPLICATIONS,
-    DATA_APPLY,
-    DATA_APPLY_DEPARTMENT,
-    DATA_APPLY_MSG,
-    DATA_APPLY_PURPOSE,
-    DATA_DATASET,
-    DATA_KEY_DEPARTMENT,
-    DATA_KEY_ISSUE,
-    DATA_KEY_MSG,
-    DATA_KEY_QUOTA,
-    DATA_KEY_RATE,
-    DATA_SIDE_TABS,
-)
+from cockpit.ui import data as ids
 from cockpit.ui.kit import clicked_pattern
 
 
@@ -42,10 +26,10 @@ def applications_table(rows: list[dict], titles: dict[int, str], lang: str) -> h
         actions = (
             [
                 html.Button(
-                    t("data.approve", lang), id={"type": DATA_APPLICATION_ACT, "id": row["id"], "action": "approve"}
+                    t("data.approve", lang), id={"type": ids.DATA_APPLICATION_ACT, "id": row["id"], "action": "approve"}
                 ),
                 html.Button(
-                    t("data.reject", lang), id={"type": DATA_APPLICATION_ACT, "id": row["id"], "action": "reject"}
+                    t("data.reject", lang), id={"type": ids.DATA_APPLICATION_ACT, "id": row["id"], "action": "reject"}
                 ),
             ]
             if row["status"] == "pending"
@@ -72,9 +56,9 @@ def applications_table(rows: list[dict], titles: dict[int, str], lang: str) -> h
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(DATA_APPLICATIONS, "children"),
-        Input(DATA_SIDE_TABS, "value"),
-        Input(DATA_APPLICATION_MSG, "children"),
+        Output(ids.DATA_APPLICATIONS, "children"),
+        Input(ids.DATA_SIDE_TABS, "value"),
+        Input(ids.DATA_APPLICATION_MSG, "children"),
     )
     @guard("catalog.read")
     def show_applications(tab: Name | None, _msg: Shown):
@@ -85,9 +69,9 @@ def register(app: Dash) -> None:
         return applications_table(sharing.applications(url), titles, lang)
 
     @app.callback(
-        Output(DATA_APPLICATION_MSG, "children"),
-        Input({"type": DATA_APPLICATION_ACT, "id": ALL, "action": ALL}, "n_clicks"),
-        State(DATA_APPLICATION_REASON, "value"),
+        Output(ids.DATA_APPLICATION_MSG, "children"),
+        Input({"type": ids.DATA_APPLICATION_ACT, "id": ALL, "action": ALL}, "n_clicks"),
+        State(ids.DATA_APPLICATION_REASON, "value"),
         prevent_initial_call=True,
     )
     @guard("catalog.steward")
@@ -107,11 +91,11 @@ def register(app: Dash) -> None:
         return t("data.application_rejected", lang, id=done["id"])
 
     @app.callback(
-        Output(DATA_KEY_MSG, "children"),
-        Input(DATA_KEY_ISSUE, "n_clicks"),
-        State(DATA_KEY_DEPARTMENT, "value"),
-        State(DATA_KEY_QUOTA, "value"),
-        State(DATA_KEY_RATE, "value"),
+        Output(ids.DATA_KEY_MSG, "children"),
+        Input(ids.DATA_KEY_ISSUE, "n_clicks"),
+        State(ids.DATA_KEY_DEPARTMENT, "value"),
+        State(ids.DATA_KEY_QUOTA, "value"),
+        State(ids.DATA_KEY_RATE, "value"),
         prevent_initial_call=True,
     )
     @guard("catalog.steward")
@@ -130,17 +114,17 @@ def register(app: Dash) -> None:
         return t("data.key_once", lang, department=neutral(department or ""), token=key)
 
     @app.callback(
-        Output(DATA_APPLY_MSG, "children"),
-        Input(DATA_APPLY, "n_clicks"),
-        State(DATA_DATASET, "data"),
-        State(DATA_APPLY_DEPARTMENT, "value"),
-        State(DATA_APPLY_PURPOSE, "value"),
+        Output(ids.DATA_APPLY_MSG, "children"),
+        Input(ids.DATA_APPLY, "n_clicks"),
+        State(ids.DATA_DATASET, "data"),
+        State(ids.DATA_APPLY_DEPARTMENT, "value"),
+        State(ids.DATA_APPLY_PURPOSE, "value"),
         prevent_initial_call=True,
     )
     @guard("catalog.read")
     def apply(_n: Clicks | None, dataset_id: Id | None, department: Name | None, purpose: Text | None):
         lang = context.lang()
-        if not dataset_id or dash.ctx.triggered_id != DATA_APPLY:
+        if not dataset_id or dash.ctx.triggered_id != ids.DATA_APPLY:
             return no_update
         try:
             made = sharing.apply(

@@ -33,46 +33,7 @@ from cockpit.services import areas, emergency, reports
 from cockpit.services.emergency import DispatchError
 from cockpit.services.geojson import feature, feature_collection, point
 from cockpit.services.reports import ReportError
-from cockpit.ui.emergency import (
-    EM_CLOSE,
-    EM_COVERAGE,
-    EM_COVERAGE_TOGGLE,
-    EM_DESCRIPTION,
-    EM_DETAIL,
-    EM_DISPATCH_MSG,
-    EM_DISPATCH_PLAN,
-    EM_DISPATCH_SELECTED,
-    EM_DISTRICT,
-    EM_DOWNLOAD,
-    EM_DRAW,
-    EM_INCIDENT_LAYER,
-    EM_INCIDENTS,
-    EM_LEVEL,
-    EM_MAP,
-    EM_MATCHES,
-    EM_NONCE,
-    EM_PLACE,
-    EM_PLAN_MSG,
-    EM_PLANS,
-    EM_QUERY_LAYER,
-    EM_RADIUS,
-    EM_RECOMMEND,
-    EM_REPORT,
-    EM_REPORT_CSV,
-    EM_REPORT_MSG,
-    EM_REPORT_PDF,
-    EM_RESOURCE_LAYER,
-    EM_ROUTES,
-    EM_SELECTED,
-    EM_SIM_BAR,
-    EM_SIM_JOB,
-    EM_SIM_N,
-    EM_SIM_RESULT,
-    EM_SIM_RUN,
-    EM_SIM_TICK,
-    EM_TYPE,
-    INCIDENT_PICK,
-)
+from cockpit.ui import emergency as ids
 from cockpit.ui.kit import register_pick, styled
 from cockpit.vocab import PALETTE
 
@@ -90,7 +51,7 @@ def _minutes(seconds: float | None) -> str:
 
 def _incident_button(i: dict, selected: int | None, lang: str) -> html.Button:
     return html.Button(
-        id={"type": INCIDENT_PICK, "id": i["id"]},
+        id={"type": ids.INCIDENT_PICK, "id": i["id"]},
         className="incident-item" + (" selected" if i["id"] == selected else ""),
         children=[
             html.Span(t(f"level.{i['level']}", lang), className=f"lvl lvl-{i['level']}"),
@@ -243,11 +204,11 @@ def _simulation_result(results: list[list], lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(EM_INCIDENTS, "children"),
+        Output(ids.EM_INCIDENTS, "children"),
         Input("live-status", "data"),
-        Input(EM_REPORT_MSG, "children"),
-        Input(EM_DISPATCH_MSG, "children"),
-        Input(EM_SELECTED, "data"),
+        Input(ids.EM_REPORT_MSG, "children"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_SELECTED, "data"),
     )
     @guard("view")
     def incident_list(_status: Shown, _report: Shown, _dispatch_msg: Shown, selected: Id | None):
@@ -255,12 +216,12 @@ def register(app: Dash) -> None:
         rows = emergency.incidents(context.database_url())[:60]
         return [_incident_button(i, selected, lang) for i in rows] or t("em.no_incidents", lang)
 
-    register_pick(app, EM_SELECTED, INCIDENT_PICK, "view")
+    register_pick(app, ids.EM_SELECTED, ids.INCIDENT_PICK, "view")
 
     @app.callback(
         Output("em-click", "data"),
-        Output(EM_PLACE, "children"),
-        Input(EM_MAP, "clickData"),
+        Output(ids.EM_PLACE, "children"),
+        Input(ids.EM_MAP, "clickData"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -271,12 +232,12 @@ def register(app: Dash) -> None:
         return {"lon": round(lon, 6), "lat": round(lat, 6)}, f"{lon:.5f}, {lat:.5f}"
 
     @app.callback(
-        Output(EM_REPORT_MSG, "children"),
-        Output(EM_SELECTED, "data", allow_duplicate=True),
-        Input(EM_REPORT, "n_clicks"),
-        State(EM_TYPE, "value"),
-        State(EM_LEVEL, "value"),
-        State(EM_DESCRIPTION, "value"),
+        Output(ids.EM_REPORT_MSG, "children"),
+        Output(ids.EM_SELECTED, "data", allow_duplicate=True),
+        Input(ids.EM_REPORT, "n_clicks"),
+        State(ids.EM_TYPE, "value"),
+        State(ids.EM_LEVEL, "value"),
+        State(ids.EM_DESCRIPTION, "value"),
         State("em-click", "data"),
         prevent_initial_call=True,
     )
@@ -306,12 +267,12 @@ def register(app: Dash) -> None:
         return t("em.reported", lang, code=row["code"]), row["id"]
 
     @app.callback(
-        Output(EM_DETAIL, "children"),
-        Output(EM_RECOMMEND, "data"),
-        Output(EM_ROUTES, "data"),
-        Input(EM_SELECTED, "data"),
+        Output(ids.EM_DETAIL, "children"),
+        Output(ids.EM_RECOMMEND, "data"),
+        Output(ids.EM_ROUTES, "data"),
+        Input(ids.EM_SELECTED, "data"),
         Input("live-status", "data"),
-        Input(EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
     def detail(selected: Id | None, _status: Shown, _msg: Shown):
@@ -324,11 +285,11 @@ def register(app: Dash) -> None:
             return error.say(lang), [], None
 
     @app.callback(
-        Output(EM_DISPATCH_MSG, "children"),
-        Output(EM_RECOMMEND, "selected_rows"),
-        Input(EM_DISPATCH_PLAN, "n_clicks"),
-        State(EM_SELECTED, "data"),
-        State(EM_NONCE, "data"),
+        Output(ids.EM_DISPATCH_MSG, "children"),
+        Output(ids.EM_RECOMMEND, "selected_rows"),
+        Input(ids.EM_DISPATCH_PLAN, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        State(ids.EM_NONCE, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -336,13 +297,13 @@ def register(app: Dash) -> None:
         return _dispatch(selected, nonce or "", clicks, None, use_plan=True), []
 
     @app.callback(
-        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Output(EM_RECOMMEND, "selected_rows", allow_duplicate=True),
-        Input(EM_DISPATCH_SELECTED, "n_clicks"),
-        State(EM_SELECTED, "data"),
-        State(EM_RECOMMEND, "selected_rows"),
-        State(EM_RECOMMEND, "data"),
-        State(EM_NONCE, "data"),
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Output(ids.EM_RECOMMEND, "selected_rows", allow_duplicate=True),
+        Input(ids.EM_DISPATCH_SELECTED, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
+        State(ids.EM_RECOMMEND, "selected_rows"),
+        State(ids.EM_RECOMMEND, "data"),
+        State(ids.EM_NONCE, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -359,9 +320,9 @@ def register(app: Dash) -> None:
         return _dispatch(selected, nonce or "", clicks, picked, use_plan=False), []
 
     @app.callback(
-        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Input(EM_CLOSE, "submit_n_clicks"),
-        State(EM_SELECTED, "data"),
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(ids.EM_CLOSE, "submit_n_clicks"),
+        State(ids.EM_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("dispatch")
@@ -376,29 +337,29 @@ def register(app: Dash) -> None:
         return t("incident.status.closed", lang)
 
     @app.callback(
-        Output(EM_COVERAGE, "data"),
-        Input(EM_COVERAGE_TOGGLE, "value"),
+        Output(ids.EM_COVERAGE, "data"),
+        Input(ids.EM_COVERAGE_TOGGLE, "value"),
         Input("live-status", "data"),
-        Input(EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
     )
     @guard("view")
     def coverage(toggle: Names | None, _status: Shown, _msg: Shown):
         return emergency.coverage(context.database_url()) if toggle else None
 
     @app.callback(
-        Output(EM_DOWNLOAD, "data"),
-        Output(EM_DISPATCH_MSG, "children", allow_duplicate=True),
-        Input(EM_REPORT_CSV, "n_clicks"),
-        Input(EM_REPORT_PDF, "n_clicks"),
-        State(EM_SELECTED, "data"),
+        Output(ids.EM_DOWNLOAD, "data"),
+        Output(ids.EM_DISPATCH_MSG, "children", allow_duplicate=True),
+        Input(ids.EM_REPORT_CSV, "n_clicks"),
+        Input(ids.EM_REPORT_PDF, "n_clicks"),
+        State(ids.EM_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("export")
     def after_action(_csv: Clicks | None, _pdf: Clicks | None, selected: Id | None):
         lang = context.lang()
-        if not selected or ctx.triggered_id not in (EM_REPORT_CSV, EM_REPORT_PDF):
+        if not selected or ctx.triggered_id not in (ids.EM_REPORT_CSV, ids.EM_REPORT_PDF):
             return no_update, t("em.pick", lang)
-        fmt = "csv" if ctx.triggered_id == EM_REPORT_CSV else "pdf"
+        fmt = "csv" if ctx.triggered_id == ids.EM_REPORT_CSV else "pdf"
         try:
             settings = context.settings()
             name, body = reports.export(
@@ -408,7 +369,7 @@ def register(app: Dash) -> None:
             return no_update, error.say(lang)
         return dcc.send_bytes(body, name), no_update
 
-    @app.callback(Output(EM_PLANS, "data"), Input(EM_PLAN_MSG, "children"))
+    @app.callback(Output(ids.EM_PLANS, "data"), Input(ids.EM_PLAN_MSG, "children"))
     @guard("view")
     def plans(_msg: Shown):
         lang = context.lang()
@@ -423,10 +384,10 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(EM_PLAN_MSG, "children"),
-        Input(EM_PLANS, "data_timestamp"),
-        State(EM_PLANS, "data"),
-        State(EM_PLANS, "data_previous"),
+        Output(ids.EM_PLAN_MSG, "children"),
+        Input(ids.EM_PLANS, "data_timestamp"),
+        State(ids.EM_PLANS, "data"),
+        State(ids.EM_PLANS, "data_previous"),
         prevent_initial_call=True,
     )
     @guard("plans.edit")
@@ -449,10 +410,10 @@ def register(app: Dash) -> None:
         return " ".join(out) or no_update
 
     @app.callback(
-        Output(EM_SIM_JOB, "data"),
-        Output(EM_SIM_TICK, "disabled"),
-        Input(EM_SIM_RUN, "n_clicks"),
-        State(EM_SIM_N, "value"),
+        Output(ids.EM_SIM_JOB, "data"),
+        Output(ids.EM_SIM_TICK, "disabled"),
+        Input(ids.EM_SIM_RUN, "n_clicks"),
+        State(ids.EM_SIM_N, "value"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -461,12 +422,12 @@ def register(app: Dash) -> None:
         return {"seed": int(clicks or 1), "total": total, "done": 0, "results": []}, False
 
     @app.callback(
-        Output(EM_SIM_JOB, "data", allow_duplicate=True),
-        Output(EM_SIM_TICK, "disabled", allow_duplicate=True),
-        Output(EM_SIM_BAR, "style"),
-        Output(EM_SIM_RESULT, "children"),
-        Input(EM_SIM_TICK, "n_intervals"),
-        State(EM_SIM_JOB, "data"),
+        Output(ids.EM_SIM_JOB, "data", allow_duplicate=True),
+        Output(ids.EM_SIM_TICK, "disabled", allow_duplicate=True),
+        Output(ids.EM_SIM_BAR, "style"),
+        Output(ids.EM_SIM_RESULT, "children"),
+        Input(ids.EM_SIM_TICK, "n_intervals"),
+        State(ids.EM_SIM_JOB, "data"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -483,23 +444,23 @@ def register(app: Dash) -> None:
         bar = {"width": f"{100 * job['done'] / job['total']:.0f}%"}
         return job, finished, bar, _simulation_result(job["results"], context.lang()) if finished else no_update
 
-    @app.callback(Output(EM_DISTRICT, "options"), Input(EM_DISTRICT, "id"))
+    @app.callback(Output(ids.EM_DISTRICT, "options"), Input(ids.EM_DISTRICT, "id"))
     @guard("view")
     def districts(_id: Name):
         return [{"label": d["name"], "value": d["adcode"]} for d in emergency.district_options(context.database_url())]
 
     @app.callback(
-        Output(EM_RESOURCE_LAYER, "data"),
-        Output(EM_INCIDENT_LAYER, "data"),
-        Output(EM_QUERY_LAYER, "data"),
-        Output(EM_MATCHES, "children"),
-        Input(EM_SELECTED, "data"),
-        Input(EM_RADIUS, "value"),
-        Input(EM_DISTRICT, "value"),
-        Input(EM_DRAW, "geojson"),
+        Output(ids.EM_RESOURCE_LAYER, "data"),
+        Output(ids.EM_INCIDENT_LAYER, "data"),
+        Output(ids.EM_QUERY_LAYER, "data"),
+        Output(ids.EM_MATCHES, "children"),
+        Input(ids.EM_SELECTED, "data"),
+        Input(ids.EM_RADIUS, "value"),
+        Input(ids.EM_DISTRICT, "value"),
+        Input(ids.EM_DRAW, "geojson"),
         Input("live-status", "data"),
-        Input(EM_DISPATCH_MSG, "children"),
-        Input(EM_REPORT_MSG, "children"),
+        Input(ids.EM_DISPATCH_MSG, "children"),
+        Input(ids.EM_REPORT_MSG, "children"),
     )
     @guard("view")
     def layers(

@@ -14,15 +14,7 @@ from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Place, Shown
 from cockpit.services import crew, field
 from cockpit.services.geojson import feature, feature_collection, point
-from cockpit.ui.field import (
-    FIELD_MAP,
-    FIELD_POSITION,
-    FIELD_ROUTE,
-    FIELD_SENT,
-    FIELD_SHOWN,
-    FIELD_TASK_LAYER,
-    FIELD_TASKS,
-)
+from cockpit.ui import field as ids
 
 
 def _left(seconds: float | None, lang: str) -> str:
@@ -92,15 +84,15 @@ def _job(job: dict, lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(FIELD_TASKS, "children"),
-        Output(FIELD_TASK_LAYER, "data"),
-        Output(FIELD_ROUTE, "data"),
-        Output(FIELD_MAP, "viewport"),
-        Output(FIELD_SHOWN, "data"),
-        Input(FIELD_POSITION, "data"),
-        Input(FIELD_SENT, "data"),
+        Output(ids.FIELD_TASKS, "children"),
+        Output(ids.FIELD_TASK_LAYER, "data"),
+        Output(ids.FIELD_ROUTE, "data"),
+        Output(ids.FIELD_MAP, "viewport"),
+        Output(ids.FIELD_SHOWN, "data"),
+        Input(ids.FIELD_POSITION, "data"),
+        Input(ids.FIELD_SENT, "data"),
         Input("live-status", "data"),
-        State(FIELD_SHOWN, "data"),
+        State(ids.FIELD_SHOWN, "data"),
     )
     @guard("field")
     def tasks(position: Place | None, _sent: Count | None, _status: Shown, shown: Name | None):

@@ -16,42 +16,7 @@ from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services import attraction, chain_gaps, economy, industry_view, zombies
 from cockpit.services.chains import NODES
-from cockpit.ui.industry import (
-    IND_BACKTEST,
-    IND_CHAIN,
-    IND_CHAIN_BOX,
-    IND_CHAIN_GRAPH,
-    IND_COLOUR,
-    IND_DISTRICT,
-    IND_DISTRICTS,
-    IND_FIRMS,
-    IND_FORECAST,
-    IND_INDICATOR,
-    IND_KPIS,
-    IND_LEAD_ADD,
-    IND_LEAD_MOVE,
-    IND_LEAD_MSG,
-    IND_LEADS,
-    IND_LISTED,
-    IND_MAP,
-    IND_NODE,
-    IND_NODE_PICK,
-    IND_OUTLOOK,
-    IND_PRODUCTION,
-    IND_RECS,
-    IND_SECTORS,
-    IND_TARGETS,
-    IND_VIEW,
-    IND_ZOMBIE_ACTIONS,
-    IND_ZOMBIE_BOX,
-    IND_ZOMBIE_DETAIL,
-    IND_ZOMBIE_MOVE,
-    IND_ZOMBIE_MSG,
-    IND_ZOMBIE_NOTE,
-    IND_ZOMBIE_PICK,
-    IND_ZOMBIE_SEL,
-    IND_ZOMBIES,
-)
+from cockpit.ui import industry as ids
 from cockpit.ui.kit import clicked_pattern, kpi, styled
 from cockpit.vocab import CHAIN_ACTION_COLOURS, LEAD_NEXT, PALETTE, PRODUCTION_COLOURS, ZOMBIE_NEXT, ZOMBIE_TIER_COLOURS
 
@@ -246,7 +211,7 @@ def _targets(found: dict, selected: str | None, lang: str) -> list:
     name = "name" if lang == "zh" else "name_en"
     return [
         html.Button(
-            id={"type": IND_NODE_PICK, "name": target["node"]},
+            id={"type": ids.IND_NODE_PICK, "name": target["node"]},
             className="case-item" + (" selected" if target["node"] == selected else ""),
             children=[
                 html.Span(
@@ -291,7 +256,7 @@ def _recs(found: list[dict], tracked: set[str], lang: str) -> list:
                 html.Ul([html.Li(_reason(reason, lang)) for reason in r["reasons"]]),
                 html.Button(
                     t("ind.track", lang),
-                    id={"type": IND_LEAD_ADD, "code": r["code"]},
+                    id={"type": ids.IND_LEAD_ADD, "code": r["code"]},
                     className=None if may and r["code"] not in tracked else "hidden",
                 ),
             ],
@@ -311,7 +276,7 @@ def _leads(rows: list[dict], lang: str) -> list:
                 *[
                     html.Button(
                         t(f"ind.stage.{after}", lang),
-                        id={"type": IND_LEAD_MOVE, "code": r["code"], "action": after},
+                        id={"type": ids.IND_LEAD_MOVE, "code": r["code"], "action": after},
                         className=None if may else "hidden",
                     )
                     for after in LEAD_NEXT.get(r["stage"], ())
@@ -337,7 +302,7 @@ def _zombie_rows(found: list[dict], selected: str | None, lang: str) -> html.Tab
                             html.Td(
                                 html.Button(
                                     z["enterprise"],
-                                    id={"type": IND_ZOMBIE_PICK, "code": z["code"]},
+                                    id={"type": ids.IND_ZOMBIE_PICK, "code": z["code"]},
                                     className="link raw",
                                 )
                             ),
@@ -392,10 +357,10 @@ def _zombie_detail(z: dict, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(IND_KPIS, "children"),
-        Output(IND_PRODUCTION, "children"),
-        Output(IND_LISTED, "children"),
-        Input(IND_DISTRICT, "value"),
+        Output(ids.IND_KPIS, "children"),
+        Output(ids.IND_PRODUCTION, "children"),
+        Output(ids.IND_LISTED, "children"),
+        Input(ids.IND_DISTRICT, "value"),
     )
     @guard("industry.read")
     def economy_panels(district: Name | None):
@@ -412,10 +377,10 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(IND_FORECAST, "figure"),
-        Output(IND_BACKTEST, "children"),
-        Input(IND_DISTRICT, "value"),
-        Input(IND_INDICATOR, "value"),
+        Output(ids.IND_FORECAST, "figure"),
+        Output(ids.IND_BACKTEST, "children"),
+        Input(ids.IND_DISTRICT, "value"),
+        Input(ids.IND_INDICATOR, "value"),
     )
     @guard("industry.read")
     def outlook(district: Name | None, indicator: Name | None):
@@ -427,11 +392,11 @@ def register(app: Dash) -> None:
         return _forecast_figure(found, lang), _backtest(found, lang)
 
     @app.callback(
-        Output(IND_FIRMS, "data"),
-        Output(IND_MAP, "viewport"),
-        Input(IND_DISTRICT, "value"),
-        Input(IND_COLOUR, "value"),
-        Input(IND_SECTORS, "value"),
+        Output(ids.IND_FIRMS, "data"),
+        Output(ids.IND_MAP, "viewport"),
+        Input(ids.IND_DISTRICT, "value"),
+        Input(ids.IND_COLOUR, "value"),
+        Input(ids.IND_SECTORS, "value"),
     )
     @guard("industry.read")
     def firms(district: Name | None, colour: Name | None, sectors: Names | None):
@@ -445,8 +410,8 @@ def register(app: Dash) -> None:
         ), viewport
 
     @app.callback(
-        Output(IND_DISTRICT, "value"),
-        Input(IND_DISTRICTS, "clickData"),
+        Output(ids.IND_DISTRICT, "value"),
+        Input(ids.IND_DISTRICTS, "clickData"),
         prevent_initial_call=True,
     )
     @guard("industry.read")
@@ -455,10 +420,10 @@ def register(app: Dash) -> None:
         return code if isinstance(code, str) and code.isdigit() and len(code) == 6 else no_update
 
     @app.callback(
-        Output(IND_OUTLOOK, "className"),
-        Output(IND_CHAIN_BOX, "className"),
-        Output(IND_ZOMBIE_BOX, "className"),
-        Input(IND_VIEW, "value"),
+        Output(ids.IND_OUTLOOK, "className"),
+        Output(ids.IND_CHAIN_BOX, "className"),
+        Output(ids.IND_ZOMBIE_BOX, "className"),
+        Input(ids.IND_VIEW, "value"),
     )
     @guard("industry.read")
     def view(chosen: Name | None):
@@ -469,10 +434,10 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(IND_CHAIN_GRAPH, "figure"),
-        Output(IND_TARGETS, "children"),
-        Input(IND_CHAIN, "value"),
-        Input(IND_NODE, "data"),
+        Output(ids.IND_CHAIN_GRAPH, "figure"),
+        Output(ids.IND_TARGETS, "children"),
+        Input(ids.IND_CHAIN, "value"),
+        Input(ids.IND_NODE, "data"),
     )
     @guard("industry.read")
     def chain(chosen: Name | None, node: Name | None):
@@ -484,23 +449,23 @@ def register(app: Dash) -> None:
         return _chain_figure(found, lang), _targets(found, node, lang)
 
     @app.callback(
-        Output(IND_NODE, "data"),
-        Input({"type": IND_NODE_PICK, "name": ALL}, "n_clicks"),
-        Input(IND_CHAIN, "value"),
+        Output(ids.IND_NODE, "data"),
+        Input({"type": ids.IND_NODE_PICK, "name": ALL}, "n_clicks"),
+        Input(ids.IND_CHAIN, "value"),
         prevent_initial_call=True,
     )
     @guard("industry.read")
     def pick_node(_clicks: list[Clicks | None], _chain: Name | None):
-        if ctx.triggered_id == IND_CHAIN:
+        if ctx.triggered_id == ids.IND_CHAIN:
             return None
         clicked = clicked_pattern(ByName)
         return clicked["name"] if clicked and clicked["name"] in NODES else no_update
 
     @app.callback(
-        Output(IND_RECS, "children"),
-        Output(IND_LEADS, "children"),
-        Input(IND_NODE, "data"),
-        Input(IND_LEAD_MSG, "children"),
+        Output(ids.IND_RECS, "children"),
+        Output(ids.IND_LEADS, "children"),
+        Input(ids.IND_NODE, "data"),
+        Input(ids.IND_LEAD_MSG, "children"),
     )
     @guard("industry.read")
     def recommendations(node: Name | None, _msg: Shown):
@@ -518,16 +483,16 @@ def register(app: Dash) -> None:
         return _recs(found, tracked, lang), _leads(leads, lang)
 
     @app.callback(
-        Output(IND_LEAD_MSG, "children"),
-        Input({"type": IND_LEAD_ADD, "code": ALL}, "n_clicks"),
-        Input({"type": IND_LEAD_MOVE, "code": ALL, "action": ALL}, "n_clicks"),
-        State(IND_NODE, "data"),
+        Output(ids.IND_LEAD_MSG, "children"),
+        Input({"type": ids.IND_LEAD_ADD, "code": ALL}, "n_clicks"),
+        Input({"type": ids.IND_LEAD_MOVE, "code": ALL, "action": ALL}, "n_clicks"),
+        State(ids.IND_NODE, "data"),
         prevent_initial_call=True,
     )
     @guard("industry.read")
     def lead(_add: list[Clicks | None], _move: list[Clicks | None], node: Name | None):
         lang = context.lang()
-        if isinstance(ctx.triggered_id, dict) and ctx.triggered_id.get("type") == IND_LEAD_MOVE:
+        if isinstance(ctx.triggered_id, dict) and ctx.triggered_id.get("type") == ids.IND_LEAD_MOVE:
             moved = clicked_pattern(ByCodeAction)
             if not moved:
                 return no_update
@@ -546,11 +511,11 @@ def register(app: Dash) -> None:
         return t("ind.lead_done", lang, code=code, stage=t(f"ind.stage.{stage}", lang))
 
     @app.callback(
-        Output(IND_ZOMBIES, "children"),
-        Output(IND_ZOMBIE_DETAIL, "children"),
-        Output(IND_ZOMBIE_ACTIONS, "children"),
-        Input(IND_ZOMBIE_SEL, "data"),
-        Input(IND_ZOMBIE_MSG, "children"),
+        Output(ids.IND_ZOMBIES, "children"),
+        Output(ids.IND_ZOMBIE_DETAIL, "children"),
+        Output(ids.IND_ZOMBIE_ACTIONS, "children"),
+        Input(ids.IND_ZOMBIE_SEL, "data"),
+        Input(ids.IND_ZOMBIE_MSG, "children"),
     )
     @guard("industry.read")
     def zombie_list(selected: Name | None, _msg: Shown):
@@ -563,7 +528,7 @@ def register(app: Dash) -> None:
         buttons = [
             html.Button(
                 t(f"zombie.do.{after}", lang),
-                id={"type": IND_ZOMBIE_MOVE, "action": after},
+                id={"type": ids.IND_ZOMBIE_MOVE, "action": after},
                 className=None
                 if allows(role, "industry.decide" if after in ("confirmed", "cleared") else "industry.review")
                 else "hidden",
@@ -573,8 +538,8 @@ def register(app: Dash) -> None:
         return _zombie_rows(found, selected, lang), _zombie_detail(picked, lang), buttons
 
     @app.callback(
-        Output(IND_ZOMBIE_SEL, "data"),
-        Input({"type": IND_ZOMBIE_PICK, "code": ALL}, "n_clicks"),
+        Output(ids.IND_ZOMBIE_SEL, "data"),
+        Input({"type": ids.IND_ZOMBIE_PICK, "code": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("industry.read")
@@ -583,10 +548,10 @@ def register(app: Dash) -> None:
         return clicked["code"] if clicked else no_update
 
     @app.callback(
-        Output(IND_ZOMBIE_MSG, "children"),
-        Input({"type": IND_ZOMBIE_MOVE, "action": ALL}, "n_clicks"),
-        State(IND_ZOMBIE_SEL, "data"),
-        State(IND_ZOMBIE_NOTE, "value"),
+        Output(ids.IND_ZOMBIE_MSG, "children"),
+        Input({"type": ids.IND_ZOMBIE_MOVE, "action": ALL}, "n_clicks"),
+        State(ids.IND_ZOMBIE_SEL, "data"),
+        State(ids.IND_ZOMBIE_NOTE, "value"),
         prevent_initial_call=True,
     )
     @guard("industry.read")

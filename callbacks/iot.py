@@ -12,32 +12,7 @@ from cockpit.inputs import AlarmAction, AlarmFeed, ByCode, ByName, Clicks, Count
 from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
 from cockpit.services.alarms import AlarmError
 from cockpit.services.commands import CATALOG, CommandError
-from cockpit.ui.iot import (
-    ALARM_ACTION,
-    DEVICE_COMMAND,
-    DEVICE_PICK,
-    IOT_ALARM_ACK_ALL,
-    IOT_ALARM_MSG,
-    IOT_ALARM_SEVERITY,
-    IOT_ALARM_SORT,
-    IOT_ALARM_STATUS,
-    IOT_ALARM_TEXT,
-    IOT_ALARM_TYPE,
-    IOT_ALARMS,
-    IOT_COMMAND_MSG,
-    IOT_DEVICE,
-    IOT_DEVICE_LAYER,
-    IOT_KPIS,
-    IOT_MAP,
-    IOT_QUARANTINE,
-    IOT_RESULTS,
-    IOT_RULE_MSG,
-    IOT_RULES,
-    IOT_SEARCH,
-    IOT_SELECTED,
-    IOT_TABS,
-    IOT_TYPE,
-)
+from cockpit.ui import iot as ids
 from cockpit.ui.kit import alarm_items, alarm_type_label, clicked_pattern, device_label, kpi, number, styled
 from cockpit.vocab import PALETTE
 
@@ -54,11 +29,11 @@ PLOT_COLORS = (
 
 # the queue's controls: sort, severities, types, statuses, text — the callbacks take them in this order
 ALARM_FILTERS = (
-    IOT_ALARM_SORT,
-    IOT_ALARM_SEVERITY,
-    IOT_ALARM_TYPE,
-    IOT_ALARM_STATUS,
-    IOT_ALARM_TEXT,
+    ids.IOT_ALARM_SORT,
+    ids.IOT_ALARM_SEVERITY,
+    ids.IOT_ALARM_TYPE,
+    ids.IOT_ALARM_STATUS,
+    ids.IOT_ALARM_TEXT,
 )
 
 
@@ -109,7 +84,7 @@ def _drawer(device: dict, lang: str) -> list:
     controls = []
     if CATALOG.get(device["type"]) and allowed("device.command"):
         controls = [
-            html.Button(t(f"command.{name}", lang), id={"type": DEVICE_COMMAND, "name": name})
+            html.Button(t(f"command.{name}", lang), id={"type": ids.DEVICE_COMMAND, "name": name})
             for name in CATALOG[device["type"]]
         ]
     command_log = [
@@ -147,7 +122,7 @@ def _drawer(device: dict, lang: str) -> list:
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(IOT_KPIS, "children"), Input("live-status", "data"), Input("alarm-feed", "data"))
+    @app.callback(Output(ids.IOT_KPIS, "children"), Input("live-status", "data"), Input("alarm-feed", "data"))
     @guard("view")
     def status_tiles(_pushed: Shown, _feed: Shown):
         lang = context.lang()
@@ -160,13 +135,13 @@ def register(app: Dash) -> None:
             html.Div(kpi(t("iot.quarantined", lang), number(live["quarantined"])), className="kpi-cell quarantine"),
         ]
 
-    @app.callback(Output(IOT_RESULTS, "children"), Input(IOT_SEARCH, "value"), Input(IOT_TYPE, "value"))
+    @app.callback(Output(ids.IOT_RESULTS, "children"), Input(ids.IOT_SEARCH, "value"), Input(ids.IOT_TYPE, "value"))
     @guard("view")
     def search(text: Name | None, device_type: Name | None):
         lang = context.lang()
         return [
             html.Button(
-                id={"type": DEVICE_PICK, "code": d["code"]},
+                id={"type": ids.DEVICE_PICK, "code": d["code"]},
                 children=[
                     html.Span([_status_dot(d["online"]), device_label(d["code"], d["name"], lang)]),
                     html.Span(t(f"device.{d['type']}", lang), className="note"),
@@ -176,10 +151,10 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(IOT_SELECTED, "data"),
-        Output(IOT_TABS, "value"),
-        Input({"type": DEVICE_PICK, "code": ALL}, "n_clicks"),
-        Input(IOT_DEVICE_LAYER, "clickData"),
+        Output(ids.IOT_SELECTED, "data"),
+        Output(ids.IOT_TABS, "value"),
+        Input({"type": ids.DEVICE_PICK, "code": ALL}, "n_clicks"),
+        Input(ids.IOT_DEVICE_LAYER, "clickData"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -187,11 +162,11 @@ def register(app: Dash) -> None:
         clicked = clicked_pattern(ByCode)
         if clicked:
             return clicked["code"], "device"
-        if ctx.triggered_id == IOT_DEVICE_LAYER and feature and "code" in (feature.get("properties") or {}):
+        if ctx.triggered_id == ids.IOT_DEVICE_LAYER and feature and "code" in (feature.get("properties") or {}):
             return feature["properties"]["code"], "device"
         return no_update, no_update
 
-    @app.callback(Output(IOT_MAP, "viewport"), Input(IOT_SELECTED, "data"), prevent_initial_call=False)
+    @app.callback(Output(ids.IOT_MAP, "viewport"), Input(ids.IOT_SELECTED, "data"), prevent_initial_call=False)
     @guard("view")
     def centre(code: Name | None):
         place = devices.place(context.database_url(), code) if isinstance(code, str) else None
@@ -200,8 +175,8 @@ def register(app: Dash) -> None:
         return {"center": [place[1], place[0]], "zoom": 18, "transition": "flyTo"}
 
     @app.callback(
-        Output(IOT_DEVICE, "children"),
-        Input(IOT_SELECTED, "data"),
+        Output(ids.IOT_DEVICE, "children"),
+        Input(ids.IOT_SELECTED, "data"),
         Input("live-status", "data"),
         Input("alarm-feed", "data"),
     )
@@ -214,9 +189,9 @@ def register(app: Dash) -> None:
         return _drawer(device, lang) if device else t("iot.pick_device", lang)
 
     @app.callback(
-        Output(IOT_COMMAND_MSG, "children"),
-        Input({"type": DEVICE_COMMAND, "name": ALL}, "n_clicks"),
-        State(IOT_SELECTED, "data"),
+        Output(ids.IOT_COMMAND_MSG, "children"),
+        Input({"type": ids.DEVICE_COMMAND, "name": ALL}, "n_clicks"),
+        State(ids.IOT_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard("device.command")
@@ -232,9 +207,9 @@ def register(app: Dash) -> None:
         return t("iot.command_sent", lang, id=command_id)
 
     @app.callback(
-        Output(IOT_ALARMS, "children"),
+        Output(ids.IOT_ALARMS, "children"),
         Input("alarm-feed", "data"),
-        Input(IOT_ALARM_MSG, "children"),
+        Input(ids.IOT_ALARM_MSG, "children"),
         *(Input(i, "value") for i in ALARM_FILTERS),
     )
     @guard("view")
@@ -251,8 +226,8 @@ def register(app: Dash) -> None:
         return alarm_items(alarm_queue.queue(context.database_url(), chosen, allowed("alarm.ack")), context.lang())
 
     @app.callback(
-        Output(IOT_ALARM_MSG, "children", allow_duplicate=True),
-        Input(IOT_ALARM_ACK_ALL, "submit_n_clicks"),
+        Output(ids.IOT_ALARM_MSG, "children", allow_duplicate=True),
+        Input(ids.IOT_ALARM_ACK_ALL, "submit_n_clicks"),
         *(State(i, "value") for i in ALARM_FILTERS),
         prevent_initial_call=True,
     )
@@ -270,8 +245,8 @@ def register(app: Dash) -> None:
         return t("alarm.ack_all_done", context.lang(), n=done)
 
     @app.callback(
-        Output(IOT_ALARM_MSG, "children"),
-        Input({"type": ALARM_ACTION, "alarm": ALL, "action": ALL}, "n_clicks"),
+        Output(ids.IOT_ALARM_MSG, "children"),
+        Input({"type": ids.ALARM_ACTION, "alarm": ALL, "action": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("alarm.ack")
@@ -287,7 +262,7 @@ def register(app: Dash) -> None:
             return t("alarm.refused", lang, reason=error.say(lang))
         return f"#{done['id']} {t('alarm.status.' + done['status'], lang)}"
 
-    @app.callback(Output(IOT_RULES, "data"), Input(IOT_RULE_MSG, "children"))
+    @app.callback(Output(ids.IOT_RULES, "data"), Input(ids.IOT_RULE_MSG, "children"))
     @guard("view")
     def rules_table(_msg: Shown):
         lang = context.lang()
@@ -307,10 +282,10 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(IOT_RULE_MSG, "children"),
-        Input(IOT_RULES, "data_timestamp"),
-        State(IOT_RULES, "data"),
-        State(IOT_RULES, "data_previous"),
+        Output(ids.IOT_RULE_MSG, "children"),
+        Input(ids.IOT_RULES, "data_timestamp"),
+        State(ids.IOT_RULES, "data"),
+        State(ids.IOT_RULES, "data_previous"),
         prevent_initial_call=True,
     )
     @guard("rules.edit")
@@ -336,7 +311,7 @@ def register(app: Dash) -> None:
             )
         return " ".join(messages) or no_update
 
-    @app.callback(Output(IOT_QUARANTINE, "children"), Input("live-status", "data"))
+    @app.callback(Output(ids.IOT_QUARANTINE, "children"), Input("live-status", "data"))
     @guard("view")
     def quarantine(_status: Shown):
         lang = context.lang()
@@ -354,7 +329,7 @@ def register(app: Dash) -> None:
         ]
         return [html.Div(f"{t('iot.quarantined', lang)}: {number(summary['total'])}", className="note"), *rows]
 
-    @app.callback(Output(IOT_DEVICE_LAYER, "url"), Input("alarm-feed", "data"), prevent_initial_call=True)
+    @app.callback(Output(ids.IOT_DEVICE_LAYER, "url"), Input("alarm-feed", "data"), prevent_initial_call=True)
     @guard("view")
     def refresh_map(feed: AlarmFeed | None):
         return f"/geo/device_status.json?v={(feed or {}).get('cursor', 0)}"

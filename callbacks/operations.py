@@ -14,27 +14,8 @@ from cockpit.inputs import ByAction, Clicks, Id, Name, Shown, Text
 from cockpit.services import air, daily, operations
 from cockpit.services.geojson import feature_collection, point
 from cockpit.services.operations import CaseError
+from cockpit.ui import operations as ids
 from cockpit.ui.kit import clicked_pattern, kpi, number, panel, register_pick, styled
-from cockpit.ui.operations import (
-    CASE_ACTION,
-    CASE_PICK,
-    OPS_CHARTS,
-    OPS_DAILY,
-    OPS_DETAIL,
-    OPS_DOWNLOAD,
-    OPS_EXPORT_CASES,
-    OPS_EXPORT_STATS,
-    OPS_EXPORT_XLSX,
-    OPS_FILTER,
-    OPS_HOTSPOTS,
-    OPS_KPIS,
-    OPS_LIST,
-    OPS_MSG,
-    OPS_NOTE,
-    OPS_PHOTO,
-    OPS_SELECTED,
-    OPS_VENUES,
-)
 from cockpit.vocab import PALETTE
 
 
@@ -77,11 +58,11 @@ def _photos(photos: list[dict], lang: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(OPS_LIST, "children"),
-        Input(OPS_FILTER, "value"),
+        Output(ids.OPS_LIST, "children"),
+        Input(ids.OPS_FILTER, "value"),
         Input("live-status", "data"),
-        Input(OPS_MSG, "children"),
-        Input(OPS_SELECTED, "data"),
+        Input(ids.OPS_MSG, "children"),
+        Input(ids.OPS_SELECTED, "data"),
     )
     @guard("view")
     def case_list(which: Name | None, _status: Shown, _msg: Shown, selected: Id | None):
@@ -91,7 +72,7 @@ def register(app: Dash) -> None:
             return t("ops.no_cases", lang)
         return [
             html.Button(
-                id={"type": CASE_PICK, "id": r["id"]},
+                id={"type": ids.CASE_PICK, "id": r["id"]},
                 className="case-item"
                 + (" overdue" if r["overdue"] else "")
                 + (" selected" if r["id"] == selected else ""),
@@ -104,12 +85,12 @@ def register(app: Dash) -> None:
             for r in rows
         ]
 
-    register_pick(app, OPS_SELECTED, CASE_PICK, "view")
+    register_pick(app, ids.OPS_SELECTED, ids.CASE_PICK, "view")
 
     @app.callback(
-        Output(OPS_DETAIL, "children"),
-        Input(OPS_SELECTED, "data"),
-        Input(OPS_MSG, "children"),
+        Output(ids.OPS_DETAIL, "children"),
+        Input(ids.OPS_SELECTED, "data"),
+        Input(ids.OPS_MSG, "children"),
         Input("live-status", "data"),
     )
     @guard("view")
@@ -146,11 +127,11 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(OPS_MSG, "children"),
-        Input({"type": CASE_ACTION, "action": ALL}, "n_clicks"),
-        State(OPS_SELECTED, "data"),
-        State(OPS_NOTE, "value"),
-        State(OPS_PHOTO, "value"),
+        Output(ids.OPS_MSG, "children"),
+        Input({"type": ids.CASE_ACTION, "action": ALL}, "n_clicks"),
+        State(ids.OPS_SELECTED, "data"),
+        State(ids.OPS_NOTE, "value"),
+        State(ids.OPS_PHOTO, "value"),
         prevent_initial_call=True,
     )
     @guard("case.handle")
@@ -170,12 +151,12 @@ def register(app: Dash) -> None:
         return t("ops.done", lang, code=done["code"], status=t("case.status." + done["status"], lang))
 
     @app.callback(
-        Output(OPS_KPIS, "children"),
-        Output(OPS_CHARTS, "children"),
-        Output(OPS_HOTSPOTS, "data"),
-        Output(OPS_VENUES, "children"),
+        Output(ids.OPS_KPIS, "children"),
+        Output(ids.OPS_CHARTS, "children"),
+        Output(ids.OPS_HOTSPOTS, "data"),
+        Output(ids.OPS_VENUES, "children"),
         Input("live-status", "data"),
-        Input(OPS_MSG, "children"),
+        Input(ids.OPS_MSG, "children"),
     )
     @guard("view")
     def signs(_status: Shown, _msg: Shown):
@@ -260,19 +241,21 @@ def register(app: Dash) -> None:
         return kpis, charts, points, table
 
     @app.callback(
-        Output(OPS_DOWNLOAD, "data"),
-        Input(OPS_EXPORT_CASES, "n_clicks"),
-        Input(OPS_EXPORT_STATS, "n_clicks"),
-        Input(OPS_EXPORT_XLSX, "n_clicks"),
-        Input(OPS_DAILY, "n_clicks"),
+        Output(ids.OPS_DOWNLOAD, "data"),
+        Input(ids.OPS_EXPORT_CASES, "n_clicks"),
+        Input(ids.OPS_EXPORT_STATS, "n_clicks"),
+        Input(ids.OPS_EXPORT_XLSX, "n_clicks"),
+        Input(ids.OPS_DAILY, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("export")
     def export(_cases: Clicks | None, _stats: Clicks | None, _xlsx: Clicks | None, _daily: Clicks | None):
         url, lang, zone = context.database_url(), context.lang(), context.settings().timezone
-        kind = {OPS_EXPORT_CASES: "cases_csv", OPS_EXPORT_XLSX: "cases_xlsx", OPS_EXPORT_STATS: "stats_csv"}.get(
-            ctx.triggered_id, "daily_pdf"
-        )
+        kind = {
+            ids.OPS_EXPORT_CASES: "cases_csv",
+            ids.OPS_EXPORT_XLSX: "cases_xlsx",
+            ids.OPS_EXPORT_STATS: "stats_csv",
+        }.get(ctx.triggered_id, "daily_pdf")
         settings = context.settings()
         name, body = daily.export(url, current_actor(), kind, lang, zone, settings.var_dir, settings.secret_key)
         return dcc.send_bytes(body, name)

@@ -13,25 +13,8 @@ from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.inputs import AreaPick, Clicks, Count, Name, ScopeData, Shape, Shown
 from cockpit.services import air, alarm_queue, areas, clock, drilldown, overview
+from cockpit.ui import overview as ids
 from cockpit.ui.kit import alarm_items, clicked_pattern, kpi, number, panel, styled
-from cockpit.ui.overview import (
-    AREA_PICK,
-    CRUMB_PICK,
-    OVERVIEW_AIR,
-    OVERVIEW_ALARMS,
-    OVERVIEW_AREAS,
-    OVERVIEW_CRUMBS,
-    OVERVIEW_DATES,
-    OVERVIEW_KPIS,
-    OVERVIEW_MAP,
-    OVERVIEW_PERIOD,
-    OVERVIEW_RANKING,
-    OVERVIEW_REFRESH,
-    OVERVIEW_SCOPE,
-    OVERVIEW_TRENDS,
-    OVERVIEW_VIEW_CITY,
-    OVERVIEW_VIEW_DETAIL,
-)
 from cockpit.vocab import PALETTE
 
 
@@ -104,7 +87,7 @@ def _crumbs(scope: drilldown.Scope, lang: str) -> list:
         if i == len(crumbs) - 1:
             out.append(html.Strong(label, className="here"))
         else:
-            out.append(html.Button(label, id={"type": CRUMB_PICK, "level": level, "code": code or ""}))
+            out.append(html.Button(label, id={"type": ids.CRUMB_PICK, "level": level, "code": code or ""}))
     if scope.level != "city":
         out.append(html.Span(t("drill.generated_note", lang), className="note"))
     return out
@@ -115,7 +98,7 @@ def _ranking(rows: list[dict], child: str, lang: str) -> html.Table:
     body = [
         html.Tr(
             [
-                html.Td(html.Button(r["name"], id={"type": AREA_PICK, "code": r["code"]})),
+                html.Td(html.Button(r["name"], id={"type": ids.AREA_PICK, "code": r["code"]})),
                 *(html.Td([number(r[m]), _change(r.get(f"{m}_change"))]) for m in drilldown.MEASURES),
             ],
             className="worst" if r["score"] and r is rows[0] else "",
@@ -163,9 +146,9 @@ def _trends(data: dict, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(OVERVIEW_AIR, "children"),
-        Output(OVERVIEW_KPIS, "children"),
-        Input(OVERVIEW_REFRESH, "n_intervals"),
+        Output(ids.OVERVIEW_AIR, "children"),
+        Output(ids.OVERVIEW_KPIS, "children"),
+        Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
     @guard("view")
     def refresh(_n: Count | None):
@@ -173,11 +156,11 @@ def register(app: Dash) -> None:
         return render_air(lang), render_kpis(lang)
 
     @app.callback(
-        Output(OVERVIEW_SCOPE, "data"),
-        Input({"type": AREA_PICK, "code": ALL}, "n_clicks"),
-        Input({"type": CRUMB_PICK, "level": ALL, "code": ALL}, "n_clicks"),
-        Input(OVERVIEW_AREAS, "clickData"),
-        State(OVERVIEW_SCOPE, "data"),
+        Output(ids.OVERVIEW_SCOPE, "data"),
+        Input({"type": ids.AREA_PICK, "code": ALL}, "n_clicks"),
+        Input({"type": ids.CRUMB_PICK, "level": ALL, "code": ALL}, "n_clicks"),
+        Input(ids.OVERVIEW_AREAS, "clickData"),
+        State(ids.OVERVIEW_SCOPE, "data"),
         prevent_initial_call=True,
     )
     @guard("view")
@@ -198,16 +181,16 @@ def register(app: Dash) -> None:
         return {"level": target.level, "code": target.code}
 
     @app.callback(
-        Output(OVERVIEW_CRUMBS, "children"),
-        Output(OVERVIEW_RANKING, "children"),
-        Output(OVERVIEW_AREAS, "data"),
-        Output(OVERVIEW_AREAS, "hideout"),
-        Output(OVERVIEW_TRENDS, "children"),
-        Input(OVERVIEW_SCOPE, "data"),
-        Input(OVERVIEW_PERIOD, "value"),
-        Input(OVERVIEW_DATES, "start_date"),
-        Input(OVERVIEW_DATES, "end_date"),
-        Input(OVERVIEW_REFRESH, "n_intervals"),
+        Output(ids.OVERVIEW_CRUMBS, "children"),
+        Output(ids.OVERVIEW_RANKING, "children"),
+        Output(ids.OVERVIEW_AREAS, "data"),
+        Output(ids.OVERVIEW_AREAS, "hideout"),
+        Output(ids.OVERVIEW_TRENDS, "children"),
+        Input(ids.OVERVIEW_SCOPE, "data"),
+        Input(ids.OVERVIEW_PERIOD, "value"),
+        Input(ids.OVERVIEW_DATES, "start_date"),
+        Input(ids.OVERVIEW_DATES, "end_date"),
+        Input(ids.OVERVIEW_REFRESH, "n_intervals"),
     )
     @guard("view")
     def render_scope(
@@ -229,30 +212,30 @@ def register(app: Dash) -> None:
             _trends(trend, lang),
         )
 
-    @app.callback(Output(OVERVIEW_DATES, "style"), Input(OVERVIEW_PERIOD, "value"))
+    @app.callback(Output(ids.OVERVIEW_DATES, "style"), Input(ids.OVERVIEW_PERIOD, "value"))
     @guard("view")
     def dates_shown(period: Name | None) -> dict:
         return {} if period == "custom" else {"display": "none"}
 
-    @app.callback(Output(OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
+    @app.callback(Output(ids.OVERVIEW_ALARMS, "children"), Input("alarm-feed", "data"))
     @guard("view")
     def open_alarms(_feed: Shown):
         newest = alarm_queue.queue(context.database_url(), alarm_queue.Filter(), can_act=False, limit=6)
         return alarm_items(newest, context.lang(), link=True)
 
     @app.callback(
-        Output(OVERVIEW_MAP, "viewport"),
-        Input(OVERVIEW_VIEW_CITY, "n_clicks"),
-        Input(OVERVIEW_VIEW_DETAIL, "n_clicks"),
-        Input(OVERVIEW_SCOPE, "data"),
+        Output(ids.OVERVIEW_MAP, "viewport"),
+        Input(ids.OVERVIEW_VIEW_CITY, "n_clicks"),
+        Input(ids.OVERVIEW_VIEW_DETAIL, "n_clicks"),
+        Input(ids.OVERVIEW_SCOPE, "data"),
         prevent_initial_call=True,
     )
     @guard("view")
     def view(_city: Clicks | None, _detail: Clicks | None, chosen: ScopeData | None) -> dict:
         url = context.database_url()
-        if ctx.triggered_id == OVERVIEW_VIEW_CITY:
+        if ctx.triggered_id == ids.OVERVIEW_VIEW_CITY:
             return {"bounds": areas.city_bounds(url), "transition": "flyToBounds"}
-        if ctx.triggered_id == OVERVIEW_VIEW_DETAIL:
+        if ctx.triggered_id == ids.OVERVIEW_VIEW_DETAIL:
             return {"bounds": areas.detail_bounds(url), "transition": "flyToBounds"}
         scope = drilldown.scope_of(url, (chosen or {}).get("level"), (chosen or {}).get("code"))
         return {"bounds": drilldown.bounds(url, scope), "transition": "flyToBounds"}

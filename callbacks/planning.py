@@ -20,50 +20,12 @@ from cockpit.services import cim_scene, plan_workflow, planning, planning_view
 from cockpit.services.clock import stored_now
 from cockpit.services.geojson import feature_collection
 from cockpit.services.plan_overlay import RULES
+from cockpit.ui import planning as ids
 from cockpit.ui.kit import register_pick
-from cockpit.ui.planning import (
-    PLAN_ASSIGN,
-    PLAN_BUILDINGS,
-    PLAN_COMPARED,
-    PLAN_CONFLICTS_PANE,
-    PLAN_COUNTS,
-    PLAN_DEADLINE,
-    PLAN_DECIDE,
-    PLAN_DEPARTMENT,
-    PLAN_DETAIL,
-    PLAN_DETECT,
-    PLAN_DOWNLOAD,
-    PLAN_EXPORT_GEOJSON,
-    PLAN_EXPORT_GPKG,
-    PLAN_EXPORT_PDF,
-    PLAN_LAYERS,
-    PLAN_LIST,
-    PLAN_MAP,
-    PLAN_MASSING,
-    PLAN_MODE,
-    PLAN_MSG,
-    PLAN_OPINE,
-    PLAN_OPINION,
-    PLAN_OPINION_BY,
-    PLAN_PATCHES,
-    PLAN_PICK,
-    PLAN_REASON,
-    PLAN_RULE,
-    PLAN_SCHEMES_PANE,
-    PLAN_SCREENING_PANE,
-    PLAN_SELECTED,
-    PLAN_STATUS,
-    PLAN_SWIPE,
-    PLAN_SWIPE_AT,
-    PLAN_SWIPE_LINE,
-    PLAN_SWIPE_ZONES,
-    PLAN_YIELD,
-    PLAN_ZONES,
-)
 from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_RULE_COLOURS
 
 SHOWN_PATCHES = 40  # the largest first; a filter narrows the rest
-MODES = {"conflicts": PLAN_CONFLICTS_PANE, "schemes": PLAN_SCHEMES_PANE, "screening": PLAN_SCREENING_PANE}
+MODES = {"conflicts": ids.PLAN_CONFLICTS_PANE, "schemes": ids.PLAN_SCHEMES_PANE, "screening": ids.PLAN_SCREENING_PANE}
 
 
 def _layer(key: str, lang: str) -> str:
@@ -152,9 +114,9 @@ def register(app: Dash) -> None:
 
     @app.callback(
         *(Output(pane, "className") for pane in MODES.values()),
-        Output(PLAN_MASSING, "className"),
-        Input(PLAN_MODE, "value"),
-        Input(PLAN_COMPARED, "data"),
+        Output(ids.PLAN_MASSING, "className"),
+        Input(ids.PLAN_MODE, "value"),
+        Input(ids.PLAN_COMPARED, "data"),
     )
     @guard("planning.read")
     def mode(chosen: Name | None, compared: Shape | None):
@@ -164,9 +126,9 @@ def register(app: Dash) -> None:
         return *panes, massing
 
     @app.callback(
-        Output(PLAN_SWIPE_ZONES, "data"),
-        Input(PLAN_SWIPE, "value"),
-        Input(PLAN_MSG, "children"),
+        Output(ids.PLAN_SWIPE_ZONES, "data"),
+        Input(ids.PLAN_SWIPE, "value"),
+        Input(ids.PLAN_MSG, "children"),
     )
     @guard("planning.read")
     def swipe_layer(compared: Name | None, _msg: Shown):
@@ -174,16 +136,16 @@ def register(app: Dash) -> None:
 
     app.clientside_callback(
         "function (layer, at) { return window.cockpitMap.swipe(Boolean(layer), at); }",
-        Output(PLAN_SWIPE_LINE, "className"),
-        Input(PLAN_SWIPE, "value"),
-        Input(PLAN_SWIPE_AT, "value"),
+        Output(ids.PLAN_SWIPE_LINE, "className"),
+        Input(ids.PLAN_SWIPE, "value"),
+        Input(ids.PLAN_SWIPE_AT, "value"),
     )
 
     @app.callback(
-        Output(PLAN_ZONES, "data"),
-        Output(PLAN_BUILDINGS, "data"),
-        Input(PLAN_LAYERS, "value"),
-        Input(PLAN_MSG, "children"),
+        Output(ids.PLAN_ZONES, "data"),
+        Output(ids.PLAN_BUILDINGS, "data"),
+        Input(ids.PLAN_LAYERS, "value"),
+        Input(ids.PLAN_MSG, "children"),
     )
     @guard("planning.read")
     def layers(shown: Names | None, _msg: Shown):
@@ -195,12 +157,12 @@ def register(app: Dash) -> None:
         return planning_view.zones_geojson(context.database_url(), shown), buildings or empty
 
     @app.callback(
-        Output(PLAN_LIST, "children"),
-        Output(PLAN_PATCHES, "data"),
-        Input(PLAN_STATUS, "value"),
-        Input(PLAN_RULE, "value"),
-        Input(PLAN_MSG, "children"),
-        Input(PLAN_SELECTED, "data"),
+        Output(ids.PLAN_LIST, "children"),
+        Output(ids.PLAN_PATCHES, "data"),
+        Input(ids.PLAN_STATUS, "value"),
+        Input(ids.PLAN_RULE, "value"),
+        Input(ids.PLAN_MSG, "children"),
+        Input(ids.PLAN_SELECTED, "data"),
     )
     @guard("planning.read")
     def patch_list(status: Name | None, rule: Name | None, _msg: Shown, selected: Id | None):
@@ -213,7 +175,7 @@ def register(app: Dash) -> None:
             return error.say(lang), no_update
         items = [
             html.Button(
-                id={"type": PLAN_PICK, "id": r["id"]},
+                id={"type": ids.PLAN_PICK, "id": r["id"]},
                 className="case-item" + (" selected" if r["id"] == selected else ""),
                 children=[
                     html.Span(t("plan.rule." + r["rule"], lang) + " · " + t("planning.status." + r["status"], lang)),
@@ -228,17 +190,17 @@ def register(app: Dash) -> None:
             items.append(html.Div(t("plan.more", lang, count=more), className="note"))
         return items or t("plan.none", lang), planning_view.patches_geojson(rows)
 
-    register_pick(app, PLAN_SELECTED, PLAN_PICK, "planning.read", layer=PLAN_PATCHES)
+    register_pick(app, ids.PLAN_SELECTED, ids.PLAN_PICK, "planning.read", layer=ids.PLAN_PATCHES)
 
     @app.callback(
-        Output(PLAN_DETAIL, "children"),
-        Output(PLAN_ASSIGN, "disabled"),
-        Output(PLAN_OPINE, "disabled"),
-        Output(PLAN_DECIDE, "disabled"),
-        Output(PLAN_MAP, "viewport"),
-        Output(PLAN_PATCHES, "hideout"),
-        Input(PLAN_SELECTED, "data"),
-        Input(PLAN_MSG, "children"),
+        Output(ids.PLAN_DETAIL, "children"),
+        Output(ids.PLAN_ASSIGN, "disabled"),
+        Output(ids.PLAN_OPINE, "disabled"),
+        Output(ids.PLAN_DECIDE, "disabled"),
+        Output(ids.PLAN_MAP, "viewport"),
+        Output(ids.PLAN_PATCHES, "hideout"),
+        Input(ids.PLAN_SELECTED, "data"),
+        Input(ids.PLAN_MSG, "children"),
     )
     @guard("planning.read")
     def detail(selected: Id | None, _msg: Shown):
@@ -254,18 +216,18 @@ def register(app: Dash) -> None:
         return _detail(found, lang), *disabled, viewport, {"selected": found["id"]}
 
     @app.callback(
-        Output(PLAN_MSG, "children"),
-        Input(PLAN_ASSIGN, "n_clicks"),
-        Input(PLAN_OPINE, "n_clicks"),
-        Input(PLAN_DECIDE, "n_clicks"),
-        Input(PLAN_DETECT, "n_clicks"),
-        State(PLAN_SELECTED, "data"),
-        State(PLAN_DEPARTMENT, "value"),
-        State(PLAN_DEADLINE, "value"),
-        State(PLAN_OPINION_BY, "value"),
-        State(PLAN_OPINION, "value"),
-        State(PLAN_YIELD, "value"),
-        State(PLAN_REASON, "value"),
+        Output(ids.PLAN_MSG, "children"),
+        Input(ids.PLAN_ASSIGN, "n_clicks"),
+        Input(ids.PLAN_OPINE, "n_clicks"),
+        Input(ids.PLAN_DECIDE, "n_clicks"),
+        Input(ids.PLAN_DETECT, "n_clicks"),
+        State(ids.PLAN_SELECTED, "data"),
+        State(ids.PLAN_DEPARTMENT, "value"),
+        State(ids.PLAN_DEADLINE, "value"),
+        State(ids.PLAN_OPINION_BY, "value"),
+        State(ids.PLAN_OPINION, "value"),
+        State(ids.PLAN_YIELD, "value"),
+        State(ids.PLAN_REASON, "value"),
         prevent_initial_call=True,
     )
     @guard("planning.read")
@@ -284,12 +246,12 @@ def register(app: Dash) -> None:
     ):
         lang = context.lang()
         actor = current_actor()
-        if ctx.triggered_id == PLAN_DETECT:
+        if ctx.triggered_id == ids.PLAN_DETECT:
             if not auth.allowed("planning.coordinate"):
                 return t("err.planning.not_allowed", lang, action=t("plan.detect", lang))
             found = planning.detect(context.database_url(), actor)
             return t("plan.detected", lang, new=found.new, settled=found.settled, slivers=found.slivers)
-        action = {PLAN_ASSIGN: "assign", PLAN_OPINE: "opine", PLAN_DECIDE: "decide"}.get(ctx.triggered_id)
+        action = {ids.PLAN_ASSIGN: "assign", ids.PLAN_OPINE: "opine", ids.PLAN_DECIDE: "decide"}.get(ctx.triggered_id)
         if action is None:
             return no_update
         if not selected:
@@ -315,20 +277,20 @@ def register(app: Dash) -> None:
         return t("plan.done", lang, action=t(f"planning.action.{action}", lang), id=selected)
 
     @app.callback(
-        Output(PLAN_COUNTS, "children"),
-        Input(PLAN_MSG, "children"),
+        Output(ids.PLAN_COUNTS, "children"),
+        Input(ids.PLAN_MSG, "children"),
     )
     @guard("planning.read")
     def counts(_msg: Shown):
         return _counts(planning_view.counts(context.database_url()), context.lang())
 
     @app.callback(
-        Output(PLAN_DOWNLOAD, "data"),
-        Input(PLAN_EXPORT_GEOJSON, "n_clicks"),
-        Input(PLAN_EXPORT_GPKG, "n_clicks"),
-        Input(PLAN_EXPORT_PDF, "n_clicks"),
-        State(PLAN_STATUS, "value"),
-        State(PLAN_RULE, "value"),
+        Output(ids.PLAN_DOWNLOAD, "data"),
+        Input(ids.PLAN_EXPORT_GEOJSON, "n_clicks"),
+        Input(ids.PLAN_EXPORT_GPKG, "n_clicks"),
+        Input(ids.PLAN_EXPORT_PDF, "n_clicks"),
+        State(ids.PLAN_STATUS, "value"),
+        State(ids.PLAN_RULE, "value"),
         prevent_initial_call=True,
     )
     @guard("export")
@@ -342,7 +304,9 @@ def register(app: Dash) -> None:
             )
         except Refused:
             return no_update
-        kind = {PLAN_EXPORT_GEOJSON: "geojson", PLAN_EXPORT_GPKG: "gpkg", PLAN_EXPORT_PDF: "pdf"}.get(ctx.triggered_id)
+        kind = {ids.PLAN_EXPORT_GEOJSON: "geojson", ids.PLAN_EXPORT_GPKG: "gpkg", ids.PLAN_EXPORT_PDF: "pdf"}.get(
+            ctx.triggered_id
+        )
         if kind is None:
             return no_update
         words = {

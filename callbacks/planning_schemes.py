@@ -15,22 +15,8 @@ from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
 from cockpit.services import massing, scheme_view, schemes
 from cockpit.services.geojson import feature_collection
+from cockpit.ui import planning as ids
 from cockpit.ui.kit import uploaded
-from cockpit.ui.planning import (
-    PLAN_COMPARE,
-    PLAN_COMPARED,
-    PLAN_COMPARISON,
-    PLAN_DRAW,
-    PLAN_MASSING,
-    PLAN_MASSING_A,
-    PLAN_MASSING_B,
-    PLAN_MASSING_SIDE,
-    PLAN_MASSING_SPEC,
-    PLAN_SCHEME_INPUT,
-    PLAN_SCHEME_MSG,
-    PLAN_SITE,
-    PLAN_UPLOAD,
-)
 
 
 def drawn_site(drawn: Shape | None) -> dict | None:
@@ -118,14 +104,14 @@ def _table(view: dict, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(PLAN_COMPARISON, "children"),
-        Output(PLAN_COMPARED, "data"),
-        Output(PLAN_SCHEME_MSG, "children"),
-        Output(PLAN_SITE, "data", allow_duplicate=True),
-        Input(PLAN_COMPARE, "n_clicks"),
-        Input(PLAN_UPLOAD, "contents"),
-        State(PLAN_DRAW, "geojson"),
-        State({"type": PLAN_SCHEME_INPUT, "scheme": ALL, "rule": ALL}, "value"),
+        Output(ids.PLAN_COMPARISON, "children"),
+        Output(ids.PLAN_COMPARED, "data"),
+        Output(ids.PLAN_SCHEME_MSG, "children"),
+        Output(ids.PLAN_SITE, "data", allow_duplicate=True),
+        Input(ids.PLAN_COMPARE, "n_clicks"),
+        Input(ids.PLAN_UPLOAD, "contents"),
+        State(ids.PLAN_DRAW, "geojson"),
+        State({"type": ids.PLAN_SCHEME_INPUT, "scheme": ALL, "rule": ALL}, "value"),
         prevent_initial_call=True,
     )
     @guard("planning.read")
@@ -133,10 +119,10 @@ def register(app: Dash) -> None:
         _clicks: Clicks | None, contents: UploadedFile | None, drawn: Shape | None, numbers: list[Simulated | None]
     ):
         lang = context.lang()
-        if ctx.triggered_id not in (PLAN_COMPARE, PLAN_UPLOAD):
+        if ctx.triggered_id not in (ids.PLAN_COMPARE, ids.PLAN_UPLOAD):
             return no_update, no_update, no_update, no_update
         try:
-            if ctx.triggered_id == PLAN_UPLOAD:
+            if ctx.triggered_id == ids.PLAN_UPLOAD:
                 body = _uploaded(contents or "")
             else:
                 site = drawn_site(drawn)
@@ -151,9 +137,9 @@ def register(app: Dash) -> None:
         return _table(scheme_view.table(result), lang), body, said, site
 
     @app.callback(
-        Output(PLAN_MASSING_SPEC, "data"),
-        Input(PLAN_COMPARED, "data"),
-        Input(PLAN_MASSING_SIDE, "value"),
+        Output(ids.PLAN_MASSING_SPEC, "data"),
+        Input(ids.PLAN_COMPARED, "data"),
+        Input(ids.PLAN_MASSING_SIDE, "value"),
     )
     @guard("planning.read")
     def massing_view(body: Shape | None, right: Simulated | None):
@@ -163,10 +149,10 @@ def register(app: Dash) -> None:
             spec = scheme_view.massing_spec(context.database_url(), body, int(right or 1))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, GEOSException):
             return None
-        return spec | {"containers": [PLAN_MASSING_A, PLAN_MASSING_B]}
+        return spec | {"containers": [ids.PLAN_MASSING_A, ids.PLAN_MASSING_B]}
 
     app.clientside_callback(
         dash.ClientsideFunction("cim", "render"),
-        Output(PLAN_MASSING, "title"),
-        Input(PLAN_MASSING_SPEC, "data"),
+        Output(ids.PLAN_MASSING, "title"),
+        Input(ids.PLAN_MASSING_SPEC, "data"),
     )

@@ -14,24 +14,8 @@ from cockpit.inputs import ByNumber, Clicks, FloorArea, Id, Name, Shape, Shown, 
 from cockpit.refusal import Refused
 from cockpit.services import screening
 from cockpit.services.geojson import feature_collection
+from cockpit.ui import planning as ids
 from cockpit.ui.kit import clicked_pattern
-from cockpit.ui.planning import (
-    PLAN_ANSWER,
-    PLAN_ANSWER_SEND,
-    PLAN_ANSWER_TEXT,
-    PLAN_DRAW,
-    PLAN_REQUEST,
-    PLAN_SCREEN,
-    PLAN_SCREEN_AREA,
-    PLAN_SCREEN_MSG,
-    PLAN_SCREEN_NAME,
-    PLAN_SCREEN_USE,
-    PLAN_SCREENING,
-    PLAN_SCREENING_DETAIL,
-    PLAN_SCREENING_PICK,
-    PLAN_SCREENINGS,
-    PLAN_SITE,
-)
 from cockpit.vocab import SCREENING_COLOURS
 
 
@@ -92,18 +76,18 @@ def _detail(found: dict, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(PLAN_SCREEN_MSG, "children"),
-        Output(PLAN_SCREENING, "data", allow_duplicate=True),
-        Input(PLAN_SCREEN, "n_clicks"),
-        Input(PLAN_ANSWER_SEND, "n_clicks"),
-        State(PLAN_DRAW, "geojson"),
-        State(PLAN_SCREEN_NAME, "value"),
-        State(PLAN_SCREEN_USE, "value"),
-        State(PLAN_SCREEN_AREA, "value"),
-        State(PLAN_SCREENING, "data"),
-        State(PLAN_REQUEST, "value"),
-        State(PLAN_ANSWER, "value"),
-        State(PLAN_ANSWER_TEXT, "value"),
+        Output(ids.PLAN_SCREEN_MSG, "children"),
+        Output(ids.PLAN_SCREENING, "data", allow_duplicate=True),
+        Input(ids.PLAN_SCREEN, "n_clicks"),
+        Input(ids.PLAN_ANSWER_SEND, "n_clicks"),
+        State(ids.PLAN_DRAW, "geojson"),
+        State(ids.PLAN_SCREEN_NAME, "value"),
+        State(ids.PLAN_SCREEN_USE, "value"),
+        State(ids.PLAN_SCREEN_AREA, "value"),
+        State(ids.PLAN_SCREENING, "data"),
+        State(ids.PLAN_REQUEST, "value"),
+        State(ids.PLAN_ANSWER, "value"),
+        State(ids.PLAN_ANSWER_TEXT, "value"),
         prevent_initial_call=True,
     )
     @guard("planning.read")
@@ -121,14 +105,14 @@ def register(app: Dash) -> None:
     ):
         lang = context.lang()
         try:
-            if ctx.triggered_id == PLAN_SCREEN:
+            if ctx.triggered_id == ids.PLAN_SCREEN:
                 site = drawn_site(drawn)
                 if site is None:
                     return t("scheme.draw_first", lang), no_update
                 body = {"site": site, "name": name, "use": use, "floor_area_m2": floor_area}
                 found = screening.screen(context.database_url(), current_actor(), body)
                 return t("screen.sent", lang, n=len(found["requests"])), found["id"]
-            if ctx.triggered_id == PLAN_ANSWER_SEND:
+            if ctx.triggered_id == ids.PLAN_ANSWER_SEND:
                 if not picked or not request:
                     return t("screen.pick_request", lang), no_update
                 found = screening.answer(
@@ -140,9 +124,9 @@ def register(app: Dash) -> None:
         return no_update, no_update
 
     @app.callback(
-        Output(PLAN_SCREENINGS, "children"),
-        Input(PLAN_SCREEN_MSG, "children"),
-        Input(PLAN_SCREENING, "data"),
+        Output(ids.PLAN_SCREENINGS, "children"),
+        Input(ids.PLAN_SCREEN_MSG, "children"),
+        Input(ids.PLAN_SCREENING, "data"),
     )
     @guard("planning.read")
     def listing(_msg: Shown, picked: Id | None):
@@ -150,7 +134,7 @@ def register(app: Dash) -> None:
         rows = screening.listing(context.database_url())
         return [
             html.Button(
-                id={"type": PLAN_SCREENING_PICK, "id": r["id"]},
+                id={"type": ids.PLAN_SCREENING_PICK, "id": r["id"]},
                 className="case-item" + (" selected" if r["id"] == picked else ""),
                 children=[
                     html.Span(neutral(r["name"])),
@@ -171,8 +155,8 @@ def register(app: Dash) -> None:
         ] or t("screen.none", lang)
 
     @app.callback(
-        Output(PLAN_SCREENING, "data", allow_duplicate=True),
-        Input({"type": PLAN_SCREENING_PICK, "id": ALL}, "n_clicks"),
+        Output(ids.PLAN_SCREENING, "data", allow_duplicate=True),
+        Input({"type": ids.PLAN_SCREENING_PICK, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("planning.read")
@@ -181,12 +165,12 @@ def register(app: Dash) -> None:
         return clicked["id"] if clicked else no_update
 
     @app.callback(
-        Output(PLAN_SCREENING_DETAIL, "children"),
-        Output(PLAN_REQUEST, "options"),
-        Output(PLAN_REQUEST, "value"),
-        Output(PLAN_SITE, "data", allow_duplicate=True),
-        Input(PLAN_SCREENING, "data"),
-        Input(PLAN_SCREEN_MSG, "children"),
+        Output(ids.PLAN_SCREENING_DETAIL, "children"),
+        Output(ids.PLAN_REQUEST, "options"),
+        Output(ids.PLAN_REQUEST, "value"),
+        Output(ids.PLAN_SITE, "data", allow_duplicate=True),
+        Input(ids.PLAN_SCREENING, "data"),
+        Input(ids.PLAN_SCREEN_MSG, "children"),
         prevent_initial_call=True,
     )
     @guard("planning.read")

@@ -19,94 +19,12 @@ from cockpit.refusal import Refused
 from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.services.clock import show
 from cockpit.services.geojson import feature_collection
+from cockpit.ui import safety as ids
 from cockpit.ui.kit import alarm_type_label, clicked_pattern, kpi, severity_badge, styled
-from cockpit.ui.safety import (
-    SF_AGE,
-    SF_ALARM_INCIDENT,
-    SF_ALARM_MSG,
-    SF_ALARMS,
-    SF_AREA_LIST,
-    SF_AREAS,
-    SF_BASIS,
-    SF_CAMERAS,
-    SF_CASE,
-    SF_CHART,
-    SF_CSV,
-    SF_DOWNLOAD,
-    SF_FLAGS,
-    SF_HOPS,
-    SF_HOURS,
-    SF_IDENTITY,
-    SF_IDENTITY_ADD,
-    SF_KIND,
-    SF_KPIS,
-    SF_L_ADD,
-    SF_L_AGE,
-    SF_L_AREA,
-    SF_L_CANDIDATES,
-    SF_L_CASE,
-    SF_L_CLOSE,
-    SF_L_CONFIRM,
-    SF_L_DETAIL,
-    SF_L_DISPATCH,
-    SF_L_FIND,
-    SF_L_FLAGS,
-    SF_L_FOUND,
-    SF_L_GUARDIAN,
-    SF_L_ID,
-    SF_L_LIST,
-    SF_L_LOWER,
-    SF_L_MINUTES,
-    SF_L_MSG,
-    SF_L_NAME,
-    SF_L_PHONE,
-    SF_L_PICK,
-    SF_L_REASON,
-    SF_L_STEP_MSG,
-    SF_L_UNMASK,
-    SF_L_UPPER,
-    SF_LOST_BOX,
-    SF_LOST_TRACK,
-    SF_LOWER,
-    SF_MONTH,
-    SF_MSG,
-    SF_OVERSIGHT,
-    SF_OVERSIGHT_BOX,
-    SF_PDF,
-    SF_PERSON_FIELDS,
-    SF_PLATE,
-    SF_PREDICTED,
-    SF_REASON,
-    SF_REF,
-    SF_REFRESH,
-    SF_RESULTS,
-    SF_RING,
-    SF_SEARCH,
-    SF_SEARCH_BOX,
-    SF_SEARCH_ID,
-    SF_SUBJECT_MSG,
-    SF_SUBJECT_TOOLS,
-    SF_TAG,
-    SF_TAG_ADD,
-    SF_TRACK,
-    SF_TRACK_BTN,
-    SF_UNMASK,
-    SF_UNWATCH,
-    SF_UPPER,
-    SF_VCOLOUR,
-    SF_VEHICLE_FIELDS,
-    SF_VIEW,
-    SF_VTYPE,
-    SF_WATCH_ADD,
-    SF_WATCH_BOX,
-    SF_WATCH_DAYS,
-    SF_WATCH_LIST,
-    SF_WATCH_REASON,
-)
 from cockpit.vocab import LOST_NEXT, PALETTE
 
 KIND_COLOURS = {"person": PALETTE["blue"], "vehicle": PALETTE["orange"]}
-LOST_STEPS = {SF_L_DISPATCH: "dispatch", SF_L_FOUND: "found", SF_L_CLOSE: "close"}
+LOST_STEPS = {ids.SF_L_DISPATCH: "dispatch", ids.SF_L_FOUND: "found", ids.SF_L_CLOSE: "close"}
 
 
 def _kpis(k: dict[str, int], lang: str) -> list:
@@ -154,7 +72,9 @@ def _alarm_line(a: dict[str, Any], lang: str, handing: bool) -> html.Div:
             severity_badge(a["severity"], lang),
             html.Span(alarm_type_label(a["type"], lang)),
             html.Span(f"{a['camera']} · {show(a['raised_at'], lang)} · {a['value']:g}", className="meta raw"),
-            html.Button(t("sf.to_incident", lang), id={"type": SF_ALARM_INCIDENT, "id": a["id"]}) if handing else None,
+            html.Button(t("sf.to_incident", lang), id={"type": ids.SF_ALARM_INCIDENT, "id": a["id"]})
+            if handing
+            else None,
         ],
     )
 
@@ -234,7 +154,7 @@ def _result_line(r: dict[str, Any], lang: str) -> html.Button:
     else:
         what = _look(r["attributes"], lang)
     return html.Button(
-        id={"type": SF_TRACK_BTN, "id": r["ref"] + 1},
+        id={"type": ids.SF_TRACK_BTN, "id": r["ref"] + 1},
         className="case-item",
         children=[
             html.Span(r["label"], className="raw"),
@@ -248,7 +168,7 @@ def _result_line(r: dict[str, Any], lang: str) -> html.Button:
 
 def _lost_line(c: dict[str, Any], selected: int | None, lang: str) -> html.Button:
     return html.Button(
-        id={"type": SF_L_PICK, "id": c["id"]},
+        id={"type": ids.SF_L_PICK, "id": c["id"]},
         className="case-item" + (" selected" if c["id"] == selected else ""),
         children=[
             html.Span(c["code"], className="raw"),
@@ -285,7 +205,7 @@ def _lost_detail(c: dict[str, Any], lang: str) -> list:
 def _candidate_line(c: dict[str, Any], lang: str) -> html.Button:
     look = _look(c["attributes"], lang)
     return html.Button(
-        id={"type": SF_L_CONFIRM, "id": c["sighting_id"]},
+        id={"type": ids.SF_L_CONFIRM, "id": c["sighting_id"]},
         className="case-item",
         children=[
             html.Span(f"{c['score']:.2f}", className="band-chip", style={"background": PALETTE["blue_strong"]}),
@@ -320,15 +240,15 @@ def _ring_layer(found: dict[str, Any]) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(SF_KPIS, "children"),
-        Output(SF_CHART, "figure"),
-        Output(SF_AREA_LIST, "children"),
-        Output(SF_ALARMS, "children"),
-        Output(SF_AREAS, "children"),
-        Output(SF_CAMERAS, "data"),
-        Input(SF_REFRESH, "n_intervals"),
-        Input(SF_L_STEP_MSG, "children"),
-        Input(SF_ALARM_MSG, "children"),
+        Output(ids.SF_KPIS, "children"),
+        Output(ids.SF_CHART, "figure"),
+        Output(ids.SF_AREA_LIST, "children"),
+        Output(ids.SF_ALARMS, "children"),
+        Output(ids.SF_AREAS, "children"),
+        Output(ids.SF_CAMERAS, "data"),
+        Input(ids.SF_REFRESH, "n_intervals"),
+        Input(ids.SF_L_STEP_MSG, "children"),
+        Input(ids.SF_ALARM_MSG, "children"),
     )
     @guard("safety.read")
     def vitals(_tick: Clicks | None, _msg: Shown, _alarm: Shown):
@@ -347,11 +267,11 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(SF_SEARCH_BOX, "className"),
-        Output(SF_LOST_BOX, "className"),
-        Output(SF_WATCH_BOX, "className"),
-        Output(SF_OVERSIGHT_BOX, "className"),
-        Input(SF_VIEW, "value"),
+        Output(ids.SF_SEARCH_BOX, "className"),
+        Output(ids.SF_LOST_BOX, "className"),
+        Output(ids.SF_WATCH_BOX, "className"),
+        Output(ids.SF_OVERSIGHT_BOX, "className"),
+        Input(ids.SF_VIEW, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.read")
@@ -359,9 +279,9 @@ def register(app: Dash) -> None:
         return tuple("sf-view" if chosen == v else "sf-view hidden" for v in ("search", "lost", "watch", "oversight"))
 
     @app.callback(
-        Output(SF_VEHICLE_FIELDS, "className"),
-        Output(SF_PERSON_FIELDS, "className"),
-        Input(SF_KIND, "value"),
+        Output(ids.SF_VEHICLE_FIELDS, "className"),
+        Output(ids.SF_PERSON_FIELDS, "className"),
+        Input(ids.SF_KIND, "value"),
     )
     @guard("safety.read")
     def kind_fields(kind: Name | None):
@@ -369,23 +289,23 @@ def register(app: Dash) -> None:
         return ("sf-row hidden" if person else "sf-row"), ("sf-row" if person else "sf-row hidden")
 
     @app.callback(
-        Output(SF_RESULTS, "children"),
-        Output(SF_SEARCH_ID, "data"),
-        Output(SF_MSG, "children"),
-        Output(SF_SUBJECT_TOOLS, "className"),
-        Output(SF_TRACK, "children"),
-        Input(SF_SEARCH, "n_clicks"),
-        State(SF_KIND, "value"),
-        State(SF_BASIS, "value"),
-        State(SF_CASE, "value"),
-        State(SF_PLATE, "value"),
-        State(SF_VTYPE, "value"),
-        State(SF_VCOLOUR, "value"),
-        State(SF_UPPER, "value"),
-        State(SF_LOWER, "value"),
-        State(SF_AGE, "value"),
-        State(SF_FLAGS, "value"),
-        State(SF_HOURS, "value"),
+        Output(ids.SF_RESULTS, "children"),
+        Output(ids.SF_SEARCH_ID, "data"),
+        Output(ids.SF_MSG, "children"),
+        Output(ids.SF_SUBJECT_TOOLS, "className"),
+        Output(ids.SF_TRACK, "children"),
+        Input(ids.SF_SEARCH, "n_clicks"),
+        State(ids.SF_KIND, "value"),
+        State(ids.SF_BASIS, "value"),
+        State(ids.SF_CASE, "value"),
+        State(ids.SF_PLATE, "value"),
+        State(ids.SF_VTYPE, "value"),
+        State(ids.SF_VCOLOUR, "value"),
+        State(ids.SF_UPPER, "value"),
+        State(ids.SF_LOWER, "value"),
+        State(ids.SF_AGE, "value"),
+        State(ids.SF_FLAGS, "value"),
+        State(ids.SF_HOURS, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -419,12 +339,12 @@ def register(app: Dash) -> None:
         return lines, found["id"], message, "sf-form hidden", []
 
     @app.callback(
-        Output(SF_HOPS, "children"),
-        Output(SF_TRACK, "children", allow_duplicate=True),
-        Output(SF_REF, "data"),
-        Output(SF_SUBJECT_TOOLS, "className", allow_duplicate=True),
-        Input({"type": SF_TRACK_BTN, "id": ALL}, "n_clicks"),
-        State(SF_SEARCH_ID, "data"),
+        Output(ids.SF_HOPS, "children"),
+        Output(ids.SF_TRACK, "children", allow_duplicate=True),
+        Output(ids.SF_REF, "data"),
+        Output(ids.SF_SUBJECT_TOOLS, "className", allow_duplicate=True),
+        Input({"type": ids.SF_TRACK_BTN, "id": ALL}, "n_clicks"),
+        State(ids.SF_SEARCH_ID, "data"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -440,18 +360,18 @@ def register(app: Dash) -> None:
         return _hops_table(found, lang), _track_layer(found["points"], PALETTE["volcano"]), clicked["id"] - 1, "sf-form"
 
     @app.callback(
-        Output(SF_SUBJECT_MSG, "children"),
-        Input(SF_UNMASK, "n_clicks"),
-        Input(SF_TAG_ADD, "n_clicks"),
-        Input(SF_WATCH_ADD, "n_clicks"),
-        Input(SF_IDENTITY_ADD, "n_clicks"),
-        State(SF_SEARCH_ID, "data"),
-        State(SF_REF, "data"),
-        State(SF_REASON, "value"),
-        State(SF_TAG, "value"),
-        State(SF_WATCH_REASON, "value"),
-        State(SF_WATCH_DAYS, "value"),
-        State(SF_IDENTITY, "value"),
+        Output(ids.SF_SUBJECT_MSG, "children"),
+        Input(ids.SF_UNMASK, "n_clicks"),
+        Input(ids.SF_TAG_ADD, "n_clicks"),
+        Input(ids.SF_WATCH_ADD, "n_clicks"),
+        Input(ids.SF_IDENTITY_ADD, "n_clicks"),
+        State(ids.SF_SEARCH_ID, "data"),
+        State(ids.SF_REF, "data"),
+        State(ids.SF_REASON, "value"),
+        State(ids.SF_TAG, "value"),
+        State(ids.SF_WATCH_REASON, "value"),
+        State(ids.SF_WATCH_DAYS, "value"),
+        State(ids.SF_IDENTITY, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -473,13 +393,13 @@ def register(app: Dash) -> None:
             return t("sf.pick_first", lang)
         actor = current_actor()
         try:
-            if ctx.triggered_id == SF_UNMASK:
+            if ctx.triggered_id == ids.SF_UNMASK:
                 found = safety_files.unmask(context.database_url(), actor, search_id, ref, reason or "")
                 return t("sf.unmasked", lang, label=found["label"], until=show(found["expires_at"], lang))
-            if ctx.triggered_id == SF_TAG_ADD:
+            if ctx.triggered_id == ids.SF_TAG_ADD:
                 tags = safety_files.add_tag(context.database_url(), actor, search_id, ref, tag or "")
                 return t("sf.tagged", lang, tags=", ".join(tags))
-            if ctx.triggered_id == SF_IDENTITY_ADD:
+            if ctx.triggered_id == ids.SF_IDENTITY_ADD:
                 shown = safety_files.link_identity(context.database_url(), actor, search_id, ref, identity or "")
                 return t("sf.identified", lang, identity=shown)
             entry = safety_files.watch(context.database_url(), actor, search_id, ref, watch_reason or "", days or 7)
@@ -488,10 +408,10 @@ def register(app: Dash) -> None:
             return error.say(lang)
 
     @app.callback(
-        Output(SF_WATCH_LIST, "children"),
-        Input(SF_VIEW, "value"),
-        Input(SF_SUBJECT_MSG, "children"),
-        Input({"type": SF_UNWATCH, "id": ALL}, "n_clicks"),
+        Output(ids.SF_WATCH_LIST, "children"),
+        Input(ids.SF_VIEW, "value"),
+        Input(ids.SF_SUBJECT_MSG, "children"),
+        Input({"type": ids.SF_UNWATCH, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -510,26 +430,28 @@ def register(app: Dash) -> None:
                     html.Span(r["label"], className="raw"),
                     html.Span(t("sf.active" if r["active"] else "sf.ended", lang), className="band-chip"),
                     html.Span(f"{r['case_no']} · {r['reason']} · {show(r['until'], lang)}", className="meta raw"),
-                    html.Button(t("sf.unwatch", lang), id={"type": SF_UNWATCH, "id": r["id"]}) if r["active"] else None,
+                    html.Button(t("sf.unwatch", lang), id={"type": ids.SF_UNWATCH, "id": r["id"]})
+                    if r["active"]
+                    else None,
                 ],
             )
             for r in rows
         ]
 
     @app.callback(
-        Output(SF_L_MSG, "children"),
-        Output(SF_L_ID, "data"),
-        Input(SF_L_ADD, "n_clicks"),
-        State(SF_L_CASE, "value"),
-        State(SF_L_AGE, "value"),
-        State(SF_L_UPPER, "value"),
-        State(SF_L_LOWER, "value"),
-        State(SF_L_FLAGS, "value"),
-        State(SF_L_AREA, "value"),
-        State(SF_L_MINUTES, "value"),
-        State(SF_L_NAME, "value"),
-        State(SF_L_GUARDIAN, "value"),
-        State(SF_L_PHONE, "value"),
+        Output(ids.SF_L_MSG, "children"),
+        Output(ids.SF_L_ID, "data"),
+        Input(ids.SF_L_ADD, "n_clicks"),
+        State(ids.SF_L_CASE, "value"),
+        State(ids.SF_L_AGE, "value"),
+        State(ids.SF_L_UPPER, "value"),
+        State(ids.SF_L_LOWER, "value"),
+        State(ids.SF_L_FLAGS, "value"),
+        State(ids.SF_L_AREA, "value"),
+        State(ids.SF_L_MINUTES, "value"),
+        State(ids.SF_L_NAME, "value"),
+        State(ids.SF_L_GUARDIAN, "value"),
+        State(ids.SF_L_PHONE, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -571,11 +493,11 @@ def register(app: Dash) -> None:
         return t("sf.lost_added", lang, code=found["code"]), found["id"]
 
     @app.callback(
-        Output(SF_L_LIST, "children"),
-        Output(SF_L_DETAIL, "children"),
-        Input(SF_L_ID, "data"),
-        Input(SF_L_STEP_MSG, "children"),
-        Input(SF_VIEW, "value"),
+        Output(ids.SF_L_LIST, "children"),
+        Output(ids.SF_L_DETAIL, "children"),
+        Input(ids.SF_L_ID, "data"),
+        Input(ids.SF_L_STEP_MSG, "children"),
+        Input(ids.SF_VIEW, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -587,8 +509,8 @@ def register(app: Dash) -> None:
         return lines, _lost_detail(chosen, lang) if chosen else html.Div(t("sf.pick_case", lang), className="note")
 
     @app.callback(
-        Output(SF_L_ID, "data", allow_duplicate=True),
-        Input({"type": SF_L_PICK, "id": ALL}, "n_clicks"),
+        Output(ids.SF_L_ID, "data", allow_duplicate=True),
+        Input({"type": ids.SF_L_PICK, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -597,11 +519,11 @@ def register(app: Dash) -> None:
         return no_update if clicked is None else clicked["id"]
 
     @app.callback(
-        Output(SF_L_CANDIDATES, "children"),
-        Output(SF_RING, "children"),
-        Output(SF_L_STEP_MSG, "children"),
-        Input(SF_L_FIND, "n_clicks"),
-        State(SF_L_ID, "data"),
+        Output(ids.SF_L_CANDIDATES, "children"),
+        Output(ids.SF_RING, "children"),
+        Output(ids.SF_L_STEP_MSG, "children"),
+        Input(ids.SF_L_FIND, "n_clicks"),
+        State(ids.SF_L_ID, "data"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -618,11 +540,11 @@ def register(app: Dash) -> None:
         return lines, _ring_layer(found), message
 
     @app.callback(
-        Output(SF_LOST_TRACK, "children"),
-        Output(SF_PREDICTED, "data"),
-        Output(SF_L_STEP_MSG, "children", allow_duplicate=True),
-        Input({"type": SF_L_CONFIRM, "id": ALL}, "n_clicks"),
-        State(SF_L_ID, "data"),
+        Output(ids.SF_LOST_TRACK, "children"),
+        Output(ids.SF_PREDICTED, "data"),
+        Output(ids.SF_L_STEP_MSG, "children", allow_duplicate=True),
+        Input({"type": ids.SF_L_CONFIRM, "id": ALL}, "n_clicks"),
+        State(ids.SF_L_ID, "data"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -647,13 +569,13 @@ def register(app: Dash) -> None:
         return _track_layer(found["points"], PALETTE["green"]), predicted, message
 
     @app.callback(
-        Output(SF_L_STEP_MSG, "children", allow_duplicate=True),
-        Input(SF_L_DISPATCH, "n_clicks"),
-        Input(SF_L_FOUND, "n_clicks"),
-        Input(SF_L_CLOSE, "n_clicks"),
-        Input(SF_L_UNMASK, "n_clicks"),
-        State(SF_L_ID, "data"),
-        State(SF_L_REASON, "value"),
+        Output(ids.SF_L_STEP_MSG, "children", allow_duplicate=True),
+        Input(ids.SF_L_DISPATCH, "n_clicks"),
+        Input(ids.SF_L_FOUND, "n_clicks"),
+        Input(ids.SF_L_CLOSE, "n_clicks"),
+        Input(ids.SF_L_UNMASK, "n_clicks"),
+        State(ids.SF_L_ID, "data"),
+        State(ids.SF_L_REASON, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -670,7 +592,7 @@ def register(app: Dash) -> None:
             return t("sf.pick_case", lang)
         actor = current_actor()
         try:
-            if ctx.triggered_id == SF_L_UNMASK:
+            if ctx.triggered_id == ids.SF_L_UNMASK:
                 found = lost_persons.unmask(context.database_url(), actor, lost_id, reason or "")
                 return t(
                     "sf.contact",
@@ -689,8 +611,8 @@ def register(app: Dash) -> None:
             return error.say(lang)
 
     @app.callback(
-        Output(SF_ALARM_MSG, "children"),
-        Input({"type": SF_ALARM_INCIDENT, "id": ALL}, "n_clicks"),
+        Output(ids.SF_ALARM_MSG, "children"),
+        Input({"type": ids.SF_ALARM_INCIDENT, "id": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("safety.files")
@@ -706,9 +628,9 @@ def register(app: Dash) -> None:
         return t("sf.incident_made", lang, incident=made["code"])
 
     @app.callback(
-        Output(SF_OVERSIGHT, "children"),
-        Input(SF_MONTH, "value"),
-        Input(SF_VIEW, "value"),
+        Output(ids.SF_OVERSIGHT, "children"),
+        Input(ids.SF_MONTH, "value"),
+        Input(ids.SF_VIEW, "value"),
     )
     @guard("safety.oversight")
     def oversight_table(month: Name | None, chosen: Name | None):
@@ -729,15 +651,15 @@ def register(app: Dash) -> None:
         return html.Table([html.Thead(head), html.Tbody(body)], className="table")
 
     @app.callback(
-        Output(SF_DOWNLOAD, "data"),
-        Input(SF_CSV, "n_clicks"),
-        Input(SF_PDF, "n_clicks"),
-        State(SF_MONTH, "value"),
+        Output(ids.SF_DOWNLOAD, "data"),
+        Input(ids.SF_CSV, "n_clicks"),
+        Input(ids.SF_PDF, "n_clicks"),
+        State(ids.SF_MONTH, "value"),
         prevent_initial_call=True,
     )
     @guard("safety.oversight")
     def export(_csv: Clicks | None, _pdf: Clicks | None, month: Name | None):
-        kind = "pdf" if ctx.triggered_id == SF_PDF else "csv"
+        kind = "pdf" if ctx.triggered_id == ids.SF_PDF else "csv"
         settings = context.settings()
         try:
             data, name = oversight.export(

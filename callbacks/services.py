@@ -19,63 +19,8 @@ from cockpit.refusal import Refused
 from cockpit.services import assessment, commitments, hotspots, licence_signing, service_items, tickets
 from cockpit.services.clock import stored_now
 from cockpit.services.geojson import feature_collection, point
+from cockpit.ui import services as ids
 from cockpit.ui.kit import clicked_pattern, kpi, styled
-from cockpit.ui.services import (
-    SV_ACT,
-    SV_ACTIONS,
-    SV_ADDRESS,
-    SV_BY,
-    SV_CALLER,
-    SV_CATEGORY,
-    SV_CHANNEL,
-    SV_CHANNEL_CHART,
-    SV_CHANNELS,
-    SV_COMMIT,
-    SV_COMMITMENTS,
-    SV_DETAIL,
-    SV_DOWNLOAD,
-    SV_DUE,
-    SV_HOLDER,
-    SV_HOT_BOX,
-    SV_HOT_CASE,
-    SV_HOT_MSG,
-    SV_HOTSPOTS,
-    SV_INTAKE_MSG,
-    SV_ISSUE,
-    SV_ITEM,
-    SV_ITEMS,
-    SV_KPIS,
-    SV_LICENCE,
-    SV_LICENCE_ID,
-    SV_LINK,
-    SV_LINK_ITEM,
-    SV_MONTH,
-    SV_MSG,
-    SV_NOTE,
-    SV_PHONE,
-    SV_PICK,
-    SV_POINTS,
-    SV_PROMISE,
-    SV_QUEUE,
-    SV_QUEUE_BOX,
-    SV_RANKING,
-    SV_RANKING_BOX,
-    SV_REPORT,
-    SV_RESOLVED,
-    SV_SATISFACTION,
-    SV_SELECTED,
-    SV_SETTLE,
-    SV_STATUS,
-    SV_SUBMIT,
-    SV_TEXT,
-    SV_VERIFY,
-    SV_VIEW,
-    SV_W_MSG,
-    SV_W_RESOLUTION,
-    SV_W_RESPONSE,
-    SV_W_SATISFACTION,
-    SV_W_SAVE,
-)
 from cockpit.vocab import PALETTE, TICKET_ACTIONS, TICKET_COLOURS
 
 CHANNEL_COLOURS = {
@@ -172,7 +117,7 @@ def _item_rows(rows: list[dict], lang: str) -> html.Table:
 def _ticket_line(r: dict, selected: int | None, lang: str) -> html.Button:
     late = tickets.overdue(r, stored_now())
     return html.Button(
-        id={"type": SV_PICK, "id": r["id"]},
+        id={"type": ids.SV_PICK, "id": r["id"]},
         className="case-item" + (" selected" if r["id"] == selected else "") + (" overdue" if late else ""),
         children=[
             html.Span(r["title"], className="raw"),
@@ -195,16 +140,22 @@ def _filtered(status: str | None) -> list[dict]:
 
 
 def _points(rows: list[dict], lang: str) -> dict:
-    return feature_collection([
-            point(r["lon"], r["lat"], {
+    return feature_collection(
+        [
+            point(
+                r["lon"],
+                r["lat"],
+                {
                     "id": r["id"],
                     "name": f"{r['code']} {t('tstatus.' + r['status'], lang)}",
                     "color": TICKET_COLOURS[r["status"]],
                     "generated": r["generated"],
-                })
+                },
+            )
             for r in rows
             if r["lon"] is not None
-        ])
+        ]
+    )
 
 
 def _detail(found: dict, lang: str) -> list:
@@ -293,11 +244,11 @@ def _ranking_table(rows: list[dict], lang: str) -> html.Table:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(SV_KPIS, "children"),
-        Output(SV_CHANNEL_CHART, "figure"),
-        Output(SV_CHANNELS, "children"),
-        Input(SV_MSG, "children"),
-        Input(SV_INTAKE_MSG, "children"),
+        Output(ids.SV_KPIS, "children"),
+        Output(ids.SV_CHANNEL_CHART, "figure"),
+        Output(ids.SV_CHANNELS, "children"),
+        Input(ids.SV_MSG, "children"),
+        Input(ids.SV_INTAKE_MSG, "children"),
     )
     @guard("services.read")
     def vitals(_msg: Shown, _intake: Shown):
@@ -310,10 +261,10 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(SV_ITEMS, "children"),
-        Output(SV_ITEM, "options"),
-        Output(SV_LINK_ITEM, "options"),
-        Input(SV_MSG, "children"),
+        Output(ids.SV_ITEMS, "children"),
+        Output(ids.SV_ITEM, "options"),
+        Output(ids.SV_LINK_ITEM, "options"),
+        Input(ids.SV_MSG, "children"),
     )
     @guard("services.read")
     def items(_msg: Shown):
@@ -336,12 +287,12 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(SV_LICENCE, "children"),
-        Output(SV_LICENCE_ID, "data"),
-        Output(SV_VERIFY, "className"),
-        Input(SV_ISSUE, "n_clicks"),
-        State(SV_ITEM, "value"),
-        State(SV_HOLDER, "value"),
+        Output(ids.SV_LICENCE, "children"),
+        Output(ids.SV_LICENCE_ID, "data"),
+        Output(ids.SV_VERIFY, "className"),
+        Input(ids.SV_ISSUE, "n_clicks"),
+        State(ids.SV_ITEM, "value"),
+        State(ids.SV_HOLDER, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -372,9 +323,9 @@ def register(app: Dash) -> None:
         return card, found["id"], None
 
     @app.callback(
-        Output(SV_LICENCE, "children", allow_duplicate=True),
-        Input(SV_VERIFY, "n_clicks"),
-        State(SV_LICENCE_ID, "data"),
+        Output(ids.SV_LICENCE, "children", allow_duplicate=True),
+        Input(ids.SV_VERIFY, "n_clicks"),
+        State(ids.SV_LICENCE_ID, "data"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -394,12 +345,12 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(SV_LICENCE, "children", allow_duplicate=True),
-        Input(SV_COMMIT, "n_clicks"),
-        State(SV_ITEM, "value"),
-        State(SV_HOLDER, "value"),
-        State(SV_PROMISE, "value"),
-        State(SV_DUE, "value"),
+        Output(ids.SV_LICENCE, "children", allow_duplicate=True),
+        Input(ids.SV_COMMIT, "n_clicks"),
+        State(ids.SV_ITEM, "value"),
+        State(ids.SV_HOLDER, "value"),
+        State(ids.SV_PROMISE, "value"),
+        State(ids.SV_DUE, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -418,8 +369,8 @@ def register(app: Dash) -> None:
         return t("sv.committed", lang)
 
     @app.callback(
-        Output(SV_LICENCE, "children", allow_duplicate=True),
-        Input({"type": SV_SETTLE, "id": ALL, "action": ALL}, "n_clicks"),
+        Output(ids.SV_LICENCE, "children", allow_duplicate=True),
+        Input({"type": ids.SV_SETTLE, "id": ALL, "action": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -434,7 +385,7 @@ def register(app: Dash) -> None:
             return error.say(lang)
         return t(f"sv.settled.{clicked['action']}", lang)
 
-    @app.callback(Output(SV_COMMITMENTS, "children"), Input(SV_LICENCE, "children"))
+    @app.callback(Output(ids.SV_COMMITMENTS, "children"), Input(ids.SV_LICENCE, "children"))
     @guard("services.read")
     def commitment_list(_shown: Shown):
         lang = context.lang()
@@ -450,7 +401,7 @@ def register(app: Dash) -> None:
                     *[
                         html.Button(
                             t(f"sv.settle.{a}", lang),
-                            id={"type": SV_SETTLE, "id": c["id"], "action": a},
+                            id={"type": ids.SV_SETTLE, "id": c["id"], "action": a},
                             className=None if may else "hidden",
                         )
                         for a in (("kept", "broken") if c["state"] == "pending" else ())
@@ -461,12 +412,12 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(SV_QUEUE, "children"),
-        Output(SV_POINTS, "data"),
-        Input(SV_STATUS, "value"),
-        Input(SV_SELECTED, "data"),
-        Input(SV_MSG, "children"),
-        Input(SV_INTAKE_MSG, "children"),
+        Output(ids.SV_QUEUE, "children"),
+        Output(ids.SV_POINTS, "data"),
+        Input(ids.SV_STATUS, "value"),
+        Input(ids.SV_SELECTED, "data"),
+        Input(ids.SV_MSG, "children"),
+        Input(ids.SV_INTAKE_MSG, "children"),
     )
     @guard("services.read")
     def queue(status: Name | None, selected: Id | None, _msg: Shown, _intake: Shown):
@@ -475,24 +426,24 @@ def register(app: Dash) -> None:
         return [_ticket_line(r, selected, lang) for r in rows] or t("sv.empty", lang), _points(rows, lang)
 
     @app.callback(
-        Output(SV_SELECTED, "data"),
-        Input({"type": SV_PICK, "id": ALL}, "n_clicks"),
-        Input(SV_POINTS, "clickData"),
+        Output(ids.SV_SELECTED, "data"),
+        Input({"type": ids.SV_PICK, "id": ALL}, "n_clicks"),
+        Input(ids.SV_POINTS, "clickData"),
         prevent_initial_call=True,
     )
     @guard("services.read")
     def pick(_clicks: list[Clicks | None], feature: Shape | None):
-        if ctx.triggered_id == SV_POINTS:
+        if ctx.triggered_id == ids.SV_POINTS:
             found = ((feature or {}).get("properties") or {}).get("id")
             return found if isinstance(found, int) and found > 0 else no_update
         clicked = clicked_pattern(ByNumber)
         return clicked["id"] if clicked else no_update
 
     @app.callback(
-        Output(SV_DETAIL, "children"),
-        Output(SV_ACTIONS, "children"),
-        Input(SV_SELECTED, "data"),
-        Input(SV_MSG, "children"),
+        Output(ids.SV_DETAIL, "children"),
+        Output(ids.SV_ACTIONS, "children"),
+        Input(ids.SV_SELECTED, "data"),
+        Input(ids.SV_MSG, "children"),
     )
     @guard("services.read")
     def detail(selected: Id | None, _msg: Shown):
@@ -505,20 +456,22 @@ def register(app: Dash) -> None:
             return error.say(lang), []
         may = allows(current_actor().role, "ticket.handle")
         buttons = [
-            html.Button(t(f"taction.{a}", lang), id={"type": SV_ACT, "action": a}, className=None if may else "hidden")
+            html.Button(
+                t(f"taction.{a}", lang), id={"type": ids.SV_ACT, "action": a}, className=None if may else "hidden"
+            )
             for a, (starts, _to) in TICKET_ACTIONS.items()
             if found["status"] in starts
         ]
         return _detail(found, lang), buttons
 
     @app.callback(
-        Output(SV_MSG, "children"),
-        Input({"type": SV_ACT, "action": ALL}, "n_clicks"),
-        State(SV_SELECTED, "data"),
-        State(SV_CATEGORY, "value"),
-        State(SV_NOTE, "value"),
-        State(SV_RESOLVED, "value"),
-        State(SV_SATISFACTION, "value"),
+        Output(ids.SV_MSG, "children"),
+        Input({"type": ids.SV_ACT, "action": ALL}, "n_clicks"),
+        State(ids.SV_SELECTED, "data"),
+        State(ids.SV_CATEGORY, "value"),
+        State(ids.SV_NOTE, "value"),
+        State(ids.SV_RESOLVED, "value"),
+        State(ids.SV_SATISFACTION, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -550,10 +503,10 @@ def register(app: Dash) -> None:
         return t("sv.done", lang, code=done["code"], status=t(f"tstatus.{done['status']}", lang))
 
     @app.callback(
-        Output(SV_MSG, "children", allow_duplicate=True),
-        Input(SV_LINK, "n_clicks"),
-        State(SV_SELECTED, "data"),
-        State(SV_LINK_ITEM, "value"),
+        Output(ids.SV_MSG, "children", allow_duplicate=True),
+        Input(ids.SV_LINK, "n_clicks"),
+        State(ids.SV_SELECTED, "data"),
+        State(ids.SV_LINK_ITEM, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -569,14 +522,14 @@ def register(app: Dash) -> None:
         return t("sv.linked", lang, code=done["code"], item=item)
 
     @app.callback(
-        Output(SV_INTAKE_MSG, "children"),
-        Output(SV_SELECTED, "data", allow_duplicate=True),
-        Input(SV_SUBMIT, "n_clicks"),
-        State(SV_CHANNEL, "value"),
-        State(SV_TEXT, "value"),
-        State(SV_ADDRESS, "value"),
-        State(SV_CALLER, "value"),
-        State(SV_PHONE, "value"),
+        Output(ids.SV_INTAKE_MSG, "children"),
+        Output(ids.SV_SELECTED, "data", allow_duplicate=True),
+        Input(ids.SV_SUBMIT, "n_clicks"),
+        State(ids.SV_CHANNEL, "value"),
+        State(ids.SV_TEXT, "value"),
+        State(ids.SV_ADDRESS, "value"),
+        State(ids.SV_CALLER, "value"),
+        State(ids.SV_PHONE, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -625,10 +578,10 @@ def register(app: Dash) -> None:
         return lines, row["id"]
 
     @app.callback(
-        Output(SV_QUEUE_BOX, "className"),
-        Output(SV_RANKING_BOX, "className"),
-        Output(SV_HOT_BOX, "className"),
-        Input(SV_VIEW, "value"),
+        Output(ids.SV_QUEUE_BOX, "className"),
+        Output(ids.SV_RANKING_BOX, "className"),
+        Output(ids.SV_HOT_BOX, "className"),
+        Input(ids.SV_VIEW, "value"),
     )
     @guard("services.read")
     def view(chosen: Name | None):
@@ -639,13 +592,13 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(SV_RANKING, "children"),
-        Output(SV_W_RESPONSE, "value"),
-        Output(SV_W_RESOLUTION, "value"),
-        Output(SV_W_SATISFACTION, "value"),
-        Input(SV_BY, "value"),
-        Input(SV_MONTH, "value"),
-        Input(SV_W_MSG, "children"),
+        Output(ids.SV_RANKING, "children"),
+        Output(ids.SV_W_RESPONSE, "value"),
+        Output(ids.SV_W_RESOLUTION, "value"),
+        Output(ids.SV_W_SATISFACTION, "value"),
+        Input(ids.SV_BY, "value"),
+        Input(ids.SV_MONTH, "value"),
+        Input(ids.SV_W_MSG, "children"),
     )
     @guard("services.read")
     def ranking(by: Name | None, month: Name | None, _msg: Shown):
@@ -661,11 +614,11 @@ def register(app: Dash) -> None:
         return [note, _ranking_table(rows, lang)], w["response"], w["resolution"], w["satisfaction"]
 
     @app.callback(
-        Output(SV_W_MSG, "children"),
-        Input(SV_W_SAVE, "n_clicks"),
-        State(SV_W_RESPONSE, "value"),
-        State(SV_W_RESOLUTION, "value"),
-        State(SV_W_SATISFACTION, "value"),
+        Output(ids.SV_W_MSG, "children"),
+        Input(ids.SV_W_SAVE, "n_clicks"),
+        State(ids.SV_W_RESPONSE, "value"),
+        State(ids.SV_W_RESOLUTION, "value"),
+        State(ids.SV_W_SATISFACTION, "value"),
         prevent_initial_call=True,
     )
     @guard("services.read")
@@ -683,9 +636,9 @@ def register(app: Dash) -> None:
         return t("sv.weights_saved", lang)
 
     @app.callback(
-        Output(SV_DOWNLOAD, "data"),
-        Input(SV_REPORT, "n_clicks"),
-        State(SV_MONTH, "value"),
+        Output(ids.SV_DOWNLOAD, "data"),
+        Input(ids.SV_REPORT, "n_clicks"),
+        State(ids.SV_MONTH, "value"),
         prevent_initial_call=True,
     )
     @guard("export")
@@ -701,9 +654,9 @@ def register(app: Dash) -> None:
         return dcc.send_bytes(body, f"12345-assessment-{chosen}.pdf")
 
     @app.callback(
-        Output(SV_HOTSPOTS, "children"),
-        Input(SV_HOT_MSG, "children"),
-        Input(SV_VIEW, "value"),
+        Output(ids.SV_HOTSPOTS, "children"),
+        Input(ids.SV_HOT_MSG, "children"),
+        Input(ids.SV_VIEW, "value"),
     )
     @guard("services.read")
     def hot(_msg: Shown, _view: Name | None):
@@ -721,7 +674,7 @@ def register(app: Dash) -> None:
                     if h["case_id"]
                     else html.Button(
                         t("sv.to_case", lang),
-                        id={"type": SV_HOT_CASE, "code": h["key"]},
+                        id={"type": ids.SV_HOT_CASE, "code": h["key"]},
                         className=None if may else "hidden",
                     ),
                 ],
@@ -730,8 +683,8 @@ def register(app: Dash) -> None:
         ] or t("sv.no_hotspots", lang)
 
     @app.callback(
-        Output(SV_HOT_MSG, "children"),
-        Input({"type": SV_HOT_CASE, "code": ALL}, "n_clicks"),
+        Output(ids.SV_HOT_MSG, "children"),
+        Input({"type": ids.SV_HOT_CASE, "code": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     @guard("services.read")

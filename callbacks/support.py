@@ -11,18 +11,7 @@ from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Name, Shown
 from cockpit.services import anchor, audit, support_components, users
 from cockpit.services.export import to_csv
-from cockpit.ui.support import (
-    SUPPORT_ACTION,
-    SUPPORT_ACTOR,
-    SUPPORT_ALERTS,
-    SUPPORT_AUDIT,
-    SUPPORT_CHAIN,
-    SUPPORT_COMPONENTS,
-    SUPPORT_DOWNLOAD,
-    SUPPORT_EXPORT,
-    SUPPORT_USERS,
-    SUPPORT_VERIFY,
-)
+from cockpit.ui import support as ids
 
 SHOWN = 200
 COLUMNS = ("ts", "actor", "role", "action", "object", "after", "source_ip", "request_id")
@@ -96,28 +85,28 @@ def components_table(rows: list[dict], lang: str) -> html.Table:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(SUPPORT_AUDIT, "children"),
-        Input(SUPPORT_ACTION, "value"),
-        Input(SUPPORT_ACTOR, "value"),
-        Input(SUPPORT_CHAIN, "children"),
+        Output(ids.SUPPORT_AUDIT, "children"),
+        Input(ids.SUPPORT_ACTION, "value"),
+        Input(ids.SUPPORT_ACTOR, "value"),
+        Input(ids.SUPPORT_CHAIN, "children"),
     )
     @guard("audit.read")
     def show_audit(action: Name | None, actor: Name | None, _chain: Shown):
         rows = audit.rows(context.database_url(), action=action or None, actor=actor or None, limit=SHOWN)
         return audit_table(rows, context.lang())
 
-    @app.callback(Output(SUPPORT_COMPONENTS, "children"), Input(SUPPORT_COMPONENTS, "id"))
+    @app.callback(Output(ids.SUPPORT_COMPONENTS, "children"), Input(ids.SUPPORT_COMPONENTS, "id"))
     @guard("audit.read")
     def show_components(_id: Name):
         return components_table(support_components.listing(context.database_url()), context.lang())
 
-    @app.callback(Output(SUPPORT_USERS, "children"), Input(SUPPORT_USERS, "id"))
+    @app.callback(Output(ids.SUPPORT_USERS, "children"), Input(ids.SUPPORT_USERS, "id"))
     @guard("users.read")
     def show_people(_id: Name):
         return people_table(users.directory(context.database_url()), context.lang())
 
     @app.callback(
-        Output(SUPPORT_CHAIN, "children"), Input(SUPPORT_VERIFY, "n_clicks"), prevent_initial_call=True
+        Output(ids.SUPPORT_CHAIN, "children"), Input(ids.SUPPORT_VERIFY, "n_clicks"), prevent_initial_call=True
     )
     @guard("audit.read")
     def verify(_n: Clicks | None) -> str:
@@ -130,7 +119,7 @@ def register(app: Dash) -> None:
             return t("support.chain_ok", lang, rows=report.rows, anchors=len(anchors))
         return t("support.chain_broken", lang, row=report.broken_at, reason=report.reason)
 
-    @app.callback(Output(SUPPORT_ALERTS, "children"), Input("live-status", "data"))
+    @app.callback(Output(ids.SUPPORT_ALERTS, "children"), Input("live-status", "data"))
     @guard("audit.read")
     def security_alerts(_status: Shown) -> list | str:
         lang = context.lang()
@@ -152,10 +141,10 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(SUPPORT_DOWNLOAD, "data"),
-        Input(SUPPORT_EXPORT, "n_clicks"),
-        State(SUPPORT_ACTION, "value"),
-        State(SUPPORT_ACTOR, "value"),
+        Output(ids.SUPPORT_DOWNLOAD, "data"),
+        Input(ids.SUPPORT_EXPORT, "n_clicks"),
+        State(ids.SUPPORT_ACTION, "value"),
+        State(ids.SUPPORT_ACTOR, "value"),
         prevent_initial_call=True,
     )
     @guard("audit.export")

@@ -12,8 +12,8 @@ from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Shown
 from cockpit.services import wall
 from cockpit.services.geojson import feature_collection, point
+from cockpit.ui import wall as ids
 from cockpit.ui.kit import device_label, severity_badge, styled
-from cockpit.ui.wall import WALL_CHART, WALL_HIGHLIGHT, WALL_KPIS, WALL_POINTS, WALL_REFRESH, WALL_TICKER, WALL_VIEW
 from cockpit.vocab import PALETTE
 
 WALL_FONT = 26  # px: read from five metres on a 4K wall
@@ -87,13 +87,13 @@ def _ticker(view: wall.View, lang: str) -> list:
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(WALL_KPIS, "children"),
-        Output(WALL_POINTS, "data"),
-        Output(WALL_HIGHLIGHT, "children"),
-        Output(WALL_CHART, "children"),
-        Output(WALL_TICKER, "children"),
-        Input(WALL_VIEW, "data"),
-        Input(WALL_REFRESH, "n_intervals"),
+        Output(ids.WALL_KPIS, "children"),
+        Output(ids.WALL_POINTS, "data"),
+        Output(ids.WALL_HIGHLIGHT, "children"),
+        Output(ids.WALL_CHART, "children"),
+        Output(ids.WALL_TICKER, "children"),
+        Input(ids.WALL_VIEW, "data"),
+        Input(ids.WALL_REFRESH, "n_intervals"),
         Input("alarm-feed", "data"),
     )
     @guard("view")

@@ -12,15 +12,7 @@ from dash import Dash
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 
-from cockpit import (
-    auth,
-    context,
-    inputs,
-    push,
-    security,
-    static_files,
-    web,
-)
+from cockpit import auth, context, inputs, push, security, static_files, web
 from cockpit.api import (
     cim_scene,
     data_upload,

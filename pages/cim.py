@@ -13,60 +13,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import cim_layers, cim_view, isochrones, model_compare, simulations, spatial_requests
 from cockpit.services.spatial_ops import TARGETS
-from cockpit.ui.cim import (
-    CIM_CARD,
-    CIM_COMPARE,
-    CIM_COMPARE_SCENE,
-    CIM_DOWNLOAD,
-    CIM_EXPORT_CSV,
-    CIM_EXPORT_GEOJSON,
-    CIM_FACILITY,
-    CIM_K,
-    CIM_LABELS,
-    CIM_LEFT,
-    CIM_LEGEND,
-    CIM_METRES,
-    CIM_MINUTES,
-    CIM_MODE,
-    CIM_MODEL,
-    CIM_MODEL_LEFT,
-    CIM_MODEL_RESULT,
-    CIM_MODEL_RIGHT,
-    CIM_MODEL_RUN,
-    CIM_OP,
-    CIM_OPACITY,
-    CIM_PICKED,
-    CIM_PLACE,
-    CIM_POINT,
-    CIM_RESET,
-    CIM_RESULT,
-    CIM_RESULT_SUMMARY,
-    CIM_RIGHT,
-    CIM_RUN,
-    CIM_SCENE,
-    CIM_SIM,
-    CIM_SIM_DONE,
-    CIM_SIM_DRAINAGE,
-    CIM_SIM_HOURS,
-    CIM_SIM_KIND,
-    CIM_SIM_PLACE,
-    CIM_SIM_POLL,
-    CIM_SIM_RADIUS,
-    CIM_SIM_RUN,
-    CIM_SIM_STATUS,
-    CIM_SIM_STORM,
-    CIM_SIM_YEARS,
-    CIM_SPEC,
-    CIM_SWIPE,
-    CIM_SWIPE_LINE,
-    CIM_TABS,
-    CIM_TARGET,
-    CIM_TILT,
-    CIM_TIME,
-    CIM_VIEW,
-    CIM_VIEW_B,
-    CIM_VISIBLE,
-)
+from cockpit.ui import cim as ids
 from cockpit.ui.kit import panel, tab
 
 HIDDEN = {"display": "none"}
@@ -103,20 +50,20 @@ def _layers(lang: str) -> list:
     registry = cim_layers.registry(context.database_url())
     return [
         dcc.RadioItems(
-            id=CIM_SCENE,
+            id=ids.CIM_SCENE,
             value="operations",
             inline=True,
             className="toggle",
             options=[{"label": t(f"cim.scene.{s}", lang), "value": s} for s in cim_layers.SCENES],
         ),
         dcc.Checklist(
-            id=CIM_VISIBLE,
+            id=ids.CIM_VISIBLE,
             value=cim_view.scene_layers("operations"),
             className="cim-layers",
             options=[{"label": _layer_label(layer, lang), "value": layer.key} for layer in registry],
         ),
         dcc.Checklist(
-            id=CIM_LABELS,
+            id=ids.CIM_LABELS,
             value=["labels"],
             inline=True,
             className="toggle",
@@ -131,7 +78,7 @@ def _layers(lang: str) -> list:
                     children=[
                         html.Span(t(layer.title, lang) if not layer.imported else _imported_title(layer, lang)),
                         dcc.Slider(
-                            id={"type": CIM_OPACITY, "layer": layer.key},
+                            id={"type": ids.CIM_OPACITY, "layer": layer.key},
                             min=0,
                             max=1,
                             step=0.1,
@@ -150,7 +97,7 @@ def _layers(lang: str) -> list:
 def _compare(lang: str) -> list:
     return [
         dcc.RadioItems(
-            id=CIM_COMPARE,
+            id=ids.CIM_COMPARE,
             value="none",
             inline=True,
             className="toggle",
@@ -158,14 +105,14 @@ def _compare(lang: str) -> list:
         ),
         html.Label(t("cim.compare_scene", lang)),
         dcc.Dropdown(
-            id=CIM_COMPARE_SCENE,
+            id=ids.CIM_COMPARE_SCENE,
             className="type-filter",
             value="planning",
             clearable=False,
             options=[{"label": t(f"cim.scene.{s}", lang), "value": s} for s in cim_layers.SCENES],
         ),
         html.Label(t("cim.swipe", lang)),
-        dcc.Slider(id=CIM_SWIPE, min=5, max=95, step=5, value=50, marks=None),
+        dcc.Slider(id=ids.CIM_SWIPE, min=5, max=95, step=5, value=50, marks=None),
         html.H3(t("cim.model", lang)),
         *_model(lang),
     ]
@@ -185,16 +132,16 @@ def _model(lang: str) -> list:
         for s in found
     ]
     return [
-        dcc.Dropdown(id=CIM_MODEL_LEFT, className="type-filter", value="base", clearable=False, options=options),
+        dcc.Dropdown(id=ids.CIM_MODEL_LEFT, className="type-filter", value="base", clearable=False, options=options),
         dcc.Dropdown(
-            id=CIM_MODEL_RIGHT,
+            id=ids.CIM_MODEL_RIGHT,
             className="type-filter",
             value=found[-1]["key"],
             clearable=False,
             options=options,
         ),
-        html.Button(t("cim.model.run", lang), id=CIM_MODEL_RUN),
-        html.Div(id=CIM_MODEL_RESULT, className="cim-summary"),
+        html.Button(t("cim.model.run", lang), id=ids.CIM_MODEL_RUN),
+        html.Div(id=ids.CIM_MODEL_RESULT, className="cim-summary"),
     ]
 
 
@@ -202,19 +149,19 @@ def _stage(lang: str) -> html.Div:
     return html.Div(
         className="cim-stage",
         children=[
-            html.Div(id=CIM_VIEW, className="cim-canvas"),
-            html.Div(id=CIM_VIEW_B, className="cim-canvas cim-none"),
-            html.Div(id=CIM_SWIPE_LINE, className="cim-swipe-line", style=HIDDEN),
+            html.Div(id=ids.CIM_VIEW, className="cim-canvas"),
+            html.Div(id=ids.CIM_VIEW_B, className="cim-canvas cim-none"),
+            html.Div(id=ids.CIM_SWIPE_LINE, className="cim-swipe-line", style=HIDDEN),
             html.Div(
                 className="cim-camera",
                 children=[
-                    html.Button(t("cim.tilt", lang), id=CIM_TILT),
-                    html.Button(t("cim.left", lang), id=CIM_LEFT),
-                    html.Button(t("cim.right", lang), id=CIM_RIGHT),
-                    html.Button(t("cim.reset", lang), id=CIM_RESET),
+                    html.Button(t("cim.tilt", lang), id=ids.CIM_TILT),
+                    html.Button(t("cim.left", lang), id=ids.CIM_LEFT),
+                    html.Button(t("cim.right", lang), id=ids.CIM_RIGHT),
+                    html.Button(t("cim.reset", lang), id=ids.CIM_RESET),
                 ],
             ),
-            html.Div(t("cim.legend", lang), id=CIM_LEGEND, className="cim-legend note"),
+            html.Div(t("cim.legend", lang), id=ids.CIM_LEGEND, className="cim-legend note"),
         ],
     )
 
@@ -227,7 +174,7 @@ def _timeline(lang: str) -> html.Div:
         className="cim-timeline",
         children=[
             html.Span(t("cim.time", lang), className="cim-time-label"),
-            dcc.Slider(id=CIM_TIME, min=-360, max=480, step=5, value=0, marks=marks, updatemode="mouseup"),
+            dcc.Slider(id=ids.CIM_TIME, min=-360, max=480, step=5, value=0, marks=marks, updatemode="mouseup"),
         ],
     )
 
@@ -236,7 +183,7 @@ def _simulation(lang: str) -> list:
     can_run = auth.allowed("simulation.run")
     return [
         dcc.RadioItems(
-            id=CIM_SIM_KIND,
+            id=ids.CIM_SIM_KIND,
             value="flood",
             inline=True,
             className="toggle",
@@ -247,7 +194,7 @@ def _simulation(lang: str) -> list:
             children=[
                 html.Label(t("cim.sim.storm", lang)),
                 dcc.RadioItems(
-                    id=CIM_SIM_STORM,
+                    id=ids.CIM_SIM_STORM,
                     value="design",
                     inline=True,
                     className="toggle",
@@ -255,7 +202,7 @@ def _simulation(lang: str) -> list:
                 ),
                 html.Label(t("cim.sim.years", lang)),
                 dcc.Dropdown(
-                    id=CIM_SIM_YEARS,
+                    id=ids.CIM_SIM_YEARS,
                     className="type-filter",
                     value=50,
                     clearable=False,
@@ -264,18 +211,18 @@ def _simulation(lang: str) -> list:
                     ],
                 ),
                 html.Label(t("cim.sim.hours", lang)),
-                dcc.Input(id=CIM_SIM_HOURS, type="number", value=3, min=1, max=12, step=1),
+                dcc.Input(id=ids.CIM_SIM_HOURS, type="number", value=3, min=1, max=12, step=1),
                 html.Label(t("cim.sim.drainage", lang)),
-                dcc.Input(id=CIM_SIM_DRAINAGE, type="number", value=36, min=0, max=120, step=1),
+                dcc.Input(id=ids.CIM_SIM_DRAINAGE, type="number", value=36, min=0, max=120, step=1),
                 html.Label(t("cim.sim.radius", lang)),
-                dcc.Input(id=CIM_SIM_RADIUS, type="number", value=500, min=50, max=3000, step=50),
+                dcc.Input(id=ids.CIM_SIM_RADIUS, type="number", value=500, min=50, max=3000, step=50),
             ],
         ),
         html.Div(t("cim.sim.note", lang), className="note"),
-        html.Div(id=CIM_SIM_PLACE, className="note", children=t("cim.pick_place", lang)),
-        html.Button(t("cim.sim.run", lang), id=CIM_SIM_RUN, className="primary", style=None if can_run else HIDDEN),
-        dcc.Interval(id=CIM_SIM_POLL, interval=1000, disabled=True),
-        html.Div(id=CIM_SIM_STATUS, className="cim-summary"),
+        html.Div(id=ids.CIM_SIM_PLACE, className="note", children=t("cim.pick_place", lang)),
+        html.Button(t("cim.sim.run", lang), id=ids.CIM_SIM_RUN, className="primary", style=None if can_run else HIDDEN),
+        dcc.Interval(id=ids.CIM_SIM_POLL, interval=1000, disabled=True),
+        html.Div(id=ids.CIM_SIM_STATUS, className="cim-summary"),
     ]
 
 
@@ -283,31 +230,31 @@ def _tools(lang: str) -> list:
     can_export = auth.allowed("export")
     return [
         dcc.RadioItems(
-            id=CIM_OP,
+            id=ids.CIM_OP,
             value="isochrone",
             className="toggle",
             inline=True,
             options=[{"label": t(f"cim.op.{op}", lang), "value": op} for op in spatial_requests.OPERATIONS],
         ),
-        html.Div(id=CIM_PLACE, className="note", children=t("cim.pick_place", lang)),
+        html.Div(id=ids.CIM_PLACE, className="note", children=t("cim.pick_place", lang)),
         html.Div(
             className="form-grid",
             children=[
                 html.Label(t("cim.target", lang)),
                 dcc.Dropdown(
-                    id=CIM_TARGET,
+                    id=ids.CIM_TARGET,
                     className="type-filter",
                     value="building",
                     clearable=False,
                     options=[{"label": t(f"cim.target.{k}", lang), "value": k} for k in TARGETS],
                 ),
                 html.Label(t("cim.metres", lang)),
-                dcc.Input(id=CIM_METRES, type="number", value=300, min=10, max=20000, step=10),
+                dcc.Input(id=ids.CIM_METRES, type="number", value=300, min=10, max=20000, step=10),
                 html.Label(t("cim.k", lang)),
-                dcc.Input(id=CIM_K, type="number", value=5, min=1, max=100, step=1),
+                dcc.Input(id=ids.CIM_K, type="number", value=5, min=1, max=100, step=1),
                 html.Label(t("cim.minutes", lang)),
                 dcc.Checklist(
-                    id=CIM_MINUTES,
+                    id=ids.CIM_MINUTES,
                     value=[5, 10, 15],
                     inline=True,
                     className="toggle",
@@ -315,7 +262,7 @@ def _tools(lang: str) -> list:
                 ),
                 html.Label(t("cim.mode", lang)),
                 dcc.RadioItems(
-                    id=CIM_MODE,
+                    id=ids.CIM_MODE,
                     value="walk",
                     inline=True,
                     className="toggle",
@@ -323,7 +270,7 @@ def _tools(lang: str) -> list:
                 ),
                 html.Label(t("cim.facility", lang)),
                 dcc.Dropdown(
-                    id=CIM_FACILITY,
+                    id=ids.CIM_FACILITY,
                     className="type-filter",
                     value="school",
                     clearable=False,
@@ -331,17 +278,17 @@ def _tools(lang: str) -> list:
                 ),
             ],
         ),
-        html.Button(t("cim.run", lang), id=CIM_RUN, className="primary"),
-        html.Div(id=CIM_RESULT_SUMMARY, className="cim-summary"),
+        html.Button(t("cim.run", lang), id=ids.CIM_RUN, className="primary"),
+        html.Div(id=ids.CIM_RESULT_SUMMARY, className="cim-summary"),
         html.Div(
             className="dispatch-actions",
             style=None if can_export else HIDDEN,
             children=[
-                html.Button(t("cim.export_geojson", lang), id=CIM_EXPORT_GEOJSON),
-                html.Button(t("cim.export_csv", lang), id=CIM_EXPORT_CSV),
+                html.Button(t("cim.export_geojson", lang), id=ids.CIM_EXPORT_GEOJSON),
+                html.Button(t("cim.export_csv", lang), id=ids.CIM_EXPORT_CSV),
             ],
         ),
-        dcc.Download(id=CIM_DOWNLOAD),
+        dcc.Download(id=ids.CIM_DOWNLOAD),
     ]
 
 
@@ -350,13 +297,13 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-cim",
         children=[
-            dcc.Store(id=CIM_SPEC),
-            dcc.Store(id=CIM_PICKED),
-            dcc.Store(id=CIM_POINT),
-            dcc.Store(id=CIM_RESULT),
-            dcc.Store(id=CIM_SIM),
-            dcc.Store(id=CIM_SIM_DONE),
-            dcc.Store(id=CIM_MODEL),
+            dcc.Store(id=ids.CIM_SPEC),
+            dcc.Store(id=ids.CIM_PICKED),
+            dcc.Store(id=ids.CIM_POINT),
+            dcc.Store(id=ids.CIM_RESULT),
+            dcc.Store(id=ids.CIM_SIM),
+            dcc.Store(id=ids.CIM_SIM_DONE),
+            dcc.Store(id=ids.CIM_MODEL),
             html.Div(
                 className="col col-left",
                 children=[
@@ -369,14 +316,14 @@ def layout(**_query: str) -> html.Div:
                 className="col col-right",
                 children=[
                     dcc.Tabs(
-                        id=CIM_TABS,
+                        id=ids.CIM_TABS,
                         value="building",
                         className="tabs",
                         content_className="tab-content",
                         children=[
                             tab(
                                 t("cim.building", lang),
-                                html.Div(id=CIM_CARD, children=t("cim.pick_building", lang)),
+                                html.Div(id=ids.CIM_CARD, children=t("cim.pick_building", lang)),
                                 value="building",
                             ),
                             tab(t("cim.tools", lang), _tools(lang), value="tools"),

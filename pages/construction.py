@@ -13,67 +13,36 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import sightline
 from cockpit.services.sunlight import RULE_DAYS
-from cockpit.ui.construction import (
-    CON_BASELINE,
-    CON_CORRIDORS,
-    CON_DAY,
-    CON_DESIGN,
-    CON_DETAIL,
-    CON_DOWNLOAD,
-    CON_EXPORT,
-    CON_GANTT,
-    CON_GANTT_BOX,
-    CON_HOMES,
-    CON_KPIS,
-    CON_MAP,
-    CON_MSG,
-    CON_PLAY,
-    CON_PLAY_A,
-    CON_PLAY_AT,
-    CON_PLAY_B,
-    CON_PLAY_SPEC,
-    CON_PLAY_STATE,
-    CON_RANKING,
-    CON_SELECTED,
-    CON_SENSORS,
-    CON_SHADOWS,
-    CON_SITES,
-    CON_SLIPS,
-    CON_STAGES,
-    CON_SUN_RESULT,
-    CON_SUN_RUN,
-    CON_UPLOAD,
-    CON_VIEW,
-)
+from cockpit.ui import construction as ids
 from cockpit.ui.kit import detail_map, panel
 from pages.construction_monitoring import monitoring_pane
 
 
 def _map() -> dl.Map:
     return detail_map(
-        CON_MAP,
+        ids.CON_MAP,
         [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
-                id=CON_CORRIDORS,
+                id=ids.CON_CORRIDORS,
                 data=sightline.geojson(context.database_url()),
                 style={"variable": "cockpitMap.conCorridor"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
-            dl.GeoJSON(id=CON_SHADOWS, style={"variable": "cockpitMap.conShadow"}, interactive=False),
+            dl.GeoJSON(id=ids.CON_SHADOWS, style={"variable": "cockpitMap.conShadow"}, interactive=False),
             dl.GeoJSON(
-                id=CON_HOMES,
+                id=ids.CON_HOMES,
                 style={"variable": "cockpitMap.conHome"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(
-                id=CON_SITES,
+                id=ids.CON_SITES,
                 style={"variable": "cockpitMap.conSite"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
-            dl.GeoJSON(id=CON_DESIGN, style={"variable": "cockpitMap.conDesign"}, interactive=False),
+            dl.GeoJSON(id=ids.CON_DESIGN, style={"variable": "cockpitMap.conDesign"}, interactive=False),
             dl.GeoJSON(
-                id=CON_SENSORS,
+                id=ids.CON_SENSORS,
                 pointToLayer={"variable": "cockpitMap.conSensor"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
@@ -89,18 +58,18 @@ def _schedule_actions(lang: str) -> html.Div:
         children=[
             html.Button(
                 t("con.export_xml", lang),
-                id=CON_EXPORT,
+                id=ids.CON_EXPORT,
                 className=None if auth.allowed("export") else "hidden",
             ),
-            dcc.Download(id=CON_DOWNLOAD),
+            dcc.Download(id=ids.CON_DOWNLOAD),
             dcc.Upload(
-                id=CON_UPLOAD,
+                id=ids.CON_UPLOAD,
                 max_size=700_000,
                 accept=".xml,application/xml,text/xml",
                 className="upload-box" if edit else "upload-box hidden",
                 children=html.Span(t("con.import_xml", lang)),
             ),
-            html.Button(t("con.baseline", lang), id=CON_BASELINE, className=None if edit else "hidden"),
+            html.Button(t("con.baseline", lang), id=ids.CON_BASELINE, className=None if edit else "hidden"),
         ],
     )
 
@@ -110,17 +79,17 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-construction",
         children=[
-            dcc.Store(id=CON_SELECTED),
+            dcc.Store(id=ids.CON_SELECTED),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(
                         t("con.portfolio", lang),
-                        html.Div(id=CON_KPIS, className="kpis"),
-                        html.Div(id=CON_STAGES),
+                        html.Div(id=ids.CON_KPIS, className="kpis"),
+                        html.Div(id=ids.CON_STAGES),
                         class_name="fixed",
                     ),
-                    panel(t("con.ranking", lang), html.Div(id=CON_RANKING, className="results"), class_name="grow"),
+                    panel(t("con.ranking", lang), html.Div(id=ids.CON_RANKING, className="results"), class_name="grow"),
                 ],
             ),
             html.Div(
@@ -128,7 +97,7 @@ def layout(**_query: str) -> html.Div:
                 children=[
                     html.Div(className="map-wrap", children=[_map()]),
                     dcc.RadioItems(
-                        id=CON_VIEW,
+                        id=ids.CON_VIEW,
                         value="gantt",
                         inline=True,
                         className="toggle",
@@ -140,23 +109,23 @@ def layout(**_query: str) -> html.Div:
                         className="gantt-wrap",
                         children=[
                             html.Div(
-                                id=CON_GANTT_BOX,
+                                id=ids.CON_GANTT_BOX,
                                 className="gantt",
                                 children=dcc.Graph(
-                                    id=CON_GANTT, config={"displayModeBar": False}, className="gantt"
+                                    id=ids.CON_GANTT, config={"displayModeBar": False}, className="gantt"
                                 ),
                             ),
                             html.Div(
-                                id=CON_PLAY,
+                                id=ids.CON_PLAY,
                                 className="playback hidden",
                                 children=[
-                                    dcc.Slider(id=CON_PLAY_AT, min=0, max=1, step=1, value=0, marks=None),
-                                    html.Div(id=CON_PLAY_STATE, className="note"),
+                                    dcc.Slider(id=ids.CON_PLAY_AT, min=0, max=1, step=1, value=0, marks=None),
+                                    html.Div(id=ids.CON_PLAY_STATE, className="note"),
                                     html.Div(
                                         className="play-stage",
                                         children=[
-                                            html.Div(id=CON_PLAY_A, className="cim-canvas"),
-                                            html.Div(id=CON_PLAY_B, className="cim-canvas"),
+                                            html.Div(id=ids.CON_PLAY_A, className="cim-canvas"),
+                                            html.Div(id=ids.CON_PLAY_B, className="cim-canvas"),
                                         ],
                                     ),
                                 ],
@@ -164,7 +133,7 @@ def layout(**_query: str) -> html.Div:
                             monitoring_pane(lang),
                         ],
                     ),
-                    dcc.Store(id=CON_PLAY_SPEC),
+                    dcc.Store(id=ids.CON_PLAY_SPEC),
                 ],
             ),
             html.Div(
@@ -172,16 +141,16 @@ def layout(**_query: str) -> html.Div:
                 children=[
                     panel(
                         t("con.detail", lang),
-                        html.Div(id=CON_DETAIL, children=t("con.pick", lang)),
-                        html.Div(id=CON_SLIPS),
+                        html.Div(id=ids.CON_DETAIL, children=t("con.pick", lang)),
+                        html.Div(id=ids.CON_SLIPS),
                         _schedule_actions(lang),
-                        html.Div(id=CON_MSG, className="note msg"),
+                        html.Div(id=ids.CON_MSG, className="note msg"),
                         class_name="grow",
                     ),
                     panel(
                         t("con.sunlight", lang),
                         dcc.RadioItems(
-                            id=CON_DAY,
+                            id=ids.CON_DAY,
                             value="dahan",
                             inline=True,
                             className="toggle",
@@ -189,9 +158,9 @@ def layout(**_query: str) -> html.Div:
                         ),
                         html.Div(
                             className="dispatch-actions",
-                            children=html.Button(t("con.sun_run", lang), id=CON_SUN_RUN),
+                            children=html.Button(t("con.sun_run", lang), id=ids.CON_SUN_RUN),
                         ),
-                        html.Div(id=CON_SUN_RESULT, className="results"),
+                        html.Div(id=ids.CON_SUN_RESULT, className="results"),
                         class_name="grow",
                     ),
                 ],

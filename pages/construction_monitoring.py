@@ -8,21 +8,7 @@ from dash import dcc, html
 
 from cockpit import auth
 from cockpit.i18n import t
-from cockpit.ui.construction import (
-    CON_MON,
-    CON_MON_ASSESS,
-    CON_MON_CHART,
-    CON_MON_CONTROL,
-    CON_MON_DOWNLOAD,
-    CON_MON_MSG,
-    CON_MON_RATE,
-    CON_MON_REPORT,
-    CON_MON_SAVE,
-    CON_MON_SENSOR,
-    CON_MON_SUMMARY,
-    CON_MON_TABLE,
-    CON_MON_TYPE,
-)
+from cockpit.ui import construction as ids
 from cockpit.vocab import STRUCTURE_TYPES
 
 
@@ -32,56 +18,56 @@ def _design(lang: str) -> html.Div:
         children=[
             html.Span(t("mon.design_values", lang), className="k"),
             dcc.Dropdown(
-                id=CON_MON_TYPE,
+                id=ids.CON_MON_TYPE,
                 options=[{"label": t(f"device.{d}", lang), "value": d} for d in STRUCTURE_TYPES],
                 value="settlement",
                 clearable=False,
                 className="type-filter mon-type",
             ),
-            dcc.Input(id=CON_MON_CONTROL, type="number", min=0, placeholder=t("mon.control", lang)),
-            dcc.Input(id=CON_MON_RATE, type="number", min=0, placeholder=t("mon.rate_control", lang)),
-            html.Button(t("mon.save_design", lang), id=CON_MON_SAVE),
+            dcc.Input(id=ids.CON_MON_CONTROL, type="number", min=0, placeholder=t("mon.control", lang)),
+            dcc.Input(id=ids.CON_MON_RATE, type="number", min=0, placeholder=t("mon.rate_control", lang)),
+            html.Button(t("mon.save_design", lang), id=ids.CON_MON_SAVE),
         ],
     )
 
 
 def monitoring_pane(lang: str) -> html.Div:
     return html.Div(
-        id=CON_MON,
+        id=ids.CON_MON,
         className="monitoring hidden",
         children=[
-            html.Div(id=CON_MON_SUMMARY, className="note"),
+            html.Div(id=ids.CON_MON_SUMMARY, className="note"),
             html.Div(
                 className="mon-body",
                 children=[
-                    html.Div(id=CON_MON_TABLE, className="mon-table"),
+                    html.Div(id=ids.CON_MON_TABLE, className="mon-table"),
                     html.Div(
                         className="mon-chart",
                         children=[
                             dcc.Dropdown(
-                                id=CON_MON_SENSOR,
+                                id=ids.CON_MON_SENSOR,
                                 clearable=False,
                                 placeholder=t("mon.pick", lang),
                                 className="type-filter",
                             ),
-                            dcc.Graph(id=CON_MON_CHART, config={"displayModeBar": False}, className="mon-graph"),
+                            dcc.Graph(id=ids.CON_MON_CHART, config={"displayModeBar": False}, className="mon-graph"),
                         ],
                     ),
                 ],
             ),
-            html.Div(id=CON_MON_ASSESS, className="mon-assess"),
+            html.Div(id=ids.CON_MON_ASSESS, className="mon-assess"),
             _design(lang),
             html.Div(
                 className="dispatch-actions",
                 children=[
                     html.Button(
                         t("mon.report", lang),
-                        id=CON_MON_REPORT,
+                        id=ids.CON_MON_REPORT,
                         className=None if auth.allowed("export") else "hidden",
                     ),
-                    dcc.Download(id=CON_MON_DOWNLOAD),
+                    dcc.Download(id=ids.CON_MON_DOWNLOAD),
                 ],
             ),
-            html.Div(id=CON_MON_MSG, className="note msg"),
+            html.Div(id=ids.CON_MON_MSG, className="note msg"),
         ],
     )

@@ -13,57 +13,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import areas
 from cockpit.services.conflicts import STATUSES
-from cockpit.ui.data import (
-    DATA_APPLICATION_MSG,
-    DATA_APPLICATION_REASON,
-    DATA_APPLICATIONS,
-    DATA_APPLY,
-    DATA_APPLY_DEPARTMENT,
-    DATA_APPLY_MSG,
-    DATA_APPLY_PURPOSE,
-    DATA_CATALOG,
-    DATA_CONFLICT_ACTIONS,
-    DATA_CONFLICT_ASSIGN,
-    DATA_CONFLICT_COUNTS,
-    DATA_CONFLICT_DEPARTMENT,
-    DATA_CONFLICT_DETAIL,
-    DATA_CONFLICT_DISMISS,
-    DATA_CONFLICT_LEFT,
-    DATA_CONFLICT_MSG,
-    DATA_CONFLICT_REASON,
-    DATA_CONFLICT_RIGHT,
-    DATA_CONFLICT_SELECTED,
-    DATA_CONFLICT_STATUS,
-    DATA_CONFLICTS,
-    DATA_DATASET,
-    DATA_DEPARTMENTS,
-    DATA_DETAIL,
-    DATA_DOWNLOAD,
-    DATA_EXPORT,
-    DATA_IMPORT_CRS,
-    DATA_IMPORT_DEPARTMENT,
-    DATA_IMPORT_ENCODING,
-    DATA_IMPORT_FILE,
-    DATA_IMPORT_FREQUENCY,
-    DATA_IMPORT_NAME,
-    DATA_IMPORT_POLL,
-    DATA_IMPORT_SHARING,
-    DATA_IMPORT_START,
-    DATA_IMPORT_STATE,
-    DATA_IMPORT_TITLE,
-    DATA_IMPORT_VERSION,
-    DATA_KEY_DEPARTMENT,
-    DATA_KEY_ISSUE,
-    DATA_KEY_MSG,
-    DATA_KEY_QUOTA,
-    DATA_KEY_RATE,
-    DATA_MAP,
-    DATA_MAP_LAYER,
-    DATA_SEARCH,
-    DATA_SIDE_TABS,
-    DATA_TAB_BODY,
-    DATA_TABS,
-)
+from cockpit.ui import data as ids
 from cockpit.ui.kit import panel, tab
 from cockpit.vocab import FREQUENCY_DAYS, PALETTE, SHARING
 
@@ -85,21 +35,21 @@ def _sharing_tab(lang: str) -> dcc.Tab:
     """Applications to decide and department keys to issue: the data stewards' (hidden from other roles)."""
     body = [
         html.Div(t("data.sharing_note", lang), className="note"),
-        dcc.Input(id=DATA_APPLICATION_REASON, placeholder=t("data.application_reason", lang)),
-        html.Div(id=DATA_APPLICATIONS, className="scroll application-list"),
-        html.Div(id=DATA_APPLICATION_MSG, className="note key-msg"),
+        dcc.Input(id=ids.DATA_APPLICATION_REASON, placeholder=t("data.application_reason", lang)),
+        html.Div(id=ids.DATA_APPLICATIONS, className="scroll application-list"),
+        html.Div(id=ids.DATA_APPLICATION_MSG, className="note key-msg"),
         html.H3(t("data.key_issue", lang)),
         html.Div(
             className="conflict-actions",
             children=[
-                dcc.Input(id=DATA_KEY_DEPARTMENT, placeholder=t("data.department", lang)),
-                dcc.Input(id=DATA_KEY_QUOTA, type="number", min=1, value=10_000, placeholder="daily"),
-                dcc.Input(id=DATA_KEY_RATE, type="number", min=1, value=60, placeholder="minute"),
-                html.Button(t("data.key_issue", lang), id=DATA_KEY_ISSUE),
+                dcc.Input(id=ids.DATA_KEY_DEPARTMENT, placeholder=t("data.department", lang)),
+                dcc.Input(id=ids.DATA_KEY_QUOTA, type="number", min=1, value=10_000, placeholder="daily"),
+                dcc.Input(id=ids.DATA_KEY_RATE, type="number", min=1, value=60, placeholder="minute"),
+                html.Button(t("data.key_issue", lang), id=ids.DATA_KEY_ISSUE),
             ],
         ),
         html.Div(t("data.key_limits", lang), className="note"),
-        html.Div(id=DATA_KEY_MSG, className="note key-msg"),
+        html.Div(id=ids.DATA_KEY_MSG, className="note key-msg"),
     ]
     made = tab(t("data.sharing", lang), body, value="sharing")
     if not auth.allowed("catalog.steward"):
@@ -126,60 +76,60 @@ def _wizard(lang: str) -> list:
         html.Div(
             className="import-form",
             children=[
-                row("data.file", html.Div(id=DATA_IMPORT_FILE, className="file-slot")),
-                row("data.dataset_name", dcc.Input(id=DATA_IMPORT_NAME, placeholder="haidian_buildings")),
-                row("data.department", dcc.Input(id=DATA_IMPORT_DEPARTMENT, placeholder=t("data.dept_hint", lang))),
-                row("data.dataset_title", dcc.Input(id=DATA_IMPORT_TITLE)),
-                row("data.crs", _choice(DATA_IMPORT_CRS, [(c, c or auto) for c in CRS_CHOICES])),
-                row("data.encoding", _choice(DATA_IMPORT_ENCODING, [(e, e or auto) for e in ENCODINGS])),
+                row("data.file", html.Div(id=ids.DATA_IMPORT_FILE, className="file-slot")),
+                row("data.dataset_name", dcc.Input(id=ids.DATA_IMPORT_NAME, placeholder="haidian_buildings")),
+                row("data.department", dcc.Input(id=ids.DATA_IMPORT_DEPARTMENT, placeholder=t("data.dept_hint", lang))),
+                row("data.dataset_title", dcc.Input(id=ids.DATA_IMPORT_TITLE)),
+                row("data.crs", _choice(ids.DATA_IMPORT_CRS, [(c, c or auto) for c in CRS_CHOICES])),
+                row("data.encoding", _choice(ids.DATA_IMPORT_ENCODING, [(e, e or auto) for e in ENCODINGS])),
                 row(
                     "data.col.sharing",
-                    _choice(DATA_IMPORT_SHARING, [(v, t(f"sharing.{v}", lang)) for v in SHARING[1:] + SHARING[:1]]),
+                    _choice(ids.DATA_IMPORT_SHARING, [(v, t(f"sharing.{v}", lang)) for v in SHARING[1:] + SHARING[:1]]),
                 ),
                 row(
                     "data.col.frequency",
                     _choice(
-                        DATA_IMPORT_FREQUENCY, [(v, t(f"frequency.{v}", lang)) for v in reversed(FREQUENCY_DAYS)]
+                        ids.DATA_IMPORT_FREQUENCY, [(v, t(f"frequency.{v}", lang)) for v in reversed(FREQUENCY_DAYS)]
                     ),
                 ),
-                html.Button(t("data.start_import", lang), id=DATA_IMPORT_START, className="primary"),
+                html.Button(t("data.start_import", lang), id=ids.DATA_IMPORT_START, className="primary"),
             ],
         ),
-        dcc.Store(id=DATA_IMPORT_VERSION),
-        dcc.Interval(id=DATA_IMPORT_POLL, interval=1000, disabled=True),
-        html.Div(id=DATA_IMPORT_STATE, className="import-state"),
+        dcc.Store(id=ids.DATA_IMPORT_VERSION),
+        dcc.Interval(id=ids.DATA_IMPORT_POLL, interval=1000, disabled=True),
+        html.Div(id=ids.DATA_IMPORT_STATE, className="import-state"),
     ]
 
 
 def _conflict_queue(lang: str) -> list:
     actions = html.Div(
-        id=DATA_CONFLICT_ACTIONS,
+        id=ids.DATA_CONFLICT_ACTIONS,
         className="conflict-actions",
         style=None if auth.allowed("catalog.steward") else {"display": "none"},
         children=[
-            dcc.Input(id=DATA_CONFLICT_DEPARTMENT, placeholder=t("data.conflict_department", lang)),
-            dcc.Input(id=DATA_CONFLICT_REASON, placeholder=t("data.conflict_reason", lang)),
-            html.Button(t("data.conflict_assign", lang), id=DATA_CONFLICT_ASSIGN),
-            html.Button(t("data.conflict_left", lang), id=DATA_CONFLICT_LEFT),
-            html.Button(t("data.conflict_right", lang), id=DATA_CONFLICT_RIGHT),
-            html.Button(t("data.conflict_dismiss", lang), id=DATA_CONFLICT_DISMISS),
+            dcc.Input(id=ids.DATA_CONFLICT_DEPARTMENT, placeholder=t("data.conflict_department", lang)),
+            dcc.Input(id=ids.DATA_CONFLICT_REASON, placeholder=t("data.conflict_reason", lang)),
+            html.Button(t("data.conflict_assign", lang), id=ids.DATA_CONFLICT_ASSIGN),
+            html.Button(t("data.conflict_left", lang), id=ids.DATA_CONFLICT_LEFT),
+            html.Button(t("data.conflict_right", lang), id=ids.DATA_CONFLICT_RIGHT),
+            html.Button(t("data.conflict_dismiss", lang), id=ids.DATA_CONFLICT_DISMISS),
         ],
     )
     return [
         html.Div(t("data.conflict_note", lang), className="note"),
-        html.Div(id=DATA_CONFLICT_COUNTS, className="conflict-counts"),
+        html.Div(id=ids.DATA_CONFLICT_COUNTS, className="conflict-counts"),
         dcc.RadioItems(
-            id=DATA_CONFLICT_STATUS,
+            id=ids.DATA_CONFLICT_STATUS,
             options=[{"label": t(f"conflict.status.{s}", lang), "value": s} for s in STATUSES],
             value="open",
             inline=True,
             className="radio",
         ),
-        html.Div(id=DATA_CONFLICTS, className="scroll conflict-list"),
-        dcc.Store(id=DATA_CONFLICT_SELECTED),
-        html.Div(id=DATA_CONFLICT_DETAIL, className="conflict-detail"),
+        html.Div(id=ids.DATA_CONFLICTS, className="scroll conflict-list"),
+        dcc.Store(id=ids.DATA_CONFLICT_SELECTED),
+        html.Div(id=ids.DATA_CONFLICT_DETAIL, className="conflict-detail"),
         actions,
-        html.Div(id=DATA_CONFLICT_MSG, className="note"),
+        html.Div(id=ids.DATA_CONFLICT_MSG, className="note"),
     ]
 
 
@@ -187,11 +137,11 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
     lang = context.lang()
     chosen = _chosen(dataset)
     catalog_tab = [
-        dcc.Input(id=DATA_SEARCH, placeholder=t("data.search", lang), debounce=0.3, type="search"),
-        html.Div(id=DATA_CATALOG, className="scroll catalog-list"),
+        dcc.Input(id=ids.DATA_SEARCH, placeholder=t("data.search", lang), debounce=0.3, type="search"),
+        html.Div(id=ids.DATA_CATALOG, className="scroll catalog-list"),
     ]
     side_tabs = dcc.Tabs(
-        id=DATA_SIDE_TABS,
+        id=ids.DATA_SIDE_TABS,
         value="catalog",
         className="tabs",
         children=[
@@ -199,7 +149,7 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
             tab(t("data.conflicts", lang), _conflict_queue(lang), value="conflicts"),
             tab(
                 t("data.departments", lang),
-                html.Div(id=DATA_DEPARTMENTS, className="departments"),
+                html.Div(id=ids.DATA_DEPARTMENTS, className="departments"),
                 value="departments",
             ),
             _sharing_tab(lang),
@@ -208,13 +158,13 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
     )
     side = [panel(t("data.title", lang), side_tabs, class_name="grow")]
     tabs = dcc.Tabs(
-        id=DATA_TABS,
+        id=ids.DATA_TABS,
         value="record",
         className="tabs",
         children=[tab(t(f"data.tab.{name}", lang), [], value=name) for name in TABS],
     )
     preview_map = dl.Map(
-        id=DATA_MAP,
+        id=ids.DATA_MAP,
         bounds=areas.detail_bounds(context.database_url()),
         maxZoom=20,
         trackViewport=False,
@@ -222,33 +172,33 @@ def layout(dataset: str | None = None, **_query: str) -> html.Div:
         children=[
             dl.GeoJSON(url="/geo/districts.json", style={"color": PALETTE["sky"], "weight": 1, "fillOpacity": 0.05}),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}),
-            dl.GeoJSON(id=DATA_MAP_LAYER, pointToLayer={"variable": "cockpitMap.point"}),
+            dl.GeoJSON(id=ids.DATA_MAP_LAYER, pointToLayer={"variable": "cockpitMap.point"}),
             dl.ScaleControl(),
         ],
     )
     main = panel(
         t("data.dataset", lang),
-        dcc.Store(id=DATA_DATASET, data=chosen),
+        dcc.Store(id=ids.DATA_DATASET, data=chosen),
         html.Div(
             className="toolbar",
             children=[
-                html.Div(id=DATA_DETAIL, className="dataset-head"),
-                html.Button(t("data.export", lang), id=DATA_EXPORT),
-                dcc.Download(id=DATA_DOWNLOAD),
+                html.Div(id=ids.DATA_DETAIL, className="dataset-head"),
+                html.Button(t("data.export", lang), id=ids.DATA_EXPORT),
+                dcc.Download(id=ids.DATA_DOWNLOAD),
             ],
         ),
         html.Div(
             id="data-apply-box",
             className="conflict-actions",
             children=[
-                dcc.Input(id=DATA_APPLY_DEPARTMENT, placeholder=t("data.apply_department", lang)),
-                dcc.Input(id=DATA_APPLY_PURPOSE, placeholder=t("data.apply_purpose", lang)),
-                html.Button(t("data.apply", lang), id=DATA_APPLY),
-                html.Span(id=DATA_APPLY_MSG, className="note"),
+                dcc.Input(id=ids.DATA_APPLY_DEPARTMENT, placeholder=t("data.apply_department", lang)),
+                dcc.Input(id=ids.DATA_APPLY_PURPOSE, placeholder=t("data.apply_purpose", lang)),
+                html.Button(t("data.apply", lang), id=ids.DATA_APPLY),
+                html.Span(id=ids.DATA_APPLY_MSG, className="note"),
             ],
         ),
         tabs,
-        html.Div(id=DATA_TAB_BODY, className="scroll tab-body"),
+        html.Div(id=ids.DATA_TAB_BODY, className="scroll tab-body"),
         html.Div(preview_map, className="map-box"),
         class_name="grow",
     )

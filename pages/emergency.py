@@ -13,45 +13,7 @@ from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
 from cockpit.services import wall
-from cockpit.ui.emergency import (
-    EM_CLOSE,
-    EM_COVERAGE,
-    EM_COVERAGE_TOGGLE,
-    EM_DESCRIPTION,
-    EM_DETAIL,
-    EM_DISPATCH_MSG,
-    EM_DISPATCH_PLAN,
-    EM_DISPATCH_SELECTED,
-    EM_DISTRICT,
-    EM_DOWNLOAD,
-    EM_DRAW,
-    EM_INCIDENT_LAYER,
-    EM_INCIDENTS,
-    EM_LEVEL,
-    EM_MAP,
-    EM_MATCHES,
-    EM_NONCE,
-    EM_PLACE,
-    EM_PLAN_MSG,
-    EM_PLANS,
-    EM_QUERY_LAYER,
-    EM_RADIUS,
-    EM_RECOMMEND,
-    EM_REPORT,
-    EM_REPORT_CSV,
-    EM_REPORT_MSG,
-    EM_REPORT_PDF,
-    EM_RESOURCE_LAYER,
-    EM_ROUTES,
-    EM_SELECTED,
-    EM_SIM_BAR,
-    EM_SIM_JOB,
-    EM_SIM_N,
-    EM_SIM_RESULT,
-    EM_SIM_RUN,
-    EM_SIM_TICK,
-    EM_TYPE,
-)
+from cockpit.ui import emergency as ids
 from cockpit.ui.kit import detail_map, panel, tab
 from cockpit.vocab import PALETTE
 
@@ -60,7 +22,7 @@ INCIDENT_TYPES = ("accident", "natural_disaster", "public_health", "social_secur
 
 def _map(lang: str) -> dl.Map:
     return detail_map(
-        EM_MAP,
+        ids.EM_MAP,
         [
             dl.GeoJSON(
                 url="/geo/districts.json",
@@ -68,29 +30,29 @@ def _map(lang: str) -> dl.Map:
                 interactive=False,
             ),
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
-            dl.GeoJSON(id=EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
+            dl.GeoJSON(id=ids.EM_COVERAGE, style={"variable": "cockpitMap.coverage"}, interactive=False),
             dl.GeoJSON(
-                id=EM_QUERY_LAYER,
+                id=ids.EM_QUERY_LAYER,
                 style={"color": PALETTE["amber"], "weight": 1.5, "dashArray": "5 4", "fillOpacity": 0.05},
                 interactive=False,
             ),
             dl.GeoJSON(
-                id=EM_ROUTES, style={"color": PALETTE["accent"], "weight": 3, "opacity": 0.8}, interactive=False
+                id=ids.EM_ROUTES, style={"color": PALETTE["accent"], "weight": 3, "opacity": 0.8}, interactive=False
             ),
             dl.GeoJSON(
-                id=EM_RESOURCE_LAYER,
+                id=ids.EM_RESOURCE_LAYER,
                 pointToLayer={"variable": "cockpitMap.unit"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(
-                id=EM_INCIDENT_LAYER,
+                id=ids.EM_INCIDENT_LAYER,
                 pointToLayer={"variable": "cockpitMap.incident"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.FeatureGroup(
                 [
                     dl.EditControl(
-                        id=EM_DRAW,
+                        id=ids.EM_DRAW,
                         draw={
                             "polygon": True,
                             "rectangle": True,
@@ -124,7 +86,7 @@ TABLE_STYLE = {
 
 def _recommend_table(lang: str, can_dispatch: bool) -> dash_table.DataTable:
     return dash_table.DataTable(
-        id=EM_RECOMMEND,
+        id=ids.EM_RECOMMEND,
         columns=[
             {"id": "name", "name": t("col.device", lang)},
             {"id": "kind_label", "name": t("col.kind", lang)},
@@ -141,7 +103,7 @@ def _recommend_table(lang: str, can_dispatch: bool) -> dash_table.DataTable:
 def _plans_table(lang: str) -> dash_table.DataTable:
     editable = auth.allowed("plans.edit")
     return dash_table.DataTable(
-        id=EM_PLANS,
+        id=ids.EM_PLANS,
         columns=[
             {"id": "type_label", "name": t("col.kind", lang)},
             {"id": "level_label", "name": t("em.level", lang)},
@@ -161,14 +123,16 @@ def _simulation(lang: str) -> list:
         html.Div(
             className="toolbar",
             children=[
-                dcc.Input(id=EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"),
-                html.Button(t("em.sim_run", lang), id=EM_SIM_RUN, className="primary"),
+                dcc.Input(
+                    id=ids.EM_SIM_N, type="number", min=10, max=2000, step=10, value=200, className="search narrow"
+                ),
+                html.Button(t("em.sim_run", lang), id=ids.EM_SIM_RUN, className="primary"),
             ],
         ),
-        html.Div(className="progress", children=[html.Div(id=EM_SIM_BAR, className="bar", style={"width": "0%"})]),
-        html.Div(id=EM_SIM_RESULT),
-        dcc.Store(id=EM_SIM_JOB),
-        dcc.Interval(id=EM_SIM_TICK, interval=300, disabled=True),
+        html.Div(className="progress", children=[html.Div(id=ids.EM_SIM_BAR, className="bar", style={"width": "0%"})]),
+        html.Div(id=ids.EM_SIM_RESULT),
+        dcc.Store(id=ids.EM_SIM_JOB),
+        dcc.Interval(id=ids.EM_SIM_TICK, interval=300, disabled=True),
     ]
 
 
@@ -180,23 +144,23 @@ def layout(**_query: str) -> html.Div:
     report = panel(
         t("em.new", lang),
         dcc.Dropdown(
-            id=EM_TYPE,
+            id=ids.EM_TYPE,
             options=[{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES],
             value="accident",
             clearable=False,
             className="type-filter",
         ),
         dcc.Dropdown(
-            id=EM_LEVEL,
+            id=ids.EM_LEVEL,
             options=[{"label": t(f"level.{n}", lang), "value": n} for n in (4, 3, 2, 1)],
             value=4,
             clearable=False,
             className="type-filter",
         ),
-        dcc.Input(id=EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
-        html.Div(id=EM_PLACE, className="note"),
-        html.Button(t("em.report", lang), id=EM_REPORT, className="primary"),
-        html.Div(id=EM_REPORT_MSG, className="note"),
+        dcc.Input(id=ids.EM_DESCRIPTION, placeholder=t("em.description", lang), className="search", maxLength=500),
+        html.Div(id=ids.EM_PLACE, className="note"),
+        html.Button(t("em.report", lang), id=ids.EM_REPORT, className="primary"),
+        html.Div(id=ids.EM_REPORT_MSG, className="note"),
         class_name="fixed" if can_report else "fixed hidden",
     )
     actions = html.Div(
@@ -204,14 +168,14 @@ def layout(**_query: str) -> html.Div:
         children=[
             html.Button(
                 t("em.dispatch_plan", lang),
-                id=EM_DISPATCH_PLAN,
+                id=ids.EM_DISPATCH_PLAN,
                 className="primary big",
                 **{"data-key": "d", "data-confirm": t("em.dispatch_confirm", lang)},
             ),
-            html.Button(t("em.dispatch_selected", lang), id=EM_DISPATCH_SELECTED),
+            html.Button(t("em.dispatch_selected", lang), id=ids.EM_DISPATCH_SELECTED),
             dcc.ConfirmDialogProvider(
                 html.Button(t("em.close", lang), className="danger"),
-                id=EM_CLOSE,
+                id=ids.EM_CLOSE,
                 message=t("em.close_confirm", lang),
             ),
         ],
@@ -219,13 +183,15 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-emergency",
         children=[
-            dcc.Store(id=EM_SELECTED),
-            dcc.Store(id=EM_NONCE, data=uuid.uuid4().hex),
+            dcc.Store(id=ids.EM_SELECTED),
+            dcc.Store(id=ids.EM_NONCE, data=uuid.uuid4().hex),
             dcc.Store(id="em-click"),
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(t("em.incidents", lang), html.Div(id=EM_INCIDENTS, className="results"), class_name="grow"),
+                    panel(
+                        t("em.incidents", lang), html.Div(id=ids.EM_INCIDENTS, className="results"), class_name="grow"
+                    ),
                     report,
                 ],
             ),
@@ -240,7 +206,7 @@ def layout(**_query: str) -> html.Div:
                             children=[
                                 html.Span(t("em.radius", lang)),
                                 dcc.Input(
-                                    id=EM_RADIUS,
+                                    id=ids.EM_RADIUS,
                                     type="number",
                                     min=0.1,
                                     max=50,
@@ -250,11 +216,11 @@ def layout(**_query: str) -> html.Div:
                                     debounce=True,
                                 ),
                                 dcc.Dropdown(
-                                    id=EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
+                                    id=ids.EM_DISTRICT, placeholder=t("em.district", lang), className="type-filter wide"
                                 ),
                                 html.Span(t("em.polygon", lang), className="note"),
                                 dcc.Checklist(
-                                    id=EM_COVERAGE_TOGGLE,
+                                    id=ids.EM_COVERAGE_TOGGLE,
                                     options=[{"label": t("em.coverage", lang), "value": "on"}],
                                     value=[],
                                     className="toggle",
@@ -262,7 +228,7 @@ def layout(**_query: str) -> html.Div:
                                 html.Span(t("em.coverage_legend", lang), className="note legend"),
                             ],
                         ),
-                        html.Div(id=EM_MATCHES, className="matches"),
+                        html.Div(id=ids.EM_MATCHES, className="matches"),
                         class_name="fixed query",
                     ),
                 ],
@@ -273,16 +239,16 @@ def layout(**_query: str) -> html.Div:
                     panel(
                         t("em.plan", lang),
                         actions,
-                        html.Div(id=EM_DISPATCH_MSG, className="note msg"),
+                        html.Div(id=ids.EM_DISPATCH_MSG, className="note msg"),
                         html.Div(
                             className="dispatch-actions" if auth.allowed("export") else "dispatch-actions hidden",
                             children=[
-                                html.Button(t("em.report_csv", lang), id=EM_REPORT_CSV),
-                                html.Button(t("em.report_pdf", lang), id=EM_REPORT_PDF),
-                                dcc.Download(id=EM_DOWNLOAD),
+                                html.Button(t("em.report_csv", lang), id=ids.EM_REPORT_CSV),
+                                html.Button(t("em.report_pdf", lang), id=ids.EM_REPORT_PDF),
+                                dcc.Download(id=ids.EM_DOWNLOAD),
                             ],
                         ),
-                        html.Div(id=EM_DETAIL),
+                        html.Div(id=ids.EM_DETAIL),
                         class_name="grow",
                     ),
                     dcc.Tabs(
@@ -295,7 +261,7 @@ def layout(**_query: str) -> html.Div:
                                 [
                                     html.Div(t("em.plans_note", lang), className="note"),
                                     _plans_table(lang),
-                                    html.Div(id=EM_PLAN_MSG, className="note msg"),
+                                    html.Div(id=ids.EM_PLAN_MSG, className="note msg"),
                                 ],
                             ),
                             tab(t("em.sim", lang), _simulation(lang)),

@@ -13,21 +13,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.services import areas, field
 from cockpit.services.operations import CATEGORIES
-from cockpit.ui.field import (
-    FIELD_CATEGORY,
-    FIELD_LOCATE,
-    FIELD_MAP,
-    FIELD_POSITION,
-    FIELD_REPORT,
-    FIELD_REPORT_NOTE,
-    FIELD_REPORT_PHOTO,
-    FIELD_ROUTE,
-    FIELD_SENT,
-    FIELD_SHOWN,
-    FIELD_STATE,
-    FIELD_TASK_LAYER,
-    FIELD_TASKS,
-)
+from cockpit.ui import field as ids
 from cockpit.ui.kit import panel
 from cockpit.vocab import PALETTE
 
@@ -35,7 +21,7 @@ from cockpit.vocab import PALETTE
 def _map() -> dl.Map:
     url = context.database_url()
     return dl.Map(
-        id=FIELD_MAP,
+        id=ids.FIELD_MAP,
         bounds=field.extent(field.queue(url, auth.worker_name(), None), None) or areas.detail_bounds(url),
         trackViewport=False,
         maxZoom=19,
@@ -44,9 +30,9 @@ def _map() -> dl.Map:
         children=[
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
-                id=FIELD_ROUTE, style={"color": PALETTE["accent"], "weight": 5, "opacity": 0.9}, interactive=False
+                id=ids.FIELD_ROUTE, style={"color": PALETTE["accent"], "weight": 5, "opacity": 0.9}, interactive=False
             ),
-            dl.GeoJSON(id=FIELD_TASK_LAYER, pointToLayer={"variable": "cockpitMap.case"}),
+            dl.GeoJSON(id=ids.FIELD_TASK_LAYER, pointToLayer={"variable": "cockpitMap.case"}),
         ],
     )
 
@@ -61,30 +47,30 @@ def layout(**_query: str) -> html.Div:
                 className="field-bar",
                 children=[
                     html.Strong(auth.display_name()),
-                    html.Button(t("field.locate", lang), id=FIELD_LOCATE, className="field-locate"),
-                    html.Span(id=FIELD_STATE, className="field-state", **{"aria-live": "polite"}),
+                    html.Button(t("field.locate", lang), id=ids.FIELD_LOCATE, className="field-locate"),
+                    html.Span(id=ids.FIELD_STATE, className="field-state", **{"aria-live": "polite"}),
                 ],
             ),
             _map(),
-            html.Div(id=FIELD_TASKS, className="field-tasks"),
+            html.Div(id=ids.FIELD_TASKS, className="field-tasks"),
             panel(
                 t("field.report", lang),
                 html.Select(
-                    id=FIELD_CATEGORY,
+                    id=ids.FIELD_CATEGORY,
                     className="field-select",
                     children=[html.Option(t(f"cat.{c}", lang), value=c) for c in grid_owned],
                 ),
-                dcc.Textarea(id=FIELD_REPORT_NOTE, className="field-note", placeholder=t("field.note", lang)),
+                dcc.Textarea(id=ids.FIELD_REPORT_NOTE, className="field-note", placeholder=t("field.note", lang)),
                 html.Label(
                     className="field-file",
-                    children=[t("field.photo", lang), html.Span(id=FIELD_REPORT_PHOTO, className="task-photo")],
+                    children=[t("field.photo", lang), html.Span(id=ids.FIELD_REPORT_PHOTO, className="task-photo")],
                 ),
-                html.Button(t("field.send_report", lang), id=FIELD_REPORT, className="field-big"),
+                html.Button(t("field.send_report", lang), id=ids.FIELD_REPORT, className="field-big"),
                 class_name="field-report-panel",
             ),
-            dcc.Store(id=FIELD_POSITION),
-            dcc.Store(id=FIELD_SENT),
-            dcc.Store(id=FIELD_SHOWN),
+            dcc.Store(id=ids.FIELD_POSITION),
+            dcc.Store(id=ids.FIELD_SENT),
+            dcc.Store(id=ids.FIELD_SHOWN),
         ],
     )
 

@@ -14,37 +14,7 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.profile import GDP_SHARES, INDICATORS
 from cockpit.services import chain_gaps, industry_view
-from cockpit.ui.industry import (
-    IND_BACKTEST,
-    IND_CHAIN,
-    IND_CHAIN_BOX,
-    IND_CHAIN_GRAPH,
-    IND_COLOUR,
-    IND_DISTRICT,
-    IND_DISTRICTS,
-    IND_FIRMS,
-    IND_FORECAST,
-    IND_INDICATOR,
-    IND_KPIS,
-    IND_LEAD_MSG,
-    IND_LEADS,
-    IND_LISTED,
-    IND_MAP,
-    IND_NODE,
-    IND_OUTLOOK,
-    IND_PRODUCTION,
-    IND_RECS,
-    IND_SECTORS,
-    IND_TARGETS,
-    IND_VIEW,
-    IND_ZOMBIE_ACTIONS,
-    IND_ZOMBIE_BOX,
-    IND_ZOMBIE_DETAIL,
-    IND_ZOMBIE_MSG,
-    IND_ZOMBIE_NOTE,
-    IND_ZOMBIE_SEL,
-    IND_ZOMBIES,
-)
+from cockpit.ui import industry as ids
 from cockpit.ui.kit import city_map, panel
 from cockpit.vocab import PALETTE, SECTORS
 
@@ -54,10 +24,10 @@ VIEWS = ("outlook", "chain", "zombies")
 def _map(lang: str) -> dl.Map:
     url = context.database_url()
     return city_map(
-        IND_MAP,
+        ids.IND_MAP,
         [
             dl.GeoJSON(
-                id=IND_DISTRICTS,
+                id=ids.IND_DISTRICTS,
                 data=industry_view.districts_geojson(url),
                 style={"variable": "cockpitMap.area"},
                 onEachFeature={"variable": "cockpitMap.named"},
@@ -79,7 +49,7 @@ def _map(lang: str) -> dl.Map:
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
             dl.GeoJSON(
-                id=IND_FIRMS,
+                id=ids.IND_FIRMS,
                 pointToLayer={"variable": "cockpitMap.point"},
                 onEachFeature={"variable": "cockpitMap.named"},
                 hideout={"radius": 3.5, "weight": 0.5},
@@ -109,11 +79,11 @@ def _economy(lang: str) -> list:
             className="toolbar",
             children=[
                 dcc.Dropdown(
-                    id=IND_DISTRICT, options=districts, value="city", clearable=False, className="type-filter"
+                    id=ids.IND_DISTRICT, options=districts, value="city", clearable=False, className="type-filter"
                 ),
             ],
         ),
-        html.Div(id=IND_KPIS, className="kpis"),
+        html.Div(id=ids.IND_KPIS, className="kpis"),
         html.Div(t("ind.generated_note", lang), className="note"),
     ]
 
@@ -125,14 +95,14 @@ def _centre(lang: str) -> list:
             className="toolbar",
             children=[
                 dcc.RadioItems(
-                    id=IND_COLOUR,
+                    id=ids.IND_COLOUR,
                     value="sector",
                     inline=True,
                     className="toggle",
                     options=[{"label": t(f"ind.colour.{c}", lang), "value": c} for c in ("sector", "production")],
                 ),
                 dcc.Dropdown(
-                    id=IND_SECTORS,
+                    id=ids.IND_SECTORS,
                     options=[{"label": t(f"ind.sector.{key}", lang), "value": key} for key in SECTORS],
                     multi=True,
                     placeholder=t("ind.all_sectors", lang),
@@ -142,7 +112,7 @@ def _centre(lang: str) -> list:
             ],
         ),
         dcc.RadioItems(
-            id=IND_VIEW,
+            id=ids.IND_VIEW,
             value="outlook",
             inline=True,
             className="toggle",
@@ -152,11 +122,11 @@ def _centre(lang: str) -> list:
             className="ind-views",
             children=[
                 html.Div(
-                    id=IND_OUTLOOK,
+                    id=ids.IND_OUTLOOK,
                     className="ind-view",
                     children=[
                         dcc.Dropdown(
-                            id=IND_INDICATOR,
+                            id=ids.IND_INDICATOR,
                             options=[{"label": t(f"ind.ind.{n}", lang), "value": n} for n in INDICATORS],
                             value="consumption",
                             clearable=False,
@@ -165,29 +135,29 @@ def _centre(lang: str) -> list:
                         html.Div(
                             className="ind-outlook",
                             children=[
-                                dcc.Graph(id=IND_FORECAST, config={"displayModeBar": False}, className="ind-graph"),
-                                html.Div(id=IND_BACKTEST, className="results"),
+                                dcc.Graph(id=ids.IND_FORECAST, config={"displayModeBar": False}, className="ind-graph"),
+                                html.Div(id=ids.IND_BACKTEST, className="results"),
                             ],
                         ),
                     ],
                 ),
                 html.Div(
-                    id=IND_CHAIN_BOX,
+                    id=ids.IND_CHAIN_BOX,
                     className="ind-view hidden",
-                    children=dcc.Graph(id=IND_CHAIN_GRAPH, config={"displayModeBar": False}, className="ind-graph"),
+                    children=dcc.Graph(id=ids.IND_CHAIN_GRAPH, config={"displayModeBar": False}, className="ind-graph"),
                 ),
                 html.Div(
-                    id=IND_ZOMBIE_BOX,
+                    id=ids.IND_ZOMBIE_BOX,
                     className="ind-view ind-zombies hidden",
                     children=[
-                        html.Div(id=IND_ZOMBIES, className="results"),
+                        html.Div(id=ids.IND_ZOMBIES, className="results"),
                         html.Div(
                             className="ind-zombie-side",
                             children=[
-                                html.Div(id=IND_ZOMBIE_DETAIL, children=t("ind.z_pick", lang)),
-                                dcc.Input(id=IND_ZOMBIE_NOTE, placeholder=t("ind.z_note", lang), debounce=False),
-                                html.Div(id=IND_ZOMBIE_ACTIONS, className="dispatch-actions"),
-                                html.Div(id=IND_ZOMBIE_MSG, className="note msg"),
+                                html.Div(id=ids.IND_ZOMBIE_DETAIL, children=t("ind.z_pick", lang)),
+                                dcc.Input(id=ids.IND_ZOMBIE_NOTE, placeholder=t("ind.z_note", lang), debounce=False),
+                                html.Div(id=ids.IND_ZOMBIE_ACTIONS, className="dispatch-actions"),
+                                html.Div(id=ids.IND_ZOMBIE_MSG, className="note msg"),
                             ],
                         ),
                     ],
@@ -202,14 +172,14 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-industry",
         children=[
-            dcc.Store(id=IND_NODE),
-            dcc.Store(id=IND_ZOMBIE_SEL),
+            dcc.Store(id=ids.IND_NODE),
+            dcc.Store(id=ids.IND_ZOMBIE_SEL),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(t("ind.economy", lang), *_economy(lang), class_name="fixed"),
-                    panel(t("ind.production", lang), html.Div(id=IND_PRODUCTION), class_name="fixed"),
-                    panel(t("ind.listed", lang), html.Div(id=IND_LISTED, className="results"), class_name="grow"),
+                    panel(t("ind.production", lang), html.Div(id=ids.IND_PRODUCTION), class_name="fixed"),
+                    panel(t("ind.listed", lang), html.Div(id=ids.IND_LISTED, className="results"), class_name="grow"),
                 ],
             ),
             html.Div(className="col col-center", children=_centre(lang)),
@@ -219,7 +189,7 @@ def layout(**_query: str) -> html.Div:
                     panel(
                         t("ind.chain", lang),
                         dcc.RadioItems(
-                            id=IND_CHAIN,
+                            id=ids.IND_CHAIN,
                             value="ic",
                             inline=True,
                             className="toggle",
@@ -228,15 +198,15 @@ def layout(**_query: str) -> html.Div:
                                 for c in chain_gaps.listing()
                             ],
                         ),
-                        html.Div(id=IND_TARGETS, className="results"),
+                        html.Div(id=ids.IND_TARGETS, className="results"),
                         class_name="grow",
                     ),
                     panel(
                         t("ind.recs", lang),
-                        html.Div(id=IND_RECS, className="results"),
-                        html.Div(id=IND_LEAD_MSG, className="note msg"),
+                        html.Div(id=ids.IND_RECS, className="results"),
+                        html.Div(id=ids.IND_LEAD_MSG, className="note msg"),
                         html.H3(t("ind.leads", lang)),
-                        html.Div(id=IND_LEADS, className="results"),
+                        html.Div(id=ids.IND_LEADS, className="results"),
                         class_name="grow",
                     ),
                 ],

@@ -12,29 +12,7 @@ from cockpit.i18n import t
 from cockpit.page import Page, Wall
 from cockpit.services import alarm_queue, areas, rulebook, wall
 from cockpit.services.alarms import SEVERITIES
-from cockpit.ui.iot import (
-    IOT_ALARM_ACK_ALL,
-    IOT_ALARM_MSG,
-    IOT_ALARM_SEVERITY,
-    IOT_ALARM_SORT,
-    IOT_ALARM_STATUS,
-    IOT_ALARM_TEXT,
-    IOT_ALARM_TYPE,
-    IOT_ALARMS,
-    IOT_COMMAND_MSG,
-    IOT_DEVICE,
-    IOT_DEVICE_LAYER,
-    IOT_KPIS,
-    IOT_MAP,
-    IOT_QUARANTINE,
-    IOT_RESULTS,
-    IOT_RULE_MSG,
-    IOT_RULES,
-    IOT_SEARCH,
-    IOT_SELECTED,
-    IOT_TABS,
-    IOT_TYPE,
-)
+from cockpit.ui import iot as ids
 from cockpit.ui.kit import alarm_type_label, panel, tab
 from cockpit.vocab import PALETTE, STRUCTURE_TYPES
 
@@ -92,7 +70,7 @@ def _map(lang: str) -> dl.Map:
         ),
         dl.Overlay(
             dl.GeoJSON(
-                id=IOT_DEVICE_LAYER,
+                id=ids.IOT_DEVICE_LAYER,
                 url="/geo/device_status.json",
                 cluster=True,
                 pointToLayer={"variable": "cockpitMap.status"},
@@ -118,7 +96,7 @@ def _map(lang: str) -> dl.Map:
         ),
     ]
     return dl.Map(
-        id=IOT_MAP,
+        id=ids.IOT_MAP,
         bounds=areas.detail_bounds(context.database_url()),
         trackViewport=False,
         maxZoom=20,
@@ -132,7 +110,7 @@ def _map(lang: str) -> dl.Map:
 def _rules_table(lang: str) -> dash_table.DataTable:
     editable = auth.allowed("rules.edit")
     return dash_table.DataTable(
-        id=IOT_RULES,
+        id=ids.IOT_RULES,
         columns=[
             {
                 "id": c,
@@ -172,28 +150,28 @@ def _alarm_controls(lang: str) -> html.Div:
         className="alarm-controls",
         children=[
             dcc.RadioItems(
-                id=IOT_ALARM_SORT,
+                id=ids.IOT_ALARM_SORT,
                 value="severity",
                 inline=True,
                 className="toggle",
                 options=[{"label": t(f"alarm.sort.{s}", lang), "value": s} for s in alarm_queue.SORTS],
             ),
             dcc.Checklist(
-                id=IOT_ALARM_SEVERITY,
+                id=ids.IOT_ALARM_SEVERITY,
                 value=[],
                 inline=True,
                 className="toggle sev-filter",
                 options=[{"label": t(f"severity.{s}", lang), "value": s} for s in SEVERITIES],
             ),
             dcc.Checklist(
-                id=IOT_ALARM_STATUS,
+                id=ids.IOT_ALARM_STATUS,
                 value=["new", "acknowledged"],
                 inline=True,
                 className="toggle",
                 options=[{"label": t(f"alarm.status.{s}", lang), "value": s} for s in alarm_queue.STATUSES],
             ),
             dcc.Dropdown(
-                id=IOT_ALARM_TYPE,
+                id=ids.IOT_ALARM_TYPE,
                 multi=True,
                 placeholder=t("alarm.all_types", lang),
                 className="type-filter",
@@ -203,7 +181,7 @@ def _alarm_controls(lang: str) -> html.Div:
                 ],
             ),
             dcc.Input(
-                id=IOT_ALARM_TEXT,
+                id=ids.IOT_ALARM_TEXT,
                 placeholder=t("alarm.search", lang),
                 debounce=0.3,
                 className="search",
@@ -213,7 +191,7 @@ def _alarm_controls(lang: str) -> html.Div:
                 className="dispatch-actions" if can_ack else "dispatch-actions hidden",
                 children=dcc.ConfirmDialogProvider(
                     html.Button(t("alarm.ack_all", lang), className="primary"),
-                    id=IOT_ALARM_ACK_ALL,
+                    id=ids.IOT_ALARM_ACK_ALL,
                     message=t("alarm.ack_all_confirm", lang),
                 ),
             ),
@@ -226,23 +204,23 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
     return html.Div(
         className="page page-iot",
         children=[
-            dcc.Store(id=IOT_SELECTED, data=device[:32] if isinstance(device, str) else None),
+            dcc.Store(id=ids.IOT_SELECTED, data=device[:32] if isinstance(device, str) else None),
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(t("iot.status", lang), html.Div(id=IOT_KPIS, className="kpi-grid"), class_name="fixed"),
+                    panel(t("iot.status", lang), html.Div(id=ids.IOT_KPIS, className="kpi-grid"), class_name="fixed"),
                     panel(
                         t("iot.search", lang),
                         dcc.Input(
-                            id=IOT_SEARCH, placeholder=t("iot.search", lang), debounce=0.3, className="search"
+                            id=ids.IOT_SEARCH, placeholder=t("iot.search", lang), debounce=0.3, className="search"
                         ),
                         dcc.Dropdown(
-                            id=IOT_TYPE,
+                            id=ids.IOT_TYPE,
                             options=[{"label": t(f"device.{k}", lang), "value": k} for k in DEVICE_TYPES],
                             placeholder=t("iot.all_types", lang),
                             className="type-filter",
                         ),
-                        html.Div(id=IOT_RESULTS, className="results"),
+                        html.Div(id=ids.IOT_RESULTS, className="results"),
                         class_name="grow",
                     ),
                 ],
@@ -252,7 +230,7 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
                 children=[
                     html.Div(className="map-wrap", children=[_map(lang)]),
                     dcc.Tabs(
-                        id=IOT_TABS,
+                        id=ids.IOT_TABS,
                         value="device",
                         className="tabs",
                         content_className="tab-content",
@@ -260,8 +238,8 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
                             tab(
                                 t("iot.device", lang),
                                 [
-                                    html.Div(id=IOT_DEVICE, children=t("iot.pick_device", lang)),
-                                    html.Div(id=IOT_COMMAND_MSG, className="note"),
+                                    html.Div(id=ids.IOT_DEVICE, children=t("iot.pick_device", lang)),
+                                    html.Div(id=ids.IOT_COMMAND_MSG, className="note"),
                                 ],
                                 value="device",
                             ),
@@ -270,7 +248,7 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
                                 [
                                     html.Div(t("iot.rules_note", lang), className="note"),
                                     _rules_table(lang),
-                                    html.Div(id=IOT_RULE_MSG, className="note"),
+                                    html.Div(id=ids.IOT_RULE_MSG, className="note"),
                                 ],
                                 value="rules",
                             ),
@@ -278,7 +256,7 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
                                 t("iot.quarantine", lang),
                                 [
                                     html.Div(t("iot.quarantine_note", lang), className="note"),
-                                    html.Div(id=IOT_QUARANTINE),
+                                    html.Div(id=ids.IOT_QUARANTINE),
                                 ],
                                 value="quarantine",
                             ),
@@ -292,8 +270,8 @@ def layout(device: str | None = None, **_query: str) -> html.Div:
                     panel(
                         t("alarm.queue", lang),
                         _alarm_controls(lang),
-                        html.Div(id=IOT_ALARM_MSG, className="note"),
-                        html.Div(id=IOT_ALARMS, className="results"),
+                        html.Div(id=ids.IOT_ALARM_MSG, className="note"),
+                        html.Div(id=ids.IOT_ALARMS, className="results"),
                         class_name="grow",
                     ),
                 ],

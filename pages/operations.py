@@ -12,33 +12,14 @@ from cockpit.i18n import t
 from cockpit.page import Page, Wall
 from cockpit.services import wall
 from cockpit.services.operations import FLOW
+from cockpit.ui import operations as ids
 from cockpit.ui.kit import detail_map, panel
-from cockpit.ui.operations import (
-    CASE_ACTION,
-    OPS_CHARTS,
-    OPS_DAILY,
-    OPS_DETAIL,
-    OPS_DOWNLOAD,
-    OPS_EXPORT_CASES,
-    OPS_EXPORT_STATS,
-    OPS_EXPORT_XLSX,
-    OPS_FILTER,
-    OPS_HOTSPOTS,
-    OPS_KPIS,
-    OPS_LIST,
-    OPS_MAP,
-    OPS_MSG,
-    OPS_NOTE,
-    OPS_PHOTO,
-    OPS_SELECTED,
-    OPS_VENUES,
-)
 from cockpit.vocab import PALETTE
 
 
 def _map() -> dl.Map:
     return detail_map(
-        OPS_MAP,
+        ids.OPS_MAP,
         [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.GeoJSON(
@@ -47,7 +28,7 @@ def _map() -> dl.Map:
                 interactive=False,
             ),
             dl.GeoJSON(
-                id=OPS_HOTSPOTS,
+                id=ids.OPS_HOTSPOTS,
                 cluster=True,
                 pointToLayer={"variable": "cockpitMap.case"},
                 clusterToLayer={"variable": "cockpitMap.cluster"},
@@ -66,10 +47,10 @@ def layout(**_query: str) -> html.Div:
     actions = html.Div(
         className="dispatch-actions" if can_act else "dispatch-actions hidden",
         children=[
-            dcc.Input(id=OPS_NOTE, placeholder=t("ops.note", lang), className="search", maxLength=500),
-            dcc.Input(id=OPS_PHOTO, placeholder=t("ops.photo", lang), className="search", maxLength=200),
+            dcc.Input(id=ids.OPS_NOTE, placeholder=t("ops.note", lang), className="search", maxLength=500),
+            dcc.Input(id=ids.OPS_PHOTO, placeholder=t("ops.photo", lang), className="search", maxLength=200),
             *[
-                html.Button(t(f"case.{action}", lang), id={"type": CASE_ACTION, "action": action})
+                html.Button(t(f"case.{action}", lang), id={"type": ids.CASE_ACTION, "action": action})
                 for action in FLOW
             ],
         ],
@@ -77,24 +58,24 @@ def layout(**_query: str) -> html.Div:
     exports = html.Div(
         className="dispatch-actions" if can_export else "dispatch-actions hidden",
         children=[
-            html.Button(t("ops.export_cases", lang), id=OPS_EXPORT_CASES),
-            html.Button(t("ops.export_xlsx", lang), id=OPS_EXPORT_XLSX),
-            html.Button(t("ops.export_stats", lang), id=OPS_EXPORT_STATS),
-            html.Button(t("ops.daily_pdf", lang), id=OPS_DAILY),
-            dcc.Download(id=OPS_DOWNLOAD),
+            html.Button(t("ops.export_cases", lang), id=ids.OPS_EXPORT_CASES),
+            html.Button(t("ops.export_xlsx", lang), id=ids.OPS_EXPORT_XLSX),
+            html.Button(t("ops.export_stats", lang), id=ids.OPS_EXPORT_STATS),
+            html.Button(t("ops.daily_pdf", lang), id=ids.OPS_DAILY),
+            dcc.Download(id=ids.OPS_DOWNLOAD),
         ],
     )
     return html.Div(
         className="page page-operations",
         children=[
-            dcc.Store(id=OPS_SELECTED),
+            dcc.Store(id=ids.OPS_SELECTED),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(
                         t("ops.cases", lang),
                         dcc.RadioItems(
-                            id=OPS_FILTER,
+                            id=ids.OPS_FILTER,
                             value="open",
                             className="toggle",
                             inline=True,
@@ -103,7 +84,7 @@ def layout(**_query: str) -> html.Div:
                                 {"label": t("ops.all", lang), "value": "all"},
                             ],
                         ),
-                        html.Div(id=OPS_LIST, className="results"),
+                        html.Div(id=ids.OPS_LIST, className="results"),
                         class_name="grow",
                     ),
                 ],
@@ -111,9 +92,9 @@ def layout(**_query: str) -> html.Div:
             html.Div(
                 className="col col-center",
                 children=[
-                    html.Div(id=OPS_KPIS, className="kpi-row"),
+                    html.Div(id=ids.OPS_KPIS, className="kpi-row"),
                     html.Div(className="map-wrap", children=[_map()]),
-                    html.Div(id=OPS_CHARTS, className="charts"),
+                    html.Div(id=ids.OPS_CHARTS, className="charts"),
                 ],
             ),
             html.Div(
@@ -122,11 +103,11 @@ def layout(**_query: str) -> html.Div:
                     panel(
                         t("ops.detail", lang),
                         actions,
-                        html.Div(id=OPS_MSG, className="note msg"),
-                        html.Div(id=OPS_DETAIL),
+                        html.Div(id=ids.OPS_MSG, className="note msg"),
+                        html.Div(id=ids.OPS_DETAIL),
                         class_name="grow",
                     ),
-                    panel(t("ops.signs", lang), html.Div(id=OPS_VENUES), exports, class_name="fixed venues"),
+                    panel(t("ops.signs", lang), html.Div(id=ids.OPS_VENUES), exports, class_name="fixed venues"),
                 ],
             ),
         ],

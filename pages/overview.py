@@ -10,23 +10,8 @@ from cockpit import context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
 from cockpit.services import areas, drilldown, wall
+from cockpit.ui import overview as ids
 from cockpit.ui.kit import panel
-from cockpit.ui.overview import (
-    OVERVIEW_AIR,
-    OVERVIEW_ALARMS,
-    OVERVIEW_AREAS,
-    OVERVIEW_CRUMBS,
-    OVERVIEW_DATES,
-    OVERVIEW_KPIS,
-    OVERVIEW_MAP,
-    OVERVIEW_PERIOD,
-    OVERVIEW_RANKING,
-    OVERVIEW_REFRESH,
-    OVERVIEW_SCOPE,
-    OVERVIEW_TRENDS,
-    OVERVIEW_VIEW_CITY,
-    OVERVIEW_VIEW_DETAIL,
-)
 from cockpit.vocab import PALETTE
 
 # layer -> (visible at start, style or function, hideout)
@@ -77,7 +62,7 @@ def _map(lang: str) -> dl.Map:
     tile_url = context.settings().tile_url
     base = [dl.BaseLayer(dl.TileLayer(url=tile_url), name=t("layer.tiles", lang), checked=True)] if tile_url else []
     return dl.Map(
-        id=OVERVIEW_MAP,
+        id=ids.OVERVIEW_MAP,
         bounds=areas.city_bounds(context.database_url()),
         trackViewport=False,
         minZoom=8,
@@ -93,7 +78,7 @@ def _map(lang: str) -> dl.Map:
                 overlays=[t(f"layer.{layer}", lang) for layer, visible, _ in LAYERS if visible],
             ),
             dl.GeoJSON(
-                id=OVERVIEW_AREAS,
+                id=ids.OVERVIEW_AREAS,
                 style={"variable": "cockpitMap.area"},
                 onEachFeature={"variable": "cockpitMap.named"},
                 hideout={"max": 0},
@@ -108,16 +93,16 @@ def _drill_bar(lang: str) -> html.Div:
     return html.Div(
         className="drill-bar",
         children=[
-            html.Nav(id=OVERVIEW_CRUMBS, className="crumbs", **{"aria-label": t("drill.crumbs", lang)}),
+            html.Nav(id=ids.OVERVIEW_CRUMBS, className="crumbs", **{"aria-label": t("drill.crumbs", lang)}),
             dcc.RadioItems(
-                id=OVERVIEW_PERIOD,
+                id=ids.OVERVIEW_PERIOD,
                 value="24h",
                 inline=True,
                 className="toggle",
                 options=[{"label": t(f"period.{p}", lang), "value": p} for p in (*drilldown.PERIODS, "custom")],
             ),
             dcc.DatePickerRange(
-                id=OVERVIEW_DATES,
+                id=ids.OVERVIEW_DATES,
                 display_format="YYYY-MM-DD",
                 className="dates",
                 start_date_placeholder_text=t("period.from", lang),
@@ -136,13 +121,13 @@ def layout(level: str | None = None, code: str | None = None, **_query: str) -> 
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(t("overview.air", lang), html.Div(id=OVERVIEW_AIR, className="air-list")),
+                    panel(t("overview.air", lang), html.Div(id=ids.OVERVIEW_AIR, className="air-list")),
                 ],
             ),
             html.Div(
                 className="col col-center",
                 children=[
-                    html.Div(id=OVERVIEW_KPIS, className="kpi-row"),
+                    html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
                     _drill_bar(lang),
                     html.Div(
                         className="map-wrap",
@@ -151,30 +136,30 @@ def layout(level: str | None = None, code: str | None = None, **_query: str) -> 
                             html.Div(
                                 className="map-views",
                                 children=[
-                                    html.Button(t("overview.view_city", lang), id=OVERVIEW_VIEW_CITY),
-                                    html.Button(t("overview.view_detail", lang), id=OVERVIEW_VIEW_DETAIL),
+                                    html.Button(t("overview.view_city", lang), id=ids.OVERVIEW_VIEW_CITY),
+                                    html.Button(t("overview.view_detail", lang), id=ids.OVERVIEW_VIEW_DETAIL),
                                 ],
                             ),
                         ],
                     ),
-                    html.Div(id=OVERVIEW_TRENDS, className="trends"),
+                    html.Div(id=ids.OVERVIEW_TRENDS, className="trends"),
                     html.Div(t("attr.sources", lang), className="sources"),
                 ],
             ),
             html.Div(
                 className="col col-right",
                 children=[
-                    panel(t("live.open_alarms", lang), html.Div(id=OVERVIEW_ALARMS), class_name="alarms-panel"),
+                    panel(t("live.open_alarms", lang), html.Div(id=ids.OVERVIEW_ALARMS), class_name="alarms-panel"),
                     panel(
                         t("drill.ranking", lang),
-                        html.Div(id=OVERVIEW_RANKING, className="ranking"),
+                        html.Div(id=ids.OVERVIEW_RANKING, className="ranking"),
                         html.Div(t("drill.change_note", lang), className="note"),
                         class_name="grow ranking-panel",
                     ),
                 ],
             ),
-            dcc.Store(id=OVERVIEW_SCOPE, data={"level": scope.level, "code": scope.code}),
-            dcc.Interval(id=OVERVIEW_REFRESH, interval=60_000),
+            dcc.Store(id=ids.OVERVIEW_SCOPE, data={"level": scope.level, "code": scope.code}),
+            dcc.Interval(id=ids.OVERVIEW_REFRESH, interval=60_000),
         ],
     )
 

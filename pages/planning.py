@@ -12,49 +12,8 @@ from cockpit.i18n import organisation, t
 from cockpit.page import Page
 from cockpit.services import planning_view
 from cockpit.services.plan_overlay import RULES
+from cockpit.ui import planning as ids
 from cockpit.ui.kit import detail_map, panel
-from cockpit.ui.planning import (
-    PLAN_ASSIGN,
-    PLAN_BUILDINGS,
-    PLAN_COMPARED,
-    PLAN_CONFLICTS_PANE,
-    PLAN_COUNTS,
-    PLAN_DEADLINE,
-    PLAN_DECIDE,
-    PLAN_DEPARTMENT,
-    PLAN_DETAIL,
-    PLAN_DETECT,
-    PLAN_DOWNLOAD,
-    PLAN_DRAW,
-    PLAN_EXPORT_GEOJSON,
-    PLAN_EXPORT_GPKG,
-    PLAN_EXPORT_PDF,
-    PLAN_LAYERS,
-    PLAN_LIST,
-    PLAN_MAP,
-    PLAN_MASSING,
-    PLAN_MASSING_A,
-    PLAN_MASSING_B,
-    PLAN_MASSING_SPEC,
-    PLAN_MODE,
-    PLAN_MSG,
-    PLAN_OPINE,
-    PLAN_OPINION,
-    PLAN_OPINION_BY,
-    PLAN_PATCHES,
-    PLAN_REASON,
-    PLAN_RULE,
-    PLAN_SCREENING,
-    PLAN_SELECTED,
-    PLAN_SITE,
-    PLAN_STATUS,
-    PLAN_SWIPE,
-    PLAN_SWIPE_AT,
-    PLAN_SWIPE_LINE,
-    PLAN_SWIPE_ZONES,
-    PLAN_YIELD,
-    PLAN_ZONES,
-)
 from cockpit.vocab import PLAN_CONFLICT_STATUSES
 from pages.planning_tools import schemes_pane, screening_pane
 
@@ -90,14 +49,14 @@ def _layer_option(layer: dict, lang: str) -> dict:
 
 def _map() -> dl.Map:
     return detail_map(
-        PLAN_MAP,
+        ids.PLAN_MAP,
         [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}, interactive=False),
             dl.Pane(  # left of the swipe line: the plans ticked
                 name="plan-left",
                 style={"zIndex": 410},
                 children=dl.GeoJSON(
-                    id=PLAN_ZONES,
+                    id=ids.PLAN_ZONES,
                     style={"variable": "cockpitMap.planZone"},
                     onEachFeature={"variable": "cockpitMap.named"},
                 ),
@@ -106,15 +65,15 @@ def _map() -> dl.Map:
                 name="plan-right",
                 style={"zIndex": 411},
                 children=dl.GeoJSON(
-                    id=PLAN_SWIPE_ZONES,
+                    id=ids.PLAN_SWIPE_ZONES,
                     style={"variable": "cockpitMap.planZone"},
                     onEachFeature={"variable": "cockpitMap.named"},
                 ),
             ),
-            dl.GeoJSON(id=PLAN_BUILDINGS, style={"variable": "cockpitMap.planBuilding"}, interactive=False),
-            dl.GeoJSON(id=PLAN_PATCHES, style={"variable": "cockpitMap.planPatch"}),
-            dl.GeoJSON(id=PLAN_SITE, style={"variable": "cockpitMap.planSite"}, interactive=False),
-            dl.FeatureGroup([dl.EditControl(id=PLAN_DRAW, draw=DRAW, edit={"edit": False, "remove": True})]),
+            dl.GeoJSON(id=ids.PLAN_BUILDINGS, style={"variable": "cockpitMap.planBuilding"}, interactive=False),
+            dl.GeoJSON(id=ids.PLAN_PATCHES, style={"variable": "cockpitMap.planPatch"}),
+            dl.GeoJSON(id=ids.PLAN_SITE, style={"variable": "cockpitMap.planSite"}, interactive=False),
+            dl.FeatureGroup([dl.EditControl(id=ids.PLAN_DRAW, draw=DRAW, edit={"edit": False, "remove": True})]),
             dl.ScaleControl(),
         ],
     )
@@ -129,39 +88,39 @@ def _steps(lang: str) -> html.Div:
                 className="dispatch-actions" if coordinate else "dispatch-actions hidden",
                 children=[
                     dcc.Input(
-                        id=PLAN_DEPARTMENT, placeholder=t("plan.lead", lang), className="search", maxLength=64
+                        id=ids.PLAN_DEPARTMENT, placeholder=t("plan.lead", lang), className="search", maxLength=64
                     ),
                     dcc.Input(
-                        id=PLAN_DEADLINE, placeholder=t("plan.deadline", lang), className="search", maxLength=10
+                        id=ids.PLAN_DEADLINE, placeholder=t("plan.deadline", lang), className="search", maxLength=10
                     ),
-                    html.Button(t("plan.assign", lang), id=PLAN_ASSIGN),
+                    html.Button(t("plan.assign", lang), id=ids.PLAN_ASSIGN),
                 ],
             ),
             html.Div(
                 className="dispatch-actions" if coordinate else "dispatch-actions hidden",
                 children=[
                     dcc.Input(
-                        id=PLAN_OPINION_BY, placeholder=t("plan.opinion_by", lang), className="search", maxLength=64
+                        id=ids.PLAN_OPINION_BY, placeholder=t("plan.opinion_by", lang), className="search", maxLength=64
                     ),
                     dcc.Input(
-                        id=PLAN_OPINION, placeholder=t("plan.opinion", lang), className="search", maxLength=2000
+                        id=ids.PLAN_OPINION, placeholder=t("plan.opinion", lang), className="search", maxLength=2000
                     ),
-                    html.Button(t("plan.opine", lang), id=PLAN_OPINE),
+                    html.Button(t("plan.opine", lang), id=ids.PLAN_OPINE),
                 ],
             ),
             html.Div(
                 className="dispatch-actions" if decide else "dispatch-actions hidden",
                 children=[
                     dcc.RadioItems(
-                        id=PLAN_YIELD,
+                        id=ids.PLAN_YIELD,
                         className="toggle",
                         inline=True,
                         options=[{"label": t(f"plan.yield.{side}", lang), "value": side} for side in ("left", "right")],
                     ),
                     dcc.Input(
-                        id=PLAN_REASON, placeholder=t("plan.reason", lang), className="search", maxLength=500
+                        id=ids.PLAN_REASON, placeholder=t("plan.reason", lang), className="search", maxLength=500
                     ),
-                    html.Button(t("plan.decide", lang), id=PLAN_DECIDE),
+                    html.Button(t("plan.decide", lang), id=ids.PLAN_DECIDE),
                 ],
             ),
         ],
@@ -179,31 +138,31 @@ def layout(**_query: str) -> html.Div:
     exports = html.Div(
         className="dispatch-actions" if auth.allowed("export") else "dispatch-actions hidden",
         children=[
-            html.Button(t("plan.export_geojson", lang), id=PLAN_EXPORT_GEOJSON),
-            html.Button(t("plan.export_gpkg", lang), id=PLAN_EXPORT_GPKG),
-            html.Button(t("plan.export_pdf", lang), id=PLAN_EXPORT_PDF),
-            dcc.Download(id=PLAN_DOWNLOAD),
+            html.Button(t("plan.export_geojson", lang), id=ids.PLAN_EXPORT_GEOJSON),
+            html.Button(t("plan.export_gpkg", lang), id=ids.PLAN_EXPORT_GPKG),
+            html.Button(t("plan.export_pdf", lang), id=ids.PLAN_EXPORT_PDF),
+            dcc.Download(id=ids.PLAN_DOWNLOAD),
         ],
     )
     detect = html.Div(
         className="dispatch-actions" if auth.allowed("planning.coordinate") else "dispatch-actions hidden",
-        children=[html.Button(t("plan.detect", lang), id=PLAN_DETECT)],
+        children=[html.Button(t("plan.detect", lang), id=ids.PLAN_DETECT)],
     )
     return html.Div(
         className="page page-planning",
         children=[
-            dcc.Store(id=PLAN_SELECTED),
-            dcc.Store(id=PLAN_SCREENING),
+            dcc.Store(id=ids.PLAN_SELECTED),
+            dcc.Store(id=ids.PLAN_SCREENING),
             html.Div(
                 className="col col-left",
                 children=[
                     panel(
                         t("plan.layers", lang),
                         _swipe(lang, plans),
-                        dcc.Checklist(id=PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
+                        dcc.Checklist(id=ids.PLAN_LAYERS, value=SHOWN, options=layers, className="plan-layers"),
                         class_name="grow",
                     ),
-                    panel(t("plan.counts", lang), html.Div(id=PLAN_COUNTS), detect, class_name="fixed"),
+                    panel(t("plan.counts", lang), html.Div(id=ids.PLAN_COUNTS), detect, class_name="fixed"),
                 ],
             ),
             html.Div(
@@ -211,25 +170,25 @@ def layout(**_query: str) -> html.Div:
                 children=[
                     html.Div(
                         className="map-wrap",
-                        children=[_map(), html.Div(id=PLAN_SWIPE_LINE, className="plan-swipe-line hidden")],
+                        children=[_map(), html.Div(id=ids.PLAN_SWIPE_LINE, className="plan-swipe-line hidden")],
                     ),
                     html.Div(
-                        id=PLAN_MASSING,
+                        id=ids.PLAN_MASSING,
                         className="plan-massing hidden",
                         children=[
-                            html.Div(id=PLAN_MASSING_A, className="cim-canvas"),
-                            html.Div(id=PLAN_MASSING_B, className="cim-canvas"),
+                            html.Div(id=ids.PLAN_MASSING_A, className="cim-canvas"),
+                            html.Div(id=ids.PLAN_MASSING_B, className="cim-canvas"),
                         ],
                     ),
-                    dcc.Store(id=PLAN_MASSING_SPEC),
-                    dcc.Store(id=PLAN_COMPARED),
+                    dcc.Store(id=ids.PLAN_MASSING_SPEC),
+                    dcc.Store(id=ids.PLAN_COMPARED),
                 ],
             ),
             html.Div(
                 className="col col-right",
                 children=[
                     dcc.RadioItems(
-                        id=PLAN_MODE,
+                        id=ids.PLAN_MODE,
                         value="conflicts",
                         inline=True,
                         className="toggle plan-mode",
@@ -250,7 +209,7 @@ def _swipe(lang: str, plans: list[dict]) -> html.Div:
         className="plan-swipe",
         children=[
             dcc.Dropdown(
-                id=PLAN_SWIPE,
+                id=ids.PLAN_SWIPE,
                 className="type-filter",
                 placeholder=t("plan.swipe", lang),
                 options=[
@@ -258,20 +217,20 @@ def _swipe(lang: str, plans: list[dict]) -> html.Div:
                     for layer in plans
                 ],
             ),
-            dcc.Slider(id=PLAN_SWIPE_AT, min=5, max=95, step=1, value=50, marks=None, className="swipe-slider"),
+            dcc.Slider(id=ids.PLAN_SWIPE_AT, min=5, max=95, step=1, value=50, marks=None, className="swipe-slider"),
         ],
     )
 
 
 def _conflicts(lang: str, exports: html.Div) -> html.Div:
     return html.Div(
-        id=PLAN_CONFLICTS_PANE,
+        id=ids.PLAN_CONFLICTS_PANE,
         className="col-stack",
         children=[
             panel(
                 t("plan.patches", lang),
                 dcc.RadioItems(
-                    id=PLAN_STATUS,
+                    id=ids.PLAN_STATUS,
                     value="open",
                     className="toggle",
                     inline=True,
@@ -280,19 +239,19 @@ def _conflicts(lang: str, exports: html.Div) -> html.Div:
                     ],
                 ),
                 dcc.Dropdown(
-                    id=PLAN_RULE,
+                    id=ids.PLAN_RULE,
                     className="type-filter",
                     placeholder=t("plan.all_types", lang),
                     options=[{"label": t(f"plan.rule.{r.key}", lang), "value": r.key} for r in RULES],
                 ),
-                html.Div(id=PLAN_LIST, className="results"),
+                html.Div(id=ids.PLAN_LIST, className="results"),
                 class_name="grow",
             ),
             panel(
                 t("plan.detail", lang),
-                html.Div(id=PLAN_DETAIL, children=t("plan.pick", lang)),
+                html.Div(id=ids.PLAN_DETAIL, children=t("plan.pick", lang)),
                 _steps(lang),
-                html.Div(id=PLAN_MSG, className="note msg"),
+                html.Div(id=ids.PLAN_MSG, className="note msg"),
                 exports,
                 class_name="grow",
             ),

@@ -10,28 +10,8 @@ from cockpit import auth
 from cockpit.i18n import t
 from cockpit.services.massing import RANGES, STARTING
 from cockpit.services.screening import ZONING
+from cockpit.ui import planning as ids
 from cockpit.ui.kit import panel
-from cockpit.ui.planning import (
-    PLAN_ANSWER,
-    PLAN_ANSWER_SEND,
-    PLAN_ANSWER_TEXT,
-    PLAN_COMPARE,
-    PLAN_COMPARISON,
-    PLAN_MASSING_SIDE,
-    PLAN_REQUEST,
-    PLAN_SCHEME_INPUT,
-    PLAN_SCHEME_MSG,
-    PLAN_SCHEMES_PANE,
-    PLAN_SCREEN,
-    PLAN_SCREEN_AREA,
-    PLAN_SCREEN_MSG,
-    PLAN_SCREEN_NAME,
-    PLAN_SCREEN_USE,
-    PLAN_SCREENING_DETAIL,
-    PLAN_SCREENING_PANE,
-    PLAN_SCREENINGS,
-    PLAN_UPLOAD,
-)
 from cockpit.vocab import SCREENING_ANSWERS
 
 UPLOAD_MOST = 700_000  # bytes: a callback takes at most 1 MB, and the file travels base64-encoded
@@ -45,7 +25,7 @@ def _scheme_inputs(lang: str) -> html.Table:
             + [
                 html.Td(
                     dcc.Input(
-                        id={"type": PLAN_SCHEME_INPUT, "scheme": n, "rule": rule},
+                        id={"type": ids.PLAN_SCHEME_INPUT, "scheme": n, "rule": rule},
                         type="number",
                         min=low,
                         max=high,
@@ -64,7 +44,7 @@ def _scheme_inputs(lang: str) -> html.Table:
 
 def schemes_pane(lang: str) -> html.Div:
     return html.Div(
-        id=PLAN_SCHEMES_PANE,
+        id=ids.PLAN_SCHEMES_PANE,
         className="col-stack hidden",
         children=[
             panel(
@@ -74,9 +54,9 @@ def schemes_pane(lang: str) -> html.Div:
                 html.Div(
                     className="dispatch-actions",
                     children=[
-                        html.Button(t("scheme.compare", lang), id=PLAN_COMPARE),
+                        html.Button(t("scheme.compare", lang), id=ids.PLAN_COMPARE),
                         dcc.Upload(
-                            id=PLAN_UPLOAD,
+                            id=ids.PLAN_UPLOAD,
                             max_size=UPLOAD_MOST,
                             accept=".json,application/json",
                             className="upload-box",
@@ -84,13 +64,13 @@ def schemes_pane(lang: str) -> html.Div:
                         ),
                     ],
                 ),
-                html.Div(id=PLAN_SCHEME_MSG, className="note msg"),
+                html.Div(id=ids.PLAN_SCHEME_MSG, className="note msg"),
                 class_name="fixed",
             ),
             panel(
                 t("scheme.result", lang),
                 dcc.RadioItems(
-                    id=PLAN_MASSING_SIDE,
+                    id=ids.PLAN_MASSING_SIDE,
                     value=1,
                     inline=True,
                     className="toggle",
@@ -99,7 +79,7 @@ def schemes_pane(lang: str) -> html.Div:
                         for n in range(1, len(STARTING))
                     ],
                 ),
-                html.Div(id=PLAN_COMPARISON, className="results", children=t("scheme.none", lang)),
+                html.Div(id=ids.PLAN_COMPARISON, className="results", children=t("scheme.none", lang)),
                 class_name="grow",
             ),
         ],
@@ -109,7 +89,7 @@ def schemes_pane(lang: str) -> html.Div:
 def screening_pane(lang: str) -> html.Div:
     coordinate = auth.allowed("planning.coordinate")
     return html.Div(
-        id=PLAN_SCREENING_PANE,
+        id=ids.PLAN_SCREENING_PANE,
         className="col-stack hidden",
         children=[
             panel(
@@ -119,56 +99,56 @@ def screening_pane(lang: str) -> html.Div:
                     className="dispatch-actions" if coordinate else "dispatch-actions hidden",
                     children=[
                         dcc.Input(
-                            id=PLAN_SCREEN_NAME,
+                            id=ids.PLAN_SCREEN_NAME,
                             placeholder=t("screen.name", lang),
                             className="search",
                             maxLength=120,
                         ),
                         dcc.Dropdown(
-                            id=PLAN_SCREEN_USE,
+                            id=ids.PLAN_SCREEN_USE,
                             value="residential",
                             clearable=False,
                             className="type-filter",
                             options=[{"label": t(f"scheme.use.{u}", lang), "value": u} for u in ZONING],
                         ),
                         dcc.Input(
-                            id=PLAN_SCREEN_AREA,
+                            id=ids.PLAN_SCREEN_AREA,
                             type="number",
                             min=1,
                             max=5_000_000,
                             placeholder=t("screen.floor_area", lang),
                             className="search number",
                         ),
-                        html.Button(t("screen.run", lang), id=PLAN_SCREEN),
+                        html.Button(t("screen.run", lang), id=ids.PLAN_SCREEN),
                     ],
                 ),
-                html.Div(id=PLAN_SCREEN_MSG, className="note msg"),
-                html.Div(id=PLAN_SCREENINGS, className="results short"),
+                html.Div(id=ids.PLAN_SCREEN_MSG, className="note msg"),
+                html.Div(id=ids.PLAN_SCREENINGS, className="results short"),
                 class_name="fixed",
             ),
             panel(
                 t("screen.detail", lang),
-                html.Div(id=PLAN_SCREENING_DETAIL, children=t("screen.pick", lang)),
+                html.Div(id=ids.PLAN_SCREENING_DETAIL, children=t("screen.pick", lang)),
                 html.Div(
                     className="dispatch-actions" if coordinate else "dispatch-actions hidden",
                     children=[
                         dcc.Dropdown(
-                            id=PLAN_REQUEST, className="type-filter", placeholder=t("screen.request", lang)
+                            id=ids.PLAN_REQUEST, className="type-filter", placeholder=t("screen.request", lang)
                         ),
                         dcc.RadioItems(
-                            id=PLAN_ANSWER,
+                            id=ids.PLAN_ANSWER,
                             value="agree",
                             inline=True,
                             className="toggle",
                             options=[{"label": t(f"screen.answer.{a}", lang), "value": a} for a in SCREENING_ANSWERS],
                         ),
                         dcc.Input(
-                            id=PLAN_ANSWER_TEXT,
+                            id=ids.PLAN_ANSWER_TEXT,
                             placeholder=t("screen.opinion", lang),
                             className="search",
                             maxLength=2000,
                         ),
-                        html.Button(t("screen.send", lang), id=PLAN_ANSWER_SEND),
+                        html.Button(t("screen.send", lang), id=ids.PLAN_ANSWER_SEND),
                     ],
                 ),
                 class_name="grow",

@@ -14,86 +14,8 @@ from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
 from cockpit.services import oversight, safety_view, wall
+from cockpit.ui import safety as ids
 from cockpit.ui.kit import detail_map, panel
-from cockpit.ui.safety import (
-    SF_AGE,
-    SF_ALARM_MSG,
-    SF_ALARMS,
-    SF_AREA_LIST,
-    SF_AREAS,
-    SF_BASIS,
-    SF_CAMERAS,
-    SF_CASE,
-    SF_CHART,
-    SF_CSV,
-    SF_DOWNLOAD,
-    SF_FLAGS,
-    SF_HOPS,
-    SF_HOURS,
-    SF_IDENTITY,
-    SF_IDENTITY_ADD,
-    SF_KIND,
-    SF_KPIS,
-    SF_L_ADD,
-    SF_L_AGE,
-    SF_L_AREA,
-    SF_L_CANDIDATES,
-    SF_L_CASE,
-    SF_L_CLOSE,
-    SF_L_DETAIL,
-    SF_L_DISPATCH,
-    SF_L_FIND,
-    SF_L_FLAGS,
-    SF_L_FOUND,
-    SF_L_GUARDIAN,
-    SF_L_ID,
-    SF_L_LIST,
-    SF_L_LOWER,
-    SF_L_MINUTES,
-    SF_L_MSG,
-    SF_L_NAME,
-    SF_L_PHONE,
-    SF_L_REASON,
-    SF_L_STEP_MSG,
-    SF_L_UNMASK,
-    SF_L_UPPER,
-    SF_LOST_BOX,
-    SF_LOST_TRACK,
-    SF_LOWER,
-    SF_MAP,
-    SF_MONTH,
-    SF_MSG,
-    SF_OVERSIGHT,
-    SF_OVERSIGHT_BOX,
-    SF_PDF,
-    SF_PERSON_FIELDS,
-    SF_PLATE,
-    SF_PREDICTED,
-    SF_REASON,
-    SF_REF,
-    SF_REFRESH,
-    SF_RESULTS,
-    SF_RING,
-    SF_SEARCH,
-    SF_SEARCH_BOX,
-    SF_SEARCH_ID,
-    SF_SUBJECT_MSG,
-    SF_SUBJECT_TOOLS,
-    SF_TAG,
-    SF_TAG_ADD,
-    SF_TRACK,
-    SF_UNMASK,
-    SF_UPPER,
-    SF_VCOLOUR,
-    SF_VEHICLE_FIELDS,
-    SF_VIEW,
-    SF_VTYPE,
-    SF_WATCH_ADD,
-    SF_WATCH_BOX,
-    SF_WATCH_DAYS,
-    SF_WATCH_LIST,
-    SF_WATCH_REASON,
-)
 from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, PALETTE, VEHICLE_COLOURS, VEHICLE_TYPES
 
 VIEWS = {"search": "safety.files", "lost": "safety.files", "watch": "safety.files", "oversight": "safety.oversight"}
@@ -129,7 +51,7 @@ def _flags(component_id: str, lang: str) -> dcc.Checklist:
 def _search(lang: str, shown: bool) -> html.Div:
     pick = {"className": "type-filter", "clearable": True}
     return html.Div(
-        id=SF_SEARCH_BOX,
+        id=ids.SF_SEARCH_BOX,
         className="sf-view" if shown else "sf-view hidden",
         children=[
             html.Div(t("sf.search_note", lang), className="note"),
@@ -137,88 +59,88 @@ def _search(lang: str, shown: bool) -> html.Div:
                 className="sf-form",
                 children=[
                     dcc.RadioItems(
-                        id=SF_KIND,
+                        id=ids.SF_KIND,
                         value="vehicle",
                         inline=True,
                         className="toggle",
                         options=_options("sf.kind", ("vehicle", "person"), lang),
                     ),
                     dcc.Dropdown(
-                        id=SF_BASIS,
+                        id=ids.SF_BASIS,
                         placeholder=t("sf.basis", lang),
                         options=_options("sf.basis", LEGAL_BASES, lang),
                     ),
-                    dcc.Input(id=SF_CASE, placeholder=t("sf.case", lang), maxLength=32),
+                    dcc.Input(id=ids.SF_CASE, placeholder=t("sf.case", lang), maxLength=32),
                     html.Div(
-                        id=SF_VEHICLE_FIELDS,
+                        id=ids.SF_VEHICLE_FIELDS,
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_PLATE, placeholder=t("sf.plate", lang), maxLength=10),
-                            _pick(SF_VTYPE, "sf.vtype", "sf.vehicle", VEHICLE_TYPES, lang, pick),
-                            _pick(SF_VCOLOUR, "sf.vcolour", "sf.colour", VEHICLE_COLOURS, lang, pick),
+                            dcc.Input(id=ids.SF_PLATE, placeholder=t("sf.plate", lang), maxLength=10),
+                            _pick(ids.SF_VTYPE, "sf.vtype", "sf.vehicle", VEHICLE_TYPES, lang, pick),
+                            _pick(ids.SF_VCOLOUR, "sf.vcolour", "sf.colour", VEHICLE_COLOURS, lang, pick),
                         ],
                     ),
                     html.Div(
-                        id=SF_PERSON_FIELDS,
+                        id=ids.SF_PERSON_FIELDS,
                         className="sf-row hidden",
                         children=[
-                            _pick(SF_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
-                            _pick(SF_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
-                            _pick(SF_AGE, "sf.age", "sf.age", AGE_BANDS, lang, pick),
-                            _flags(SF_FLAGS, lang),
+                            _pick(ids.SF_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_AGE, "sf.age", "sf.age", AGE_BANDS, lang, pick),
+                            _flags(ids.SF_FLAGS, lang),
                         ],
                     ),
                     html.Div(
                         className="sf-row",
                         children=[
                             html.Span(t("sf.hours", lang)),
-                            dcc.Input(id=SF_HOURS, type="number", min=1, max=720, value=24, className="sf-number"),
-                            html.Button(t("sf.search", lang), id=SF_SEARCH),
+                            dcc.Input(id=ids.SF_HOURS, type="number", min=1, max=720, value=24, className="sf-number"),
+                            html.Button(t("sf.search", lang), id=ids.SF_SEARCH),
                         ],
                     ),
                 ],
             ),
-            dcc.Store(id=SF_SEARCH_ID),
-            dcc.Store(id=SF_REF),
-            html.Div(id=SF_MSG, className="note msg"),
-            html.Div(id=SF_RESULTS, className="results short"),
+            dcc.Store(id=ids.SF_SEARCH_ID),
+            dcc.Store(id=ids.SF_REF),
+            html.Div(id=ids.SF_MSG, className="note msg"),
+            html.Div(id=ids.SF_RESULTS, className="results short"),
             html.Div(
-                id=SF_SUBJECT_TOOLS,
+                id=ids.SF_SUBJECT_TOOLS,
                 className="sf-form hidden",
                 children=[
-                    html.Div(id=SF_HOPS, className="results short"),
+                    html.Div(id=ids.SF_HOPS, className="results short"),
                     html.Div(
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_REASON, placeholder=t("sf.reason", lang), maxLength=200),
-                            html.Button(t("sf.unmask", lang), id=SF_UNMASK),
+                            dcc.Input(id=ids.SF_REASON, placeholder=t("sf.reason", lang), maxLength=200),
+                            html.Button(t("sf.unmask", lang), id=ids.SF_UNMASK),
                         ],
                     ),
                     html.Div(
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_TAG, placeholder=t("sf.tag", lang), maxLength=16),
-                            html.Button(t("sf.tag_add", lang), id=SF_TAG_ADD),
+                            dcc.Input(id=ids.SF_TAG, placeholder=t("sf.tag", lang), maxLength=16),
+                            html.Button(t("sf.tag_add", lang), id=ids.SF_TAG_ADD),
                         ],
                     ),
                     html.Div(
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_IDENTITY, placeholder=t("sf.identity", lang), maxLength=64),
-                            html.Button(t("sf.identity_add", lang), id=SF_IDENTITY_ADD),
+                            dcc.Input(id=ids.SF_IDENTITY, placeholder=t("sf.identity", lang), maxLength=64),
+                            html.Button(t("sf.identity_add", lang), id=ids.SF_IDENTITY_ADD),
                         ],
                     ),
                     html.Div(
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_WATCH_REASON, placeholder=t("sf.watch_reason", lang), maxLength=200),
+                            dcc.Input(id=ids.SF_WATCH_REASON, placeholder=t("sf.watch_reason", lang), maxLength=200),
                             dcc.Input(
-                                id=SF_WATCH_DAYS, type="number", min=1, max=30, value=7, className="sf-number"
+                                id=ids.SF_WATCH_DAYS, type="number", min=1, max=30, value=7, className="sf-number"
                             ),
-                            html.Button(t("sf.watch_add", lang), id=SF_WATCH_ADD),
+                            html.Button(t("sf.watch_add", lang), id=ids.SF_WATCH_ADD),
                         ],
                     ),
-                    html.Div(id=SF_SUBJECT_MSG, className="note msg"),
+                    html.Div(id=ids.SF_SUBJECT_MSG, className="note msg"),
                 ],
             ),
         ],
@@ -229,132 +151,132 @@ def _lost(lang: str, shown: bool) -> html.Div:
     url = context.database_url()
     pick = {"className": "type-filter", "clearable": False}
     return html.Div(
-        id=SF_LOST_BOX,
+        id=ids.SF_LOST_BOX,
         className="sf-view" if shown else "sf-view hidden",
         children=[
             html.Div(
                 className="sf-form",
                 children=[
                     html.Div(t("sf.lost_intake", lang), className="sf-sub"),
-                    dcc.Input(id=SF_L_CASE, placeholder=t("sf.case", lang), maxLength=32),
+                    dcc.Input(id=ids.SF_L_CASE, placeholder=t("sf.case", lang), maxLength=32),
                     html.Div(
                         className="sf-row",
                         children=[
                             dcc.Dropdown(
-                                id=SF_L_AGE,
+                                id=ids.SF_L_AGE,
                                 value="elderly",
                                 options=_options("sf.age", AGE_BANDS, lang),
                                 **pick,
                             ),
-                            _pick(SF_L_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
-                            _pick(SF_L_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_L_UPPER, "sf.upper", "sf.colour", CLOTHING_COLOURS, lang, pick),
+                            _pick(ids.SF_L_LOWER, "sf.lower", "sf.colour", CLOTHING_COLOURS, lang, pick),
                         ],
                     ),
-                    _flags(SF_L_FLAGS, lang),
+                    _flags(ids.SF_L_FLAGS, lang),
                     html.Div(
                         className="sf-row",
                         children=[
                             dcc.Dropdown(
-                                id=SF_L_AREA,
+                                id=ids.SF_L_AREA,
                                 placeholder=t("sf.last_place", lang),
                                 options=safety_view.places(url),
                                 **pick,
                             ),
                             html.Span(t("sf.minutes_ago", lang)),
                             dcc.Input(
-                                id=SF_L_MINUTES, type="number", min=0, max=4320, value=30, className="sf-number"
+                                id=ids.SF_L_MINUTES, type="number", min=0, max=4320, value=30, className="sf-number"
                             ),
                         ],
                     ),
                     html.Div(
                         className="sf-row",
                         children=[
-                            dcc.Input(id=SF_L_NAME, placeholder=t("sf.lost_name", lang), maxLength=64),
-                            dcc.Input(id=SF_L_GUARDIAN, placeholder=t("sf.guardian", lang), maxLength=64),
-                            dcc.Input(id=SF_L_PHONE, placeholder=t("sf.phone", lang), maxLength=32),
+                            dcc.Input(id=ids.SF_L_NAME, placeholder=t("sf.lost_name", lang), maxLength=64),
+                            dcc.Input(id=ids.SF_L_GUARDIAN, placeholder=t("sf.guardian", lang), maxLength=64),
+                            dcc.Input(id=ids.SF_L_PHONE, placeholder=t("sf.phone", lang), maxLength=32),
                         ],
                     ),
-                    html.Button(t("sf.lost_add", lang), id=SF_L_ADD),
-                    html.Div(id=SF_L_MSG, className="note msg"),
+                    html.Button(t("sf.lost_add", lang), id=ids.SF_L_ADD),
+                    html.Div(id=ids.SF_L_MSG, className="note msg"),
                 ],
             ),
-            html.Div(id=SF_L_LIST, className="results short"),
-            dcc.Store(id=SF_L_ID),
-            html.Div(id=SF_L_DETAIL, className="sf-detail"),
+            html.Div(id=ids.SF_L_LIST, className="results short"),
+            dcc.Store(id=ids.SF_L_ID),
+            html.Div(id=ids.SF_L_DETAIL, className="sf-detail"),
             html.Div(
                 className="sf-row",
                 children=[
-                    html.Button(t("sf.find", lang), id=SF_L_FIND),
-                    html.Button(t("sf.dispatch", lang), id=SF_L_DISPATCH),
-                    html.Button(t("sf.found", lang), id=SF_L_FOUND),
-                    html.Button(t("sf.close", lang), id=SF_L_CLOSE),
+                    html.Button(t("sf.find", lang), id=ids.SF_L_FIND),
+                    html.Button(t("sf.dispatch", lang), id=ids.SF_L_DISPATCH),
+                    html.Button(t("sf.found", lang), id=ids.SF_L_FOUND),
+                    html.Button(t("sf.close", lang), id=ids.SF_L_CLOSE),
                 ],
             ),
             html.Div(
                 className="sf-row",
                 children=[
-                    dcc.Input(id=SF_L_REASON, placeholder=t("sf.reason", lang), maxLength=200),
-                    html.Button(t("sf.unmask_contact", lang), id=SF_L_UNMASK),
+                    dcc.Input(id=ids.SF_L_REASON, placeholder=t("sf.reason", lang), maxLength=200),
+                    html.Button(t("sf.unmask_contact", lang), id=ids.SF_L_UNMASK),
                 ],
             ),
-            html.Div(id=SF_L_STEP_MSG, className="note msg"),
-            html.Div(id=SF_L_CANDIDATES, className="results short"),
+            html.Div(id=ids.SF_L_STEP_MSG, className="note msg"),
+            html.Div(id=ids.SF_L_CANDIDATES, className="results short"),
         ],
     )
 
 
 def _watch(lang: str, shown: bool) -> html.Div:
     return html.Div(
-        id=SF_WATCH_BOX,
+        id=ids.SF_WATCH_BOX,
         className="sf-view" if shown else "sf-view hidden",
         children=[
             html.Div(t("sf.watch_note", lang), className="note"),
-            html.Div(id=SF_WATCH_LIST, className="results"),
+            html.Div(id=ids.SF_WATCH_LIST, className="results"),
         ],
     )
 
 
 def _oversight(lang: str, shown: bool) -> html.Div:
     return html.Div(
-        id=SF_OVERSIGHT_BOX,
+        id=ids.SF_OVERSIGHT_BOX,
         className="sf-view" if shown else "sf-view hidden",
         children=[
             html.Div(
                 className="toolbar",
                 children=[
                     dcc.Dropdown(
-                        id=SF_MONTH,
+                        id=ids.SF_MONTH,
                         className="type-filter sf-month",
                         clearable=False,
                         value=oversight.this_month(),
                         options=[{"label": m, "value": m} for m in oversight.recent_months()],
                     ),
-                    html.Button(t("sf.csv", lang), id=SF_CSV),
-                    html.Button(t("sf.pdf", lang), id=SF_PDF),
-                    dcc.Download(id=SF_DOWNLOAD),
+                    html.Button(t("sf.csv", lang), id=ids.SF_CSV),
+                    html.Button(t("sf.pdf", lang), id=ids.SF_PDF),
+                    dcc.Download(id=ids.SF_DOWNLOAD),
                 ],
             ),
             html.Div(t("sf.oversight_note", lang), className="note"),
-            html.Div(id=SF_OVERSIGHT, className="results"),
+            html.Div(id=ids.SF_OVERSIGHT, className="results"),
         ],
     )
 
 
 def _map() -> dl.Map:
     return detail_map(
-        SF_MAP,
+        ids.SF_MAP,
         [
             dl.GeoJSON(url="/geo/roads.json", style={"variable": "cockpitMap.road"}),
-            dl.LayerGroup(id=SF_AREAS),
-            dl.LayerGroup(id=SF_RING),
-            dl.GeoJSON(id=SF_PREDICTED, style={"color": PALETTE["amber_bright"], "weight": 2, "fillOpacity": 0.15}),
+            dl.LayerGroup(id=ids.SF_AREAS),
+            dl.LayerGroup(id=ids.SF_RING),
+            dl.GeoJSON(id=ids.SF_PREDICTED, style={"color": PALETTE["amber_bright"], "weight": 2, "fillOpacity": 0.15}),
             dl.GeoJSON(
-                id=SF_CAMERAS,
+                id=ids.SF_CAMERAS,
                 pointToLayer={"variable": "cockpitMap.status"},
                 onEachFeature={"variable": "cockpitMap.named"},
             ),
-            dl.LayerGroup(id=SF_TRACK),
-            dl.LayerGroup(id=SF_LOST_TRACK),
+            dl.LayerGroup(id=ids.SF_TRACK),
+            dl.LayerGroup(id=ids.SF_LOST_TRACK),
             dl.ScaleControl(),
         ],
     )
@@ -370,17 +292,17 @@ def layout(**_query: str) -> html.Div:
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(t("sf.kpis", lang), html.Div(id=SF_KPIS, className="kpis"), class_name="fixed"),
+                    panel(t("sf.kpis", lang), html.Div(id=ids.SF_KPIS, className="kpis"), class_name="fixed"),
                     panel(
                         t("sf.hourly", lang),
-                        dcc.Graph(id=SF_CHART, config={"displayModeBar": False}, className="sf-chart"),
+                        dcc.Graph(id=ids.SF_CHART, config={"displayModeBar": False}, className="sf-chart"),
                         class_name="fixed",
                     ),
-                    panel(t("sf.areas", lang), html.Div(id=SF_AREA_LIST, className="results"), class_name="grow"),
+                    panel(t("sf.areas", lang), html.Div(id=ids.SF_AREA_LIST, className="results"), class_name="grow"),
                     panel(
                         t("sf.alarms", lang),
-                        html.Div(id=SF_ALARM_MSG, className="note msg"),
-                        html.Div(id=SF_ALARMS, className="results"),
+                        html.Div(id=ids.SF_ALARM_MSG, className="note msg"),
+                        html.Div(id=ids.SF_ALARMS, className="results"),
                         class_name="grow",
                     ),
                 ],
@@ -389,14 +311,14 @@ def layout(**_query: str) -> html.Div:
                 className="col col-center",
                 children=[
                     html.Div(t("sf.generated", lang), className="note"),
-                    dcc.Interval(id=SF_REFRESH, interval=30_000),
+                    dcc.Interval(id=ids.SF_REFRESH, interval=30_000),
                     html.Div(className="map-wrap", children=[_map()]),
                 ],
             ),
             html.Div(
                 className="col col-right",
                 children=[
-                    dcc.RadioItems(id=SF_VIEW, value=first, inline=True, className="toggle", options=views),
+                    dcc.RadioItems(id=ids.SF_VIEW, value=first, inline=True, className="toggle", options=views),
                     _search(lang, first == "search"),
                     _lost(lang, False),
                     _watch(lang, False),

@@ -15,60 +15,8 @@ from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.profile import CHANNELS, DEPARTMENTS
 from cockpit.services import assessment
+from cockpit.ui import services as ids
 from cockpit.ui.kit import city_map, panel
-from cockpit.ui.services import (
-    SV_ACTIONS,
-    SV_ADDRESS,
-    SV_BY,
-    SV_CALLER,
-    SV_CATEGORY,
-    SV_CHANNEL,
-    SV_CHANNEL_CHART,
-    SV_CHANNELS,
-    SV_COMMIT,
-    SV_COMMITMENTS,
-    SV_DETAIL,
-    SV_DOWNLOAD,
-    SV_DUE,
-    SV_HOLDER,
-    SV_HOT_BOX,
-    SV_HOT_MSG,
-    SV_HOTSPOTS,
-    SV_INTAKE_MSG,
-    SV_ISSUE,
-    SV_ITEM,
-    SV_ITEMS,
-    SV_KPIS,
-    SV_LICENCE,
-    SV_LICENCE_ID,
-    SV_LINK,
-    SV_LINK_ITEM,
-    SV_MAP,
-    SV_MONTH,
-    SV_MSG,
-    SV_NOTE,
-    SV_PHONE,
-    SV_POINTS,
-    SV_PROMISE,
-    SV_QUEUE,
-    SV_QUEUE_BOX,
-    SV_RANKING,
-    SV_RANKING_BOX,
-    SV_REPORT,
-    SV_RESOLVED,
-    SV_SATISFACTION,
-    SV_SELECTED,
-    SV_STATUS,
-    SV_SUBMIT,
-    SV_TEXT,
-    SV_VERIFY,
-    SV_VIEW,
-    SV_W_MSG,
-    SV_W_RESOLUTION,
-    SV_W_RESPONSE,
-    SV_W_SATISFACTION,
-    SV_W_SAVE,
-)
 from cockpit.vocab import PALETTE, SATISFACTION
 
 VIEWS = ("queue", "ranking", "hotspots")
@@ -81,11 +29,11 @@ def _shown(permission: str) -> str | None:
 
 def _map() -> dl.Map:
     return city_map(
-        SV_MAP,
+        ids.SV_MAP,
         [
             dl.GeoJSON(url="/geo/districts.json", style={"color": PALETTE["sky"], "weight": 1, "fillOpacity": 0.04}),
             dl.GeoJSON(
-                id=SV_POINTS,
+                id=ids.SV_POINTS,
                 pointToLayer={"variable": "cockpitMap.point"},
                 onEachFeature={"variable": "cockpitMap.named"},
                 hideout={"radius": 4, "weight": 0.5},
@@ -98,28 +46,28 @@ def _map() -> dl.Map:
 def _items(lang: str) -> list:
     issue = _shown("licence.issue")
     return [
-        html.Div(id=SV_ITEMS, className="results short"),
+        html.Div(id=ids.SV_ITEMS, className="results short"),
         html.Div(
             className=f"sv-form {issue or ''}".strip(),
             children=[
-                dcc.Dropdown(id=SV_ITEM, className="type-filter", placeholder=t("sv.pick_item", lang)),
-                dcc.Input(id=SV_HOLDER, placeholder=t("sv.holder", lang), maxLength=200),
-                html.Button(t("sv.issue", lang), id=SV_ISSUE),
-                dcc.Input(id=SV_PROMISE, placeholder=t("sv.promise", lang), maxLength=1000),
-                dcc.Input(id=SV_DUE, type="date", className="sv-date"),
-                html.Button(t("sv.commit", lang), id=SV_COMMIT),
+                dcc.Dropdown(id=ids.SV_ITEM, className="type-filter", placeholder=t("sv.pick_item", lang)),
+                dcc.Input(id=ids.SV_HOLDER, placeholder=t("sv.holder", lang), maxLength=200),
+                html.Button(t("sv.issue", lang), id=ids.SV_ISSUE),
+                dcc.Input(id=ids.SV_PROMISE, placeholder=t("sv.promise", lang), maxLength=1000),
+                dcc.Input(id=ids.SV_DUE, type="date", className="sv-date"),
+                html.Button(t("sv.commit", lang), id=ids.SV_COMMIT),
             ],
         ),
-        dcc.Store(id=SV_LICENCE_ID),
-        html.Div(id=SV_LICENCE, className="sv-licence"),
-        html.Button(t("sv.verify", lang), id=SV_VERIFY, className="hidden"),
-        html.Div(id=SV_COMMITMENTS, className="results short"),
+        dcc.Store(id=ids.SV_LICENCE_ID),
+        html.Div(id=ids.SV_LICENCE, className="sv-licence"),
+        html.Button(t("sv.verify", lang), id=ids.SV_VERIFY, className="hidden"),
+        html.Div(id=ids.SV_COMMITMENTS, className="results short"),
     ]
 
 
 def _queue(lang: str) -> html.Div:
     return html.Div(
-        id=SV_QUEUE_BOX,
+        id=ids.SV_QUEUE_BOX,
         className="sv-view sv-queue-view",
         children=[
             html.Div(className="map-wrap", children=[_map()]),
@@ -127,13 +75,13 @@ def _queue(lang: str) -> html.Div:
                 className="sv-queue-side",
                 children=[
                     dcc.RadioItems(
-                        id=SV_STATUS,
+                        id=ids.SV_STATUS,
                         value="open",
                         inline=True,
                         className="toggle",
                         options=[{"label": t(f"sv.filter.{s}", lang), "value": s} for s in STATUS_FILTERS],
                     ),
-                    html.Div(id=SV_QUEUE, className="results"),
+                    html.Div(id=ids.SV_QUEUE, className="results"),
                 ],
             ),
         ],
@@ -143,55 +91,55 @@ def _queue(lang: str) -> html.Div:
 def _ranking(lang: str) -> html.Div:
     weight = {"type": "number", "min": 0, "max": 1, "step": 0.05, "className": "sv-weight"}
     return html.Div(
-        id=SV_RANKING_BOX,
+        id=ids.SV_RANKING_BOX,
         className="sv-view hidden",
         children=[
             html.Div(
                 className="toolbar",
                 children=[
                     dcc.RadioItems(
-                        id=SV_BY,
+                        id=ids.SV_BY,
                         value="department",
                         inline=True,
                         className="toggle",
                         options=[{"label": t(f"assess.by.{b}", lang), "value": b} for b in ("department", "street")],
                     ),
                     dcc.Dropdown(
-                        id=SV_MONTH,
+                        id=ids.SV_MONTH,
                         className="type-filter sv-month",
                         clearable=False,
                         value="all",
                         options=[{"label": t("sv.all_time", lang), "value": "all"}]
                         + [{"label": m, "value": m} for m in assessment.recent_months()],
                     ),
-                    html.Button(t("sv.report", lang), id=SV_REPORT, className=_shown("export")),
-                    dcc.Download(id=SV_DOWNLOAD),
+                    html.Button(t("sv.report", lang), id=ids.SV_REPORT, className=_shown("export")),
+                    dcc.Download(id=ids.SV_DOWNLOAD),
                 ],
             ),
             html.Div(
                 className=f"toolbar {_shown('services.configure') or ''}".strip(),
                 children=[
                     html.Span(t("sv.weights", lang)),
-                    dcc.Input(id=SV_W_RESPONSE, placeholder=t("assess.col.response", lang), **weight),
-                    dcc.Input(id=SV_W_RESOLUTION, placeholder=t("assess.col.resolution", lang), **weight),
-                    dcc.Input(id=SV_W_SATISFACTION, placeholder=t("assess.col.satisfaction", lang), **weight),
-                    html.Button(t("sv.save_weights", lang), id=SV_W_SAVE),
-                    html.Span(id=SV_W_MSG, className="note msg"),
+                    dcc.Input(id=ids.SV_W_RESPONSE, placeholder=t("assess.col.response", lang), **weight),
+                    dcc.Input(id=ids.SV_W_RESOLUTION, placeholder=t("assess.col.resolution", lang), **weight),
+                    dcc.Input(id=ids.SV_W_SATISFACTION, placeholder=t("assess.col.satisfaction", lang), **weight),
+                    html.Button(t("sv.save_weights", lang), id=ids.SV_W_SAVE),
+                    html.Span(id=ids.SV_W_MSG, className="note msg"),
                 ],
             ),
-            html.Div(id=SV_RANKING, className="results"),
+            html.Div(id=ids.SV_RANKING, className="results"),
         ],
     )
 
 
 def _hotspots(lang: str) -> html.Div:
     return html.Div(
-        id=SV_HOT_BOX,
+        id=ids.SV_HOT_BOX,
         className="sv-view hidden",
         children=[
             html.Div(t("sv.hot_note", lang), className="note"),
-            html.Div(id=SV_HOT_MSG, className="note msg"),
-            html.Div(id=SV_HOTSPOTS, className="results"),
+            html.Div(id=ids.SV_HOT_MSG, className="note msg"),
+            html.Div(id=ids.SV_HOTSPOTS, className="results"),
         ],
     )
 
@@ -203,55 +151,55 @@ def _intake(lang: str) -> list:
             className=f"sv-form {hidden or ''}".strip(),
             children=[
                 dcc.Dropdown(
-                    id=SV_CHANNEL,
+                    id=ids.SV_CHANNEL,
                     options=[{"label": t(f"sv.channel.{c}", lang), "value": c} for c in CHANNELS],
                     value="hotline",
                     clearable=False,
                     className="type-filter",
                 ),
-                dcc.Textarea(id=SV_TEXT, placeholder=t("sv.text", lang), maxLength=4000, className="sv-text"),
-                dcc.Input(id=SV_ADDRESS, placeholder=t("sv.address", lang), maxLength=200),
-                dcc.Input(id=SV_CALLER, placeholder=t("sv.caller", lang), maxLength=64),
-                dcc.Input(id=SV_PHONE, placeholder=t("sv.phone", lang), maxLength=32),
-                html.Button(t("sv.submit", lang), id=SV_SUBMIT),
+                dcc.Textarea(id=ids.SV_TEXT, placeholder=t("sv.text", lang), maxLength=4000, className="sv-text"),
+                dcc.Input(id=ids.SV_ADDRESS, placeholder=t("sv.address", lang), maxLength=200),
+                dcc.Input(id=ids.SV_CALLER, placeholder=t("sv.caller", lang), maxLength=64),
+                dcc.Input(id=ids.SV_PHONE, placeholder=t("sv.phone", lang), maxLength=32),
+                html.Button(t("sv.submit", lang), id=ids.SV_SUBMIT),
             ],
         ),
-        html.Div(id=SV_INTAKE_MSG, className="sv-routing"),
+        html.Div(id=ids.SV_INTAKE_MSG, className="sv-routing"),
     ]
 
 
 def _detail(lang: str) -> list:
     handle = _shown("ticket.handle")
     return [
-        html.Div(id=SV_DETAIL, children=t("sv.pick", lang)),
+        html.Div(id=ids.SV_DETAIL, children=t("sv.pick", lang)),
         html.Div(
             className=f"sv-form {handle or ''}".strip(),
             children=[
                 dcc.Dropdown(
-                    id=SV_CATEGORY,
+                    id=ids.SV_CATEGORY,
                     options=[{"label": c, "value": c} for c in DEPARTMENTS],
                     placeholder=t("sv.category", lang),
                     className="type-filter",
                 ),
-                dcc.Input(id=SV_NOTE, placeholder=t("sv.note", lang), maxLength=500),
+                dcc.Input(id=ids.SV_NOTE, placeholder=t("sv.note", lang), maxLength=500),
                 dcc.RadioItems(
-                    id=SV_RESOLVED,
+                    id=ids.SV_RESOLVED,
                     inline=True,
                     className="toggle",
                     options=[{"label": t(f"sv.resolved.{v}", lang), "value": v} for v in ("yes", "no")],
                 ),
                 dcc.RadioItems(
-                    id=SV_SATISFACTION,
+                    id=ids.SV_SATISFACTION,
                     inline=True,
                     className="toggle",
                     options=[{"label": t(f"sv.sat.{s}", lang), "value": s} for s in SATISFACTION],
                 ),
-                html.Div(id=SV_ACTIONS, className="dispatch-actions"),
-                dcc.Dropdown(id=SV_LINK_ITEM, className="type-filter", placeholder=t("sv.link_item", lang)),
-                html.Button(t("sv.link", lang), id=SV_LINK),
+                html.Div(id=ids.SV_ACTIONS, className="dispatch-actions"),
+                dcc.Dropdown(id=ids.SV_LINK_ITEM, className="type-filter", placeholder=t("sv.link_item", lang)),
+                html.Button(t("sv.link", lang), id=ids.SV_LINK),
             ],
         ),
-        html.Div(id=SV_MSG, className="note msg"),
+        html.Div(id=ids.SV_MSG, className="note msg"),
     ]
 
 
@@ -260,15 +208,15 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         className="page page-services",
         children=[
-            dcc.Store(id=SV_SELECTED),
+            dcc.Store(id=ids.SV_SELECTED),
             html.Div(
                 className="col col-left",
                 children=[
-                    panel(t("sv.kpis", lang), html.Div(id=SV_KPIS, className="kpis"), class_name="fixed"),
+                    panel(t("sv.kpis", lang), html.Div(id=ids.SV_KPIS, className="kpis"), class_name="fixed"),
                     panel(
                         t("sv.channels", lang),
-                        dcc.Graph(id=SV_CHANNEL_CHART, config={"displayModeBar": False}, className="sv-chart"),
-                        html.Div(id=SV_CHANNELS),
+                        dcc.Graph(id=ids.SV_CHANNEL_CHART, config={"displayModeBar": False}, className="sv-chart"),
+                        html.Div(id=ids.SV_CHANNELS),
                         class_name="fixed",
                     ),
                     panel(t("sv.items", lang), *_items(lang), class_name="grow"),
@@ -278,7 +226,7 @@ def layout(**_query: str) -> html.Div:
                 className="col col-center",
                 children=[
                     dcc.RadioItems(
-                        id=SV_VIEW,
+                        id=ids.SV_VIEW,
                         value="queue",
                         inline=True,
                         className="toggle",

@@ -8,19 +8,8 @@ import callbacks.support
 from cockpit import context
 from cockpit.i18n import t
 from cockpit.page import Page
+from cockpit.ui import support as ids
 from cockpit.ui.kit import panel
-from cockpit.ui.support import (
-    SUPPORT_ACTION,
-    SUPPORT_ACTOR,
-    SUPPORT_ALERTS,
-    SUPPORT_AUDIT,
-    SUPPORT_CHAIN,
-    SUPPORT_COMPONENTS,
-    SUPPORT_DOWNLOAD,
-    SUPPORT_EXPORT,
-    SUPPORT_USERS,
-    SUPPORT_VERIFY,
-)
 
 
 def layout(**_query: str) -> html.Div:
@@ -34,23 +23,23 @@ def layout(**_query: str) -> html.Div:
                 html.Div(
                     className="toolbar",
                     children=[
-                        dcc.Input(id=SUPPORT_ACTION, placeholder=t("support.filter_action", lang), debounce=0.3),
-                        dcc.Input(id=SUPPORT_ACTOR, placeholder=t("support.filter_actor", lang), debounce=0.3),
-                        html.Button(t("support.verify", lang), id=SUPPORT_VERIFY),
-                        html.Button(t("support.export", lang), id=SUPPORT_EXPORT),
-                        html.Span(id=SUPPORT_CHAIN, className="chain"),
-                        dcc.Download(id=SUPPORT_DOWNLOAD),
+                        dcc.Input(id=ids.SUPPORT_ACTION, placeholder=t("support.filter_action", lang), debounce=0.3),
+                        dcc.Input(id=ids.SUPPORT_ACTOR, placeholder=t("support.filter_actor", lang), debounce=0.3),
+                        html.Button(t("support.verify", lang), id=ids.SUPPORT_VERIFY),
+                        html.Button(t("support.export", lang), id=ids.SUPPORT_EXPORT),
+                        html.Span(id=ids.SUPPORT_CHAIN, className="chain"),
+                        dcc.Download(id=ids.SUPPORT_DOWNLOAD),
                     ],
                 ),
-                html.Div(id=SUPPORT_AUDIT, className="scroll"),
+                html.Div(id=ids.SUPPORT_AUDIT, className="scroll"),
                 class_name="grow",
             ),
-            panel(t("support.alerts", lang), html.Div(id=SUPPORT_ALERTS, className="alerts")),
-            panel(t("support.components", lang), html.Div(id=SUPPORT_COMPONENTS)),
+            panel(t("support.alerts", lang), html.Div(id=ids.SUPPORT_ALERTS, className="alerts")),
+            panel(t("support.components", lang), html.Div(id=ids.SUPPORT_COMPONENTS)),
             panel(
                 t("support.users", lang),
                 html.Div([t("support.users_note", lang), " ", html.Code("cockpit user")], className="note"),
-                html.Div(id=SUPPORT_USERS),
+                html.Div(id=ids.SUPPORT_USERS),
             ),
         ],
     )

@@ -4,43 +4,14 @@ quietly give one key two texts."""
 
 from __future__ import annotations
 
-from cockpit.i18n import (
-    alarms,
-    cim,
-    common,
-    construction,
-    data,
-    emergency,
-    field,
-    industry,
-    iot,
-    operations,
-    overview,
-    planning,
-    safety,
-    services,
-    support,
-)
+import importlib
+import pkgutil
 
 LANGS = ("zh", "en")
 COOKIE = "cockpit_lang"
-TABLES = (
-    alarms,
-    cim,
-    common,
-    construction,
-    data,
-    emergency,
-    field,
-    industry,
-    iot,
-    operations,
-    overview,
-    planning,
-    safety,
-    services,
-    support,
-)
+# every module here is a page's table (or the words the pages share): found, not listed, so a new page's texts
+# need no line anywhere else
+TABLES = tuple(importlib.import_module(f"{__name__}.{m.name}") for m in sorted(pkgutil.iter_modules(__path__)))
 
 
 def merged(tables) -> dict[str, tuple[str, str]]:

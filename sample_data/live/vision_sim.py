@@ -26,13 +26,7 @@ from cockpit.services import ingestion, routing
 from cockpit.services.clock import stored_now
 from data_access import safety as safety_store
 from data_access.db import transaction
-from data_access.ingest import (
-    AGE_BANDS,
-    CLOTHING_COLOURS,
-    FEATURE_DIM,
-    VEHICLE_COLOURS,
-    VEHICLE_TYPES,
-)
+from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, FEATURE_DIM, VEHICLE_COLOURS, VEHICLE_TYPES
 
 SEEN_M = 35.0  # a camera sees what passes this close
 DETECTED = 0.85  # the share of passes the analytics catches
