@@ -11,7 +11,10 @@ LANGS = ("zh", "en")
 COOKIE = "cockpit_lang"
 # every module here is a page's table (or the words the pages share): found, not listed, so a new page's texts
 # need no line anywhere else
-TABLES = tuple(importlib.import_module(f"{__name__}.{m.name}") for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name))
+TABLES = tuple(
+    importlib.import_module(f"{__name__}.{m.name}")
+    for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
+)
 
 
 def merged(tables) -> dict[str, tuple[str, str]]:
