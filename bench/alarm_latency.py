@@ -23,7 +23,8 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, rulebook, users
+from cockpit.services.iot import alarms, rulebook
+from cockpit.services.support import users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 

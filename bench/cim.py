@@ -30,8 +30,9 @@ import shapely
 from common import DESK, FLAGS, free_port, pct, postgres_server, serve
 from sqlalchemy import insert, text
 
-from cockpit.services import flood, isochrones, routing, spatial_ops
-from cockpit.services.cim_layers import BLOCK_SIZES_M
+from cockpit.services.cim import flood, isochrones
+from cockpit.services.cim.cim_layers import BLOCK_SIZES_M
+from cockpit.services.kernel import routing, spatial_ops
 from data_access.db import transaction, write_transaction
 from data_access.models import BaseFeature
 from data_access.schema import upgrade
@@ -121,7 +122,7 @@ def isochrone_latency(url: str, n: int) -> None:
 
 
 def flood_time(url: str) -> None:
-    from cockpit.services import flood_model, terrain
+    from cockpit.services.cim import flood_model, terrain
 
     grid = terrain.grid(url)
     started = time.perf_counter()
@@ -246,7 +247,7 @@ def main() -> None:
     load_sample_city(url, "small", 7)
     from common import BENCH
 
-    from cockpit.services import users
+    from cockpit.services.support import users
 
     users.ensure_demo_users(url, BENCH)
     print("Flood and isochrones on the sample city (detail zone):")

@@ -24,7 +24,8 @@ import requests
 
 from cockpit import bus
 from cockpit.actor import Actor
-from cockpit.services import ingestion, rulebook, users
+from cockpit.services.iot import ingestion, rulebook
+from cockpit.services.support import users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 

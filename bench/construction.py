@@ -3,10 +3,11 @@ each against a baseline measured in the same run.
 
     .venv/bin/python bench/construction.py [--repeat 5] [--tasks 10000]
 
-CPM (`cockpit.services.cpm.schedule`: earliest and latest times, total and free float, four link types) on a
+CPM (`cockpit.services.construction.cpm.schedule`: earliest and latest times, total and free float, four link
+types) on a
 seeded network of --tasks tasks, each following up to three of the fifty before it (target <= 1 s); baseline:
 networkx's own `dag_longest_path_length` on the same network, which gives the critical length alone.
-Sunlight (`cockpit.services.sunlight.analyse`) of an 80 m slab put south of a home in the middle of the small
+Sunlight (`cockpit.services.cim.sunlight.analyse`) of an 80 m slab put south of a home in the middle of the small
 sample city's detail zone, on 大寒日 (target <= 5 s); baseline: the same moments with each building's shadow
 pieces unioned and each sample tested against the union (shapely.union_all + contains_xy), the way a first
 version would, for the same samples. Medians of --repeat runs."""
@@ -26,8 +27,9 @@ import shapely
 from common import fresh_city
 from shapely.geometry import box, mapping, shape
 
-from cockpit.services import cim_scene, cpm, sunlight
-from cockpit.services.spatial_ops import metric, wgs84
+from cockpit.services.cim import cim_scene, sunlight
+from cockpit.services.construction import cpm
+from cockpit.services.kernel.spatial_ops import metric, wgs84
 
 
 def network(n: int) -> list[cpm.Task]:

@@ -28,7 +28,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from cockpit.actor import Actor
-from cockpit.services import emergency, routing, users
+from cockpit.services.emergency import emergency
+from cockpit.services.kernel import routing
+from cockpit.services.support import users
 from data_access.db import transaction, write_transaction
 from data_access.models import Dispatch
 from data_access.schema import upgrade

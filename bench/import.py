@@ -30,7 +30,8 @@ import requests
 from common import BENCH, ROOT, free_port, fresh_city, pct, serve
 from sqlalchemy import insert, select, text
 
-from cockpit.services import catalog, catalog_measure, users
+from cockpit.services.data import catalog, catalog_measure
+from cockpit.services.support import users
 from data_access.db import transaction, write_transaction
 from data_access.models import Dataset
 

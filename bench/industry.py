@@ -3,10 +3,11 @@ time per series, and every forecaster's back-test error against the naive baseli
 
     .venv/bin/python bench/industry.py [--repeat 30]
 
-Recommendations (`cockpit.services.attraction.recommend`) for every node of the four chains, --repeat times
+Recommendations (`cockpit.services.industry.attraction.recommend`) for every node of the four chains, --repeat times
 each (target p95 <= 200 ms); baseline: the same scoring written row by row in Python (a loop over the pool
 with `str.__contains__` per keyword), the way a first version would, for one node. Forecasts
-(`cockpit.services.forecast.forecast`: five models each fitted twice, back-test and forward) on the city's seven
+(`cockpit.services.industry.forecast.forecast`: five models each fitted twice, back-test and forward) on the
+city's seven
 indicators and one district's (target <= 2 s per series, all models together); errors are MAPE on the last 12
 months, with each model's ratio to the seasonal-naive MAPE (below 1 beats it)."""
 
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from common import BENCH, fresh_city, pct
 
-from cockpit.services import attraction, chain_gaps, economy, enterprises, forecast
-from cockpit.services.chains import NODES
+from cockpit.services.industry import attraction, chain_gaps, economy, enterprises, forecast
+from cockpit.services.industry.chains import NODES
 from sample_data.scenarios import enterprises as scenarios_enterprises
 
 

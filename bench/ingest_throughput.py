@@ -31,7 +31,7 @@ from pathlib import Path
 import orjson
 from common import BENCH, copy_db, fresh_city, postgres_server
 
-from cockpit.services import ingestion, rulebook
+from cockpit.services.iot import ingestion, rulebook
 from data_access.db import engine_for, sqlite_pragmas
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city

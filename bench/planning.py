@@ -3,7 +3,7 @@
     .venv/bin/python bench/planning.py [--repeat 5]
 
 The generated plans (regulatory, land-use, red line, transport, development) and the real OSM buildings are
-overlaid under every rule of the matrix in `cockpit.services.plan_overlay` (geometry repaired, slivers
+overlaid under every rule of the matrix in `cockpit.services.planning.plan_overlay` (geometry repaired, slivers
 dropped): the median of --repeat runs (target <= 2 s). Baseline: `geopandas.overlay(how="intersection")` of the
 same layer pairs in EPSG:4547 with the rule's pairs kept afterwards and the same sliver filter (area and
 width), the median of the same number of runs.
@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from cockpit.services import plan_overlay
+from cockpit.services.planning import plan_overlay
 from sample_data import plans, real
 
 

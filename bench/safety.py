@@ -33,7 +33,8 @@ from common import fresh_city, pct
 from sqlalchemy import text
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, lost_persons, safety_files
+from cockpit.services.iot import ingestion
+from cockpit.services.safety import lost_persons, safety_files
 from data_access import safety as safety_store
 from data_access.db import sqlite_pragmas, transaction, write_transaction
 from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, FEATURE_DIM, VEHICLE_COLOURS, VEHICLE_TYPES

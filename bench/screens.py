@@ -27,7 +27,7 @@ import requests
 from common import BENCH, DESK, children, copy_db, free_port, fresh_city, pct, raise_alarm, rss_mb, serve, signed_in
 
 from callbacks.iot import ALARM_FILTERS
-from cockpit.services import users
+from cockpit.services.support import users
 from cockpit.ui import iot as ids
 
 ALARM_TIMEOUT_S = 10.0

@@ -4,7 +4,7 @@ baseline scored on the same folds in the same run.
 
     .venv/bin/python bench/services.py [--tickets 2000]
 
-Latency (`cockpit.services.ticket_router.route`, one text at a time, as the intake calls it; target p95 <=
+Latency (`cockpit.services.services.ticket_router.route`, one text at a time, as the intake calls it; target p95 <=
 20 ms) over --tickets real messages replayed from messages_with_replies/votes; throughput both one at a time
 and as one batch (`predict_proba` on all texts), the batch being the baseline the one-at-a-time figure is
 compared with. The model is trained once before the clock starts."""
@@ -16,7 +16,7 @@ import time
 
 from common import pct
 
-from cockpit.services import ticket_router
+from cockpit.services.services import ticket_router
 from sample_data.services import replayed
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from common import BENCH, DESK, children, free_port, fresh_city, pct, rss_mb, serve, signed_in
 from screens import Operators, pages
 
-from cockpit.services import users
+from cockpit.services.support import users
 
 
 def slope_mb_per_hour(points: list[tuple[float, float]]) -> float:

@@ -14,17 +14,10 @@ from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Count, LonLat, Minute, Minutes, Name, PickedBuilding, RunRef, Shape
 from cockpit.refusal import Refused
-from cockpit.services import (
-    building_object,
-    cim_view,
-    geocoder,
-    isochrones,
-    model_compare,
-    simulations,
-    spatial_requests,
-)
-from cockpit.services.building_object import BuildingObject
-from cockpit.services.export import to_csv
+from cockpit.services.cim import building_object, cim_view, isochrones, model_compare, simulations, spatial_requests
+from cockpit.services.cim.building_object import BuildingObject
+from cockpit.services.data import geocoder
+from cockpit.services.kernel.export import to_csv
 from cockpit.ui import cim as ids
 from cockpit.ui.kit import alarm_type_label
 

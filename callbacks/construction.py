@@ -18,8 +18,9 @@ from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Count, Id, Name, Shown, UploadedFile
 from cockpit.refusal import Refused
-from cockpit.services import cim_view, construction_view, projects
-from cockpit.services.geojson import feature_collection
+from cockpit.services.cim import cim_view
+from cockpit.services.construction import construction_view, projects
+from cockpit.services.kernel.geojson import feature_collection
 from cockpit.ui import construction as ids
 from cockpit.ui.kit import kpi, number, register_pick, styled, uploaded
 from cockpit.vocab import PALETTE, PROJECT_STAGE_COLOURS, PROJECT_STAGES, STRUCTURE_BAND_COLOURS

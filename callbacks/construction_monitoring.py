@@ -12,8 +12,9 @@ from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, ControlValue, Id, Name, Shown
 from cockpit.refusal import Refused
-from cockpit.services import clock, structural, structural_report, structural_view
-from cockpit.services.geojson import feature_collection
+from cockpit.services.construction import structural, structural_report, structural_view
+from cockpit.services.kernel import clock
+from cockpit.services.kernel.geojson import feature_collection
 from cockpit.ui import construction as ids
 from cockpit.ui.kit import styled
 from cockpit.vocab import PALETTE

@@ -27,8 +27,9 @@ from cockpit.auth import current_actor, guard
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, Id, Name, Shown
 from cockpit.refusal import Refused
-from cockpit.services import areas, catalog, catalog_measure, conflicts, import_jobs
-from cockpit.services.export import to_csv
+from cockpit.services.data import catalog, catalog_measure, conflicts, import_jobs
+from cockpit.services.kernel import areas
+from cockpit.services.kernel.export import to_csv
 from cockpit.ui import data as ids
 from cockpit.ui.kit import number
 

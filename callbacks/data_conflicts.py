@@ -1,6 +1,6 @@
 """The conflict queue of the big-data platform (数据打架): tickets by status, one ticket's two values side by
 side with the rule that flagged them and the proposed decision, and the steward's actions (assign to a
-department, let one side's value stand, dismiss), each checked and audited by cockpit.services.conflicts."""
+department, let one side's value stand, dismiss), each checked and audited by cockpit.services.data.conflicts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, Id, Name, Shown, Text
 from cockpit.refusal import Refused
-from cockpit.services import conflicts
+from cockpit.services.data import conflicts
 from cockpit.ui import data as ids
 from cockpit.ui.kit import register_pick
 

@@ -13,7 +13,7 @@ from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import ByNumberAction, Clicks, Id, Name, Shown, Simulated, Text
 from cockpit.refusal import Refused
-from cockpit.services import catalog, sharing
+from cockpit.services.data import catalog, sharing
 from cockpit.ui import data as ids
 from cockpit.ui.kit import clicked_pattern
 

@@ -13,8 +13,8 @@ from cockpit.auth import current_actor
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.refusal import Refused
-from cockpit.services import catalog, dataset_meta
-from cockpit.services.geojson import feature, feature_collection
+from cockpit.services.data import catalog, dataset_meta
+from cockpit.services.kernel.geojson import feature, feature_collection
 from cockpit.ui.kit import number, styled
 from cockpit.vocab import PALETTE
 

@@ -29,10 +29,11 @@ from cockpit.inputs import (
     Text,
     UnitRow,
 )
-from cockpit.services import areas, emergency, reports
-from cockpit.services.emergency import DispatchError
-from cockpit.services.geojson import feature, feature_collection, point
-from cockpit.services.reports import ReportError
+from cockpit.services.emergency import emergency, reports
+from cockpit.services.emergency.emergency import DispatchError
+from cockpit.services.emergency.reports import ReportError
+from cockpit.services.kernel import areas
+from cockpit.services.kernel.geojson import feature, feature_collection, point
 from cockpit.ui import emergency as ids
 from cockpit.ui.kit import register_pick, styled
 from cockpit.vocab import PALETTE

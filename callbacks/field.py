@@ -12,8 +12,9 @@ from cockpit.auth import guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Place, Shown
-from cockpit.services import crew, field
-from cockpit.services.geojson import feature, feature_collection, point
+from cockpit.services.emergency import crew
+from cockpit.services.kernel.geojson import feature, feature_collection, point
+from cockpit.services.operations import field
 from cockpit.ui import field as ids
 
 

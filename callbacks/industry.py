@@ -14,8 +14,8 @@ from cockpit.i18n import t
 from cockpit.inputs import ByAction, ByCode, ByCodeAction, ByName, Clicks, Name, Names, Shape, Shown, Text
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import attraction, chain_gaps, economy, industry_view, zombies
-from cockpit.services.chains import NODES
+from cockpit.services.industry import attraction, chain_gaps, economy, industry_view, zombies
+from cockpit.services.industry.chains import NODES
 from cockpit.ui import industry as ids
 from cockpit.ui.kit import clicked_pattern, kpi, styled
 from cockpit.vocab import CHAIN_ACTION_COLOURS, LEAD_NEXT, PALETTE, PRODUCTION_COLOURS, ZOMBIE_NEXT, ZOMBIE_TIER_COLOURS

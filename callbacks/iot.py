@@ -9,9 +9,10 @@ from cockpit import context
 from cockpit.auth import allowed, current_actor, guard
 from cockpit.i18n import t
 from cockpit.inputs import AlarmAction, AlarmFeed, ByCode, ByName, Clicks, Count, Name, Names, RuleRow, Shape, Shown
-from cockpit.services import alarm_queue, alarms, clock, commands, devices, live_status, rulebook
-from cockpit.services.alarms import AlarmError
-from cockpit.services.commands import CATALOG, CommandError
+from cockpit.services.iot import alarm_queue, alarms, commands, devices, live_status, rulebook
+from cockpit.services.iot.alarms import AlarmError
+from cockpit.services.iot.commands import CATALOG, CommandError
+from cockpit.services.kernel import clock
 from cockpit.ui import iot as ids
 from cockpit.ui.kit import alarm_items, alarm_type_label, clicked_pattern, device_label, kpi, number, styled
 from cockpit.vocab import PALETTE

@@ -11,9 +11,10 @@ from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import t
 from cockpit.inputs import ByAction, Clicks, Id, Name, Shown, Text
-from cockpit.services import air, daily, operations
-from cockpit.services.geojson import feature_collection, point
-from cockpit.services.operations import CaseError
+from cockpit.services.data import air
+from cockpit.services.kernel.geojson import feature_collection, point
+from cockpit.services.operations import daily, operations
+from cockpit.services.operations.operations import CaseError
 from cockpit.ui import operations as ids
 from cockpit.ui.kit import clicked_pattern, kpi, number, panel, register_pick, styled
 from cockpit.vocab import PALETTE

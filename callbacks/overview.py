@@ -12,7 +12,10 @@ from cockpit import context
 from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.inputs import AreaPick, Clicks, Count, Name, ScopeData, Shape, Shown
-from cockpit.services import air, alarm_queue, areas, clock, drilldown, overview
+from cockpit.services.data import air
+from cockpit.services.iot import alarm_queue
+from cockpit.services.kernel import areas, clock
+from cockpit.services.overview import drilldown, overview
 from cockpit.ui import overview as ids
 from cockpit.ui.kit import alarm_items, clicked_pattern, kpi, number, panel, styled
 from cockpit.vocab import PALETTE

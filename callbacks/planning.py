@@ -16,10 +16,11 @@ from cockpit.bidi import neutral
 from cockpit.i18n import organisation, t
 from cockpit.inputs import Clicks, Id, Name, Names, Shape, Shown, Text
 from cockpit.refusal import Refused
-from cockpit.services import cim_scene, plan_workflow, planning, planning_view
-from cockpit.services.clock import stored_now
-from cockpit.services.geojson import feature_collection
-from cockpit.services.plan_overlay import RULES
+from cockpit.services.cim import cim_scene
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.kernel.geojson import feature_collection
+from cockpit.services.planning import plan_workflow, planning, planning_view
+from cockpit.services.planning.plan_overlay import RULES
 from cockpit.ui import planning as ids
 from cockpit.ui.kit import register_pick
 from cockpit.vocab import PLAN_CONFLICT_STATUSES, PLAN_RULE_COLOURS

@@ -13,8 +13,9 @@ from cockpit.auth import guard
 from cockpit.i18n import t
 from cockpit.inputs import Clicks, Shape, Simulated, UploadedFile
 from cockpit.refusal import Refused
-from cockpit.services import massing, scheme_view, schemes
-from cockpit.services.geojson import feature_collection
+from cockpit.services.cim import massing
+from cockpit.services.kernel.geojson import feature_collection
+from cockpit.services.planning import scheme_view, schemes
 from cockpit.ui import planning as ids
 from cockpit.ui.kit import uploaded
 

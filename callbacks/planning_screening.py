@@ -12,8 +12,8 @@ from cockpit.bidi import neutral
 from cockpit.i18n import organisation, t
 from cockpit.inputs import ByNumber, Clicks, FloorArea, Id, Name, Shape, Shown, Text
 from cockpit.refusal import Refused
-from cockpit.services import screening
-from cockpit.services.geojson import feature_collection
+from cockpit.services.kernel.geojson import feature_collection
+from cockpit.services.planning import screening
 from cockpit.ui import planning as ids
 from cockpit.ui.kit import clicked_pattern
 from cockpit.vocab import SCREENING_COLOURS

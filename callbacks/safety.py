@@ -16,9 +16,9 @@ from cockpit.i18n import t
 from cockpit.inputs import ByNumber, Clicks, Id, Name, Shown
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
-from cockpit.services.clock import show
-from cockpit.services.geojson import feature_collection
+from cockpit.services.kernel.clock import show
+from cockpit.services.kernel.geojson import feature_collection
+from cockpit.services.safety import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.ui import safety as ids
 from cockpit.ui.kit import alarm_type_label, clicked_pattern, kpi, severity_badge, styled
 from cockpit.vocab import LOST_NEXT, PALETTE

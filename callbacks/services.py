@@ -16,9 +16,9 @@ from cockpit.i18n import t
 from cockpit.inputs import ByAction, ByCode, ByNumber, ByNumberAction, Clicks, Id, Name, Shape, Shown, Text, Weight
 from cockpit.permissions import allows
 from cockpit.refusal import Refused
-from cockpit.services import assessment, commitments, hotspots, licence_signing, service_items, tickets
-from cockpit.services.clock import stored_now
-from cockpit.services.geojson import feature_collection, point
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.kernel.geojson import feature_collection, point
+from cockpit.services.services import assessment, commitments, hotspots, licence_signing, service_items, tickets
 from cockpit.ui import services as ids
 from cockpit.ui.kit import clicked_pattern, kpi, styled
 from cockpit.vocab import PALETTE, TICKET_ACTIONS, TICKET_COLOURS

@@ -9,8 +9,8 @@ from cockpit.auth import current_actor, guard
 from cockpit.bidi import neutral
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import Clicks, Name, Shown
-from cockpit.services import anchor, audit, support_components, users
-from cockpit.services.export import to_csv
+from cockpit.services.kernel.export import to_csv
+from cockpit.services.support import anchor, audit, support_components, users
 from cockpit.ui import support as ids
 
 SHOWN = 200

@@ -10,8 +10,8 @@ from cockpit import context
 from cockpit.auth import guard, require
 from cockpit.i18n import t
 from cockpit.inputs import Count, Name, Shown
-from cockpit.services import wall
-from cockpit.services.geojson import feature_collection, point
+from cockpit.services.kernel.geojson import feature_collection, point
+from cockpit.services.overview import wall
 from cockpit.ui import wall as ids
 from cockpit.ui.kit import device_label, severity_badge, styled
 from cockpit.vocab import PALETTE

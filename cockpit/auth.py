@@ -19,7 +19,8 @@ from cockpit import context, inputs
 from cockpit.actor import Actor
 from cockpit.bidi import neutral
 from cockpit.permissions import allows
-from cockpit.services import audit, sharing, users
+from cockpit.services.data import sharing
+from cockpit.services.support import audit, users
 
 F = TypeVar("F", bound=Callable[..., Any])
 

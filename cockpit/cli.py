@@ -18,9 +18,11 @@ from gunicorn.app.base import BaseApplication
 from cockpit.actor import Actor
 from cockpit.permissions import ROLES
 from cockpit.refusal import Refused
-from cockpit.services import anchor, audit, conflicts, dem, simulations, users
-from cockpit.services.clock import stored_now
-from cockpit.services.comparisons import BY_NAME as COMPARISONS
+from cockpit.services.cim import dem, simulations
+from cockpit.services.data import conflicts
+from cockpit.services.data.comparisons import BY_NAME as COMPARISONS
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.support import anchor, audit, users
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access.schema import upgrade
@@ -212,7 +214,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from cockpit import supervisor
-    from cockpit.services.live import ingest_forever
+    from cockpit.services.iot.live import ingest_forever
 
     settings = load_settings()
     if not settings.mqtt_url:
@@ -236,14 +238,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from cockpit.services import retention
+    from cockpit.services.iot import retention
 
     settings = load_settings()
     upgrade(settings.database_url)
     kept = retention.keep(
         settings.database_url, _cli_actor(), args.months or settings.reading_months, datetime.now(UTC).date()
     )
-    from cockpit.services import safety_retention
+    from cockpit.services.safety import safety_retention
 
     purged = safety_retention.run(settings.database_url, _cli_actor(), stored_now())
     print(
@@ -261,10 +263,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cockpit.services.import_jobs import ATTRIBUTES
-    from cockpit.services.importing.errors import ImportFailed
-    from cockpit.services.importing.pipeline import Request, run
-    from cockpit.services.importing.sources import Declared
+    from cockpit.services.data.import_jobs import ATTRIBUTES
+    from cockpit.services.data.importing.errors import ImportFailed
+    from cockpit.services.data.importing.pipeline import Request, run
+    from cockpit.services.data.importing.sources import Declared
 
     settings = load_settings()
     upgrade(settings.database_url)
@@ -350,7 +352,7 @@ def cmd_terrain(args: argparse.Namespace) -> int:
 
 
 def cmd_simulation(args: argparse.Namespace) -> int:
-    """Run a simulation the page or the API recorded (the child process of cockpit.services.simulations)."""
+    """Run a simulation the page or the API recorded (the child process of cockpit.services.cim.simulations)."""
     settings = load_settings()
     simulations.execute(settings.database_url, args.id)
     done = simulations.status(settings.database_url, args.id)

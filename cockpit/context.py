@@ -9,7 +9,7 @@ import flask
 
 from cockpit.i18n import COOKIE, normalise
 from cockpit.page import Wall
-from cockpit.services import clock
+from cockpit.services.kernel import clock
 from cockpit.settings import Settings
 
 SETTINGS_KEY = "COCKPIT_SETTINGS"

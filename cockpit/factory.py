@@ -23,7 +23,7 @@ from cockpit.api import common as api
 from cockpit.api import services as api_services
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import audit
+from cockpit.services.support import audit
 from cockpit.settings import ROOT, Settings, load_settings
 from cockpit.ui.kit import denied, shell
 from cockpit.ui.wall import layout as wall_layout

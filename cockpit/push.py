@@ -18,7 +18,8 @@ import flask_login
 import orjson
 
 from cockpit import auth, bus, context
-from cockpit.services import alarms, live_status, users
+from cockpit.services.iot import alarms, live_status
+from cockpit.services.support import users
 
 blueprint = flask.Blueprint("cockpit_push", __name__)
 CLOCK_EVERY_S = 5.0

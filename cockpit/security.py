@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cockpit import auth, context
 from cockpit.inputs import BadInput, strict_json
-from cockpit.services import audit
+from cockpit.services.support import audit
 from cockpit.settings import Settings
 
 CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads to send the X-CSRFToken header

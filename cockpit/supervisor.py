@@ -14,7 +14,7 @@ RESTART_CHECK_S = 1.0
 
 
 def _worker(url: str, mqtt_url: str, client_id: str, share: str, housekeeping: bool) -> None:
-    from cockpit.services.live import ingest_forever
+    from cockpit.services.iot.live import ingest_forever
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -102,7 +102,7 @@ MASSING_COLOURS = {  # a scheme building's use in the 3D massing
     "school": "#6fd19a",
     "clinic": "#ff7b7b",
 }
-PLAN_RULE_COLOURS = {  # a conflict patch's rule (cockpit.services.plan_overlay.RULES) -> its colour on the map
+PLAN_RULE_COLOURS = {  # a conflict patch's rule (cockpit.services.planning.plan_overlay.RULES) -> its colour on the map
     "construction_on_protected": "#ff4d4f",
     "construction_in_red_line": "#ff85c0",
     "project_in_red_line": "#f759ab",
@@ -227,6 +227,6 @@ LOST_NEXT = {  # a lost-person case's step -> (states it starts from, state it l
 }
 LOST_OPEN = ("open", "located", "dispatched")
 LEGAL_BASES = ("criminal_case", "lost_person", "public_emergency", "administrative_case")
-VISION_METRICS = ("watchlist", "crowd_ratio", "loiter_min")  # the camera rules' metrics (cockpit.services.rulebook)
+VISION_METRICS = ("watchlist", "crowd_ratio", "loiter_min")  # the camera rules' metrics (cockpit.services.iot.rulebook)
 RETENTION_DAYS = {"sighting": 30, "unmask_grant": 30}  # lost-person artefacts go at closure
 UNMASK_MINUTES = 30

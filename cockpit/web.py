@@ -15,7 +15,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from cockpit import auth, context, vocab
 from cockpit.i18n import COOKIE, LANGS, TABLE, t
 from cockpit.permissions import allows
-from cockpit.services import audit, basemap, throttle, users
+from cockpit.services.cim import basemap
+from cockpit.services.support import audit, throttle, users
 
 LAYER_TTL = 300  # seconds; the base map changes only with `cockpit init`
 LIVE_TTL = 3  # device status and station readings follow the live city

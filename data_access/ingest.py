@@ -435,7 +435,7 @@ def _fast_sighting(topic: Any, payload: bytes | str, latest: datetime) -> Sighti
         return SightingIn(
             camera, body.sighting_id, ts, "vehicle", body.confidence, body.plate, body.vehicle_type, body.colour
         )
-    try:  # the values' range is checked for the whole batch where they are stored (cockpit.services.sightings)
+    try:  # the values' range is checked for the whole batch where they are stored (cockpit.services.safety.sightings)
         feature = (
             binascii.a2b_base64(body.feature, strict_mode=True)
             if isinstance(body.feature, str)

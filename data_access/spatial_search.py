@@ -1,5 +1,5 @@
 """The places the spatial services search (targets): read whole for the embedded engine
-(cockpit.services.spatial_ops), or queried in PostGIS when data_access.spatial.postgis() says so. PostGIS
+(cockpit.services.kernel.spatial_ops), or queried in PostGIS when data_access.spatial.postgis() says so. PostGIS
 measures in EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 117E) from the indexes of migration 0015, and
 decides "within" by a feature's point on surface, as the embedded engine does (both are GEOS), so the two give
 the same answers."""

@@ -11,8 +11,8 @@ import callbacks.cim
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import cim_layers, cim_view, isochrones, model_compare, simulations, spatial_requests
-from cockpit.services.spatial_ops import TARGETS
+from cockpit.services.cim import cim_layers, cim_view, isochrones, model_compare, simulations, spatial_requests
+from cockpit.services.kernel.spatial_ops import TARGETS
 from cockpit.ui import cim as ids
 from cockpit.ui.kit import panel, tab
 

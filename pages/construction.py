@@ -11,8 +11,8 @@ import callbacks.construction
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import sightline
-from cockpit.services.sunlight import RULE_DAYS
+from cockpit.services.cim import sightline
+from cockpit.services.cim.sunlight import RULE_DAYS
 from cockpit.ui import construction as ids
 from cockpit.ui.kit import detail_map, panel
 from pages.construction_monitoring import monitoring_pane

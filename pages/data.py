@@ -11,8 +11,8 @@ import callbacks.data
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas
-from cockpit.services.conflicts import STATUSES
+from cockpit.services.data.conflicts import STATUSES
+from cockpit.services.kernel import areas
 from cockpit.ui import data as ids
 from cockpit.ui.kit import panel, tab
 from cockpit.vocab import FREQUENCY_DAYS, PALETTE, SHARING

@@ -12,7 +12,7 @@ import callbacks.emergency
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
-from cockpit.services import wall
+from cockpit.services.overview import wall
 from cockpit.ui import emergency as ids
 from cockpit.ui.kit import detail_map, panel, tab
 from cockpit.vocab import PALETTE

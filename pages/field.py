@@ -11,8 +11,9 @@ import callbacks.field
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
-from cockpit.services import areas, field
-from cockpit.services.operations import CATEGORIES
+from cockpit.services.kernel import areas
+from cockpit.services.operations import field
+from cockpit.services.operations.operations import CATEGORIES
 from cockpit.ui import field as ids
 from cockpit.ui.kit import panel
 from cockpit.vocab import PALETTE

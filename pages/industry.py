@@ -13,7 +13,7 @@ from cockpit import context
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.profile import GDP_SHARES, INDICATORS
-from cockpit.services import chain_gaps, industry_view
+from cockpit.services.industry import chain_gaps, industry_view
 from cockpit.ui import industry as ids
 from cockpit.ui.kit import city_map, panel
 from cockpit.vocab import PALETTE, SECTORS

@@ -10,8 +10,10 @@ import callbacks.iot
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
-from cockpit.services import alarm_queue, areas, rulebook, wall
-from cockpit.services.alarms import SEVERITIES
+from cockpit.services.iot import alarm_queue, rulebook
+from cockpit.services.iot.alarms import SEVERITIES
+from cockpit.services.kernel import areas
+from cockpit.services.overview import wall
 from cockpit.ui import iot as ids
 from cockpit.ui.kit import alarm_type_label, panel, tab
 from cockpit.vocab import PALETTE, STRUCTURE_TYPES

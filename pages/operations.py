@@ -10,8 +10,8 @@ import callbacks.operations
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
-from cockpit.services import wall
-from cockpit.services.operations import FLOW
+from cockpit.services.operations.operations import FLOW
+from cockpit.services.overview import wall
 from cockpit.ui import operations as ids
 from cockpit.ui.kit import detail_map, panel
 from cockpit.vocab import PALETTE

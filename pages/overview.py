@@ -9,7 +9,8 @@ import callbacks.overview
 from cockpit import context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
-from cockpit.services import areas, drilldown, wall
+from cockpit.services.kernel import areas
+from cockpit.services.overview import drilldown, wall
 from cockpit.ui import overview as ids
 from cockpit.ui.kit import panel
 from cockpit.vocab import PALETTE

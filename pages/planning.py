@@ -10,8 +10,8 @@ import callbacks.planning
 from cockpit import auth, context
 from cockpit.i18n import organisation, t
 from cockpit.page import Page
-from cockpit.services import planning_view
-from cockpit.services.plan_overlay import RULES
+from cockpit.services.planning import planning_view
+from cockpit.services.planning.plan_overlay import RULES
 from cockpit.ui import planning as ids
 from cockpit.ui.kit import detail_map, panel
 from cockpit.vocab import PLAN_CONFLICT_STATUSES

@@ -8,8 +8,8 @@ from dash import dcc, html
 
 from cockpit import auth
 from cockpit.i18n import t
-from cockpit.services.massing import RANGES, STARTING
-from cockpit.services.screening import ZONING
+from cockpit.services.cim.massing import RANGES, STARTING
+from cockpit.services.planning.screening import ZONING
 from cockpit.ui import planning as ids
 from cockpit.ui.kit import panel
 from cockpit.vocab import SCREENING_ANSWERS

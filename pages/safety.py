@@ -13,7 +13,8 @@ import callbacks.safety
 from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page, Wall
-from cockpit.services import oversight, safety_view, wall
+from cockpit.services.overview import wall
+from cockpit.services.safety import oversight, safety_view
 from cockpit.ui import safety as ids
 from cockpit.ui.kit import detail_map, panel
 from cockpit.vocab import AGE_BANDS, CLOTHING_COLOURS, LEGAL_BASES, PALETTE, VEHICLE_COLOURS, VEHICLE_TYPES

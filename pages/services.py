@@ -14,7 +14,7 @@ from cockpit import auth, context
 from cockpit.i18n import t
 from cockpit.page import Page
 from cockpit.profile import CHANNELS, DEPARTMENTS
-from cockpit.services import assessment
+from cockpit.services.services import assessment
 from cockpit.ui import services as ids
 from cockpit.ui.kit import city_map, panel
 from cockpit.vocab import PALETTE, SATISFACTION

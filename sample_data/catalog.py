@@ -13,10 +13,10 @@ import orjson
 from shapely.geometry import shape
 
 from cockpit.actor import Actor
-from cockpit.services import catalog, conflicts, housing
-from cockpit.services.clock import city_now
-from cockpit.services.comparisons import COMPARISONS
-from cockpit.services.importing.pipeline import Request, run
+from cockpit.services.data import catalog, conflicts, housing
+from cockpit.services.data.comparisons import COMPARISONS
+from cockpit.services.data.importing.pipeline import Request, run
+from cockpit.services.kernel.clock import city_now
 from data_access import catalog as storage
 from data_access import cim
 from data_access.db import transaction

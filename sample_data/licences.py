@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cockpit.services.credit_code import check_character
+from cockpit.services.kernel.credit_code import check_character
 
 ENTERPRISES = Path(__file__).resolve().parent / "enterprises" / "listed_companies.csv.gz"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)

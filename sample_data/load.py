@@ -166,7 +166,10 @@ def _if(template: str) -> Callable[[Any], str | None]:
 def _steps() -> tuple[Step, ...]:
     # the scenarios' loaders pull in pandas, statsmodels and scikit-learn: only a load pays for them, so
     # `cockpit ingest` subscribes within a second of starting
-    from cockpit.services import catalog_measure, emergency, planning, rulebook
+    from cockpit.services.data import catalog_measure
+    from cockpit.services.emergency import emergency
+    from cockpit.services.iot import rulebook
+    from cockpit.services.planning import planning
     from sample_data import catalog as sample_catalog
     from sample_data.live import hotline_sim, vision_sim
     from sample_data.scenarios import enterprises as scenarios_enterprises

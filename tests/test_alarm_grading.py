@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from cockpit.actor import Actor
-from cockpit.services import alarm_grading, alarms, ingestion
+from cockpit.services.iot import alarm_grading, alarms, ingestion
 from data_access import iot
 from data_access.db import transaction
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, audit, ingestion
-from cockpit.services.alarms import AlarmError
+from cockpit.services.iot import alarms, ingestion
+from cockpit.services.iot.alarms import AlarmError
+from cockpit.services.support import audit
 from data_access import iot
 from data_access.db import transaction, write_transaction
 

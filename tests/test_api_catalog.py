@@ -13,7 +13,7 @@ import pytest
 import requests
 from fixtures.db import TEST_ACTOR
 
-from cockpit.services import users
+from cockpit.services.support import users
 
 FORMATS = Path(__file__).resolve().parent.parent / "sample_data" / "formats"
 

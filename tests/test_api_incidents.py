@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from fixtures.db import TEST_ACTOR
 
-from cockpit.services import areas, users
+from cockpit.services.kernel import areas
+from cockpit.services.support import users
 
 CALL = {
     "type": "accident",

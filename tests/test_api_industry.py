@@ -7,7 +7,7 @@ from itertools import count
 
 from fixtures.db import TEST_ACTOR
 
-from cockpit.services import support_components, users
+from cockpit.services.support import support_components, users
 
 SERIAL = count()
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fixtures.db import TEST_ACTOR
 
-from cockpit.services import users
+from cockpit.services.support import users
 
 NOW = datetime.now(UTC).replace(tzinfo=None).isoformat() + "Z"
 

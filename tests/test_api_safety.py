@@ -8,7 +8,7 @@ from itertools import count
 
 from fixtures.db import TEST_ACTOR
 
-from cockpit.services import users
+from cockpit.services.support import users
 
 SERIAL = count()
 CASE = {"legal_basis": "criminal_case", "case_no": "A110108-2026-0100"}

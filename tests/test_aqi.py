@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cockpit.services.aqi import BREAKPOINTS_1H, IAQI_STEPS, aqi, iaqi, level_of
+from cockpit.services.data.aqi import BREAKPOINTS_1H, IAQI_STEPS, aqi, iaqi, level_of
 
 
 def test_breakpoints_map_to_their_index():

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from cockpit.actor import Actor
-from cockpit.services import anchor, audit
+from cockpit.services.support import anchor, audit
 from data_access.db import engine_for, write_transaction
 from data_access.schema import upgrade
 

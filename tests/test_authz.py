@@ -11,7 +11,7 @@ from fixtures.helpers import forged_body, is_internal, server_callbacks
 from fixtures.servers import ACCOUNTS, csrf_token_of
 
 from cockpit.permissions import PERMISSIONS, ROLES
-from cockpit.services import audit, users
+from cockpit.services.support import audit, users
 
 
 def post_callback(client, key, spec, with_csrf=True):

@@ -9,7 +9,7 @@ from fixtures.browser import Watch, close, open_page, pick_until, wait_for_overv
 from fixtures.helpers import role_for
 
 from cockpit.actor import Actor
-from cockpit.services import audit, throttle
+from cockpit.services.support import audit, throttle
 from pages import NOT_FOUND, PAGES
 
 pytestmark = pytest.mark.browser
@@ -220,7 +220,7 @@ def test_leader_sees_alarms_but_cannot_act(browser, served, screenshots):
 
 
 def test_hostile_text_from_ingestion_is_shown_as_text(browser, served, city_url, screenshots):
-    from cockpit.services import ingestion
+    from cockpit.services.iot import ingestion
 
     payload = b'{"ts": "<img src=x onerror=document.title=1>", "seq": 1, "values": {"<script>x</script>": 1}}'
     ingestion.ingest_mqtt(city_url, [("city/iot/110108-noise-00001/telemetry", payload)])
@@ -236,7 +236,7 @@ def test_hostile_text_from_ingestion_is_shown_as_text(browser, served, city_url,
 
 
 def test_one_click_dispatch_moves_units(browser, served, city_url, screenshots):
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     emergency.report_incident(
         city_url, Actor("duty", "duty_officer"), "accident", 3, 116.3180, 40.0040, "浏览器测试：路口两车相撞"
@@ -295,7 +295,7 @@ def test_a_case_from_camera_event_to_closure(browser, served, city_url, screensh
 
     import orjson
 
-    from cockpit.services import ingestion
+    from cockpit.services.iot import ingestion
 
     stamp = datetime.now(UTC).isoformat()
     body = {

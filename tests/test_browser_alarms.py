@@ -10,7 +10,7 @@ import orjson
 import pytest
 from fixtures.browser import close, open_page, wait_js
 
-from cockpit.services import ingestion
+from cockpit.services.iot import ingestion
 
 pytestmark = pytest.mark.browser
 

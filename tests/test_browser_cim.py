@@ -15,7 +15,7 @@ from fixtures.browser import close, open_page, wait_js
 from shapely.geometry import Point, shape
 from sqlalchemy import text
 
-from cockpit.services import model_compare
+from cockpit.services.cim import model_compare
 from data_access.db import transaction
 
 pytestmark = pytest.mark.browser

@@ -124,7 +124,7 @@ def test_operations_exports_open_as_files(browser, served, tmp_path):
 
 def test_after_action_report_opens_in_the_viewers_language(browser, served, city_url, tmp_path):
     from cockpit.actor import Actor
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     duty = Actor("duty", "duty_officer")
     row = emergency.report_incident(city_url, duty, "accident", 3, 116.3180, 40.0040, "报告导出测试")

@@ -112,7 +112,7 @@ def test_a_leader_applies_and_a_steward_approves_issues_keys_and_sees_department
     close(context, watch)
     assert watch.problems == []
     from cockpit.actor import Actor
-    from cockpit.services import sharing
+    from cockpit.services.data import sharing
 
     sharing.apply(city_url, Actor("leader", "leader"), incidents, "某咨询公司", "商业分析用途")
     context, page, watch = open_page(browser, served, "/platform/data", role="analyst")

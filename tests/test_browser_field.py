@@ -14,7 +14,8 @@ from fixtures.servers import ACCOUNTS
 from test_field import bomb, dispatched_to, jpeg
 
 from cockpit.actor import Actor
-from cockpit.services import field, operations, users
+from cockpit.services.operations import field, operations
+from cockpit.services.support import users
 from data_access import operations as cases
 from data_access.db import transaction
 
@@ -157,7 +158,7 @@ def test_bad_uploads_are_refused_with_a_clear_message(served, name, body, status
 
 
 def test_a_crew_reports_its_stages_from_the_phone(browser, served, city_url, screenshots):
-    from cockpit.services import crew, emergency
+    from cockpit.services.emergency import crew, emergency
 
     unit = crew.demo_unit(city_url)
     for old in crew.assignments(city_url, unit):  # a dispatch left by another test: bring the unit home

@@ -41,7 +41,7 @@ def test_alarm_queue_by_keyboard(browser, served, city_url):
 
 def test_tabs_by_keyboard_and_ending_an_incident_asks_first(browser, served, city_url):
     from cockpit.actor import Actor
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     row = emergency.report_incident(city_url, Actor("duty", "duty_officer"), "accident", 4, 116.33, 40.0, "键盘测试")
     context, page, watch = open_page(browser, served, "/emergency", role="duty_officer")

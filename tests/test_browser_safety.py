@@ -18,7 +18,8 @@ import pytest
 from fixtures.browser import close, open_page
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, rulebook, safety_retention, vision_alarms
+from cockpit.services.iot import ingestion, rulebook
+from cockpit.services.safety import safety_retention, vision_alarms
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import FEATURE_DIM

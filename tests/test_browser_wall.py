@@ -23,7 +23,7 @@ def layout_count(cdp) -> float:
 @pytest.mark.parametrize("path", [p.path for p in WALL_PAGES])
 def test_wall_view_reads_from_five_metres_and_sits_still(browser, served, city_url, screenshots, path):
     from cockpit.actor import Actor
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     if path == "/emergency":
         emergency.report_incident(city_url, Actor("duty", "duty_officer"), "accident", 2, 116.33, 39.99, "大屏测试")

@@ -9,7 +9,7 @@ import orjson
 from fixtures.servers import sign_in
 
 from cockpit import bus
-from cockpit.services import ingestion
+from cockpit.services.iot import ingestion
 
 
 def raise_alarm(url, device="110108-manhole_tilt-00003"):

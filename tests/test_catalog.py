@@ -13,9 +13,9 @@ from fixtures.helpers import every_page
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import catalog, catalog_measure, dataset_meta
-from cockpit.services.catalog_tables import TABLES
-from cockpit.services.importing.pipeline import Request, run
+from cockpit.services.data import catalog, catalog_measure, dataset_meta
+from cockpit.services.data.catalog_tables import TABLES
+from cockpit.services.data.importing.pipeline import Request, run
 from data_access import catalog as storage
 from data_access.db import transaction
 

@@ -10,9 +10,9 @@ from fixtures.db import TEST_ACTOR
 from fixtures.helpers import every_page, fail_second_write
 
 from cockpit.actor import Actor
-from cockpit.services import catalog, catalog_measure, conflicts
-from cockpit.services.importing.pipeline import Request, run
-from cockpit.services.importing.sources import Declared
+from cockpit.services.data import catalog, catalog_measure, conflicts
+from cockpit.services.data.importing.pipeline import Request, run
+from cockpit.services.data.importing.sources import Declared
 from data_access import catalog as storage
 from data_access.db import transaction
 from data_access.schema import upgrade
@@ -85,7 +85,7 @@ def test_tables_with_composite_keys_page_and_conflicts_are_found(pg_city):
 
 
 def test_plan_conflicts_are_detected_and_kept_on_postgres(pg_city, city_db):
-    from cockpit.services import planning
+    from cockpit.services.planning import planning
 
     scenarios_planning.load(pg_city, TEST_ACTOR, 7)
     planning.detect(pg_city, TEST_ACTOR)
@@ -102,7 +102,8 @@ def test_projects_schedules_and_pre_screening_run_on_postgres(pg_city, city_db):
     """The register, its forecasts and a pre-screening with its answers on PostgreSQL, as on the embedded engine
     (the same seed gives the same projects; the dates are today's on both)."""
     from cockpit.actor import Actor
-    from cockpit.services import projects, screening
+    from cockpit.services.construction import projects
+    from cockpit.services.planning import screening
 
     scenarios_planning.load(pg_city, TEST_ACTOR, 7)  # once: the plan test may have loaded them already
     assert scenarios_projects.load(pg_city, TEST_ACTOR, 7) == 13
@@ -128,7 +129,8 @@ def test_structural_sensors_their_history_and_design_values_run_on_postgres(pg_c
     """The sensors' daily history through ingestion and the rule engine, the forecast and a design override on
     PostgreSQL, as on the embedded engine."""
     from cockpit.actor import Actor
-    from cockpit.services import projects, rulebook, structural
+    from cockpit.services.construction import projects, structural
+    from cockpit.services.iot import rulebook
 
     scenarios_planning.load(pg_city, TEST_ACTOR, 7)
     scenarios_projects.load(pg_city, TEST_ACTOR, 7)

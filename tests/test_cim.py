@@ -12,8 +12,9 @@ from fixtures.db import TEST_ACTOR
 from sqlalchemy import text
 
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_layers, cim_scene, cim_view, model_compare, users
-from cockpit.services.importing.pipeline import Request, run
+from cockpit.services.cim import building_object, cim_layers, cim_scene, cim_view, model_compare
+from cockpit.services.data.importing.pipeline import Request, run
+from cockpit.services.support import users
 from data_access.db import transaction
 
 DELFT = Path(__file__).resolve().parent.parent / "sample_data" / "formats" / "delft.city.json"
@@ -122,7 +123,7 @@ def test_the_cim_api_shares_layers_buildings_and_comparisons(app_client, city_ur
 def test_companies_are_registered_in_buildings_by_the_documented_rule(city_url):
     from datetime import date
 
-    from cockpit.services import licences
+    from cockpit.services.services import licences
 
     rows, _ = licences._rows(city_url)
     placed = licences._placement(city_url, tuple(r["credit_code"] for r in rows if r["kind"] == "营业执照"))
@@ -154,7 +155,7 @@ def _metered_building(url: str) -> tuple[int, str]:
 def test_a_building_reads_its_meters_through_the_iot_ingestion(city_db):
     from datetime import UTC, datetime, timedelta
 
-    from cockpit.services import alarms, ingestion
+    from cockpit.services.iot import alarms, ingestion
     from sample_data.live.simulator import METER_EVERY, CitySimulator
 
     building, gas = _metered_building(city_db)

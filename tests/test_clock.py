@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from cockpit.services.clock import SERIES_END, SERIES_START, historical_hour
+from cockpit.services.kernel.clock import SERIES_END, SERIES_START, historical_hour
 
 
 def test_same_calendar_hour_in_beijing_time_of_latest_year():

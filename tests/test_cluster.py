@@ -24,7 +24,9 @@ from fixtures.db import TEST_ACTOR
 from fixtures.servers import ACCOUNTS, ROOT, free_port, require_or_skip, wait_for
 from test_emergency import DUTY, ZGC
 
-from cockpit.services import emergency, rulebook, users
+from cockpit.services.emergency import emergency
+from cockpit.services.iot import rulebook
+from cockpit.services.support import users
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
 

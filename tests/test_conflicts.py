@@ -12,9 +12,9 @@ from fixtures.helpers import audit_actions
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import catalog, conflicts
-from cockpit.services.comparisons import BY_NAME
-from cockpit.services.conflicts import similarity
+from cockpit.services.data import catalog, conflicts
+from cockpit.services.data.comparisons import BY_NAME
+from cockpit.services.data.conflicts import similarity
 from data_access import catalog as storage
 from data_access.db import transaction, write_transaction
 from data_access.models import DatasetRecord

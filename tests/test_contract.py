@@ -61,7 +61,7 @@ def hosted(dash_app, city_url) -> set[str]:
     """The ids the shell and the pages place, drawn for a duty officer (pages keep controls a role may not
     use, hidden, so every role's layout hosts every callback)."""
     from cockpit.auth import SessionUser
-    from cockpit.services import users
+    from cockpit.services.support import users
 
     username = ACCOUNTS["duty_officer"][0]
     row = next(u for u in users.directory(city_url) if u["username"] == username)
@@ -184,6 +184,19 @@ def test_the_services_stand_below_the_edges():
     wrong += [f"{p.relative_to(ROOT)} imports {m}" for p in api for m in _reaches(p, ("cockpit.ui", "data_access"))]
     wrong += [f"{p.relative_to(ROOT)} imports {m}" for p in ui for m in _reaches(p, ("cockpit.api", "data_access"))]
     assert wrong == []
+
+
+def test_the_kernel_stands_on_nothing_but_storage():
+    """The shared kernel (clock, GeoJSON, geometry, routing…) serves every platform and scenario, so it may not
+    import any of them: a scenario's package may use the kernel and the platforms, never the other way round."""
+    kernel = sorted((ROOT / "cockpit" / "services" / "kernel").glob("*.py"))
+    packages = tuple(
+        f"cockpit.services.{p.name}"
+        for p in (ROOT / "cockpit" / "services").iterdir()
+        if p.is_dir() and p.name not in ("kernel", "__pycache__")
+    )
+    wrong = [f"{p.relative_to(ROOT)} imports {m}" for p in kernel for m in _reaches(p, packages)]
+    assert wrong == [] and len(packages) >= 12
 
 
 def test_the_floor_check_can_fail(tmp_path):

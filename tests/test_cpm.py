@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cockpit.refusal import Refused
-from cockpit.services.cpm import Link, Task, critical_path, schedule
+from cockpit.services.construction.cpm import Link, Task, critical_path, schedule
 
 
 def _fs(*codes: str) -> tuple[Link, ...]:

@@ -9,8 +9,10 @@ import pytest
 from fixtures.db import TEST_ACTOR
 
 from cockpit.refusal import Refused
-from cockpit.services import geocoder, housing, licences, users
-from cockpit.services.credit_code import is_credit_code
+from cockpit.services.data import geocoder, housing
+from cockpit.services.kernel.credit_code import is_credit_code
+from cockpit.services.services import licences
+from cockpit.services.support import users
 
 
 def test_place_names_and_addresses_resolve_to_building_street_and_grid(city_url):

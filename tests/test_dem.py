@@ -15,7 +15,7 @@ from PIL import Image, TiffImagePlugin
 from pyproj import Transformer
 
 from cockpit.refusal import Refused
-from cockpit.services import dem, terrain
+from cockpit.services.cim import dem, terrain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_cockpit_import_takes_a_dem_and_the_flood_runs_over_it(city_db, tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert "terrain" in done.stdout and "dem.tif" in done.stdout
-    from cockpit.services import flood
+    from cockpit.services.cim import flood
 
     outcome = flood.simulate(city_db, {"storm": "design", "return_years": 20, "hours": 2, "drainage_mm_h": 36})
     assert outcome.summary["terrain"]["generated"] is False

@@ -15,7 +15,8 @@ from fixtures.db import TEST_ACTOR
 from sqlalchemy import func, select
 
 from cockpit.actor import Actor
-from cockpit.services import emergency, users
+from cockpit.services.emergency import emergency
+from cockpit.services.support import users
 from data_access.db import transaction
 from data_access.models import Dispatch
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cockpit.actor import Actor
-from cockpit.services import drilldown, emergency
-from cockpit.services.clock import stored_now
+from cockpit.services.emergency import emergency
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.overview import drilldown
 
 DUTY = Actor("duty", "duty_officer")
 ZGC = (116.3205, 39.9845)  # inside the generated 中关村街道

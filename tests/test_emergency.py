@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.actor import Actor
-from cockpit.services import audit, emergency, routing
-from cockpit.services.clock import stored_now
-from cockpit.services.emergency import DispatchConflict, DispatchError
+from cockpit.services.emergency import emergency
+from cockpit.services.emergency.emergency import DispatchConflict, DispatchError
+from cockpit.services.kernel import routing
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.support import audit
 from data_access import emergency as store
 from data_access.db import transaction, write_transaction
 
@@ -202,7 +204,7 @@ def test_dispatching_the_run_card_twice_sends_nobody_twice(city_db):
 
 
 def test_after_action_report_csv_and_pdf(city_db, tmp_path):
-    from cockpit.services import reports
+    from cockpit.services.emergency import reports
 
     case = incident(city_db)
     emergency.dispatch(city_db, DUTY, case, use_plan=True)

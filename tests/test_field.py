@@ -14,9 +14,10 @@ from fixtures.db import TEST_ACTOR
 from PIL import Image
 
 from cockpit.actor import Actor
-from cockpit.services import audit, field, operations, photos, users
-from cockpit.services.clock import stored_now
-from cockpit.services.operations import CaseError, EventIn
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.operations import field, operations, photos
+from cockpit.services.operations.operations import CaseError, EventIn
+from cockpit.services.support import audit, users
 from data_access import emergency as emergency_store
 from data_access.db import transaction as transaction_of
 from data_access.db import write_transaction
@@ -173,7 +174,7 @@ def test_generated_workers_play_their_steps_up_to_handled(city_db, tmp_path):
 
 
 def test_a_crew_reports_its_stages_and_the_simulation_leaves_them(city_db):
-    from cockpit.services import crew, emergency
+    from cockpit.services.emergency import crew, emergency
 
     unit = crew.demo_unit(city_db)
     incident = emergency.report_incident(city_db, DUTY, "public_health", 3, 116.3205, 39.9995, "测试：急救")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cockpit.refusal import Refused
-from cockpit.services import forecast
+from cockpit.services.industry import forecast
 
 
 def _seasonal(months: int = 72, seed: int = 1) -> list[float]:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from cockpit.inputs import Shape
 from cockpit.permissions import PERMISSIONS
-from cockpit.services import users
+from cockpit.services.support import users
 
 EXAMPLES = int(os.environ.get("COCKPIT_FUZZ_EXAMPLES", "25"))  # examples per callback and per route
 JSON_TYPE = {"Content-Type": "application/json"}  # bodies go out as Python writes them, NaN and all

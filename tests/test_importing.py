@@ -21,10 +21,10 @@ from fixtures.servers import require_or_skip
 from shapely.geometry import Point
 from sqlalchemy import func, select
 
-from cockpit.services.importing import arrow_csv, coords
-from cockpit.services.importing.errors import ImportFailed
-from cockpit.services.importing.pipeline import Request, run
-from cockpit.services.importing.sources import Declared
+from cockpit.services.data.importing import arrow_csv, coords
+from cockpit.services.data.importing.errors import ImportFailed
+from cockpit.services.data.importing.pipeline import Request, run
+from cockpit.services.data.importing.sources import Declared
 from data_access import catalog
 from data_access.db import transaction
 from data_access.models import DatasetRecord, DatasetVersion, ImportProblem

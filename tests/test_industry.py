@@ -14,8 +14,8 @@ from fixtures.helpers import audit_actions
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import attraction, chain_gaps, economy, enterprises, zombies
-from cockpit.services.chains import BY_KEY, CHAINS, NODES, Chain, Node
+from cockpit.services.industry import attraction, chain_gaps, economy, enterprises, zombies
+from cockpit.services.industry.chains import BY_KEY, CHAINS, NODES, Chain, Node
 from data_access import cim
 from data_access.db import transaction
 
@@ -220,7 +220,7 @@ def test_nodes_are_unique_across_chains():
 
 
 def test_the_drill_down_flies_to_a_known_district_only(city_db):
-    from cockpit.services import industry_view
+    from cockpit.services.industry import industry_view
 
     (south, west), (north, east) = industry_view.district_viewport(city_db, "110108")["bounds"]
     assert 39.8 < south < north < 40.2 and 116.0 < west < east < 116.5

@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy import func, select
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, devices, ingestion
+from cockpit.services.iot import alarms, commands, devices, ingestion
 from data_access.db import transaction
 from data_access.models import Reading
 
@@ -114,7 +114,7 @@ def test_ack_for_someone_elses_command_is_quarantined(city_db):
 def test_commands_a_device_does_not_take_are_refused(city_db):
     import pytest
 
-    from cockpit.services.commands import CommandError
+    from cockpit.services.iot.commands import CommandError
 
     with pytest.raises(CommandError, match="does not take"):
         commands.issue(city_db, DUTY, DEVICE, "switch_on")

@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import box, shape
 
 from cockpit.refusal import Refused
-from cockpit.services import massing
-from cockpit.services.spatial_ops import metric, wgs84
+from cockpit.services.cim import massing
+from cockpit.services.kernel.spatial_ops import metric, wgs84
 
 SITE_M = box(699_000, 4_431_000, 699_300, 4_431_240)  # 300 m × 240 m in EPSG:4547
 SITE = wgs84(SITE_M)

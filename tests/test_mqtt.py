@@ -16,7 +16,7 @@ import orjson
 import paho.mqtt.client as mqtt
 from sqlalchemy import func, select
 
-from cockpit.services import devices
+from cockpit.services.iot import devices
 from data_access.db import transaction
 from data_access.models import Reading
 
@@ -197,7 +197,7 @@ def test_live_city_over_the_broker_with_remote_control(mosquitto, city_db, tmp_p
     """`cockpit simulate` publishes, `cockpit ingest` stores, and a command goes out over
     city/iot/{code}/command and comes back acknowledged from the simulated lamp."""
     from cockpit.actor import Actor
-    from cockpit.services import commands, live_status
+    from cockpit.services.iot import commands, live_status
 
     env = os.environ | {"COCKPIT_DATABASE_URL": city_db, "COCKPIT_MQTT_URL": mosquitto.url}
     log = (tmp_path / "live.log").open("a")

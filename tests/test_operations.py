@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.actor import Actor
-from cockpit.services import anchor, audit, daily, ingestion, operations
-from cockpit.services.operations import CaseError, due, time_left
+from cockpit.services.iot import ingestion
+from cockpit.services.operations import daily, operations
+from cockpit.services.operations.operations import CaseError, due, time_left
+from cockpit.services.support import anchor, audit
 
 ZONE = "Asia/Shanghai"
 

@@ -9,9 +9,9 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from cockpit.services import plan_overlay
-from cockpit.services.plan_overlay import RULES, detect, layer
-from cockpit.services.spatial_ops import TO_WGS84
+from cockpit.services.kernel.spatial_ops import TO_WGS84
+from cockpit.services.planning import plan_overlay
+from cockpit.services.planning.plan_overlay import RULES, detect, layer
 from sample_data import plans, real
 
 CONFLICT = next(r for r in RULES if r.key == "construction_on_protected")

@@ -8,7 +8,8 @@ import shapely
 from fixtures.db import TEST_ACTOR
 from sqlalchemy import text
 
-from cockpit.services import audit, plan_overlay, planning, users
+from cockpit.services.planning import plan_overlay, planning
+from cockpit.services.support import audit, users
 from data_access.db import write_transaction
 from sample_data.scenarios import planning as scenarios_planning
 
@@ -50,7 +51,7 @@ def test_the_api_lists_patches_by_status_and_type(app_client, city_url):
 def test_a_patch_is_assigned_opined_on_and_decided_into_a_new_plan_revision(city_db):
     from cockpit.actor import Actor
     from cockpit.refusal import Refused
-    from cockpit.services import plan_workflow
+    from cockpit.services.planning import plan_workflow
     from data_access import planning as store
     from data_access.db import transaction
 

@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from fixtures.helpers import audit_actions, telemetry
 from sqlalchemy import func, select
 
-from cockpit.services import air, overview
+from cockpit.services.data import air
+from cockpit.services.overview import overview
 from data_access.db import engine_for, transaction
 from data_access.models import AirQualityHour, Base, Component
 from data_access.schema import downgrade, include_object, table_names, upgrade
@@ -42,7 +43,7 @@ def test_audit_log_is_append_only_and_chained_on_postgres(postgres_url):
     from sqlalchemy.exc import DatabaseError
 
     from cockpit.actor import Actor
-    from cockpit.services import audit
+    from cockpit.services.support import audit
 
     upgrade(postgres_url)
     actor = Actor("tester", "admin")
@@ -69,8 +70,8 @@ def test_dispatch_under_contention_on_postgres(postgres_url):
     import threading
 
     from cockpit.actor import Actor
-    from cockpit.services import emergency
-    from cockpit.services.emergency import DispatchConflict
+    from cockpit.services.emergency import emergency
+    from cockpit.services.emergency.emergency import DispatchConflict
     from data_access.models import Dispatch
 
     upgrade(postgres_url)
@@ -111,7 +112,7 @@ def test_ingestion_rules_and_alarms_on_postgres(postgres_url, city_url):
     import orjson
 
     from cockpit.actor import Actor
-    from cockpit.services import alarms, ingestion, rulebook
+    from cockpit.services.iot import alarms, ingestion, rulebook
     from data_access.models import Device, Reading
 
     upgrade(postgres_url)
@@ -144,8 +145,8 @@ def test_idempotency_key_twins_run_once_on_postgres(postgres_url):
     import time
 
     from cockpit.actor import Actor
-    from cockpit.services import audit
-    from cockpit.services.idempotency import fingerprint, run_once
+    from cockpit.services.kernel.idempotency import fingerprint, run_once
+    from cockpit.services.support import audit
 
     upgrade(postgres_url)
     ran = []
@@ -184,7 +185,7 @@ def test_spatial_queries_run_in_postgis_and_agree_with_sqlite(postgres_url, city
     from sqlalchemy import text
     from test_emergency import ZGC, incident
 
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     upgrade(postgres_url)
     load_sample_city(postgres_url, "small", SEED)
@@ -225,7 +226,7 @@ def test_readings_live_in_monthly_partitions_and_retention_drops_whole_months(po
     from datetime import UTC, date, datetime, timedelta
 
     from cockpit.actor import Actor
-    from cockpit.services import ingestion, retention
+    from cockpit.services.iot import ingestion, retention
     from data_access import partitions
     from data_access.db import write_transaction
 
@@ -265,7 +266,7 @@ def test_concurrent_writers_store_each_reading_once_without_deadlock(postgres_ur
     import threading
     from datetime import UTC, datetime, timedelta
 
-    from cockpit.services import ingestion
+    from cockpit.services.iot import ingestion
 
     upgrade(postgres_url)
     load_sample_city(postgres_url, "small", 7)

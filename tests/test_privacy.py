@@ -3,8 +3,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cockpit.actor import Actor
-from cockpit.services import audit
-from cockpit.services.privacy import UnmaskRefused, mask_id_number, mask_phone, mask_plate, unmask
+from cockpit.services.support import audit
+from cockpit.services.support.privacy import UnmaskRefused, mask_id_number, mask_phone, mask_plate, unmask
 
 digits = st.text("0123456789", min_size=1, max_size=1)
 
@@ -64,7 +64,7 @@ def test_unmask_with_reason_returns_value_and_logs_it(db_url):
 def test_unmask_api_for_safety_officers_only(app_client, city_url):
     from fixtures.db import TEST_ACTOR
 
-    from cockpit.services import users
+    from cockpit.services.support import users
 
     safety = users.create_token(city_url, TEST_ACTOR, "unmask-safety", "safety_officer")
     admin = users.create_token(city_url, TEST_ACTOR, "unmask-admin", "admin")

@@ -11,7 +11,8 @@ from fixtures.db import TEST_ACTOR
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import projects, schedules, users
+from cockpit.services.construction import projects, schedules
+from cockpit.services.support import users
 from cockpit.vocab import PROJECT_STAGES
 from data_access import projects as store
 from data_access.db import transaction
@@ -134,7 +135,7 @@ def test_the_api_lists_projects_and_gives_a_schedule_with_its_critical_path(app_
 
 
 def test_the_building_under_construction_carries_its_project_on_its_cim_object(city_url):
-    from cockpit.services import building_object
+    from cockpit.services.cim import building_object
     from data_access import cim
 
     with transaction(city_url) as session:

@@ -12,7 +12,8 @@ from fixtures.db import TEST_ACTOR
 from test_bus import raise_alarm
 
 from cockpit import push
-from cockpit.services import alarms, users
+from cockpit.services.iot import alarms
+from cockpit.services.support import users
 
 
 def _sessions(url: str, n: int) -> list[str]:

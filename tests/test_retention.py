@@ -10,7 +10,7 @@ from fixtures.helpers import audit_actions, telemetry
 from fixtures.servers import ROOT
 from sqlalchemy import func, select
 
-from cockpit.services import ingestion, retention
+from cockpit.services.iot import ingestion, retention
 from data_access.db import transaction
 from data_access.models import Reading
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from cockpit.actor import Actor
-from cockpit.services import ingestion, rule_engine, rulebook
+from cockpit.services.iot import ingestion, rule_engine, rulebook
 from data_access import readings
 from data_access.db import transaction, write_transaction
 from data_access.ingest import parse_batch

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from cockpit.services.rules import State, evaluate, offline_breach, validate
+from cockpit.services.iot.rules import State, evaluate, offline_breach, validate
 
 T0 = datetime(2026, 11, 24, 6, 0)
 THRESHOLD = {

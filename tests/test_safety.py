@@ -16,11 +16,10 @@ import pytest
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import (
-    ingestion,
+from cockpit.services.iot import ingestion, rulebook
+from cockpit.services.safety import (
     lost_persons,
     oversight,
-    rulebook,
     safety_files,
     safety_retention,
     safety_view,
@@ -155,7 +154,7 @@ def test_a_search_needs_a_legal_basis_and_a_case_and_the_right_role(city_db):
 
 
 def _audit(url: str) -> list[dict]:
-    from cockpit.services import audit
+    from cockpit.services.support import audit
 
     return audit.rows(url, limit=None)
 

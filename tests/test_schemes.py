@@ -10,8 +10,9 @@ from fixtures.db import TEST_ACTOR
 from shapely.geometry import Polygon, box, mapping
 
 from cockpit.refusal import Refused
-from cockpit.services import schemes, users
-from cockpit.services.spatial_ops import TO_METRIC, TO_WGS84
+from cockpit.services.kernel.spatial_ops import TO_METRIC, TO_WGS84
+from cockpit.services.planning import schemes
+from cockpit.services.support import users
 
 X, Y = TO_METRIC.transform(116.3205, 39.9985)  # inside the detail zone's first box
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import screening
+from cockpit.services.planning import screening
 from data_access import planning as plans
 from data_access.db import transaction, write_transaction
 

@@ -16,8 +16,8 @@ import requests
 from fixtures.db import TEST_ACTOR
 from fixtures.servers import ACCOUNTS, ROOT, csrf_token_of, free_port, sign_in, wait_for
 
-from cockpit.services import audit, throttle, users
-from cockpit.services.clock import stored_now
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.support import audit, throttle, users
 
 BIG = b"x" * (3 * 1024 * 1024)
 
@@ -253,8 +253,8 @@ def test_f5_a_key_is_bound_to_its_route_and_target(app_client, tokens):
 CRASH = """
 import os, sys
 from cockpit.actor import Actor
-from cockpit.services import emergency
-from cockpit.services.idempotency import fingerprint, run_once
+from cockpit.services.emergency import emergency
+from cockpit.services.kernel.idempotency import fingerprint, run_once
 
 url, key, description, crash_before_commit = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 actor = Actor("token:f6", "duty_officer")
@@ -271,7 +271,7 @@ os._exit(9)  # kill -9 after the commit, before any answer reached the client
 
 
 def _incidents_described(city_url, description: str) -> list[int]:
-    from cockpit.services import emergency
+    from cockpit.services.emergency import emergency
 
     return [i["id"] for i in emergency.incidents(city_url) if i["description"] == description]
 
@@ -279,8 +279,8 @@ def _incidents_described(city_url, description: str) -> list[int]:
 @pytest.mark.parametrize("crash_before_commit", [True, False])
 def test_f6_a_retry_after_a_crash_gets_the_committed_answer_or_runs_once(city_url, crash_before_commit):
     from cockpit.actor import Actor
-    from cockpit.services import emergency
-    from cockpit.services.idempotency import fingerprint, run_once
+    from cockpit.services.emergency import emergency
+    from cockpit.services.kernel.idempotency import fingerprint, run_once
 
     key, description = f"f6-{crash_before_commit}", f"F6 crash test {crash_before_commit}"
     crashed = subprocess.run(
@@ -379,7 +379,7 @@ def test_f12_malformed_queries_ids_and_callback_inputs_get_400(app_client, token
 def test_f18_direction_controls_are_shown_not_obeyed(city_url):
     from callbacks.support import people_table
     from cockpit.bidi import neutral
-    from cockpit.services.export import to_csv
+    from cockpit.services.kernel.export import to_csv
 
     spoof = "王值班\u202e班值李"
     assert neutral(spoof) == "王值班[U+202E]班值李"

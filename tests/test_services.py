@@ -3,7 +3,9 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from cockpit.services import air, basemap, overview
+from cockpit.services.cim import basemap
+from cockpit.services.data import air
+from cockpit.services.overview import overview
 
 
 def test_current_air_at_a_known_hour(city_url):

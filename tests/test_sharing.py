@@ -8,7 +8,8 @@ import pytest
 from fixtures.db import TEST_ACTOR
 
 from cockpit.refusal import Refused
-from cockpit.services import sharing, users
+from cockpit.services.data import sharing
+from cockpit.services.support import users
 from data_access import catalog as storage
 from data_access.db import transaction
 

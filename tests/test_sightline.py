@@ -6,8 +6,9 @@ import shapely
 import shapely.ops
 from shapely.geometry import box
 
-from cockpit.services import projects, sightline
-from cockpit.services.spatial_ops import wgs84
+from cockpit.services.cim import sightline
+from cockpit.services.construction import projects
+from cockpit.services.kernel.spatial_ops import wgs84
 
 
 def _design(square, height: float) -> dict:

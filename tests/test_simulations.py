@@ -14,7 +14,9 @@ from fixtures.db import TEST_ACTOR
 from PIL import Image
 from sqlalchemy import text
 
-from cockpit.services import evacuation, flood, flood_model, simulations, users
+from cockpit.services.cim import flood, flood_model, simulations
+from cockpit.services.emergency import evacuation
+from cockpit.services.support import users
 from data_access.db import transaction, write_transaction
 
 

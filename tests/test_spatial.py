@@ -15,7 +15,9 @@ from fixtures.db import TEST_ACTOR
 from shapely.geometry import Point, box
 from sqlalchemy import text
 
-from cockpit.services import isochrones, spatial_ops, users
+from cockpit.services.cim import isochrones
+from cockpit.services.kernel import spatial_ops
+from cockpit.services.support import users
 from data_access.db import transaction
 from data_access.schema import upgrade
 from sample_data.load import load_sample_city
@@ -125,7 +127,8 @@ def test_the_spatial_api_answers_geojson_and_csv_and_refuses_bad_input(app_clien
 
 
 def test_the_cim_runs_on_postgis_too(pg_city):
-    from cockpit.services import building_object, catalog_measure, model_compare, simulations
+    from cockpit.services.cim import building_object, model_compare, simulations
+    from cockpit.services.data import catalog_measure
     from sample_data import catalog as sample_catalog
 
     catalog_measure.register_tables(pg_city, TEST_ACTOR)

@@ -12,8 +12,9 @@ from sqlalchemy import text
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import ingestion, rulebook, structural, structural_report, structural_view
-from cockpit.services.clock import stored_now
+from cockpit.services.construction import structural, structural_report, structural_view
+from cockpit.services.iot import ingestion, rulebook
+from cockpit.services.kernel.clock import stored_now
 from data_access.db import transaction
 from data_access.ingest import Telemetry
 from sample_data.scenarios import structural as scenarios_structural

@@ -12,8 +12,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from cockpit.services import sunlight
-from cockpit.services.sunlight import Prisms, Sun
+from cockpit.services.cim import sunlight
+from cockpit.services.cim.sunlight import Prisms, Sun
 
 BEIJING = 39.99
 
@@ -66,8 +66,8 @@ def test_a_tall_design_south_of_a_home_takes_its_sill_below_the_rule():
 def test_a_design_south_of_a_real_home_is_found_to_take_its_sun(city_url):
     """An 80 m slab put 15 m south of a home of the detail zone, the width of the home and 40 m more each side:
     the home is reported as falling short because of the design."""
-    from cockpit.services import cim_scene
-    from cockpit.services.spatial_ops import metric, wgs84
+    from cockpit.services.cim import cim_scene
+    from cockpit.services.kernel.spatial_ops import metric, wgs84
 
     homes = [f for f in cim_scene.building_features(city_url) if f["properties"]["residential"]]
     home = homes[len(homes) // 2]

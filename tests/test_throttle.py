@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from cockpit.actor import Actor
-from cockpit.services import audit, throttle, users
-from cockpit.services.throttle import LIMITS, MAX_DELAY, Attempt
+from cockpit.services.support import audit, throttle, users
+from cockpit.services.support.throttle import LIMITS, MAX_DELAY, Attempt
 
 NOW = datetime(2026, 11, 25, 8, 0)
 GUESSER = Actor("anonymous", None, source_ip="10.0.0.2")

@@ -19,18 +19,17 @@ from sklearn.model_selection import train_test_split
 from cockpit.actor import Actor
 from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
-from cockpit.services import (
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.services import (
     assessment,
     commitments,
     hotspots,
     licence_signing,
-    notifications,
-    privacy,
     service_items,
     ticket_router,
     tickets,
 )
-from cockpit.services.clock import stored_now
+from cockpit.services.support import notifications, privacy
 from cockpit.settings import load_settings
 from data_access import services as store
 from data_access.db import transaction, write_transaction
@@ -279,7 +278,7 @@ def test_sms_notices_go_through_the_gateway_and_stay_in_app_without_one(city_db,
 
 
 def test_an_imported_catalogue_replaces_the_generated_one(city_db, tmp_path: Path):
-    from cockpit.services.importing.pipeline import Request, run
+    from cockpit.services.data.importing.pipeline import Request, run
 
     path = tmp_path / "items.csv"
     head = ",".join(service_items.FIELDS)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cockpit.services import trend
+from cockpit.services.kernel import trend
 
 
 def test_an_exact_hyperbola_gives_back_its_final_settlement_and_the_day_it_reaches_a_threshold():

@@ -4,8 +4,8 @@ import pytest
 from fixtures.servers import sign_in
 
 from cockpit.actor import Actor
-from cockpit.services import audit, users
-from cockpit.services.throttle import name_hash
+from cockpit.services.support import audit, users
+from cockpit.services.support.throttle import name_hash
 
 ADMIN = Actor("cli:test", "admin")
 

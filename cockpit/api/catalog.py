@@ -13,9 +13,9 @@ from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, int_arg, iso_times, operation_doc, refuse, refused_answer
 from cockpit.api.data_upload import submit_upload
 from cockpit.refusal import Refused
-from cockpit.services import catalog, import_jobs, ngsi_ld, sharing
-from cockpit.services.export import to_csv
-from cockpit.services.importing.errors import ImportFailed
+from cockpit.services.data import catalog, import_jobs, ngsi_ld, sharing
+from cockpit.services.data.importing.errors import ImportFailed
+from cockpit.services.kernel.export import to_csv
 
 FORMATS = ("json", "geojson", "csv", "ngsi-ld")
 MAX_RECORDS = 5000

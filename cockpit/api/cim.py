@@ -10,8 +10,8 @@ from cockpit.api import cim_scene
 from cockpit.api.common import PATHS, blueprint, int_arg, operation_doc, refused_answer, run_idempotent
 from cockpit.i18n import TABLE, t
 from cockpit.refusal import Refused
-from cockpit.services import building_object, cim_layers, model_compare, simulations, spatial_requests
-from cockpit.services.export import to_csv
+from cockpit.services.cim import building_object, cim_layers, model_compare, simulations, spatial_requests
+from cockpit.services.kernel.export import to_csv
 
 SPATIAL = {
     "buffer": (

@@ -10,7 +10,7 @@ import flask
 
 from cockpit import auth, context
 from cockpit.refusal import Refused
-from cockpit.services import cim_scene, simulations, terrain
+from cockpit.services.cim import cim_scene, simulations, terrain
 
 blueprint = flask.Blueprint("cockpit_cim", __name__)
 SCENE = {"buildings": cim_scene.buildings, "pipelines": cim_scene.pipelines, "labels": cim_scene.labels}

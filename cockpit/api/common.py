@@ -9,8 +9,8 @@ import flask
 from cockpit import auth, context
 from cockpit.permissions import PERMISSIONS
 from cockpit.refusal import Refused
-from cockpit.services import sharing
-from cockpit.services.idempotency import fingerprint, run_once
+from cockpit.services.data import sharing
+from cockpit.services.kernel.idempotency import fingerprint, run_once
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 5000

@@ -16,8 +16,8 @@ from cockpit.api.common import (
     run_idempotent,
 )
 from cockpit.refusal import Refused
-from cockpit.services import conflicts
-from cockpit.services.comparisons import BY_NAME as COMPARISONS
+from cockpit.services.data import conflicts
+from cockpit.services.data.comparisons import BY_NAME as COMPARISONS
 
 PATHS.update(
     {

@@ -8,7 +8,7 @@ import flask
 from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, iso_times, operation_doc, refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import projects, structural, structural_view
+from cockpit.services.construction import projects, structural, structural_view
 
 PATHS.update(
     {

@@ -21,10 +21,12 @@ from cockpit.api.common import (
     run_idempotent,
 )
 from cockpit.inputs import BIG
-from cockpit.services import alarms, audit, devices, emergency, ingestion, users
-from cockpit.services.alarms import AlarmError
-from cockpit.services.emergency import DispatchConflict, DispatchError
-from cockpit.services.privacy import UnmaskRefused
+from cockpit.services.emergency import emergency
+from cockpit.services.emergency.emergency import DispatchConflict, DispatchError
+from cockpit.services.iot import alarms, devices, ingestion
+from cockpit.services.iot.alarms import AlarmError
+from cockpit.services.support import audit, users
+from cockpit.services.support.privacy import UnmaskRefused
 
 
 @blueprint.get("/openapi.json")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import flask
 
 from cockpit import auth, context
-from cockpit.services import import_jobs
-from cockpit.services.importing.errors import ImportFailed
+from cockpit.services.data import import_jobs
+from cockpit.services.data.importing.errors import ImportFailed
 
 blueprint = flask.Blueprint("cockpit_data", __name__)
 
 
 def submit_upload() -> dict:
-    """The request's multipart upload, checked, stored and started (cockpit.services.import_jobs)."""
+    """The request's multipart upload, checked, stored and started (cockpit.services.data.import_jobs)."""
     settings, sent = context.settings(), flask.request.files.get("file")
     return import_jobs.submit(
         settings.database_url,

@@ -11,8 +11,9 @@ import flask_login
 from cockpit import auth, context, inputs
 from cockpit.inputs import CrewStage, FieldAction, FieldReport
 from cockpit.refusal import Refused
-from cockpit.services import crew, field, photos
-from cockpit.services.idempotency import fingerprint, run_once
+from cockpit.services.emergency import crew
+from cockpit.services.kernel.idempotency import fingerprint, run_once
+from cockpit.services.operations import field, photos
 
 blueprint = flask.Blueprint("cockpit_field", __name__)
 

@@ -9,7 +9,8 @@ from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, operation_doc, refused_answer, run_idempotent
 from cockpit.i18n import t
 from cockpit.refusal import Refused
-from cockpit.services import attraction, chain_gaps, economy, forecast, support_components, zombies
+from cockpit.services.industry import attraction, chain_gaps, economy, forecast, zombies
+from cockpit.services.support import support_components
 
 READ = "industry.read"
 PATHS.update(

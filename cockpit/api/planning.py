@@ -18,7 +18,7 @@ from cockpit.api.common import (
     run_idempotent,
 )
 from cockpit.refusal import Refused
-from cockpit.services import plan_workflow, planning, schemes
+from cockpit.services.planning import plan_workflow, planning, schemes
 
 MAX_BODY = 5_000_000  # bytes of GeoJSON: three schemes of 300 detailed footprints fit with room
 TEXTS = ("department", "opinion", "yielding", "reason", "deadline")

@@ -12,7 +12,7 @@ import flask
 from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, iso_times, operation_doc, refused_answer, run_idempotent
 from cockpit.refusal import Refused
-from cockpit.services import lost_persons, oversight, safety_files, safety_view, vision_alarms
+from cockpit.services.safety import lost_persons, oversight, safety_files, safety_view, vision_alarms
 from cockpit.vocab import UNMASK_MINUTES
 
 PATHS.update(

@@ -12,17 +12,8 @@ from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, iso_times, operation_doc, refused_answer, run_idempotent
 from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
-from cockpit.services import (
-    assessment,
-    commitments,
-    licence_signing,
-    notifications,
-    privacy,
-    service_items,
-    support_components,
-    ticket_router,
-    tickets,
-)
+from cockpit.services.services import assessment, commitments, licence_signing, service_items, ticket_router, tickets
+from cockpit.services.support import notifications, privacy, support_components
 from cockpit.vocab import TICKET_OPEN
 
 open311 = flask.Blueprint("open311", __name__, url_prefix="/open311/v2")

@@ -11,8 +11,9 @@ import flask
 from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, int_arg, iso_times, operation_doc, refuse, refused_answer
 from cockpit.refusal import Refused
-from cockpit.services import data_services, geocoder, housing, licences, sharing
-from cockpit.services.clock import city_now
+from cockpit.services.data import data_services, geocoder, housing, sharing
+from cockpit.services.kernel.clock import city_now
+from cockpit.services.services import licences
 
 PATHS.update(
     {

@@ -16,7 +16,7 @@ from cockpit import context, inputs
 from cockpit.auth import guard
 from cockpit.i18n import TABLE, t
 from cockpit.inputs import ByNumber, Clicks, Shape
-from cockpit.services import areas
+from cockpit.services.kernel import areas
 
 T = TypeVar("T")
 

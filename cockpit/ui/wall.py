@@ -8,7 +8,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from cockpit import context
-from cockpit.services import areas
+from cockpit.services.kernel import areas
 from cockpit.vocab import PALETTE
 
 WALL_VIEW = "wall-view"

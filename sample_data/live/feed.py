@@ -11,9 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services import alarms, commands, emergency, ingestion, notifications, vision_alarms
-from cockpit.services.clock import stored_now
-from cockpit.services.live import OUTBOX_EVERY_S, SWEEP_EVERY_S, VISION_EVERY_S
+from cockpit.services.emergency import emergency
+from cockpit.services.iot import alarms, commands, ingestion
+from cockpit.services.iot.live import OUTBOX_EVERY_S, SWEEP_EVERY_S, VISION_EVERY_S
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.safety import vision_alarms
+from cockpit.services.support import notifications
 from cockpit.settings import load_settings
 from data_access import mqtt, support
 from data_access.db import write_transaction

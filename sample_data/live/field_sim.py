@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import field, photos, users
+from cockpit.services.operations import field, photos
+from cockpit.services.support import users
 from data_access import field as tasks
 from data_access.db import transaction
 

@@ -20,8 +20,8 @@ from shapely.geometry import Point
 
 from cockpit.actor import Actor
 from cockpit.profile import DEPARTMENTS
-from cockpit.services import ticket_router, tickets
-from cockpit.services.clock import stored_now
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.services import ticket_router, tickets
 from data_access import cim
 from data_access import services as store
 from data_access.db import transaction, write_transaction

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from cockpit.services import clock
-from cockpit.services.commands import CATALOG
+from cockpit.services.iot.commands import CATALOG
+from cockpit.services.kernel import clock
 from data_access import bigdata, iot
 from data_access.db import transaction
 from data_access.ingest import EVENT_TYPES

@@ -22,8 +22,9 @@ import orjson
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import ingestion, routing
-from cockpit.services.clock import stored_now
+from cockpit.services.iot import ingestion
+from cockpit.services.kernel import routing
+from cockpit.services.kernel.clock import stored_now
 from data_access import safety as safety_store
 from data_access.db import transaction
 from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, FEATURE_DIM, VEHICLE_COLOURS, VEHICLE_TYPES

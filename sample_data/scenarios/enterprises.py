@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cockpit.actor import Actor
-from cockpit.services import audit
-from cockpit.services.enterprises import frame
+from cockpit.services.industry.enterprises import frame
+from cockpit.services.support import audit
 from data_access import cim
 from data_access import industry as store
 from data_access.db import transaction, write_transaction

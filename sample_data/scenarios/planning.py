@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cockpit import profile
 from cockpit.actor import Actor
-from cockpit.services import audit
-from cockpit.services.planning import geojson
+from cockpit.services.planning.planning import geojson
+from cockpit.services.support import audit
 from data_access import planning as store
 from data_access.db import transaction, write_transaction
 from sample_data import plans, real

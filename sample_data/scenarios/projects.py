@@ -12,9 +12,13 @@ from shapely.geometry import shape
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
-from cockpit.services import areas, audit, massing, schedules, schemes
-from cockpit.services.clock import stored_now
-from cockpit.services.spatial_ops import metric
+from cockpit.services.cim import massing
+from cockpit.services.construction import schedules
+from cockpit.services.kernel import areas
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.kernel.spatial_ops import metric
+from cockpit.services.planning import schemes
+from cockpit.services.support import audit
 from cockpit.vocab import PROJECT_STAGES
 from data_access import cim
 from data_access import planning as plans

@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 
 from cockpit.actor import Actor
-from cockpit.services.clock import city_now
-from cockpit.services.importing.pipeline import Request, run
-from cockpit.services.service_items import DATASET, DEPARTMENT
+from cockpit.services.data.importing.pipeline import Request, run
+from cockpit.services.kernel.clock import city_now
+from cockpit.services.services.service_items import DATASET, DEPARTMENT
 from data_access import catalog as catalog_store
 from data_access import services as store
 from data_access.db import transaction, write_transaction

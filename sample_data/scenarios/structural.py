@@ -10,9 +10,10 @@ import orjson
 import shapely
 
 from cockpit.actor import Actor
-from cockpit.services import audit, ingestion
-from cockpit.services.clock import stored_now
-from cockpit.services.structural import LOADED_ON, OBSERVED_AT, TYPES
+from cockpit.services.construction.structural import LOADED_ON, OBSERVED_AT, TYPES
+from cockpit.services.iot import ingestion
+from cockpit.services.kernel.clock import stored_now
+from cockpit.services.support import audit
 from cockpit.vocab import STRUCTURE_TYPES
 from data_access import monitoring as store
 from data_access import projects as project_store

@@ -1,0 +1,1 @@
+"""Emergency dispatch's services: incidents, run cards and dispatch, evacuation, crews, after-action reports."""

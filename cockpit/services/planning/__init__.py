@@ -1,0 +1,1 @@
+"""Multi-plan integration's services: plans, conflict patches and their workflow, pre-screening, schemes."""
