@@ -30,10 +30,10 @@ run: install
 lint: install-test
 	$(BIN)/ruff check .
 
-# every suite on two workers, each with its own served city and browser (a file's tests share a worker:
-# tests/conftest.py groups them); CI runs this
+# every suite on two workers: the browser tests in order on one (its served city, one Chromium), the rest on
+# the other (tests/conftest.py groups them); each result is printed as it comes; CI runs this
 test: install-test lint
-	$(BIN)/python -m pytest -q -ra --durations=40 -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -v -ra --durations=40 -n 2 --dist loadgroup
 
 # everything but the browser, PostgreSQL, cluster and fuzz suites: the loop while writing code
 test-fast: install-test

@@ -13,19 +13,17 @@ SLOW_SUITES = {  # marker -> the fixtures that put a test in that suite
     "postgres": {"postgres_url"},
 }
 FILE_SUITES = {"test_cluster.py": "cluster", "test_fuzz.py": "fuzz"}
-SPLIT = {"test_browser_controls.py": 3, "test_browser.py": 2, "test_browser_language.py": 2}  # the longest files
 
 
-def _group(item: pytest.Item, index: int) -> str:
-    """A file's tests stay together on one xdist worker (and its served city), in order, as one person would
-    take them; the longest files are dealt out in parts so no worker is left with all of one."""
-    parts = SPLIT.get(item.path.name, 1)
-    return item.path.stem if parts == 1 else f"{item.path.stem}-{index % parts}"
+def _group(item: pytest.Item) -> str:
+    """The xdist group: every browser test on one worker, in order, with the one served city and Chromium (two
+    Chromiums on two cores each take twice as long and time out); any other file's tests together on the
+    worker that is free."""
+    return "browser" if item.get_closest_marker("browser") else item.path.stem
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for index, item in enumerate(items):
-        item.add_marker(pytest.mark.xdist_group(_group(item, index)))
+    for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         for marker, needs in SLOW_SUITES.items():
             if fixtures & needs:
@@ -33,3 +31,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         suite = FILE_SUITES.get(item.path.name)
         if suite:
             item.add_marker(suite)
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
