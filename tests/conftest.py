@@ -22,6 +22,7 @@ def _group(item: pytest.Item) -> str:
     return "browser" if item.get_closest_marker("browser") else item.path.stem
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))

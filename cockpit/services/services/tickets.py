@@ -175,7 +175,7 @@ def intake(
             f"ticket:{row['id']}",
             after={"status": status, "category": routed.category, "confidence": routed.confidence},
         )
-    return row | {"routing": routed.answer()}
+    return masked(row) | {"routing": routed.answer()}
 
 
 def transition(
@@ -264,7 +264,8 @@ def transition(
             before={"status": found["status"]},
             after=values | {"note": note[:500]},
         )
-        return store.ticket(session, ticket_id) or {}
+        changed = store.ticket(session, ticket_id)
+        return masked(changed) if changed else {}
 
 
 def link(url: str, actor: Actor, ticket_id: int, item_code: str | None = None, case_id: int | None = None) -> dict:
@@ -278,7 +279,8 @@ def link(url: str, actor: Actor, ticket_id: int, item_code: str | None = None, c
         values = {k: v for k, v in (("item_code", item_code), ("case_id", case_id)) if v is not None}
         store.set_ticket(session, ticket_id, values)
         audit.record(session, actor, "ticket.link", f"ticket:{ticket_id}", after=values)
-        return store.ticket(session, ticket_id) or {}
+        changed = store.ticket(session, ticket_id)
+        return masked(changed) if changed else {}
 
 
 def masked(ticket: dict) -> dict:
