@@ -43,6 +43,7 @@ def test_one_feed_and_one_session_query_serve_every_stream(city_db, monkeypatch)
     monkeypatch.setattr(push, "CLOCK_EVERY_S", 1.0)
     hub = push.Hub(city_db, None)
     tokens = _sessions(city_db, 5)
+    started = time.monotonic()
     streams = [push.frames(hub, tokens[i % 5], sees_alarms=True, max_s=4) for i in range(40)]
     texts, readers = _read_all(streams)
     time.sleep(1.5)
@@ -52,7 +53,9 @@ def test_one_feed_and_one_session_query_serve_every_stream(city_db, monkeypatch)
     cursor = max(int(line.split("\n")[0][4:]) for text in texts for line in text if line.startswith("id: "))
     assert all(any(line.startswith(f"id: {cursor}\n") for line in text) for text in texts)  # all got the new alarm
     assert len(built) <= 3  # the first feed, the new alarm's, perhaps one more: never one per stream
-    assert checked and all(len(tokens_checked) <= 5 for tokens_checked in checked) and len(checked) <= 6
+    # one session query a clock tick for all forty streams (a loaded machine stretches the run over more ticks)
+    ticks = (time.monotonic() - started) / push.CLOCK_EVERY_S
+    assert checked and all(len(tokens_checked) <= 5 for tokens_checked in checked) and len(checked) <= ticks + 2 < 40
 
 
 def test_a_stream_ends_when_its_session_does(city_db, monkeypatch):
