@@ -132,7 +132,7 @@ def _simulation(lang: str) -> list:
         html.Div(className="progress", children=[html.Div(id=ids.EM_SIM_BAR, className="bar", style={"width": "0%"})]),
         html.Div(id=ids.EM_SIM_RESULT),
         dcc.Store(id=ids.EM_SIM_JOB),
-        dcc.Interval(id=ids.EM_SIM_TICK, interval=300, disabled=True),
+        dcc.Interval(id=ids.EM_SIM_TICK, interval=600, disabled=True),
     ]
 
 

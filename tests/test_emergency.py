@@ -257,6 +257,18 @@ def test_run_card_lines_are_edited_with_checks_and_audit(city_db):
     assert audit.rows(city_db, action="plan.update")[0]["after"] == '{"count":3,"target_minutes":9}'
 
 
+def test_a_simulation_step_is_bounded_by_time_and_keeps_the_series(city_db):
+    """A page's step never outlasts its timer: on a budget of nothing it still makes one incident, and the steps
+    together are the same series as one run."""
+    whole = emergency.simulate_responses(city_db, 7, 0, 12)
+    made: list = []
+    while len(made) < 12:
+        step = emergency.simulate_for(city_db, 7, len(made), 12, 0.0)
+        assert len(step) == 1
+        made += step
+    assert made == whole and emergency.simulate_for(city_db, 7, 12, 12, 1.0) == []
+
+
 def test_response_simulation_is_seeded_and_independent_of_chunking(city_db):
     whole = emergency.simulate_responses(city_db, 7, 0, 40)
     parts = emergency.simulate_responses(city_db, 7, 0, 15) + emergency.simulate_responses(city_db, 7, 15, 25)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -605,6 +606,17 @@ def response_summary(results: list[list]) -> dict[str, Any] | None:
         "share": share,
         "passes": share >= RESPONSE_PASS_SHARE,
     }
+
+
+def simulate_for(url: str, seed: int, start: int, total: int, budget_s: float) -> list[dict[str, Any]]:
+    """As many of incidents start..total as fit in `budget_s` (at least one): the page asks for the next step
+    on a timer, and a step that outlasted the timer was overtaken by the next request with the old progress,
+    so on a slow or busy machine the bar never moved."""
+    out: list[dict[str, Any]] = []
+    ends = time.monotonic() + budget_s
+    while start + len(out) < total and (not out or time.monotonic() < ends):
+        out += simulate_responses(url, seed, start + len(out), 1)
+    return out
 
 
 def simulate_responses(url: str, seed: int, start: int, count: int) -> list[dict[str, Any]]:
