@@ -88,3 +88,48 @@ def test_applications_are_only_for_conditional_data_and_need_a_purpose(city_url)
     with pytest.raises(Refused) as refused:
         sharing.apply(city_url, leader, _id(city_url, "cases"), "某部门", "看")
     assert refused.value.key == "sharing.needs_purpose"
+
+
+def test_citizens_words_are_masked_in_every_format_and_for_every_key(app_client, city_url, steward):
+    """N1: the tickets dataset shares the title and address, which carry the caller's words; the catalog masks
+    them as the tickets API does, for the analyst and for a department's approved key, in JSON, CSV and
+    NGSI-LD alike."""
+    duty = users.create_token(city_url, TEST_ACTOR, "sharing-duty", "duty_officer")
+    filed = app_client.post(
+        "/open311/v2/requests.json",
+        data={
+            "description": "我叫赵六 13912345678 身份证110101199003071234 路灯坏了",
+            "address_string": "联系人李四 138-0013-8000",
+        },
+        headers=bearer(duty),
+    )
+    assert filed.status_code == 201
+    tickets = _id(city_url, "tickets")
+    leader = users.create_token(city_url, TEST_ACTOR, "sharing-leader-n1", "leader")
+    applied = app_client.post(
+        f"/api/v1/datasets/{tickets}/applications",
+        json={"department": "市民政局", "purpose": "核对诉求分布"},
+        headers=bearer(leader),
+    ).get_json()["application"]["id"]
+    key = app_client.post(
+        f"/api/v1/applications/{applied}/decision", json={"approve": True}, headers=bearer(steward)
+    ).get_json()["key"]
+    clear = ("13912345678", "110101199003071234", "赵六", "李四", "0013-8000", "00138000")
+    for reader in (steward, key):
+        for form in ("json", "csv", "ngsi-ld"):
+            answer = app_client.get(
+                f"/api/v1/datasets/{tickets}/records?limit=5000&format={form}&purpose=核对", headers=bearer(reader)
+            )
+            text = answer.get_data(as_text=True)
+            assert answer.status_code == 200 and "139****5678" in text, form
+            assert not [c for c in clear if c in text], (form, [c for c in clear if c in text])
+
+
+@pytest.mark.parametrize("cursor", ['[{"a":1}]', "[[1]]", "[true]", "[null]", '["x", 1]'])
+def test_a_cursor_that_is_not_a_key_is_refused(app_client, steward, city_url, cursor):
+    """N10 (a): the cursor's values reached SQL as bound parameters of any JSON type (500)."""
+    shelters = _id(city_url, "tickets")
+    answer = app_client.get(
+        f"/api/v1/datasets/{shelters}/records", query_string={"cursor": cursor}, headers=bearer(steward)
+    )
+    assert answer.status_code == 400 and answer.get_json()["code"] == "catalog.bad_cursor"

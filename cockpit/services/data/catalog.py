@@ -16,6 +16,7 @@ from cockpit.refusal import Refused
 from cockpit.services.data import dataset_meta, sharing
 from cockpit.services.data.catalog_tables import TABLES, fields_of
 from cockpit.services.kernel.clock import stored_now
+from cockpit.services.support import privacy
 from data_access import catalog
 from data_access import conflicts as conflicts_store
 from data_access.db import transaction, write_transaction
@@ -312,6 +313,11 @@ def _bad_cursor(cursor: str | None) -> int:
     raise Refused("catalog.bad_cursor", cursor=cursor[:40])
 
 
+def _scalar(value: Any) -> bool:
+    """A key value a cursor may carry: a list, object, boolean or null would reach SQL as a bad parameter."""
+    return isinstance(value, int | float | str) and not isinstance(value, bool)
+
+
 def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
     """A page of one of the cockpit's tables by its primary key; the cursor is the last key as JSON."""
     spec = BY_NAME[record["name"]]
@@ -324,7 +330,7 @@ def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
             after = orjson.loads(cursor)
         except orjson.JSONDecodeError:
             after = None
-        if not isinstance(after, list) or len(after) != len(key):
+        if not isinstance(after, list) or len(after) != len(key) or not all(_scalar(v) for v in after):
             raise Refused("catalog.bad_cursor", cursor=cursor[:40])
     columns = list(dict.fromkeys([*key, *chosen]))
     with transaction(url) as session:
@@ -332,7 +338,7 @@ def _table_page(url, record, cursor, limit, bbox, wanted) -> RecordPage:
     out = []
     for row in rows:
         ident = row[key[0]] if len(key) == 1 else "|".join(str(row[k]) for k in key)
-        item = {"_id": ident} | {c: row[c] for c in chosen}
+        item = {"_id": ident} | {c: privacy.mask_text(row[c]) if c in spec.masked else row[c] for c in chosen}
         if isinstance(row.get("geometry"), str) and "geometry" in chosen:
             item["geometry"] = orjson.loads(row["geometry"])
         out.append(item)

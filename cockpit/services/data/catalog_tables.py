@@ -24,6 +24,7 @@ class TableDataset:
     where: dict[str, str] = field(default_factory=dict)
     stamp: str | None = None  # the column that says how fresh the table is
     withheld: tuple[str, ...] = ()
+    masked: tuple[str, ...] = ()  # citizens' free text: shared only through privacy.mask_text
     generated: bool = False
     keywords: str = ""
 
@@ -215,6 +216,7 @@ TABLES = (
         frequency="realtime",
         stamp="reported_at",
         withheld=("reporter",),
+        masked=("description",),
         keywords="突发事件 应急 incident emergency",
     ),
     TableDataset(
@@ -323,6 +325,7 @@ TABLES = (
         frequency="realtime",
         stamp="created_at",
         withheld=("text", "caller_name", "caller_phone"),
+        masked=("title", "address"),
         generated=True,
         keywords="12345 工单 接诉即办 热线 ticket hotline Open311",
     ),

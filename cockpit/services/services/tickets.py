@@ -289,6 +289,7 @@ def masked(ticket: dict) -> dict:
     return ticket | {
         "text": privacy.mask_text(ticket["text"]),
         "title": privacy.mask_text(ticket["title"]),
+        "address": privacy.mask_text(ticket["address"]),
         "caller_name": privacy.mask_name(ticket["caller_name"]) if ticket["caller_name"] else None,
         "caller_phone": privacy.mask_phone(ticket["caller_phone"]) if ticket["caller_phone"] else None,
     }

@@ -43,9 +43,14 @@ def mask_plate(value: str) -> str:
     return _mask_middle(v)
 
 
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86)?1\d{10}(?!\d)")
-ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-NAME_IN_TEXT = re.compile(r"(?:我叫|本人|姓名[:：]?)\s*([\u4e00-\u9fff]{2,3})|([\u4e00-\u9fff])(先生|女士|同志|老师)")
+# digits as callers type them: full-width (１３８), split by spaces, dashes or dots (138 0013-8000)
+FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－　．", "0123456789Xx- .")
+GAP = r"[\s\-.·]?"
+PHONE_IN_TEXT = re.compile(rf"(?<![\d])(?:\+?86{GAP})?1(?:{GAP}\d){{10}}(?![\d])")
+LANDLINE_IN_TEXT = re.compile(r"(?<![\d])0\d{2,3}[\s\-]?\d{7,8}(?![\d])")
+ID_IN_TEXT = re.compile(rf"(?<![\d])\d(?:{GAP}\d){{16}}{GAP}[\dXx](?![\d])")
+NAME_CUE = r"(?:我叫|我是|本人|姓名|联系人|来电人|诉求人|报告人|反映人)[:：]?\s*"
+NAME_IN_TEXT = re.compile(rf"{NAME_CUE}([\u4e00-\u9fff]{{2,3}})|([\u4e00-\u9fff])(先生|女士|同志|老师|阿姨|师傅)")
 
 
 def mask_name(value: str) -> str:
@@ -54,11 +59,17 @@ def mask_name(value: str) -> str:
     return v[:1] + "*" * max(1, len(v) - 1) if v else v
 
 
-def mask_text(text: str) -> str:
-    """Free text as a caller wrote it: phone and ID numbers masked, names after 我叫/本人/姓名 and the surname
-    before 先生/女士/同志/老师 replaced."""
-    text = PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
-    text = ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+def mask_text(text: str | None) -> str | None:
+    """Free text as citizens write it (a ticket, its title and address, an incident report): mobile, landline
+    and ID numbers masked however they are spaced or typed (full-width digits are read as digits), names after
+    我叫/联系人/姓名… and the surname before 先生/女士… replaced. Every edge and every shared dataset that
+    carries such text goes through here, so one rule decides what a reader sees."""
+    if not text:
+        return text
+    text = text.translate(FULL_WIDTH)
+    text = ID_IN_TEXT.sub(lambda m: mask_id_number(re.sub(r"\D", "", m.group(0)[:-1]) + m.group(0)[-1]), text)
+    text = PHONE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group(0))[-11:]), text)
+    text = LANDLINE_IN_TEXT.sub(lambda m: _mask_middle(m.group(0)), text)
 
     def name(m: re.Match) -> str:
         if m.group(1):
