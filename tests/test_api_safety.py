@@ -7,6 +7,7 @@ from __future__ import annotations
 from itertools import count
 
 from fixtures.db import TEST_ACTOR
+from fixtures.helpers import plate_search
 
 from cockpit.services.support import users
 
@@ -21,7 +22,7 @@ def _as(city_url: str, role: str) -> dict:
 
 def test_searches_need_a_basis_and_the_role_and_lead_to_a_trajectory(app_client, city_url):
     officer = _as(city_url, "safety_officer")
-    body = {"kind": "vehicle", "plate": "京*"}
+    body = {"kind": "vehicle", "plate": plate_search(city_url)}
     refused = app_client.post("/api/v1/safety/searches", json=body, headers=officer)
     assert refused.status_code == 400 and refused.get_json()["code"] == "safety.no_basis"
     for role in ("leader", "duty_officer", "analyst", "admin"):

@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 import pytest
 from fixtures.browser import close, open_page
+from fixtures.helpers import plate_search
 
 from cockpit.actor import Actor
 from cockpit.services.iot import ingestion, rulebook
@@ -123,11 +124,14 @@ def test_a_safety_officer_finds_a_lost_person_from_intake_to_closure(browser, se
     assert watch.problems == []
 
 
-def test_an_officer_follows_a_vehicle_and_exports_the_oversight_report(browser, served):
+def test_an_officer_follows_a_vehicle_and_exports_the_oversight_report(browser, served, city_url):
     context, page, watch = open_page(browser, served, "/safety", width=1920, height=1080, role="safety_officer")
     _choose(page, "#sf-basis", "刑事案件侦查")
     page.fill("#sf-case", "A110108-2026-0300")
-    page.fill("#sf-plate", "京*")
+    page.fill("#sf-plate", "京*")  # every car of the province: refused as too broad
+    page.click("#sf-search")
+    page.wait_for_selector("#sf-msg:has-text('条件太宽')")
+    page.fill("#sf-plate", plate_search(city_url))
     page.click("#sf-search")
     page.wait_for_selector("#sf-msg:has-text('找到')")
     label = page.locator("#sf-results .case-item .raw").first.inner_text()

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
+from fixtures.helpers import plate_search
 
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
@@ -132,7 +133,7 @@ def test_sightings_are_stored_once_and_join_a_person_file_by_feature(city_db):
 
 
 def test_a_search_needs_a_legal_basis_and_a_case_and_the_right_role(city_db):
-    body = {"kind": "vehicle", "plate": "京*"}
+    body = {"kind": "vehicle", "plate": plate_search(city_db)}
     for missing in ({}, {"legal_basis": "criminal_case"}, {"case_no": "A110108-2026-0007"}):
         with pytest.raises(Refused) as refused:
             safety_files.search(city_db, OFFICER, body | missing)
@@ -258,7 +259,7 @@ def test_an_officer_links_an_identity_to_a_person_file_under_a_case(city_db):
     assert safety_files.link_identity(city_db, OFFICER, found["id"], 0, "李国强") == "李**"
     again = safety_files.search(city_db, OFFICER, criteria | CASE)
     assert "李**" in again["results"][0]["tags"] and "李国强" not in orjson.dumps(again).decode()
-    cars = safety_files.search(city_db, OFFICER, {"kind": "vehicle", "plate": "京*"} | CASE)
+    cars = safety_files.search(city_db, OFFICER, {"kind": "vehicle", "plate": plate_search(city_db)} | CASE)
     with pytest.raises(Refused):
         safety_files.link_identity(city_db, OFFICER, cars["id"], 0, "李国强")
 
@@ -375,3 +376,13 @@ def test_the_simulator_walks_and_drives_past_cameras(city_db):
     kinds = {p.kind for p in parsed}
     assert kinds == {"person", "vehicle"}
     sightings.forget(city_db)
+
+
+@pytest.mark.parametrize("plate", ["*", "京*", "?*", "*******", " 京* ", "??"])
+def test_a_plate_of_wildcards_is_too_broad(city_db, plate):
+    """N7: a plate that names no issuing city reached every vehicle file; with type and colour it narrows."""
+    with pytest.raises(Refused) as refused:
+        safety_files.search(city_db, OFFICER, {"kind": "vehicle", "plate": plate} | CASE)
+    assert refused.value.key == "safety.too_broad"
+    narrowed = {"kind": "vehicle", "plate": plate, "vehicle_type": "car", "colour": "white"}
+    assert "results" in safety_files.search(city_db, OFFICER, narrowed | CASE)

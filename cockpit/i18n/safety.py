@@ -201,8 +201,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.safety.bad_criterion": ("条件 {name} 的取值不对", "the value of {name} is not one of the allowed ones"),
     "err.safety.too_broad": (
-        "条件太宽：车辆须给出车牌或车型加颜色，人员须至少两项特征",
-        "too broad: a vehicle needs a plate or its type and colour, a person at least two attributes",
+        "条件太宽：车辆须给出至少含省份和发牌城市两位的车牌（如 京A*），或车型加颜色；人员须至少两项特征",
+        "too broad: a vehicle needs a plate with at least its province and city (e.g. 京A*) or its type and colour,"
+        " a person at least two attributes",
     ),
     "err.safety.bad_kind": ("检索类型须为 vehicle 或 person", "kind must be vehicle or person"),
     "err.safety.no_search": ("没有您的检索 {search}", "no search {search} of yours"),

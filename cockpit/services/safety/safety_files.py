@@ -32,6 +32,7 @@ PLATE_PATTERN = re.compile(r"^[\u4e00-\u9fff]?[A-Z0-9*?]{1,7}$")
 SEARCH_LIFETIME = timedelta(hours=8)  # a search's results may be followed up (trajectory, unmask) this long
 MAX_HOURS = 24 * 30
 MAX_RESULTS = 200
+MIN_PLATE_KNOWN = 2  # a province alone (京*) is every local car: a plate search names the issuing city too
 # straight-line speed between cameras (× the road detour) a walker or a vehicle keeps with ease, and beyond
 # which the hop is impossible: km/h
 LIMITS_KMH = {"person": (7.0, 45.0), "vehicle": (70.0, 150.0)}
@@ -78,9 +79,14 @@ def _vehicle_criteria(body: dict[str, Any]) -> dict[str, Any]:
         raise Refused("safety.bad_criterion", name="vehicle_type")
     if colour is not None and colour not in VEHICLE_COLOURS:
         raise Refused("safety.bad_criterion", name="colour")
-    if not plate and not (kind and colour):
+    if _known(plate) < MIN_PLATE_KNOWN and not (kind and colour):  # "*", "京*", "?*" reach every vehicle
         raise Refused("safety.too_broad")
     return {"plate": plate.strip().upper() if plate else None, "vehicle_type": kind, "colour": colour}
+
+
+def _known(plate: str | None) -> int:
+    """How many characters of a plate pattern are given rather than wildcards."""
+    return sum(c not in "*?" for c in plate.strip()) if plate else 0
 
 
 def _person_criteria(body: dict[str, Any]) -> dict[str, Any]:
