@@ -73,6 +73,13 @@ LOOP = (
     b"<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink></Task>"
     b"</Tasks></Project>"
 )
+TWO = (
+    b'<Project xmlns="http://schemas.microsoft.com/project"><Tasks>'
+    b"<Task><UID>1</UID><Name>a</Name><Duration>PT8H0M0S</Duration></Task>"
+    b"<Task><UID>2</UID><Name>b</Name><Duration>PT8H0M0S</Duration>"
+    b"<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink></Task>"
+    b"</Tasks></Project>"
+)
 BOMB = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     b"<Project><Name>&lol2;</Name></Project>"
@@ -88,6 +95,14 @@ BOMB = (
         (LOOP, "schedule.loop"),
         (BOMB, "schedule.bad_file"),
         (LOOP.replace(b"PT8H0M0S", b"eight hours", 1), "schedule.bad_file"),
+        # N3 and N10 (d): numbers that are no numbers, not finite or beyond any schedule
+        *(
+            (TWO.replace(b"<Type>1</Type>", b"<Type>1</Type><LinkLag>" + lag + b"</LinkLag>"), "schedule.bad_file")
+            for lag in (b"NaN", b"inf", b"-inf", b"1e300", b"abc")
+        ),
+        (TWO.replace(b"PT8H0M0S", b"PT99999999999999999999H0M0S", 1), "schedule.bad_file"),
+        (TWO.replace(b"<Name>a</Name>", b"<Name>a</Name><PercentComplete>x</PercentComplete>"), "schedule.bad_file"),
+        (TWO.replace(b"<Name>a</Name>", b"<Name>a</Name><PercentComplete>NaN</PercentComplete>"), "schedule.bad_file"),
     ],
 )
 def test_a_broken_file_is_refused_and_the_schedule_kept(city_db, body, key):
@@ -97,6 +112,14 @@ def test_a_broken_file_is_refused_and_the_schedule_kept(city_db, body, key):
         projects.import_schedule(city_db, ANALYST, pid, body)
     assert refused.value.key == key
     assert projects.schedule_view(city_db, pid)["tasks"] == before["tasks"]
+
+
+def test_a_two_task_file_with_a_lag_is_imported(city_db):
+    """The broken files above are refused for their numbers alone: the same file with a sound lag goes in."""
+    pid = projects.portfolio(city_db)["projects"][0]["id"]
+    sound = TWO.replace(b"<Type>1</Type>", b"<Type>1</Type><LinkLag>4800</LinkLag>")
+    assert projects.import_schedule(city_db, ANALYST, pid, sound) == 2
+    assert projects.schedule_view(city_db, pid)["tasks"][1]["links"][0]["lag"] == 1.0
 
 
 def test_only_editors_import_or_freeze_and_a_frozen_baseline_has_no_slips(city_db):

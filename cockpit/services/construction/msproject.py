@@ -5,6 +5,7 @@ lags are tenths of a minute; summary tasks (and task 0, the project itself) carr
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +23,7 @@ LAG_UNITS_A_DAY = HOURS_A_DAY * 60 * 10  # tenths of a minute
 TYPES = {"0": "FF", "1": "FS", "2": "SF", "3": "SS"}
 TYPE_CODES = {kind: code for code, kind in TYPES.items()}
 MOST_TASKS = 20_000
+LONGEST_DAYS = 3650.0  # ten years: a task or a lag beyond it is a broken file, not a schedule
 DURATION = re.compile(r"^PT(\d+(?:\.\d+)?)H(\d+(?:\.\d+)?)M(\d+(?:\.\d+)?)S$")
 
 
@@ -101,7 +103,23 @@ def _days(value: str | None, what: str) -> float:
     if not match:
         raise Refused("schedule.bad_file", why=f"{what}: not an MSPDI duration")
     hours, minutes, seconds = (float(g) for g in match.groups())
-    return (hours + minutes / 60 + seconds / 3600) / HOURS_A_DAY
+    return _bounded((hours + minutes / 60 + seconds / 3600) / HOURS_A_DAY, f"{what} Duration", 0.0, LONGEST_DAYS)
+
+
+def _number(value: str | None, what: str, low: float, high: float) -> float:
+    """A number from the file, finite and within what a schedule can hold: NaN, inf or 1e300 stored once made
+    every reader of the portfolio fail until someone replaced the file."""
+    try:
+        number = float(value or 0)
+    except ValueError:
+        raise Refused("schedule.bad_file", why=f"{what}: not a number: {value[:20]}") from None
+    return _bounded(number, what, low, high)
+
+
+def _bounded(number: float, what: str, low: float, high: float) -> float:
+    if not math.isfinite(number) or not low <= number <= high:
+        raise Refused("schedule.bad_file", why=f"{what}: {number:g} is outside {low:g}…{high:g}")
+    return number
 
 
 def parse(body: bytes, start_on: date) -> list[dict[str, Any]]:
@@ -135,13 +153,14 @@ def parse(body: bytes, start_on: date) -> list[dict[str, Any]]:
             before = _text(joined, "PredecessorUID") or ""
             if before not in codes:
                 raise Refused("schedule.unknown_predecessor", task=codes[uid], predecessor=before[:20])
-            lag = float(_text(joined, "LinkLag") or 0) / LAG_UNITS_A_DAY
+            most = LONGEST_DAYS * LAG_UNITS_A_DAY
+            lag = _number(_text(joined, "LinkLag"), f"{codes[uid]} LinkLag", -most, most) / LAG_UNITS_A_DAY
             links.append(
                 {"predecessor": codes[before], "kind": TYPES.get(_text(joined, "Type") or "1", "FS"), "lag": lag}
             )
         base = next((b for b in _children(task, "Baseline") if _text(b, "Number") == "0"), None)
         base_start, base_finish = (_date(_text(base, "Start")), _date(_text(base, "Finish"))) if base else (None, None)
-        percent = float(_text(task, "PercentComplete") or 0)
+        percent = _number(_text(task, "PercentComplete"), f"{codes[uid]} PercentComplete", 0, 100)
         rows.append(
             {
                 "code": codes[uid],
