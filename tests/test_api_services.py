@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from itertools import count
 
+import pytest
 from fixtures.db import TEST_ACTOR
 
 from cockpit.services.support import support_components, users
@@ -68,6 +69,23 @@ def test_open311_discovers_files_and_follows_a_request(app_client, city_url):
     listed = app_client.get("/api/v1/tickets?limit=5", headers=leader).get_json()["tickets"]
     mine = next(t for t in listed if t["code"] == code)
     assert mine["caller_phone"] == "138****1111" and mine["caller_name"].startswith("张")
+
+
+@pytest.mark.parametrize(
+    "body", [[1, 2], "text", {"service_code": [1], "description": "x"}, {"service_code": {"a": 1}, "description": "x"}]
+)
+def test_an_open311_body_that_is_not_a_request_is_a_400(app_client, city_url, body):
+    """N10 (b): a JSON list or string, or a service code that is not text, was a 500."""
+    answer = app_client.post("/open311/v2/requests.json", json=body, headers=_as(city_url, "duty_officer"))
+    assert answer.status_code == 400 and answer.get_json()[0]["code"] == 400
+
+
+@pytest.mark.parametrize(("field", "most"), [("address_string", 200), ("description", 4000), ("phone", 32)])
+def test_a_value_longer_than_its_column_is_refused_not_cut(app_client, city_url, field, most):
+    """N21: a 10,000-character address was stored whole in a 200-character column (PostgreSQL: a 500)."""
+    form = {"service_code": "城乡建设", "description": "路灯不亮", field: "9" * (most + 1)}
+    answer = app_client.post("/open311/v2/requests.json", data=form, headers=_as(city_url, "duty_officer"))
+    assert answer.status_code == 400 and str(most) in answer.get_json()[0]["description"]
 
 
 def test_ticket_steps_are_idempotent_and_checked_for_role(app_client, city_url):

@@ -381,8 +381,12 @@ def open311_services() -> tuple[flask.Response, int]:
 @open311.post("/requests.json")
 @auth.guard("ticket.intake")
 def open311_post() -> tuple[flask.Response, int]:
-    form = flask.request.form if flask.request.form else (flask.request.get_json(silent=True) or {})
+    form = flask.request.form or flask.request.get_json(silent=True)
+    if not isinstance(form, dict):  # a JSON list or string (a form is a dict too)
+        return flask.jsonify([{"code": 400, "description": "the body is a form or a JSON object"}]), 400
     code, description = form.get("service_code"), form.get("description")
+    if code is not None and not isinstance(code, str):
+        return flask.jsonify([{"code": 400, "description": "service_code is text"}]), 400
     if not isinstance(description, str) or not description.strip():
         return flask.jsonify([{"code": 400, "description": "description is required"}]), 400
     if code is not None and code not in DEPARTMENTS:

@@ -193,6 +193,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.ticket.bad_channel": ("渠道 {channel} 无效（可选：{channels}）", "channel {channel} is not one of {channels}"),
     "err.ticket.bad_move": ("“{before}”状态不能{action}", "a ticket that is {before} cannot {action}"),
     "err.ticket.no_text": ("请填写诉求内容", "the text is empty"),
+    "err.ticket.field_too_long": ("{field} 最多 {most} 个字符", "{field} is at most {most} characters"),
     "err.ticket.not_allowed": ("您的角色不能办理工单", "your role may not handle tickets"),
     "err.ticket.not_found": ("没有工单 {ticket}", "no ticket {ticket}"),
     "err.ticket.reason_needed": ("退单、转办和重办须说明原因", "a return, transfer or reopening needs a reason"),

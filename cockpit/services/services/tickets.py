@@ -43,6 +43,8 @@ DUPLICATE_DAYS = 7
 DUPLICATE_SIMILARITY = 0.3
 INTAKE_CHANNELS = (*CHANNELS, "open311")
 GEOCODE_LEAST = 0.6
+# what the ticket's columns hold (PostgreSQL refuses a longer value; SQLite would keep it silently)
+LONGEST = {"text": ticket_router.MAX_TEXT, "title": 200, "address": 200, "caller_name": 64, "phone": 32}
 
 
 def handle_time(priority: int, category: str) -> timedelta:
@@ -112,6 +114,10 @@ def intake(
         raise Refused("ticket.not_allowed", http=403)
     if channel not in INTAKE_CHANNELS:
         raise Refused("ticket.bad_channel", channel=channel, channels=", ".join(INTAKE_CHANNELS))
+    given = {"text": text, "title": title, "address": address, "caller_name": caller_name, "phone": caller_phone}
+    for field, value in given.items():
+        if value and len(value) > LONGEST[field]:  # stored whole or refused: never cut without a word
+            raise Refused("ticket.field_too_long", field=field, most=LONGEST[field])
     routed = ticket_router.route(text)
     support_components.record_call(url, actor, "router")
     now = now or stored_now()
@@ -128,8 +134,8 @@ def intake(
                 "channel": channel,
                 "title": (title or text)[:60].strip(),
                 "text": text.strip(),
-                "caller_name": (caller_name or None) and caller_name[:64],
-                "caller_phone": (caller_phone or None) and caller_phone[:32],
+                "caller_name": caller_name or None,
+                "caller_phone": caller_phone or None,
                 **place,
                 "category": routed.category,
                 "department": department,
