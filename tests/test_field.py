@@ -139,6 +139,38 @@ def test_bad_uploads_are_refused_with_a_reason(city_db, tmp_path, data, key):
     assert refused.value.key == key
 
 
+def line_png(width: int, height: int) -> bytes:
+    """A whole one-bit PNG of a line of pixels: few pixels in all, but a side no JPEG can hold."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer = zlib.compressobj(9)
+    row = bytes(1 + -(-width // 8))
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(48_000_000, 1), (1, 48_000_000), (20_000, 2)])
+def test_an_image_no_photo_is_shaped_like_is_refused(city_db, tmp_path, width, height):
+    """N10 (c): a 48,000,000 × 1 px PNG passed the pixel count and broke the JPEG encoder (500)."""
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.store(city_db, tmp_path, TEST_ACTOR, line_png(width, height))
+    assert refused.value.key == "photo_bad_shape"
+
+
+def test_the_kept_photo_has_no_comment_and_a_bounded_size(city_db, tmp_path):
+    """N9: Pillow carried the JPEG comment into the re-encoded file; N4: a 48 MP original was kept whole."""
+    image = Image.new("RGB", (6000, 4500), (90, 120, 60))
+    body = io.BytesIO()
+    image.save(body, "JPEG", comment=b"COMMENT-LEAK", quality=60)
+    row = photos.store(city_db, tmp_path, TEST_ACTOR, body.getvalue())
+    kept = (photos.folder(tmp_path) / f"{row['sha256']}.jpg").read_bytes()
+    assert b"COMMENT-LEAK" not in kept and max(row["width"], row["height"]) == photos.KEPT_PX
+    assert "comment" not in Image.open(io.BytesIO(kept)).info
+
+
 def test_a_decompression_bomb_costs_nothing(city_db, tmp_path):
     with pytest.raises(photos.PhotoError) as refused:
         photos.store(city_db, tmp_path, TEST_ACTOR, bomb())

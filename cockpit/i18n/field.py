@@ -10,6 +10,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件不是可用的照片（JPEG、PNG 或 WebP）",
         "the file is not a usable photo (JPEG, PNG or WebP)",
     ),
+    "err.photo_bad_shape": (
+        "照片的边长超过 {most} 像素，不是一张照片",
+        "a side of the image is longer than {most} pixels: not a photo",
+    ),
     "err.photo_too_many_pixels": (
         "照片像素过多（超过 {mp} 百万像素）",
         "the photo has too many pixels (over {mp} megapixels)",

@@ -26,6 +26,8 @@ MAX_BYTES = 12 * 1024 * 1024
 MAX_PIXELS = 48_000_000  # a 48-megapixel phone camera
 FORMATS = ("JPEG", "PNG", "WEBP", "MPO")  # MPO: the JPEG many phones write
 THUMB_PX = 320
+MAX_SIDE = 16_384  # a panorama is wider; 48,000,000 × 1 px is no photo (the JPEG encoder fails on it)
+KEPT_PX = 4096  # evidence is kept at most this long a side: a 48 MP original would be stored ×2.4 its size
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 TAKEN_AT, DATETIME = 36867, 306
 
@@ -38,27 +40,37 @@ def folder(var_dir: Path) -> Path:
     return var_dir / "photos"
 
 
-def _decoded(data: bytes) -> Image.Image:
-    if not data:
-        raise PhotoError("photo_empty")
-    if len(data) > MAX_BYTES:
-        raise PhotoError("photo_too_big", mb=MAX_BYTES // (1024 * 1024))
+def _opened(data: bytes, load: bool) -> Image.Image:
+    """Pillow's own refusals as ours: a bomb is too many pixels, anything else not an image."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in FORMATS:
-                raise PhotoError("photo_not_image")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoError("photo_too_many_pixels", mp=MAX_PIXELS // 1_000_000)
-            probe.verify()
             image = Image.open(io.BytesIO(data))
-            image.load()
+            if load:
+                image.verify()
+                image = Image.open(io.BytesIO(data))
+                image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoError("photo_too_many_pixels", mp=MAX_PIXELS // 1_000_000) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise PhotoError("photo_not_image") from None
     return image
+
+
+def _decoded(data: bytes) -> Image.Image:
+    """The header is read and judged before any pixel is decoded."""
+    if not data:
+        raise PhotoError("photo_empty")
+    if len(data) > MAX_BYTES:
+        raise PhotoError("photo_too_big", mb=MAX_BYTES // (1024 * 1024))
+    probe = _opened(data, load=False)
+    if probe.format not in FORMATS:
+        raise PhotoError("photo_not_image")
+    if probe.width * probe.height > MAX_PIXELS:
+        raise PhotoError("photo_too_many_pixels", mp=MAX_PIXELS // 1_000_000)
+    if max(probe.width, probe.height) > MAX_SIDE:
+        raise PhotoError("photo_bad_shape", most=MAX_SIDE)
+    return _opened(data, load=True)
 
 
 def _degrees(value: Any, ref: Any, negative: str) -> float | None:
@@ -96,6 +108,8 @@ def store(url: str, var_dir: Path, actor: Actor, data: bytes) -> dict[str, Any]:
     image = _decoded(data)
     kept = evidence(image)
     clean = ImageOps.exif_transpose(image).convert("RGB")
+    clean.thumbnail((KEPT_PX, KEPT_PX))
+    clean.info = {}  # Pillow would carry the JPEG comment (and ICC, DPI) into the new file
     body = io.BytesIO()
     clean.save(body, "JPEG", quality=85)  # no exif= argument: nothing of the original's metadata survives
     thumb = clean.copy()
