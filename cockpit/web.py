@@ -132,8 +132,8 @@ def wall() -> flask.Response:
 def geo_layer(layer: str) -> flask.Response:
     if layer not in basemap.LAYERS:
         return flask.jsonify(error=f"unknown layer {layer!r}; known: {', '.join(basemap.LAYERS)}"), 404
-    if layer in basemap.LIVE_LAYERS:
-        auth.require("view", f"route:{flask.request.path}")  # the city's live state is the desk's
+    if layer in basemap.DESK_LAYERS:
+        auth.require("view", f"route:{flask.request.path}")  # the registers and the live state are the desk's
     key = f"geo:{layer}"
     body = cache.get(key)
     if body is None:

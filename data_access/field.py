@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from data_access.models import Case, Photo
@@ -43,10 +43,15 @@ def photos_of_case(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 
 def attach_photos(session: Session, photo_ids: list[int], case_id: int, uploaded_by: str) -> int:
-    """Link the uploader's own unlinked photos to a case; returns how many were linked."""
+    """Link the uploader's own photos that are unlinked (or already this case's: a retried step) to a case;
+    returns how many are now the case's."""
     query = (
         update(Photo)
-        .where(Photo.id.in_(photo_ids), Photo.uploaded_by == uploaded_by, Photo.case_id.is_(None))
+        .where(
+            Photo.id.in_(photo_ids),
+            Photo.uploaded_by == uploaded_by,
+            or_(Photo.case_id.is_(None), Photo.case_id == case_id),
+        )
         .values(case_id=case_id)
     )
     return session.execute(query).rowcount

@@ -226,3 +226,47 @@ def test_a_crew_reports_its_stages_and_the_simulation_leaves_them(city_db):
     with pytest.raises(emergency.DispatchError) as refused:
         crew.report(city_db, Actor("gw1", "field_worker"), "某单位", jobs[0]["id"], "returning", None)
     assert refused.value.http == 404
+
+
+def test_a_report_names_only_the_reporters_own_photos(city_db, tmp_path):
+    """N11: 直报 took a photo id another worker uploaded and showed it as the reporter's evidence."""
+    (first, worker), (second, _) = users.demo_field_workers(city_db)[:2]
+    post = field.post_of(city_db, worker)
+    theirs = photos.store(city_db, tmp_path, Actor(first, "field_worker"), jpeg(post.lon, post.lat))
+    with pytest.raises(CaseError) as refused:
+        field.report(city_db, Actor(second, "field_worker"), "n11", "exposed_garbage", post, "", (theirs["id"],))
+    assert refused.value.key == "photo_unknown"
+    mine = field.report(city_db, Actor(first, "field_worker"), "n11", "exposed_garbage", post, "", (theirs["id"],))
+    again = field.report(city_db, Actor(first, "field_worker"), "n11", "exposed_garbage", post, "", (theirs["id"],))
+    assert again["id"] == mine["id"]  # a retried report keeps its photo as evidence
+
+
+def test_reports_without_a_key_are_each_their_own_case(city_db):
+    """N12: without an Idempotency-Key every report of a worker fell into the first one's case."""
+    username, worker = users.demo_field_workers(city_db)[0]
+    actor, post = Actor(username, "field_worker"), field.post_of(city_db, worker)
+    one = field.report(city_db, actor, "", "exposed_garbage", post, "", ())
+    other = field.report(city_db, actor, "", "illegal_parking", field.Position(post.lon + 0.01, post.lat), "", ())
+    assert one["id"] != other["id"] and other["category"] == "illegal_parking"
+
+
+@pytest.mark.parametrize("where", [(0.0, 0.0), (121.47, 31.23), (float("nan"), 39.9)])
+def test_a_position_outside_the_city_is_refused(city_db, task, where):
+    """N13: a report or a step at (0, 0) put a case, or an ambulance, there on the desk's map."""
+    username, worker, case = task
+    actor, here = Actor(username, "field_worker"), field.Position(*where)
+    for attempt in (
+        lambda: field.report(city_db, actor, "n13", "exposed_garbage", here, "", ()),
+        lambda: field.act(city_db, actor, worker, case["id"], "on_scene", here=here),
+    ):
+        with pytest.raises(CaseError) as refused:
+            attempt()
+        assert refused.value.key == "outside_city"
+
+
+def test_a_field_worker_gets_the_city_map_but_not_the_device_register(client_as):
+    """N14: /geo/devices.json gave a field worker every sensor and camera with its place."""
+    worker = client_as("field_worker")
+    assert worker.get("/geo/districts.json").status_code == 200
+    assert worker.get("/geo/devices.json").status_code == 403
+    assert client_as("duty_officer").get("/geo/devices.json").status_code == 200

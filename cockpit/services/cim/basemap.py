@@ -121,6 +121,8 @@ LAYERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "components": components,
 }
 LIVE_LAYERS = {"device_status", "stations"}  # change with the live city: short cache
+# the desk's own registers: a field worker's map shows the city, not where every sensor and camera stands
+DESK_LAYERS = {"devices", *LIVE_LAYERS}
 
 
 def layer_json(url: str, layer: str) -> bytes:

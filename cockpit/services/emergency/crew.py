@@ -12,7 +12,7 @@ import orjson
 
 from cockpit.actor import Actor
 from cockpit.services.emergency.emergency import DispatchError
-from cockpit.services.kernel import routing
+from cockpit.services.kernel import areas, routing
 from cockpit.services.kernel.clock import stored_now
 from cockpit.services.operations.field import Position
 from cockpit.services.support import audit
@@ -61,6 +61,8 @@ def report(
     """The next stage of the crew's own dispatch, in order; DispatchError names what is wrong."""
     if stage not in STAGES:
         raise DispatchError("unknown_stage", stage=stage)
+    if here is not None and not areas.inside(url, here.lon, here.lat):
+        raise DispatchError("outside_city")  # N13: an ambulance placed at (0, 0) on the desk's map
     now = now or stored_now()
     with write_transaction(url) as session:
         mine = next((d for d in store.dispatches(session, active_only=True) if d["id"] == dispatch_id), None)

@@ -129,11 +129,9 @@ def report_incident(
         raise DispatchError("incident_type", types=", ".join(INCIDENT_TYPES))
     if level not in (1, 2, 3, 4):
         raise DispatchError("incident_level")
-    if not all(isinstance(v, int | float) and math.isfinite(v) for v in (lon, lat)):
+    if not areas.inside(url, lon, lat):
         raise DispatchError("outside_city")
     place = areas.locate(url, lon, lat)
-    if place.district_adcode is None:
-        raise DispatchError("outside_city")
     with write_transaction(url) as session:
         row = emergency.add_incident(
             session,

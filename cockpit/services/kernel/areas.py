@@ -4,6 +4,7 @@ so nothing about the sample city is a constant in code."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,6 +56,13 @@ def locate(url: str, lon: float, lat: float) -> Place:
     district, street, grid = levels(url)
     point = Point(lon, lat)
     return Place(district.find(point), street.find(point), grid.find(point))
+
+
+def inside(url: str, lon: float, lat: float) -> bool:
+    """Whether a position given from outside (a phone, a caller) lies in one of the city's districts."""
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in (lon, lat)) and (
+        locate(url, lon, lat).district_adcode is not None
+    )
 
 
 @cache

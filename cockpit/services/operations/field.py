@@ -5,12 +5,13 @@ events and cases by the same rules as a camera's. Every step is checked here, no
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from cockpit.actor import Actor
-from cockpit.services.kernel import routing
+from cockpit.services.kernel import areas, routing
 from cockpit.services.kernel.clock import stored_now
 from cockpit.services.operations import operations
 from cockpit.services.operations.operations import CATEGORIES, CaseError, EventIn
@@ -29,6 +30,14 @@ NEEDS_NOTE = ("help", "hand_back", "handle")
 class Position:
     lon: float
     lat: float
+
+
+def in_city(url: str, here: Position | None) -> Position | None:
+    """A phone's position is believed only inside the city: a case filed or a unit placed at (0, 0) would sit on
+    the desk's map as if it were real."""
+    if here is not None and not areas.inside(url, here.lon, here.lat):
+        raise CaseError("outside_city", 400)
+    return here
 
 
 def post_of(url: str, worker: str) -> Position | None:
@@ -110,6 +119,7 @@ def act(
         raise CaseError("needs_reason" if action != "handle" else "needs_note")
     if action == "handle" and not photo_ids:
         raise CaseError("needs_note")
+    in_city(url, here)
     now = now or stored_now()
     with atomic(url) as session:  # the photos, the step and, for handle or hand back, the transition: together
         current = cases.case(session, case_id, for_update=True)
@@ -120,7 +130,7 @@ def act(
                 "wrong_status", code=current["code"], status="case.status." + current["status"], action="case." + action
             )
         linked = field.attach_photos(session, list(photo_ids), case_id, actor.name)
-        if linked != len(photo_ids):
+        if linked != len(set(photo_ids)):
             raise CaseError("photo_unknown")
         if action == "handle":
             return operations.transition(
@@ -159,14 +169,17 @@ def report(
     """直报: a problem found in the field becomes an event, and a case by the same rules as a camera's."""
     if category not in CATEGORIES:
         raise CaseError("unknown_category", 400, category=category)
+    in_city(url, here)
     now = stored_now()
+    key = key or uuid.uuid4().hex  # without a key each report is its own problem, never a step of another's
     event = EventIn(f"field-{actor.name}-{key}"[:64], f"field:{actor.name}", category, 1.0, now, here.lon, here.lat)
     with write_transaction(url) as session:
         filed = operations.ingest_events(session, url, [event], now)
         case_id = filed[0] if filed else cases.event_case(session, event.event_id)
         if case_id is None:
             raise CaseError("not_filed", 400)
-        field.attach_photos(session, list(photo_ids), case_id, actor.name)
+        if field.attach_photos(session, list(photo_ids), case_id, actor.name) != len(set(photo_ids)):
+            raise CaseError("photo_unknown")  # another's photo, or one that is evidence of another case already
         cases.add_step(
             session,
             {
