@@ -25,7 +25,7 @@ from cockpit.services.support import audit, users
 F = TypeVar("F", bound=Callable[..., Any])
 
 API_PREFIX = ("/api/", "/open311/")  # bearer-token routes: the cockpit's API and its Open311 endpoint
-SHARING_PATHS = ("/api/v1/datasets", "/api/v1/openapi.json", "/api/v1/services/")
+SHARING_PATHS = ("/api/v1/datasets", "/api/v1/openapi.json", "/api/v1/services/", "/api/v1/ngsi-ld/")
 # Paths anyone may fetch: the login form, code and styles (no data), the language switch, and the API,
 # which authenticates every call itself by bearer token and ignores the session cookie (no CSRF through it).
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/lang/", *API_PREFIX, "/_favicon.ico")

@@ -166,3 +166,29 @@ def test_datasets_export_as_ngsi_ld_entities_of_their_smart_data_model(served, t
     hospitals = dataset_id(served, tokens["leader"], "hospitals")
     (poi, *_) = get(served, tokens["leader"], f"/api/v1/datasets/{hospitals}/records", format="ngsi-ld", limit=1).json()
     assert poi["type"] == "PointOfInterest" and poi["category"]["value"] == ["hospital"]
+
+
+def test_ngsi_ld_entities_name_a_context_the_cockpit_serves(served, tokens):
+    """N20: the entities' @context pointed at GitHub and ETSI, which an air-gapped consumer cannot reach."""
+    devices = dataset_id(served, tokens["leader"], "devices")
+    (entity, *_) = get(served, tokens["leader"], f"/api/v1/datasets/{devices}/records", format="ngsi-ld").json()
+    assert entity["@context"] == served + "/api/v1/ngsi-ld/context.jsonld"
+    served_context = requests.get(entity["@context"], timeout=10)
+    assert served_context.status_code == 200 and served_context.headers["Content-Type"].startswith(
+        "application/ld+json"
+    )
+    terms = served_context.json()["@context"]
+    assert {"Device", "PointOfInterest", "Property", "GeoProperty", "location", "category"} <= set(terms)
+    used = {k for k in entity if not k.startswith("@")} - {"id", "type"}
+    assert used <= set(terms)
+
+
+def test_a_body_over_a_routes_limit_names_that_limit(served, tokens):
+    """N19: 100 KB to a 64 KB route was refused as 'larger than 2048 KiB'."""
+    answer = requests.post(
+        served + "/api/v1/tickets/route",
+        data=b"x" * 100_000,
+        headers={"Authorization": f"Bearer {tokens['leader']}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert answer.status_code == 413 and "64 KiB" in answer.json()["error"]

@@ -52,6 +52,14 @@ def _card(card: catalog.Card) -> dict:
     return iso_times(card.__dict__)
 
 
+@blueprint.get("/ngsi-ld/context.jsonld")
+def ngsi_ld_context() -> flask.Response:
+    """The JSON-LD context the exported entities name: served here, for a consumer with no internet."""
+    response = flask.Response(orjson.dumps(ngsi_ld.context()), mimetype="application/ld+json")
+    response.cache_control.max_age = 86400
+    return response
+
+
 @blueprint.get("/datasets")
 @auth.guard("catalog.read")
 def list_datasets() -> flask.Response:
@@ -135,7 +143,8 @@ def dataset_records(dataset_id: int) -> tuple[flask.Response, int]:
         response.headers["Content-Disposition"] = f'attachment; filename="dataset-{dataset_id}.csv"'
     elif shape == "ngsi-ld":
         with_record = catalog.detail(context.database_url(), dataset_id).record
-        body = orjson.dumps(ngsi_ld.entities(with_record, page.records), default=str)
+        here = flask.url_for("api_v1.ngsi_ld_context", _external=True)
+        body = orjson.dumps(ngsi_ld.entities(with_record, page.records, here), default=str)
         response = flask.Response(body, mimetype="application/ld+json")
     elif shape == "geojson":
         features = [_feature(r) for r in page.records]

@@ -218,7 +218,8 @@ def dispatch(incident_id: int) -> tuple[flask.Response, int]:
 
 @blueprint.errorhandler(413)
 def too_large(_error_: Exception) -> tuple[flask.Response, int]:
-    return error_answer(413, f"the body is larger than {flask.current_app.config['MAX_CONTENT_LENGTH'] // 1024} KiB")
+    most = flask.request.max_content_length or flask.current_app.config["MAX_CONTENT_LENGTH"]  # the route's own
+    return error_answer(413, f"the body is larger than {most // 1024} KiB")
 
 
 @blueprint.errorhandler(404)

@@ -9,8 +9,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-CORE_CONTEXT = "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld"
-SDM_CONTEXT = "https://raw.githubusercontent.com/smart-data-models/data-models/master/context.jsonld"
+# the terms' IRIs: names, never fetched; the context that maps to them is the cockpit's own (`context()`), so an
+# air-gapped consumer expands the entities without reaching the internet
+CORE = "https://uri.etsi.org/ngsi-ld/"
+SDM = "https://smartdatamodels.org/"
+CORE_TERMS = {
+    "id": "@id",
+    "type": "@type",
+    "Property": f"{CORE}Property",
+    "GeoProperty": f"{CORE}GeoProperty",
+    "value": f"{CORE}hasValue",
+    "location": {"@id": f"{CORE}location", "@type": "@id"},
+    "dateCreated": f"{CORE}createdAt",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,18 @@ def _type_of(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) or "Record"
 
 
-def entities(dataset: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def context() -> dict[str, Any]:
+    """The JSON-LD context every exported entity names: the NGSI-LD core terms and those of the Smart Data
+    Models the cockpit exports, mapped to their IRIs."""
+    terms: dict[str, Any] = {"ngsi-ld": CORE, "sdm": SDM} | CORE_TERMS
+    for model in MODELS.values():
+        terms[model.type] = f"{SDM}dataModel.{model.type}/{model.type}"
+        for attribute in (*model.attributes, "category", "dataProvider"):
+            terms.setdefault(attribute, f"{SDM}{attribute}")
+    return {"@context": terms}
+
+
+def entities(dataset: dict[str, Any], records: list[dict[str, Any]], context_url: str) -> list[dict[str, Any]]:
     model = MODELS.get(dataset["name"])
     kind = model.type if model else _type_of(dataset["name"])
     out = []
@@ -85,7 +107,7 @@ def entities(dataset: dict[str, Any], records: list[dict[str, Any]]) -> list[dic
         entity: dict[str, Any] = {
             "id": f"urn:ngsi-ld:{kind}:{dataset['name']}:{ident if ident is not None else record['_id']}",
             "type": kind,
-            "@context": [SDM_CONTEXT, CORE_CONTEXT],
+            "@context": context_url,
         }
         pairs = model.attributes.items() if model else ((k, k) for k in record if not k.startswith("_"))
         for attribute, field_name in pairs:

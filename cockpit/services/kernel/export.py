@@ -11,7 +11,8 @@ from typing import Any
 
 from cockpit.bidi import neutral
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+BLANK = " \t\r\n\u3000"  # a spreadsheet may trim these before it reads the first character
 
 
 def _cell(value: Any) -> str:
@@ -20,7 +21,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)  # a negative number is a number, not a formula
     text = value.isoformat() if isinstance(value, datetime) else neutral(str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(BLANK).startswith(FORMULA_START) or text.startswith(FORMULA_START) else text
 
 
 def safe_cell(value: Any) -> Any:
