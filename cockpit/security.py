@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -92,6 +93,47 @@ def _strict_body() -> tuple[flask.Response, int] | None:
     return None
 
 
+def _callback_shape(app: Dash) -> Callable[[], tuple[flask.Response, int] | None]:
+    """A callback request is checked for its shape before Dash reads it: Dash answers a body that is not an
+    object, names no server callback (an unknown or a client-side output) or gives its page router a path
+    that is not one with a 500."""
+
+    def check() -> tuple[flask.Response, int] | None:
+        request = flask.request
+        if request.path != "/_dash-update-component" or request.method != "POST":
+            return None
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+            return flask.jsonify(error="bad input: a callback request is an object naming its output"), 400
+        if not isinstance(body.get("inputs"), list) or not isinstance(body.get("state", []), list):
+            return flask.jsonify(error="bad input: a callback request lists its inputs and state"), 400
+        spec = app.callback_map.get(body["output"])
+        if spec is None or "callback" not in spec:
+            return flask.jsonify(error=f"no server callback for {body['output'][:80]!r}"), 404
+        if body["output"].startswith(PAGE_ROUTER) and not _a_path(body["inputs"]):
+            return flask.jsonify(error="bad input: the page router takes a path that starts with /"), 400
+        return None
+
+    return check
+
+
+PAGE_ROUTER = ".._pages_content."
+
+
+def _a_path(inputs: list) -> bool:
+    pathname = next((i.get("value") for i in inputs if isinstance(i, dict) and i.get("property") == "pathname"), "")
+    return isinstance(pathname, str) and pathname.startswith("/") and len(pathname) <= 2048
+
+
+def _component_path() -> tuple[flask.Response, int] | None:
+    """A component bundle's path is a file name under its package: `..` (however it is encoded) is a 404,
+    not an error in Dash's file lookup."""
+    path = flask.request.path
+    if path.startswith("/_dash-component-suites/") and (".." in path or "\\" in path):
+        return flask.jsonify(error="no such file"), 404
+    return None
+
+
 def install_sessions(app: Dash, settings: Settings) -> None:
     """Sign-in, the gate and CSRF: before anything else can serve a request."""
     server = app.server
@@ -112,6 +154,8 @@ def install_sessions(app: Dash, settings: Settings) -> None:
     server.before_request(auth.gate)
     csrf.init_app(server)
     server.before_request(_strict_body)
+    server.before_request(_callback_shape(app))
+    server.before_request(_component_path)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.after_request(_set_csrf_cookie)
     server.after_request(auth.stamp_request_id)

@@ -395,3 +395,50 @@ def test_f18_direction_controls_are_shown_not_obeyed(city_url):
     )
     assert "\u202e" not in rendered and "[U+202E]" in rendered
     assert "\u202e" not in to_csv([{"name": spoof}])
+
+
+def _clientside_outputs(dash_app) -> list[str]:
+    """The outputs of the callbacks that run in the browser: no server callback stands behind them."""
+    keys = []
+    for entry in dash_app._callback_list:
+        if entry.get("clientside_function") is not None:
+            keys.append(entry["output"])
+    return keys
+
+
+def test_f12_n10_callback_bodies_that_name_no_server_callback_are_4xx(dash_app, client_as):
+    """F12 / N10 (e): [1,2], {}, an unknown output, a client-side callback's output and the page router fed a
+    value that is no path were 500s; each is now refused before Dash reads it."""
+    officer = client_as("duty_officer")
+    headers = {"X-CSRFToken": csrf_token_of(officer)}
+    for body in ([1, 2], {}, "text", {"output": 1, "inputs": []}, {"output": "x.children", "inputs": {}}):
+        assert officer.post("/_dash-update-component", json=body, headers=headers).status_code == 400, body
+    unknown = {"output": "nothing-here.children", "outputs": {}, "inputs": [], "state": []}
+    assert officer.post("/_dash-update-component", json=unknown, headers=headers).status_code == 404
+    clientside = _clientside_outputs(dash_app)
+    assert len(clientside) >= 5
+    for output in clientside:
+        body = {"output": output, "outputs": {}, "inputs": [], "state": []}
+        assert officer.post("/_dash-update-component", json=body, headers=headers).status_code == 404, output
+    router = ".._pages_content.children..._pages_store.data.."
+    for pathname in ("abc", "", [1], 1e308, None, "/" + "x" * 5000):
+        body = {
+            "output": router,
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": pathname},
+                {"id": "_pages_location", "property": "search", "value": ""},
+            ],
+            "state": [],
+            "changedPropIds": ["_pages_location.pathname"],
+        }
+        assert officer.post("/_dash-update-component", json=body, headers=headers).status_code == 400, pathname
+    body["inputs"][0]["value"] = "/operations"
+    assert officer.post("/_dash-update-component", json=body, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/_dash-component-suites/dash/..%2f..%2fetc/passwd", "/_dash-component-suites/dash/../../etc/passwd"]
+)
+def test_f12_a_component_path_that_climbs_out_is_a_404(app_client, path):
+    assert app_client.get(path).status_code == 404
