@@ -93,6 +93,11 @@ def licence(session: Session, licence_id: int) -> dict[str, Any] | None:
     return _row(IssuedLicence, found) if found else None
 
 
+def licence_by_number(session: Session, number: str) -> dict[str, Any] | None:
+    found = session.scalars(select(IssuedLicence).where(IssuedLicence.number == number)).first()
+    return _row(IssuedLicence, found) if found else None
+
+
 def licences(session: Session, limit: int = 50) -> list[dict[str, Any]]:
     query = select(IssuedLicence).order_by(IssuedLicence.id.desc()).limit(limit)
     return [_row(IssuedLicence, r) for r in session.scalars(query)]

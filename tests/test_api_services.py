@@ -129,6 +129,13 @@ def test_licences_commitments_and_the_export(app_client, city_url):
     assert issued.status_code == 200 and licence["signature"] and licence["qr_png"]
     verified = app_client.get(f"/api/v1/licences/{licence['id']}/verify", headers=_as(city_url, "field_worker"))
     assert verified.get_json()["valid"] is True
+    forged = app_client.get(f"/api/v1/licences/{licence['id']}/verify?signature=00", headers=leader).get_json()
+    assert forged["valid"] is False and forged["why"] == "not_as_issued"
+    shown = app_client.post("/api/v1/licences/verify", json={"qr": licence["qr"]}, headers=leader).get_json()
+    assert shown["valid"] is True
+    key = app_client.get("/api/v1/licences/public-key")  # public: for counters with no connection
+    assert key.status_code == 200 and key.get_data(as_text=True).startswith("-----BEGIN PUBLIC KEY-----")
+    assert app_client.post("/api/v1/licences/verify", json={"qr": 1}, headers=leader).status_code == 400
     assert app_client.get("/api/v1/licences/999999/verify", headers=leader).status_code == 404
     assert (
         app_client.post("/api/v1/licences", json={"item_code": item, "holder": "x"}, headers=leader).status_code == 403

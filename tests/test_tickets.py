@@ -292,3 +292,31 @@ def test_an_imported_catalogue_replaces_the_generated_one(city_db, tmp_path: Pat
     found = service_items.items(city_db)
     assert [r["name"] for r in found] == ["居住证签注", "餐饮服务许可"] and not found[0]["generated"]
     assert service_items.bundles(city_db) == {"开办餐馆": ["餐饮服务许可"]}
+
+
+def test_a_licence_is_verified_as_presented_offline_and_online(city_db, tmp_path: Path):
+    """N15: verification by id alone read a forged copy with a genuine id as valid, and no key was published
+    for the offline check the QR code promised."""
+    import base64
+
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    item = service_items.items(city_db)[0]
+    issued = licence_signing.issue(city_db, tmp_path, DUTY, item["code"], "北京华创科技有限公司")
+    prefix, encoded, signature = issued["qr"].split(".")
+    assert prefix == licence_signing.QR_PREFIX
+    body = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    public = load_pem_public_key(licence_signing.public_key_pem(tmp_path).encode())
+    public.verify(bytes.fromhex(signature), body)  # offline: the QR alone and the published key
+    assert orjson.loads(body)["holder"] == "北京华创科技有限公司"
+    assert licence_signing.verify_presented(city_db, tmp_path, DUTY, issued["qr"])["valid"]
+    forged_body = orjson.dumps(orjson.loads(body) | {"holder": "别的公司"}, option=orjson.OPT_SORT_KEYS)
+    forged = licence_signing.qr_text(forged_body, signature)
+    assert licence_signing.verify_presented(city_db, tmp_path, DUTY, forged)["why"] == "bad_signature"
+    stored = licence_signing.verify
+    assert stored(city_db, tmp_path, DUTY, issued["id"], {"signature": "00"})["why"] == "not_as_issued"
+    assert stored(city_db, tmp_path, DUTY, issued["id"], {"number": "DZZZ-FORGED"})["why"] == "not_as_issued"
+    assert stored(city_db, tmp_path, DUTY, issued["id"], {"number": issued["number"]})["valid"]
+    with pytest.raises(Refused) as refused:
+        licence_signing.verify_presented(city_db, tmp_path, DUTY, "DZZZ-1|2|00")
+    assert refused.value.key == "licence.bad_qr"

@@ -13,6 +13,8 @@ from cockpit.services.data import sharing
 from cockpit.services.kernel.idempotency import fingerprint, run_once
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+# the routes anyone may read: descriptions and keys, never the city's data
+PUBLIC_ROUTES = ("/api/v1/openapi.json", "/api/v1/ngsi-ld/context.jsonld", "/api/v1/licences/public-key")
 MAX_LIMIT = 5000
 MAX_BATCH = 5000
 MAX_UNITS = 50  # units in one dispatch

@@ -82,7 +82,21 @@ PATHS.update(
             )
         },
         "/api/v1/licences/{id}/verify": {
-            "get": operation_doc("Verify an issued e-licence: signature and revocation", "ticket.route")
+            "get": operation_doc(
+                "Verify an issued e-licence: signature and revocation, and with ?number= or ?signature= whether "
+                "the copy presented is this licence",
+                "ticket.route",
+                ("number", "signature"),
+            )
+        },
+        "/api/v1/licences/verify": {
+            "post": operation_doc(
+                "Verify a licence as presented: the signature over the payload its QR code carries, then the "
+                "register (issued as shown, not revoked)",
+                "ticket.route",
+                body='{"qr": str}',
+                example={"qr": "DZZZ1.eyJudW1iZXIiOiJEWlpaIn0.00"},
+            )
         },
         "/api/v1/commitments": {
             "get": operation_doc("Credit commitments, newest first", "services.read"),
@@ -270,13 +284,36 @@ def licence_issue() -> tuple[flask.Response, int]:
 @blueprint.get("/licences/<id:licence_id>/verify")
 @auth.guard("ticket.route")
 def licence_verify(licence_id: int) -> tuple[flask.Response, int]:
+    presented = {k: flask.request.args.get(k) for k in ("number", "signature")}
     try:
         found = licence_signing.verify(
-            context.database_url(), context.settings().var_dir, auth.current_actor(), licence_id
+            context.database_url(), context.settings().var_dir, auth.current_actor(), licence_id, presented
         )
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(found), 200
+
+
+@blueprint.post("/licences/verify")
+@auth.guard("ticket.route")
+def licence_verify_presented() -> tuple[flask.Response, int]:
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("qr"), str) or len(body["qr"]) > 4000:
+        return error_answer(400, 'body must be {"qr": the text of the licence\'s QR code}')
+    try:
+        found = licence_signing.verify_presented(
+            context.database_url(), context.settings().var_dir, auth.current_actor(), body["qr"]
+        )
+    except Refused as error:
+        return refused_answer(error)
+    return flask.jsonify(found), 200
+
+
+@blueprint.get("/licences/public-key")
+def licence_public_key() -> flask.Response:
+    """Public: a counter with no connection verifies a licence's QR against this key."""
+    pem = licence_signing.public_key_pem(context.settings().var_dir)
+    return flask.Response(pem, mimetype="application/x-pem-file")
 
 
 @blueprint.get("/commitments")

@@ -11,6 +11,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "give an 18-character credit code or at least two characters of the name",
     ),
     "err.licence.unknown": ("证照 {number} 不存在", "no licence {number}"),
+    "err.licence.bad_qr": ("这不是本系统签发的电子证照二维码", "not the QR code of a licence this cockpit issued"),
     "err.unknown_category": ("未知的问题类别 {category}", "unknown category {category}"),
     "sv.title": ("政务服务一网通办", "One-stop government services"),
     "sv.kpis": ("12345 接诉即办", "12345: every call answered"),
@@ -49,6 +50,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Licence {number} verified: signature valid, not revoked",
     ),
     "sv.verify.revoked": ("证照 {number} 已撤销", "Licence {number} was revoked"),
+    "sv.verify.not_as_issued": (
+        "出示的证照 {number} 与签发记录不符，可能被伪造",
+        "Licence {number} as presented is not the one issued: it may be forged",
+    ),
     "sv.verify.bad_signature": (
         "证照 {number} 签名无效，可能被篡改",
         "Licence {number}: bad signature, it may be forged",

@@ -1,9 +1,11 @@
 """E-licences the cockpit issues (电子证照签发), a component of the application-support platform: when a service
 item completes, the holder gets a licence whose payload is signed with the install's Ed25519 key
-(`cryptography`) and a QR code (`qrcode`) that carries the number and the signature, so a counter can
-verify it offline against the public key or online through `GET /api/v1/licences/{id}/verify`, which
-checks the signature over the stored payload and that the licence was not revoked. The private key lives
-in var/ (0600), made on first use."""
+(`cryptography`) and a QR code (`qrcode`) that carries the signed payload itself and its signature
+(`DZZZ1.<base64url payload>.<hex signature>`), so a counter verifies what it was shown: offline against the
+public key the cockpit publishes (`GET /api/v1/licences/public-key`), or online through
+`POST /api/v1/licences/verify`, which also says whether the licence was revoked. `GET …/{id}/verify` checks
+the stored licence, and the copy presented when its number or signature is given. The private key lives in
+var/ (0600), made on first use."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from data_access.db import transaction, write_transaction
 
 ISSUER = "北京市政务服务管理局"
 KEY_FILE = "licence_ed25519.pem"
+QR_PREFIX = "DZZZ1"
 
 
 @cache
@@ -105,23 +108,64 @@ def issue(url: str, var_dir: Path, actor: Actor, item_code: str, holder: str, no
         )
         audit.record(session, actor, "licence.issue", f"licence:{row['id']}", after=payload)
     support_components.record_call(url, actor, "licences")
-    return payload | {"id": row["id"], "signature": signature, "qr_png": qr_png(f"{number}|{row['id']}|{signature}")}
+    code = qr_text(body, signature)
+    return payload | {"id": row["id"], "signature": signature, "qr": code, "qr_png": qr_png(code)}
 
 
-def verify(url: str, var_dir: Path, actor: Actor, licence_id: int) -> dict:
+def qr_text(body: bytes, signature: str) -> str:
+    """What the QR code carries: the signed payload and the signature, enough to verify it with no server."""
+    return f"{QR_PREFIX}.{base64.urlsafe_b64encode(body).decode().rstrip('=')}.{signature}"
+
+
+def _signed(var_dir: Path, body: bytes, signature: str) -> bool:
+    try:
+        _key(var_dir).public_key().verify(bytes.fromhex(signature), body)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def verify_presented(url: str, var_dir: Path, actor: Actor, code: str) -> dict:
+    """A licence as presented (the QR's text): its signature over the payload it carries, then the register
+    for the number it names, which must hold that very payload and not be revoked."""
+    prefix, _, rest = code.strip().partition(".")
+    encoded, _, signature = rest.partition(".")
+    try:
+        body = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        presented = orjson.loads(body)
+    except (ValueError, orjson.JSONDecodeError):
+        raise Refused("licence.bad_qr") from None
+    if prefix != QR_PREFIX or not isinstance(presented, dict) or not isinstance(presented.get("number"), str):
+        raise Refused("licence.bad_qr")
+    support_components.record_call(url, actor, "licences")
+    if not _signed(var_dir, body, signature):
+        return {"valid": False, "why": "bad_signature", "licence": presented, "signature": signature}
+    with transaction(url) as session:
+        row = store.licence_by_number(session, presented["number"])
+    if row is None or row["payload"].encode() != body:
+        return {"valid": False, "why": "not_as_issued", "licence": presented, "signature": signature}
+    why = "revoked" if row["revoked"] else "valid"
+    return {"valid": why == "valid", "why": why, "licence": presented, "signature": signature}
+
+
+def verify(url: str, var_dir: Path, actor: Actor, licence_id: int, presented: dict[str, str] | None = None) -> dict:
+    """The stored licence: its signature and revocation; and, when a copy's number or signature is given,
+    whether the copy is this licence (a forged QR with a genuine id is not)."""
     with transaction(url) as session:
         row = store.licence(session, licence_id)
     support_components.record_call(url, actor, "licences")
     if row is None:
         raise Refused("licence.not_issued", http=404, licence=licence_id)
-    try:
-        _key(var_dir).public_key().verify(bytes.fromhex(row["signature"]), row["payload"].encode())
-        signed = True
-    except (InvalidSignature, ValueError):
-        signed = False
-    valid = signed and not row["revoked"]
-    why = "valid" if valid else "revoked" if signed else "bad_signature"
-    return {"valid": valid, "why": why, "licence": orjson.loads(row["payload"]), "signature": row["signature"]}
+    signed = _signed(var_dir, row["payload"].encode(), row["signature"])
+    payload = orjson.loads(row["payload"])
+    shown = {k: v for k, v in (presented or {}).items() if v is not None}
+    matches = shown.get("number", payload["number"]) == payload["number"] and (
+        shown.get("signature", row["signature"]).lower() == row["signature"]
+    )
+    why = (
+        "bad_signature" if not signed else "not_as_issued" if not matches else "revoked" if row["revoked"] else "valid"
+    )
+    return {"valid": why == "valid", "why": why, "licence": payload, "signature": row["signature"]}
 
 
 def recent(url: str, limit: int = 20) -> list[dict]:
