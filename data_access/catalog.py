@@ -103,6 +103,12 @@ def add_problems(session: Session, version_id: int, problems: Sequence[Any]) -> 
         session.execute(insert(ImportProblem), values)
 
 
+def loading_since(session: Session, before: datetime) -> list[dict[str, Any]]:
+    """Versions still loading that were started before `before`."""
+    query = select(DatasetVersion).where(DatasetVersion.status == "loading", DatasetVersion.created_at < before)
+    return [_row(v) for v in session.scalars(query)]
+
+
 def drop_records(session: Session, version_id: int) -> None:
     session.execute(delete(DatasetRecord).where(DatasetRecord.version_id == version_id))
 

@@ -192,3 +192,32 @@ def test_a_body_over_a_routes_limit_names_that_limit(served, tokens):
         timeout=30,
     )
     assert answer.status_code == 413 and "64 KiB" in answer.json()["error"]
+
+
+def test_values_that_start_with_a_dash_are_values(served, tokens, tmp_path):
+    """N5 (a): a file called -evil.csv, or a department --help, broke the import child's arguments and left the
+    version loading for ever."""
+    path = tmp_path / "-evil.csv"
+    path.write_text("编号,名称\n1,甲\n2,乙\n", encoding="utf-8")
+    answer = upload(
+        served, tokens["analyst"], path, dataset="dash_values", department="--help", description="--actor=admin|admin"
+    )
+    assert answer.status_code == 202, answer.text
+    version = finished(served, tokens["analyst"], answer.json()["status_url"])
+    assert version["status"] == "ready" and version["rows"] == 2 and version["source_name"] == "-evil.csv"
+
+
+def test_a_gzip_that_expands_beyond_reason_is_refused(served, tokens, tmp_path):
+    """N6: 1 MB of gzip that expands to a gibibyte of whitespace was read for 22 s before failing."""
+    import gzip
+
+    bomb = tmp_path / "bomb.osm.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as sink:
+        sink.write(b'<?xml version="1.0"?><osm version="0.6">')
+        for _ in range(64):
+            sink.write(b" " * (1 << 20))
+    answer = upload(served, tokens["analyst"], bomb, dataset="osm_bomb", department="规划院")
+    assert answer.status_code == 202 or answer.json()["code"] == "import.zip_bomb", answer.text
+    if answer.status_code == 202:
+        version = finished(served, tokens["analyst"], answer.json()["status_url"])
+        assert version["status"] == "failed" and version["message"].startswith("import.zip_bomb")

@@ -76,6 +76,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.import.no_version": ("导入版本 {version} 不存在或已结束", "import version {version} is unknown or finished"),
     "err.import.crashed": ("导入出错", "the import failed"),
+    "err.import.stopped": (
+        "导入进程意外终止，已清除写入一半的数据",
+        "the import stopped; its partial rows were removed",
+    ),
     "err.conflict": ("{unit} 已被 {by} 调往 {incident}", "{unit} is already dispatched to {incident} by {by}"),
     "cat.shop_outside": ("跨门经营", "Goods outside the shop"),
     "cat.illegal_parking": ("违章停车", "Illegal parking"),

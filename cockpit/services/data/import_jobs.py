@@ -8,20 +8,26 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from cockpit.actor import Actor
-from cockpit.services.data.importing import sources
+from cockpit.services.data.importing import pipeline, sources
 from cockpit.services.data.importing.errors import ImportFailed
 from cockpit.services.data.importing.pipeline import Request, prepare
 from cockpit.services.data.importing.sources import Declared
 from cockpit.services.kernel import child
+from cockpit.services.kernel.clock import stored_now
 from data_access import catalog
 from data_access.db import transaction
 
 SAFE_NAME = re.compile(r"[^\w.\-]+")
 ATTRIBUTES = ("sharing", "opening", "frequency", "description", "source_department")
+# an import child is ended by the kernel past these, whatever the file makes its reader do (a recursive view,
+# a CityJSON that takes 22 times its size in memory)
+IMPORT_LIMITS = child.Limits(cpu_seconds=1800, memory_bytes=3 * 1024**3)
+STALE_AFTER = timedelta(hours=2)  # well past the CPU limit: a version loading longer has no child left
 
 
 def store_upload(var_dir: Path, name: str, stream: IO[bytes]) -> Path:
@@ -43,18 +49,42 @@ def start(url: str, path: Path, request: Request, actor: Actor) -> dict:
     except ImportFailed:
         path.unlink(missing_ok=True)
         raise
+    abandon_stale(url, actor)
     made = prepare(url, request, actor)
-    command = ["import", str(path), "--dataset", request.dataset]
-    command += ["--department", request.department, "--version-id", str(made["id"]), "--quiet"]
-    command += ["--actor", f"{actor.name}|{actor.role}", "--source-name", request.source_name or path.name]
-    for key, value in request.record.items():
-        command += [f"--{key.replace('_', '-')}", value]
-    if request.declared.crs:
-        command += ["--crs", request.declared.crs]
-    if request.declared.encoding:
-        command += ["--encoding", request.declared.encoding]
-    child.start(url, *command)
+    options = {
+        "dataset": request.dataset,
+        "department": request.department,
+        "version-id": str(made["id"]),
+        "actor": f"{actor.name}|{actor.role}",
+        "source-name": request.source_name or path.name,
+        **{key.replace("_", "-"): value for key, value in request.record.items()},
+        "crs": request.declared.crs,
+        "encoding": request.declared.encoding,
+    }
+    # --name=value: a value that starts with "-" (a file called -evil.csv) is a value, never an option
+    command = ["import", *(f"--{k}={v}" for k, v in options.items() if v), "--quiet", "--", str(path)]
+
+    def failed(code: int, said: str) -> None:
+        pipeline.abandon(url, made["id"], actor, f"exit {code}" + (f": {said}" if said else ""))
+
+    child.start(url, *command, limits=IMPORT_LIMITS, on_failure=failed)
     return made
+
+
+def abandon_stale(url: str, actor: Actor, now: datetime | None = None) -> int:
+    """Versions still loading long after any import could have ended (its web worker was restarted while the
+    child was killed): failed, their partial rows removed. Run before every new import."""
+    now = now or stored_now()
+    with transaction(url) as session:
+        stale = catalog.loading_since(session, now - STALE_AFTER)
+    for version in stale:
+        pipeline.abandon(
+            url,
+            version["id"],
+            actor,
+            "no import has been writing it since " + f"{version['created_at']:%Y-%m-%d %H:%M} UTC",
+        )
+    return len(stale)
 
 
 def submit(url: str, var_dir: Path, form: Mapping[str, str], name: str, stream: IO[bytes], actor: Actor) -> dict:

@@ -363,6 +363,33 @@ def _fail(url: str, report: Report, actor: Actor, error: BaseException) -> None:
         audit.record(session, actor, "dataset.version.failed", f"dataset:{report.dataset_id}", after={"error": key})
 
 
+def abandon(url: str, version_id: int, actor: Actor, why: str) -> bool:
+    """A version whose import child died (or never started): failed with the reason and its partial rows
+    removed, in one transaction; a version that ended meanwhile is left as it is."""
+    with write_transaction(url) as session:
+        found = catalog.version(session, version_id)
+        if found is None or found["status"] != "loading":
+            return False
+        catalog.drop_records(session, version_id)
+        catalog.update_version(
+            session,
+            version_id,
+            {
+                "status": "failed",
+                "message": f"import.stopped|the import stopped ({why})"[:500],
+                "finished_at": stored_now(),
+            },
+        )
+        audit.record(
+            session,
+            actor,
+            "dataset.version.failed",
+            f"dataset:{found['dataset_id']}",
+            after={"error": "import.stopped"},
+        )
+    return True
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -3,6 +3,7 @@ unpacked here (cockpit.services.data.importing.archive); the reader never sees t
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +80,21 @@ def _gzipped(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
+def _expands_within(path: Path) -> None:
+    """A gzip file is read through once, counting, before the reader sees it: gzip says nothing trustworthy
+    of its expanded size, and 1 MB of it can be a gibibyte of whitespace (the ratio a zip is held to)."""
+    most = min(archive.MAX_TOTAL, archive.MAX_RATIO * max(1, path.stat().st_size))
+    seen = 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                seen += len(chunk)
+                if seen > most:
+                    raise ImportFailed("import.zip_bomb", reason=f"more than {most} bytes from {path.stat().st_size}")
+    except (OSError, EOFError) as error:
+        raise ImportFailed("import.bad_zip", reason=str(error)[:200]) from None
+
+
 def open_reader(path: Path, declared: Declared) -> tuple[object, Callable[[], None]]:
     """The reader for `path` and what to call when done with it (removes unpacked members)."""
     fmt = sniff(path)
@@ -92,6 +108,8 @@ def open_reader(path: Path, declared: Declared) -> tuple[object, Callable[[], No
     if fmt in ("geojson", "gpkg"):
         return GdalReader(str(path), fmt, crs), _nothing
     if fmt == "osm":
+        if _gzipped(path):
+            _expands_within(path)
         source = f"/vsigzip/{path}" if _gzipped(path) else str(path)
         return GdalReader(source, "osm", crs), _nothing
     infos = archive.members(path)
