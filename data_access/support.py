@@ -11,7 +11,16 @@ import orjson
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import ApiToken, AuditLog, IdempotencyKey, Meta, SignInThrottle, User, UserSession
+from data_access.models import (
+    ApiToken,
+    AuditLog,
+    IdempotencyKey,
+    Meta,
+    RateWindow,
+    SignInThrottle,
+    User,
+    UserSession,
+)
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_100_001  # any constant; all appenders lock the same key
@@ -134,6 +143,16 @@ def save_throttle(session: Session, key: str, failures: int, last_at: datetime, 
     else:
         row.failures, row.last_at, row.blocked_until = failures, last_at, blocked_until
     session.flush()
+
+
+def rate_window(session: Session, key: str) -> dict[str, Any] | None:
+    """The window at `key`, locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway)."""
+    found = session.scalars(select(RateWindow).where(RateWindow.key == key).with_for_update()).first()
+    return {"count": found.count, "started_at": found.started_at} if found else None
+
+
+def save_rate_window(session: Session, key: str, count: int, started_at: datetime) -> None:
+    session.merge(RateWindow(key=key, count=count, started_at=started_at))
 
 
 def forget_throttle(session: Session, keys: list[str]) -> None:

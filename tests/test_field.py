@@ -270,3 +270,17 @@ def test_a_field_worker_gets_the_city_map_but_not_the_device_register(client_as)
     assert worker.get("/geo/districts.json").status_code == 200
     assert worker.get("/geo/devices.json").status_code == 403
     assert client_as("duty_officer").get("/geo/devices.json").status_code == 200
+
+
+def test_photo_uploads_are_limited_per_worker_per_minute(city_db, tmp_path):
+    """N4: 40 uploads in 0.3 s were all taken; past the rate a worker waits, the others do not."""
+    from cockpit.services.support import rate
+
+    worker, other = Actor("gw-rate", "field_worker"), Actor("gw-rate-2", "field_worker")
+    small = jpeg(size=(32, 32))
+    for _ in range(photos.UPLOADS_PER_MINUTE):
+        photos.store(city_db, tmp_path, worker, small)
+    with pytest.raises(rate.TooMany) as refused:
+        photos.store(city_db, tmp_path, worker, small)
+    assert refused.value.http == 429 and 1 <= refused.value.retry_after <= 60
+    assert photos.store(city_db, tmp_path, other, small)["id"]

@@ -320,3 +320,18 @@ def test_a_licence_is_verified_as_presented_offline_and_online(city_db, tmp_path
     with pytest.raises(Refused) as refused:
         licence_signing.verify_presented(city_db, tmp_path, DUTY, "DZZZ-1|2|00")
     assert refused.value.key == "licence.bad_qr"
+
+
+def test_ticket_intake_is_limited_per_caller_per_minute(city_db):
+    """N16: 200 tickets in 8.9 s from one token were all taken."""
+    from cockpit.services.support import rate
+
+    desk = Actor("intake-burst", "duty_officer")
+    now = stored_now()
+    for _ in range(tickets.INTAKE_PER_MINUTE):
+        rate.take(city_db, desk, "ticket_intake", tickets.INTAKE_PER_MINUTE, now)
+    with pytest.raises(rate.TooMany) as refused:
+        tickets.intake(city_db, desk, "hotline", "路灯不亮")
+    assert refused.value.http == 429 and refused.value.key == "rate.too_many"
+    later = now + rate.WINDOW
+    rate.take(city_db, desk, "ticket_intake", tickets.INTAKE_PER_MINUTE, later)  # a new minute, a new count

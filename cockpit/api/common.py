@@ -9,7 +9,6 @@ import flask
 from cockpit import auth, context
 from cockpit.permissions import PERMISSIONS
 from cockpit.refusal import Refused
-from cockpit.services.data import sharing
 from cockpit.services.kernel.idempotency import fingerprint, run_once
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -147,6 +146,6 @@ def run_idempotent(action) -> tuple[flask.Response, int]:
 def refused_answer(error: Refused) -> tuple[flask.Response, int]:
     body, status = error.answer()
     response = flask.jsonify(body)
-    if isinstance(error, sharing.QuotaSpent):
+    if getattr(error, "retry_after", None):  # a quota or a rate: when to come back
         response.headers["Retry-After"] = str(error.retry_after)
     return response, status

@@ -55,8 +55,11 @@ def upload_photo() -> tuple[flask.Response, int]:
         row = photos.store(
             settings.database_url, settings.var_dir, auth.current_actor(), upload.read() if upload else b""
         )
-    except photos.PhotoError as error:
-        return _refused(error)
+    except Refused as error:  # a bad photo, or too many a minute (429 with the wait)
+        response, status = _refused(error)
+        if getattr(error, "retry_after", None):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, status
     keep = ("id", "width", "height", "gps_lon", "gps_lat", "taken_at")
     return flask.jsonify(photo={k: row[k] for k in keep} | {"thumb": f"/photos/{row['id']}/thumb.jpg"}), 201
 

@@ -2,6 +2,12 @@
 refusals no one page owns."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "err.rate.too_many": (
+        "{kind}过于频繁：每分钟最多 {most} 次，请 {seconds} 秒后再试",
+        "too many {kind}: at most {most} a minute, try again in {seconds} s",
+    ),
+    "rate.kind.ticket_intake": ("受理工单", "tickets filed"),
+    "rate.kind.photo_upload": ("上传照片", "photos uploaded"),
     "err.unknown_action": ("未知操作 {action}", "unknown action {action}"),
     "err.no_case": ("案件 {case} 不存在", "no case {case}"),
     "err.needs_reason": ("请写明原因", "say why in the note"),

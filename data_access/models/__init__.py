@@ -2,7 +2,7 @@
 names any table. Geometry is GeoJSON text in WGS-84 plus a bounding box for range queries, so the same schema
 runs on SQLite and PostgreSQL."""
 
-from data_access.models.accounts import ApiToken, AuditLog, SignInThrottle, User, UserSession
+from data_access.models.accounts import ApiToken, AuditLog, RateWindow, SignInThrottle, User, UserSession
 from data_access.models.base import Base
 from data_access.models.catalog import (
     DataConflict,
@@ -109,6 +109,7 @@ __all__ = [
     "Project",
     "ProjectTask",
     "Quarantine",
+    "RateWindow",
     "Reading",
     "Resource",
     "Rule",

@@ -63,6 +63,15 @@ class SignInThrottle(Base):
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class RateWindow(Base):
+    """Requests of one kind by one person in the current minute (ticket intake, photo uploads)."""
+
+    __tablename__ = "rate_window"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditLog(Base):
     """Append-only: the database refuses UPDATE and DELETE; each row carries the previous row's hash."""
 

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from cockpit.actor import Actor
 from cockpit.refusal import Refused
 from cockpit.services.kernel.clock import stored_now
-from cockpit.services.support import audit
+from cockpit.services.support import audit, rate
 from data_access import field
 from data_access.db import transaction, write_transaction
 
@@ -27,6 +27,7 @@ MAX_PIXELS = 48_000_000  # a 48-megapixel phone camera
 FORMATS = ("JPEG", "PNG", "WEBP", "MPO")  # MPO: the JPEG many phones write
 THUMB_PX = 320
 MAX_SIDE = 16_384  # a panorama is wider; 48,000,000 × 1 px is no photo (the JPEG encoder fails on it)
+UPLOADS_PER_MINUTE = 20  # a worker photographs a scene, not a film: a burst is refused with the wait
 KEPT_PX = 4096  # evidence is kept at most this long a side: a 48 MP original would be stored ×2.4 its size
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 TAKEN_AT, DATETIME = 36867, 306
@@ -105,6 +106,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def store(url: str, var_dir: Path, actor: Actor, data: bytes) -> dict[str, Any]:
     """Check, clean and keep one photo; returns its row. PhotoError says what was wrong with it."""
+    rate.take(url, actor, "photo_upload", UPLOADS_PER_MINUTE)
     image = _decoded(data)
     kept = evidence(image)
     clean = ImageOps.exif_transpose(image).convert("RGB")

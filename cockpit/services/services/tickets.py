@@ -21,7 +21,7 @@ from cockpit.services.data import geocoder
 from cockpit.services.kernel import routing
 from cockpit.services.kernel.clock import stored_now
 from cockpit.services.services import ticket_router
-from cockpit.services.support import audit, notifications, privacy, support_components
+from cockpit.services.support import audit, notifications, privacy, rate, support_components
 from cockpit.vocab import SATISFACTION, TICKET_ACTIONS, TICKET_OPEN
 from data_access import services as store
 from data_access.db import transaction, write_transaction
@@ -43,6 +43,7 @@ DUPLICATE_DAYS = 7
 DUPLICATE_SIMILARITY = 0.3
 INTAKE_CHANNELS = (*CHANNELS, "open311")
 GEOCODE_LEAST = 0.6
+INTAKE_PER_MINUTE = 60  # one desk or one integration's token; a burst beyond is refused with the wait
 # what the ticket's columns hold (PostgreSQL refuses a longer value; SQLite would keep it silently)
 LONGEST = {"text": ticket_router.MAX_TEXT, "title": 200, "address": 200, "caller_name": 64, "phone": 32}
 
@@ -118,6 +119,8 @@ def intake(
     for field, value in given.items():
         if value and len(value) > LONGEST[field]:  # stored whole or refused: never cut without a word
             raise Refused("ticket.field_too_long", field=field, most=LONGEST[field])
+    if not generated:
+        rate.take(url, actor, "ticket_intake", INTAKE_PER_MINUTE)
     routed = ticket_router.route(text)
     support_components.record_call(url, actor, "router")
     now = now or stored_now()
