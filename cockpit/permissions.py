@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "safety.read": frozenset({"leader", "safety_officer"}),  # the public-safety page: leaders see aggregates only
     "safety.files": frozenset({"safety_officer"}),  # person and vehicle files, sightings, trajectories, searches
     "safety.oversight": frozenset({"leader", "safety_officer"}),  # the monthly report of searches per officer
+    "safety.cases": frozenset({"leader"}),  # the supervisor opens cases and assigns officers to them
     "simulation.run": frozenset({"leader", "duty_officer", "analyst", "admin"}),  # flood, evacuation
     "sharing": frozenset(),  # what a department's sharing key may reach beyond the catalog: nothing
 }

@@ -18,6 +18,8 @@ from data_access.models import (
     KeyArea,
     LostPerson,
     PersonFile,
+    SafetyCase,
+    SafetyCaseOfficer,
     SafetySearch,
     SafetyTag,
     Sighting,
@@ -358,6 +360,40 @@ def watch_entries(session: Session, active_at: datetime | None = None) -> list[d
 def end_watch(session: Session, entry_id: int) -> bool:
     done = session.execute(update(WatchEntry).where(WatchEntry.id == entry_id).values(active=False))
     return bool(done.rowcount)
+
+
+def add_case(session: Session, values: dict[str, Any]) -> int:
+    row = SafetyCase(**values)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def case_by_number(session: Session, case_no: str) -> dict[str, Any] | None:
+    row = session.execute(select(*SafetyCase.__table__.columns).where(SafetyCase.case_no == case_no)).first()
+    return dict(row._mapping) if row else None
+
+
+def close_case(session: Session, case_id: int, at: datetime) -> None:
+    session.execute(update(SafetyCase).where(SafetyCase.id == case_id).values(closed_at=at))
+
+
+def assign_officer(session: Session, values: dict[str, Any]) -> None:
+    session.merge(SafetyCaseOfficer(**values))
+
+
+def case_officers(session: Session, case_id: int) -> list[str]:
+    query = select(SafetyCaseOfficer.officer).where(SafetyCaseOfficer.case_id == case_id)
+    return sorted(session.scalars(query))
+
+
+def cases_of(session: Session, officer: str | None = None) -> list[dict[str, Any]]:
+    """The register, newest first; with `officer`, only the open cases that officer is assigned to."""
+    query = select(*SafetyCase.__table__.columns).order_by(SafetyCase.id.desc())
+    if officer is not None:
+        mine = select(SafetyCaseOfficer.case_id).where(SafetyCaseOfficer.officer == officer)
+        query = query.where(SafetyCase.id.in_(mine), SafetyCase.closed_at.is_(None))
+    return [dict(r._mapping) for r in session.execute(query)]
 
 
 def add_search(session: Session, values: dict[str, Any]) -> int:

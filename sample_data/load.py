@@ -175,6 +175,7 @@ def _steps() -> tuple[Step, ...]:
     from sample_data.scenarios import enterprises as scenarios_enterprises
     from sample_data.scenarios import planning as scenarios_planning
     from sample_data.scenarios import projects as scenarios_projects
+    from sample_data.scenarios import safety_cases as scenarios_safety_cases
     from sample_data.scenarios import service_items as scenarios_service_items
     from sample_data.scenarios import structural as scenarios_structural
 
@@ -198,6 +199,11 @@ def _steps() -> tuple[Step, ...]:
             _if("{n} zones of the generated plans loaded"),
         ),
         Step("plan_conflicts", lambda url, actor, seed, now: planning.detect(url, actor), patches),
+        Step(
+            "safety_cases",
+            lambda url, actor, seed, now: scenarios_safety_cases.load(url, now),
+            _if("{n} cases opened in the public-safety register (generated)"),
+        ),
         Step(
             "projects",
             lambda url, actor, seed, now: scenarios_projects.load(url, actor, seed),

@@ -15,13 +15,24 @@ SERIAL = count()
 CASE = {"legal_basis": "criminal_case", "case_no": "A110108-2026-0100"}
 
 
-def _as(city_url: str, role: str) -> dict:
+def _named(city_url: str, role: str) -> tuple[dict, str]:
+    """A token's bearer header and the name its holder acts under (as the case register names officers)."""
     name = f"safety-{role}-{next(SERIAL)}"
-    return {"Authorization": f"Bearer {users.create_token(city_url, TEST_ACTOR, name, role)}"}
+    return {"Authorization": f"Bearer {users.create_token(city_url, TEST_ACTOR, name, role)}"}, f"token:{name}"
+
+
+def _as(city_url: str, role: str) -> dict:
+    return _named(city_url, role)[0]
 
 
 def test_searches_need_a_basis_and_the_role_and_lead_to_a_trajectory(app_client, city_url):
-    officer = _as(city_url, "safety_officer")
+    officer, name = _named(city_url, "safety_officer")
+    opened = app_client.post(
+        "/api/v1/safety/cases",
+        json=CASE | {"title": "接口测试案件", "officers": [name]},
+        headers=_as(city_url, "leader") | {"Idempotency-Key": "case-0100"},
+    )
+    assert opened.status_code == 200 and opened.get_json()["case"]["officers"] == [name]
     body = {"kind": "vehicle", "plate": plate_search(city_url)}
     refused = app_client.post("/api/v1/safety/searches", json=body, headers=officer)
     assert refused.status_code == 400 and refused.get_json()["code"] == "safety.no_basis"
@@ -40,6 +51,8 @@ def test_searches_need_a_basis_and_the_role_and_lead_to_a_trajectory(app_client,
     )
     other = _as(city_url, "safety_officer")
     assert app_client.get(f"/api/v1/safety/searches/{search['id']}/trajectory?ref=0", headers=other).status_code == 404
+    not_theirs = app_client.post("/api/v1/safety/searches", json=body | CASE, headers=other)
+    assert not_theirs.status_code == 403 and not_theirs.get_json()["code"] == "safety.not_your_case"
     unmask = app_client.post(
         f"/api/v1/safety/searches/{search['id']}/unmask", json={"ref": 0, "reason": "核实车主身份"}, headers=officer
     )
@@ -119,3 +132,40 @@ def test_leaders_read_aggregates_and_the_oversight_report_only(app_client, city_
     assert report.status_code == 200 and "rows" in report.get_json()
     assert app_client.get("/api/v1/safety/oversight?month=2026-13", headers=leader).status_code == 400
     assert app_client.get("/api/v1/safety/oversight", headers=_as(city_url, "analyst")).status_code == 403
+
+
+def test_a_search_needs_an_open_case_of_the_register_that_the_officer_works(app_client, city_url):
+    """N8: a made-up case number, another officer's case and a case under another basis were all accepted."""
+    officer, name = _named(city_url, "safety_officer")
+    leader = _as(city_url, "leader")
+    body = {"kind": "vehicle", "plate": plate_search(city_url), "legal_basis": "criminal_case"}
+    for case_no in ("000000", "AAAAAA", "A110108-2026-0999"):
+        made_up = app_client.post("/api/v1/safety/searches", json=body | {"case_no": case_no}, headers=officer)
+        assert made_up.status_code == 403 and made_up.get_json()["code"] == "safety.not_registered", case_no
+    opened = {"case_no": "A110108-2026-0777", "legal_basis": "administrative_case", "title": "违法停车", "officers": []}
+    assert app_client.post("/api/v1/safety/cases", json=opened, headers=leader).status_code == 400  # no officer
+    assert (
+        app_client.post("/api/v1/safety/cases", json=opened | {"officers": [name]}, headers=officer).status_code == 403
+    )
+    assert app_client.post("/api/v1/safety/cases", json=opened | {"officers": ["x"]}, headers=leader).status_code == 200
+    case = body | {"case_no": "A110108-2026-0777"}
+    assert app_client.post("/api/v1/safety/searches", json=case, headers=officer).get_json()["code"] == (
+        "safety.not_your_case"
+    )
+    assigned = app_client.post(
+        "/api/v1/safety/cases/officers", json={"case_no": "A110108-2026-0777", "officer": name}, headers=leader
+    )
+    assert assigned.status_code == 200
+    other_basis = app_client.post("/api/v1/safety/searches", json=case, headers=officer)
+    assert other_basis.get_json()["code"] == "safety.other_basis"  # registered as administrative
+    right = case | {"legal_basis": "administrative_case"}
+    assert app_client.post("/api/v1/safety/searches", json=right, headers=officer).status_code == 200
+    mine = app_client.get("/api/v1/safety/cases", headers=officer).get_json()["cases"]
+    assert [c["case_no"] for c in mine] == ["A110108-2026-0777"]
+    closed = app_client.post("/api/v1/safety/cases/close", json={"case_no": "A110108-2026-0777"}, headers=leader)
+    assert closed.status_code == 200
+    after = app_client.post("/api/v1/safety/searches", json=right, headers=officer)
+    assert after.status_code == 403 and after.get_json()["code"] == "safety.not_registered"
+    month = app_client.get("/api/v1/safety/oversight", headers=leader).get_json()
+    row = next(r for r in month["rows"] if r["officer"] == name)
+    assert row["refused"] >= 5 and row["searches"] == 1  # the refused attempts are on the record

@@ -127,7 +127,7 @@ def test_a_safety_officer_finds_a_lost_person_from_intake_to_closure(browser, se
 def test_an_officer_follows_a_vehicle_and_exports_the_oversight_report(browser, served, city_url):
     context, page, watch = open_page(browser, served, "/safety", width=1920, height=1080, role="safety_officer")
     _choose(page, "#sf-basis", "刑事案件侦查")
-    page.fill("#sf-case", "A110108-2026-0300")
+    page.fill("#sf-case", "A110108-2026-0001")  # a demo case the demo officer works
     page.fill("#sf-plate", "京*")  # every car of the province: refused as too broad
     page.click("#sf-search")
     page.wait_for_selector("#sf-msg:has-text('条件太宽')")
@@ -205,7 +205,7 @@ def test_an_officer_hands_an_alarm_to_emergency_and_links_an_identity(browser, s
 
     page.click("#sf-kind label:has-text('人员')")
     _choose(page, "#sf-basis", "刑事案件侦查")
-    page.fill("#sf-case", "A110108-2026-0400")
+    page.fill("#sf-case", "A110108-2026-0001")
     _choose(page, "#sf-upper", "白")
     _choose(page, "#sf-lower", "白")
     page.click("#sf-flags label:has-text('戴帽')")

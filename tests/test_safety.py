@@ -21,6 +21,7 @@ from cockpit.services.iot import ingestion, rulebook
 from cockpit.services.safety import (
     lost_persons,
     oversight,
+    safety_cases,
     safety_files,
     safety_retention,
     safety_view,
@@ -35,6 +36,15 @@ from data_access.ingest import FEATURE_DIM, Rejected, SightingIn, parse_mqtt
 from sample_data.live import vision_sim
 
 OFFICER = Actor("officer-a", "safety_officer")
+SUPERVISOR = Actor("leader", "leader")
+
+
+@pytest.fixture(autouse=True)
+def _a_case_of_the_officers(request: pytest.FixtureRequest) -> None:
+    """The register holds CASE, worked by OFFICER, in every private city a test searches."""
+    if "city_db" in request.fixturenames:
+        url = request.getfixturevalue("city_db")
+        safety_cases.open_case(url, SUPERVISOR, CASE["case_no"], CASE["legal_basis"], "测试案件", [OFFICER.name])
 LEADER = Actor("leader-a", "leader")
 DUTY = Actor("duty-a", "duty_officer")
 CASE = {"legal_basis": "criminal_case", "case_no": "A110108-2026-0007"}

@@ -12,7 +12,7 @@ import flask
 from cockpit import auth, context
 from cockpit.api.common import PATHS, blueprint, error_answer, iso_times, operation_doc, refused_answer, run_idempotent
 from cockpit.refusal import Refused
-from cockpit.services.safety import lost_persons, oversight, safety_files, safety_view, vision_alarms
+from cockpit.services.safety import lost_persons, oversight, safety_cases, safety_files, safety_view, vision_alarms
 from cockpit.vocab import UNMASK_MINUTES
 
 PATHS.update(
@@ -122,6 +122,43 @@ PATHS.update(
         "/api/v1/safety/oversight": {
             "get": operation_doc("The month's searches per officer (?month=YYYY-MM)", "safety.oversight", ("month",))
         },
+        "/api/v1/safety/cases": {
+            "get": operation_doc(
+                "The case register: every case for a supervisor, an officer's own open cases for an officer",
+                "safety.read",
+            ),
+            "post": operation_doc(
+                "Open a case under a legal basis with the officers who work it; searches name a case of the "
+                "register that is open, under the same basis, with the searching officer on it",
+                "safety.cases",
+                body='{"case_no", "legal_basis", "title", "officers": [account]}',
+                example={
+                    "case_no": "A110108-2026-0900",
+                    "legal_basis": "criminal_case",
+                    "title": "盗窃案",
+                    "officers": ["safety"],
+                },
+                idempotent=True,
+            ),
+        },
+        "/api/v1/safety/cases/officers": {
+            "post": operation_doc(
+                "Assign one more officer to an open case",
+                "safety.cases",
+                body='{"case_no", "officer"}',
+                example={"case_no": "A110108-2026-0001", "officer": "safety"},
+                idempotent=True,
+            )
+        },
+        "/api/v1/safety/cases/close": {
+            "post": operation_doc(
+                "Close a case: no more searches under it; its searches stay on the record",
+                "safety.cases",
+                body='{"case_no"}',
+                example={"case_no": "A110108-2026-0001"},
+                idempotent=True,
+            )
+        },
     }
 )
 
@@ -173,6 +210,41 @@ def safety_search() -> tuple[flask.Response, int]:
     if body is None:
         return error_answer(400, 'body must be {"kind", "legal_basis", "case_no", ...criteria} in JSON')
     return _answer(lambda: safety_files.search(context.database_url(), auth.current_actor(), body))
+
+
+@blueprint.get("/safety/cases")
+@auth.guard("safety.read")
+def safety_case_list() -> tuple[flask.Response, int]:
+    return _answer(lambda: {"cases": safety_cases.listing(context.database_url(), auth.current_actor())})
+
+
+@blueprint.post("/safety/cases")
+@auth.guard("safety.cases")
+def safety_case_open() -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None:
+        return error_answer(400, 'body must be {"case_no", "legal_basis", "title", "officers"} in JSON')
+    fields = [body.get(k) for k in ("case_no", "legal_basis", "title", "officers")]
+    return _once(lambda: {"case": safety_cases.open_case(context.database_url(), auth.current_actor(), *fields)})
+
+
+@blueprint.post("/safety/cases/officers")
+@auth.guard("safety.cases")
+def safety_case_assign() -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None or not isinstance(body.get("case_no"), str):
+        return error_answer(400, 'body must be {"case_no", "officer"} in JSON')
+    url, actor = context.database_url(), auth.current_actor()
+    return _once(lambda: {"case": safety_cases.assign(url, actor, body["case_no"], body.get("officer"))})
+
+
+@blueprint.post("/safety/cases/close")
+@auth.guard("safety.cases")
+def safety_case_close() -> tuple[flask.Response, int]:
+    body = _body()
+    if body is None or not isinstance(body.get("case_no"), str):
+        return error_answer(400, 'body must be {"case_no"} in JSON')
+    return _once(lambda: {"case": safety_cases.close(context.database_url(), auth.current_actor(), body["case_no"])})
 
 
 def _ref() -> int | None:

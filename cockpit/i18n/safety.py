@@ -190,6 +190,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "a search of people or vehicles needs a legal basis and a case number",
     ),
     "err.safety.bad_basis": ("法律依据须为：{allowed}", "the legal basis must be one of: {allowed}"),
+    "err.safety.not_registered": (
+        "案件 {case} 不在案件登记中或已结案：检索须依据已登记的在办案件",
+        "case {case} is not an open case of the register: a search needs a registered case",
+    ),
+    "err.safety.not_your_case": (
+        "您不是案件 {case} 的承办民警，不能以其名义检索",
+        "you are not assigned to case {case} and may not search under it",
+    ),
+    "err.safety.other_basis": (
+        "案件 {case} 的法律依据是“{basis}”，检索须使用同一依据",
+        "case {case} is registered under {basis}: search under the same basis",
+    ),
+    "err.safety.not_supervisor": (
+        "只有专班负责人能登记案件和指派民警",
+        "only a supervisor opens cases and assigns officers",
+    ),
+    "err.safety.bad_officer": ("请给出承办民警的账号", "name the officers (their accounts)"),
+    "err.safety.case_exists": ("案件 {case} 已登记", "case {case} is already registered"),
     "err.safety.bad_case": (
         "案件编号为6到32位大写字母、数字或连字符",
         "a case number is 6 to 32 capital letters, digits or hyphens",

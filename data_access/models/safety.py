@@ -161,3 +161,27 @@ class UnmaskGrant(Base):
     reason: Mapped[str] = mapped_column(String(200))
     granted_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SafetyCase(Base):
+    """A case in the register: opened by a supervisor, under one legal basis; only its officers search for it."""
+
+    __tablename__ = "safety_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    legal_basis: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    opened_by: Mapped[str] = mapped_column(String(128))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    generated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SafetyCaseOfficer(Base):
+    """An officer assigned to a case, by whom and when."""
+
+    __tablename__ = "safety_case_officer"
+    case_id: Mapped[int] = mapped_column(ForeignKey("safety_case.id"), primary_key=True)
+    officer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    assigned_by: Mapped[str] = mapped_column(String(128))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)

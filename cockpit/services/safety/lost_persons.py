@@ -23,7 +23,7 @@ from cockpit.services.kernel import routing
 from cockpit.services.kernel.clock import stored_now
 from cockpit.services.kernel.geojson import feature
 from cockpit.services.kernel.spatial_ops import metric, wgs84
-from cockpit.services.safety import safety_files
+from cockpit.services.safety import safety_cases, safety_files
 from cockpit.services.safety.sightings import vector
 from cockpit.services.support import audit, privacy
 from cockpit.vocab import LOST_NEXT, LOST_OPEN
@@ -72,7 +72,7 @@ def intake(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
     "minutes_ago", "name", "guardian_name", "guardian_phone"}` → the case, masked."""
     safety_files.require(actor)
     now = now or stored_now()
-    found = safety_files.basis(LEGAL_BASIS, body.get("case_no"))
+    found = safety_cases.basis(LEGAL_BASIS, body.get("case_no"))
     attributes = _check_attributes(body)
     lon, lat = body.get("lon"), body.get("lat")
     if any(isinstance(v, bool) or not isinstance(v, int | float) for v in (lon, lat)):
@@ -83,6 +83,7 @@ def intake(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
     guardian = _text(body, "guardian_name", 64, True)
     phone = _text(body, "guardian_phone", 32, True)
     name = _text(body, "name", 64, False)
+    safety_cases.ensure_lost_person_case(url, actor, found.case_no, now)
     with write_transaction(url) as session:
         lost_id = safety_store.add_lost_person(
             session,

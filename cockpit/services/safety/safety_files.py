@@ -7,7 +7,6 @@ it is shown masked unless the officer holds a time-limited unmask grant for it, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -20,14 +19,14 @@ from cockpit.permissions import allows
 from cockpit.refusal import Refused
 from cockpit.services.kernel import routing
 from cockpit.services.kernel.clock import stored_now
+from cockpit.services.safety import safety_cases
 from cockpit.services.safety.sightings import vector
 from cockpit.services.support import audit, privacy
-from cockpit.vocab import LEGAL_BASES, UNMASK_MINUTES
+from cockpit.vocab import UNMASK_MINUTES
 from data_access import safety as safety_store
 from data_access.db import transaction, write_transaction
 from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, VEHICLE_COLOURS, VEHICLE_TYPES
 
-CASE_NO = re.compile(r"^[A-Z0-9][A-Z0-9-]{5,31}$")
 PLATE_PATTERN = re.compile(r"^[\u4e00-\u9fff]?[A-Z0-9*?]{1,7}$")
 SEARCH_LIFETIME = timedelta(hours=8)  # a search's results may be followed up (trajectory, unmask) this long
 MAX_HOURS = 24 * 30
@@ -44,23 +43,6 @@ PERSON_CRITERIA = {"upper": CLOTHING_COLOURS, "lower": CLOTHING_COLOURS, "age_ba
 def require(actor: Actor, permission: str = "safety.files") -> None:
     if not allows(actor.role, permission):
         raise Refused("safety.not_allowed", http=403)
-
-
-@dataclass(frozen=True)
-class Basis:
-    legal_basis: str
-    case_no: str
-
-
-def basis(legal_basis: Any, case_no: Any) -> Basis:
-    """No search without both: a legal basis from the list and a case number."""
-    if not legal_basis or not case_no:
-        raise Refused("safety.no_basis")
-    if legal_basis not in LEGAL_BASES:
-        raise Refused("safety.bad_basis", allowed=", ".join(LEGAL_BASES))
-    if not isinstance(case_no, str) or not CASE_NO.match(case_no.strip().upper()):
-        raise Refused("safety.bad_case")
-    return Basis(legal_basis, case_no.strip().upper())
 
 
 def _hours(value: Any) -> int:
@@ -121,8 +103,9 @@ def search(url: str, actor: Actor, body: dict[str, Any], now: datetime | None = 
     if body.get("kind") not in ("vehicle", "person"):
         raise Refused("safety.bad_kind")
     try:
-        found_basis = basis(body.get("legal_basis"), body.get("case_no"))
-    except Refused as error:  # an attempt without a case is itself on the record, for the oversight report
+        found_basis = safety_cases.basis(body.get("legal_basis"), body.get("case_no"))
+        safety_cases.require_assigned(url, actor, found_basis.legal_basis, found_basis.case_no)
+    except Refused as error:  # an attempt without a case of one's own is on the record, for the oversight report
         audit.record_alone(url, actor, "safety.search.refused", "search", after={"reason": error.key})
         raise
     hours = _hours(body.get("hours"))
