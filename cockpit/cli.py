@@ -22,7 +22,7 @@ from cockpit.services.cim import dem, simulations
 from cockpit.services.data import conflicts
 from cockpit.services.data.comparisons import BY_NAME as COMPARISONS
 from cockpit.services.kernel.clock import stored_now
-from cockpit.services.support import anchor, audit, users
+from cockpit.services.support import anchor, audit, throttle, users
 from cockpit.settings import load_settings
 from cockpit.vocab import FREQUENCY_DAYS, OPENING, SHARING
 from data_access.schema import upgrade
@@ -96,6 +96,8 @@ def cmd_user(args: argparse.Namespace) -> int:
         users.add_user(url, actor, args.username, args.name, args.role, _password(args), phone=args.phone)
     elif args.action == "reset":
         users.reset_password(url, actor, args.username, _password(args))
+    elif args.action == "unlock":
+        throttle.unlock(url, actor, args.username)
     else:
         users.set_active(url, actor, args.username, args.action == "enable")
     print(f"user {args.username}: {args.action} done")
@@ -421,7 +423,7 @@ def parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=cmd_ingest)
 
     user = sub.add_parser("user", help="manage people and their roles")
-    user.add_argument("action", choices=["add", "disable", "enable", "reset"])
+    user.add_argument("action", choices=["add", "disable", "enable", "reset", "unlock"])
     user.add_argument("username")
     user.add_argument("--role", choices=ROLES)
     user.add_argument("--name", help="display name")

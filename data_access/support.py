@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from data_access.models import (
@@ -143,6 +143,12 @@ def save_throttle(session: Session, key: str, failures: int, last_at: datetime, 
     else:
         row.failures, row.last_at, row.blocked_until = failures, last_at, blocked_until
     session.flush()
+
+
+def forget_throttle_of(session: Session, prefixes: list[str]) -> int:
+    """Every counter whose key starts with one of `prefixes`; returns how many were forgotten."""
+    query = delete(SignInThrottle).where(or_(*(SignInThrottle.key.startswith(p, autoescape=True) for p in prefixes)))
+    return session.execute(query).rowcount
 
 
 def rate_window(session: Session, key: str) -> dict[str, Any] | None:

@@ -442,3 +442,9 @@ def test_f12_n10_callback_bodies_that_name_no_server_callback_are_4xx(dash_app, 
 )
 def test_f12_a_component_path_that_climbs_out_is_a_404(app_client, path):
     assert app_client.get(path).status_code == 404
+
+
+def test_f4_an_administrator_unlocks_an_account_from_the_command_line(city_dir, city_url):
+    done = _cli(city_dir, "user", "unlock", "leader")
+    assert done.returncode == 0 and "unlock done" in done.stdout
+    assert audit.rows(city_url, action="user.unlock")[0]["object"] == "user:leader"

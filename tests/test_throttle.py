@@ -124,3 +124,21 @@ def test_waits_are_seconds_not_a_lock(db_url):
     assert throttle.delay(LIMITS["pair"] - 1, LIMITS["pair"]) == timedelta(0)
     assert throttle.delay(LIMITS["pair"], LIMITS["pair"]) == timedelta(seconds=1)
     assert throttle.delay(1000, LIMITS["pair"]) == MAX_DELAY
+
+
+def test_an_administrators_unlock_lets_the_owners_new_browser_in(db_url):
+    """F4 (partly): a guesser retrying each time the wait ended kept any new browser of the owner at 429 for as
+    long as they kept going; `cockpit user unlock` starts the account's counters again, audited."""
+    now = NOW
+    for n in range(LIMITS["account"] + 1):  # from rotating addresses
+        throttle.reserve(db_url, Attempt("victim", f"127.0.4.{n}", trusted=False), GUESSER, now)
+    owner = Attempt("victim", "10.9.9.9", trusted=False)
+    assert throttle.reserve(db_url, owner, GUESSER, now) > 0  # the new browser waits
+    admin = Actor("admin", "admin")
+    assert throttle.unlock(db_url, admin, "victim") >= 1
+    assert throttle.reserve(db_url, owner, GUESSER, now) == 0  # and now goes through
+    assert audit.rows(db_url, action="user.unlock")[0]["object"] == "user:victim"
+    other = Attempt("someone", "10.9.9.8", trusted=False)
+    fail(db_url, other, LIMITS["account"] + 2, now)
+    throttle.unlock(db_url, admin, "victim")
+    assert throttle.reserve(db_url, other, GUESSER, now) > 0  # another account's counters are untouched

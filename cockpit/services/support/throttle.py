@@ -86,3 +86,15 @@ def succeeded(url: str, attempt: Attempt) -> None:
         row = support.throttle_rows(session, [address]).get(address) if address else None
         if row:
             support.save_throttle(session, address, max(row["failures"] - 1, 0), row["last_at"], row["blocked_until"])
+
+
+def unlock(url: str, actor: Actor, username: str) -> int:
+    """An administrator's answer to a guesser who keeps an account waiting: the account's counters (from
+    anywhere, and each address's pair) start again, so the owner signs in from a new browser at once and
+    that browser earns the device cookie; the guesser must fail ten times more to make anyone wait."""
+    digest = name_hash(username)
+    with write_transaction(url) as session:
+        support.lock_throttle(session)
+        forgotten = support.forget_throttle_of(session, [f"account:{digest}", f"pair:{digest}:"])
+        audit.record(session, actor, "user.unlock", f"user:{username}", after={"counters": forgotten})
+    return forgotten
