@@ -34,7 +34,7 @@ from sqlalchemy import text
 
 from cockpit.actor import Actor
 from cockpit.services.iot import ingestion
-from cockpit.services.safety import lost_persons, safety_files
+from cockpit.services.safety import lost_persons, safety_cases, safety_files
 from data_access import safety as safety_store
 from data_access.db import sqlite_pragmas, transaction, write_transaction
 from data_access.ingest import AGE_BANDS, CLOTHING_COLOURS, FEATURE_DIM, VEHICLE_COLOURS, VEHICLE_TYPES
@@ -240,6 +240,8 @@ def main() -> None:
     rng = np.random.default_rng(2026)
     with tempfile.TemporaryDirectory() as folder:
         url = fresh_city(Path(folder), demo_users=False)
+        supervisor = Actor("bench-leader", "leader")
+        safety_cases.open_case(url, supervisor, CASE["case_no"], CASE["legal_basis"], "基准测试案件", [OFFICER.name])
         with transaction(url) as session:
             cameras = [c for c in safety_store.cameras(session) if c["sees"] != "vehicle"]
         seconds = fill(url, args.sightings, rng, cameras)
