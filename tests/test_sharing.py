@@ -133,3 +133,17 @@ def test_a_cursor_that_is_not_a_key_is_refused(app_client, steward, city_url, cu
         f"/api/v1/datasets/{shelters}/records", query_string={"cursor": cursor}, headers=bearer(steward)
     )
     assert answer.status_code == 400 and answer.get_json()["code"] == "catalog.bad_cursor"
+
+
+def test_a_key_applies_in_its_own_departments_name_only(app_client, city_url, steward):
+    """N17: a department's key applied for a dataset in another department's name (市公安局) and was taken."""
+    made = app_client.post("/api/v1/keys", json={"department": "市交通委"}, headers=bearer(steward))
+    key = made.get_json()["key"]
+    incidents = _id(city_url, "incidents")
+    other = {"department": "市公安局", "purpose": "核对事件"}
+    refused = app_client.post(f"/api/v1/datasets/{incidents}/applications", json=other, headers=bearer(key))
+    assert refused.status_code == 403 and refused.get_json()["code"] == "sharing.own_department"
+    own = other | {"department": "市交通委"}
+    assert (
+        app_client.post(f"/api/v1/datasets/{incidents}/applications", json=own, headers=bearer(key)).status_code == 201
+    )

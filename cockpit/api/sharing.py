@@ -62,9 +62,9 @@ def apply_for_dataset(dataset_id: int) -> tuple[flask.Response, int]:
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("department", "purpose")):
         return error_answer(400, 'body must be {"department": str, "purpose": str}')
     try:
-        made = sharing.apply(
-            context.database_url(), auth.current_actor(), dataset_id, body["department"], body["purpose"]
-        )
+        url = context.database_url()
+        key = sharing.key_of(url, flask.g.get("api_client"))
+        made = sharing.apply(url, auth.current_actor(), dataset_id, body["department"], body["purpose"], key)
     except Refused as error:
         return refused_answer(error)
     return flask.jsonify(application=iso_times(made)), 201

@@ -19,6 +19,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sharing.window.minute": ("分钟", "minute"),
     "sharing.window.day": ("日", "day"),
+    "err.sharing.own_department": (
+        "共享密钥只能以本部门（{department}）的名义申请",
+        "a sharing key applies in its own department's name only ({department})",
+    ),
     "err.sharing.needs_purpose": (
         "请填写申请部门和用途（至少 4 个字）",
         "name the department and the purpose (4+ characters)",

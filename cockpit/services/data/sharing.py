@@ -121,10 +121,16 @@ class QuotaSpent(Refused):
         super().__init__("sharing.quota", window=f"sharing.window.{window}", limit=limit, seconds=self.retry_after)
 
 
-def apply(url: str, actor: Actor, dataset_id: int, department: str, purpose: str) -> dict[str, Any]:
+def apply(
+    url: str, actor: Actor, dataset_id: int, department: str, purpose: str, key: Key | None = None
+) -> dict[str, Any]:
+    """An application for a conditionally shared dataset; through a department's key only in that department's
+    own name (a key applying for another department would pass its rights off as theirs)."""
     department, purpose = department.strip()[:64], purpose.strip()[:1000]
     if not department or len(purpose) < 4:
         raise Refused("sharing.needs_purpose")
+    if key is not None and department != key.department:
+        raise Refused("sharing.own_department", http=403, department=key.department)
     with write_transaction(url) as session:
         dataset = catalog_store.dataset(session, dataset_id)
         if dataset is None:
