@@ -73,30 +73,36 @@ def open_case(
     with write_transaction(url) as session:
         if store.case_by_number(session, found.case_no) is not None:
             raise Refused("safety.case_exists", http=409, case=found.case_no)
-        case_id = store.add_case(
-            session,
-            {
-                "case_no": found.case_no,
-                "legal_basis": found.legal_basis,
-                "title": title.strip(),
-                "opened_by": actor.name,
-                "opened_at": now,
-                "closed_at": None,
-                "generated": generated,
-            },
-        )
-        for name in names:
-            store.assign_officer(
-                session, {"case_id": case_id, "officer": name, "assigned_by": actor.name, "assigned_at": now}
-            )
-        audit.record(
-            session,
-            actor,
-            "safety.case.open",
-            f"safety_case:{found.case_no}",
-            after={"legal_basis": found.legal_basis, "officers": names},
-        )
+        _open(session, actor, found, title.strip(), names, now, generated)
     return case(url, found.case_no)
+
+
+def _open(
+    session: Any, actor: Actor, found: Basis, title: str, officers: list[str], now: datetime, generated: bool
+) -> None:
+    case_id = store.add_case(
+        session,
+        {
+            "case_no": found.case_no,
+            "legal_basis": found.legal_basis,
+            "title": title,
+            "opened_by": actor.name,
+            "opened_at": now,
+            "closed_at": None,
+            "generated": generated,
+        },
+    )
+    for name in officers:
+        store.assign_officer(
+            session, {"case_id": case_id, "officer": name, "assigned_by": actor.name, "assigned_at": now}
+        )
+    audit.record(
+        session,
+        actor,
+        "safety.case.open",
+        f"safety_case:{found.case_no}",
+        after={"legal_basis": found.legal_basis, "officers": officers},
+    )
 
 
 def assign(url: str, actor: Actor, case_no: str, officer: Any, now: datetime | None = None) -> dict[str, Any]:
@@ -162,23 +168,6 @@ def ensure_lost_person_case(url: str, actor: Actor, case_no: str, now: datetime)
     with write_transaction(url) as session:
         found = store.case_by_number(session, case_no)
         if found is None:
-            case_id = store.add_case(
-                session,
-                {
-                    "case_no": case_no,
-                    "legal_basis": "lost_person",
-                    "title": "走失人员",
-                    "opened_by": actor.name,
-                    "opened_at": now,
-                    "closed_at": None,
-                    "generated": False,
-                },
-            )
-            store.assign_officer(
-                session, {"case_id": case_id, "officer": actor.name, "assigned_by": actor.name, "assigned_at": now}
-            )
-            audit.record(
-                session, actor, "safety.case.open", f"safety_case:{case_no}", after={"legal_basis": "lost_person"}
-            )
+            _open(session, actor, Basis("lost_person", case_no), "走失人员", [actor.name], now, False)
             return
     require_assigned(url, actor, "lost_person", case_no)
