@@ -258,5 +258,7 @@ def register(app: Dash) -> None:
             ids.OPS_EXPORT_STATS: "stats_csv",
         }.get(ctx.triggered_id, "daily_pdf")
         settings = context.settings()
-        name, body = daily.export(url, current_actor(), kind, lang, zone, settings.var_dir, settings.secret_key)
+        name, body = daily.export(
+            url, current_actor(), kind, lang, zone, settings.var_dir, settings.anchor_key, settings.anchor_copy
+        )
         return dcc.send_bytes(body, name)

@@ -112,7 +112,9 @@ def register(app: Dash) -> None:
     def verify(_n: Clicks | None) -> str:
         settings, lang = context.settings(), context.lang()
         try:
-            report, anchors = audit.check(settings.database_url, settings.var_dir, settings.secret_key)
+            report, anchors = audit.check(
+                settings.database_url, settings.var_dir, settings.anchor_key, settings.anchor_copy
+            )
         except anchor.AnchorError as error:
             return t("support.anchor_tampered", lang, reason=str(error))
         if report.intact:

@@ -83,7 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     now = stored_now()
     for line in load_scenarios(settings.database_url, _cli_actor(), args.seed, now):
         print(line)
-    anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
+    anchor.write(settings.database_url, settings.var_dir, settings.anchor_key, settings.anchor_copy)
     return 0
 
 
@@ -134,7 +134,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.audit_command == "anchor":
         return _anchor(args.every)
     try:
-        report, anchors = audit.check(settings.database_url, settings.var_dir, settings.secret_key)
+        report, anchors = audit.check(
+            settings.database_url, settings.var_dir, settings.anchor_key, settings.anchor_copy
+        )
     except anchor.AnchorError as error:
         print(f"audit anchors TAMPERED: {error}", file=sys.stderr)
         return 1
@@ -155,7 +157,7 @@ def _anchor(every: float | None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while True:
-        made = anchor.write(settings.database_url, settings.var_dir, settings.secret_key)
+        made = anchor.write(settings.database_url, settings.var_dir, settings.anchor_key, settings.anchor_copy)
         if not every:
             print(f"anchored {made.rows} rows up to id {made.last_id}: {made.head}")
             return 0
@@ -273,7 +275,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
     if Path(args.path).suffix.lower() == ".plt":  # a GeoLife track: replayed past the cameras as sightings
-
         try:
             from sample_data.live import vision_sim
 

@@ -27,6 +27,8 @@ class Settings:
     reading_months: int
     proxies: int
     timezone: str
+    anchor_key: str = ""  # signs the audit anchors: COCKPIT_ANCHOR_KEY_FILE's key, else the install's secret key
+    anchor_copy: Path | None = None  # COCKPIT_ANCHOR_COPY_DIR: a second place every anchor is written to
     sms_url: str | None = None  # an HTTP SMS gateway: each message is POSTed as JSON {to, text}
     smtp_url: str | None = None  # smtp://host:port[/sender]: e-mail notifications
 
@@ -51,6 +53,17 @@ def _secret_key(var_dir: Path) -> str:
     return key
 
 
+def _anchor_key() -> str | None:
+    """The anchors' own key, kept where the database's writer cannot read it (see cockpit.services.support.anchor)."""
+    path = os.environ.get("COCKPIT_ANCHOR_KEY_FILE")
+    if not path:
+        return None
+    key = Path(path).read_text().strip()
+    if len(key) < 32:
+        raise ValueError(f"COCKPIT_ANCHOR_KEY_FILE {path} holds no key of at least 32 characters")
+    return key
+
+
 def _timezone(name: str) -> str:
     try:
         ZoneInfo(name)
@@ -71,6 +84,8 @@ def load_settings() -> Settings:
         tile_url=os.environ.get("COCKPIT_TILE_URL") or None,
         lang=lang,
         secret_key=_secret_key(var_dir),
+        anchor_key=_anchor_key() or _secret_key(var_dir),
+        anchor_copy=Path(os.environ["COCKPIT_ANCHOR_COPY_DIR"]) if os.environ.get("COCKPIT_ANCHOR_COPY_DIR") else None,
         var_dir=var_dir,
         cookie_secure=os.environ.get("COCKPIT_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         session_hours=float(os.environ.get("COCKPIT_SESSION_HOURS", "12")),

@@ -153,8 +153,66 @@ def test_f7_the_cli_verifies_against_anchors_and_keys_are_private(tmp_path):
     assert cli("audit", "verify").returncode == 1  # no anchor yet: a cut could not be ruled out
     assert cli("audit", "anchor").returncode == 0
     verified = cli("audit", "verify")
-    assert verified.returncode == 0 and "6 rows, 1 anchors" in verified.stdout
+    assert verified.returncode == 0 and "6 rows, 2 anchors" in verified.stdout  # the verification anchors too
     _without_triggers(url, "DELETE FROM audit_log WHERE id > 4")
     broken = cli("audit", "verify")
     assert broken.returncode == 1 and "rows are missing" in broken.stderr
     assert stat.S_IMODE((tmp_path / "var" / "secret_key").stat().st_mode) == 0o600
+
+
+def test_f7_an_anchor_taken_out_of_the_middle_is_caught(db_url, tmp_path):
+    """(c2 in part): the lines are chained, so dropping one that later lines follow breaks the next link."""
+    for _ in range(3):
+        _fill(db_url, 2)
+        anchor.write(db_url, tmp_path, SECRET)
+    path = anchor.path_of(tmp_path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + lines[2])
+    with pytest.raises(anchor.AnchorError, match="line 2"):
+        anchor.load(tmp_path, SECRET)
+
+
+def test_f7_cutting_the_newest_anchors_is_caught_by_the_copy(db_url, tmp_path):
+    """(c) and (c2): the anchor file cut to its first line, and the rows after it deleted, passed as intact;
+    with a copy kept elsewhere the cut file no longer matches it."""
+    here, there = tmp_path / "var", tmp_path / "elsewhere"
+    _fill(db_url, 4)
+    anchor.write(db_url, here, SECRET, there)
+    _fill(db_url, 4)
+    anchor.write(db_url, here, SECRET, there)
+    assert len(anchor.load(here, SECRET, there)) == 2
+    path = anchor.path_of(here)
+    path.write_bytes(path.read_bytes().splitlines(keepends=True)[0])
+    _without_triggers(db_url, "DELETE FROM audit_log WHERE id > 4")
+    assert audit.verify(db_url, anchor.load(here, SECRET)).intact  # the cut file alone cannot tell
+    with pytest.raises(anchor.AnchorError, match="lacks anchors"):
+        audit.check(db_url, here, SECRET, there)
+
+
+def test_f7_a_verification_anchors_the_tail_it_verified(db_url, tmp_path):
+    """(a): rows newer than the last anchor could be cut undetected; a verification now anchors them."""
+    _fill(db_url, 5)
+    anchor.write(db_url, tmp_path, SECRET)
+    _fill(db_url, 5)
+    report, anchors = audit.check(db_url, tmp_path, SECRET)
+    assert report.intact and anchors[-1].rows == report.rows == 10
+    _without_triggers(db_url, "DELETE FROM audit_log WHERE id > 7")
+    report, _ = audit.check(db_url, tmp_path, SECRET)
+    assert not report.intact and "rows are missing" in report.reason
+
+
+def test_f7_the_anchor_key_can_live_outside_the_data_directory(tmp_path, monkeypatch):
+    """(e): the key that signs the anchors sat in var/ beside the database; COCKPIT_ANCHOR_KEY_FILE moves it."""
+    from cockpit.settings import load_settings
+
+    key = tmp_path / "keys" / "anchor.key"
+    key.parent.mkdir()
+    key.write_text("k" * 40)
+    monkeypatch.setenv("COCKPIT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("COCKPIT_ANCHOR_KEY_FILE", str(key))
+    monkeypatch.setenv("COCKPIT_ANCHOR_COPY_DIR", str(tmp_path / "copy"))
+    settings = load_settings()
+    assert settings.anchor_key == "k" * 40 != settings.secret_key and settings.anchor_copy == tmp_path / "copy"
+    key.write_text("short")
+    with pytest.raises(ValueError, match="at least 32"):
+        load_settings()

@@ -100,7 +100,13 @@ def stats_csv(url: str, lang: str, zone: str) -> str:
 
 
 def daily_pdf(
-    url: str, lang: str, zone: str, var_dir: Path, secret: str, now: datetime | None = None
+    url: str,
+    lang: str,
+    zone: str,
+    var_dir: Path,
+    secret: str,
+    now: datetime | None = None,
+    copy_dir: Path | None = None,
 ) -> tuple[str, bytes]:
     """The day's operations: vital signs, charts by category, area and hour, and the overdue cases, and an
     anchor of the audit chain (a printed copy outside the database). Returns (file name with the city date,
@@ -136,7 +142,7 @@ def daily_pdf(
             new_x="LMARGIN",
             new_y="NEXT",
         )
-    held = anchor.write(url, var_dir, secret)
+    held = anchor.write(url, var_dir, secret, copy_dir)
     document.ln(2)
     document.cell(
         0,
@@ -152,7 +158,16 @@ def daily_pdf(
 EXPORTS = ("cases_csv", "cases_xlsx", "stats_csv", "daily_pdf")
 
 
-def export(url: str, actor: Actor, kind: str, lang: str, zone: str, var_dir: Path, secret: str) -> tuple[str, bytes]:
+def export(
+    url: str,
+    actor: Actor,
+    kind: str,
+    lang: str,
+    zone: str,
+    var_dir: Path,
+    secret: str,
+    copy_dir: Path | None = None,
+) -> tuple[str, bytes]:
     """One of the desk's exports as (file name, bytes), audited here whoever asks for it."""
     if kind not in EXPORTS:
         raise ValueError(f"unknown export {kind!r}")
@@ -163,4 +178,4 @@ def export(url: str, actor: Actor, kind: str, lang: str, zone: str, var_dir: Pat
         return "cases.xlsx", cases_xlsx(url, lang, zone)
     if kind == "stats_csv":
         return "case_statistics.csv", stats_csv(url, lang, zone).encode("utf-8")
-    return daily_pdf(url, lang, zone, var_dir, secret)
+    return daily_pdf(url, lang, zone, var_dir, secret, copy_dir=copy_dir)

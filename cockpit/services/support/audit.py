@@ -95,10 +95,14 @@ def verify(url: str, anchors: Sequence[Anchor] = ()) -> ChainReport:
     return ChainReport(count, None, None)
 
 
-def check(url: str, var_dir: Path, secret: str) -> tuple[ChainReport, list[Anchor]]:
-    """The chain against this install's anchors (AnchorError when the anchor file itself was altered)."""
-    anchors = anchor.load(var_dir, secret)
-    return verify(url, anchors), anchors
+def check(url: str, var_dir: Path, secret: str, copy_dir: Path | None = None) -> tuple[ChainReport, list[Anchor]]:
+    """The chain against this install's anchors (AnchorError when the anchor file or its copy was altered);
+    an intact chain is then anchored as verified, so the rows since the last anchor are covered from now."""
+    anchors = anchor.load(var_dir, secret, copy_dir)
+    report = verify(url, anchors)
+    if report.intact and anchors:  # with no anchor yet a cut cannot be ruled out: nothing to vouch for
+        anchors = [*anchors, anchor.write(url, var_dir, secret, copy_dir)]
+    return report, anchors
 
 
 ALERT_WINDOW = timedelta(hours=24)
