@@ -15,7 +15,7 @@ from PIL import Image
 
 from cockpit.actor import Actor
 from cockpit.services.kernel.clock import stored_now
-from cockpit.services.operations import field, operations, photos
+from cockpit.services.operations import field, operations, photo_clean, photos
 from cockpit.services.operations.operations import CaseError, EventIn
 from cockpit.services.support import audit, users
 from data_access import emergency as emergency_store
@@ -167,7 +167,7 @@ def test_the_kept_photo_has_no_comment_and_a_bounded_size(city_db, tmp_path):
     image.save(body, "JPEG", comment=b"COMMENT-LEAK", quality=60)
     row = photos.store(city_db, tmp_path, TEST_ACTOR, body.getvalue())
     kept = (photos.folder(tmp_path) / f"{row['sha256']}.jpg").read_bytes()
-    assert b"COMMENT-LEAK" not in kept and max(row["width"], row["height"]) == photos.KEPT_PX
+    assert b"COMMENT-LEAK" not in kept and max(row["width"], row["height"]) == photo_clean.KEPT_PX
     assert "comment" not in Image.open(io.BytesIO(kept)).info
 
 
@@ -278,9 +278,28 @@ def test_photo_uploads_are_limited_per_worker_per_minute(city_db, tmp_path):
 
     worker, other = Actor("gw-rate", "field_worker"), Actor("gw-rate-2", "field_worker")
     small = jpeg(size=(32, 32))
+    now = stored_now()
     for _ in range(photos.UPLOADS_PER_MINUTE):
-        photos.store(city_db, tmp_path, worker, small)
+        rate.take(city_db, worker, "photo_upload", photos.UPLOADS_PER_MINUTE, now)
     with pytest.raises(rate.TooMany) as refused:
         photos.store(city_db, tmp_path, worker, small)
     assert refused.value.http == 429 and 1 <= refused.value.retry_after <= 60
     assert photos.store(city_db, tmp_path, other, small)["id"]
+
+
+def test_the_pixels_are_handled_in_a_bounded_child_not_the_web_worker(city_db, tmp_path, monkeypatch):
+    """N4: decoding a large photo on the worker's one thread froze the desk for seconds; the decode now runs in
+    `python -m cockpit.services.operations.photo_clean` under CPU and memory limits."""
+    from cockpit.services.kernel import child
+
+    calls: list[tuple] = []
+    real = child.run
+
+    def watched(module: str, *arguments: str, limits: child.Limits, timeout: float = 60.0):
+        calls.append((module, limits))
+        return real(module, *arguments, limits=limits, timeout=timeout)
+
+    monkeypatch.setattr(child, "run", watched)
+    row = photos.store(city_db, tmp_path, TEST_ACTOR, jpeg())
+    assert row["width"] == 640 and calls == [("cockpit.services.operations.photo_clean", photos.CLEANING)]
+    assert not list(photos.folder(tmp_path).glob("tmp*"))  # the child's working files are gone

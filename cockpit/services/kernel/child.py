@@ -61,3 +61,16 @@ def start(
             on_failure(code, said.splitlines()[-1][:300] if said else "")
 
     threading.Thread(target=reap, daemon=True).start()
+
+
+def run(module: str, *arguments: str, limits: Limits, timeout: float = 60.0) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGUMENTS`, bounded, waited for: under gevent the wait yields to the worker's other
+    requests, so work that would hold the worker's one thread for seconds holds nobody."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        capture_output=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[2],
+        preexec_fn=_bounded(limits),  # setrlimit only: nothing that takes a lock between fork and exec
+        check=False,
+    )
