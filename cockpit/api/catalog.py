@@ -10,7 +10,17 @@ import flask
 import orjson
 
 from cockpit import auth, context
-from cockpit.api.common import PATHS, blueprint, error_answer, int_arg, iso_times, operation_doc, refuse, refused_answer
+from cockpit.api.common import (
+    PATHS,
+    blueprint,
+    error_answer,
+    int_arg,
+    iso_times,
+    operation_doc,
+    public_doc,
+    refuse,
+    refused_answer,
+)
 from cockpit.api.data_upload import submit_upload
 from cockpit.refusal import Refused
 from cockpit.services.data import catalog, import_jobs, ngsi_ld, sharing
@@ -23,6 +33,9 @@ MAX_FIELDS = 200
 
 PATHS.update(
     {
+        "/api/v1/ngsi-ld/context.jsonld": {
+            "get": public_doc("The JSON-LD context the NGSI-LD exports name (core and Smart Data Model terms)")
+        },
         "/api/v1/datasets": {
             "get": operation_doc("The catalog: datasets ranked by match and quality", "catalog.read", ("q", "limit")),
             "post": operation_doc(

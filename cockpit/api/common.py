@@ -7,7 +7,7 @@ from __future__ import annotations
 import flask
 
 from cockpit import auth, context
-from cockpit.permissions import PERMISSIONS
+from cockpit.permissions import PERMISSIONS, ROLES
 from cockpit.refusal import Refused
 from cockpit.services.kernel.idempotency import fingerprint, run_once
 
@@ -66,6 +66,18 @@ def operation_doc(
             "422": {"description": "same key, another method, route or body"},
         }
     return operation
+
+
+def public_doc(summary: str) -> dict:
+    """A route anyone may read (a description or a key, never the city's data): no token needed, any works."""
+    return {
+        "summary": summary,
+        "security": [],
+        "x-public": True,
+        "x-roles": sorted(ROLES),
+        "parameters": [],
+        "responses": {"200": {"description": "done"}},
+    }
 
 
 PATHS = {

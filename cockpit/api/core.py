@@ -76,9 +76,7 @@ def post_readings() -> tuple[flask.Response, int]:
 @auth.guard("view")
 def list_devices() -> flask.Response:
     limit, offset = int_arg("limit", 1000, 1, MAX_LIMIT), int_arg("offset", 0, 0, 10_000_000)
-    return flask.jsonify(
-        devices=[iso_times(d) for d in devices.listing(context.database_url(), limit, offset)]
-    )
+    return flask.jsonify(devices=[iso_times(d) for d in devices.listing(context.database_url(), limit, offset)])
 
 
 @blueprint.get("/alarms")

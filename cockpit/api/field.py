@@ -97,9 +97,7 @@ def crew_stage() -> tuple[flask.Response, int]:
 
     def action() -> tuple[dict, int]:
         try:
-            done = crew.report(
-                context.database_url(), actor, unit, body["dispatch_id"], body["stage"], _position(body)
-            )
+            done = crew.report(context.database_url(), actor, unit, body["dispatch_id"], body["stage"], _position(body))
         except Refused as error:
             return _said(error)
         return {"dispatch": {"id": done["id"], "stage": done["stage"]}}, 200

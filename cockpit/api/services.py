@@ -9,7 +9,16 @@ from datetime import date
 import flask
 
 from cockpit import auth, context
-from cockpit.api.common import PATHS, blueprint, error_answer, iso_times, operation_doc, refused_answer, run_idempotent
+from cockpit.api.common import (
+    PATHS,
+    blueprint,
+    error_answer,
+    iso_times,
+    operation_doc,
+    public_doc,
+    refused_answer,
+    run_idempotent,
+)
 from cockpit.profile import DEPARTMENTS
 from cockpit.refusal import Refused
 from cockpit.services.services import assessment, commitments, licence_signing, service_items, ticket_router, tickets
@@ -97,6 +106,9 @@ PATHS.update(
                 body='{"qr": str}',
                 example={"qr": "DZZZ1.eyJudW1iZXIiOiJEWlpaIn0.00"},
             )
+        },
+        "/api/v1/licences/public-key": {
+            "get": public_doc("The Ed25519 public key (PEM) licences are signed with, for a counter's offline check")
         },
         "/api/v1/commitments": {
             "get": operation_doc("Credit commitments, newest first", "services.read"),
